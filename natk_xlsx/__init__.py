@@ -1,0 +1,43 @@
+"""natk-xlsx: run a needs assessment of the criminal justice response to trafficking in persons
+through Excel workbooks.
+
+The library API (the ``natk`` command is a thin adapter over it)::
+
+    from natk_xlsx import load_toolkit, lint_specs
+    toolkit = load_toolkit()            # the bundled toolkit, checked
+    report = lint_specs("workbook_specs")
+
+Heavy modules are imported only when a name is first used, so that ``import natk_xlsx`` and
+``natk --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_toolkit": "natk_xlsx.specs",
+    "default_specs_dir": "natk_xlsx.specs",
+    "lint_specs": "natk_xlsx.lint",
+    "LintReport": "natk_xlsx.lint",
+    "Problem": "natk_xlsx.lint",
+    "Toolkit": "natk_xlsx.model",
+    "Component": "natk_xlsx.model",
+    "Question": "natk_xlsx.model",
+    "NatkError": "natk_xlsx.errors",
+    "SpecError": "natk_xlsx.errors",
+    "InputError": "natk_xlsx.errors",
+    "evaluate": "natk_xlsx.conditions",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'natk_xlsx' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,114 @@
+"""Conditions on answers: skip logic (``relevant``) and needs rules (``needs[].when``).
+
+A condition is a small JSON object (docs/spec-format.md). Answers are language-neutral values: a code
+(yes_no, single_choice), a list of codes (multiple_choice), a number, a date or text, or for a
+statistics table a mapping ``{year: {column: count}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+Condition = Mapping[str, Any]
+
+COMBINATORS = ("all", "any", "not")
+CODE_OPS = ("in", "not_in")
+NUMBER_OPS = ("lt", "le", "gt", "ge")
+LEAF_OPS = (*CODE_OPS, "answered", *NUMBER_OPS)
+
+_COMPARE: Mapping[str, Callable[[float, float], bool]] = {
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+}
+
+
+def leaves(condition: Condition, path: str = "") -> Iterator[tuple[str, Condition]]:
+    """Yield ``(json path suffix, leaf condition)`` for every leaf of ``condition``."""
+    if "all" in condition or "any" in condition:
+        key = "all" if "all" in condition else "any"
+        for i, part in enumerate(condition[key]):
+            yield from leaves(part, f"{path}.{key}[{i}]")
+    elif "not" in condition:
+        yield from leaves(condition["not"], f"{path}.not")
+    else:
+        yield path, condition
+
+
+def leaf_op(leaf: Condition) -> str:
+    for op in LEAF_OPS:
+        if op in leaf:
+            return op
+    raise ValueError(f"not a leaf condition: {dict(leaf)!r}")
+
+
+def referenced_questions(condition: Condition, default: str | None = None) -> set[str]:
+    """Ids of the questions a condition looks at (``default`` for leaves that name none)."""
+    found: set[str] = set()
+    for _, leaf in leaves(condition):
+        qid = leaf.get("question", default)
+        if qid:
+            found.add(qid)
+    return found
+
+
+def is_answered(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return len(value) > 0
+    if isinstance(value, Mapping):
+        return any(is_answered(v) for v in value.values())
+    return True
+
+
+def numeric_value(value: Any) -> float | None:
+    """The number a comparison uses: the value itself, or a statistics table's grand total."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, Mapping):
+        total = 0.0
+        seen = False
+        for row in value.values():
+            if isinstance(row, Mapping):
+                for cell in row.values():
+                    if isinstance(cell, int | float) and not isinstance(cell, bool):
+                        total += cell
+                        seen = True
+        return total if seen else None
+    return None
+
+
+def evaluate(condition: Condition, answers: Mapping[str, Any], self_id: str | None = None) -> bool:
+    """Whether ``condition`` holds for ``answers`` (question id → value).
+
+    Leaves without ``question`` look at ``self_id``. An unanswered question makes ``in``,
+    ``not_in`` and the comparisons false.
+    """
+    if "all" in condition:
+        return all(evaluate(c, answers, self_id) for c in condition["all"])
+    if "any" in condition:
+        return any(evaluate(c, answers, self_id) for c in condition["any"])
+    if "not" in condition:
+        return not evaluate(condition["not"], answers, self_id)
+    qid = condition.get("question", self_id)
+    value = answers.get(qid) if qid else None
+    op = leaf_op(condition)
+    if op == "answered":
+        return is_answered(value) == bool(condition["answered"])
+    if not is_answered(value):
+        return False
+    if op in CODE_OPS:
+        chosen = set(value) if isinstance(value, list | tuple | set | frozenset) else {value}
+        hit = bool(chosen & set(condition[op]))
+        return hit if op == "in" else not hit
+    number = numeric_value(value)
+    if number is None:
+        return False
+    return _COMPARE[op](number, float(condition[op]))

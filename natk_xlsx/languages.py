@@ -1,0 +1,35 @@
+"""The six official UN languages and how texts are looked up in them.
+
+Every text a person reads is a map from language code to text (see docs/spec-format.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: The six official languages of the United Nations, in the order the UN lists them.
+UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
+
+#: Each language's name in English and in itself.
+LANGUAGE_NAMES: Mapping[str, tuple[str, str]] = {
+    "ar": ("Arabic", "العربية"),
+    "zh": ("Chinese", "中文"),
+    "en": ("English", "English"),
+    "fr": ("French", "Français"),
+    "ru": ("Russian", "Русский"),
+    "es": ("Spanish", "Español"),
+}
+
+#: Languages written right to left.
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+
+SOURCE_LANGUAGE = "en"
+
+
+def tr(text: Mapping[str, str] | None, lang: str, fallback: str = SOURCE_LANGUAGE) -> str:
+    """Return ``text`` in ``lang``, else in ``fallback``, else ``""``."""
+    if not text:
+        return ""
+    if lang in text:
+        return text[lang]
+    return text.get(fallback, "")

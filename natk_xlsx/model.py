@@ -1,0 +1,229 @@
+"""The plain data model of a toolkit: frozen dataclasses built from the spec files.
+
+Nothing here does I/O; ``specs.load_toolkit`` builds these from a folder of JSON files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from natk_xlsx.languages import tr
+
+Text = Mapping[str, str]
+Condition = Mapping[str, Any]
+
+#: Answer types whose answers are codes from a list.
+CHOICE_TYPES = frozenset({"yes_no", "single_choice", "multiple_choice"})
+#: Answer types whose answers are numbers (a statistics table compares by its grand total).
+NUMERIC_TYPES = frozenset({"integer", "decimal", "percentage", "year", "stats_table"})
+TEXT_TYPES = frozenset({"short_text", "long_text"})
+
+#: The codes of the ``yes_no`` list, in order.
+YES_NO_CODES = ("yes", "partly", "no", "dont_know", "not_applicable")
+NOT_APPLICABLE = "not_applicable"
+DONT_KNOW = "dont_know"
+
+#: Fixed vocabularies: the schema fixes these codes, lists.json gives their labels.
+SEVERITIES = ("critical", "high", "medium", "low")
+ASSISTANCE_TYPES = (
+    "legislative_drafting",
+    "policy_coordination",
+    "institutional_setup",
+    "procedures_guidelines",
+    "training",
+    "equipment_infrastructure",
+    "data_systems",
+    "victim_services",
+    "international_cooperation",
+    "integrity_oversight",
+)
+CATEGORIES = ("core", "cross_cutting", "optional")
+
+#: Default length limits of text answers (Excel's cell limit is 32,767 characters).
+SHORT_TEXT_MAX = 255
+LONG_TEXT_MAX = 32767
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    id: str
+    choices: tuple[Choice, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.choices)
+
+    def label(self, code: str, lang: str) -> str:
+        for choice in self.choices:
+            if choice.code == code:
+                return tr(choice.label, lang)
+        return code
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    id: str
+    label: Text
+    additive: bool
+    columns: tuple[Choice, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Standard:
+    instrument: str
+    article: str | None = None
+
+
+@dataclass(frozen=True)
+class NeedsRule:
+    when: Condition
+    severity: str
+    assistance: tuple[str, ...]
+    action: Text
+    gap: Text | None = None
+    horizon: str | None = None
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    component: str
+    section: str
+    type: str
+    text: Text
+    guidance: Text
+    required: bool = True
+    allow_na: bool = False
+    partly: bool = True
+    choices: str | None = None
+    breakdown: str | None = None
+    indicator: str | None = None
+    unit: Text | None = None
+    constraints: Mapping[str, Any] = field(default_factory=dict)
+    relevant: Condition | None = None
+    standards: tuple[Standard, ...] = ()
+    tags: tuple[str, ...] = ()
+    respondents: tuple[str, ...] = ()
+    needs: tuple[NeedsRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    prefix: str
+    category: str
+    title: Text
+    sheet_name: Text
+    purpose: Text
+    respondents: tuple[str, ...]
+    documents: tuple[Text, ...]
+    interviewees: tuple[Text, ...]
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+
+    def section_questions(self, section_id: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.section == section_id)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    code: str
+    label: Text
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Toolkit:
+    """A whole toolkit: manifest, shared lists and components in assessment order."""
+
+    id: str
+    title: Text
+    description: Text
+    version: str
+    source_language: str
+    languages: tuple[str, ...]
+    reference_period: tuple[int, int]
+    components: tuple[Component, ...]
+    choice_lists: Mapping[str, ChoiceList]
+    breakdowns: Mapping[str, Breakdown]
+    vocabularies: Mapping[str, tuple[Labelled, ...]]
+    spec_hash: str
+    directory: str
+
+    # -- look-ups -------------------------------------------------------------------------
+    def component(self, component_id: str) -> Component:
+        for component in self.components:
+            if component.id == component_id:
+                return component
+        raise KeyError(component_id)
+
+    def questions(self) -> Iterator[Question]:
+        for component in self.components:
+            yield from component.questions
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def vocabulary_label(self, vocabulary: str, code: str, lang: str) -> str:
+        for entry in self.vocabularies.get(vocabulary, ()):
+            if entry.code == code:
+                return tr(entry.label, lang)
+        return code
+
+    def answer_codes(self, question: Question) -> tuple[str, ...]:
+        """The codes a choice question accepts, in the order they are offered."""
+        if question.type == "yes_no":
+            codes = [c for c in YES_NO_CODES if c != NOT_APPLICABLE]
+            if not question.partly:
+                codes.remove("partly")
+            if question.allow_na:
+                codes.append(NOT_APPLICABLE)
+            return tuple(codes)
+        if question.type in ("single_choice", "multiple_choice") and question.choices:
+            codes = list(self.choice_lists[question.choices].codes)
+            if question.allow_na and NOT_APPLICABLE not in codes:
+                codes.append(NOT_APPLICABLE)
+            return tuple(codes)
+        return ()
+
+    def answer_label(self, question: Question, code: str, lang: str) -> str:
+        if code == NOT_APPLICABLE or question.type == "yes_no":
+            return self.choice_lists["yes_no"].label(code, lang)
+        assert question.choices is not None
+        return self.choice_lists[question.choices].label(code, lang)
+
+    def years(self) -> tuple[int, ...]:
+        first, last = self.reference_period
+        return tuple(range(first, last + 1))
+
+    def select(self, component_ids: list[str] | None) -> tuple[Component, ...]:
+        """The chosen components in assessment order (all when ``component_ids`` is empty)."""
+        if not component_ids:
+            return self.components
+        wanted = set(component_ids)
+        unknown = wanted - {c.id for c in self.components}
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        return tuple(c for c in self.components if c.id in wanted)

@@ -1,0 +1,54 @@
+"""Shared fixtures: small toolkits written from dicts, so each test shows its own input."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factory import BUNDLED_SPECS, default_components
+
+SpecWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_specs(tmp_path: Path) -> SpecWriter:
+    """Write a small toolkit to a temporary folder and return the folder.
+
+    ``components`` maps id → component dict (default: two small valid components);
+    ``manifest`` and ``lists`` are dicts merged over the defaults; ``raw`` maps file name → text
+    written as is.
+    """
+    counter = {"n": 0}
+
+    def write(
+        components: dict[str, dict[str, Any]] | None = None,
+        manifest: dict[str, Any] | None = None,
+        lists: dict[str, Any] | None = None,
+        raw: dict[str, str] | None = None,
+    ) -> Path:
+        counter["n"] += 1
+        folder = tmp_path / f"specs{counter['n']}"
+        folder.mkdir()
+        comps = default_components() if components is None else components
+        base_lists = json.loads((BUNDLED_SPECS / "lists.json").read_text("utf-8"))
+        base_lists.update(lists or {})
+        base_manifest: dict[str, Any] = {
+            "kind": "manifest", "format": 1, "id": "test-toolkit",
+            "title": {"en": "Test toolkit"}, "description": {"en": "For tests."},
+            "version": "1.0.0", "source_language": "en", "languages": ["en"],
+            "components": list(comps), "reference_period": {"first_year": 2021, "last_year": 2023},
+        }
+        base_manifest.update(manifest or {})
+        files = {"toolkit.json": base_manifest, "lists.json": base_lists,
+                 **{f"{cid}.json": copy.deepcopy(doc) for cid, doc in comps.items()}}
+        for name, doc in files.items():
+            (folder / name).write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
+        for name, text in (raw or {}).items():
+            (folder / name).write_text(text, "utf-8")
+        return folder
+
+    return write

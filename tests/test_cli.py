@@ -1,0 +1,108 @@
+"""The command line: help everywhere, documented exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from factory import REPO, default_components
+
+from natk_xlsx import __version__
+from natk_xlsx.cli import cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version():
+    code, out, _ = run("--version")
+    assert code == 0
+    assert __version__ in out
+
+
+@pytest.mark.parametrize("args", [[], ["specs"], ["specs", "check"]])
+def test_every_command_has_help(args):
+    code, out, _ = run(*args, "--help")
+    assert code == 0
+    assert "Usage:" in out
+
+
+def test_every_command_is_in_the_readme():
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = ["natk specs check"]
+    for name, command in cli.commands.items():
+        sub = getattr(command, "commands", None)
+        commands += [f"natk {name} {s}" for s in sub] if sub else [f"natk {name}"]
+    for command in commands:
+        assert command in readme, f"{command} is not documented in README.md"
+
+
+def test_specs_check_valid_folder_exits_0(write_specs):
+    code, out, _ = run("specs", "check", str(write_specs()))
+    assert code == 0
+    assert "0 errors" in out
+    assert "alpha" in out and "English" in out
+
+
+def test_specs_check_invalid_folder_exits_1_and_names_file_and_path(write_specs):
+    comps = default_components()
+    comps["alpha"]["questions"][0]["section"] = "nowhere"
+    code, out, _ = run("specs", "check", str(write_specs(comps)))
+    assert code == 1
+    assert "alpha.json $.questions[0].section: no section 'nowhere'" in out
+
+
+def test_specs_check_json_format(write_specs):
+    code, out, _ = run("specs", "check", "--format", "json", str(write_specs()))
+    assert code == 0
+    data = json.loads(out)
+    assert data["valid"] is True
+    assert [c["id"] for c in data["components"]] == ["alpha", "beta"]
+    assert {lang["lang"] for lang in data["languages"]} == {"ar", "zh", "en", "fr", "ru", "es"}
+
+
+def test_specs_check_strict_fails_on_warnings(write_specs):
+    comps = default_components()
+    del comps["beta"]["questions"][0]["needs"]
+    folder = str(write_specs(comps))
+    assert run("specs", "check", folder)[0] == 0
+    assert run("specs", "check", "--strict", folder)[0] == 1
+
+
+def test_missing_folder_exits_3_with_one_line(tmp_path: Path):
+    code, _, err = run("specs", "check", str(tmp_path / "nowhere"))
+    assert code == 3
+    assert err.strip().count("\n") == 0
+    assert "no such folder" in err
+    assert "Traceback" not in err
+
+
+def test_usage_error_exits_2():
+    assert run("specs", "check", "--format", "xml")[0] == 2
+
+
+def test_python_dash_m_runs_the_same_command(write_specs):
+    folder = str(write_specs())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-m", "natk_xlsx", "specs", "check", folder],
+                          capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "the specs are valid" in proc.stdout
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys; from natk_xlsx.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('openpyxl', 'xlsxwriter', 'jsonschema') if m in sys.modules]\n"
+            "print('HEAVY=' + ','.join(heavy))")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY="

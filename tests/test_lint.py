@@ -1,0 +1,318 @@
+"""Each class of broken spec is caught, with the file, the JSON path and a code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factory import component, default_components, question
+
+from natk_xlsx.errors import InputError, SpecError
+from natk_xlsx.lint import LintReport, lint_specs
+from natk_xlsx.specs import load_toolkit
+
+
+def codes(report: LintReport, severity: str = "error") -> list[tuple[str, str, str]]:
+    return [(p.code, p.file, p.path) for p in report.problems if p.severity == severity]
+
+
+def with_question(cid: str, index: int, **changes: Any) -> dict[str, dict[str, Any]]:
+    comps = default_components()
+    comps[cid]["questions"][index].update(changes)
+    return comps
+
+
+def test_small_valid_toolkit_has_no_problems(write_specs):
+    report = lint_specs(write_specs())
+    assert report.problems == []
+    assert report.ok
+    toolkit = report.toolkit
+    assert toolkit is not None
+    assert [c.id for c in toolkit.components] == ["alpha", "beta"]
+    assert toolkit.question("ALP.02").relevant == {"question": "ALP.01", "in": ["yes"]}
+    stats = {c.id: c for c in report.components}
+    assert stats["alpha"].questions == 4
+    assert stats["alpha"].tables == 1
+    assert stats["alpha"].skip_logic == 1
+    assert stats["alpha"].with_needs == 1
+
+
+def test_invalid_json_names_line_and_column(write_specs):
+    folder = write_specs(raw={"alpha.json": '{"kind": "component",\n "id": }'})
+    report = lint_specs(folder)
+    (problem,) = [p for p in report.errors if p.code == "SPEC-JSON"]
+    assert problem.file == "alpha.json"
+    assert problem.path == "line 2 column 8"
+
+
+def test_schema_errors_name_the_json_path(write_specs):
+    comps = default_components()
+    del comps["alpha"]["questions"][1]["guidance"]
+    comps["beta"]["questions"][0]["id"] = "Q1"
+    report = lint_specs(write_specs(comps))
+    found = codes(report)
+    assert ("SPEC-SCHEMA", "alpha.json", "$.questions[1]") in found
+    assert ("SPEC-SCHEMA", "beta.json", "$.questions[0].id") in found
+    message = next(p.message for p in report.errors if p.path == "$.questions[1]")
+    assert "guidance" in message
+
+
+def test_unknown_answer_type_and_tag_are_schema_errors(write_specs):
+    comps = with_question("alpha", 0, type="maybe", tags=["weather"])
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-SCHEMA", "alpha.json", "$.questions[0].type") in found
+    assert ("SPEC-SCHEMA", "alpha.json", "$.questions[0].tags[0]") in found
+
+
+def test_duplicate_question_ids_across_components(write_specs):
+    comps = default_components()
+    comps["beta"]["prefix"] = "ALP"
+    comps["beta"]["questions"][0]["id"] = "ALP.01"
+    comps["beta"]["questions"][1]["id"] = "ALP.09"
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-DUPLICATE-ID", "beta.json", "$.questions[0].id") in found
+    assert ("SPEC-DUPLICATE-ID", "beta.json", "$.prefix") in found
+
+
+def test_question_id_must_carry_the_component_prefix(write_specs):
+    found = codes(lint_specs(write_specs(with_question("alpha", 0, id="BET.07"))))
+    assert ("SPEC-PREFIX", "alpha.json", "$.questions[0].id") in found
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"section": "nowhere"}, "$.questions[0].section"),
+        ({"type": "single_choice", "choices": "no_such_list", "needs": []}, "$.questions[0].choices"),
+        ({"standards": [{"instrument": "magna_carta", "article": "39"}]},
+         "$.questions[0].standards[0].instrument"),
+        ({"respondents": ["astronauts"]}, "$.questions[0].respondents[0]"),
+    ],
+)
+def test_unresolved_references(write_specs, change, path):
+    found = codes(lint_specs(write_specs(with_question("alpha", 0, **change))))
+    assert ("SPEC-REF", "alpha.json", path) in found
+
+
+def test_unresolved_breakdown_and_indicator(write_specs):
+    comps = with_question("alpha", 3, breakdown="by_colour", indicator="happiness")
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-REF", "alpha.json", "$.questions[3].breakdown") in found
+    assert ("SPEC-REF", "alpha.json", "$.questions[3].indicator") in found
+
+
+def test_component_respondent_kind_must_exist(write_specs):
+    comps = default_components()
+    comps["beta"]["respondents"] = ["police", "wizards"]
+    assert ("SPEC-REF", "beta.json", "$.respondents[1]") in codes(lint_specs(write_specs(comps)))
+
+
+def test_relevance_may_only_point_to_earlier_questions(write_specs):
+    comps = with_question("alpha", 0, relevant={"question": "ALP.02", "answered": True})
+    comps["alpha"]["questions"][1]["relevant"] = {"question": "ALP.02", "gt": 3}
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-RELEVANCE-ORDER", "alpha.json", "$.questions[0].relevant.question") in found
+    assert ("SPEC-RELEVANCE-ORDER", "alpha.json", "$.questions[1].relevant.question") in found
+
+
+def test_relevance_codes_must_be_answers_of_the_named_question(write_specs):
+    comps = with_question("alpha", 1, relevant={"question": "ALP.01", "in": ["perhaps"]})
+    report = lint_specs(write_specs(comps))
+    assert ("SPEC-CONDITION", "alpha.json", "$.questions[1].relevant.in") in codes(report)
+    assert "perhaps is not an answer of ALP.01" in report.errors[0].message
+
+
+def test_not_applicable_is_an_answer_only_where_allowed(write_specs):
+    comps = with_question("alpha", 1, relevant={"question": "ALP.01", "in": ["not_applicable"]})
+    assert codes(lint_specs(write_specs(comps)))
+    comps["alpha"]["questions"][0]["allow_na"] = True
+    assert codes(lint_specs(write_specs(comps))) == []
+
+
+def test_partly_is_not_an_answer_when_switched_off(write_specs):
+    comps = with_question("alpha", 1, relevant={"question": "ALP.01", "in": ["partly"]})
+    comps["alpha"]["questions"][0]["partly"] = False
+    assert ("SPEC-CONDITION", "alpha.json", "$.questions[1].relevant.in") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_comparison_needs_a_numeric_question(write_specs):
+    comps = with_question("alpha", 1, relevant={"question": "ALP.01", "ge": 2})
+    assert ("SPEC-CONDITION", "alpha.json", "$.questions[1].relevant.ge") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_relevance_in_nested_conditions_is_checked(write_specs):
+    cond = {"all": [{"question": "ALP.01", "in": ["yes"]},
+                    {"not": {"question": "ALP.99", "answered": True}}]}
+    found = codes(lint_specs(write_specs(with_question("alpha", 1, relevant=cond))))
+    assert ("SPEC-REF", "alpha.json", "$.questions[1].relevant.all[1].not.question") in found
+
+
+def test_relevance_must_name_a_question_and_stay_in_its_component(write_specs):
+    comps = with_question("beta", 1, relevant={"question": "ALP.01", "in": ["yes"]})
+    comps["beta"]["questions"][0]["relevant"] = {"in": ["yes"]}
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-CONDITION", "beta.json", "$.questions[1].relevant.question") in found
+    assert ("SPEC-CONDITION", "beta.json", "$.questions[0].relevant") in found
+
+
+def test_needs_rule_codes_are_checked_against_the_question(write_specs):
+    comps = default_components()
+    comps["alpha"]["questions"][0]["needs"][0]["when"] = {"in": ["nope"]}
+    assert ("SPEC-CONDITION", "alpha.json", "$.questions[0].needs[0].when.in") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_needs_dependencies_must_not_form_a_cycle(write_specs):
+    comps = default_components()
+    comps["alpha"]["questions"][0]["needs"][0]["depends_on"] = ["BET.01"]
+    comps["beta"]["questions"][0]["needs"][0]["depends_on"] = ["ALP.01"]
+    report = lint_specs(write_specs(comps))
+    cycles = [p for p in report.errors if p.code == "SPEC-CYCLE"]
+    assert len(cycles) == 1
+    assert "ALP.01 → BET.01 → ALP.01" in cycles[0].message
+
+
+def test_needs_dependency_must_exist(write_specs):
+    comps = default_components()
+    comps["alpha"]["questions"][0]["needs"][0]["depends_on"] = ["ALP.77"]
+    assert ("SPEC-REF", "alpha.json", "$.questions[0].needs[0].depends_on[0]") in codes(
+        lint_specs(write_specs(comps)))
+
+
+@pytest.mark.parametrize(
+    "name", ["A name far too long for any Excel tab", "Police/Border", "Courts?", "History"]
+)
+def test_sheet_names_follow_excels_rules(write_specs, name):
+    comps = default_components()
+    comps["alpha"]["sheet_name"] = {"en": name}
+    assert ("SPEC-EXCEL-SHEET-NAME", "alpha.json", "$.sheet_name.en") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_sheet_names_must_differ_ignoring_case(write_specs):
+    comps = default_components()
+    comps["alpha"]["sheet_name"] = {"en": "Police"}
+    comps["beta"]["sheet_name"] = {"en": "POLICE"}
+    assert ("SPEC-DUPLICATE-ID", "beta.json", "$.sheet_name.en") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_guidance_longer_than_an_input_message(write_specs):
+    comps = with_question("alpha", 0, guidance={"en": "x" * 256})
+    assert ("SPEC-EXCEL-LIMIT", "alpha.json", "$.questions[0].guidance.en") in codes(
+        lint_specs(write_specs(comps)))
+    comps = with_question("alpha", 0, guidance={"en": "x" * 255})
+    assert codes(lint_specs(write_specs(comps))) == []
+
+
+def test_published_language_must_be_complete(write_specs):
+    folder = write_specs(manifest={"languages": ["en", "fr"]})
+    report = lint_specs(folder)
+    errors = [p for p in report.errors if p.code == "SPEC-TRANSLATION"]
+    assert {p.file for p in errors} >= {"alpha.json", "lists.json", "toolkit.json"}
+    assert all("no fr version" in p.message for p in errors)
+    fr = next(s for s in report.languages if s.lang == "fr")
+    assert fr.published and fr.translated == 0
+
+
+def test_draft_language_is_counted_but_not_an_error(write_specs):
+    comps = with_question("alpha", 0, text={"en": "Is it so?", "fr": "Est-ce ainsi ?"})
+    report = lint_specs(write_specs(comps))
+    assert report.ok
+    fr = next(s for s in report.languages if s.lang == "fr")
+    assert fr.translated == 1 and not fr.published
+    en = next(s for s in report.languages if s.lang == "en")
+    assert en.translated == en.texts and en.percent == 100.0
+
+
+def test_missing_component_file_and_orphan_file(write_specs):
+    comps = default_components()
+    folder = write_specs(comps, manifest={"components": ["alpha", "gamma"]})
+    report = lint_specs(folder)
+    assert ("SPEC-MISSING-FILE", "toolkit.json", "$.components[1]") in codes(report)
+    assert ("SPEC-ORPHAN-FILE", "beta.json", "$") in codes(report, "warning")
+
+
+def test_component_id_must_match_its_file(write_specs):
+    comps = default_components()
+    comps["beta"]["id"] = "gamma"
+    assert ("SPEC-ID", "beta.json", "$.id") in codes(lint_specs(write_specs(comps)))
+
+
+def test_duplicate_labels_in_a_list_cannot_be_mapped_back(write_specs):
+    comps = default_components()
+    comps["alpha"]["choice_lists"] = {"alpha_mood": {"choices": [
+        {"code": "good", "label": {"en": "Fine"}}, {"code": "fine", "label": {"en": " fine"}}]}}
+    comps["alpha"]["questions"][2]["choices"] = "alpha_mood"
+    assert ("SPEC-DUPLICATE-LABEL", "alpha.json", "$.choice_lists.alpha_mood.choices") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_list_defined_twice(write_specs):
+    comps = default_components()
+    comps["alpha"]["choice_lists"] = {"frequency": {"choices": [
+        {"code": "a", "label": {"en": "A"}}, {"code": "b", "label": {"en": "B"}}]}}
+    assert ("SPEC-DUPLICATE-ID", "alpha.json", "$.choice_lists.frequency") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_sections_keep_their_questions_together(write_specs):
+    comps = default_components()
+    comps["alpha"]["questions"][3]["section"] = "basics"
+    assert ("SPEC-SECTION-ORDER", "alpha.json", "$.questions[3].section") in codes(
+        lint_specs(write_specs(comps)))
+
+
+def test_constraints_must_fit_the_type(write_specs):
+    comps = with_question("alpha", 1, constraints={"min": 10, "max": 2, "max_length": 5})
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-CONSTRAINT", "alpha.json", "$.questions[1].constraints.max_length") in found
+    assert ("SPEC-CONSTRAINT", "alpha.json", "$.questions[1].constraints") in found
+
+
+def test_fixed_vocabulary_needs_every_label(write_specs):
+    lists = {"assistance": [{"code": "training", "label": {"en": "Training"}}]}
+    report = lint_specs(write_specs(lists=lists))
+    assert ("SPEC-VOCABULARY", "lists.json", "$.assistance") in codes(report)
+
+
+def test_warnings_for_yes_no_without_needs_and_thin_components(write_specs):
+    comps = default_components()
+    del comps["beta"]["questions"][0]["needs"]
+    comps["beta"]["category"] = "core"
+    report = lint_specs(write_specs(comps))
+    assert report.ok
+    warned = codes(report, "warning")
+    assert ("SPEC-NO-NEEDS", "beta.json", "$.questions[0]") in warned
+    assert ("SPEC-FEW-QUESTIONS", "beta.json", "$.questions") in warned
+
+
+def test_reference_period_must_run_forwards(write_specs):
+    folder = write_specs(manifest={"reference_period": {"first_year": 2024, "last_year": 2020}})
+    assert ("SPEC-PERIOD", "toolkit.json", "$.reference_period") in codes(lint_specs(folder))
+
+
+def test_load_toolkit_raises_with_every_problem(write_specs):
+    folder = write_specs(with_question("alpha", 0, section="nowhere"))
+    with pytest.raises(SpecError) as info:
+        load_toolkit(folder)
+    assert any(p.code == "SPEC-REF" for p in info.value.problems)
+    assert "natk specs check" in str(info.value)
+
+
+def test_folder_without_manifest_is_unusable(tmp_path: Path):
+    with pytest.raises(InputError, match="no toolkit.json"):
+        lint_specs(tmp_path)
+    with pytest.raises(InputError, match="no such folder"):
+        lint_specs(tmp_path / "missing")
+
+
+def test_spec_hash_ignores_formatting_but_not_content(write_specs):
+    a = lint_specs(write_specs()).toolkit
+    b = lint_specs(write_specs()).toolkit
+    c = lint_specs(write_specs(with_question("alpha", 0, text={"en": "Other?"}))).toolkit
+    assert a is not None and b is not None and c is not None
+    assert a.spec_hash == b.spec_hash != c.spec_hash
