@@ -42,12 +42,14 @@ def handles_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from natk_xlsx.errors import InputError, NatkError, SpecError
+        from natk_xlsx.errors import InputError, NatkError, SpecError, UsageError
 
         try:
             return func(*args, **kwargs)
         except SpecError as exc:
             _fail(str(exc), EXIT_INVALID)
+        except UsageError as exc:
+            _fail(str(exc), EXIT_USAGE)
         except InputError as exc:
             _fail(str(exc), EXIT_UNUSABLE)
         except NatkError as exc:
@@ -93,6 +95,81 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
     click.echo(lint_json(report) if fmt == "json" else lint_text(report))
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_INVALID)
+
+
+def _split_ids(value: str | None) -> list[str]:
+    return [v for v in (value or "").replace(";", ",").replace(" ", ",").split(",") if v]
+
+
+@cli.command()
+@click.option("-c", "--components", metavar="IDS",
+              help="Comma-separated component ids (default: all, a comprehensive assessment).")
+@click.option("--lang", default=None, metavar="CODE",
+              help="Language of the workbook: ar, zh, en, fr, ru, es, or 'all' for every "
+                   "published language (default: the toolkit's source language).")
+@click.option("--country", default="", help="Country assessed, shown on the cover.")
+@click.option("--assessment", default="", help="Name of the assessment, shown on the cover.")
+@click.option("--recipients", type=click.Path(dir_okay=False), default=None,
+              help="CSV or JSON file of recipients: one workbook each, in the folder OUT.")
+@click.option("--period", default=None, metavar="FIRST-LAST",
+              help="Years of the statistics tables, e.g. 2021-2025 (default: from the specs).")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@click.option("--reproducible", is_flag=True,
+              help="Fixed creation date and workbook ids, so that the same specs give the same "
+                   "bytes (used for generated/).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(),
+              help="An .xlsx file, or a folder (always a folder with --recipients or --lang all).")
+@handles_errors
+def generate(components: str | None, lang: str | None, country: str, assessment: str,
+             recipients: str | None, period: str | None, specs_dir: str | None,
+             reproducible: bool, output: str) -> None:
+    """Build questionnaire workbooks for respondents to fill offline.
+
+    Without --recipients, one workbook with the chosen components (default: all). With
+    --recipients, one workbook per institution in the folder OUT, each with the components meant
+    for it (its 'components' column, or those whose respondents include its 'kind').
+    """
+    from pathlib import Path
+
+    from natk_xlsx.generate import (
+        GenerateOptions,
+        build_generated,
+        generate_for_recipients,
+        generate_workbook,
+        generated_file_name,
+        load_recipients,
+        parse_period,
+    )
+    from natk_xlsx.specs import load_toolkit
+
+    toolkit = load_toolkit(specs_dir)
+    out = Path(output)
+    options = GenerateOptions(
+        components=_split_ids(components), lang=None if lang == "all" else lang, country=country,
+        assessment=assessment, period=parse_period(period) if period else None,
+        reproducible=reproducible)
+    if recipients:
+        results = generate_for_recipients(toolkit, load_recipients(recipients, toolkit), out,
+                                          options)
+    elif lang == "all" and not components and not country and not period:
+        results = build_generated(toolkit, out) if reproducible else [
+            generate_workbook(toolkit, out / generated_file_name(toolkit, code),
+                              GenerateOptions(lang=code, assessment=assessment))
+            for code in toolkit.languages]
+    elif lang == "all":
+        results = [generate_workbook(toolkit, out / generated_file_name(toolkit, code),
+                                     GenerateOptions(**{**options.__dict__, "lang": code}))
+                   for code in toolkit.languages]
+    else:
+        target = out if out.suffix.lower() == ".xlsx" else out / generated_file_name(
+            toolkit, lang or toolkit.source_language)
+        results = [generate_workbook(toolkit, target, options)]
+    for result in results:
+        who = f" for {result.recipient.institution}" if result.recipient else ""
+        click.echo(f"{result.path}: {len(result.components)} components, {result.questions} "
+                   f"questions, {result.language}{who}")
+    click.echo(f"{len(results)} workbook(s) written.")
 
 
 def main() -> None:

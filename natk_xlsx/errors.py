@@ -33,3 +33,7 @@ class InputError(NatkError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"{path}: {message}")
+
+
+class UsageError(NatkError):
+    """An option's value cannot be used (an unknown component or language, a bad period)."""

@@ -71,3 +71,91 @@ def sheet_name_problem(name: str) -> str | None:
 def input_title(question_id: str) -> str:
     """The title of an answer cell's input message (Excel allows 32 characters)."""
     return question_id
+
+
+# -- the generated workbook ----------------------------------------------------------------------
+#: Version of this layout; the importer refuses layouts it does not know.
+LAYOUT_VERSION = "1"
+
+#: Hidden sheets keep technical names in every language, so the importer finds them.
+LISTS_SHEET = "natk_lists"
+META_SHEET = "natk_meta"
+
+# Columns of a component sheet (0-based).
+COL_ID = 0
+COL_QUESTION = 1
+COL_GUIDANCE = 2
+COL_ANSWER = 3
+COL_COMMENT = 4
+COL_EVIDENCE = 5
+COL_PRIORITY = 6
+COL_PROVIDED = 7
+COL_PROVIDER = 8
+#: A statistics table's columns start at the answer column; a breakdown has at most 12 columns,
+#: then the total, so the grid ends before the hidden columns.
+MAX_BREAKDOWN_COLUMNS = 12
+#: Hidden: the row key (question id, "ID|code" for a multiple-choice option, "ID|year" for a
+#: statistics row, "ID|source" and "ID|reliability"), and two helper columns for the progress
+#: figures (is the question applicable, is it answered).
+COL_KEY = 20
+COL_APPLICABLE = 21
+COL_ANSWERED = 22
+
+HEADER_ROW = 2  # 0-based row of the column headers; rows 0-1 hold the title and purpose
+FIRST_BODY_ROW = HEADER_ROW + 1
+
+#: Column header keys (interface strings) of a component sheet, in column order.
+HEADERS = ("col.id", "col.question", "col.guidance", "col.answer", "col.comment", "col.evidence",
+           "col.priority", "col.provided", "col.provider")
+COLUMN_WIDTHS = (9, 55, 45, 24, 32, 32, 16, 16, 24)
+
+KEY_SEPARATOR = "|"
+KEY_SOURCE = "source"
+KEY_RELIABILITY = "reliability"
+
+# Defined names: one per answer cell (the question id) and these for the cover fields.
+COVER_FIELDS = ("assessment", "country", "institution", "respondent_name", "role", "contact",
+                "completion_date")
+
+
+def cover_name(field: str) -> str:
+    return f"natk_cover_{field}"
+
+
+def list_name(list_id: str) -> str:
+    return f"natk_list_{list_id}"
+
+
+def row_key(question_id: str, part: str | int | None = None) -> str:
+    return question_id if part is None else f"{question_id}{KEY_SEPARATOR}{part}"
+
+
+def parse_row_key(key: str) -> tuple[str, str | None]:
+    qid, _, part = key.partition(KEY_SEPARATOR)
+    return qid, part or None
+
+
+#: Keys of the metadata sheet and of the custom document properties (all values are strings).
+META_KEYS = ("toolkit_id", "toolkit_version", "spec_hash", "layout_version", "language",
+             "components", "sheets", "workbook_id", "generator", "generator_version", "created",
+             "reference_period", "percentage_storage", "country", "assessment", "institution",
+             "respondent_kind", "omitted_questions")
+
+
+#: The identity keys also stored as custom document properties (Excel caps their values at 255).
+PROPERTY_KEYS = ("toolkit_id", "toolkit_version", "spec_hash", "layout_version", "language",
+                 "workbook_id", "generator_version", "created")
+
+
+def cell_name(row: int, col: int, absolute: bool = True) -> str:
+    """0-based (row, col) → ``$D$14`` (or ``D14``)."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"${letters}${row + 1}" if absolute else f"{letters}{row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"

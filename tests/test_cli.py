@@ -27,7 +27,7 @@ def test_version():
     assert __version__ in out
 
 
-@pytest.mark.parametrize("args", [[], ["specs"], ["specs", "check"]])
+@pytest.mark.parametrize("args", [[], ["specs"], ["specs", "check"], ["generate"]])
 def test_every_command_has_help(args):
     code, out, _ = run(*args, "--help")
     assert code == 0
@@ -106,3 +106,44 @@ def test_help_does_not_import_heavy_libraries():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           check=True)
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_generate_one_workbook_to_a_file(tmp_path: Path):
+    target = tmp_path / "legal.xlsx"
+    code, out, err = run("generate", "-c", "legal,victims", "--country", "Veridia", "-o",
+                         str(target))
+    assert code == 0, err
+    assert target.exists()
+    assert "2 components" in out
+
+
+def test_generate_into_a_folder_names_the_file(tmp_path: Path):
+    code, out, _ = run("generate", "-c", "data", "-o", str(tmp_path))
+    assert code == 0
+    assert len(list(tmp_path.glob("*.xlsx"))) == 1
+
+
+def test_generate_for_recipients(tmp_path: Path):
+    code, out, err = run("generate", "--recipients", str(REPO / "examples" / "recipients.csv"),
+                         "--country", "Veridia", "-o", str(tmp_path))
+    assert code == 0, err
+    assert len(list(tmp_path.glob("*.xlsx"))) == 10
+    assert "10 workbook(s) written." in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["-c", "magic"], "no component magic"),
+     (["--lang", "de"], "unknown language 'de'"),
+     (["--period", "2025-2020"], "must run forwards")],
+)
+def test_generate_bad_options_exit_2_with_one_line(tmp_path: Path, args, message):
+    code, _, err = run("generate", *args, "-o", str(tmp_path / "x.xlsx"))
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_generate_missing_recipients_file_exits_3(tmp_path: Path):
+    code, _, err = run("generate", "--recipients", str(tmp_path / "none.csv"), "-o", str(tmp_path))
+    assert code == 3
+    assert "none.csv: no such file" in err

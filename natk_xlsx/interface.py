@@ -1,0 +1,27 @@
+"""The texts of the workbook's own interface (cover, instructions, headers, validation messages).
+
+They live in ``i18n/interface.json`` as maps from language code to text, like the specs' texts, so
+translating them is pure data.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from natk_xlsx.languages import tr
+
+
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    text = resources.files("natk_xlsx").joinpath("i18n/interface.json").read_text("utf-8")
+    data: dict[str, dict[str, str]] = json.loads(text)
+    return data
+
+
+def ui(key: str, lang: str, **values: Any) -> str:
+    """The interface text ``key`` in ``lang`` (English where not yet translated)."""
+    text = tr(strings()[key], lang)
+    return text.format(**values) if values else text

@@ -1,0 +1,358 @@
+"""The generated workbook: structure, validations, names, skip logic, metadata, protection."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from describe import describe_workbook
+from factory import BUNDLED_SPECS, REPO
+
+from natk_xlsx import layout
+from natk_xlsx.generate import (
+    GenerateOptions,
+    build_generated,
+    generate_for_recipients,
+    generate_workbook,
+    generated_file_name,
+    load_recipients,
+    safe_file_stem,
+)
+from natk_xlsx.errors import InputError, NatkError
+from natk_xlsx.specs import load_toolkit
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def open_wb(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def toolkit():
+    return load_toolkit(BUNDLED_SPECS)
+
+
+@pytest.fixture(scope="module")
+def full(toolkit, tmp_path_factory):
+    path = tmp_path_factory.mktemp("full") / "toolkit.xlsx"
+    result = generate_workbook(toolkit, path, GenerateOptions(country="Veridia",
+                                                              assessment="Test 2026"))
+    return result, open_wb(path)
+
+
+def test_small_workbook_matches_golden_description(write_specs, tmp_path):
+    """Golden test: the meaning of a small generated workbook (set NATK_UPDATE_GOLDEN=1 to
+    accept a deliberate change, then review the diff)."""
+    toolkit = load_toolkit(write_specs())
+    path = tmp_path / "small.xlsx"
+    generate_workbook(toolkit, path, GenerateOptions(country="Veridia", reproducible=True))
+    described = describe_workbook(path)
+    golden = GOLDEN / "small_workbook.json"
+    if os.environ.get("NATK_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(described, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    expected = json.loads(golden.read_text("utf-8"))
+    assert described == expected
+
+
+def test_sheet_order_and_states(full, toolkit):
+    _, wb = full
+    names = [ws.title for ws in wb.worksheets]
+    sheets = [c.sheet_name["en"] for c in toolkit.components]
+    assert names == ["Cover", "Instructions", *sheets, layout.LISTS_SHEET, layout.META_SHEET]
+    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    assert states[layout.LISTS_SHEET] == "hidden"
+    assert states[layout.META_SHEET] == "hidden"
+    assert all(states[s] == "visible" for s in ["Cover", "Instructions", *sheets])
+    assert wb.active.title == "Cover"
+
+
+def test_every_question_is_found_by_its_defined_name(full, toolkit):
+    _, wb = full
+    for component in toolkit.components:
+        sheet = component.sheet_name["en"]
+        ws = wb[sheet]
+        for q in component.questions:
+            dn = wb.defined_names[q.id]
+            (dest_sheet, ref), = list(dn.destinations)
+            assert dest_sheet == sheet
+            first = ref.replace("$", "").split(":")[0]
+            assert first.startswith("D"), (q.id, ref)
+            row = ws[first].row
+            if q.type in ("multiple_choice", "stats_table"):
+                key_row = row - (1 if q.type == "multiple_choice" else 2)
+            else:
+                key_row = row
+            assert ws.cell(key_row, 1).value == q.id
+            assert ws.cell(key_row, layout.COL_KEY + 1).value == q.id
+
+
+def _validations_by_cell(ws):
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row,
+                                    min_col=rng.min_col, max_col=rng.max_col):
+                for cell in row:
+                    found[cell.coordinate] = dv
+    return found
+
+
+def _list_labels(wb, name):
+    (sheet, ref), = list(wb.defined_names[name].destinations)
+    ws = wb[sheet]
+    return [c.value for row in ws[ref.replace("$", "")] for c in row]
+
+
+def test_answer_cells_carry_the_right_validation(full, toolkit):
+    _, wb = full
+    for component in toolkit.components:
+        ws = wb[component.sheet_name["en"]]
+        dvs = _validations_by_cell(ws)
+        for q in component.questions:
+            (_, ref), = list(wb.defined_names[q.id].destinations)
+            first = ref.replace("$", "").split(":")[0]
+            dv = dvs[first]
+            assert ws[first].protection.locked is False, q.id
+            if q.type in ("yes_no", "single_choice"):
+                assert dv.type == "list"
+                labels = _list_labels(wb, dv.formula1)
+                assert labels == [toolkit.answer_label(q, c, "en") for c in toolkit.answer_codes(q)]
+                assert dv.prompt == q.guidance["en"]
+                assert dv.promptTitle == q.id
+            elif q.type == "multiple_choice":
+                assert dv.type == "list"
+                assert _list_labels(wb, dv.formula1) == ["Yes"]
+            elif q.type in ("integer", "year"):
+                assert dv.type == "whole" and dv.operator in (None, "between")
+            elif q.type in ("decimal", "percentage"):
+                assert dv.type == "decimal"
+            elif q.type == "date":
+                assert dv.type == "date"
+                assert ws[first].number_format == "yyyy-mm-dd"
+            elif q.type in ("short_text", "long_text"):
+                assert dv.type == "textLength"
+                assert ws[first].number_format == "@"
+            elif q.type == "stats_table":
+                assert dv.type == "whole" and dv.operator == "greaterThanOrEqual"
+            assert dv.error, q.id
+            assert len(dv.prompt or "") <= 255 and len(dv.promptTitle or "") <= 32
+
+
+def test_statistics_tables_have_one_row_per_year_and_totals(full, toolkit):
+    _, wb = full
+    years = list(toolkit.years())
+    for q in toolkit.questions():
+        if q.type != "stats_table":
+            continue
+        ws = wb[toolkit.component(q.component).sheet_name["en"]]
+        (_, ref), = list(wb.defined_names[q.id].destinations)
+        first, last = ref.replace("$", "").split(":")
+        rows = range(ws[first].row, ws[last].row + 1)
+        assert [ws.cell(r, layout.COL_GUIDANCE + 1).value for r in rows] == years
+        assert [ws.cell(r, layout.COL_KEY + 1).value for r in rows] == [f"{q.id}|{y}" for y in years]
+        width = ws[last].column - ws[first].column + 1
+        assert width == len(toolkit.breakdowns[q.breakdown].columns)
+        total_row = ws[last].row + 1
+        assert str(ws.cell(total_row, ws[first].column).value).startswith("=IF(COUNT(")
+        assert f"{q.id}_source" in wb.defined_names
+        assert f"{q.id}_reliability" in wb.defined_names
+
+
+def test_skip_logic_greys_out_rows_that_do_not_apply(full, toolkit):
+    _, wb = full
+    for component in toolkit.components:
+        ws = wb[component.sheet_name["en"]]
+        rules = {}
+        for rng in ws.conditional_formatting:
+            for rule in rng.rules:
+                rules[str(rng.sqref).split(":")[0]] = rule.formula[0]
+        for q in component.questions:
+            row = next(r for r in range(1, ws.max_row + 1)
+                       if ws.cell(r, layout.COL_KEY + 1).value == q.id)
+            if q.relevant is None:
+                assert f"A{row}" not in rules, q.id
+            else:
+                assert rules[f"A{row}"].startswith("NOT("), q.id
+
+
+def test_skip_logic_formula_names_the_controlling_answer(full, toolkit):
+    _, wb = full
+    q = next(q for q in toolkit.questions() if q.relevant and "in" in q.relevant
+             and toolkit.question(q.relevant["question"]).type == "yes_no")
+    target = toolkit.question(q.relevant["question"])
+    ws = wb[toolkit.component(q.component).sheet_name["en"]]
+    (_, ref), = list(wb.defined_names[target.id].destinations)
+    formulas = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
+    label = toolkit.answer_label(target, q.relevant["in"][0], "en")
+    assert any(ref in f and f'"{label}"' in f for f in formulas)
+
+
+def test_metadata_sheet_and_document_properties(full, toolkit):
+    result, wb = full
+    ws = wb[layout.META_SHEET]
+    meta = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2)}
+    assert list(meta) == list(layout.META_KEYS)
+    assert meta["toolkit_id"] == toolkit.id
+    assert meta["spec_hash"] == toolkit.spec_hash
+    assert meta["workbook_id"] == result.workbook_id
+    assert meta["language"] == "en"
+    assert meta["components"].split(",") == [c.id for c in toolkit.components]
+    assert json.loads(meta["sheets"])["legal"] == "Legislation"
+    assert meta["reference_period"] == "2021-2025"
+    assert meta["country"] == "Veridia"
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props["natk_workbook_id"] == result.workbook_id
+    assert props["natk_spec_hash"] == toolkit.spec_hash
+    assert all(isinstance(v, str) for v in props.values())
+
+
+def test_protection_without_password_and_print_setup(full, toolkit):
+    _, wb = full
+    for component in toolkit.components:
+        ws = wb[component.sheet_name["en"]]
+        assert ws.protection.sheet and not ws.protection.password
+        assert not ws.protection.formatColumns and not ws.protection.formatRows
+        assert ws.freeze_panes == "B4"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$3:$3"
+        assert ws["B5"].protection.locked  # question text
+        hidden = {n for d in ws.column_dimensions.values() if d.hidden for n in range(d.min, d.max + 1)}
+        assert {21, 22, 23} <= hidden
+
+
+def test_cover_fields_are_named_and_prefilled(full):
+    _, wb = full
+    for fld in layout.COVER_FIELDS:
+        assert layout.cover_name(fld) in wb.defined_names
+    (sheet, ref), = list(wb.defined_names[layout.cover_name("country")].destinations)
+    assert wb[sheet][ref.replace("$", "")].value == "Veridia"
+
+
+def test_progress_formulas_have_correct_cached_values(full, toolkit):
+    result, _ = full
+    with zipfile.ZipFile(result.path) as z:
+        sheet1 = z.read("xl/worksheets/sheet1.xml").decode()
+    applicable = sum(1 for q in toolkit.questions() if q.relevant is None)
+    assert f"<v>{applicable}</v>" in sheet1
+
+
+def test_builds_are_byte_reproducible(toolkit, tmp_path):
+    a = generate_workbook(toolkit, tmp_path / "a.xlsx", GenerateOptions(reproducible=True))
+    b = generate_workbook(toolkit, tmp_path / "b.xlsx", GenerateOptions(reproducible=True))
+    assert a.workbook_id == b.workbook_id
+    assert hashlib.sha256(a.path.read_bytes()).digest() == hashlib.sha256(b.path.read_bytes()).digest()
+    c = generate_workbook(toolkit, tmp_path / "c.xlsx")
+    assert c.workbook_id != a.workbook_id
+
+
+def test_generated_folder_is_up_to_date(toolkit, tmp_path):
+    """generated/ holds the blank toolkit per published language; rebuild it with
+    `natk generate --lang all --reproducible -o generated/` when this fails."""
+    built = build_generated(toolkit, tmp_path)
+    for result in built:
+        committed = REPO / "generated" / result.path.name
+        assert committed.exists(), f"{committed} is missing"
+        assert committed.read_bytes() == result.path.read_bytes(), f"{committed} is stale"
+    names = {r.path.name for r in built}
+    assert names == {generated_file_name(toolkit, lang) for lang in toolkit.languages}
+
+
+def test_recipients_get_the_components_meant_for_them(toolkit, tmp_path):
+    recipients = load_recipients(REPO / "examples" / "recipients.csv", toolkit)
+    assert len(recipients) == 10
+    results = generate_for_recipients(toolkit, recipients, tmp_path, GenerateOptions(country="Veridia"))
+    assert len({r.path.name for r in results}) == 10
+    for result in results:
+        rec = result.recipient
+        assert result.path.exists()
+        if rec.components:
+            assert set(result.components) <= set(rec.components)
+        else:
+            assert all(rec.kind in toolkit.component(c).respondents for c in result.components)
+        wb = open_wb(result.path)
+        meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows(max_col=2)}
+        assert meta["institution"] == rec.institution
+        assert meta["respondent_kind"] == (rec.kind or "")
+        for qid in filter(None, meta["omitted_questions"].split(",")):
+            assert qid not in wb.defined_names
+            assert rec.kind not in toolkit.question(qid).respondents
+    judiciary = next(r for r in results if r.recipient.institution.startswith("Supreme Court"))
+    assert judiciary.components == ("judiciary", "capacity")
+
+
+def test_tailoring_keeps_questions_that_skip_logic_needs(write_specs, tmp_path):
+    from factory import component, question
+
+    comps = {"alpha": component("alpha", "ALP", [
+        question("ALP.01", respondents=["ngo"]),
+        question("ALP.02", "integer", relevant={"question": "ALP.01", "in": ["yes"]}),
+        question("ALP.03", respondents=["ngo"]),
+    ])}
+    toolkit = load_toolkit(write_specs(comps))
+    from natk_xlsx.generate import tailor
+
+    kept = [q.id for q in tailor(toolkit.component("alpha"), "police").questions]
+    assert kept == ["ALP.01", "ALP.02"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Ministry of Justice", "ministry-of-justice"), ("CON", "con"), ("../../etc/passwd", "etc-passwd"),
+     ("وزارة العدل", "وزارة-العدل"), ("???", "recipient"), ("Police – Unit / 2", "police-unit-2")],
+)
+def test_safe_file_stems(text, expected):
+    assert safe_file_stem(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("name,kind\nX,police\n", "'institution' column"),
+     ("institution,kind\n,police\n", "row 2: the institution is missing"),
+     ("institution,kind\nX,wizards\n", "row 2: unknown kind 'wizards'"),
+     ("institution,components\nX,legal;magic\n", "row 2: unknown component(s) magic"),
+     ("institution,language\nX,de\n", "unknown language 'de'"),
+     ("institution,colour\nX,red\n", "unknown column(s) colour")],
+)
+def test_bad_recipients_files_name_the_row(toolkit, tmp_path, content, message):
+    path = tmp_path / "r.csv"
+    path.write_text(content, "utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_recipients(path, toolkit)
+
+
+def test_recipients_json(toolkit, tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([{"institution": "Police", "kind": "police"},
+                                {"institution": "Courts", "components": ["judiciary"]}]), "utf-8")
+    recipients = load_recipients(path, toolkit)
+    assert recipients[1].components == ("judiciary",)
+    assert "law_enforcement" in recipients[0].components
+
+
+def test_unpublished_language_and_unknown_component_are_refused(toolkit, tmp_path):
+    with pytest.raises(NatkError, match="not yet published in 'fr'"):
+        generate_workbook(toolkit, tmp_path / "x.xlsx", GenerateOptions(lang="fr"))
+    with pytest.raises(NatkError, match="no component magic"):
+        generate_workbook(toolkit, tmp_path / "x.xlsx", GenerateOptions(components=["magic"]))
+
+
+def test_targeted_assessment_and_period(toolkit, tmp_path):
+    result = generate_workbook(toolkit, tmp_path / "t.xlsx", GenerateOptions(
+        components=["victims", "legal"], period=(2019, 2021)))
+    assert result.components == ("legal", "victims")  # assessment order
+    wb = open_wb(result.path)
+    assert [ws.title for ws in wb.worksheets][2:4] == ["Legislation", "Victims"]
+    meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows(max_col=2)}
+    assert meta["reference_period"] == "2019-2021"

@@ -1,0 +1,78 @@
+"""A generated workbook survives a LibreOffice save: names, validations, hidden sheets, metadata."""
+
+from __future__ import annotations
+
+import warnings
+
+import openpyxl
+import pytest
+from factory import BUNDLED_SPECS
+from libreoffice import convert
+
+from natk_xlsx import layout
+from natk_xlsx.generate import GenerateOptions, generate_workbook
+from natk_xlsx.specs import load_toolkit
+
+
+def _load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def _validated_cells(ws):
+    cells = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    cells[(r, c)] = (dv.type, (dv.formula1 or "").lstrip("="))
+    return cells
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    folder = tmp_path_factory.mktemp("lo")
+    original = generate_workbook(toolkit, folder / "toolkit.xlsx",
+                                 GenerateOptions(country="Veridia")).path
+    resaved = convert(original, folder / "resaved")
+    return toolkit, _load(original), _load(resaved)
+
+
+def test_sheets_and_hidden_states_survive(pair):
+    _, before, after = pair
+    assert [(ws.title, ws.sheet_state) for ws in after.worksheets] == [
+        (ws.title, ws.sheet_state) for ws in before.worksheets]
+
+
+def test_every_answer_name_survives(pair):
+    toolkit, before, after = pair
+    for q in toolkit.questions():
+        assert q.id in after.defined_names, q.id
+        assert list(after.defined_names[q.id].destinations) == list(
+            before.defined_names[q.id].destinations), q.id
+
+
+def test_every_validation_survives(pair):
+    toolkit, before, after = pair
+    for component in toolkit.components:
+        name = component.sheet_name["en"]
+        assert _validated_cells(after[name]) == _validated_cells(before[name]), name
+
+
+def _meta(wb):
+    # LibreOffice drops empty strings: an empty value reads back as None.
+    return [tuple(c.value or "" for c in row) for row in wb[layout.META_SHEET].iter_rows(max_col=2)]
+
+
+def test_metadata_and_protection_survive(pair):
+    toolkit, before, after = pair
+    assert _meta(after) == _meta(before)
+    for component in toolkit.components:
+        ws = after[component.sheet_name["en"]]
+        assert ws.protection.sheet
+        (_, ref), = list(after.defined_names[component.questions[0].id].destinations)
+        answer = ws[ref.replace("$", "").split(":")[0]]
+        assert answer.protection.locked is False
+        assert ws.cell(answer.row, 1).protection.locked is True
