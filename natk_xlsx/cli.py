@@ -172,6 +172,129 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     click.echo(f"{len(results)} workbook(s) written.")
 
 
+def _progress(total: int) -> Any:
+    """A progress line on stderr for long runs (only when stderr is a terminal)."""
+    if total < 5 or not sys.stderr.isatty():
+        return None
+    done = {"n": 0}
+
+    def step(_: Any) -> None:
+        done["n"] += 1
+        click.echo(f"\rread {done['n']}/{total}", err=True, nl=done["n"] == total)
+
+    return step
+
+
+def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None) -> tuple[Any, list[Any]]:
+    from natk_xlsx.batch import read_files
+    from natk_xlsx.specs import load_toolkit
+
+    toolkit = load_toolkit(specs_dir)
+    return toolkit, read_files(list(files), toolkit, jobs=jobs, progress=_progress(len(files)))
+
+
+def _exit_for(results: list[Any]) -> None:
+    statuses = {r.status for r in results}
+    if "unusable" in statuses:
+        sys.exit(EXIT_UNUSABLE)
+    if "invalid" in statuses:
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for programs.")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False), default=None,
+              help="Write, for each workbook with problems, a copy with the problems marked "
+                   "(the original is never changed).")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Workbooks read at once (default: the number of cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: one line per file, no issues.")
+@handles_errors
+def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, specs_dir: str | None,
+          jobs: int | None, quiet: bool) -> None:
+    """Read and validate filled workbooks; report every problem with its sheet and cell.
+
+    Exit code 0 when every workbook is valid (warnings allowed), 1 when some hold invalid
+    answers, 3 when some cannot be read at all. The other files are still checked.
+    """
+    from natk_xlsx.report import check_json, check_text
+
+    _, results = _read(files, specs_dir, jobs)
+    if annotate_dir:
+        from natk_xlsx.annotate import annotate_workbook
+
+        for result in results:
+            if result.submission is not None and result.submission.issues:
+                path = annotate_workbook(result.submission, annotate_dir)
+                if fmt == "text":
+                    click.echo(f"{result.path}: annotated copy written to {path}")
+    click.echo(check_json(results) if fmt == "json" else check_text(results, not quiet))
+    _exit_for(results)
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the submission JSON files (one per valid workbook).")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Workbooks read at once (default: the number of cores).")
+@handles_errors
+def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
+            jobs: int | None) -> None:
+    """Write one canonical submission JSON per valid workbook, named by its workbook id.
+
+    Workbooks with errors are not written: run 'natk check --annotate' to hand them back.
+    """
+    import json
+    from pathlib import Path
+
+    _, results = _read(files, specs_dir, jobs)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for result in results:
+        sub = result.submission
+        if sub is None:
+            click.echo(f"{result.path}: not imported: {result.error.split(': ', 1)[-1]}")
+            continue
+        if not sub.valid:
+            click.echo(f"{result.path}: not imported: {len(sub.errors)} error(s); run "
+                       f"'natk check {result.path}' to see them")
+            continue
+        target = folder / f"{sub.workbook_id.replace(':', '_').replace('/', '_')}.json"
+        target.write_text(json.dumps(sub.record(), indent=1, ensure_ascii=False) + "\n",
+                          "utf-8")
+        written += 1
+        click.echo(f"{result.path}: {target} ({len(sub.answers)} answers, "
+                   f"{len(sub.warnings)} warnings)")
+    click.echo(f"{written} of {len(results)} workbook(s) imported.")
+    _exit_for(results)
+
+
+@cli.command()
+@click.option("-c", "--components", metavar="IDS", help="Comma-separated component ids.")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@handles_errors
+def schema(components: str | None, specs_dir: str | None) -> None:
+    """Print the JSON Schema (Draft 2020-12) of a submission, derived from the specs."""
+    import json
+
+    from natk_xlsx.generate import choose_components
+    from natk_xlsx.specs import load_toolkit
+    from natk_xlsx.submission_schema import submission_schema
+
+    toolkit = load_toolkit(specs_dir)
+    chosen = [c.id for c in choose_components(toolkit, _split_ids(components))]
+    click.echo(json.dumps(submission_schema(toolkit, chosen), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     """Entry point of the ``natk`` command."""
     try:

@@ -111,6 +111,8 @@ COLUMN_WIDTHS = (9, 55, 45, 24, 32, 32, 16, 16, 24)
 
 KEY_SEPARATOR = "|"
 KEY_SOURCE = "source"
+KEY_HEADER = "head"
+KEY_TOTAL = "total"
 KEY_RELIABILITY = "reliability"
 
 # Defined names: one per answer cell (the question id) and these for the cover fields.

@@ -103,12 +103,12 @@ def plan_sheet(toolkit: Toolkit, component: Component, lang: str,
             elif q.type == "stats_table":
                 assert q.breakdown is not None
                 width = len(toolkit.breakdowns[q.breakdown].columns)
-                add(TABLE_HEADER, question=q)
+                add(TABLE_HEADER, key=layout.row_key(q.id, layout.KEY_HEADER), question=q)
                 first = r
                 for year in years:
                     add(TABLE_YEAR, key=layout.row_key(q.id, year), question=q, year=year)
                 answers[q.id] = CellRange(first, answer, r - 1, answer + width - 1)
-                add(TABLE_TOTAL, question=q)
+                add(TABLE_TOTAL, key=layout.row_key(q.id, layout.KEY_TOTAL), question=q)
                 src = add(TABLE_SOURCE, key=layout.row_key(q.id, layout.KEY_SOURCE), question=q)
                 sources[q.id] = CellRange(src, answer, src, answer)
                 rel = add(TABLE_RELIABILITY, key=layout.row_key(q.id, layout.KEY_RELIABILITY),

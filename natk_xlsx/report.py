@@ -65,3 +65,51 @@ def lint_text(report: LintReport) -> str:
 
 def lint_json(report: LintReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+
+
+def check_text(results: list, verbose: bool = True) -> str:  # list[batch.FileResult]
+    out: list[str] = []
+    counts = {"valid": 0, "invalid": 0, "unusable": 0}
+    for result in results:
+        counts[result.status] += 1
+        if result.submission is None:
+            out.append(f"{result.path}: UNUSABLE: {result.error.split(': ', 1)[-1]}")
+            continue
+        sub = result.submission
+        who = sub.respondent.get("institution") or "institution not given"
+        out.append(
+            f"{result.path}: {result.status.upper()}: {who} (workbook {sub.workbook_id[:8]}, "
+            f"{sub.language}, toolkit {sub.toolkit_version or '?'}): {len(sub.answers)} answers "
+            f"read, {len(sub.errors)} errors, {len(sub.warnings)} warnings")
+        if verbose:
+            for issue in sub.issues:
+                out.append(f"  {issue.severity:<7} {issue.code:<22} {issue.message}")
+    out.append("")
+    out.append(f"{len(results)} file(s): {counts['valid']} valid, {counts['invalid']} invalid, "
+               f"{counts['unusable']} unusable.")
+    return "\n".join(out)
+
+
+def check_json(results: list) -> str:
+    files = []
+    for result in results:
+        entry: dict = {"file": result.path, "status": result.status,
+                       "seconds": round(result.seconds, 3)}
+        if result.submission is None:
+            entry.update({"error": result.error, "code": result.code})
+        else:
+            record = result.submission.record()
+            entry.update({
+                "metadata": {k: record[k] for k in ("workbook_id", "toolkit", "language",
+                                                      "components", "reference_period")},
+                "respondent": record["respondent"],
+                "answers": record["answers"],
+                "details": record["details"],
+                "tables": record["tables"],
+                "unplaced": record["unplaced"],
+                "issues": record["issues"],
+            })
+        files.append(entry)
+    summary = {s: sum(1 for r in results if r.status == s) for s in ("valid", "invalid",
+                                                                      "unusable")}
+    return json.dumps({"files": files, "summary": summary}, indent=2, ensure_ascii=False)

@@ -84,3 +84,41 @@ def spec_schema_errors(document: Any) -> list[SchemaError]:
             found.append(SchemaError(tuple(leaf.absolute_path), leaf.message, _fix(leaf)))
     found.sort(key=lambda e: [str(p).zfill(6) if isinstance(p, int) else p for p in e.path])
     return found
+
+
+@dataclass(frozen=True)
+class DataError:
+    """One way a submission breaks its schema, with what the importer needs to place it."""
+
+    path: tuple[str | int, ...]
+    validator: str
+    validator_value: Any
+    instance: Any
+    message: str
+
+
+_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
+
+
+def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[DataError]:
+    """Every error of ``document`` against ``schema`` (cached under ``key``), not only the
+    first. A ``required`` error points at its parent object; the importer works out which keys
+    are missing from ``validator_value``."""
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        validator = jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        if len(_VALIDATORS) > 64:
+            _VALIDATORS.clear()
+        _VALIDATORS[key] = validator
+    found: list[DataError] = []
+    for error in validator.iter_errors(document):
+        stack = [error]
+        while stack:
+            err = stack.pop()
+            if err.validator in ("allOf",) and err.context:
+                stack.extend(err.context)
+                continue
+            found.append(DataError(tuple(err.absolute_path), str(err.validator),
+                                   err.validator_value, err.instance, err.message))
+    return found

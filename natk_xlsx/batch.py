@@ -1,0 +1,175 @@
+"""Reading many workbooks safely: each in its own worker process, with a memory limit and a
+timeout, up to ``jobs`` at a time. A file that crashes, hangs or floods memory becomes one clear
+line in the report, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+import traceback
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from natk_xlsx.errors import InputError
+from natk_xlsx.model import Toolkit
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY_MB = 2048
+
+
+@dataclass
+class FileResult:
+    """What became of one file: a submission, or why the file could not be used."""
+
+    path: str
+    submission: Any = None  # importer.Submission
+    error: str | None = None
+    code: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        if self.submission is None:
+            return "unusable"
+        return "valid" if self.submission.valid else "invalid"
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def describe_failure(path: str, exc: BaseException) -> tuple[str, str]:
+    """(code, one-line message) for an exception raised while reading ``path``."""
+    code = getattr(exc, "code", None)
+    if isinstance(exc, InputError):
+        return code or "FILE-UNUSABLE", str(exc)
+    if isinstance(exc, MemoryError):
+        return "FILE-TOO-BIG", (f"{path}: reading it needs more memory than any questionnaire "
+                                "could; it cannot be read safely")
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "FILE-TRUNCATED", (f"{path}: the file is damaged or incomplete; send the file "
+                                  "again")
+    name = type(exc).__name__
+    if "Forbidden" in name or "Entit" in name or "DTD" in name:
+        return "FILE-HOSTILE-XML", (f"{path}: the file contains XML constructs that are never "
+                                    "found in a spreadsheet (entity definitions); it was not "
+                                    "read. Save the workbook again from Excel or LibreOffice")
+    detail = str(exc).splitlines()[0][:160] if str(exc) else name
+    return "FILE-CORRUPT", (f"{path}: cannot be read as a workbook ({name}: {detail}); open it "
+                            "in Excel or LibreOffice, save it again as .xlsx and send it again")
+
+
+def _read_one(path: str, toolkit: Toolkit) -> FileResult:
+    from natk_xlsx.importer import read_workbook
+
+    start = time.perf_counter()
+    try:
+        submission = read_workbook(path, toolkit)
+        return FileResult(path, submission, seconds=time.perf_counter() - start)
+    except Exception as exc:  # every failure becomes a line in the report
+        code, message = describe_failure(path, exc)
+        if os.environ.get("NATK_DEBUG"):
+            traceback.print_exc()
+        return FileResult(path, None, message, code, time.perf_counter() - start)
+
+
+def _child(path: str, toolkit: Toolkit, conn: Connection, memory_mb: int) -> None:
+    try:
+        import resource
+
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        result = _read_one(path, toolkit)
+    except MemoryError as exc:
+        code, message = describe_failure(path, exc)
+        result = FileResult(path, None, message, code)
+    try:
+        conn.send(result)
+    except Exception as exc:  # the result could not be sent back (pickling, memory)
+        code, message = describe_failure(path, exc)
+        conn.send(FileResult(path, None, message, code))
+    finally:
+        conn.close()
+
+
+def _can_fork() -> bool:
+    return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
+
+
+def read_files(
+    paths: Sequence[str | Path],
+    toolkit: Toolkit,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    isolate: bool = True,
+    progress: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Read every file; results come back in the order of ``paths``."""
+    names = [str(p) for p in paths]
+    if not isolate or not _can_fork():
+        results = []
+        for name in names:
+            result = _read_one(name, toolkit)
+            if progress:
+                progress(result)
+            results.append(result)
+        return results
+    done: dict[int, FileResult] = {}
+    for index, result in _run_forked(names, toolkit, jobs or default_jobs(), timeout, memory_mb):
+        done[index] = result
+        if progress:
+            progress(result)
+    return [done[i] for i in range(len(names))]
+
+
+def _run_forked(names: list[str], toolkit: Toolkit, jobs: int, timeout: float,
+                memory_mb: int) -> Iterator[tuple[int, FileResult]]:
+    ctx = mp.get_context("fork")
+    pending = list(enumerate(names))
+    running: dict[Connection, tuple[int, str, Any, float]] = {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            index, name = pending.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(name, toolkit, child, memory_mb),
+                               daemon=True)
+            proc.start()
+            child.close()
+            running[parent] = (index, name, proc, time.monotonic())
+        ready = wait(list(running), timeout=0.2)
+        for conn in ready:
+            index, name, proc, started = running.pop(conn)  # type: ignore[index]
+            try:
+                result = conn.recv()
+            except (EOFError, OSError):
+                proc.join(5)
+                code = proc.exitcode
+                result = FileResult(name, None, f"{name}: the reader stopped while reading this "
+                                    f"file (exit {code}); it is probably damaged or far too "
+                                    "large. Save it again as .xlsx and send it again",
+                                    "FILE-CRASH", time.monotonic() - started)
+            conn.close()
+            proc.join(5)
+            yield index, result
+        now = time.monotonic()
+        for conn, (index, name, proc, started) in list(running.items()):
+            if now - started > timeout:
+                proc.kill()
+                proc.join(5)
+                conn.close()
+                del running[conn]
+                yield index, FileResult(name, None, f"{name}: reading took longer than "
+                                        f"{timeout:.0f} s and was stopped; the file is far "
+                                        "larger or more complex than a questionnaire",
+                                        "FILE-TIMEOUT", now - started)

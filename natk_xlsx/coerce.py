@@ -1,0 +1,398 @@
+"""Turning what a respondent typed into an answer of the spec's type.
+
+Values are coerced by the spec's type, not by the cell's: numbers typed as text, dates as serials,
+datetimes or text, choices typed by hand in any case with stray or non-breaking spaces and curly
+quotes, labels in the workbook's language (or another one) mapped to language-neutral codes. Where
+normalising was needed, a warning keeps the raw value. Ranges, lengths and required answers are
+left to the JSON Schema (``validation``), which is the one place that decides validity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from natk_xlsx.issues import ERROR, WARNING, Issue, make_issue, shown
+from natk_xlsx.languages import UN_LANGUAGES, tr
+from natk_xlsx.model import Question, Toolkit
+
+#: What a cell held: its value, and whether it was a formula or an error.
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'",
+                         "\u0060": "'", "\u2032": "'"})
+NOT_RECORDED = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "nd", "n.d.", "..", "...", "?",
+                          "unknown", "not recorded", "not available", "x"})
+TICKS = frozenset({"x", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
+UNTICKS = frozenset({"0", "false", "no", "n", "-", ""})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A raw cell as the reader found it."""
+
+    value: Any
+    sheet: str
+    cell: str
+    is_formula: bool = False
+    is_error: bool = False
+    number_format: str = "General"
+
+
+@dataclass
+class Context:
+    """Collects issues for one workbook, in its language."""
+
+    lang: str
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, code: str, severity: str, cell: Cell | None, question: str | None,
+            value: Any = None, path: str | None = None, **fields: Any) -> None:
+        self.issues.append(make_issue(
+            code, severity, self.lang, sheet=cell.sheet if cell else None,
+            cell=cell.cell if cell else None, question=question, path=path, value=value,
+            **fields))
+
+
+def normalise_text(text: str) -> str:
+    """Fold a typed answer for matching: NFKC, straight quotes, one space, case-folded."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    folded = _SPACES.sub(" ", folded).strip()
+    if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
+        folded = folded[1:-1].strip()
+    return folded.casefold()
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Strip control characters (not tabs or line breaks); say whether any were found."""
+    cleaned = _CONTROL.sub("", text)
+    return cleaned, cleaned != text
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2009]+$")
+
+
+def parse_number(text: str) -> tuple[float | None, bool]:
+    """Parse a number typed as text in either decimal convention.
+
+    Returns (value, ambiguous). ``1,234`` and ``1.234`` are ambiguous (a thousands separator or a
+    decimal point); they are read as thousands, as both conventions group digits by three.
+    """
+    raw = _SPACES.sub("", unicodedata.normalize("NFKC", text)).replace("'", "")
+    if not raw or not _NUMBER.match(raw):
+        return None, False
+    sign = -1.0 if raw.startswith("-") else 1.0
+    body = raw.lstrip("+-")
+    if not body or not any(ch.isdigit() for ch in body):
+        return None, False
+    commas, dots = body.count(","), body.count(".")
+    ambiguous = False
+    if commas and dots:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        body = body.replace(thousands, "").replace(decimal, ".")
+    elif commas or dots:
+        sep = "," if commas else "."
+        parts = body.split(sep)
+        if len(parts) > 2:  # 1,234,567 / 1.234.567
+            if not all(len(p) == 3 for p in parts[1:]):
+                return None, False
+            body = "".join(parts)
+        elif len(parts[1]) == 3 and parts[0] not in ("", "0"):
+            ambiguous = True
+            body = "".join(parts)
+        else:
+            body = parts[0] + "." + parts[1]
+    try:
+        return sign * float(body), ambiguous
+    except ValueError:
+        return None, False
+
+
+def _plain(number: float) -> int | float:
+    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
+
+
+def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | str | None:
+    """A number, or the raw text when it cannot be read (the schema then reports it)."""
+    value = cell.value
+    if isinstance(value, bool):
+        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    if isinstance(value, int | float):
+        return _plain(value)
+    if isinstance(value, dt.datetime | dt.date):
+        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    text = str(value).strip()
+    number, ambiguous = parse_number(text.rstrip("%").strip() if q.type == "percentage" else text)
+    if number is None:
+        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    code = "NUMBER-AMBIGUOUS" if ambiguous else "NUMBER-FROM-TEXT"
+    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(_plain(number)))
+    return _plain(number)
+
+
+def coerce_integer(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
+    number = to_number(cell, q, ctx, path)
+    if number is None:
+        return None
+    if isinstance(number, float):
+        ctx.add("NUMBER-NOT-WHOLE", ERROR, cell, q.id, number, path)
+        return None
+    return number
+
+
+def coerce_decimal(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | None:
+    number = to_number(cell, q, ctx, path)
+    return None if isinstance(number, str) else number
+
+
+def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | None:
+    """Percent (0-100): a percent-formatted cell stores 35% as 0.35; text may say "35%"."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "%" in cell.number_format:
+            return _plain(round(value * 100, 10))
+        if 0 < value < 1:
+            ctx.add("PERCENT-AMBIGUOUS", WARNING, cell, q.id, value, path,
+                    number=shown(value), alternative=shown(_plain(round(value * 100, 10))))
+        return _plain(value)
+    number = to_number(cell, q, ctx, path)
+    return None if isinstance(number, str) else number
+
+
+def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
+    value = cell.value
+    if isinstance(value, dt.datetime | dt.date):
+        ctx.add("NUMBER-FROM-TEXT", WARNING, cell, q.id, value, path, number=value.year)
+        return value.year
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{4})\s*", value)
+        if not match:
+            ctx.add("YEAR-INVALID", ERROR, cell, q.id, value, path)
+            return None
+        ctx.add("NUMBER-FROM-TEXT", WARNING, cell, q.id, value, path, number=match.group(1))
+        return int(match.group(1))
+    number = coerce_integer(cell, q, ctx, path)
+    return number
+
+
+# -- dates -----------------------------------------------------------------------------------------
+_MONTHS = {m: i for i, names in enumerate([
+    ("january", "jan", "janvier", "janv", "enero", "ene", "январь", "января", "янв"),
+    ("february", "feb", "février", "févr", "fevrier", "febrero", "февраль", "февраля", "фев"),
+    ("march", "mar", "mars", "marzo", "март", "марта"),
+    ("april", "apr", "avril", "avr", "abril", "abr", "апрель", "апреля", "апр"),
+    ("may", "mai", "mayo", "май", "мая"),
+    ("june", "jun", "juin", "junio", "июнь", "июня"),
+    ("july", "jul", "juillet", "juil", "julio", "июль", "июля"),
+    ("august", "aug", "août", "aout", "agosto", "ago", "август", "августа", "авг"),
+    ("september", "sep", "sept", "septembre", "septiembre", "сентябрь", "сентября", "сен"),
+    ("october", "oct", "octobre", "octubre", "октябрь", "октября", "окт"),
+    ("november", "nov", "novembre", "noviembre", "ноябрь", "ноября"),
+    ("december", "dec", "décembre", "decembre", "déc", "diciembre", "dic", "декабрь", "декабря",
+     "дек"),
+], start=1) for m in names}
+
+
+def parse_date(text: str) -> tuple[dt.date | None, bool]:
+    """Parse a date typed as text. Returns (date, ambiguous day/month)."""
+    t = normalise_text(text).replace("г.", "").strip(" .")
+    try:
+        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?", t)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), False
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t)
+        if m:
+            a, b, y = int(m[1]), int(m[2]), int(m[3])
+            y += 2000 if y < 100 else 0
+            if a > 12 >= b:
+                return dt.date(y, b, a), False
+            if b > 12 >= a:
+                return dt.date(y, a, b), False
+            return dt.date(y, b, a), a != b  # day first, as most of the world writes it
+        m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([^\d\s,]+),? (\d{4})", t)
+        if m and m[2] in _MONTHS:
+            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1])), False
+        m = re.fullmatch(r"([^\d\s,]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", t)
+        if m and m[1] in _MONTHS:
+            return dt.date(int(m[3]), _MONTHS[m[1]], int(m[2])), False
+        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), False
+    except ValueError:
+        return None, False
+    return None, False
+
+
+def coerce_date(cell: Cell, q: Question | None, ctx: Context, path: str) -> str | None:
+    """An ISO date string (``2024-03-15``)."""
+    qid = q.id if q else None
+    value = cell.value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            date = (EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
+            ctx.add("DATE-FROM-NUMBER", WARNING, cell, qid, value, path, date=date.isoformat())
+            return date.isoformat()
+        ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
+        return None
+    date, ambiguous = parse_date(str(value))
+    if date is None:
+        ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
+        return None
+    code = "DATE-AMBIGUOUS" if ambiguous else "DATE-FROM-TEXT"
+    ctx.add(code, WARNING, cell, qid, value, path, date=date.isoformat())
+    return date.isoformat()
+
+
+# -- text ------------------------------------------------------------------------------------------
+def coerce_text(cell: Cell, q: Question | None, ctx: Context, path: str) -> str | None:
+    qid = q.id if q else None
+    value = cell.value
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, int | float):
+        text = shown(value, limit=10**6)
+        ctx.add("TEXT-FROM-NUMBER", WARNING, cell, qid, value, path, text=text)
+    elif isinstance(value, dt.datetime | dt.date):
+        text = value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+        ctx.add("TEXT-FROM-DATE", WARNING, cell, qid, value, path, text=text)
+    else:
+        text = str(value)
+    text, had_control = clean_text(text)
+    if had_control:
+        ctx.add("TEXT-CONTROL-CHARS", WARNING, cell, qid, None, path)
+    text = text.strip()
+    return text or None
+
+
+# -- choices ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LabelIndex:
+    """Maps typed answers to codes: labels in the workbook's language first, then codes, then
+    labels in the other languages."""
+
+    own: Mapping[str, str]
+    other: Mapping[str, str]
+
+    @classmethod
+    def build(cls, codes: Sequence[str], label: Callable[[str, str], str], lang: str) -> LabelIndex:
+        own: dict[str, str] = {}
+        other: dict[str, str] = {}
+        for code in codes:
+            own.setdefault(normalise_text(label(code, lang)), code)
+            own.setdefault(normalise_text(code), code)
+            own.setdefault(normalise_text(code.replace("_", " ")), code)
+        for code in codes:
+            for other_lang in UN_LANGUAGES:
+                if other_lang != lang:
+                    key = normalise_text(label(code, other_lang))
+                    if key not in own:
+                        other.setdefault(key, code)
+        return cls(own, other)
+
+
+def label_index(toolkit: Toolkit, q: Question, lang: str) -> LabelIndex:
+    codes = toolkit.answer_codes(q)
+
+    def label(code: str, language: str) -> str:
+        return toolkit.answer_label(q, code, language) if _has(toolkit, q, code, language) else ""
+
+    return LabelIndex.build(codes, label, lang)
+
+
+def _has(toolkit: Toolkit, q: Question, code: str, language: str) -> bool:
+    list_id = "yes_no" if q.type == "yes_no" or code == "not_applicable" else q.choices
+    assert list_id is not None
+    for choice in toolkit.choice_lists[list_id].choices:
+        if choice.code == code:
+            return language in choice.label
+    return False
+
+
+def coerce_choice(cell: Cell, q: Question, index: LabelIndex, ctx: Context, path: str,
+                  label_of: Callable[[str], str]) -> str | None:
+    """A code, or the raw text when it matches nothing (the schema then reports it)."""
+    value = cell.value
+    if isinstance(value, bool):
+        code = "yes" if value else "no"
+        if code in index.own.values():
+            ctx.add("ANSWER-BOOLEAN", WARNING, cell, q.id, value, path, label=label_of(code))
+            return code
+    raw = shown(value, limit=10**6) if not isinstance(value, str) else value
+    raw, _ = clean_text(raw)
+    if not raw.strip():
+        return None
+    key = normalise_text(raw)
+    if key in index.own:
+        code = index.own[key]
+        if raw != label_of(code):
+            ctx.add("ANSWER-NORMALISED", WARNING, cell, q.id, value, path, label=label_of(code))
+        return code
+    if key in index.other:
+        code = index.other[key]
+        ctx.add("ANSWER-OTHER-LANGUAGE", WARNING, cell, q.id, value, path, label=label_of(code))
+        return code
+    return raw.strip()
+
+
+def is_tick(cell: Cell, yes_labels: frozenset[str]) -> bool | None:
+    """True for a tick, False for an empty or "no" cell, None for anything else."""
+    value = cell.value
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+    key = normalise_text(str(value))
+    if key in yes_labels or key in TICKS:
+        return True
+    if key in UNTICKS:
+        return False
+    return None
+
+
+def yes_labels(toolkit: Toolkit) -> frozenset[str]:
+    yes = next(c for c in toolkit.choice_lists["yes_no"].choices if c.code == "yes")
+    return frozenset(normalise_text(tr(yes.label, lang)) for lang in yes.label)
+
+
+def coerce_count(cell: Cell, q: Question, ctx: Context, path: str) -> int | str | None:
+    """A statistics cell: a whole number of 0 or more, or None when not recorded."""
+    value = cell.value
+    if isinstance(value, bool):
+        ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    if isinstance(value, int | float):
+        if float(value).is_integer() and value >= 0:
+            return int(value)
+        ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    text = normalise_text(str(value))
+    if text in NOT_RECORDED:
+        ctx.add("COUNT-NOT-RECORDED", WARNING, cell, q.id, value, path)
+        return None
+    number, ambiguous = parse_number(str(value))
+    if number is None or not float(number).is_integer() or number < 0:
+        ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
+        return None
+    code = "NUMBER-AMBIGUOUS" if ambiguous else "NUMBER-FROM-TEXT"
+    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(int(number)))
+    return int(number)

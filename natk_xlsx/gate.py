@@ -1,0 +1,510 @@
+"""The gate: decide whether a returned file can be read as a workbook at all, before any parsing.
+
+``inspect_file`` opens the file read-only and looks only at its first bytes (and, for an old
+OLE2 file, its last megabyte) and at the zip's central directory. It decompresses nothing except
+``docProps/app.xml`` when that part is small, and parses that with defusedxml. Sizes come from
+the central directory (``ZipInfo.file_size`` / ``compress_size``); ``zipfile`` never inflates a
+member past its declared size, so a reader built on ``zipfile`` stays within what was checked here.
+
+Every refusal is an ``UnusableFile`` with a stable code and a one-line message that names the file,
+says what is wrong and what to do. Nothing else escapes: an unexpected failure becomes
+``FILE-UNREADABLE``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import struct
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO
+
+# defusedxml ships no type information; it is a hard dependency so hostile XML cannot expand.
+from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
+
+from natk_xlsx.errors import InputError
+
+MiB = 2**20
+
+#: Bytes read from each end of an OLE2 file to find its directory entries.
+OLE2_SCAN_BYTES = 1 * MiB
+#: ``docProps/app.xml`` is parsed only when it is smaller than this.
+APP_XML_MAX = 64 * 1024
+#: Members at most this big are exempt from the compression-ratio check.
+RATIO_FLOOR = 1 * MiB
+#: A central directory larger than this many bytes per allowed member is refused unread.
+CENTRAL_DIRECTORY_BYTES_PER_MEMBER = 1024
+
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+WORKBOOK_PART = "xl/workbook.xml"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+COMPRESSION_METHODS_READ = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+SEND_WORKBOOK = "send the filled-in questionnaire as the Excel workbook (.xlsx) it was sent out as"
+RESAVE = "open it in Excel or LibreOffice and save it as Excel 2007-365 (.xlsx)"
+
+
+class UnusableFile(InputError):
+    """A file that cannot be read as a workbook; ``.code`` is a stable code, ``str()`` is one line:
+    ``'<path>: <what is wrong>; <what to do>'``."""
+
+    def __init__(self, path: str, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(path, message)
+
+    def __reduce__(self) -> tuple[type[UnusableFile], tuple[str, str, str]]:
+        # Survives pickling, so that a worker process can hand it back unchanged.
+        return (type(self), (self.path, self.code, self.message))
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * MiB
+    max_members: int = 2000
+    max_uncompressed_bytes: int = 200 * MiB  # whole archive
+    max_member_bytes: int = 100 * MiB  # one member
+    max_ratio: float = 100.0  # uncompressed/compressed, for members over 1 MiB
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str
+    size: int
+    extension: str  # ".xlsx" or ".xlsm", from the contents (not the file's name)
+    members: int
+    uncompressed_bytes: int
+    has_macros: bool  # xl/vbaProject.bin or Excel 4 macro sheets (never run; values are read only)
+    has_external_links: bool  # xl/externalLinks/
+    has_embedded_objects: bool  # xl/embeddings/ or ActiveX
+    application: str | None  # docProps/app.xml <Application> (+ <AppVersion>): "LibreOffice/7.4..."
+    notes: tuple[str, ...]  # sentences about the above worth telling the user
+
+
+def inspect_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> FileInfo:
+    """Check that ``path`` can be read as an xlsx/xlsm workbook; raise ``UnusableFile`` if not."""
+    shown = os.fspath(path)
+    try:
+        return _inspect(shown, limits)
+    except UnusableFile:
+        raise
+    except Exception as exc:  # the gate's promise: a coded message, never a traceback
+        raise UnusableFile(
+            shown, "FILE-UNREADABLE",
+            f"could not be read ({_one_line(exc)}); check that it is a complete Excel workbook, "
+            "close it in any program that has it open, and try again",
+        ) from exc
+
+
+# -- the steps -----------------------------------------------------------------------------------
+
+def _inspect(path: str, limits: Limits) -> FileInfo:
+    size = _check_file(path, limits)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below; open has its own errors
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    with handle:
+        head = handle.read(8)
+        if head.startswith(OLE2_SIGNATURE):
+            raise _ole2_refusal(path, handle, size)
+        if not head.startswith(ZIP_SIGNATURES):
+            handle.seek(0)
+            raise _not_workbook(path, handle.read(4096))
+        _check_central_directory_size(path, handle, size, limits)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except zipfile.BadZipFile as exc:
+            raise UnusableFile(
+                path, "FILE-TRUNCATED",
+                "the file is damaged or incomplete (perhaps cut off while sending); "
+                "send the file again",
+            ) from exc
+        with archive:
+            return _inspect_archive(path, size, archive, limits)
+
+
+def _check_file(path: str, limits: Limits) -> int:
+    """The file's size, after refusing what is missing, not a file, empty or too large."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as exc:
+        raise UnusableFile(
+            path, "FILE-MISSING", "there is no such file; check the name and the folder"
+        ) from exc
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise UnusableFile(
+            path, "FILE-UNREADABLE", "this is a folder, not a file; give the workbook's own path"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise UnusableFile(
+            path, "FILE-UNREADABLE", "this is not a regular file; give the path of a saved workbook"
+        )
+    if st.st_size == 0:
+        raise UnusableFile(
+            path, "FILE-EMPTY",
+            "the file is empty (0 bytes), perhaps cut off while saving or sending; "
+            "send the file again",
+        )
+    if st.st_size > limits.max_file_bytes:
+        raise UnusableFile(
+            path, "FILE-TOO-LARGE",
+            f"the file is {_size(st.st_size)}, far beyond a questionnaire (at most "
+            f"{_size(limits.max_file_bytes)}); send the questionnaire workbook alone, "
+            "without pictures or attached documents",
+        )
+    return st.st_size
+
+
+def _unreadable(path: str, exc: OSError) -> UnusableFile:
+    if isinstance(exc, PermissionError):
+        return UnusableFile(
+            path, "FILE-UNREADABLE",
+            "permission to read the file was refused; close it in any program that has it open "
+            "and check that you may read it, then try again",
+        )
+    return UnusableFile(
+        path, "FILE-UNREADABLE",
+        f"the file could not be read ({_one_line(exc)}); copy it to a local folder and try again",
+    )
+
+
+# -- OLE2: old .xls, or an encrypted workbook -----------------------------------------------------
+
+def _ole2_refusal(path: str, handle: BinaryIO, size: int) -> UnusableFile:
+    handle.seek(0)
+    chunks = [(0, handle.read(OLE2_SCAN_BYTES))]
+    if size > OLE2_SCAN_BYTES:  # the directory may also sit at the end
+        start = max(OLE2_SCAN_BYTES, size - OLE2_SCAN_BYTES) // 512 * 512
+        handle.seek(start)
+        chunks.append((start, handle.read(OLE2_SCAN_BYTES)))
+
+    def has(name: str) -> bool:
+        return any(_has_ole2_entry(offset, data, name) for offset, data in chunks)
+
+    if has("EncryptedPackage"):
+        return UnusableFile(
+            path, "FILE-ENCRYPTED",
+            "the workbook is protected with a password to open; remove the password "
+            "(File > Info > Protect Workbook) and send it again",
+        )
+    for stream, what in (("WordDocument", "an old Word document (.doc)"),
+                         ("PowerPoint Document", "an old PowerPoint presentation (.ppt)")):
+        if has(stream):
+            return _not_workbook_but(path, what)
+    return UnusableFile(
+        path, "FILE-XLS",
+        "this is an old Excel 97-2003 .xls file; open it in Excel or LibreOffice and save it "
+        "as .xlsx",
+    )
+
+
+def _has_ole2_entry(offset: int, data: bytes, name: str) -> bool:
+    """True when ``data`` (read at ``offset``) holds an OLE2 directory entry called ``name``.
+
+    Entries are 128 bytes at 128-byte boundaries: the UTF-16-LE name with its terminator, padded
+    to 64 bytes, then the name's length in bytes (terminator included) as a 16-bit integer.
+    """
+    needle = name.encode("utf-16-le") + b"\x00\x00"
+    at = data.find(needle)
+    while at >= 0:
+        if (offset + at) % 128 == 0 and at + 66 <= len(data):
+            (length,) = struct.unpack_from("<H", data, at + 64)
+            if length == len(needle):
+                return True
+        at = data.find(needle, at + 1)
+    return False
+
+
+# -- neither zip nor OLE2 ------------------------------------------------------------------------
+
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def _not_workbook_but(path: str, what: str, todo: str = SEND_WORKBOOK) -> UnusableFile:
+    return UnusableFile(
+        path, "FILE-NOT-WORKBOOK", f"this is not an Excel workbook but {what}; {todo}"
+    )
+
+
+def _not_workbook(path: str, head: bytes) -> UnusableFile:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return _not_workbook_but(path, what)
+    text = _as_text(head)
+    if text is None:
+        return _not_workbook_but(path, "a file of unknown contents")
+    lowered = text.lstrip().lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return _not_workbook_but(path, "an Excel 2003 XML spreadsheet", RESAVE)
+    if lowered.startswith(("<!doctype html", "<html")) or "<table" in lowered:
+        return _not_workbook_but(path, "a web page (HTML) under a spreadsheet's name", RESAVE)
+    return _not_workbook_but(path, "text (perhaps CSV)")
+
+
+def _as_text(head: bytes) -> str | None:
+    boms = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+    for bom, codec in boms:
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, errors="replace")
+    if b"\x00" in head:
+        return None
+    text = head.decode("utf-8", errors="replace")
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+    return text if printable >= 0.95 * len(text) else None
+
+
+# -- the zip archive -----------------------------------------------------------------------------
+
+def _check_central_directory_size(path: str, handle: BinaryIO, size: int, limits: Limits) -> None:
+    """Refuse, before ``zipfile`` reads it, a central directory listing far too many members."""
+    entries, directory_bytes = _end_record(handle, size)
+    too_many = entries is not None and entries > limits.max_members
+    too_big = directory_bytes is not None and (
+        directory_bytes > limits.max_members * CENTRAL_DIRECTORY_BYTES_PER_MEMBER
+    )
+    if too_many or too_big:
+        raise _too_many_members(path, entries if too_many else None, limits)
+
+
+def _end_record(handle: BinaryIO, size: int) -> tuple[int | None, int | None]:
+    """Entry count and central-directory size from the end record (zip64 too); None if unclear."""
+    tail_len = min(size, 22 + 0xFFFF + 20)
+    handle.seek(size - tail_len)
+    tail = handle.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None, None
+    entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    if entries != 0xFFFF and directory_bytes != 0xFFFFFFFF:
+        return entries, directory_bytes
+    locator = at - 20
+    if locator < 0 or tail[locator:locator + 4] != b"PK\x06\x07":
+        return None, None
+    (record_at,) = struct.unpack_from("<Q", tail, locator + 8)
+    if record_at >= size:
+        return None, None
+    handle.seek(record_at)
+    record = handle.read(56)
+    if len(record) < 56 or record[:4] != b"PK\x06\x06":
+        return None, None
+    entries64, directory_bytes64 = struct.unpack_from("<QQ", record, 32)
+    return int(entries64), int(directory_bytes64)
+
+
+def _too_many_members(path: str, count: int | None, limits: Limits) -> UnusableFile:
+    held = f"holds {count} parts" if count is not None else "lists a huge number of parts"
+    return UnusableFile(
+        path, "FILE-ZIP-BOMB",
+        f"the file {held}, far beyond a questionnaire (at most {limits.max_members}); "
+        "it cannot be read safely",
+    )
+
+
+def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Limits) -> FileInfo:
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise _too_many_members(path, len(infos), limits)
+    total = _check_sizes(path, infos, limits)
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    duplicates: list[str] = []
+    for info in infos:
+        key = info.filename.replace("\\", "/").lower()
+        if key in by_name:
+            duplicates.append(info.filename)
+        by_name.setdefault(key, info)
+    if WORKBOOK_PART not in by_name:
+        raise _not_a_workbook_archive(path, archive, by_name)
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnusableFile(
+            path, "FILE-ENCRYPTED",
+            "its parts are encrypted with a zip password; send the workbook itself, "
+            "without a password",
+        )
+    unusual = sorted({i.compress_type for i in infos} - COMPRESSION_METHODS_READ)
+    if unusual:
+        raise UnusableFile(
+            path, "FILE-UNREADABLE",
+            f"it is packed with a compression method Excel does not use (method {unusual[0]}); "
+            f"{RESAVE}",
+        )
+    names = list(by_name)
+    has_macros = "xl/vbaproject.bin" in by_name or _any_under(names, "xl/macrosheets/")
+    has_links = _any_under(names, "xl/externallinks/")
+    has_embedded = _any_under(names, "xl/embeddings/", "xl/activex/")
+    extension = ".xlsm" if has_macros else ".xlsx"
+    app = by_name.get("docprops/app.xml")
+    return FileInfo(
+        path=path,
+        size=size,
+        extension=extension,
+        members=len(infos),
+        uncompressed_bytes=total,
+        has_macros=has_macros,
+        has_external_links=has_links,
+        has_embedded_objects=has_embedded,
+        application=_application(archive, app) if app is not None else None,
+        notes=_notes(path, extension, has_macros, has_links, has_embedded, duplicates),
+    )
+
+
+def _check_sizes(path: str, infos: list[zipfile.ZipInfo], limits: Limits) -> int:
+    """The archive's declared uncompressed size, after refusing anything that expands too far."""
+    total = sum(info.file_size for info in infos)
+    biggest = max((info.file_size for info in infos), default=0)
+    for what, found, cap in (("the file", total, limits.max_uncompressed_bytes),
+                             ("one of its parts", biggest, limits.max_member_bytes)):
+        if found > cap:
+            raise UnusableFile(
+                path, "FILE-ZIP-BOMB",
+                f"{what} expands to {_size(found)} when unpacked, far beyond a questionnaire "
+                f"(at most {_size(cap)}); it cannot be read safely",
+            )
+    for info in infos:
+        if info.file_size > RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise UnusableFile(
+                    path, "FILE-ZIP-BOMB",
+                    f"one of its parts expands {ratio:.0f} times when unpacked (to "
+                    f"{_size(info.file_size)}), far beyond a questionnaire (at most "
+                    f"{limits.max_ratio:.0f} times); it cannot be read safely",
+                )
+    return total
+
+
+def _not_a_workbook_archive(
+    path: str, archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]
+) -> UnusableFile:
+    mimetype = _small_text(archive, by_name.get("mimetype"))
+    if mimetype == ODS_MIMETYPE:
+        return UnusableFile(
+            path, "FILE-ODS",
+            "this is an OpenDocument spreadsheet (.ods); save it as Excel 2007-365 (.xlsx) "
+            "and send that",
+        )
+    if mimetype is not None and mimetype.startswith("application/vnd.oasis.opendocument."):
+        what = "an OpenDocument file (" + mimetype.rsplit(".", 1)[-1] + ")"
+    elif "word/document.xml" in by_name:
+        what = "a Word document"
+    elif "ppt/presentation.xml" in by_name:
+        what = "a PowerPoint presentation"
+    else:
+        inner = [i.filename for i in by_name.values()
+                 if i.filename.lower().endswith((".xlsx", ".xlsm"))]
+        if inner:
+            return UnusableFile(
+                path, "FILE-NOT-WORKBOOK",
+                f"this is a zip archive holding {_printable(inner[0])}; unzip it and send "
+                "the workbook itself",
+            )
+        what = "a zip archive"
+    return _not_workbook_but(path, what)
+
+
+def _small_text(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, limit: int = 256
+) -> str | None:
+    """A tiny member's text (such as ``mimetype``), or None when absent, big or unreadable."""
+    if info is None or info.file_size > limit or info.compress_size > limit + 64:
+        return None
+    try:
+        with archive.open(info) as member:
+            return member.read(limit + 1)[:limit].decode("ascii").strip()
+    except Exception:  # unreadable is the same as absent here
+        return None
+
+
+def _application(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """'Application' (plus 'AppVersion' when the name carries no version) from app.xml."""
+    if info.file_size >= APP_XML_MAX or info.compress_size >= APP_XML_MAX:
+        return None
+    try:
+        with archive.open(info) as member:
+            data = member.read(APP_XML_MAX + 1)
+        if len(data) > APP_XML_MAX:
+            return None
+        root = DefusedET.fromstring(data, forbid_dtd=True)
+    except Exception:  # support information only: a hostile or broken app.xml just has none
+        return None
+    fields: dict[str, str] = {}
+    for child in root:
+        if isinstance(child.tag, str):
+            fields.setdefault(child.tag.rsplit("}", 1)[-1], (child.text or "").strip())
+    name = _printable(fields.get("Application", ""))
+    version = _printable(fields.get("AppVersion", ""))
+    if not name:
+        return None
+    if version and "/" not in name:
+        name = f"{name} {version}"
+    return name[:200]
+
+
+def _notes(
+    path: str, extension: str, macros: bool, links: bool, embedded: bool, duplicates: list[str]
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix != extension:
+        named = f"named '{suffix}'" if suffix else "named without an extension"
+        notes.append(
+            f"The file is {named} but is an Excel workbook ({extension}); it is read as one."
+        )
+    if macros:
+        notes.append(
+            "The workbook contains macros; they are never run: only the cells' values are read."
+        )
+    if links:
+        notes.append(
+            "The workbook links to other workbooks; the links are not followed: only the values "
+            "saved in this file are read."
+        )
+    if embedded:
+        notes.append("The workbook holds embedded objects or controls; they are ignored.")
+    if duplicates:
+        notes.append(
+            f"The file holds more than one part named {_printable(duplicates[0])}; "
+            "it may have been damaged, so check the answers read from it."
+        )
+    return tuple(notes)
+
+
+# -- small helpers -------------------------------------------------------------------------------
+
+def _any_under(names: list[str], *folders: str) -> bool:
+    return any(name.startswith(folders) for name in names)
+
+
+def _size(n: float) -> str:
+    """A size for people: '300 MB', '2.0 MB', '5 KB'."""
+    if n < MiB:
+        return f"{max(n / 1024, 1):.0f} KB"
+    value = n / MiB
+    return f"{value:.0f} MB" if value >= 10 else f"{value:.1f} MB"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def _printable(text: str) -> str:
+    """Text from the file, safe for a one-line message: no control characters, bounded length."""
+    return _CONTROL.sub(" ", text).strip()[:200]
+
+
+def _one_line(exc: BaseException) -> str:
+    detail = _printable(str(exc))
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -1,0 +1,102 @@
+"""Problems found in filled-in data: values, not exceptions.
+
+Each issue has a stable code, a severity, the place (sheet, cell, question id, JSON path), the value
+found and a message in the workbook's language that starts with the place and ends with what to do:
+
+    [Legislation!D14] LEG.05: "Perhaps" is not one of the allowed answers; choose Yes, Partly, No or
+    Don't know.
+
+The message templates are interface strings (``issue.<CODE>``), so they are translated as data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from natk_xlsx.interface import strings
+from natk_xlsx.languages import tr
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    question: str | None = None
+    path: str | None = None
+    value: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["value"] = json_safe(self.value)
+        return data
+
+    @property
+    def place(self) -> str:
+        if self.sheet and self.cell:
+            return f"[{self.sheet}!{self.cell}]"
+        if self.sheet:
+            return f"[{self.sheet}]"
+        return ""
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a respondent would recognise it in a message."""
+    if isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def make_issue(
+    code: str,
+    severity: str,
+    lang: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    question: str | None = None,
+    path: str | None = None,
+    value: Any = None,
+    **fields: Any,
+) -> Issue:
+    """Build an issue whose message comes from the catalogue in ``lang``."""
+    template = tr(strings()[f"issue.{code}"], lang)
+    body = template.format(value=shown(value) if value is not None else "", **fields)
+    prefix = ""
+    if sheet and cell:
+        prefix = f"[{sheet}!{cell}] "
+    elif sheet:
+        prefix = f"[{sheet}] "
+    if question:
+        prefix += f"{question}: "
+    return Issue(code, severity, prefix + body, sheet, cell, question, path,
+                 json_safe(value))
+
+
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1}

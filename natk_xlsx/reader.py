@@ -1,0 +1,390 @@
+"""Reading a filled workbook with openpyxl: the one module that opens xlsx files for import.
+
+It finds each answer by its question id (the hidden key column, then the defined name, then the
+visible id column), never by a fixed address, and never evaluates formulas or trusts their cached
+values. It bounds every scan by what the spec says a sheet holds, so a hostile file with a cell in
+the far corner cannot make it iterate a million rows. The result is plain data (``RawWorkbook``):
+raw cells with their places, for ``importer`` to coerce and check.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from natk_xlsx import layout
+from natk_xlsx.coerce import Cell
+from natk_xlsx.errors import InputError
+from natk_xlsx.interface import strings
+from natk_xlsx.languages import UN_LANGUAGES, tr
+from natk_xlsx.model import Toolkit
+
+#: Rows scanned per sheet at most, whatever the file claims.
+MAX_SCAN_ROWS = 20_000
+#: Rows scanned past the last known question row, for answers typed into inserted rows.
+SCAN_MARGIN = 50
+META_MAX_ROWS = 60
+
+
+class WorkbookError(InputError):
+    """The file is a workbook, but not one this toolkit can read."""
+
+    def __init__(self, path: str, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(path, message)
+
+
+@dataclass
+class QuestionCells:
+    """The raw cells of one question."""
+
+    qid: str
+    sheet: str
+    row: int  # 1-based row of the question
+    answer: Cell | None = None
+    options: dict[str, Cell] = field(default_factory=dict)  # multiple choice: code → tick cell
+    table: dict[int, list[Cell]] = field(default_factory=dict)  # year → cells in column order
+    totals: dict[int, Cell] = field(default_factory=dict)  # year → the row-total cell
+    table_source: Cell | None = None
+    table_reliability: Cell | None = None
+    details: dict[str, Cell] = field(default_factory=dict)  # comment, evidence, priority, ...
+
+
+@dataclass
+class Located:
+    """A note about where something was (or was not) found, for the importer to report."""
+
+    code: str
+    sheet: str | None
+    cell: str | None
+    question: str | None
+    value: Any = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RawWorkbook:
+    path: str
+    metadata: dict[str, str]
+    metadata_source: str  # "sheet", "properties" or "detected"
+    language: str
+    components: list[str]
+    sheets: dict[str, str]  # component id → sheet name found
+    questions: dict[str, QuestionCells]
+    cover: dict[str, Cell]
+    notes: list[Located]
+    unplaced: list[Cell]
+    application: str | None = None
+
+
+DETAIL_COLUMNS = {
+    "comment": layout.COL_COMMENT,
+    "evidence": layout.COL_EVIDENCE,
+    "priority": layout.COL_PRIORITY,
+    "provided": layout.COL_PROVIDED,
+    "provider": layout.COL_PROVIDER,
+}
+
+
+def _cell(ws: Any, row: int, col: int) -> Cell:
+    """Read one cell (1-based row, 0-based column) without evaluating anything."""
+    c = ws.cell(row=row, column=col + 1)
+    kind = getattr(c, "data_type", "n")
+    return Cell(
+        value=c.value,
+        sheet=ws.title,
+        cell=f"{get_column_letter(col + 1)}{row}",
+        is_formula=kind == "f",
+        is_error=kind == "e",
+        number_format=getattr(c, "number_format", None) or "General",
+    )
+
+
+def open_workbook(path: str | Path) -> Any:
+    import openpyxl
+
+    with warnings.catch_warnings():
+        # Every LibreOffice file triggers warnings about extensions openpyxl does not support.
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path, data_only=False, keep_vba=False, keep_links=False,
+                                      rich_text=False)
+
+
+def read_metadata(wb: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """(metadata sheet, document properties), each as strings; empty where absent."""
+    sheet: dict[str, str] = {}
+    if layout.META_SHEET in wb.sheetnames:
+        ws = wb[layout.META_SHEET]
+        for row in range(1, META_MAX_ROWS + 1):
+            key = ws.cell(row=row, column=1).value
+            if key is None:
+                continue
+            value = ws.cell(row=row, column=2).value
+            sheet[str(key)] = "" if value is None else str(value)
+    props: dict[str, str] = {}
+    try:
+        for prop in wb.custom_doc_props.props:
+            if prop.name.startswith("natk_"):
+                value = "" if prop.value in (None, "-") else str(prop.value)
+                props[prop.name[5:]] = value
+    except AttributeError:
+        pass
+    return sheet, props
+
+
+def _sheet_names_by_component(toolkit: Toolkit) -> dict[str, str]:
+    """Any language's sheet name (case-folded) → component id."""
+    names: dict[str, str] = {}
+    for component in toolkit.components:
+        for name in component.sheet_name.values():
+            names.setdefault(name.casefold(), component.id)
+    return names
+
+
+def _detect_language(wb: Any, toolkit: Toolkit) -> str:
+    cover = strings()["sheet.cover"]
+    for lang in UN_LANGUAGES:
+        if lang in cover and cover[lang] in wb.sheetnames:
+            return lang
+    for lang in UN_LANGUAGES:
+        for component in toolkit.components:
+            if component.sheet_name.get(lang) in wb.sheetnames:
+                return lang
+    return toolkit.source_language
+
+
+def _index_keys(ws: Any, max_rows: int) -> tuple[dict[str, list[int]], int]:
+    """Key → rows where it appears, from the hidden key column (and the visible id column where
+    the key cell was cleared). Bounded by ``max_rows``."""
+    found: dict[str, list[int]] = defaultdict(list)
+    last = min(ws.max_row or 0, max_rows)
+    for row in range(1, last + 1):
+        key = ws.cell(row=row, column=layout.COL_KEY + 1).value
+        if not isinstance(key, str) or not key.strip():
+            visible = ws.cell(row=row, column=layout.COL_ID + 1).value
+            key = visible if isinstance(visible, str) else None
+        if key:
+            found[key.strip()].append(row)
+    return found, last
+
+
+def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
+    """Read a filled workbook's raw answers and their places."""
+    wb = open_workbook(path)
+    notes: list[Located] = []
+    sheet_meta, props = read_metadata(wb)
+    if sheet_meta.get("toolkit_id"):
+        metadata, source = dict(sheet_meta), "sheet"
+        for key, value in props.items():
+            if key in metadata and value and metadata[key] and value != metadata[key]:
+                notes.append(Located("METADATA-DIFFERS", None, None, None, value,
+                                     {"key": key, "found": value, "expected": metadata[key]}))
+    elif props.get("toolkit_id"):
+        metadata, source = dict(props), "properties"
+        notes.append(Located("METADATA-MISSING", None, None, None))
+    else:
+        metadata, source = {}, "detected"
+    by_name = _sheet_names_by_component(toolkit)
+    if not metadata:
+        present = [by_name[n.casefold()] for n in wb.sheetnames if n.casefold() in by_name]
+        if not present:
+            raise WorkbookError(str(path), "WORKBOOK-OTHER",
+                                "this is not a natk-xlsx questionnaire of this toolkit (no "
+                                "identification sheet and no component sheet was found); send "
+                                "back the workbook you received, filled in")
+        notes.append(Located("METADATA-MISSING", None, None, None))
+        metadata = {"components": ",".join(c.id for c in toolkit.components if c.id in present),
+                    "toolkit_id": toolkit.id}
+    lang = metadata.get("language") or _detect_language(wb, toolkit)
+    if lang not in UN_LANGUAGES:
+        lang = toolkit.source_language
+    components = [c for c in metadata.get("components", "").split(",") if c]
+    try:
+        meta_sheets = json.loads(metadata.get("sheets") or "{}")
+    except json.JSONDecodeError:
+        meta_sheets = {}
+    sheets: dict[str, str] = {}
+    questions: dict[str, QuestionCells] = {}
+    unplaced: list[Cell] = []
+    known = {c.id for c in toolkit.components}
+    for cid in components:
+        name = _find_sheet(wb, cid, meta_sheets, by_name, toolkit if cid in known else None)
+        if name is None:
+            notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
+            continue
+        sheets[cid] = name
+        _read_component_sheet(wb[name], toolkit, cid, questions, notes, unplaced)
+    cover = _read_cover(wb, lang)
+    wb.close()
+    return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
+                       notes, unplaced)
+
+
+def _find_sheet(wb: Any, cid: str, meta_sheets: dict[str, str], by_name: dict[str, str],
+                toolkit: Toolkit | None) -> str | None:
+    name = meta_sheets.get(cid)
+    if name in wb.sheetnames:
+        return str(name)
+    for sheet in wb.sheetnames:
+        if by_name.get(sheet.casefold()) == cid:
+            return str(sheet)
+    if toolkit is None:
+        return None
+    prefix = toolkit.component(cid).prefix + "."
+    for sheet in wb.sheetnames:  # renamed sheet: recognise it by its question ids
+        ws = wb[sheet]
+        if ws.sheet_state != "visible" and sheet in (layout.LISTS_SHEET, layout.META_SHEET):
+            continue
+        for row in range(layout.FIRST_BODY_ROW + 1, min(ws.max_row or 0, 40) + 1):
+            value = ws.cell(row=row, column=layout.COL_ID + 1).value
+            if isinstance(value, str) and value.startswith(prefix):
+                return str(sheet)
+    return None
+
+
+def _named_rows(wb: Any, sheet: str) -> dict[str, int]:
+    """Question id → first row its defined name points to, for names on ``sheet``."""
+    rows: dict[str, int] = {}
+    for name, defined in wb.defined_names.items():
+        try:
+            for dest_sheet, ref in defined.destinations:
+                if dest_sheet == sheet and "#REF" not in ref:
+                    first = ref.replace("$", "").split(":")[0]
+                    digits = "".join(ch for ch in first if ch.isdigit())
+                    if digits:
+                        rows[name] = int(digits)
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return rows
+
+
+def _read_component_sheet(ws: Any, toolkit: Toolkit, cid: str,
+                          questions: dict[str, QuestionCells], notes: list[Located],
+                          unplaced: list[Cell]) -> None:
+    expected_rows = 2000
+    if cid in {c.id for c in toolkit.components}:
+        comp = toolkit.component(cid)
+        expected_rows = layout.FIRST_BODY_ROW + sum(
+            1 + len(toolkit.answer_codes(q)) + (len(toolkit.years()) + 6
+                                                 if q.type == "stats_table" else 0)
+            for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
+    limit = min(MAX_SCAN_ROWS, expected_rows * 3)
+    keys, last = _index_keys(ws, limit)
+    named = _named_rows(ws.parent, ws.title)
+    placed_rows: set[int] = set()
+    for key, rows in keys.items():
+        qid, part = layout.parse_row_key(key)
+        if part is not None or not _looks_like_id(qid):
+            continue
+        if len(rows) > 1:
+            notes.append(Located("DUPLICATE-ID", ws.title, f"A{rows[1]}", qid, None,
+                                 {"rows": ", ".join(str(r) for r in rows)}))
+        row = rows[0]
+        q = QuestionCells(qid, ws.title, row)
+        if qid in named and named[qid] != row and not _is_grid(toolkit, qid):
+            notes.append(Located("NAME-MISMATCH", ws.title, f"D{row}", qid, None,
+                                 {"named": f"D{named[qid]}", "found": f"D{row}"}))
+        q.answer = _cell(ws, row, layout.COL_ANSWER)
+        for detail, col in DETAIL_COLUMNS.items():
+            q.details[detail] = _cell(ws, row, col)
+        questions.setdefault(qid, q)
+        placed_rows.update(rows)
+    for key, rows in keys.items():
+        qid, part = layout.parse_row_key(key)
+        if part is None or qid not in questions:
+            continue
+        q = questions[qid]
+        row = rows[0]
+        placed_rows.update(rows)
+        if part in (layout.KEY_HEADER, layout.KEY_TOTAL):
+            continue
+        if part == layout.KEY_SOURCE:
+            q.table_source = _cell(ws, row, layout.COL_ANSWER)
+        elif part == layout.KEY_RELIABILITY:
+            q.table_reliability = _cell(ws, row, layout.COL_ANSWER)
+        elif part.isdigit() and len(part) == 4:
+            width = _grid_width(toolkit, qid)
+            q.table[int(part)] = [_cell(ws, row, layout.COL_ANSWER + i) for i in range(width)]
+            if width and _grid_additive(toolkit, qid):
+                q.totals[int(part)] = _cell(ws, row, layout.COL_ANSWER + width)
+        else:
+            q.options[part] = _cell(ws, row, layout.COL_ANSWER)
+    if placed_rows:
+        _find_unplaced(ws, placed_rows, min(max(placed_rows) + SCAN_MARGIN, last), unplaced,
+                       notes)
+
+
+def _looks_like_id(text: str) -> bool:
+    head, _, number = text.partition(".")
+    return len(head) == 3 and head.isupper() and number.isdigit()
+
+
+def _is_grid(toolkit: Toolkit, qid: str) -> bool:
+    try:
+        return toolkit.question(qid).type in ("multiple_choice", "stats_table")
+    except KeyError:
+        return False
+
+
+def _grid_width(toolkit: Toolkit, qid: str) -> int:
+    try:
+        q = toolkit.question(qid)
+    except KeyError:
+        return 0
+    return len(toolkit.breakdowns[q.breakdown].columns) if q.breakdown else 0
+
+
+def _grid_additive(toolkit: Toolkit, qid: str) -> bool:
+    q = toolkit.question(qid)
+    return bool(q.breakdown and toolkit.breakdowns[q.breakdown].additive)
+
+
+def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
+                   notes: list[Located]) -> None:
+    """Rows the respondent inserted: answers without a question id. Kept, and reported."""
+    first = min(placed)
+    for row in range(first, last + 1):
+        if row in placed:
+            continue
+        for col in range(layout.COL_ANSWER, layout.COL_PROVIDER + 1):
+            cell = _cell(ws, row, col)
+            if cell.value is not None and str(cell.value).strip() and not cell.is_formula:
+                unplaced.append(cell)
+                notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
+
+
+def _read_cover(wb: Any, lang: str) -> dict[str, Cell]:
+    cover: dict[str, Cell] = {}
+    for fld in layout.COVER_FIELDS:
+        defined = wb.defined_names.get(layout.cover_name(fld))
+        if defined is None:
+            continue
+        try:
+            for sheet, ref in defined.destinations:
+                if sheet in wb.sheetnames and "#REF" not in ref:
+                    ws = wb[sheet]
+                    coord = ref.replace("$", "").split(":")[0]
+                    c = ws[coord]
+                    cover[fld] = Cell(c.value, sheet, coord, c.data_type == "f",
+                                      c.data_type == "e", c.number_format or "General")
+        except (ValueError, TypeError, AttributeError, KeyError):
+            continue
+    if not cover:  # names lost: find the cover's labels in its first rows
+        cover_name = tr(strings()["sheet.cover"], lang)
+        if cover_name in wb.sheetnames:
+            ws = wb[cover_name]
+            labels = {tr(strings()[f"cover.{f}"], lang): f for f in layout.COVER_FIELDS}
+            for row in range(1, 30):
+                label = ws.cell(row=row, column=1).value
+                if label in labels:
+                    c = ws.cell(row=row, column=2)
+                    cover[labels[label]] = Cell(c.value, ws.title, f"B{row}",
+                                                c.data_type == "f", c.data_type == "e",
+                                                c.number_format or "General")
+    return cover

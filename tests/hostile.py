@@ -1,0 +1,323 @@
+"""Build hostile and broken files in a given folder, at test time: nothing binary is committed.
+
+Each builder takes a folder, writes one small file there quickly and returns its path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import warnings
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import xlsxwriter
+
+MiB = 2**20
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+LIBREOFFICE_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template></Template><TotalTime>0</TotalTime>"
+    "<Application>LibreOffice/7.4.7.2$Linux_X86_64 LibreOffice_project/40$Build-2</Application>"
+    "<AppVersion>15.0000</AppVersion></Properties>"
+)
+
+#: Ten levels of ten: "&lol9;" would expand to a billion "lol"s.
+_LAUGHS = "".join(
+    f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i else "lol"}">\n' for i in range(10)
+)
+
+
+# -- real workbooks and rewrites of them ----------------------------------------------------------
+
+def workbook(folder: Path, name: str = "answers.xlsx", text: str = "hello") -> Path:
+    """A real, small workbook written by xlsxwriter, with one text cell (so sharedStrings.xml)."""
+    path = folder / name
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Answers")
+    if sheet.write_string(0, 0, text) != 0:
+        raise AssertionError("xlsxwriter refused the text")
+    book.close()
+    return path
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    replace: Mapping[str, bytes | str] | None = None,
+    add: Mapping[str, bytes | str] | None = None,
+    compress_type: int = zipfile.ZIP_DEFLATED,
+) -> Path:
+    """Copy the zip ``source`` to ``target``, replacing and adding members."""
+    replace = dict(replace or {})
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", compress_type) as dst:
+        for info in src.infolist():
+            data = replace.pop(info.filename, None)
+            dst.writestr(info.filename, src.read(info) if data is None else data)
+        for name, data in {**replace, **(add or {})}.items():
+            dst.writestr(name, data)
+    return target
+
+
+def xlsm_with_macros(folder: Path) -> Path:
+    return rewrite(workbook(folder, "base.xlsx"), folder / "macros.xlsm",
+                   add={"xl/vbaProject.bin": OLE2_SIGNATURE + bytes(504)})
+
+
+def with_links_and_objects(folder: Path) -> Path:
+    return rewrite(workbook(folder, "base.xlsx"), folder / "linked.xlsx", add={
+        "xl/externalLinks/externalLink1.xml": "<externalLink/>",
+        "xl/embeddings/oleObject1.bin": b"\x00" * 64,
+    })
+
+
+def libreoffice_saved(folder: Path) -> Path:
+    """A workbook whose docProps/app.xml is the one LibreOffice 7.4 writes."""
+    return rewrite(workbook(folder, "base.xlsx"), folder / "libreoffice.xlsx",
+                   replace={"docProps/app.xml": LIBREOFFICE_APP_XML})
+
+
+def renamed_xls(folder: Path) -> Path:
+    """A genuine .xlsx whose name ends in .xls (what respondents sometimes do)."""
+    path = workbook(folder)
+    return path.rename(folder / "answers.xls")
+
+
+def long_text_cell(folder: Path) -> tuple[Path, str]:
+    """A workbook with one cell of exactly 32,767 characters, control characters included."""
+    pattern = "A\x00\x01\x07\x08\x0b\x0c\x1b[31m\x7f\u200b\ufeff_x0041_ é"
+    text = (pattern * (32767 // len(pattern) + 1))[:32767]
+    return workbook(folder, "long.xlsx", text), text
+
+
+def billion_laughs(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
+    """A real workbook whose ``part`` declares nested entities (entity expansion)."""
+    return _with_entity_part(folder, "laughs.xlsx", part, _LAUGHS, "&lol9;")
+
+
+def external_entity(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
+    """A real workbook whose ``part`` pulls in /etc/passwd through an external entity (XXE)."""
+    return _with_entity_part(
+        folder, "xxe.xlsx", part, '<!ENTITY x SYSTEM "file:///etc/passwd">\n', "&x;"
+    )
+
+
+def _with_entity_part(folder: Path, name: str, part: str, dtd: str, use: str) -> Path:
+    root, body = {
+        "xl/sharedStrings.xml": (
+            "sst", f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>{use}</t></si></sst>'
+        ),
+        "xl/workbook.xml": (
+            "workbook", f'<workbook xmlns="{SHEET_NS}" xmlns:r="{REL_NS}"><sheets>'
+                        f'<sheet name="{use}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            "worksheet", f'<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1">'
+                         f'<c r="A1" t="inlineStr"><is><t>{use}</t></is></c></row></sheetData>'
+                         "</worksheet>"
+        ),
+        "docProps/app.xml": (
+            "Properties", f"<Properties><Application>{use}</Application></Properties>"
+        ),
+    }[part]
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [\n{dtd}]>\n{body}'
+    return rewrite(workbook(folder, "base.xlsx"), folder / name, replace={part: xml})
+
+
+# -- broken or foreign files ----------------------------------------------------------------------
+
+def empty_file(folder: Path) -> Path:
+    path = folder / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated(folder: Path) -> Path:
+    """The first half of a real workbook's bytes (cut off while sending)."""
+    data = workbook(folder, "base.xlsx").read_bytes()
+    path = folder / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def csv_text(folder: Path) -> Path:
+    path = folder / "answers.xlsx"
+    path.write_text("question,answer\nPOL-1,yes\nPOL-2,12\n", encoding="utf-8")
+    return path
+
+
+def pdf(folder: Path) -> Path:
+    path = folder / "answers.xlsx"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    return path
+
+
+def png(folder: Path) -> Path:
+    path = folder / "answers.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + bytes(17))
+    return path
+
+
+def html_table(folder: Path) -> Path:
+    """What some systems export as 'Excel': an HTML table named .xls."""
+    path = folder / "export.xls"
+    path.write_text("<html><body><table><tr><td>1</td></tr></table></body></html>", "utf-8")
+    return path
+
+
+def _ole2(folder: Path, name: str, entries: list[str]) -> Path:
+    """A minimal OLE2 file: the header, then one directory sector naming ``entries``."""
+    header = OLE2_SIGNATURE + bytes(512 - len(OLE2_SIGNATURE))
+    directory = b""
+    for entry in ["Root Entry", *entries]:
+        encoded = entry.encode("utf-16-le") + b"\x00\x00"
+        directory += encoded.ljust(64, b"\x00") + struct.pack("<H", len(encoded)).ljust(64, b"\x00")
+    path = folder / name
+    path.write_bytes(header + directory.ljust(512 * ((len(directory) + 511) // 512), b"\x00"))
+    return path
+
+
+def old_xls(folder: Path) -> Path:
+    return _ole2(folder, "answers.xls", ["Workbook", "\x05SummaryInformation"])
+
+
+def encrypted(folder: Path) -> Path:
+    """What Excel writes for a workbook with a password to open: OLE2 with EncryptedPackage."""
+    return _ole2(folder, "answers.xlsx", ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"])
+
+
+def encrypted_large(folder: Path) -> Path:
+    """An encrypted workbook over 2 MiB whose directory sits at the end of the file."""
+    small = _ole2(folder, "small.bin", ["EncryptionInfo", "EncryptedPackage"]).read_bytes()
+    path = folder / "large.xlsx"
+    path.write_bytes(small[:512] + os.urandom(3 * MiB) + small[512:])
+    return path
+
+
+def old_doc(folder: Path) -> Path:
+    return _ole2(folder, "answers.doc", ["WordDocument", "1Table"])
+
+
+def docx_like(folder: Path) -> Path:
+    path = folder / "answers.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+def ods_like(folder: Path) -> Path:
+    path = folder / "answers.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return path
+
+
+def zipped_workbook(folder: Path) -> Path:
+    """The workbook sent inside a zip archive."""
+    book = workbook(folder)
+    path = folder / "answers.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(book, "answers.xlsx")
+    return path
+
+
+def plain_zip(folder: Path) -> Path:
+    path = folder / "answers.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("notes.txt", "nothing to see")
+    return path
+
+
+# -- archives built to hurt ------------------------------------------------------------------------
+
+def zip_bomb(folder: Path, megabytes: int = 300) -> Path:
+    """A workbook whose sheet is ``megabytes`` MB of zeros (about 1 KB each once compressed).
+
+    Streamed in 1 MiB chunks, so building it needs little memory.
+    """
+    source = workbook(folder, "base.xlsx")
+    path = folder / "bomb.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(source) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for info in src.infolist():
+            if info.filename != sheet:
+                dst.writestr(info.filename, src.read(info))
+        chunk = bytes(MiB)
+        with dst.open(sheet, "w") as member:
+            for _ in range(megabytes):
+                member.write(chunk)
+    return path
+
+
+def high_ratio(folder: Path) -> Path:
+    """A workbook with a 2 MiB member of zeros: small, but it compresses a thousandfold."""
+    return rewrite(workbook(folder, "base.xlsx"), folder / "ratio.xlsx",
+                   add={"xl/media/image1.bin": bytes(2 * MiB)})
+
+
+def many_members(folder: Path, count: int = 2001) -> Path:
+    """A workbook holding ``count`` extra, empty members."""
+    return rewrite(workbook(folder, "base.xlsx"), folder / "many.xlsx",
+                   add={f"xl/junk/{i}.xml": b"" for i in range(count)})
+
+
+def understated_members(folder: Path, count: int = 50) -> Path:
+    """``count`` extra members, but an end record that claims the archive holds one."""
+    path = many_members(folder, count)
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, at + 8, 1, 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def duplicate_and_odd_names(folder: Path) -> Path:
+    """A workbook with a second xl/workbook.xml and names that climb out of any folder."""
+    path = shutil.copy(workbook(folder, "base.xlsx"), folder / "odd.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate: that is the point
+        with zipfile.ZipFile(path, "a") as z:
+            z.writestr("xl/workbook.xml", "<workbook/>")
+            z.writestr("XL/Workbook.xml", "<workbook/>")
+            z.writestr("../../../etc/evil.txt", "x")
+            z.writestr("/absolute/evil.txt", "x")
+            z.writestr("C:\\windows\\evil.txt", "x")
+            z.writestr("xl/\u202eslx.exe", "x")
+    return Path(path)
+
+
+def zip_password(folder: Path) -> Path:
+    """A workbook whose members are marked as encrypted with a zip password."""
+    path = folder / "zipcrypto.xlsx"
+    with zipfile.ZipFile(workbook(folder, "base.xlsx")) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        for info in dst.infolist():
+            info.flag_bits |= 0x1  # written into the central directory on close
+    return path
+
+
+def unusual_compression(folder: Path) -> Path:
+    """A workbook packed with bzip2, which neither Excel nor LibreOffice write."""
+    return rewrite(workbook(folder, "base.xlsx"), folder / "bzip2.xlsx",
+                   compress_type=zipfile.ZIP_BZIP2)
+
+
+def unreadable(folder: Path) -> Path:
+    """A real workbook with no permissions at all (root can still read it)."""
+    path = workbook(folder, "locked.xlsx")
+    path.chmod(0)
+    return path

@@ -1,0 +1,283 @@
+"""The gate refuses what cannot be read safely, with a coded one-line message naming the file."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import hostile
+import openpyxl
+import pytest
+from defusedxml import DefusedXmlException
+from libreoffice import convert
+
+from natk_xlsx.errors import InputError
+from natk_xlsx.gate import FileInfo, Limits, UnusableFile, inspect_file
+
+DEFAULT_LIMITS = Limits()
+
+
+def refused(path: Path | str, code: str, limits: Limits = DEFAULT_LIMITS) -> UnusableFile:
+    """Assert that the gate refuses ``path`` with ``code`` and a one-line message naming it."""
+    with pytest.raises(UnusableFile) as caught:
+        inspect_file(path, limits)
+    error = caught.value
+    assert error.code == code, str(error)
+    text = str(error)
+    assert text.startswith(f"{path}: ")
+    assert "\n" not in text
+    assert "; " in error.message  # what is wrong; what to do
+    return error
+
+
+# -- refusals ------------------------------------------------------------------------------------
+
+REFUSALS: list[tuple[Callable[[Path], Path], str, str]] = [
+    (hostile.empty_file, "FILE-EMPTY", "send the file again"),
+    (hostile.truncated, "FILE-TRUNCATED", "send the file again"),
+    (hostile.old_xls, "FILE-XLS", "save it as .xlsx"),
+    (hostile.encrypted, "FILE-ENCRYPTED", "remove the password"),
+    (hostile.encrypted_large, "FILE-ENCRYPTED", "remove the password"),
+    (hostile.old_doc, "FILE-NOT-WORKBOOK", "Word document"),
+    (hostile.ods_like, "FILE-ODS", "save it as Excel 2007-365 (.xlsx)"),
+    (hostile.docx_like, "FILE-NOT-WORKBOOK", "Word document"),
+    (hostile.zipped_workbook, "FILE-NOT-WORKBOOK", "unzip it"),
+    (hostile.plain_zip, "FILE-NOT-WORKBOOK", "zip archive"),
+    (hostile.csv_text, "FILE-NOT-WORKBOOK", "CSV"),
+    (hostile.pdf, "FILE-NOT-WORKBOOK", "PDF"),
+    (hostile.png, "FILE-NOT-WORKBOOK", "PNG image"),
+    (hostile.html_table, "FILE-NOT-WORKBOOK", "web page"),
+    (hostile.high_ratio, "FILE-ZIP-BOMB", "cannot be read safely"),
+    (hostile.many_members, "FILE-ZIP-BOMB", "at most 2000"),
+    (hostile.zip_password, "FILE-ENCRYPTED", "zip password"),
+    (hostile.unusual_compression, "FILE-UNREADABLE", "compression method"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "code", "says"), REFUSALS, ids=[build.__name__ for build, _, _ in REFUSALS]
+)
+def test_refused(tmp_path: Path, build: Callable[[Path], Path], code: str, says: str) -> None:
+    path = build(tmp_path)
+    assert says in refused(path, code).message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    refused(tmp_path / "nowhere.xlsx", "FILE-MISSING")
+
+
+def test_a_folder(tmp_path: Path) -> None:
+    assert "folder" in refused(tmp_path, "FILE-UNREADABLE").message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")
+def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    refused(pipe, "FILE-UNREADABLE")
+
+
+def test_too_large(tmp_path: Path) -> None:
+    path = hostile.workbook(tmp_path)
+    error = refused(path, "FILE-TOO-LARGE", Limits(max_file_bytes=1000))
+    assert f"is {round(path.stat().st_size / 1024)} KB" in error.message
+    assert "(at most 1 KB)" in error.message
+
+
+def test_no_permission(tmp_path: Path) -> None:
+    path = hostile.unreadable(tmp_path)
+    if os.access(path, os.R_OK):  # root reads anything: the file is a fine workbook then
+        assert inspect_file(path).members > 0
+    else:
+        assert "permission" in refused(path, "FILE-UNREADABLE").message
+
+
+def test_io_errors_become_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = hostile.workbook(tmp_path)
+
+    def failing_open(*args: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("natk_xlsx.gate.open", failing_open, raising=False)
+    assert "Input/output error" in refused(path, "FILE-UNREADABLE").message
+
+
+def test_unexpected_failures_become_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = hostile.workbook(tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody foresaw\nacross two lines")
+
+    monkeypatch.setattr(zipfile, "ZipFile", broken)
+    error = refused(path, "FILE-UNREADABLE")
+    assert "RuntimeError: something nobody foresaw across two lines" in error.message
+    assert isinstance(error.__cause__, RuntimeError)
+
+
+def test_member_count_read_from_the_central_directory(tmp_path: Path) -> None:
+    """An end record that understates the count does not get a huge directory past the gate."""
+    path = hostile.understated_members(tmp_path, 50)
+    with zipfile.ZipFile(path) as archive:
+        count = len(archive.infolist())
+    assert count > 50
+    assert f"holds {count} parts" in refused(path, "FILE-ZIP-BOMB", Limits(max_members=20)).message
+    assert "huge number" in refused(path, "FILE-ZIP-BOMB", Limits(max_members=2)).message
+
+
+def test_limits_are_adjustable(tmp_path: Path) -> None:
+    path = hostile.high_ratio(tmp_path)
+    assert inspect_file(path, Limits(max_ratio=10_000)).uncompressed_bytes > 2 * hostile.MiB
+    error = refused(path, "FILE-ZIP-BOMB", Limits(max_member_bytes=hostile.MiB))
+    assert "one of its parts expands to 2.0 MB" in error.message
+
+
+# -- the zip bomb --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile.zip_bomb(tmp_path_factory.mktemp("bomb"))
+
+
+def test_zip_bomb_is_refused_quickly_and_cheaply(zip_bomb: Path) -> None:
+    assert zip_bomb.stat().st_size < 2 * hostile.MiB
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        error = refused(zip_bomb, "FILE-ZIP-BOMB")
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < 0.5
+    assert peak < 2 * hostile.MiB
+    assert "expands to 300 MB when unpacked" in error.message
+    assert "at most 200 MB" in error.message
+
+
+# -- files that pass, and what they tell -----------------------------------------------------------
+
+def test_plain_workbook(tmp_path: Path) -> None:
+    path = hostile.workbook(tmp_path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    info = inspect_file(path)
+    assert info == FileInfo(
+        path=str(path), size=path.stat().st_size, extension=".xlsx", members=info.members,
+        uncompressed_bytes=info.uncompressed_bytes, has_macros=False, has_external_links=False,
+        has_embedded_objects=False, application="Microsoft Excel 12.0000", notes=(),
+    )
+    assert 5 <= info.members < 20
+    assert info.uncompressed_bytes > info.size
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # never modified
+
+
+def test_macros_are_noted(tmp_path: Path) -> None:
+    info = inspect_file(hostile.xlsm_with_macros(tmp_path))
+    assert info.has_macros
+    assert info.extension == ".xlsm"
+    assert any("macros" in note and "never run" in note for note in info.notes)
+
+
+def test_links_and_embedded_objects_are_noted(tmp_path: Path) -> None:
+    info = inspect_file(hostile.with_links_and_objects(tmp_path))
+    assert info.has_external_links and info.has_embedded_objects and not info.has_macros
+    assert len(info.notes) == 2
+
+
+def test_libreoffice_is_recognised(tmp_path: Path) -> None:
+    info = inspect_file(hostile.libreoffice_saved(tmp_path))
+    assert info.application is not None
+    assert info.application.startswith("LibreOffice/7.4.7.2")
+    assert "15.0000" not in info.application  # LibreOffice's AppVersion only imitates Excel's
+
+
+def test_a_renamed_xlsx_is_read_with_a_note(tmp_path: Path) -> None:
+    info = inspect_file(hostile.renamed_xls(tmp_path))
+    assert info.extension == ".xlsx"
+    assert info.notes == (
+        "The file is named '.xls' but is an Excel workbook (.xlsx); it is read as one.",
+    )
+
+
+def test_duplicate_and_odd_names_do_not_crash(tmp_path: Path) -> None:
+    info = inspect_file(hostile.duplicate_and_odd_names(tmp_path))
+    assert any("more than one part named xl/workbook.xml" in note for note in info.notes)
+
+
+def test_long_text_with_control_characters_passes(tmp_path: Path) -> None:
+    path, text = hostile.long_text_cell(tmp_path)
+    assert len(text) == 32767
+    assert inspect_file(path).extension == ".xlsx"
+    # For the reader: openpyxl 3.1 hands back control characters in the file's own escaped form
+    # (_x0001_); decoding the control range restores the text exactly.
+    with path.open("rb") as file:  # openpyxl leaves a file it opened itself open when it fails
+        value = openpyxl.load_workbook(file).active["A1"].value
+    restored = re.sub(r"_x00([01][0-9A-Fa-f])_", lambda m: chr(int(m.group(1), 16)), value)
+    assert restored == text
+
+
+# -- hostile XML passes the gate; defusedxml stops it in openpyxl ---------------------------------
+
+XML_PARTS = ["xl/sharedStrings.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]
+HOSTILE_XML = [hostile.billion_laughs, hostile.external_entity]
+
+
+@pytest.mark.parametrize("part", XML_PARTS)
+@pytest.mark.parametrize("build", HOSTILE_XML, ids=[b.__name__ for b in HOSTILE_XML])
+def test_hostile_xml_fails_cleanly_in_openpyxl(
+    tmp_path: Path, build: Callable[[Path, str], Path], part: str
+) -> None:
+    path = build(tmp_path, part)
+    assert inspect_file(path).extension == ".xlsx"  # a zip with xl/workbook.xml: it passes
+    started = time.perf_counter()
+    with path.open("rb") as file, pytest.raises(ValueError) as caught:
+        openpyxl.load_workbook(file)  # "Unable to read workbook: ...", over several lines
+    assert time.perf_counter() - started < 1
+    causes = []
+    error: BaseException | None = caught.value
+    while error is not None:
+        causes.append(error)
+        error = error.__cause__ or error.__context__
+    assert any(isinstance(cause, DefusedXmlException) for cause in causes), causes
+    assert "root:" not in str(caught.value)
+
+
+@pytest.mark.parametrize("build", HOSTILE_XML, ids=[b.__name__ for b in HOSTILE_XML])
+def test_hostile_app_xml_leaves_application_unknown(
+    tmp_path: Path, build: Callable[[Path, str], Path]
+) -> None:
+    info = inspect_file(build(tmp_path, "docProps/app.xml"))
+    assert info.application is None
+
+
+# -- the exception itself --------------------------------------------------------------------------
+
+def test_unusable_file_is_an_input_error_and_survives_pickling() -> None:
+    error = UnusableFile("a.xlsx", "FILE-XLS", "this is old; save it again")
+    assert isinstance(error, InputError)
+    assert str(error) == "a.xlsx: this is old; save it again"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.path, copy.code, copy.message, str(copy)) == (
+        error.path, error.code, error.message, str(error)
+    )
+
+
+# -- real files from a real application -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("target", "code"), [("xls", "FILE-XLS"), ("ods", "FILE-ODS"), ("xlsx", None)]
+)
+def test_files_saved_by_libreoffice(tmp_path: Path, target: str, code: str | None) -> None:
+    path = convert(hostile.workbook(tmp_path), tmp_path / "out", target)
+    if code is not None:
+        refused(path, code)
+    else:
+        application = inspect_file(path).application
+        assert application is not None and application.startswith("LibreOffice/")

@@ -1,0 +1,263 @@
+"""Reading real-world workbooks: moved rows, missing sheets, other versions, the hand-back copy,
+the command line, and LibreOffice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from factory import default_components
+from fill import fill_workbook
+from libreoffice import convert
+
+from natk_xlsx import layout
+from natk_xlsx.annotate import annotate_workbook
+from natk_xlsx.batch import read_files
+from natk_xlsx.cli import cli
+from natk_xlsx.generate import GenerateOptions, generate_workbook
+from natk_xlsx.importer import read_workbook
+from natk_xlsx.reader import WorkbookError
+from natk_xlsx.specs import load_toolkit
+
+ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Often",
+           "ALP.04": {2021: {"female": 2, "male": 5}, 2022: {"female": 1}},
+           "BET.01": "No", "BET.02": ["forced_labour", "forced_begging"]}
+EXPECTED = {"ALP.01": "yes", "ALP.02": 12, "ALP.03": "often",
+            "ALP.04": {"2021": {"female": 2, "male": 5}, "2022": {"female": 1}},
+            "BET.01": "no", "BET.02": ["forced_labour", "forced_begging"]}
+
+
+def load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+@pytest.fixture
+def small(write_specs, tmp_path):
+    toolkit = load_toolkit(write_specs())
+    blank = generate_workbook(toolkit, tmp_path / "blank.xlsx", GenerateOptions(country="Veridia")).path
+    filled = fill_workbook(blank, tmp_path / "filled.xlsx", toolkit, ANSWERS)
+    return toolkit, filled, tmp_path
+
+
+def codes(sub, severity=None):
+    return [(i.code, i.question) for i in sub.issues if severity in (None, i.severity)]
+
+
+def test_filled_workbook_reads_back(small):
+    toolkit, filled, _ = small
+    sub = read_workbook(filled, toolkit)
+    assert sub.answers == EXPECTED
+    assert sub.valid and sub.warnings == []
+    assert sub.respondent["country"] == "Veridia"
+
+
+def test_inserted_rows_do_not_lose_answers_and_typed_text_is_kept(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    ws = wb["Alpha"]
+    ws.insert_rows(6, 2)  # openpyxl moves the cells (and so the id column) but not the names
+    ws.cell(row=6, column=layout.COL_ANSWER + 1, value="an extra note from the ministry")
+    wb.save(tmp / "inserted.xlsx")
+    sub = read_workbook(tmp / "inserted.xlsx", toolkit)
+    assert sub.answers == EXPECTED
+    assert ("ROW-INSERTED", None) in codes(sub, "warning")
+    assert sub.unplaced == [{"sheet": "Alpha", "cell": "D6", "value": "an extra note from the ministry"}]
+    assert any(code == "NAME-MISMATCH" for code, _ in codes(sub))
+
+
+def test_deleted_question_row_is_reported_and_the_rest_read(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    ws = wb["Alpha"]
+    row = next(r for r in range(1, 40) if ws.cell(r, layout.COL_KEY + 1).value == "ALP.03")
+    ws.delete_rows(row)
+    wb.save(tmp / "deleted.xlsx")
+    sub = read_workbook(tmp / "deleted.xlsx", toolkit)
+    assert ("QUESTION-MISSING", "ALP.03") in codes(sub, "warning")
+    assert "ALP.03" not in sub.answers
+    assert sub.answers["BET.02"] == EXPECTED["BET.02"]
+    assert sub.answers["ALP.04"] == EXPECTED["ALP.04"]
+
+
+def test_copied_question_row_is_a_duplicate_error(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    ws = wb["Beta"]
+    ws.cell(row=30, column=layout.COL_KEY + 1, value="BET.01")
+    ws.cell(row=30, column=layout.COL_ANSWER + 1, value="Yes")
+    wb.save(tmp / "dup.xlsx")
+    sub = read_workbook(tmp / "dup.xlsx", toolkit)
+    assert ("DUPLICATE-ID", "BET.01") in codes(sub, "error")
+    assert sub.answers["BET.01"] == "no"  # the first row wins, the copy is reported
+
+
+def test_reordered_and_renamed_sheets_are_found(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    wb.move_sheet("Beta", offset=-3)
+    wb["Alpha"].title = "Alpha (done)"
+    wb.save(tmp / "moved.xlsx")
+    sub = read_workbook(tmp / "moved.xlsx", toolkit)
+    assert sub.answers == EXPECTED
+
+
+def test_workbook_without_metadata_sheet_is_identified(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    del wb[layout.META_SHEET]
+    wb.custom_doc_props.props.clear() if hasattr(wb.custom_doc_props, "props") else None
+    wb.save(tmp / "nometa.xlsx")
+    sub = read_workbook(tmp / "nometa.xlsx", toolkit)
+    assert ("METADATA-MISSING", None) in codes(sub, "warning")
+    assert sub.answers == EXPECTED
+
+
+def _set_meta(path, out, **values):
+    wb = load(path)
+    ws = wb[layout.META_SHEET]
+    for row in ws.iter_rows(max_col=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    wb.save(out)
+    return out
+
+
+def test_other_toolkit_is_refused_with_a_clear_message(small):
+    toolkit, filled, tmp = small
+    path = _set_meta(filled, tmp / "other.xlsx", toolkit_id="someone-else")
+    with pytest.raises(WorkbookError, match="belongs to the toolkit 'someone-else'"):
+        read_workbook(path, toolkit)
+
+
+def test_older_compatible_version_is_read_with_differences_reported(small):
+    toolkit, filled, tmp = small
+    path = _set_meta(filled, tmp / "old.xlsx", toolkit_version="1.0.0-rc1")
+    sub = read_workbook(path, toolkit)
+    assert ("VERSION-DIFFERS", None) in codes(sub, "warning")
+    assert sub.answers == EXPECTED
+    path = _set_meta(filled, tmp / "new.xlsx", toolkit_version="2.0.0")
+    with pytest.raises(WorkbookError, match="version 2.0.0"):
+        read_workbook(path, toolkit)
+
+
+def test_a_different_edition_of_the_same_version(small):
+    toolkit, filled, tmp = small
+    path = _set_meta(filled, tmp / "hash.xlsx", spec_hash="0" * 64)
+    sub = read_workbook(path, toolkit)
+    assert ("SPEC-DIFFERS", None) in codes(sub, "warning")
+
+
+def test_annotated_copy_marks_cells_and_leaves_the_original_alone(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    row = next(r for r in range(1, 40) if wb["Alpha"].cell(r, layout.COL_KEY + 1).value == "ALP.03")
+    wb["Alpha"].cell(row, layout.COL_ANSWER + 1, "Every Tuesday")
+    wb.save(tmp / "bad.xlsx")
+    before = hashlib.sha256((tmp / "bad.xlsx").read_bytes()).hexdigest()
+    sub = read_workbook(tmp / "bad.xlsx", toolkit)
+    out = annotate_workbook(sub, tmp / "back")
+    assert hashlib.sha256((tmp / "bad.xlsx").read_bytes()).hexdigest() == before
+    copy = load(out)
+    assert copy.sheetnames[0] == "Issues"
+    cell = copy["Alpha"].cell(row, layout.COL_ANSWER + 1)
+    assert cell.value == "Every Tuesday"
+    assert "is not one of the allowed answers" in cell.comment.text
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    issues = copy["Issues"]
+    links = [c.hyperlink.location if c.hyperlink and c.hyperlink.location else
+             (c.hyperlink.target if c.hyperlink else None) for c in issues["B"][1:]]
+    assert f"'Alpha'!D{row}" in " ".join(str(x) for x in links)
+    # everything else the respondent entered is untouched
+    again = read_workbook(out, toolkit)
+    assert again.answers == {**EXPECTED, "ALP.03": "Every Tuesday"}
+
+
+def test_libreoffice_resave_of_a_filled_workbook_returns_the_same_answers(small):
+    toolkit, filled, tmp = small
+    resaved = convert(filled, tmp / "lo")
+    sub = read_workbook(resaved, toolkit)
+    assert sub.answers == EXPECTED
+    assert sub.valid
+
+
+def test_batch_goes_on_past_bad_files_and_keeps_order(small):
+    toolkit, filled, tmp = small
+    (tmp / "notes.txt").write_text("hello", "utf-8")
+    results = read_files([filled, tmp / "notes.txt", tmp / "missing.xlsx", filled], toolkit, jobs=2)
+    assert [r.status for r in results] == ["valid", "unusable", "unusable", "valid"]
+    assert results[1].error.startswith(str(tmp / "notes.txt"))
+    assert results[3].submission.answers == EXPECTED
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_check_text_and_exit_codes(small, write_specs):
+    toolkit, filled, tmp = small
+    specs = toolkit.directory
+    code, out, _ = run("check", "--specs", specs, filled)
+    assert code == 0, out
+    assert "VALID" in out and "1 valid" in out
+    (tmp / "junk.xlsx").write_bytes(b"not a workbook at all")
+    code, out, _ = run("check", "--specs", specs, filled, tmp / "junk.xlsx")
+    assert code == 3
+    assert "junk.xlsx: UNUSABLE" in out
+
+
+def test_cli_check_json_and_annotate(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    wb["Beta"]["D5"] = "Nope"
+    wb.save(tmp / "bad.xlsx")
+    code, out, _ = run("check", "--specs", toolkit.directory, "--format", "json",
+                       "--annotate", tmp / "back", tmp / "bad.xlsx")
+    assert code == 1
+    data = json.loads(out)
+    (entry,) = data["files"]
+    assert entry["status"] == "invalid"
+    issue = next(i for i in entry["issues"] if i["severity"] == "error")
+    assert {k: issue[k] for k in ("code", "sheet", "cell", "question", "value")} == {
+        "code": "ANSWER-NOT-ALLOWED", "sheet": "Beta", "cell": "D5", "question": "BET.01",
+        "value": "Nope"}
+    assert entry["answers"]["ALP.02"] == 12
+    assert (tmp / "back" / "bad-checked.xlsx").exists()
+
+
+def test_cli_import_writes_valid_workbooks_only(small):
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    wb["Beta"]["D5"] = "Nope"
+    wb.save(tmp / "bad.xlsx")
+    code, out, _ = run("import", "--specs", toolkit.directory, "-o", tmp / "json", filled,
+                       tmp / "bad.xlsx")
+    assert code == 1
+    files = list((tmp / "json").glob("*.json"))
+    assert len(files) == 1
+    record = json.loads(files[0].read_text("utf-8"))
+    assert record["format"] == "natk-submission/1"
+    assert record["answers"] == EXPECTED
+    assert files[0].stem == record["workbook_id"]
+    assert "bad.xlsx: not imported" in out
+
+
+def test_cli_schema_validates_an_imported_record(small):
+    import jsonschema
+
+    toolkit, filled, tmp = small
+    code, out, _ = run("schema", "--specs", toolkit.directory)
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    record = read_workbook(filled, toolkit).record()
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(record)) == []
+    record["answers"]["ALP.01"] = "perhaps"
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(record))

@@ -1,0 +1,267 @@
+"""Generate → fill → import returns exactly the answers filled, for every answer type,
+including the awkward values real respondents type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from factory import component, question
+from fill import fill_workbook
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from natk_xlsx.generate import GenerateOptions, generate_workbook
+from natk_xlsx.importer import read_workbook
+from natk_xlsx.specs import load_toolkit
+
+ALL_TYPES = {
+    "omega": component("omega", "OMG", [
+        question("OMG.01"),
+        question("OMG.02", "single_choice", choices="frequency", allow_na=True),
+        question("OMG.03", "multiple_choice", choices="exploitation_forms"),
+        question("OMG.04", "integer", constraints={"max": 100000}),
+        question("OMG.05", "decimal"),
+        question("OMG.06", "percentage"),
+        question("OMG.07", "year"),
+        question("OMG.08", "date"),
+        question("OMG.09", "short_text"),
+        question("OMG.10", "long_text", section="more"),
+        question("OMG.11", "stats_table", section="more", breakdown="sex", required=False),
+    ]),
+}
+COVER = {"institution": "Ministry of Justice", "respondent_name": "A. Official",
+         "completion_date": dt.datetime(2026, 3, 1)}
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rt")
+    from conftest_helpers import write_toolkit
+
+    specs = write_toolkit(folder / "specs", ALL_TYPES)
+    toolkit = load_toolkit(specs)
+    blank = generate_workbook(toolkit, folder / "blank.xlsx", GenerateOptions()).path
+    return toolkit, blank, folder
+
+
+def roundtrip(setup, answers, name="filled.xlsx", **kw):
+    toolkit, blank, folder = setup
+    path = fill_workbook(blank, folder / name, toolkit, answers, cover=kw.pop("cover", COVER), **kw)
+    return read_workbook(path, toolkit)
+
+
+def codes_of(sub, severity=None):
+    return [(i.code, i.question) for i in sub.issues if severity in (None, i.severity)]
+
+
+FULL = {
+    "OMG.01": "Partly",
+    "OMG.02": "Often",
+    "OMG.03": ["forced_labour", "organ_removal"],
+    "OMG.04": 42,
+    "OMG.05": 274.65999999999997,
+    "OMG.06": 0.35,
+    "OMG.07": 2019,
+    "OMG.08": dt.datetime(2024, 3, 15),
+    "OMG.09": "National Referral Mechanism",
+    "OMG.10": "Line one\nLine two, with “quotes” and émigré text",
+    "OMG.11": {2021: {"female": 3, "male": 0}, 2023: {"sex_not_recorded": 7}},
+}
+EXPECTED = {
+    "OMG.01": "partly",
+    "OMG.02": "often",
+    "OMG.03": ["forced_labour", "organ_removal"],
+    "OMG.04": 42,
+    "OMG.05": 274.65999999999997,
+    "OMG.06": 35,
+    "OMG.07": 2019,
+    "OMG.08": "2024-03-15",
+    "OMG.09": "National Referral Mechanism",
+    "OMG.10": "Line one\nLine two, with “quotes” and émigré text",
+    "OMG.11": {"2021": {"female": 3, "male": 0}, "2023": {"sex_not_recorded": 7}},
+}
+
+
+def test_every_answer_type_comes_back_exactly(setup):
+    sub = roundtrip(setup, FULL)
+    # Spreadsheets keep 15-17 significant digits: floats compare with a tolerance.
+    assert sub.answers.pop("OMG.05") == pytest.approx(EXPECTED["OMG.05"], rel=1e-14)
+    assert sub.answers == {k: v for k, v in EXPECTED.items() if k != "OMG.05"}
+    assert sub.valid, [i.message for i in sub.errors]
+    assert codes_of(sub) == []
+    assert sub.respondent["institution"] == "Ministry of Justice"
+    assert sub.respondent["completion_date"] == "2026-03-01"
+
+
+def test_blank_workbook_reads_as_unanswered_with_warnings(setup):
+    sub = roundtrip(setup, {})
+    assert sub.answers == {}
+    missing = {q for code, q in codes_of(sub) if code == "ANSWER-MISSING"}
+    assert missing == {f"OMG.{n:02d}" for n in range(1, 11)}  # the table is optional
+    assert sub.valid
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed", "expected", "code"),
+    [
+        ("OMG.01", "  yes\u00a0", "yes", "ANSWER-NORMALISED"),
+        ("OMG.01", "YES", "yes", "ANSWER-NORMALISED"),
+        ("OMG.01", "“Don’t know”", "dont_know", "ANSWER-NORMALISED"),
+        ("OMG.01", True, "yes", "ANSWER-BOOLEAN"),
+        ("OMG.01", "dont_know", "dont_know", "ANSWER-NORMALISED"),
+        ("OMG.02", "not applicable", "not_applicable", "ANSWER-NORMALISED"),
+        ("OMG.04", "1,234", 1234, "NUMBER-AMBIGUOUS"),
+        ("OMG.04", " 77 ", 77, "NUMBER-FROM-TEXT"),
+        ("OMG.04", 12.0, 12, None),
+        ("OMG.05", "3,5", 3.5, "NUMBER-FROM-TEXT"),
+        ("OMG.05", "1.234,5", 1234.5, "NUMBER-FROM-TEXT"),
+        ("OMG.05", "1 234.5", 1234.5, "NUMBER-FROM-TEXT"),
+        ("OMG.06", "35%", 35, "NUMBER-FROM-TEXT"),
+        ("OMG.06", 1, 100, None),
+        ("OMG.07", "2024", 2024, "NUMBER-FROM-TEXT"),
+        ("OMG.07", dt.datetime(2021, 6, 1), 2021, "NUMBER-FROM-TEXT"),
+        ("OMG.08", "15/03/2024", "2024-03-15", "DATE-FROM-TEXT"),
+        ("OMG.08", "03/04/2024", "2024-04-03", "DATE-AMBIGUOUS"),
+        ("OMG.08", "2024-03-15", "2024-03-15", "DATE-FROM-TEXT"),
+        ("OMG.08", "15.03.2024", "2024-03-15", "DATE-FROM-TEXT"),
+        ("OMG.08", "March 15, 2024", "2024-03-15", "DATE-FROM-TEXT"),
+        ("OMG.08", 45366, "2024-03-15", None),  # a serial in a date cell is a date
+        ("OMG.09", "00123", "00123", None),
+        ("OMG.09", 123, "123", "TEXT-FROM-NUMBER"),
+        ("OMG.09", "  padded  ", "padded", None),
+        ("OMG.09", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "FORMULA-TEXT"),
+    ],
+)
+def test_awkward_values_are_normalised_with_a_warning(setup, qid, typed, expected, code):
+    sub = roundtrip(setup, {qid: typed})
+    assert sub.answers.get(qid) == expected
+    found = [c for c, q in codes_of(sub, "warning") if q == qid and c != "ANSWER-MISSING"]
+    assert found == ([code] if code else [])
+    assert not [i for i in sub.errors if i.question == qid]
+    if code:
+        issue = next(i for i in sub.issues if i.code == code)
+        assert issue.value is not None or code == "TEXT-CONTROL-CHARS"
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed", "code", "cell"),
+    [
+        ("OMG.01", "Perhaps", "ANSWER-NOT-ALLOWED", "D5"),
+        ("OMG.02", "Sometimes not", "ANSWER-NOT-ALLOWED", "D6"),
+        ("OMG.04", 12.5, "NUMBER-NOT-WHOLE", None),
+        ("OMG.04", -3, "NUMBER-OUT-OF-RANGE", None),
+        ("OMG.04", 100001, "NUMBER-OUT-OF-RANGE", None),
+        ("OMG.04", "about ten", "NUMBER-INVALID", None),
+        ("OMG.04", "=2+3", "FORMULA", None),
+        ("OMG.06", 1.5, "NUMBER-OUT-OF-RANGE", None),
+        ("OMG.07", "20x4", "YEAR-INVALID", None),
+        ("OMG.07", 1850, "NUMBER-OUT-OF-RANGE", None),
+        ("OMG.08", "next spring", "DATE-INVALID", None),
+        ("OMG.09", "x" * 300, "TEXT-TOO-LONG", None),
+    ],
+)
+def test_invalid_answers_are_errors_that_name_the_cell(setup, qid, typed, code, cell):
+    sub = roundtrip(setup, {qid: typed})
+    errors = [i for i in sub.errors if i.question == qid]
+    assert [i.code for i in errors] == [code]
+    issue = errors[0]
+    assert issue.sheet == "Omega"
+    assert issue.cell and issue.cell.startswith("D")
+    if cell:
+        assert issue.cell == cell
+    assert issue.message.startswith(f"[Omega!{issue.cell}] {qid}: ")
+    assert qid not in sub.answers or code in ("ANSWER-NOT-ALLOWED", "NUMBER-OUT-OF-RANGE",
+                                               "TEXT-TOO-LONG")
+    assert not sub.valid
+
+
+def test_message_lists_the_allowed_answers(setup):
+    sub = roundtrip(setup, {"OMG.01": "Perhaps"})
+    (issue,) = sub.errors
+    assert issue.message == ('[Omega!D5] OMG.01: "Perhaps" is not one of the allowed answers; '
+                             "choose Yes, Partly, No or Don't know.")
+
+
+@pytest.mark.parametrize("tick", ["Yes", "yes", "x", "X", "✓", True, 1])
+def test_any_reasonable_tick_counts(setup, tick):
+    sub = roundtrip(setup, {"OMG.03": {"sexual_exploitation": tick, "servitude": None}})
+    assert sub.answers["OMG.03"] == ["sexual_exploitation"]
+
+
+def test_a_tick_that_is_not_a_tick_is_an_error(setup):
+    sub = roundtrip(setup, {"OMG.03": {"sexual_exploitation": "maybe"}})
+    sheet, cell = sub.source_map["answers/OMG.03/sexual_exploitation"]
+    assert [(i.code, i.sheet, i.cell) for i in sub.errors] == [("TICK-NOT-ALLOWED", sheet, cell)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "code"),
+    [("4", 4, "NUMBER-FROM-TEXT"), ("n/a", None, "COUNT-NOT-RECORDED"), ("–", None, "COUNT-NOT-RECORDED"),
+     (-2, None, "COUNT-INVALID"), (2.5, None, "COUNT-INVALID"), ("many", None, "COUNT-INVALID"),
+     ("1 200", 1200, "NUMBER-FROM-TEXT")],
+)
+def test_statistics_cells(setup, typed, expected, code):
+    sub = roundtrip(setup, {"OMG.11": {2022: {"male": typed, "female": 1}}})
+    assert sub.answers["OMG.11"]["2022"].get("male") == expected
+    assert code in [c for c, _ in codes_of(sub)]
+
+
+def test_details_are_read_as_codes(setup):
+    sub = roundtrip(setup, {"OMG.01": "No"}, details={"OMG.01": {
+        "comment": "See the 2023 report", "evidence": "Penal Code art. 123",
+        "priority": "urgent", "provided": "Yes", "provider": "UNODC, IOM"}})
+    assert sub.details["OMG.01"] == {"comment": "See the 2023 report",
+                                     "evidence": "Penal Code art. 123", "priority": "urgent",
+                                     "provided": "yes", "provider": "UNODC, IOM"}
+
+
+def test_unknown_priority_is_kept_and_flagged(setup):
+    sub = roundtrip(setup, {}, details={"OMG.01": {"priority": "ASAP!"}})
+    assert sub.details["OMG.01"]["priority"] == "ASAP!"
+    assert ("DETAIL-NOT-ALLOWED", "OMG.01") in codes_of(sub)
+
+
+def test_missing_institution_is_an_error(setup):
+    sub = roundtrip(setup, FULL, cover={"respondent_name": "Someone"})
+    codes = [(i.code, i.severity) for i in sub.issues if i.code == "COVER-MISSING"]
+    assert ("COVER-MISSING", "error") in codes
+    assert ("COVER-MISSING", "warning") in codes  # completion date
+
+
+def test_answer_to_a_question_that_does_not_apply_is_a_warning(write_specs, tmp_path):
+    toolkit = load_toolkit(write_specs())
+    blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
+    path = fill_workbook(blank, tmp_path / "f.xlsx", toolkit, {"ALP.01": "No", "ALP.02": 5})
+    sub = read_workbook(path, toolkit)
+    assert ("ANSWER-NOT-APPLICABLE", "ALP.02") in codes_of(sub, "warning")
+    assert sub.answers["ALP.02"] == 5  # kept: the assessor decides
+
+
+def test_skip_logic_makes_required_answers_conditional(write_specs, tmp_path):
+    toolkit = load_toolkit(write_specs())
+    blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
+    no = read_workbook(fill_workbook(blank, tmp_path / "n.xlsx", toolkit, {"ALP.01": "No"}), toolkit)
+    yes = read_workbook(fill_workbook(blank, tmp_path / "y.xlsx", toolkit, {"ALP.01": "Yes"}), toolkit)
+    assert ("ANSWER-MISSING", "ALP.02") not in codes_of(no)
+    assert ("ANSWER-MISSING", "ALP.02") in codes_of(yes)
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
+                max_size=200).filter(lambda s: s.strip() and not s.lstrip().startswith("="))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=texts, spaces=st.sampled_from(["", " ", "\u00a0", "  \u00a0"]),
+       number=st.integers(min_value=0, max_value=100000),
+       ratio=st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False),
+       day=st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_round_trip_property(setup, text, spaces, number, ratio, day):
+    sub = roundtrip(setup, {"OMG.04": number, "OMG.05": ratio, "OMG.08": dt.datetime.combine(day, dt.time()),
+                            "OMG.10": spaces + text + spaces}, name="prop.xlsx")
+    assert sub.answers["OMG.04"] == number
+    assert sub.answers["OMG.05"] == pytest.approx(ratio, rel=1e-14, abs=1e-300)
+    assert sub.answers["OMG.08"] == day.isoformat()
+    assert sub.answers["OMG.10"] == (spaces + text + spaces).strip()
+    assert not sub.errors
