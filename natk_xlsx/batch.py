@@ -57,13 +57,25 @@ def describe_failure(path: str, exc: BaseException) -> tuple[str, str]:
         return "FILE-TRUNCATED", (f"{path}: the file is damaged or incomplete; send the file "
                                   "again")
     name = type(exc).__name__
-    if "Forbidden" in name or "Entit" in name or "DTD" in name:
+    if _caused_by_hostile_xml(exc):
         return "FILE-HOSTILE-XML", (f"{path}: the file contains XML constructs that are never "
                                     "found in a spreadsheet (entity definitions); it was not "
                                     "read. Save the workbook again from Excel or LibreOffice")
     detail = str(exc).splitlines()[0][:160] if str(exc) else name
     return "FILE-CORRUPT", (f"{path}: cannot be read as a workbook ({name}: {detail}); open it "
                             "in Excel or LibreOffice, save it again as .xlsx and send it again")
+
+
+def _caused_by_hostile_xml(exc: BaseException) -> bool:
+    """openpyxl wraps defusedxml's refusal in a ValueError: walk the chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if any(cls.__module__.startswith("defusedxml") for cls in type(current).__mro__):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _read_one(path: str, toolkit: Toolkit) -> FileResult:

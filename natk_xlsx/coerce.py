@@ -69,9 +69,14 @@ def normalise_text(text: str) -> str:
     return folded.casefold()
 
 
+_ESCAPED = re.compile(r"_x00([01][0-9A-Fa-f]|7[Ff])_")
+
+
 def clean_text(text: str) -> tuple[str, bool]:
-    """Strip control characters (not tabs or line breaks); say whether any were found."""
-    cleaned = _CONTROL.sub("", text)
+    """Strip control characters (not tabs or line breaks), also in the ``_x000B_`` form that
+    xlsx files escape them in; say whether any were found."""
+    unescaped = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    cleaned = _CONTROL.sub("", unescaped)
     return cleaned, cleaned != text
 
 

@@ -107,13 +107,18 @@ def _cell(ws: Any, row: int, col: int) -> Cell:
 
 
 def open_workbook(path: str | Path) -> Any:
+    """Load from bytes held in memory: the file is opened read-only and closed at once (the gate
+    has already bounded its size), and openpyxl does not judge the file by its extension."""
+    import io
+
     import openpyxl
 
+    data = Path(path).read_bytes()
     with warnings.catch_warnings():
         # Every LibreOffice file triggers warnings about extensions openpyxl does not support.
         warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(path, data_only=False, keep_vba=False, keep_links=False,
-                                      rich_text=False)
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_vba=False,
+                                      keep_links=False, rich_text=False)
 
 
 def read_metadata(wb: Any) -> tuple[dict[str, str], dict[str, str]]:
