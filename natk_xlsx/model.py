@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from natk_xlsx.languages import tr
@@ -180,11 +181,12 @@ class Toolkit:
         for component in self.components:
             yield from component.questions
 
+    @cached_property
+    def _question_index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions()}
+
     def question(self, question_id: str) -> Question:
-        for question in self.questions():
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self._question_index[question_id]
 
     def vocabulary_label(self, vocabulary: str, code: str, lang: str) -> str:
         for entry in self.vocabularies.get(vocabulary, ()):

@@ -10,13 +10,14 @@ raw cells with their places, for ``importer`` to coerce and check.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from natk_xlsx import layout
 from natk_xlsx.coerce import Cell
@@ -92,18 +93,42 @@ DETAIL_COLUMNS = {
 }
 
 
-def _cell(ws: Any, row: int, col: int) -> Cell:
-    """Read one cell (1-based row, 0-based column) without evaluating anything."""
-    c = ws.cell(row=row, column=col + 1)
-    kind = getattr(c, "data_type", "n")
-    return Cell(
-        value=c.value,
-        sheet=ws.title,
-        cell=f"{get_column_letter(col + 1)}{row}",
-        is_formula=kind == "f",
-        is_error=kind == "e",
-        number_format=getattr(c, "number_format", None) or "General",
-    )
+#: Columns read from a component sheet (0-based): the id, the answer and detail columns with the
+#: widest statistics grid and its total, and the hidden key column.
+READ_COLUMNS = layout.COL_KEY + 1
+
+
+class SheetGrid:
+    """The cells of one sheet that the reader needs, read in one streaming pass (openpyxl's
+    read-only mode), bounded in rows and columns whatever the file claims."""
+
+    def __init__(self, ws: Any, max_rows: int, max_cols: int = READ_COLUMNS) -> None:
+        self.title = ws.title
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.max_row = 0
+        for row in ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols):
+            for c in row:
+                value = getattr(c, "value", None)
+                if value is None:
+                    continue
+                r, col = c.row, c.column - 1
+                kind = getattr(c, "data_type", "n")
+                self.cells[(r, col)] = Cell(
+                    value=value, sheet=self.title, cell=f"{get_column_letter(col + 1)}{r}",
+                    is_formula=kind == "f", is_error=kind == "e",
+                    number_format=getattr(c, "number_format", None) or "General")
+                self.max_row = max(self.max_row, r)
+
+    def get(self, row: int, col: int) -> Cell:
+        """The cell at (1-based row, 0-based column); an empty one where nothing is."""
+        found = self.cells.get((row, col))
+        if found is not None:
+            return found
+        return Cell(None, self.title, f"{get_column_letter(col + 1)}{row}")
+
+
+def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
+    return grid.get(row, col)
 
 
 def open_workbook(path: str | Path) -> Any:
@@ -117,8 +142,8 @@ def open_workbook(path: str | Path) -> Any:
     with warnings.catch_warnings():
         # Every LibreOffice file triggers warnings about extensions openpyxl does not support.
         warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_vba=False,
-                                      keep_links=False, rich_text=False)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
+                                      keep_vba=False, keep_links=False, rich_text=False)
 
 
 def read_metadata(wb: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -126,11 +151,10 @@ def read_metadata(wb: Any) -> tuple[dict[str, str], dict[str, str]]:
     sheet: dict[str, str] = {}
     if layout.META_SHEET in wb.sheetnames:
         ws = wb[layout.META_SHEET]
-        for row in range(1, META_MAX_ROWS + 1):
-            key = ws.cell(row=row, column=1).value
+        for key, value in ws.iter_rows(min_row=1, max_row=META_MAX_ROWS, max_col=2,
+                                       values_only=True):
             if key is None:
                 continue
-            value = ws.cell(row=row, column=2).value
             sheet[str(key)] = "" if value is None else str(value)
     props: dict[str, str] = {}
     try:
@@ -164,19 +188,18 @@ def _detect_language(wb: Any, toolkit: Toolkit) -> str:
     return toolkit.source_language
 
 
-def _index_keys(ws: Any, max_rows: int) -> tuple[dict[str, list[int]], int]:
+def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     """Key → rows where it appears, from the hidden key column (and the visible id column where
-    the key cell was cleared). Bounded by ``max_rows``."""
+    the key cell was cleared)."""
     found: dict[str, list[int]] = defaultdict(list)
-    last = min(ws.max_row or 0, max_rows)
-    for row in range(1, last + 1):
-        key = ws.cell(row=row, column=layout.COL_KEY + 1).value
+    for row in range(1, grid.max_row + 1):
+        key = grid.get(row, layout.COL_KEY).value
         if not isinstance(key, str) or not key.strip():
-            visible = ws.cell(row=row, column=layout.COL_ID + 1).value
+            visible = grid.get(row, layout.COL_ID).value
             key = visible if isinstance(visible, str) else None
         if key:
             found[key.strip()].append(row)
-    return found, last
+    return found, grid.max_row
 
 
 def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
@@ -215,6 +238,7 @@ def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
     except json.JSONDecodeError:
         meta_sheets = {}
     sheets: dict[str, str] = {}
+    named = _named_rows(wb)
     questions: dict[str, QuestionCells] = {}
     unplaced: list[Cell] = []
     known = {c.id for c in toolkit.components}
@@ -224,7 +248,7 @@ def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
             notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
             continue
         sheets[cid] = name
-        _read_component_sheet(wb[name], toolkit, cid, questions, notes, unplaced)
+        _read_component_sheet(wb[name], toolkit, cid, questions, notes, unplaced, named)
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
@@ -246,32 +270,32 @@ def _find_sheet(wb: Any, cid: str, meta_sheets: dict[str, str], by_name: dict[st
         ws = wb[sheet]
         if ws.sheet_state != "visible" and sheet in (layout.LISTS_SHEET, layout.META_SHEET):
             continue
-        for row in range(layout.FIRST_BODY_ROW + 1, min(ws.max_row or 0, 40) + 1):
-            value = ws.cell(row=row, column=layout.COL_ID + 1).value
+        for (value,) in ws.iter_rows(min_row=layout.FIRST_BODY_ROW + 1, max_row=40, max_col=1,
+                                     values_only=True):
             if isinstance(value, str) and value.startswith(prefix):
                 return str(sheet)
     return None
 
 
-def _named_rows(wb: Any, sheet: str) -> dict[str, int]:
-    """Question id → first row its defined name points to, for names on ``sheet``."""
-    rows: dict[str, int] = {}
+_NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?[A-Z]{1,3}\$?(\d+)")
+
+
+def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
+    """Sheet → question id → the first row its defined name points to (names whose target was
+    deleted, ``#REF!``, are left out)."""
+    rows: dict[str, dict[str, int]] = defaultdict(dict)
     for name, defined in wb.defined_names.items():
-        try:
-            for dest_sheet, ref in defined.destinations:
-                if dest_sheet == sheet and "#REF" not in ref:
-                    first = ref.replace("$", "").split(":")[0]
-                    digits = "".join(ch for ch in first if ch.isdigit())
-                    if digits:
-                        rows[name] = int(digits)
-        except (ValueError, TypeError, AttributeError):
-            continue
+        text = str(getattr(defined, "attr_text", "") or "")
+        match = _NAME_REF.match(text)
+        if match and "#REF" not in text:
+            sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+            rows[sheet][name] = int(match.group(3))
     return rows
 
 
 def _read_component_sheet(ws: Any, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
-                          unplaced: list[Cell]) -> None:
+                          unplaced: list[Cell], named_rows: dict[str, dict[str, int]]) -> None:
     expected_rows = 2000
     if cid in {c.id for c in toolkit.components}:
         comp = toolkit.component(cid)
@@ -280,8 +304,10 @@ def _read_component_sheet(ws: Any, toolkit: Toolkit, cid: str,
                                                  if q.type == "stats_table" else 0)
             for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
     limit = min(MAX_SCAN_ROWS, expected_rows * 3)
-    keys, last = _index_keys(ws, limit)
-    named = _named_rows(ws.parent, ws.title)
+    grid = SheetGrid(ws, limit)
+    keys, last = _index_keys(grid)
+    named = named_rows.get(ws.title, {})
+    ws = grid
     placed_rows: set[int] = set()
     for key, rows in keys.items():
         qid, part = layout.parse_row_key(key)
@@ -366,30 +392,30 @@ def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
 
 def _read_cover(wb: Any, lang: str) -> dict[str, Cell]:
     cover: dict[str, Cell] = {}
+    grids: dict[str, SheetGrid] = {}
+
+    def grid(sheet: str) -> SheetGrid:
+        if sheet not in grids:
+            grids[sheet] = SheetGrid(wb[sheet], 40, 6)
+        return grids[sheet]
+
     for fld in layout.COVER_FIELDS:
         defined = wb.defined_names.get(layout.cover_name(fld))
-        if defined is None:
+        match = _NAME_REF.match(str(getattr(defined, "attr_text", "") or ""))
+        if not match:
             continue
-        try:
-            for sheet, ref in defined.destinations:
-                if sheet in wb.sheetnames and "#REF" not in ref:
-                    ws = wb[sheet]
-                    coord = ref.replace("$", "").split(":")[0]
-                    c = ws[coord]
-                    cover[fld] = Cell(c.value, sheet, coord, c.data_type == "f",
-                                      c.data_type == "e", c.number_format or "General")
-        except (ValueError, TypeError, AttributeError, KeyError):
-            continue
+        sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+        col_letters = re.search(r"!\$?([A-Z]{1,3})", str(defined.attr_text))
+        if sheet in wb.sheetnames and col_letters:
+            col = column_index_from_string(col_letters.group(1)) - 1
+            cover[fld] = grid(sheet).get(int(match.group(3)), col)
     if not cover:  # names lost: find the cover's labels in its first rows
         cover_name = tr(strings()["sheet.cover"], lang)
         if cover_name in wb.sheetnames:
-            ws = wb[cover_name]
+            g = grid(cover_name)
             labels = {tr(strings()[f"cover.{f}"], lang): f for f in layout.COVER_FIELDS}
             for row in range(1, 30):
-                label = ws.cell(row=row, column=1).value
+                label = g.get(row, 0).value
                 if label in labels:
-                    c = ws.cell(row=row, column=2)
-                    cover[labels[label]] = Cell(c.value, ws.title, f"B{row}",
-                                                c.data_type == "f", c.data_type == "e",
-                                                c.number_format or "General")
+                    cover[labels[label]] = g.get(row, 1)
     return cover

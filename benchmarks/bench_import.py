@@ -1,0 +1,73 @@
+"""Benchmark: read + validate one filled complete-toolkit workbook.
+
+Reports, per workbook, the time natk-xlsx needs to read and validate it (gate, openpyxl read,
+coercion, JSON Schema validation, checks), beside the time python-calamine (the fastest xlsx reader
+available) needs only to read the same cells, as a ratio, and the peak memory of each.
+
+    python benchmarks/bench_import.py [--runs 15]
+
+Needs python-calamine (pip install -e ".[bench]").
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from natk_xlsx.demo import fill_complete
+from natk_xlsx.generate import GenerateOptions, generate_workbook
+from natk_xlsx.importer import read_workbook
+from natk_xlsx.specs import load_toolkit
+
+
+def calamine_read(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    cells = 0
+    for name in wb.sheet_names:
+        for row in wb.get_sheet_by_name(name).to_python():
+            cells += sum(1 for v in row if v not in ("", None))
+    return cells
+
+
+def timed(func, runs: int) -> tuple[float, float]:
+    """(median seconds, peak MiB of one run under tracemalloc)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    func()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return statistics.median(times), peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    toolkit = load_toolkit()
+    with tempfile.TemporaryDirectory() as tmp:
+        blank = generate_workbook(toolkit, Path(tmp) / "blank.xlsx", GenerateOptions()).path
+        filled = fill_complete(toolkit, blank, Path(tmp) / "filled.xlsx", seed=1)
+        sub = read_workbook(filled, toolkit)
+        cells = calamine_read(filled)
+        natk, natk_mem = timed(lambda: read_workbook(filled, toolkit), args.runs)
+        cal, cal_mem = timed(lambda: calamine_read(filled), args.runs)
+    print(f"complete toolkit: {sum(len(c.questions) for c in toolkit.components)} questions, "
+          f"{len(sub.answers)} answered, {cells} non-empty cells, {len(sub.issues)} issues")
+    print(f"natk-xlsx read + validate: {natk * 1000:8.1f} ms   peak {natk_mem:6.1f} MiB")
+    print(f"python-calamine read only: {cal * 1000:8.1f} ms   peak {cal_mem:6.1f} MiB")
+    print(f"ratio: {natk / cal:.1f}x the read floor  (python {sys.version.split()[0]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""Sample data: fill generated workbooks as the institutions of a fictional country would.
+
+Used by ``natk demo`` (the whole story on bundled sample data) and by the benchmarks. The answers
+are drawn from a country profile (``examples/veridia/profile.json``): how far each component is
+developed, a few facts every institution agrees on, and known disagreements. Each institution
+answers from that common picture with its own view: it sometimes does not know, leaves a question
+blank, sees things more or less favourably than others, or reports different figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from natk_xlsx import layout
+from natk_xlsx.conditions import evaluate
+from natk_xlsx.model import Question, Toolkit
+
+PROVIDERS = ("UNODC", "IOM", "UNICEF", "OSCE", "European Union", "ILO", "GIZ",
+             "Embassy of Norway", "US Department of State")
+EVIDENCE = ("Annual report {year}", "Penal Code, art. {n}", "Internal instruction No. {n}/{year}",
+            "Statistics of the Ministry, {year}", "Evaluation report {year}",
+            "Minutes of the working group, {year}")
+COMMENTS = ("Applies in the capital only.", "Being revised this year.",
+            "Figures are estimates.", "Depends on donor funding.",
+            "Practice varies between regions.", "Staff turnover is a problem.")
+
+
+def _rows_by_key(ws: Any) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for row in range(1, min(ws.max_row, 5000) + 1):
+        key = ws.cell(row=row, column=layout.COL_KEY + 1).value
+        if isinstance(key, str):
+            keys.setdefault(key, row)
+    return keys
+
+
+def write_answers(blank: Path, target: Path, toolkit: Toolkit, lang: str,
+                  answers: Mapping[str, Any], details: Mapping[str, Mapping[str, Any]],
+                  tables: Mapping[str, Mapping[str, Any]], cover: Mapping[str, Any]) -> Path:
+    """Type answers into a copy of ``blank``: choices as labels of ``lang``, ticks as "Yes",
+    statistics as numbers, details and cover fields as given."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(blank)
+    meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows(max_col=2)}
+    sheets = json.loads(meta.get("sheets") or "{}")
+    keys = {cid: _rows_by_key(wb[name]) for cid, name in sheets.items()}
+    yes = toolkit.choice_lists["yes_no"].label("yes", lang)
+    detail_cols = {"comment": layout.COL_COMMENT, "evidence": layout.COL_EVIDENCE,
+                   "priority": layout.COL_PRIORITY, "provided": layout.COL_PROVIDED,
+                   "provider": layout.COL_PROVIDER}
+    for qid, value in answers.items():
+        q = toolkit.question(qid)
+        if q.component not in sheets or qid not in keys[q.component]:
+            continue
+        ws, rows = wb[sheets[q.component]], keys[q.component]
+        if q.type == "multiple_choice":
+            for code in value:
+                ws.cell(rows[f"{qid}|{code}"], layout.COL_ANSWER + 1, yes)
+        elif q.type == "stats_table":
+            assert q.breakdown is not None
+            columns = toolkit.breakdowns[q.breakdown].codes
+            for year, row in value.items():
+                for code, count in row.items():
+                    if f"{qid}|{year}" in rows:
+                        ws.cell(rows[f"{qid}|{year}"], layout.COL_ANSWER + 1 + columns.index(code),
+                                count)
+        elif q.type in ("yes_no", "single_choice"):
+            ws.cell(rows[qid], layout.COL_ANSWER + 1, toolkit.answer_label(q, value, lang))
+        elif q.type == "date":
+            ws.cell(rows[qid], layout.COL_ANSWER + 1, dt.datetime.fromisoformat(value))
+        elif q.type == "percentage":
+            ws.cell(rows[qid], layout.COL_ANSWER + 1, value / 100)
+        else:
+            ws.cell(rows[qid], layout.COL_ANSWER + 1, value)
+    for qid, fields in details.items():
+        q = toolkit.question(qid)
+        if q.component not in sheets or qid not in keys[q.component]:
+            continue
+        ws, row = wb[sheets[q.component]], keys[q.component][qid]
+        for name, value in fields.items():
+            if name == "priority":
+                value = toolkit.choice_lists["priority"].label(value, lang)
+            elif name == "provided":
+                value = toolkit.choice_lists["yes_no"].label(value, lang)
+            ws.cell(row, detail_cols[name] + 1, value)
+    for qid, info in tables.items():
+        q = toolkit.question(qid)
+        if q.component not in sheets:
+            continue
+        ws, rows = wb[sheets[q.component]], keys[q.component]
+        if "source" in info and f"{qid}|source" in rows:
+            ws.cell(rows[f"{qid}|source"], layout.COL_ANSWER + 1, info["source"])
+        if "reliability" in info and f"{qid}|reliability" in rows:
+            ws.cell(rows[f"{qid}|reliability"], layout.COL_ANSWER + 1,
+                    toolkit.choice_lists["reliability"].label(info["reliability"], lang))
+    for fld, value in cover.items():
+        defined = wb.defined_names.get(layout.cover_name(fld))
+        if defined is None:
+            continue
+        (sheet, ref), = list(defined.destinations)
+        wb[sheet][ref.replace("$", "")] = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+# -- answers from a country profile ----------------------------------------------------------------
+class Respondent:
+    """One institution answering from the country's common picture, with its own view."""
+
+    def __init__(self, toolkit: Toolkit, profile: Mapping[str, Any], institution: str,
+                 kind: str | None, seed: int) -> None:
+        self.toolkit = toolkit
+        self.profile = profile
+        self.institution = institution
+        self.kind = kind or ""
+        self.rng = random.Random(seed)
+        views = profile.get("views", {})
+        self.optimism = float(views.get(self.kind, 0.0))
+        self.overrides = profile.get("overrides", {}).get(self.kind, {})
+
+    def _country(self, q: Question) -> random.Random:
+        """The same stream for every institution: the country's common picture."""
+        return random.Random(f"{self.profile.get('seed', 7)}:{q.id}")
+
+    def maturity(self, q: Question) -> float:
+        return float(self.profile.get("maturity", {}).get(q.component, 0.5))
+
+    def answer(self, q: Question, answers: Mapping[str, Any]) -> Any:
+        if q.id in self.overrides:
+            return self.overrides[q.id]
+        if q.id in self.profile.get("facts", {}):
+            return self.profile["facts"][q.id]
+        if q.relevant is not None and not evaluate(q.relevant, answers):
+            return None
+        r = self.rng.random()
+        if q.type != "stats_table" and r < 0.04:
+            return None  # left blank
+        country = self._country(q)
+        codes = list(self.toolkit.answer_codes(q))
+        if q.type == "yes_no":
+            if r < 0.10 and "dont_know" in codes:
+                return "dont_know"
+            level = self.maturity(q) + self.optimism + self.rng.gauss(0, 0.12)
+            truth = country.random()
+            options = [c for c in ("yes", "partly", "no") if c in codes]
+            if truth < level - 0.2 or len(options) == 2 and truth < level:
+                return options[0]
+            if truth < level + 0.15 and "partly" in options:
+                return "partly"
+            return options[-1]
+        if q.type == "single_choice":
+            usable = [c for c in codes if c not in ("not_applicable", "dont_know")]
+            index = int(country.random() * len(usable))
+            if self.rng.random() < 0.15:
+                index = min(len(usable) - 1, max(0, index + self.rng.choice((-1, 1))))
+            return usable[index]
+        if q.type == "multiple_choice":
+            usable = [c for c in codes if not c.startswith(("none", "not_"))] or codes
+            chosen = [c for c in usable if country.random() < 0.35 or self.rng.random() < 0.05]
+            return chosen or [usable[0]]
+        if q.type == "integer":
+            high = int(q.constraints.get("max", 60))
+            return int(country.randint(0, min(high, 60)) * (1 + self.rng.gauss(0, 0.1)) // 1) \
+                if high > 0 else 0
+        if q.type == "decimal":
+            return round(country.uniform(1, 30) * (1 + self.rng.gauss(0, 0.1)), 1)
+        if q.type == "percentage":
+            return round(min(100, max(0, country.uniform(10, 90) + self.rng.gauss(0, 8))))
+        if q.type == "year":
+            low = int(q.constraints.get("min", 2000))
+            high = int(q.constraints.get("max", 2025))
+            return country.randint(max(low, 2005), min(high, 2025))
+        if q.type == "date":
+            return dt.date(2024, 1, 1).replace(month=country.randint(1, 12)).isoformat()
+        if q.type in ("short_text", "long_text"):
+            return self.rng.choice(self.profile.get("texts", ["See the attached report."]))
+        if q.type == "stats_table":
+            return self.table(q, country)
+        return None
+
+    def table(self, q: Question, country: random.Random) -> dict[int, dict[str, int]] | None:
+        if self.rng.random() < 0.25:
+            return None  # not recorded by this institution
+        assert q.breakdown is not None
+        columns = self.toolkit.breakdowns[q.breakdown].codes
+        base = self.profile.get("figures", {}).get(q.indicator or "", 40)
+        shares = [country.random() ** 2 for _ in columns]
+        total = sum(shares) or 1.0
+        out: dict[int, dict[str, int]] = {}
+        for i, year in enumerate(self.toolkit.years()):
+            level = base * (1 + 0.12 * i)
+            noisy = self.rng.random() < 0.2  # this institution counts differently
+            row = {}
+            for code, share in zip(columns, shares, strict=True):
+                value = level * share / total * (1.25 if noisy else 1.0)
+                if value >= 0.5 or country.random() < 0.3:
+                    row[code] = int(round(value))
+            if row:
+                out[year] = row
+        return out or None
+
+    def details(self, q: Question, value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        gap = any(evaluate(rule.when, {q.id: value}, q.id) for rule in q.needs) if value else False
+        if gap:
+            out["priority"] = self.rng.choice(("urgent", "high", "high", "medium"))
+            if self.rng.random() < 0.3:
+                out["provided"] = "yes"
+                out["provider"] = self.rng.choice(PROVIDERS)
+            elif self.rng.random() < 0.5:
+                out["provided"] = "no"
+        elif value and self.rng.random() < 0.1:
+            out["priority"] = "not_needed"
+        if value and self.rng.random() < 0.25:
+            out["evidence"] = self.rng.choice(EVIDENCE).format(
+                year=self.rng.randint(2019, 2025), n=self.rng.randint(10, 300))
+        if value and self.rng.random() < 0.12:
+            out["comment"] = self.rng.choice(COMMENTS)
+        return out
+
+
+def sample_return(toolkit: Toolkit, component_ids: list[str], omitted: set[str],
+                  profile: Mapping[str, Any], institution: str, kind: str | None, seed: int
+                  ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(answers, details, table sources) as ``institution`` would give them."""
+    who = Respondent(toolkit, profile, institution, kind, seed)
+    answers: dict[str, Any] = {}
+    details: dict[str, dict[str, Any]] = {}
+    tables: dict[str, dict[str, Any]] = {}
+    for cid in component_ids:
+        for q in toolkit.component(cid).questions:
+            if q.id in omitted:
+                continue
+            value = who.answer(q, answers)
+            if value is None:
+                continue
+            answers[q.id] = value
+            extra = who.details(q, value)
+            if extra:
+                details[q.id] = extra
+            if q.type == "stats_table":
+                tables[q.id] = {"source": f"{institution}, case register",
+                                "reliability": who.rng.choice(("high", "medium", "medium",
+                                                                "low"))}
+    return answers, details, tables
+
+
+def fill_complete(toolkit: Toolkit, blank: Path, target: Path, seed: int = 1,
+                  profile: Mapping[str, Any] | None = None) -> Path:
+    """Fill every component of ``blank`` (for benchmarks): a plausible complete return."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(blank)
+    meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows(max_col=2)}
+    wb.close()
+    components = [c for c in str(meta["components"]).split(",") if c]
+    lang = str(meta.get("language") or "en")
+    answers, details, tables = sample_return(toolkit, components, set(), profile or {},
+                                             "Ministry of Justice", "ministry_justice", seed)
+    cover = {"institution": "Ministry of Justice", "respondent_name": "A. Official",
+             "role": "Director", "completion_date": dt.datetime(2026, 3, 2)}
+    return write_answers(blank, target, toolkit, lang, answers, details, tables, cover)
