@@ -295,6 +295,78 @@ def schema(components: str | None, specs_dir: str | None) -> None:
     click.echo(json.dumps(submission_schema(toolkit, chosen), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The summary workbook to write (.xlsx).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the needs and the long table of answers as JSON.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write needs.csv and responses.csv into this folder.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE",
+              help="Language of the summary: ar, zh, en, fr, ru or es.")
+@click.option("--resolutions", type=click.Path(dir_okay=False), default=None,
+              help="The assessor's decisions (CSV or JSON) to apply; each appears on the Audit "
+                   "sheet beside the original answers.")
+@click.option("--same-institution", type=click.Choice(["all", "latest", "first"]), default="all",
+              show_default=True,
+              help="When one institution sent several different returns: keep all (flagged), or "
+                   "only its latest or first by date of completion.")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Workbooks read at once (default: the number of cores).")
+@handles_errors
+def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_dir: str | None,
+              lang: str, resolutions: str | None, same_institution: str, specs_dir: str | None,
+              jobs: int | None) -> None:
+    """Consolidate returns into a needs summary and a prioritised plan of assistance.
+
+    INPUTS are filled workbooks, submission JSON files (from 'natk import') or folders of them.
+    Bad files are listed on the Sources sheet and the rest are summarised; the same workbook read
+    twice counts once. Exit code 0, or 3 when some input could not be read.
+    """
+    from natk_xlsx.generate import check_language
+    from natk_xlsx.specs import load_toolkit
+    from natk_xlsx.summarise import expand_inputs
+    from natk_xlsx.summarise import summarise as run
+
+    toolkit = load_toolkit(specs_dir)
+    if lang not in toolkit.languages:
+        check_language(toolkit, lang)
+    files = expand_inputs(inputs)
+    result = run(inputs, toolkit, output, json_path=json_path, csv_dir=csv_dir, lang=lang,
+                 resolutions=resolutions, same_institution=same_institution, jobs=jobs,
+                 progress=_progress(len(files)))
+    c = result.consolidation
+    for src in result.unusable:
+        click.echo(f"{src['file']}: {src['status']}")
+    click.echo(f"{len(c.respondents)} return(s) consolidated ({len(c.duplicates)} duplicate(s) "
+               f"counted once, {len(result.unusable)} unusable): {len(c.needs)} needs, "
+               f"{len(c.conflicts)} conflicts, {sum(d.applied for d in c.decisions)} of "
+               f"{len(c.decisions)} decisions applied.")
+    for path in result.outputs:
+        click.echo(f"written: {path}")
+    if result.unusable:
+        sys.exit(EXIT_UNUSABLE)
+
+
+@cli.command()
+@click.option("-o", "--output", "out_dir", default="natk-demo", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for everything the demo makes.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Workbooks read at once (default: the number of cores).")
+@handles_errors
+def demo(out_dir: str, jobs: int | None) -> None:
+    """The whole story on bundled sample data: generate the workbooks of a fictional country's
+    institutions, fill them as they would (with gaps, disagreements, one broken return), check,
+    import and write the needs summary."""
+    from natk_xlsx.demo import run_demo
+    from natk_xlsx.specs import load_toolkit
+
+    run_demo(load_toolkit(), out_dir, say=click.echo, jobs=jobs)
+
+
 def main() -> None:
     """Entry point of the ``natk`` command."""
     try:

@@ -21,6 +21,7 @@ from natk_xlsx import layout
 from natk_xlsx.conditions import evaluate
 from natk_xlsx.model import Question, Toolkit
 
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 PROVIDERS = ("UNODC", "IOM", "UNICEF", "OSCE", "European Union", "ILO", "GIZ",
              "Embassy of Norway", "US Department of State")
 EVIDENCE = ("Annual report {year}", "Penal Code, art. {n}", "Internal instruction No. {n}/{year}",
@@ -74,7 +75,9 @@ def write_answers(blank: Path, target: Path, toolkit: Toolkit, lang: str,
                         ws.cell(rows[f"{qid}|{year}"], layout.COL_ANSWER + 1 + columns.index(code),
                                 count)
         elif q.type in ("yes_no", "single_choice"):
-            ws.cell(rows[qid], layout.COL_ANSWER + 1, toolkit.answer_label(q, value, lang))
+            label = toolkit.answer_label(q, value, lang) if value in toolkit.answer_codes(q) \
+                else value
+            ws.cell(rows[qid], layout.COL_ANSWER + 1, label)
         elif q.type == "date":
             ws.cell(rows[qid], layout.COL_ANSWER + 1, dt.datetime.fromisoformat(value))
         elif q.type == "percentage":
@@ -147,27 +150,27 @@ class Respondent:
             return None  # left blank
         country = self._country(q)
         codes = list(self.toolkit.answer_codes(q))
-        if q.type == "yes_no":
-            if r < 0.10 and "dont_know" in codes:
+        if q.type in ("yes_no", "single_choice"):
+            if r < 0.09 and "dont_know" in codes:
                 return "dont_know"
-            level = self.maturity(q) + self.optimism + self.rng.gauss(0, 0.12)
+            usable = [c for c in codes if c not in ("dont_know", "not_applicable")]
+            worst = {c: max((SEVERITY_RANK[rule.severity] for rule in q.needs
+                             if evaluate(rule.when, {q.id: c}, q.id)), default=0)
+                     for c in usable}
+            good = [c for c in usable if worst[c] == 0] or usable
+            bad = sorted((c for c in usable if worst[c]), key=lambda c: worst[c])
+            level = self.maturity(q) + self.optimism + self.rng.gauss(0, 0.1)
             truth = country.random()
-            options = [c for c in ("yes", "partly", "no") if c in codes]
-            if truth < level - 0.2 or len(options) == 2 and truth < level:
-                return options[0]
-            if truth < level + 0.15 and "partly" in options:
-                return "partly"
-            return options[-1]
-        if q.type == "single_choice":
-            usable = [c for c in codes if c not in ("not_applicable", "dont_know")]
-            index = int(country.random() * len(usable))
-            if self.rng.random() < 0.15:
-                index = min(len(usable) - 1, max(0, index + self.rng.choice((-1, 1))))
-            return usable[index]
+            if not bad or truth < level:
+                return good[int(country.random() * len(good))] if q.type == "single_choice" \
+                    else good[0]
+            # how bad: the milder gaps where the component is half-way there
+            return bad[0] if truth < level + 0.25 else bad[-1]
         if q.type == "multiple_choice":
             usable = [c for c in codes if not c.startswith(("none", "not_"))] or codes
             chosen = [c for c in usable if country.random() < 0.35 or self.rng.random() < 0.05]
-            return chosen or [usable[0]]
+            limit = int(q.constraints.get("max_items", len(usable)))
+            return chosen[:limit] or [usable[0]]
         if q.type == "integer":
             high = int(q.constraints.get("max", 60))
             return int(country.randint(0, min(high, 60)) * (1 + self.rng.gauss(0, 0.1)) // 1) \
@@ -272,3 +275,126 @@ def fill_complete(toolkit: Toolkit, blank: Path, target: Path, seed: int = 1,
     cover = {"institution": "Ministry of Justice", "respondent_name": "A. Official",
              "role": "Director", "completion_date": dt.datetime(2026, 3, 2)}
     return write_answers(blank, target, toolkit, lang, answers, details, tables, cover)
+
+
+# -- the whole story -------------------------------------------------------------------------------
+def examples_dir() -> Path:
+    """The bundled examples: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent / "examples"):
+        if (candidate / "recipients.csv").is_file():
+            return candidate
+    from natk_xlsx.errors import InputError
+
+    raise InputError(str(here / "examples"), "the bundled examples are missing; reinstall "
+                     "natk-xlsx")
+
+
+def _break(path: Path) -> None:
+    """A return cut off in transit: the first half of its bytes."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
+             jobs: int | None = None) -> dict[str, Any]:
+    """Generate the workbooks of a fictional country's institutions, fill them as those
+    institutions would (with gaps, disagreements, different figures, one invalid and one broken
+    return, one sent twice), check and hand back, import, and write the needs summary."""
+    import shutil
+
+    from natk_xlsx.annotate import annotate_workbook
+    from natk_xlsx.batch import read_files
+    from natk_xlsx.generate import GenerateOptions, generate_for_recipients, load_recipients
+    from natk_xlsx.summarise import summarise
+
+    out = Path(out_dir)
+    examples = examples_dir()
+    profile = json.loads((examples / "veridia" / "profile.json").read_text("utf-8"))
+    country = profile.get("country", "Veridia")
+    recipients = load_recipients(examples / "recipients.csv", toolkit)
+    say(f"1. Generating workbooks for {len(recipients)} institutions of {country} ...")
+    options = GenerateOptions(country=country, assessment=f"{country} needs assessment 2026")
+    made = generate_for_recipients(toolkit, recipients, out / "workbooks", options)
+    say(f"   {len(made)} workbooks in {out / 'workbooks'}")
+    say("2. Filling them as the institutions would ...")
+    returns = out / "returns"
+    if returns.exists():
+        shutil.rmtree(returns)
+    filled: list[Path] = []
+    for i, result in enumerate(made):
+        rec = result.recipient
+        assert rec is not None
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(result.path, read_only=True)
+            meta = {r[0]: r[1] for r in wb[layout.META_SHEET].iter_rows(max_col=2, values_only=True)}
+            wb.close()
+        omitted = {q for q in str(meta.get("omitted_questions") or "").split(",") if q}
+        answers, details, tables = sample_return(toolkit, list(result.components), omitted,
+                                                 profile, rec.institution, rec.kind, seed=100 + i)
+        if rec.kind == profile.get("invalid_return"):
+            _spoil(toolkit, result.components, omitted, answers)
+        cover = {"institution": rec.institution, "respondent_name": f"Focal point {i + 1}",
+                 "role": rec.role or "Focal point", "contact": rec.contact,
+                 "completion_date": dt.datetime(2026, 3, 2 + i)}
+        target = returns / result.path.name
+        write_answers(result.path, target, toolkit, result.language, answers, details, tables,
+                      cover)
+        filled.append(target)
+        if rec.kind == profile.get("sent_twice"):
+            copy = returns / (result.path.stem + " (sent again).xlsx")
+            shutil.copy(target, copy)
+            filled.append(copy)
+        if rec.kind == profile.get("broken_return"):
+            _break(target)
+    say(f"   {len(filled)} returns in {returns} (one cut off in transit, one sent twice, one "
+        "with invalid answers)")
+    say("3. Checking the returns and handing back what is wrong ...")
+    results = read_files(filled, toolkit, jobs=jobs)
+    handback = out / "handback"
+    for r in results:
+        if r.submission is None:
+            say(f"   {r.path}: UNUSABLE: {(r.error or '').split(': ', 1)[-1]}")
+        elif not r.submission.valid:
+            copy = annotate_workbook(r.submission, handback)
+            say(f"   {r.path}: {len(r.submission.errors)} error(s); annotated copy {copy}")
+    say("4. Importing the valid returns ...")
+    submissions = out / "submissions"
+    submissions.mkdir(parents=True, exist_ok=True)
+    imported = 0
+    for r in results:
+        if r.submission is not None and r.submission.valid:
+            target = submissions / f"{r.submission.workbook_id}.json"
+            target.write_text(json.dumps(r.submission.record(), indent=1, ensure_ascii=False),
+                              "utf-8")
+            imported += 1
+    say(f"   {imported} submission files in {submissions}")
+    say("5. Summarising all returns ...")
+    summary = out / "needs_summary.xlsx"
+    result = summarise([returns], toolkit, summary, json_path=out / "needs_summary.json",
+                       csv_dir=out / "csv", jobs=jobs)
+    c = result.consolidation
+    top = [n for n in c.needs if n.status == "open"][:5]
+    say(f"   {len(c.respondents)} returns consolidated, {len(c.duplicates)} duplicate(s) counted "
+        f"once, {len(result.unusable)} unusable; {len(c.needs)} needs, {len(c.conflicts)} "
+        f"conflicts")
+    for n in top:
+        say(f"   #{n.rank} [{n.severity}] {n.question.id}: {n.action.get('en', '')}")
+    say(f"   Summary: {summary}")
+    return {"summary": summary, "needs": len(c.needs), "conflicts": len(c.conflicts),
+            "respondents": len(c.respondents), "unusable": len(result.unusable),
+            "duplicates": len(c.duplicates), "imported": imported}
+
+
+def _spoil(toolkit: Toolkit, components: Any, omitted: set[str], answers: dict[str, Any]) -> None:
+    """What a hurried respondent types: words in a yes/no cell and in a number cell."""
+    spoiled = {"yes_no": "Sometimes", "integer": "about twenty"}
+    for cid in components:
+        for q in toolkit.component(cid).questions:
+            if q.type in spoiled and q.id not in omitted and q.relevant is None:
+                answers[q.id] = spoiled.pop(q.type)
+            if not spoiled:
+                return

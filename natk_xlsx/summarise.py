@@ -1,0 +1,185 @@
+"""``summarise``: read returns (workbooks and submission JSON), consolidate, write the summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from natk_xlsx.consolidate import Consolidation, Decision, consolidate
+from natk_xlsx.errors import InputError, UsageError
+from natk_xlsx.interface import ui
+from natk_xlsx.model import Toolkit
+from natk_xlsx.submission_schema import SUBMISSION_FORMAT
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SAME_INSTITUTION = ("all", "latest", "first")
+
+
+@dataclass
+class SummaryResult:
+    consolidation: Consolidation
+    sources: list[dict[str, Any]]
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def unusable(self) -> list[dict[str, Any]]:
+        return [s for s in self.sources if s["state"] == "unusable"]
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders give their .xlsx, .xlsm and .json files (sorted, not recursive)."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir()
+                            if p.is_file() and p.suffix.lower() in (*WORKBOOK_SUFFIXES, ".json")
+                            and not p.name.startswith(("~$", ".~lock")))
+        else:
+            found.append(path)
+    return found
+
+
+def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None, "there is no such file"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot be read ({exc})"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
+    if not isinstance(data, dict) or data.get("format") != SUBMISSION_FORMAT:
+        return None, (f"not a submission file (expected \"format\": \"{SUBMISSION_FORMAT}\"); "
+                      "write submissions with 'natk import'")
+    return data, None
+
+
+def load_resolutions(path: str | Path) -> list[Decision]:
+    """The assessor's decisions: CSV (header row) or JSON (a list of objects) with kind
+    (answer, figure or need), target (question id or need key), year (figures), value, reason,
+    decided_by, decided_on."""
+    file = Path(path)
+    try:
+        text = file.read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(file), "no such file; name the resolutions file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(file), f"cannot be read as UTF-8 text ({exc})") from None
+    if file.suffix.lower() == ".json":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(file), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if isinstance(rows, dict):
+            rows = rows.get("decisions", [])
+        items = [(f"item {i + 1}", r) for i, r in enumerate(rows)]
+    else:
+        items = [(f"row {i + 2}", r) for i, r in enumerate(csv.DictReader(text.splitlines()))]
+    decisions = []
+    for where, row in items:
+        if not isinstance(row, dict):
+            raise InputError(str(file), f"{where}: not an object with kind, target, value, reason")
+        kind = str(row.get("kind") or "").strip()
+        target = str(row.get("target") or "").strip()
+        if kind not in ("answer", "figure", "need") or not target:
+            raise InputError(str(file), f"{where}: needs a kind (answer, figure or need) and a "
+                             "target (a question id such as VIC.04, or a need such as VIC.04#1)")
+        year = row.get("year")
+        try:
+            year_value = int(year) if year not in (None, "") else None
+        except (TypeError, ValueError):
+            raise InputError(str(file), f"{where}: the year '{year}' is not a year") from None
+        if kind == "figure" and year_value is None:
+            raise InputError(str(file), f"{where}: a figure decision needs a year")
+        decisions.append(Decision(kind, target, row.get("value"),
+                                  str(row.get("reason") or ""),
+                                  str(row.get("decided_by") or ""),
+                                  str(row.get("decided_on") or ""), year_value))
+    return decisions
+
+
+def summarise(
+    inputs: Sequence[str | Path],
+    toolkit: Toolkit,
+    output: str | Path | None = None,
+    *,
+    json_path: str | Path | None = None,
+    csv_dir: str | Path | None = None,
+    lang: str = "en",
+    resolutions: str | Path | None = None,
+    same_institution: str = "all",
+    jobs: int | None = None,
+    progress: Callable[[Any], None] | None = None,
+) -> SummaryResult:
+    from natk_xlsx.batch import read_files
+
+    if same_institution not in SAME_INSTITUTION:
+        raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
+    files = expand_inputs(inputs)
+    if not files:
+        raise InputError(", ".join(str(p) for p in inputs) or ".",
+                         "no workbooks (.xlsx) or submission files (.json) found")
+    decisions = load_resolutions(resolutions) if resolutions else []
+    workbooks = [f for f in files if f.suffix.lower() != ".json"]
+    read = {r.path: r for r in read_files(workbooks, toolkit, jobs=jobs, progress=progress)}
+    records: list[tuple[str, dict[str, Any]]] = []
+    sources: list[dict[str, Any]] = []
+    for f in files:
+        name = str(f)
+        if f.suffix.lower() == ".json":
+            record, error = _read_json(f)
+            if progress:
+                progress(None)
+        else:
+            result = read[name]
+            record = result.submission.record() if result.submission is not None else None
+            error = None if record else (result.error or "").split(": ", 1)[-1]
+        if record is None:
+            sources.append({"file": name, "state": "unusable",
+                            "status": ui("summary.status.unusable", lang, error=error)})
+            continue
+        records.append((name, record))
+        errors = sum(1 for i in record.get("issues", []) if i.get("severity") == "error")
+        sources.append({
+            "file": name, "workbook": record.get("workbook_id"),
+            "institution": (record.get("respondent") or {}).get("institution"),
+            "kind": (record.get("respondent") or {}).get("kind"),
+            "language": record.get("language"),
+            "version": (record.get("toolkit") or {}).get("version"),
+            "answers_count": len(record.get("answers") or {}), "errors": errors,
+            "state": "read",
+        })
+    c = consolidate(toolkit, records, same_institution, decisions)
+    duplicate_of = dict(c.duplicates)
+    kept = {r.key for r in c.respondents}
+    grouped = {r.key for group in c.same_institution for r in group}
+    for src in sources:
+        if src["state"] != "read":
+            continue
+        if src["file"] in duplicate_of:
+            src["state"] = "duplicate"
+            src["status"] = ui("summary.status.duplicate", lang, id=duplicate_of[src["file"]])
+        elif src["workbook"] in grouped:
+            src["status"] = ui("summary.status.same_institution", lang) + (
+                "" if src["workbook"] in kept else f" ({same_institution})")
+        elif src["errors"]:
+            src["status"] = ui("summary.status.invalid", lang, errors=src["errors"])
+        else:
+            src["status"] = ui("summary.status.kept", lang)
+    result = SummaryResult(c, sources)
+    from natk_xlsx.summary import write_csv, write_json, write_summary
+
+    if output is not None:
+        write_summary(output, c, sources, lang)
+        result.outputs.append(Path(output))
+    if json_path is not None:
+        write_json(json_path, c, lang)
+        result.outputs.append(Path(json_path))
+    if csv_dir is not None:
+        result.outputs += write_csv(csv_dir, c, lang)
+    return result

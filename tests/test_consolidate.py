@@ -1,0 +1,279 @@
+"""Needs ranking, conflicts, duplicates, version mixing and resolutions, on small inline cases,
+and the summary workbook they make."""
+
+from __future__ import annotations
+
+import csv
+import json
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from factory import component, question
+
+from natk_xlsx.cli import cli
+from natk_xlsx.consolidate import Decision, consolidate, scorecard
+from natk_xlsx.specs import load_toolkit
+from natk_xlsx.summarise import summarise
+
+
+def rule(when, severity, **extra):
+    return {"when": when, "severity": severity, "assistance": ["training"],
+            "action": {"en": f"Act ({severity})."}, **extra}
+
+
+COMPONENTS = {
+    "law": component("law", "LAW", [
+        question("LAW.01", needs=[rule({"in": ["no"]}, "critical", horizon="medium"),
+                                  rule({"in": ["partly"]}, "medium")]),
+        question("LAW.02", needs=[rule({"in": ["no"]}, "low")]),
+        question("LAW.03", needs=[rule({"in": ["no"]}, "high", depends_on=["LAW.01"])]),
+        question("LAW.04", "stats_table", section="more", breakdown="sex",
+                 indicator="convictions", required=False),
+        question("LAW.05", "stats_table", section="more", breakdown="single",
+                 indicator="victims_identified", required=False),
+    ], category="optional"),
+}
+
+
+@pytest.fixture
+def toolkit(write_specs):
+    return load_toolkit(write_specs(COMPONENTS))
+
+
+def record(wid, institution, answers, details=None, version="1.0.0", kind=None, asked=None,
+           tables=None, date="2026-03-01", country="Veridia"):
+    return {
+        "format": "natk-submission/1", "workbook_id": wid,
+        "toolkit": {"id": "test-toolkit", "version": version, "spec_hash": "x"},
+        "language": "en", "components": ["law"], "reference_period": [2021, 2023],
+        "respondent": {"institution": institution, "kind": kind, "completion_date": date,
+                       "country": country},
+        "answers": answers, "details": details or {}, "tables": tables or {},
+        "asked": asked if asked is not None else ["LAW.01", "LAW.02", "LAW.03", "LAW.04", "LAW.05"],
+        "issues": [],
+    }
+
+
+def keys(c):
+    return [(n.key, n.rank) for n in c.needs]
+
+
+def test_severity_first_then_urgency_then_breadth(toolkit):
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "no"})),
+        ("b", record("b", "Courts", {"LAW.01": "yes", "LAW.02": "no"},
+                     details={"LAW.02": {"priority": "urgent"}})),
+    ])
+    assert keys(c) == [("LAW.01#1", 1), ("LAW.02#1", 2)]
+    top = c.needs[0]
+    assert top.breadth == 0.5 and top.severity == "critical"
+    assert top.score == 40 + 10 + 5  # severity + default urgency + 10 × 1/2
+    low = c.needs[1]
+    assert low.score == 10 + 20 + 10  # urgent priority, both respondents revealed it
+
+
+def test_need_covered_by_another_provider_ranks_lower(toolkit):
+    base = [("a", record("a", "Police", {"LAW.02": "no", "LAW.03": "no"}))]
+    plain = consolidate(toolkit, base)
+    covered = consolidate(toolkit, [("a", record("a", "Police", {"LAW.02": "no", "LAW.03": "no"},
+                                                  details={"LAW.03": {"provided": "yes",
+                                                                      "provider": "UNODC"}}))])
+    high_plain = next(n for n in plain.needs if n.question.id == "LAW.03")
+    high_covered = next(n for n in covered.needs if n.question.id == "LAW.03")
+    assert high_covered.score == high_plain.score - 15
+    assert high_covered.providers == [("Police", "UNODC")]
+
+
+def test_dependent_need_is_placed_below_what_it_depends_on(toolkit):
+    c = consolidate(toolkit, [("a", record("a", "MoJ", {"LAW.01": "partly", "LAW.03": "no"},
+                                            details={"LAW.03": {"priority": "urgent"}}))])
+    law01 = next(n for n in c.needs if n.question.id == "LAW.01")
+    law03 = next(n for n in c.needs if n.question.id == "LAW.03")
+    assert law03.after == ["LAW.01"]
+    assert law03.score < law01.score and law03.rank == law01.rank + 1
+
+
+def test_conflicts_ignore_dont_know_and_rank_opposites_first(toolkit):
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "yes", "LAW.02": "yes"})),
+        ("b", record("b", "NGO", {"LAW.01": "no", "LAW.02": "partly"})),
+        ("c", record("c", "Courts", {"LAW.01": "dont_know", "LAW.03": "yes"})),
+    ])
+    assert [(x.question.id, x.strength) for x in c.conflicts] == [("LAW.01", "opposite"),
+                                                                  ("LAW.02", "partial")]
+    assert [(r.institution, a) for r, a in c.conflicts[0].answers] == [("Police", "yes"),
+                                                                      ("NGO", "no")]
+
+
+def test_same_workbook_twice_counts_once_and_same_institution_is_flagged(toolkit):
+    recs = [("f1", record("w1", "Police", {"LAW.01": "no"})),
+            ("f1 copy", record("w1", "Police", {"LAW.01": "no"})),
+            ("f2", record("w2", " police ", {"LAW.01": "yes"}, date="2026-04-01"))]
+    c = consolidate(toolkit, recs)
+    assert c.duplicates == [("f1 copy", "w1")]
+    assert len(c.respondents) == 2
+    assert [[r.key for r in g] for g in c.same_institution] == [["w1", "w2"]]
+    latest = consolidate(toolkit, recs, same_institution="latest")
+    assert [r.key for r in latest.respondents] == ["w2"]
+    first = consolidate(toolkit, recs, same_institution="first")
+    assert [r.key for r in first.respondents] == ["w1"]
+
+
+def test_different_versions_consolidate_on_shared_questions(toolkit):
+    old = record("old", "Police", {"LAW.01": "no", "LAW.99": "yes"}, version="0.9.0",
+                 asked=["LAW.01", "LAW.99"])
+    new = record("new", "Courts", {"LAW.01": "no", "LAW.03": "no"})
+    c = consolidate(toolkit, [("o", old), ("n", new)])
+    assert c.not_in_toolkit == {"old": ["LAW.99"]}
+    assert c.asked["LAW.01"] == 2 and c.asked["LAW.03"] == 1
+    law01 = next(n for n in c.needs if n.key == "LAW.01#1")
+    assert len(law01.findings) == 2
+
+
+def test_figures_disagree_and_the_most_reliable_wins(toolkit):
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.04": {"2021": {"female": 3, "male": 7}}},
+                     tables={"LAW.04": {"reliability": "low"}})),
+        ("b", record("b", "Courts", {"LAW.04": {"2021": {"female": 2, "male": 6}}},
+                     tables={"LAW.04": {"reliability": "high"}})),
+    ])
+    fig = c.figures["convictions"][2021]
+    assert fig.disagree and sorted(fig.values) == [8, 10]
+    assert fig.consolidated == 8
+
+
+def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
+    decisions = [
+        Decision("answer", "LAW.01", "no", "court records checked", "Assessor", "2026-05-01"),
+        Decision("need", "LAW.02#1", None, "EU project started", "Assessor", "2026-05-01"),
+        Decision("figure", "LAW.04", "9", "court registry", "Assessor", "2026-05-01", 2021),
+        Decision("answer", "LAW.03", "yes", "typo", "Assessor", "2026-05-01"),
+    ]
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "yes", "LAW.02": "no",
+                                     "LAW.04": {"2021": {"female": 10}}})),
+        ("b", record("b", "NGO", {"LAW.01": "no", "LAW.04": {"2021": {"female": 8}}})),
+    ], decisions=decisions)
+    assert [d.applied for d in decisions] == [True, True, True, False]
+    assert c.conflicts[0].resolved == "no"
+    assert decisions[0].original == "Police: yes; NGO: no"  # originals kept beside the decision
+    addressed = next(n for n in c.needs if n.key == "LAW.02#1")
+    assert addressed.status == "addressed" and addressed.rank == 0
+    assert c.figures["convictions"][2021].consolidated == 9
+    assert "do not disagree" in decisions[3].note
+
+
+def test_scorecard_readiness(toolkit):
+    c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "yes",
+                                                           "LAW.03": "yes"}))])
+    (row,) = scorecard(c)
+    assert row["answered"] == 3 and row["critical"] == 1
+    # possible = 40 + 10 + 30; open = 40
+    assert row["readiness"] == round(100 * (1 - 40 / 80))
+
+
+def _load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
+    inputs = []
+    for wid, inst, answers, details in [
+        ("w1", "Police", {"LAW.01": "no", "LAW.05": {"2021": {"number": 12}}},
+         {"LAW.01": {"comment": "=HYPERLINK(\"http://x\")", "evidence": "00123"}}),
+        ("w2", "NGO", {"LAW.01": "yes", "LAW.05": {"2021": {"number": 20}}}, {}),
+    ]:
+        path = tmp_path / f"{wid}.json"
+        path.write_text(json.dumps(record(wid, inst, answers, details)), "utf-8")
+        inputs.append(path)
+    (tmp_path / "broken.json").write_text("{not json", "utf-8")
+    out = tmp_path / "summary.xlsx"
+    result = summarise([tmp_path], toolkit, out, json_path=tmp_path / "s.json",
+                       csv_dir=tmp_path / "csv")
+    assert [s["state"] for s in result.sources] == ["unusable", "read", "read"]
+    wb = _load(out)
+    assert wb.sheetnames == ["Needs", "Scorecard", "Justice chain", "Assistance map", "Conflicts",
+                             "Action plan", "Responses", "Sources", "Audit"]
+    assert "Needs" in wb["Needs"].tables
+    assert len(wb["Scorecard"]._charts) == 2 and len(wb["Justice chain"]._charts) == 1
+    needs = wb["Needs"]
+    header = [c.value for c in needs[5]]
+    assert header[:5] == ["Rank", "Score", "Component", "Question ID", "Question"]
+    first = [c.value for c in needs[6]]
+    assert first[0] == 1 and first[3] == "LAW.01"
+    quoted = first[header.index("Evidence and comments from respondents")]
+    assert '“=HYPERLINK("http://x")” (Police)' in quoted
+    responses = wb["Responses"]
+    cells = [c for row in responses.iter_rows() for c in row]
+    injected = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert injected and all(c.data_type == "s" for c in injected)
+    assert any(c.value == "00123" and c.data_type == "s" for c in cells)
+    chain = wb["Justice chain"]
+    values = {row[0].value: [c.value for c in row[2:]] for row in chain.iter_rows(min_row=4, max_row=6)}
+    assert values["Victims identified"][0] == 20  # disagreeing figures: both flagged, one shown
+    data = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    assert data["needs"][0]["question_id"] == "LAW.01"
+    assert data["conflicts"][0]["question_id"] == "LAW.01"
+    with (tmp_path / "csv" / "responses.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["institution"] for r in rows} == {"Police", "NGO"}
+
+
+def test_cli_summarise_with_resolutions(toolkit, tmp_path):
+    for wid, inst, value in [("w1", "Police", "yes"), ("w2", "NGO", "no")]:
+        (tmp_path / f"{wid}.json").write_text(json.dumps(record(wid, inst, {"LAW.01": value})),
+                                              "utf-8")
+    res = tmp_path / "decisions.csv"
+    res.write_text("kind,target,value,reason,decided_by,decided_on\n"
+                   "answer,LAW.01,no,checked with the ministry,Team lead,2026-05-02\n"
+                   "need,LAW.09,,not relevant,Team lead,2026-05-02\n", "utf-8")
+    result = CliRunner().invoke(cli, ["summarise", "--specs", toolkit.directory, str(tmp_path / "w1.json"),
+                                      str(tmp_path / "w2.json"), "-o", str(tmp_path / "s.xlsx"),
+                                      "--resolutions", str(res)])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 decisions applied" in result.stdout
+    audit = _load(tmp_path / "s.xlsx")["Audit"]
+    rows = [[c.value for c in r] for r in audit.iter_rows(min_row=2)]
+    assert rows[0][:2] == ["answer", "LAW.01"] and rows[0][7] == "yes"
+    assert rows[0][8] == "Police: yes; NGO: no"
+    assert rows[1][7] == "no" and "no need was found" in rows[1][9]
+
+
+def test_bad_resolutions_file_names_the_row(toolkit, tmp_path):
+    from natk_xlsx.errors import InputError
+    from natk_xlsx.summarise import load_resolutions
+
+    path = tmp_path / "r.csv"
+    path.write_text("kind,target\nverdict,LAW.01\n", "utf-8")
+    with pytest.raises(InputError, match="row 2: needs a kind"):
+        load_resolutions(path)
+
+
+def test_regional_view_names_each_country(toolkit):
+    c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no"}, country="Veridia")),
+                              ("b", record("b", "Police", {"LAW.01": "no"}, country="Moravia"))])
+    assert sorted(r.institution for r in c.respondents) == ["Police (Moravia)", "Police (Veridia)"]
+    assert c.same_institution == []
+
+
+def test_demo_tells_the_whole_story(tmp_path):
+    from natk_xlsx.demo import run_demo
+
+    toolkit = load_toolkit()
+    lines: list[str] = []
+    facts = run_demo(toolkit, tmp_path / "demo", say=lines.append, jobs=2)
+    assert facts["unusable"] == 1 and facts["duplicates"] == 1
+    assert facts["respondents"] == 9
+    assert facts["needs"] > 50 and facts["conflicts"] > 10
+    assert (tmp_path / "demo" / "needs_summary.xlsx").exists()
+    handback = list((tmp_path / "demo" / "handback").glob("*-checked.xlsx"))
+    assert [p.name for p in handback] == ["06-labour-inspectorate-en-checked.xlsx"]
+    wb = _load(tmp_path / "demo" / "needs_summary.xlsx")
+    sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
+    statuses = " ".join(str(r[-1]) for r in sources)
+    assert "duplicate of" in statuses and "not read" in statuses and "error(s) to correct" in statuses
