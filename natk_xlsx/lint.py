@@ -31,6 +31,10 @@ from natk_xlsx.model import (
 from natk_xlsx.specs import LISTS_FILE, MANIFEST_FILE, build_toolkit, resolve_specs_dir, spec_hash
 from natk_xlsx.validation import json_path, spec_schema, spec_schema_errors
 
+#: The workbook's own interface texts (cover, instructions, messages, summary), counted with the
+#: specs' texts: a published language must have them too.
+INTERFACE_FILE = "natk_xlsx/i18n/interface.json"
+
 #: Least questions a component of each category should have.
 MIN_QUESTIONS = {"core": 20, "cross_cutting": 8, "optional": 1}
 
@@ -163,7 +167,9 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
             check.error("SPEC-SCHEMA", name, json_path(err.path), err.message, err.fix)
         schema_valid[name] = not errors
 
-    missing = _check_translations(documents, check)
+    from natk_xlsx.interface import strings
+
+    missing = _check_translations({**documents, INTERFACE_FILE: strings()}, check)
     manifest = documents.get(MANIFEST_FILE)
     lists = documents.get(LISTS_FILE)
     if not _usable(manifest, "manifest", MANIFEST_FILE, schema_valid, check) or not _usable(

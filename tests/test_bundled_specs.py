@@ -37,9 +37,17 @@ def test_component_sizes_and_statistics(report):
         assert stats[cid].questions >= 8, cid
 
 
-def test_english_is_complete(report):
-    en = next(s for s in report.languages if s.lang == "en")
-    assert en.published and en.texts > 3000 and en.translated == en.texts
+def test_all_six_un_languages_are_published_and_complete(report):
+    assert {s.lang for s in report.languages} == {"ar", "zh", "en", "fr", "ru", "es"}
+    for lang in report.languages:
+        assert lang.published, lang.lang
+        assert lang.texts > 3000 and lang.translated == lang.texts, lang.lang
+
+
+def test_guidance_fits_an_input_message_in_every_language(report):
+    for q in report.toolkit.questions():
+        for lang, text in q.guidance.items():
+            assert len(text) <= layout.VALIDATION_MESSAGE_MAX, (q.id, lang)
 
 
 def test_every_yes_no_question_can_reveal_a_gap(report):

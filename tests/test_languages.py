@@ -1,0 +1,126 @@
+"""The six UN languages: complete translations, workbooks in each, reading answers given in each,
+and consolidating returns in several languages into a summary in the language asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import openpyxl
+import pytest
+from factory import BUNDLED_SPECS
+
+from natk_xlsx import interface
+from natk_xlsx.demo import sample_return, write_answers
+from natk_xlsx.generate import GenerateOptions, generate_workbook
+from natk_xlsx.importer import read_workbook
+from natk_xlsx.lint import lint_specs
+from natk_xlsx.specs import load_toolkit
+from natk_xlsx.summarise import summarise
+
+LANGS = ["ar", "zh", "en", "fr", "ru", "es"]
+COMPONENTS = ["victims", "data"]
+
+
+@pytest.fixture(scope="module")
+def toolkit():
+    return load_toolkit(BUNDLED_SPECS)
+
+
+def _load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def _return(toolkit, tmp, lang, institution, seed):
+    blank = generate_workbook(toolkit, tmp / f"blank-{lang}-{seed}.xlsx",
+                              GenerateOptions(lang=lang, components=COMPONENTS,
+                                              country="Veridia")).path
+    answers, details, tables = sample_return(toolkit, COMPONENTS, set(), {}, institution, "ngo",
+                                             seed)
+    cover = {"institution": institution, "respondent_name": "X", "completion_date":
+             dt.datetime(2026, 3, 1)}
+    path = write_answers(blank, tmp / f"filled-{lang}-{seed}.xlsx", toolkit, lang, answers,
+                         details, tables, cover)
+    return path, answers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_round_trip_in_each_language(toolkit, tmp_path, lang):
+    path, answers = _return(toolkit, tmp_path, lang, "Institution", seed=3)
+    wb = _load(path)
+    names = [ws.title for ws in wb.worksheets]
+    assert names[0] == interface.ui("sheet.cover", lang)
+    assert names[2] == toolkit.component("victims").sheet_name[lang]
+    assert all(bool(ws.sheet_view.rightToLeft) == (lang == "ar") for ws in wb.worksheets[:4])
+    sub = read_workbook(path, toolkit)
+    assert sub.language == lang
+    expected = {k: v for k, v in answers.items()}
+    for key, value in expected.items():
+        got = sub.answers.get(key)
+        if isinstance(value, dict):  # statistics tables: years as text
+            value = {str(y): row for y, row in value.items()}
+        if isinstance(value, float):
+            assert got == pytest.approx(value), key
+        else:
+            assert got == value, key
+    assert not sub.errors, [i.message for i in sub.errors]
+    issue_langs = {i.code for i in sub.issues}
+    assert "ANSWER-NORMALISED" not in issue_langs
+
+
+def test_issue_messages_are_in_the_workbooks_language(toolkit, tmp_path):
+    blank = generate_workbook(toolkit, tmp_path / "fr.xlsx",
+                              GenerateOptions(lang="fr", components=["data"])).path
+    wb = _load(blank)
+    ws = wb[toolkit.component("data").sheet_name["fr"]]
+    row = next(r for r in range(1, 100) if ws.cell(r, 21).value == "DAT.02")
+    ws.cell(row, 4).value = "Peut-être"
+    wb.save(tmp_path / "fr-filled.xlsx")
+    sub = read_workbook(tmp_path / "fr-filled.xlsx", toolkit)
+    issue = next(i for i in sub.errors if i.question == "DAT.02")
+    assert issue.message.startswith(f"[{ws.title}!D{row}] DAT.02: ")
+    assert "Oui" in issue.message and "allowed answers" not in issue.message
+
+
+def test_labels_of_another_language_are_read_with_a_warning(toolkit, tmp_path):
+    blank = generate_workbook(toolkit, tmp_path / "en.xlsx",
+                              GenerateOptions(components=["data"])).path
+    wb = _load(blank)
+    ws = wb["Data"]
+    row = next(r for r in range(1, 100) if ws.cell(r, 21).value == "DAT.02")
+    ws.cell(row, 4).value = toolkit.answer_label(toolkit.question("DAT.02"), "partly", "es")
+    wb.save(tmp_path / "mixed.xlsx")
+    sub = read_workbook(tmp_path / "mixed.xlsx", toolkit)
+    assert sub.answers["DAT.02"] == "partly"
+    assert ("ANSWER-OTHER-LANGUAGE", "DAT.02") in [(i.code, i.question) for i in sub.issues]
+
+
+def test_returns_in_three_languages_consolidate_into_a_french_summary(toolkit, tmp_path):
+    paths = [_return(toolkit, tmp_path, lang, f"Institution {lang}", seed)[0]
+             for seed, lang in enumerate(["ar", "zh", "ru"], start=10)]
+    out = tmp_path / "summary-fr.xlsx"
+    result = summarise(paths, toolkit, out, lang="fr")
+    assert len(result.consolidation.respondents) == 3
+    wb = _load(out)
+    assert wb.sheetnames[0] == interface.ui("summary.sheet.needs", "fr")
+    responses = wb[interface.ui("summary.sheet.responses", "fr")]
+    values = {c.value for row in responses.iter_rows(min_row=2) for c in row}
+    yes_no = {toolkit.choice_lists["yes_no"].label(c, "fr") for c in ("yes", "partly", "no")}
+    assert values & yes_no  # answers given in Arabic, Chinese and Russian, shown in French
+    other = {toolkit.choice_lists["yes_no"].label(c, lang) for c in ("yes", "no")
+             for lang in ("ar", "zh", "ru")}
+    assert not values & other
+
+
+def test_a_published_language_with_a_missing_interface_text_fails(monkeypatch):
+    texts = {k: dict(v) for k, v in interface.strings().items()}
+    del texts["cover.country"]["ru"]
+    monkeypatch.setattr(interface, "strings", lambda: texts)
+    report = lint_specs(BUNDLED_SPECS)
+    problems = [p for p in report.errors if p.code == "SPEC-TRANSLATION"]
+    assert [(p.file, p.path) for p in problems] == [("natk_xlsx/i18n/interface.json",
+                                                     "$.cover.country")]
+    ru = next(s for s in report.languages if s.lang == "ru")
+    assert ru.translated == ru.texts - 1
