@@ -6,7 +6,7 @@ available) needs only to read the same cells, as a ratio, and the peak memory of
 
     python benchmarks/bench_import.py [--runs 15]
 
-Needs python-calamine (pip install -e ".[bench]").
+Set NATK_READER=openpyxl to measure the careful openpyxl reader instead of the fast one.
 """
 
 from __future__ import annotations

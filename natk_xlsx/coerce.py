@@ -51,6 +51,8 @@ class Context:
 
     lang: str
     issues: list[Issue] = field(default_factory=list)
+    #: The workbook formats percentage cells as percentages, so 35% is stored as 0.35.
+    percent_fraction: bool = False
 
     def add(self, code: str, severity: str, cell: Cell | None, question: str | None,
             value: Any = None, path: str | None = None, **fields: Any) -> None:
@@ -165,7 +167,7 @@ def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int |
     """Percent (0-100): a percent-formatted cell stores 35% as 0.35; text may say "35%"."""
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if "%" in cell.number_format:
+        if "%" in cell.number_format or ctx.percent_fraction:
             return _plain(round(value * 100, 10))
         if 0 < value < 1:
             ctx.add("PERCENT-AMBIGUOUS", WARNING, cell, q.id, value, path,
@@ -310,7 +312,19 @@ class LabelIndex:
         return cls(own, other)
 
 
+_INDEXES: dict[tuple[str, str, str], LabelIndex] = {}
+
+
 def label_index(toolkit: Toolkit, q: Question, lang: str) -> LabelIndex:
+    """The label index of a question in a language, built once per specs edition."""
+    key = (toolkit.spec_hash, q.id, lang)
+    found = _INDEXES.get(key)
+    if found is None:
+        found = _INDEXES[key] = _build_label_index(toolkit, q, lang)
+    return found
+
+
+def _build_label_index(toolkit: Toolkit, q: Question, lang: str) -> LabelIndex:
     codes = toolkit.answer_codes(q)
 
     def label(code: str, language: str) -> str:

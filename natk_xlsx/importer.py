@@ -276,7 +276,8 @@ def _period(raw: RawWorkbook, toolkit: Toolkit) -> tuple[int, int]:
 
 
 def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") -> Submission:
-    ctx = Context(raw.language)
+    ctx = Context(raw.language,
+                  percent_fraction=raw.metadata.get("percentage_storage") == "fraction")
     _identity_checks(raw, toolkit, ctx)
     for note in raw.notes:
         severity = ERROR if note.code in ("DUPLICATE-ID", "SHEET-MISSING") else WARNING

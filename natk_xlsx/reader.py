@@ -99,25 +99,13 @@ READ_COLUMNS = layout.COL_KEY + 1
 
 
 class SheetGrid:
-    """The cells of one sheet that the reader needs, read in one streaming pass (openpyxl's
-    read-only mode), bounded in rows and columns whatever the file claims."""
+    """The cells of one sheet that the reader needs, bounded in rows and columns whatever the
+    file claims. Built by a ``Book``."""
 
-    def __init__(self, ws: Any, max_rows: int, max_cols: int = READ_COLUMNS) -> None:
-        self.title = ws.title
-        self.cells: dict[tuple[int, int], Cell] = {}
-        self.max_row = 0
-        for row in ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols):
-            for c in row:
-                value = getattr(c, "value", None)
-                if value is None:
-                    continue
-                r, col = c.row, c.column - 1
-                kind = getattr(c, "data_type", "n")
-                self.cells[(r, col)] = Cell(
-                    value=value, sheet=self.title, cell=f"{get_column_letter(col + 1)}{r}",
-                    is_formula=kind == "f", is_error=kind == "e",
-                    number_format=getattr(c, "number_format", None) or "General")
-                self.max_row = max(self.max_row, r)
+    def __init__(self, title: str, cells: dict[tuple[int, int], Cell]) -> None:
+        self.title = title
+        self.cells = cells
+        self.max_row = max((r for r, _ in cells), default=0)
 
     def get(self, row: int, col: int) -> Cell:
         """The cell at (1-based row, 0-based column); an empty one where nothing is."""
@@ -146,25 +134,59 @@ def open_workbook(path: str | Path) -> Any:
                                       keep_vba=False, keep_links=False, rich_text=False)
 
 
-def read_metadata(wb: Any) -> tuple[dict[str, str], dict[str, str]]:
+class OpenpyxlBook:
+    """A workbook read with openpyxl in read-only (streaming) mode: the safe, complete reader."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.wb = open_workbook(path)
+        self.sheetnames: list[str] = list(self.wb.sheetnames)
+
+    def grid(self, name: str, max_rows: int, max_cols: int = READ_COLUMNS) -> SheetGrid:
+        ws = self.wb[name]
+        cells: dict[tuple[int, int], Cell] = {}
+        for row in ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols):
+            for c in row:
+                value = getattr(c, "value", None)
+                if value is None:
+                    continue
+                r, col = c.row, c.column - 1
+                kind = getattr(c, "data_type", "n")
+                cells[(r, col)] = Cell(
+                    value=value, sheet=name, cell=f"{get_column_letter(col + 1)}{r}",
+                    is_formula=kind == "f", is_error=kind == "e",
+                    number_format=getattr(c, "number_format", None) or "General")
+        return SheetGrid(name, cells)
+
+    def properties(self) -> dict[str, str]:
+        props: dict[str, str] = {}
+        try:
+            for prop in self.wb.custom_doc_props.props:
+                if prop.name.startswith("natk_"):
+                    props[prop.name[5:]] = "" if prop.value in (None, "-") else str(prop.value)
+        except AttributeError:
+            pass
+        return props
+
+    def defined_names(self) -> dict[str, str]:
+        return {name: str(getattr(d, "attr_text", "") or "")
+                for name, d in self.wb.defined_names.items()}
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def read_metadata(book: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(metadata sheet, document properties), each as strings; empty where absent."""
     sheet: dict[str, str] = {}
-    if layout.META_SHEET in wb.sheetnames:
-        ws = wb[layout.META_SHEET]
-        for key, value in ws.iter_rows(min_row=1, max_row=META_MAX_ROWS, max_col=2,
-                                       values_only=True):
+    if layout.META_SHEET in book.sheetnames:
+        grid = book.grid(layout.META_SHEET, META_MAX_ROWS, 2)
+        for row in range(1, grid.max_row + 1):
+            key = grid.get(row, 0).value
             if key is None:
                 continue
+            value = grid.get(row, 1).value
             sheet[str(key)] = "" if value is None else str(value)
-    props: dict[str, str] = {}
-    try:
-        for prop in wb.custom_doc_props.props:
-            if prop.name.startswith("natk_"):
-                value = "" if prop.value in (None, "-") else str(prop.value)
-                props[prop.name[5:]] = value
-    except AttributeError:
-        pass
-    return sheet, props
+    return sheet, book.properties()
 
 
 def _sheet_names_by_component(toolkit: Toolkit) -> dict[str, str]:
@@ -202,9 +224,23 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     return found, grid.max_row
 
 
+def open_book(path: str | Path) -> Any:
+    """The fast reader where it can be used safely (python-calamine, for a file whose cells all
+    lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter."""
+    import os
+
+    if os.environ.get("NATK_READER", "") != "openpyxl":
+        from natk_xlsx.fastread import open_fast
+
+        book = open_fast(path)
+        if book is not None:
+            return book
+    return OpenpyxlBook(path)
+
+
 def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
     """Read a filled workbook's raw answers and their places."""
-    wb = open_workbook(path)
+    wb = open_book(path)
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):
@@ -248,7 +284,7 @@ def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
             notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
             continue
         sheets[cid] = name
-        _read_component_sheet(wb[name], toolkit, cid, questions, notes, unplaced, named)
+        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named)
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
@@ -267,11 +303,11 @@ def _find_sheet(wb: Any, cid: str, meta_sheets: dict[str, str], by_name: dict[st
         return None
     prefix = toolkit.component(cid).prefix + "."
     for sheet in wb.sheetnames:  # renamed sheet: recognise it by its question ids
-        ws = wb[sheet]
-        if ws.sheet_state != "visible" and sheet in (layout.LISTS_SHEET, layout.META_SHEET):
+        if sheet in (layout.LISTS_SHEET, layout.META_SHEET):
             continue
-        for (value,) in ws.iter_rows(min_row=layout.FIRST_BODY_ROW + 1, max_row=40, max_col=1,
-                                     values_only=True):
+        grid = wb.grid(sheet, 40, 1)
+        for row in range(layout.FIRST_BODY_ROW + 1, grid.max_row + 1):
+            value = grid.get(row, layout.COL_ID).value
             if isinstance(value, str) and value.startswith(prefix):
                 return str(sheet)
     return None
@@ -284,8 +320,7 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
     """Sheet → question id → the first row its defined name points to (names whose target was
     deleted, ``#REF!``, are left out)."""
     rows: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, defined in wb.defined_names.items():
-        text = str(getattr(defined, "attr_text", "") or "")
+    for name, text in wb.defined_names().items():
         match = _NAME_REF.match(text)
         if match and "#REF" not in text:
             sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
@@ -293,7 +328,7 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
     return rows
 
 
-def _read_component_sheet(ws: Any, toolkit: Toolkit, cid: str,
+def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
                           unplaced: list[Cell], named_rows: dict[str, dict[str, int]]) -> None:
     expected_rows = 2000
@@ -304,10 +339,9 @@ def _read_component_sheet(ws: Any, toolkit: Toolkit, cid: str,
                                                  if q.type == "stats_table" else 0)
             for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
     limit = min(MAX_SCAN_ROWS, expected_rows * 3)
-    grid = SheetGrid(ws, limit)
-    keys, last = _index_keys(grid)
-    named = named_rows.get(ws.title, {})
-    ws = grid
+    ws = book.grid(name, limit)
+    keys, last = _index_keys(ws)
+    named = named_rows.get(name, {})
     placed_rows: set[int] = set()
     for key, rows in keys.items():
         qid, part = layout.parse_row_key(key)
@@ -396,16 +430,17 @@ def _read_cover(wb: Any, lang: str) -> dict[str, Cell]:
 
     def grid(sheet: str) -> SheetGrid:
         if sheet not in grids:
-            grids[sheet] = SheetGrid(wb[sheet], 40, 6)
+            grids[sheet] = wb.grid(sheet, 40, 6)
         return grids[sheet]
 
+    names = wb.defined_names()
     for fld in layout.COVER_FIELDS:
-        defined = wb.defined_names.get(layout.cover_name(fld))
-        match = _NAME_REF.match(str(getattr(defined, "attr_text", "") or ""))
+        text = names.get(layout.cover_name(fld), "")
+        match = _NAME_REF.match(text)
         if not match:
             continue
         sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-        col_letters = re.search(r"!\$?([A-Z]{1,3})", str(defined.attr_text))
+        col_letters = re.search(r"!\$?([A-Z]{1,3})", text)
         if sheet in wb.sheetnames and col_letters:
             col = column_index_from_string(col_letters.group(1)) - 1
             cover[fld] = grid(sheet).get(int(match.group(3)), col)
