@@ -22,6 +22,12 @@ from natk_xlsx import layout
 from natk_xlsx.coerce import Cell
 from natk_xlsx.reader import MAX_SCAN_ROWS, SheetGrid
 
+#: Columns the reader uses: the id, the answer, details and statistics grid with its total, the
+#: hidden key (the question text and guidance are not needed to read answers).
+_READ_COLUMNS = [layout.COL_ID, *range(layout.COL_ANSWER,
+                                       layout.COL_ANSWER + layout.MAX_BREAKDOWN_COLUMNS + 1),
+                 layout.COL_KEY]
+
 #: The fast path is refused for any sheet with a cell beyond these bounds.
 MAX_COLUMN = 64
 MAX_ROW = MAX_SCAN_ROWS
@@ -91,14 +97,19 @@ class CalamineBook:
         formulas, errors = self.marks(name)
         cells: dict[tuple[int, int], Cell] = {}
         start_row, start_col = sheet.start or (0, 0)
+        # a component sheet: only the columns the reader uses; small sheets: every column
+        wanted = _READ_COLUMNS if max_cols == layout.COL_KEY + 1 else list(range(max_cols))
+        letters = {c: get_column_letter(c + 1) for c in wanted}
         for i, row in enumerate(sheet.iter_rows()):
             r = start_row + i + 1
             if r > max_rows:
                 break
-            for j, value in enumerate(row):
-                col = start_col + j
-                if col >= max_cols:
-                    break
+            width = len(row)
+            for col in wanted:
+                j = col - start_col
+                if j < 0 or j >= width:
+                    continue
+                value = row[j]
                 if (r, col) in formulas:
                     value = formulas[(r, col)]  # the formula, never its cached value
                 elif value == "" or value is None:
@@ -107,7 +118,7 @@ class CalamineBook:
                 if isinstance(value, dt.time):
                     value = value.isoformat()
                 cells[(r, col)] = Cell(
-                    value=value, sheet=name, cell=f"{get_column_letter(col + 1)}{r}",
+                    value=value, sheet=name, cell=f"{letters[col]}{r}",
                     is_formula=(r, col) in formulas, is_error=(r, col) in errors,
                     number_format="General")
         return SheetGrid(name, cells)
@@ -168,13 +179,14 @@ def _within_bounds(archive: zipfile.ZipFile, paths: dict[str, str]) -> bool:
             xml = archive.read(path)
         except KeyError:
             return False
-        for letters, digits in _REF_ONLY.findall(xml):
-            if _column(letters) > MAX_COLUMN or int(digits) > MAX_ROW:
+        for ref in _FAR_REF.findall(xml):  # only references of 2+ letters or 5+ digits
+            letters = ref.rstrip(b"0123456789")
+            if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
                 return False
     return True
 
 
-_REF_ONLY = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+_FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 
 
 def _declares_entities(archive: zipfile.ZipFile) -> bool:
