@@ -29,16 +29,18 @@ class FileResult:
     """What became of one file: a submission, or why the file could not be used."""
 
     path: str
-    submission: Any = None  # importer.Submission
+    submission: Any = None  # importer.Submission (None when only the record was kept)
     error: str | None = None
     code: str | None = None
     seconds: float = 0.0
+    record: dict[str, Any] | None = None  # the canonical submission JSON, when asked for
+    errors: int = 0
 
     @property
     def status(self) -> str:
-        if self.submission is None:
+        if self.submission is None and self.record is None:
             return "unusable"
-        return "valid" if self.submission.valid else "invalid"
+        return "invalid" if self.errors else "valid"
 
 
 def default_jobs() -> int:
@@ -78,13 +80,17 @@ def _caused_by_hostile_xml(exc: BaseException) -> bool:
     return False
 
 
-def _read_one(path: str, toolkit: Toolkit) -> FileResult:
+def _read_one(path: str, toolkit: Toolkit, records_only: bool = False) -> FileResult:
     from natk_xlsx.importer import read_workbook
 
     start = time.perf_counter()
     try:
         submission = read_workbook(path, toolkit)
-        return FileResult(path, submission, seconds=time.perf_counter() - start)
+        errors = len(submission.errors)
+        if records_only:  # what consolidation needs, without the cell map
+            return FileResult(path, None, seconds=time.perf_counter() - start,
+                              record=submission.record(), errors=errors)
+        return FileResult(path, submission, seconds=time.perf_counter() - start, errors=errors)
     except Exception as exc:  # every failure becomes a line in the report
         code, message = describe_failure(path, exc)
         if os.environ.get("NATK_DEBUG"):
@@ -92,7 +98,7 @@ def _read_one(path: str, toolkit: Toolkit) -> FileResult:
         return FileResult(path, None, message, code, time.perf_counter() - start)
 
 
-def _child(path: str, toolkit: Toolkit, conn: Connection, memory_mb: int) -> None:
+def _limit_memory(memory_mb: int) -> None:
     try:
         import resource
 
@@ -100,18 +106,28 @@ def _child(path: str, toolkit: Toolkit, conn: Connection, memory_mb: int) -> Non
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
-    try:
-        result = _read_one(path, toolkit)
-    except MemoryError as exc:
-        code, message = describe_failure(path, exc)
-        result = FileResult(path, None, message, code)
-    try:
-        conn.send(result)
-    except Exception as exc:  # the result could not be sent back (pickling, memory)
-        code, message = describe_failure(path, exc)
-        conn.send(FileResult(path, None, message, code))
-    finally:
-        conn.close()
+
+
+def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: bool) -> None:
+    """A worker: read the files it is sent, one at a time, until told to stop."""
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        try:
+            result = _read_one(path, toolkit, records_only)
+        except MemoryError as exc:
+            code, message = describe_failure(path, exc)
+            result = FileResult(path, None, message, code)
+        try:
+            conn.send(result)
+        except Exception as exc:  # the result could not be sent back (pickling, memory)
+            code, message = describe_failure(path, exc)
+            conn.send(FileResult(path, None, message, code))
 
 
 def _can_fork() -> bool:
@@ -126,62 +142,97 @@ def read_files(
     memory_mb: int = DEFAULT_MEMORY_MB,
     isolate: bool = True,
     progress: Callable[[FileResult], None] | None = None,
+    records_only: bool = False,
 ) -> list[FileResult]:
-    """Read every file; results come back in the order of ``paths``."""
+    """Read every file; results come back in the order of ``paths``. With ``records_only``
+    each result keeps only the submission's canonical record (less to hold and to send)."""
     names = [str(p) for p in paths]
     if not isolate or not _can_fork():
         results = []
         for name in names:
-            result = _read_one(name, toolkit)
+            result = _read_one(name, toolkit, records_only)
             if progress:
                 progress(result)
             results.append(result)
         return results
     done: dict[int, FileResult] = {}
-    for index, result in _run_forked(names, toolkit, jobs or default_jobs(), timeout, memory_mb):
+    for index, result in _run_pool(names, toolkit, jobs or default_jobs(), timeout, memory_mb,
+                                   records_only):
         done[index] = result
         if progress:
             progress(result)
     return [done[i] for i in range(len(names))]
 
 
-def _run_forked(names: list[str], toolkit: Toolkit, jobs: int, timeout: float,
-                memory_mb: int) -> Iterator[tuple[int, FileResult]]:
+class _Worker:
+    def __init__(self, ctx: Any, toolkit: Toolkit, memory_mb: int, records_only: bool) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(toolkit, child, memory_mb, records_only),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[int, str, float] | None = None
+
+    def send(self, index: int, name: str) -> None:
+        self.task = (index, name, time.monotonic())
+        self.conn.send(name)
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        self.conn.close()
+
+
+def _run_pool(names: list[str], toolkit: Toolkit, jobs: int, timeout: float, memory_mb: int,
+              records_only: bool) -> Iterator[tuple[int, FileResult]]:
+    """A few long-lived forked workers (started while this process is still small), each
+    reading one file at a time; a worker that crashes or overruns is replaced."""
     ctx = mp.get_context("fork")
     pending = list(enumerate(names))
-    running: dict[Connection, tuple[int, str, Any, float]] = {}
-    while pending or running:
-        while pending and len(running) < jobs:
-            index, name = pending.pop(0)
-            parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(name, toolkit, child, memory_mb),
-                               daemon=True)
-            proc.start()
-            child.close()
-            running[parent] = (index, name, proc, time.monotonic())
-        ready = wait(list(running), timeout=0.2)
-        for conn in ready:
-            index, name, proc, started = running.pop(conn)  # type: ignore[index]
-            try:
-                result = conn.recv()
-            except (EOFError, OSError):
-                proc.join(5)
-                code = proc.exitcode
-                result = FileResult(name, None, f"{name}: the reader stopped while reading this "
-                                    f"file (exit {code}); it is probably damaged or far too "
-                                    "large. Save it again as .xlsx and send it again",
-                                    "FILE-CRASH", time.monotonic() - started)
-            conn.close()
-            proc.join(5)
-            yield index, result
-        now = time.monotonic()
-        for conn, (index, name, proc, started) in list(running.items()):
-            if now - started > timeout:
-                proc.kill()
-                proc.join(5)
-                conn.close()
-                del running[conn]
-                yield index, FileResult(name, None, f"{name}: reading took longer than "
-                                        f"{timeout:.0f} s and was stopped; the file is far "
-                                        "larger or more complex than a questionnaire",
-                                        "FILE-TIMEOUT", now - started)
+    pending.reverse()
+    workers = [_Worker(ctx, toolkit, memory_mb, records_only)
+               for _ in range(min(jobs, len(names)))]
+    try:
+        while pending or any(w.task for w in workers):
+            for w in workers:
+                if w.task is None and pending:
+                    w.send(*pending.pop())
+            busy = {w.conn: w for w in workers if w.task is not None}
+            for conn in wait(list(busy), timeout=0.2):
+                w = busy[conn]  # type: ignore[index]
+                assert w.task is not None
+                index, name, started = w.task
+                w.task = None
+                try:
+                    result = w.conn.recv()
+                except (EOFError, OSError):
+                    w.stop(kill=True)
+                    code = w.proc.exitcode
+                    workers[workers.index(w)] = _Worker(ctx, toolkit, memory_mb, records_only)
+                    result = FileResult(name, None, f"{name}: the reader stopped while reading "
+                                        f"this file (exit {code}); it is probably damaged or far "
+                                        "too large. Save it again as .xlsx and send it again",
+                                        "FILE-CRASH", time.monotonic() - started)
+                yield index, result
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                if w.task is not None and now - w.task[2] > timeout:
+                    index, name, started = w.task
+                    w.stop(kill=True)
+                    workers[i] = _Worker(ctx, toolkit, memory_mb, records_only)
+                    yield index, FileResult(name, None, f"{name}: reading took longer than "
+                                            f"{timeout:.0f} s and was stopped; the file is far "
+                                            "larger or more complex than a questionnaire",
+                                            "FILE-TIMEOUT", now - started)
+    finally:
+        for w in workers:
+            w.stop()

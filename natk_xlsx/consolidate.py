@@ -16,6 +16,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from natk_xlsx.conditions import evaluate, is_answered, numeric_value
@@ -363,7 +364,7 @@ def attrition(figures: Mapping[str, Mapping[int, Figure]], years: Iterable[int]
         values = [figures.get(ind, {}).get(year).consolidated if figures.get(ind, {}).get(year)
                   else None for ind in CHAIN]
         ratios: list[float | None] = [None]
-        for prev, cur in zip(values, values[1:], strict=False):
+        for prev, cur in pairwise(values):
             ratios.append(cur / prev if prev and cur is not None else None)
         out.append((year, values, ratios))
     return out

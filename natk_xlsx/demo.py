@@ -207,7 +207,7 @@ class Respondent:
             for code, share in zip(columns, shares, strict=True):
                 value = level * share / total * (1.25 if noisy else 1.0)
                 if value >= 0.5 or country.random() < 0.3:
-                    row[code] = int(round(value))
+                    row[code] = round(value)
             if row:
                 out[year] = row
         return out or None
@@ -374,18 +374,19 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
     say(f"   {imported} submission files in {submissions}")
     say("5. Summarising all returns ...")
     summary = out / "needs_summary.xlsx"
-    result = summarise([returns], toolkit, summary, json_path=out / "needs_summary.json",
-                       csv_dir=out / "csv", jobs=jobs)
-    c = result.consolidation
+    summary_result = summarise([returns], toolkit, summary,
+                               json_path=out / "needs_summary.json", csv_dir=out / "csv",
+                               jobs=jobs)
+    c = summary_result.consolidation
     top = [n for n in c.needs if n.status == "open"][:5]
     say(f"   {len(c.respondents)} returns consolidated, {len(c.duplicates)} duplicate(s) counted "
-        f"once, {len(result.unusable)} unusable; {len(c.needs)} needs, {len(c.conflicts)} "
+        f"once, {len(summary_result.unusable)} unusable; {len(c.needs)} needs, {len(c.conflicts)} "
         f"conflicts")
     for n in top:
         say(f"   #{n.rank} [{n.severity}] {n.question.id}: {n.action.get('en', '')}")
     say(f"   Summary: {summary}")
     return {"summary": summary, "needs": len(c.needs), "conflicts": len(c.conflicts),
-            "respondents": len(c.respondents), "unusable": len(result.unusable),
+            "respondents": len(c.respondents), "unusable": len(summary_result.unusable),
             "duplicates": len(c.duplicates), "imported": imported}
 
 

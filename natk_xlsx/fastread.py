@@ -112,9 +112,8 @@ class CalamineBook:
                 value = row[j]
                 if (r, col) in formulas:
                     value = formulas[(r, col)]  # the formula, never its cached value
-                elif value == "" or value is None:
-                    if (r, col) not in errors:
-                        continue
+                elif (value == "" or value is None) and (r, col) not in errors:
+                    continue
                 if isinstance(value, dt.time):
                     value = value.isoformat()
                 cells[(r, col)] = Cell(

@@ -6,7 +6,6 @@ renders it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -18,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import __version__, layout
+from natk_xlsx.conditions import referenced_questions
 from natk_xlsx.errors import InputError, NatkError, UsageError
 from natk_xlsx.languages import UN_LANGUAGES
-from natk_xlsx.conditions import referenced_questions
 from natk_xlsx.model import Component, Toolkit
 from natk_xlsx.plan import plan_sheet
+from natk_xlsx.tabular import read_rows
 
 #: Creation date written into reproducible builds (``generated/``), so they are byte-identical.
 REPRODUCIBLE_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -207,32 +207,7 @@ RECIPIENT_FIELDS = ("institution", "kind", "contact", "respondent_name", "role",
 def load_recipients(path: str | Path, toolkit: Toolkit) -> list[Recipient]:
     """Read a recipients file (CSV with a header row, or JSON: a list of objects)."""
     file = Path(path)
-    try:
-        raw = file.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(str(file), "no such file; name the recipients file (CSV or JSON)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(file), f"cannot be read as UTF-8 text ({exc}); save it as UTF-8 "
-                         "CSV or JSON") from None
-    rows: list[tuple[str, dict[str, Any]]]
-    if file.suffix.lower() == ".json":
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(file), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        if isinstance(data, dict):
-            data = data.get("recipients")
-        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-            raise InputError(str(file), "a JSON recipients file holds a list of objects, each "
-                             "with at least an \"institution\"")
-        rows = [(f"item {i + 1}", d) for i, d in enumerate(data)]
-    else:
-        reader = csv.DictReader(raw.splitlines())
-        if reader.fieldnames is None or "institution" not in [f.strip() for f in reader.fieldnames]:
-            raise InputError(str(file), "the CSV needs a header row with at least an "
-                             "'institution' column (also: " + ", ".join(RECIPIENT_FIELDS[1:]) + ")")
-        rows = [(f"row {i + 2}", {(k or "").strip(): v for k, v in r.items()})
-                for i, r in enumerate(reader)]
+    rows = read_rows(file, "recipients", "recipients", "institution")
     recipients = [_recipient(file, where, row, toolkit) for where, row in rows]
     if not recipients:
         raise InputError(str(file), "lists no recipients")

@@ -322,9 +322,9 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
             value = _coerce_multiple(q, cells, toolkit, ctx, ticks, source) or None
         elif q.type == "stats_table":
             value = _coerce_table(q, cells, toolkit, ctx, source) or None
-            first = next(iter(cells.table.values()), None)
-            if first:
-                source[f"answers/{qid}"] = (first[0].sheet, first[0].cell)
+            first_row = next(iter(cells.table.values()), None)
+            if first_row:
+                source[f"answers/{qid}"] = (first_row[0].sheet, first_row[0].cell)
             table_info = _table_info(q, cells, reliability, ctx)
             if table_info:
                 tables[qid] = table_info
@@ -343,12 +343,12 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         cell = raw.questions[qid].answer
         ctx.add("QUESTION-UNKNOWN", WARNING, cell, qid, value)
     respondent = _respondent(raw, ctx)
-    first, last = _period(raw, toolkit)
+    period = _period(raw, toolkit)
     submission = Submission(
         file=raw.path, workbook_id=raw.metadata.get("workbook_id", "") or _fallback_id(file_sha256),
         toolkit_id=toolkit.id, toolkit_version=raw.metadata.get("toolkit_version", "") or "",
         spec_hash=raw.metadata.get("spec_hash", "") or "", language=raw.language,
-        components=list(raw.components), reference_period=(first, last), respondent=respondent,
+        components=list(raw.components), reference_period=period, respondent=respondent,
         answers=answers, details=details, tables=tables, asked=asked, issues=ctx.issues,
         source_map=source,
         unplaced=[{"sheet": c.sheet, "cell": c.cell, "value": json_safe(c.value)}
@@ -565,4 +565,4 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

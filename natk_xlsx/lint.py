@@ -616,7 +616,7 @@ def _check_dependencies(
         state[node] = 1
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
+                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [node, nxt]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.interface import ui
 from natk_xlsx.model import Toolkit
 from natk_xlsx.submission_schema import SUBMISSION_FORMAT
+from natk_xlsx.tabular import read_rows
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SAME_INSTITUTION = ("all", "latest", "first")
@@ -64,22 +64,7 @@ def load_resolutions(path: str | Path) -> list[Decision]:
     (answer, figure or need), target (question id or need key), year (figures), value, reason,
     decided_by, decided_on."""
     file = Path(path)
-    try:
-        text = file.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(str(file), "no such file; name the resolutions file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(file), f"cannot be read as UTF-8 text ({exc})") from None
-    if file.suffix.lower() == ".json":
-        try:
-            rows = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(file), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        if isinstance(rows, dict):
-            rows = rows.get("decisions", [])
-        items = [(f"item {i + 1}", r) for i, r in enumerate(rows)]
-    else:
-        items = [(f"row {i + 2}", r) for i, r in enumerate(csv.DictReader(text.splitlines()))]
+    items = read_rows(file, "resolutions", "decisions", "kind")
     decisions = []
     for where, row in items:
         if not isinstance(row, dict):
@@ -126,7 +111,8 @@ def summarise(
                          "no workbooks (.xlsx) or submission files (.json) found")
     decisions = load_resolutions(resolutions) if resolutions else []
     workbooks = [f for f in files if f.suffix.lower() != ".json"]
-    read = {r.path: r for r in read_files(workbooks, toolkit, jobs=jobs, progress=progress)}
+    read = {r.path: r for r in read_files(workbooks, toolkit, jobs=jobs, progress=progress,
+                                          records_only=True)}
     records: list[tuple[str, dict[str, Any]]] = []
     sources: list[dict[str, Any]] = []
     for f in files:
@@ -136,8 +122,8 @@ def summarise(
             if progress:
                 progress(None)
         else:
-            result = read[name]
-            record = result.submission.record() if result.submission is not None else None
+            result = read.pop(name)
+            record = result.record
             error = None if record else (result.error or "").split(": ", 1)[-1]
         if record is None:
             sources.append({"file": name, "state": "unusable",

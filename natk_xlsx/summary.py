@@ -414,7 +414,8 @@ def write_responses(o: _Out) -> None:
     rows = response_rows(o.c, o.lang)
     for i, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
-            o.s(ws, i, col, value)
+            if value:  # empty cells stay empty: most comments and sources are
+                o.s(ws, i, col, value)
     o.table(ws, 0, len(rows), RESPONSE_COLUMNS, "Responses")
     ws.freeze_panes(1, 0)
 

@@ -31,7 +31,6 @@ from natk_xlsx.plan import (
     TABLE_SOURCE,
     TABLE_TOTAL,
     TABLE_YEAR,
-    CellRange,
     Row,
     SheetPlan,
 )
@@ -292,6 +291,11 @@ class _ComponentWriter:
         height = _row_height([(text, layout.COLUMN_WIDTHS[1]), (guidance, layout.COLUMN_WIDTHS[2])])
         _check(ws.set_row(r, height), q.id)
 
+    def _side(self, r: int, q: Question) -> None:
+        """The grey id and question cells of a row that belongs to a question above it."""
+        _check(self.ws.write_blank(r, layout.COL_ID, None, self.s.blank), q.id)
+        _check(self.ws.write_blank(r, layout.COL_QUESTION, None, self.s.blank), q.id)
+
     def _standards(self, q: Question) -> str:
         parts = []
         for st in q.standards:
@@ -369,8 +373,7 @@ class _ComponentWriter:
         ws, r, s = self.ws, row.index, self.s
         assert row.code is not None
         label = self.toolkit.answer_label(q, row.code, self.lang)
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_string(r, layout.COL_GUIDANCE, label, s.option), q.id)
         _check(ws.write_blank(r, layout.COL_ANSWER, None, s.answer_general), q.id)
         tick = self.lists.shared("yes_no", ("yes",))
@@ -389,8 +392,7 @@ class _ComponentWriter:
     def _table_header(self, row: Row, q: Question) -> None:
         ws, r, s = self.ws, row.index, self.s
         labels, additive = self._breakdown(q)
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_string(r, layout.COL_GUIDANCE, self.ui("row.year"), s.table_head), q.id)
         for i, label in enumerate(labels):
             _check(ws.write_string(r, layout.COL_ANSWER + i, label, s.table_head), q.id)
@@ -405,8 +407,7 @@ class _ComponentWriter:
     def _table_year(self, row: Row, q: Question) -> None:
         ws, r, s = self.ws, row.index, self.s
         labels, additive = self._breakdown(q)
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_number(r, layout.COL_GUIDANCE, row.year, s.year), q.id)
         first, last = layout.COL_ANSWER, layout.COL_ANSWER + len(labels) - 1
         for col in range(first, last + 1):
@@ -429,8 +430,7 @@ class _ComponentWriter:
         ws, r, s = self.ws, row.index, self.s
         labels, additive = self._breakdown(q)
         grid = self.plan.answers[q.id]
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_string(r, layout.COL_GUIDANCE, self.ui("row.total"), s.table_head), q.id)
         width = len(labels) + (1 if additive else 0)
         for i in range(width):
@@ -443,8 +443,7 @@ class _ComponentWriter:
 
     def _table_source(self, row: Row, q: Question) -> None:
         ws, r, s = self.ws, row.index, self.s
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_string(r, layout.COL_GUIDANCE, self.ui("row.source"), s.option), q.id)
         _check(ws.merge_range(r, layout.COL_ANSWER, r, layout.COL_EVIDENCE, "", s.answer_text),
                q.id)
@@ -456,8 +455,7 @@ class _ComponentWriter:
 
     def _table_reliability(self, row: Row, q: Question) -> None:
         ws, r, s = self.ws, row.index, self.s
-        _check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
-        _check(ws.write_blank(r, layout.COL_QUESTION, None, s.blank), q.id)
+        self._side(r, q)
         _check(ws.write_string(r, layout.COL_GUIDANCE, self.ui("row.reliability"), s.option), q.id)
         _check(ws.write_blank(r, layout.COL_ANSWER, None, s.answer_general), q.id)
         self._list_validation(r, layout.COL_ANSWER, self.lists.shared("reliability"), q.id)

@@ -118,7 +118,7 @@ def test_generate_one_workbook_to_a_file(tmp_path: Path):
 
 
 def test_generate_into_a_folder_names_the_file(tmp_path: Path):
-    code, out, _ = run("generate", "-c", "data", "-o", str(tmp_path))
+    code, _out, _ = run("generate", "-c", "data", "-o", str(tmp_path))
     assert code == 0
     assert len(list(tmp_path.glob("*.xlsx"))) == 1
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import warnings
-from pathlib import Path
 
 import openpyxl
 import pytest

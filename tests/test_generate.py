@@ -16,6 +16,7 @@ from describe import describe_workbook
 from factory import BUNDLED_SPECS, REPO
 
 from natk_xlsx import layout
+from natk_xlsx.errors import InputError, NatkError
 from natk_xlsx.generate import (
     GenerateOptions,
     build_generated,
@@ -25,7 +26,6 @@ from natk_xlsx.generate import (
     load_recipients,
     safe_file_stem,
 )
-from natk_xlsx.errors import InputError, NatkError
 from natk_xlsx.specs import load_toolkit
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
+import hostile
 import pytest
 from click.testing import CliRunner
 from factory import BUNDLED_SPECS
 
-import hostile
 from natk_xlsx.batch import read_files
 from natk_xlsx.cli import cli
 from natk_xlsx.generate import GenerateOptions, generate_workbook

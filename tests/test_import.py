@@ -6,12 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from factory import default_components
 from fill import fill_workbook
 from libreoffice import convert
 
@@ -252,7 +250,7 @@ def test_cli_import_writes_valid_workbooks_only(small):
 def test_cli_schema_validates_an_imported_record(small):
     import jsonschema
 
-    toolkit, filled, tmp = small
+    toolkit, filled, _tmp = small
     code, out, _ = run("schema", "--specs", toolkit.directory)
     assert code == 0
     schema = json.loads(out)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factory import component, default_components, question
+from factory import default_components
 
 from natk_xlsx.errors import InputError, SpecError
 from natk_xlsx.lint import LintReport, lint_specs

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import warnings
 
+import hostile
 import openpyxl
 import pytest
 from factory import BUNDLED_SPECS
 
-import hostile
 from natk_xlsx.demo import fill_complete
 from natk_xlsx.fastread import CalamineBook, open_fast
 from natk_xlsx.generate import GenerateOptions, generate_workbook
@@ -55,7 +55,7 @@ def test_formulas_are_seen_by_the_fast_reader_too(filled):
 
 
 def test_fast_reader_steps_aside_for_far_cells_and_entities(filled, tmp_path):
-    toolkit, path, _ = filled
+    _toolkit, path, _ = filled
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(path)

@@ -4,7 +4,6 @@ including the awkward values real respondents type."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from factory import component, question
