@@ -48,7 +48,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     notes: dict[tuple[str, str], list[str]] = {}
     worst: dict[tuple[str, str], str] = {}
     for issue in submission.issues:
-        if issue.sheet in wb.sheetnames and issue.cell:
+        if issue.sheet is not None and issue.sheet in wb.sheetnames and issue.cell:
             key = (issue.sheet, issue.cell)
             notes.setdefault(key, []).append(issue.message)
             if worst.get(key) != ERROR:
@@ -76,7 +76,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         ws.append([severity, place, issue.question or "", issue.message, issue.code])
         row = ws.max_row
         ws.cell(row, 1).fill = fills[issue.severity]
-        if issue.sheet in wb.sheetnames and issue.cell:
+        if issue.sheet is not None and issue.sheet in wb.sheetnames and issue.cell:
             link = ws.cell(row, 2)
             link.hyperlink = f"#'{issue.sheet.replace(chr(39), chr(39) * 2)}'!{issue.cell}"
             link.font = Font(color="0563C1", underline="single")

@@ -208,7 +208,7 @@ def _run_pool(names: list[str], toolkit: Toolkit, jobs: int, timeout: float, mem
                     w.send(*pending.pop())
             busy = {w.conn: w for w in workers if w.task is not None}
             for conn in wait(list(busy), timeout=0.2):
-                w = busy[conn]  # type: ignore[index]
+                w = busy[conn]
                 assert w.task is not None
                 index, name, started = w.task
                 w.task = None

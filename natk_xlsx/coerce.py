@@ -150,7 +150,7 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
 
 def coerce_integer(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
     number = to_number(cell, q, ctx, path)
-    if number is None:
+    if number is None or isinstance(number, str):
         return None
     if isinstance(number, float):
         ctx.add("NUMBER-NOT-WHOLE", ERROR, cell, q.id, number, path)
@@ -256,13 +256,13 @@ def coerce_date(cell: Cell, q: Question | None, ctx: Context, path: str) -> str 
             return date.isoformat()
         ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
         return None
-    date, ambiguous = parse_date(str(value))
-    if date is None:
+    parsed, ambiguous = parse_date(str(value))
+    if parsed is None:
         ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
         return None
     code = "DATE-AMBIGUOUS" if ambiguous else "DATE-FROM-TEXT"
-    ctx.add(code, WARNING, cell, qid, value, path, date=date.isoformat())
-    return date.isoformat()
+    ctx.add(code, WARNING, cell, qid, value, path, date=parsed.isoformat())
+    return parsed.isoformat()
 
 
 # -- text ------------------------------------------------------------------------------------------
@@ -376,7 +376,7 @@ def is_tick(cell: Cell, yes_labels: frozenset[str]) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+        return True if value == 1 else False if value == 0 else None
     key = normalise_text(str(value))
     if key in yes_labels or key in TICKS:
         return True

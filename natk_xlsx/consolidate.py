@@ -361,8 +361,8 @@ def attrition(figures: Mapping[str, Mapping[int, Figure]], years: Iterable[int]
     """Per year: the chain's consolidated values and each stage as a share of the one before."""
     out = []
     for year in years:
-        values = [figures.get(ind, {}).get(year).consolidated if figures.get(ind, {}).get(year)
-                  else None for ind in CHAIN]
+        found = [figures.get(ind, {}).get(year) for ind in CHAIN]
+        values = [fig.consolidated if fig is not None else None for fig in found]
         ratios: list[float | None] = [None]
         for prev, cur in pairwise(values):
             ratios.append(cur / prev if prev and cur is not None else None)

@@ -111,6 +111,7 @@ def generate_workbook(
     wanted = (recipient.components if recipient and recipient.components else opts.components)
     components = choose_components(toolkit, wanted)
     kind = recipient.kind if recipient else None
+    institution = recipient.institution if recipient else ""
     omitted: list[str] = []
     if kind is not None:
         tailored = [tailor(c, kind) for c in components]
@@ -119,13 +120,12 @@ def generate_workbook(
         components = tuple(t for t in tailored if t.questions)
         if not components:
             raise NatkError(f"no question of the chosen components is meant for respondents of "
-                            f"kind '{kind}'; choose other components for {recipient.institution}")
+                            f"kind '{kind}'; choose other components for {institution}")
     first, last = opts.period or toolkit.reference_period
     years = tuple(range(first, last + 1))
     plans = [plan_sheet(toolkit, c, lang, years) for c in components]
     created = REPRODUCIBLE_DATE if opts.reproducible else dt.datetime.now().replace(microsecond=0)
     workbook_id = _workbook_id(toolkit, lang, components, opts, recipient)
-    institution = recipient.institution if recipient else ""
     metadata = {
         "toolkit_id": toolkit.id,
         "toolkit_version": toolkit.version,

@@ -166,9 +166,9 @@ def _coerce_table(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Cont
             if cell.is_error:
                 ctx.add("CELL-ERROR", ERROR, cell, q.id, cell.value, path)
                 continue
-            value = coerce_count(cell, q, ctx, path)
-            if value is not None:
-                values[code] = value
+            count = coerce_count(cell, q, ctx, path)
+            if isinstance(count, int):
+                values[code] = count
         _check_row_total(q, year, values, cells.totals.get(year), ctx)
         if values:
             table[str(year)] = values
@@ -336,12 +336,12 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         detail = _read_details(q, cells, toolkit, ctx, detail_maps)
         if detail:
             details[qid] = detail
-    unknown_answers = {qid: raw.questions[qid].answer.value for qid in unknown
-                       if raw.questions[qid].answer is not None
-                       and raw.questions[qid].answer.value is not None}
-    for qid, value in unknown_answers.items():
-        cell = raw.questions[qid].answer
-        ctx.add("QUESTION-UNKNOWN", WARNING, cell, qid, value)
+    unknown_answers: dict[str, Any] = {}
+    for qid in unknown:
+        found = raw.questions[qid].answer
+        if found is not None and found.value is not None:
+            unknown_answers[qid] = found.value
+            ctx.add("QUESTION-UNKNOWN", WARNING, found, qid, found.value)
     respondent = _respondent(raw, ctx)
     period = _period(raw, toolkit)
     submission = Submission(
@@ -404,9 +404,9 @@ def _respondent(raw: RawWorkbook, ctx: Context) -> dict[str, Any]:
         out["institution"] = raw.metadata["institution"]
     for fld in (*REQUIRED_COVER, *EXPECTED_COVER):
         if not out.get(fld):
-            cell = raw.cover.get(fld)
+            cover_cell = raw.cover.get(fld)
             severity = ERROR if fld in REQUIRED_COVER else WARNING
-            ctx.add("COVER-MISSING", severity, cell, None, None, f"respondent/{fld}",
+            ctx.add("COVER-MISSING", severity, cover_cell, None, None, f"respondent/{fld}",
                     field=ui(f"cover.{fld}", ctx.lang))
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.languages import LANGUAGE_NAMES
 
@@ -67,7 +67,7 @@ def lint_json(report: LintReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
-def check_text(results: list, verbose: bool = True) -> str:  # list[batch.FileResult]
+def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileResult
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
     for result in results:
@@ -90,10 +90,10 @@ def check_text(results: list, verbose: bool = True) -> str:  # list[batch.FileRe
     return "\n".join(out)
 
 
-def check_json(results: list) -> str:
+def check_json(results: list[Any]) -> str:
     files = []
     for result in results:
-        entry: dict = {"file": result.path, "status": result.status,
+        entry: dict[str, Any] = {"file": result.path, "status": result.status,
                        "seconds": round(result.seconds, 3)}
         if result.submission is None:
             entry.update({"error": result.error, "code": result.code})

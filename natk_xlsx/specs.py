@@ -177,7 +177,7 @@ def build_toolkit(
     )
 
 
-def load_toolkit(directory: str | os.PathLike[str] | None = None) -> Toolkit:
+def load_toolkit(directory: str | Path | None = None) -> Toolkit:
     """Load and check the specs in ``directory`` (default: the bundled toolkit).
 
     Raises ``InputError`` when the folder cannot be used and ``SpecError`` (with every problem)

@@ -157,15 +157,15 @@ def summarise(
             src["status"] = ui("summary.status.invalid", lang, errors=src["errors"])
         else:
             src["status"] = ui("summary.status.kept", lang)
-    result = SummaryResult(c, sources)
+    summary = SummaryResult(c, sources)
     from natk_xlsx.summary import write_csv, write_json, write_summary
 
     if output is not None:
         write_summary(output, c, sources, lang)
-        result.outputs.append(Path(output))
+        summary.outputs.append(Path(output))
     if json_path is not None:
         write_json(json_path, c, lang)
-        result.outputs.append(Path(json_path))
+        summary.outputs.append(Path(json_path))
     if csv_dir is not None:
-        result.outputs += write_csv(csv_dir, c, lang)
-    return result
+        summary.outputs += write_csv(csv_dir, c, lang)
+    return summary
