@@ -28,7 +28,8 @@ def prop(name, value):
 
 
 def main(source, target, jobs_file):
-    jobs = json.load(open(jobs_file, encoding="utf-8"))
+    with open(jobs_file, encoding="utf-8") as f:
+        jobs = json.load(f)
     profile = tempfile.mkdtemp()
     port = 2002 + os.getpid() % 1000
     office = subprocess.Popen(

@@ -7,7 +7,6 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
 from factory import component, question
 
 from natk_xlsx.generate import GenerateOptions, generate_workbook
