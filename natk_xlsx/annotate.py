@@ -31,7 +31,8 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     """Write the annotated copy of ``submission.file`` into ``out_dir``; return its path."""
     import openpyxl
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     source = Path(submission.file).resolve()
     folder = Path(out_dir)
@@ -75,6 +76,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (issue.sheet or "")
         ws.append([severity, place, issue.question or "", issue.message, issue.code])
         row = ws.max_row
+        ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row, 1).fill = fills[issue.severity]
         if issue.sheet is not None and issue.sheet in wb.sheetnames and issue.cell:
             link = ws.cell(row, 2)
@@ -83,6 +85,11 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     for col, width in zip("ABCDE", (12, 22, 10, 110, 24), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
     if lang == "ar":
         ws.sheet_view.rightToLeft = True
     wb.active = 0
