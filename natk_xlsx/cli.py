@@ -97,6 +97,42 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
         sys.exit(EXIT_INVALID)
 
 
+@specs.command("export-texts")
+@click.argument("lang")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The CSV to write (key, en, LANG).")
+@click.option("--missing", is_flag=True, help="Only the texts not yet translated.")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@handles_errors
+def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
+    """Write every text of the specs to a CSV for translation into LANG."""
+    from natk_xlsx.texts import export_texts
+
+    count = export_texts(specs_dir, lang, output, missing)
+    click.echo(f"{count} text(s) written to {output}; fill in the '{lang}' column and run "
+               f"'natk specs import-texts {lang} {output}'.")
+
+
+@specs.command("import-texts")
+@click.argument("lang")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="Specs folder (default: the bundled toolkit).")
+@handles_errors
+def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
+    """Write the translations of a filled CSV (from export-texts) into the specs."""
+    from natk_xlsx.texts import import_texts
+
+    result = import_texts(specs_dir, source, lang)
+    for problem in result.problems:
+        click.echo(f"{source}: {problem}")
+    click.echo(f"{result.applied} translation(s) applied, {result.unchanged} unchanged, "
+               f"{len(result.problems)} not applied. Run 'natk specs check' next.")
+    if result.problems:
+        sys.exit(EXIT_INVALID)
+
+
 def _split_ids(value: str | None) -> list[str]:
     return [v for v in (value or "").replace(";", ",").replace(" ", ",").split(",") if v]
 

@@ -1,0 +1,116 @@
+"""Translating the specs as data: export every text to a CSV a translator fills in, then import it.
+
+The CSV has one row per text: its place (``file::JSON path``), the source-language text, and the
+translation (empty where there is none yet). It opens in Excel or LibreOffice (UTF-8 with BOM).
+Importing checks that each row's source text is still the current one, so a translation of an
+outdated text is reported instead of being applied.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from natk_xlsx.errors import InputError, UsageError
+from natk_xlsx.languages import UN_LANGUAGES
+from natk_xlsx.lint import text_maps
+from natk_xlsx.specs import resolve_specs_dir
+
+_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+ORDER = ("en", "ar", "zh", "fr", "ru", "es")
+
+
+@dataclass
+class ImportResult:
+    applied: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _documents(directory: Path) -> Iterator[tuple[str, Any]]:
+    for file in sorted(directory.glob("*.json")):
+        yield file.name, json.loads(file.read_text("utf-8"))
+
+
+def export_texts(directory: str | Path | None, lang: str, target: str | Path,
+                 missing_only: bool = False) -> int:
+    """Write the texts of the specs in ``directory`` for translation into ``lang``."""
+    if lang not in UN_LANGUAGES:
+        raise UsageError(f"unknown language '{lang}'; use one of {', '.join(UN_LANGUAGES)}")
+    folder = resolve_specs_dir(directory)
+    rows = 0
+    with Path(target).open("w", newline="", encoding="utf-8-sig") as f:
+        out = csv.writer(f)
+        out.writerow(["key", "en", lang])
+        for name, doc in _documents(folder):
+            for path, text in text_maps(doc):
+                if missing_only and text.get(lang, "").strip():
+                    continue
+                out.writerow([f"{name}::{path}", text.get("en", ""), text.get(lang, "")])
+                rows += 1
+    return rows
+
+
+def _locate(doc: Any, path: str) -> Any:
+    node = doc
+    for match in _TOKEN.finditer(path[1:]):
+        node = node[match.group(1)] if match.group(1) is not None else node[int(match.group(2))]
+    return node
+
+
+def _ordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value and all(k in ORDER for k in value) and all(isinstance(v, str)
+                                                            for v in value.values()):
+            return {k: value[k] for k in ORDER if k in value}
+        return {k: _ordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def import_texts(directory: str | Path | None, source: str | Path, lang: str) -> ImportResult:
+    """Write the translations of a filled CSV into the spec files."""
+    if lang not in UN_LANGUAGES or lang == "en":
+        raise UsageError(f"choose the language of the translations: {', '.join(UN_LANGUAGES[:2])}"
+                         ", fr, ru or es")
+    folder = resolve_specs_dir(directory)
+    try:
+        with Path(source).open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(source), f"cannot be read as a UTF-8 CSV ({exc})") from None
+    if rows and not {"key", "en", lang} <= set(rows[0]):
+        raise InputError(str(source), f"needs the columns key, en and {lang} (as exported)")
+    docs = dict(_documents(folder))
+    result = ImportResult()
+    changed: set[str] = set()
+    for i, row in enumerate(rows, start=2):
+        text = (row.get(lang) or "").strip()
+        if not text:
+            continue
+        name, _, path = (row.get("key") or "").partition("::")
+        try:
+            node = _locate(docs[name], path)
+        except (KeyError, IndexError, TypeError):
+            result.problems.append(f"row {i}: no text at {row.get('key')}; export again")
+            continue
+        if not isinstance(node, dict) or node.get("en") != row.get("en"):
+            result.problems.append(f"row {i}: the English text at {row.get('key')} has changed "
+                                   "since the export; translate the current text")
+            continue
+        if node.get(lang) == text:
+            result.unchanged += 1
+            continue
+        node[lang] = text
+        changed.add(name)
+        result.applied += 1
+    for name in sorted(changed):
+        (folder / name).write_text(json.dumps(_ordered(docs[name]), indent=2,
+                                              ensure_ascii=False) + "\n", "utf-8")
+    return result
