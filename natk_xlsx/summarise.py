@@ -105,7 +105,8 @@ def summarise(
 
     if same_institution not in SAME_INSTITUTION:
         raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
-    files = expand_inputs(inputs)
+    outputs = {Path(p).resolve() for p in (output, json_path) if p is not None}
+    files = [f for f in expand_inputs(inputs) if f.resolve() not in outputs]
     if not files:
         raise InputError(", ".join(str(p) for p in inputs) or ".",
                          "no workbooks (.xlsx) or submission files (.json) found")

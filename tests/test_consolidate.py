@@ -276,3 +276,12 @@ def test_demo_tells_the_whole_story(tmp_path):
     sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
     statuses = " ".join(str(r[-1]) for r in sources)
     assert "duplicate of" in statuses and "not read" in statuses and "error(s) to correct" in statuses
+
+
+def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_path):
+    (tmp_path / "w1.json").write_text(json.dumps(record("w1", "Police", {"LAW.01": "no"})), "utf-8")
+    out = tmp_path / "summary.xlsx"
+    summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json")
+    again = summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json")
+    assert [s["file"] for s in again.sources] == [str(tmp_path / "w1.json")]
+    assert again.unusable == []
