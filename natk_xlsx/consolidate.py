@@ -11,7 +11,6 @@ summary's Needs sheet.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -465,7 +464,3 @@ def scorecard(c: Consolidation) -> list[dict[str, Any]]:
                      "low": by_severity["low"],
                      "readiness": None if readiness is None else round(readiness)})
     return rows
-
-
-def today() -> str:
-    return dt.date.today().isoformat()

@@ -6,7 +6,6 @@ validation mapped back to cells (``validation``) → checks a schema cannot make
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -562,7 +561,3 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     submission = build_submission(raw, toolkit, digest)
     return submission
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
