@@ -200,14 +200,18 @@ class Respondent:
         shares = [country.random() ** 2 for _ in columns]
         total = sum(shares) or 1.0
         out: dict[int, dict[str, int]] = {}
+        additive = self.toolkit.breakdowns[q.breakdown].additive
         for i, year in enumerate(self.toolkit.years()):
-            level = base * (1 + 0.12 * i)
-            noisy = self.rng.random() < 0.2  # this institution counts differently
-            row = {}
-            for code, share in zip(columns, shares, strict=True):
-                value = level * share / total * (1.25 if noisy else 1.0)
-                if value >= 0.5 or country.random() < 0.3:
-                    row[code] = round(value)
+            # this institution counts differently in some years, the same way in every table of
+            # one indicator, so its own tables agree with each other
+            own = random.Random(f"{self.institution}:{q.indicator or q.id}:{year}")
+            level = base * (1 + 0.12 * i) * (1.25 if own.random() < 0.2 else 1.0)
+            row = {code: round(level * share / total) for code, share in zip(columns, shares,
+                                                                              strict=True)}
+            if additive and row:  # the parts add up to the same total in every breakdown
+                biggest = max(row, key=lambda c: row[c])
+                row[biggest] += round(level) - sum(row.values())
+            row = {c: v for c, v in row.items() if v > 0 or country.random() < 0.3}
             if row:
                 out[year] = row
         return out or None
