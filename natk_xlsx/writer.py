@@ -544,6 +544,12 @@ class _ComponentWriter:
                         "select_locked_cells": True, "select_unlocked_cells": True})
 
 
+def _applicable_when_blank(plan: SheetPlan) -> int:
+    """Questions that apply in a blank workbook: the cover's figure before any recalculation."""
+    return sum(1 for r in plan.rows if r.kind == QUESTION and r.question is not None
+               and (r.question.relevant is None or evaluate(r.question.relevant, {})))
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -592,6 +598,7 @@ def _write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: _Styles) -> Non
                                "cover.progress_applicable", "cover.progress_percent")):
         _check(ws.write_string(row, col, ui(key, lang), s.header), "cover")
     first = row + 1
+    total_applicable = 0
     for plan in spec.plans:
         row += 1
         rows = [r.index for r in plan.rows if r.kind == QUESTION]
@@ -600,8 +607,8 @@ def _write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: _Styles) -> Non
                  f"{layout.cell_name(rows[-1], layout.COL_ANSWERED)}"
         span_b = f"{sheet}!{layout.cell_name(rows[0], layout.COL_APPLICABLE)}:" \
                  f"{layout.cell_name(rows[-1], layout.COL_APPLICABLE)}"
-        applicable = sum(1 for r in plan.rows if r.kind == QUESTION and r.question is not None
-                         and (r.question.relevant is None or evaluate(r.question.relevant, {})))
+        applicable = _applicable_when_blank(plan)
+        total_applicable += applicable
         _check(ws.write_string(row, 0, tr(plan.component.title, lang), s.cell), "cover")
         _check(ws.write_formula(row, 1, f"=SUM({span_a})", s.number, 0), "cover")
         _check(ws.write_formula(row, 2, f"=SUM({span_b})", s.number, applicable), "cover")
@@ -609,11 +616,6 @@ def _write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: _Styles) -> Non
                                 0), "cover")
     row += 1
     _check(ws.write_string(row, 0, ui("cover.progress_total", lang), s.cover_label), "cover")
-    total_applicable = 0
-    for plan in spec.plans:
-        total_applicable += sum(1 for r in plan.rows if r.kind == QUESTION and r.question
-                                and (r.question.relevant is None or
-                                     evaluate(r.question.relevant, {})))
     _check(ws.write_formula(row, 1, f"=SUM(B{first + 1}:B{row})", s.number, 0), "cover")
     _check(ws.write_formula(row, 2, f"=SUM(C{first + 1}:C{row})", s.number, total_applicable),
            "cover")
