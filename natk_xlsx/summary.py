@@ -230,7 +230,29 @@ def write_scorecard(o: _Out) -> list[dict[str, Any]]:
         radar.set_y_axis({"min": 0, "max": 100})
         radar.set_size({"width": 560, "height": 420})
         ws.insert_chart(last + 2, 6, radar)
+        _component_charts(o, ws, rows, head, last + 25)
     return rows
+
+
+def _component_charts(o: _Out, ws: Worksheet, rows: list[dict[str, Any]], head: int,
+                      top: int) -> None:
+    """One small bar chart per component: its open needs by severity."""
+    sheet = ws.get_name()
+    for i, row in enumerate(rows):
+        r = head + 1 + i
+        chart = o.wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": [sheet, r, 0],
+            "categories": [sheet, head, 4, head, 7],
+            "values": [sheet, r, 4, r, 7],
+            "points": [{"fill": {"color": SEVERITY_COLOURS[sev]}} for sev in SEVERITIES],
+        })
+        chart.set_title({"name": tr(row["component"].title, o.lang),
+                         "name_font": {"size": 10}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": False}})
+        chart.set_size({"width": 320, "height": 220})
+        ws.insert_chart(top, 0, chart, {"x_offset": (i % 4) * 330, "y_offset": (i // 4) * 230})
 
 
 def write_chain(o: _Out) -> None:

@@ -199,7 +199,8 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     assert wb.sheetnames == ["Needs", "Scorecard", "Justice chain", "Assistance map", "Conflicts",
                              "Action plan", "Responses", "Sources", "Audit"]
     assert "Needs" in wb["Needs"].tables
-    assert len(wb["Scorecard"]._charts) == 2 and len(wb["Justice chain"]._charts) == 1
+    # stacked bars and a radar across components, then one bar chart per component
+    assert len(wb["Scorecard"]._charts) == 2 + 1 and len(wb["Justice chain"]._charts) == 1
     needs = wb["Needs"]
     header = [c.value for c in needs[5]]
     assert header[:5] == ["Rank", "Score", "Component", "Question ID", "Question"]
