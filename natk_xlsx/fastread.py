@@ -42,6 +42,7 @@ _CELL = re.compile(rb'<c\b([^>]*?)(/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_CELL = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*(?:<v>[^<]*</v>\s*)?<f\b[^>]*?(?:/>|>([^<]*)</f>)')
+_FORMULA_TAG = re.compile(rb"<f[ >/]")
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
@@ -169,14 +170,17 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _within_bounds(archive: zipfile.ZipFile, paths: dict[str, str]) -> bool:
-    """Every cell of every sheet the reader may open lies within MAX_ROW × MAX_COLUMN (the
-    hidden lists sheet, never read on import, is exempt)."""
+    """Every cell of every sheet the reader may open lies within MAX_ROW × MAX_COLUMN, and every
+    formula sits in a cell that names its place (so the scan can tell which cell it is in); the
+    hidden lists sheet, never read on import, is exempt."""
     for name, path in paths.items():
         if name == layout.LISTS_SHEET:
             continue
         try:
             xml = archive.read(path)
         except KeyError:
+            return False
+        if len(_FORMULA_TAG.findall(xml)) != len(_FORMULA_CELL.findall(xml)):
             return False
         for ref in _FAR_REF.findall(xml):  # only references of 2+ letters or 5+ digits
             letters = ref.rstrip(b"0123456789")

@@ -64,3 +64,19 @@ def test_fast_reader_steps_aside_for_far_cells_and_entities(filled, tmp_path):
     assert open_fast(tmp_path / "far.xlsx") is None
     assert open_fast(hostile.billion_laughs(tmp_path)) is None
     assert open_fast(path) is not None
+
+
+def test_fast_reader_steps_aside_when_a_formula_cell_has_no_address(filled, tmp_path):
+    import re
+    import zipfile
+
+    _, path, _ = filled
+    target = tmp_path / "noref.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                # drop the address of the first cell that holds a formula
+                data = re.sub(rb'<c r="[A-Z]+\d+"([^>]*>\s*<f)', rb"<c\1", data, count=1)
+            zout.writestr(info, data)
+    assert open_fast(target) is None
