@@ -32,6 +32,13 @@ EXIT_INTERNAL = 4
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Options several commands share.
+specs_option = click.option("--specs", "specs_dir", type=click.Path(file_okay=False),
+                            default=None, help="Specs folder (default: the bundled toolkit).")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+                           help="Workbooks read at once (default: the number of cores).")
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"natk: error: {message}", err=True)
     sys.exit(code)
@@ -102,8 +109,7 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The CSV to write (key, en, LANG).")
 @click.option("--missing", is_flag=True, help="Only the texts not yet translated.")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
+@specs_option
 @handles_errors
 def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
     """Write every text of the specs to a CSV for translation into LANG."""
@@ -117,8 +123,7 @@ def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | N
 @specs.command("import-texts")
 @click.argument("lang")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True))
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
+@specs_option
 @handles_errors
 def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     """Write the translations of a filled CSV (from export-texts) into the specs."""
@@ -149,8 +154,7 @@ def _split_ids(value: str | None) -> list[str]:
               help="CSV or JSON file of recipients: one workbook each, in the folder OUT.")
 @click.option("--period", default=None, metavar="FIRST-LAST",
               help="Years of the statistics tables, e.g. 2021-2025 (default: from the specs).")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
+@specs_option
 @click.option("--reproducible", is_flag=True,
               help="Fixed creation date and workbook ids, so that the same specs give the same "
                    "bytes (used for generated/).")
@@ -244,10 +248,8 @@ def _exit_for(results: list[Any]) -> None:
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False), default=None,
               help="Write, for each workbook with problems, a copy with the problems marked "
                    "(the original is never changed).")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Workbooks read at once (default: the number of cores).")
+@specs_option
+@jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per file, no issues.")
 @handles_errors
 def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, specs_dir: str | None,
@@ -276,10 +278,8 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, specs_dir:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the submission JSON files (one per valid workbook).")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Workbooks read at once (default: the number of cores).")
+@specs_option
+@jobs_option
 @handles_errors
 def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
             jobs: int | None) -> None:
@@ -315,8 +315,7 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
 
 @cli.command()
 @click.option("-c", "--components", metavar="IDS", help="Comma-separated component ids.")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
+@specs_option
 @handles_errors
 def schema(components: str | None, specs_dir: str | None) -> None:
     """Print the JSON Schema (Draft 2020-12) of a submission, derived from the specs."""
@@ -348,10 +347,8 @@ def schema(components: str | None, specs_dir: str | None) -> None:
               show_default=True,
               help="When one institution sent several different returns: keep all (flagged), or "
                    "only its latest or first by date of completion.")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
-              help="Specs folder (default: the bundled toolkit).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Workbooks read at once (default: the number of cores).")
+@specs_option
+@jobs_option
 @handles_errors
 def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_dir: str | None,
               lang: str, resolutions: str | None, same_institution: str, specs_dir: str | None,
@@ -390,8 +387,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 @cli.command()
 @click.option("-o", "--output", "out_dir", default="natk-demo", show_default=True,
               type=click.Path(file_okay=False), help="Folder for everything the demo makes.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Workbooks read at once (default: the number of cores).")
+@jobs_option
 @handles_errors
 def demo(out_dir: str, jobs: int | None) -> None:
     """The whole story on bundled sample data: generate the workbooks of a fictional country's
