@@ -123,7 +123,8 @@ def parse_number(text: str) -> tuple[float | None, bool]:
         return None, False
 
 
-def _plain(number: float) -> int | float:
+def plain_number(number: float) -> int | float:
+    """A whole float as an int (12.0 → 12), anything else as it is."""
     return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
 
 
@@ -134,7 +135,7 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
         ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
         return None
     if isinstance(value, int | float):
-        return _plain(value)
+        return plain_number(value)
     if isinstance(value, dt.datetime | dt.date):
         ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
         return None
@@ -144,8 +145,8 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
         ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
         return None
     code = "NUMBER-AMBIGUOUS" if ambiguous else "NUMBER-FROM-TEXT"
-    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(_plain(number)))
-    return _plain(number)
+    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(plain_number(number)))
+    return plain_number(number)
 
 
 def coerce_integer(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
@@ -168,11 +169,11 @@ def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int |
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if "%" in cell.number_format or ctx.percent_fraction:
-            return _plain(round(value * 100, 10))
+            return plain_number(round(value * 100, 10))
         if 0 < value < 1:
             ctx.add("PERCENT-AMBIGUOUS", WARNING, cell, q.id, value, path,
-                    number=shown(value), alternative=shown(_plain(round(value * 100, 10))))
-        return _plain(value)
+                    number=shown(value), alternative=shown(plain_number(round(value * 100, 10))))
+        return plain_number(value)
     number = to_number(cell, q, ctx, path)
     return None if isinstance(number, str) else number
 

@@ -17,6 +17,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx import layout
+from natk_xlsx.coerce import plain_number
 from natk_xlsx.conditions import evaluate, leaf_op
 from natk_xlsx.errors import NatkError
 from natk_xlsx.interface import ui
@@ -177,12 +178,8 @@ class _Lists:
         return self.add(key, chosen, [choice_list.label(c, self.lang) for c in chosen])
 
 
-def _plain(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return str(plain_number(value))
 
 
 def _row_height(texts: Sequence[tuple[str, int]]) -> float:
@@ -345,8 +342,8 @@ class _ComponentWriter:
         scale = 100 if q.type == "percentage" else 1
         _check(ws.write_blank(r, c, None, fmt), q.id)
         self._validate(r, c, q.id, {
-            "validate": kind, "criteria": "between", "minimum": _plain(low / scale),
-            "maximum": _plain(high / scale), "input_title": title, "input_message": prompt,
+            "validate": kind, "criteria": "between", "minimum": plain_number(low / scale),
+            "maximum": plain_number(high / scale), "input_title": title, "input_message": prompt,
             "error_message": self.ui(key, min=_number(low), max=_number(high))})
 
     def _validate(self, r: int, c: int, qid: str, options: dict[str, Any]) -> None:
