@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from natk_xlsx import layout
 from natk_xlsx.coerce import Cell
-from natk_xlsx.reader import MAX_SCAN_ROWS, SheetGrid
+from natk_xlsx.reader import MAX_SCAN_ROWS, SheetGrid, file_bytes
 
 #: Columns the reader uses: the id, the answer, details and statistics grid with its total, the
 #: hidden key (the question text and guidance are not needed to read answers).
@@ -204,13 +204,13 @@ def _declares_entities(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def open_fast(path: str | Path) -> CalamineBook | None:
+def open_fast(source: str | Path | bytes) -> CalamineBook | None:
     """A ``CalamineBook``, or None where the fast path cannot be used safely."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         return None
-    data = Path(path).read_bytes()
+    data = file_bytes(source)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         paths = _sheet_paths(archive)

@@ -556,8 +556,9 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     from natk_xlsx.gate import inspect_file
 
     info = inspect_file(path)
-    raw = read_raw(path, toolkit)
+    data = Path(path).read_bytes()
+    raw = read_raw(path, toolkit, data)
     raw.application = info.application
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     submission = build_submission(raw, toolkit, digest)
     return submission

@@ -119,14 +119,19 @@ def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
     return grid.get(row, col)
 
 
-def open_workbook(path: str | Path) -> Any:
-    """Load from bytes held in memory: the file is opened read-only and closed at once (the gate
-    has already bounded its size), and openpyxl does not judge the file by its extension."""
+def file_bytes(source: str | Path | bytes) -> bytes:
+    """A workbook's bytes: read once (the gate has already bounded the size) and passed on."""
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def open_workbook(source: str | Path | bytes) -> Any:
+    """Load from bytes held in memory: the file is opened read-only and closed at once, and
+    openpyxl does not judge the file by its extension."""
     import io
 
     import openpyxl
 
-    data = Path(path).read_bytes()
+    data = file_bytes(source)
     with warnings.catch_warnings():
         # Every LibreOffice file triggers warnings about extensions openpyxl does not support.
         warnings.simplefilter("ignore")
@@ -137,8 +142,8 @@ def open_workbook(path: str | Path) -> Any:
 class OpenpyxlBook:
     """A workbook read with openpyxl in read-only (streaming) mode: the safe, complete reader."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.wb = open_workbook(path)
+    def __init__(self, source: str | Path | bytes) -> None:
+        self.wb = open_workbook(source)
         self.sheetnames: list[str] = list(self.wb.sheetnames)
 
     def grid(self, name: str, max_rows: int, max_cols: int = READ_COLUMNS) -> SheetGrid:
@@ -224,7 +229,7 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     return found, grid.max_row
 
 
-def open_book(path: str | Path) -> Any:
+def open_book(source: str | Path | bytes) -> Any:
     """The fast reader where it can be used safely (python-calamine, for a file whose cells all
     lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter."""
     import os
@@ -232,15 +237,18 @@ def open_book(path: str | Path) -> Any:
     if os.environ.get("NATK_READER", "") != "openpyxl":
         from natk_xlsx.fastread import open_fast
 
-        book = open_fast(path)
+        data = file_bytes(source)
+        book = open_fast(data)
         if book is not None:
             return book
-    return OpenpyxlBook(path)
+        source = data
+    return OpenpyxlBook(source)
 
 
-def read_raw(path: str | Path, toolkit: Toolkit) -> RawWorkbook:
-    """Read a filled workbook's raw answers and their places."""
-    wb = open_book(path)
+def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None) -> RawWorkbook:
+    """Read a filled workbook's raw answers and their places (``data``: its bytes, when the
+    caller has them already)."""
+    wb = open_book(path if data is None else data)
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):
