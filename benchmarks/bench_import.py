@@ -20,9 +20,9 @@ import tracemalloc
 from pathlib import Path
 
 from natk_xlsx.demo import fill_complete
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 
 def calamine_read(path: Path) -> int:

@@ -24,9 +24,9 @@ import zipfile
 from pathlib import Path
 
 from natk_xlsx.demo import fill_complete
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.specs import load_toolkit
-from natk_xlsx.summarise import summarise
+from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 DISTINCT = 12
 
@@ -61,7 +61,7 @@ def calamine_floor(files: list[Path]) -> float:
 def build(folder: Path, count: int) -> list[Path]:
     toolkit = load_toolkit()
     blank = generate_workbook(toolkit, folder / "blank.xlsx", GenerateOptions()).path
-    from natk_xlsx.importer import read_workbook
+    from natk_xlsx.returns.importer import read_workbook
 
     seeds = []
     for i in range(DISTINCT):

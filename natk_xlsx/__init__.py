@@ -19,18 +19,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_toolkit": "natk_xlsx.specs",
-    "default_specs_dir": "natk_xlsx.specs",
-    "lint_specs": "natk_xlsx.lint",
-    "LintReport": "natk_xlsx.lint",
-    "Problem": "natk_xlsx.lint",
-    "Toolkit": "natk_xlsx.model",
-    "Component": "natk_xlsx.model",
-    "Question": "natk_xlsx.model",
+    "load_toolkit": "natk_xlsx.spec.lint",
+    "default_specs_dir": "natk_xlsx.spec.loading",
+    "lint_specs": "natk_xlsx.spec.lint",
+    "LintReport": "natk_xlsx.spec.lint",
+    "Problem": "natk_xlsx.errors",
+    "Toolkit": "natk_xlsx.spec.model",
+    "Component": "natk_xlsx.spec.model",
+    "Question": "natk_xlsx.spec.model",
     "NatkError": "natk_xlsx.errors",
     "SpecError": "natk_xlsx.errors",
     "InputError": "natk_xlsx.errors",
-    "evaluate": "natk_xlsx.conditions",
+    "evaluate": "natk_xlsx.spec.conditions",
 }
 
 __all__ = ["__version__", *_EXPORTS]

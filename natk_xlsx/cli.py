@@ -95,8 +95,8 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
     Excel's limits and translations. Prints per component its questions and needs rules, and per
     language how complete the translation is. Exit code 0 when the specs are valid, 1 when not.
     """
-    from natk_xlsx.lint import lint_specs
-    from natk_xlsx.report import lint_json, lint_text
+    from natk_xlsx.outputs.report import lint_json, lint_text
+    from natk_xlsx.spec.lint import lint_specs
 
     report = lint_specs(directory)
     click.echo(lint_json(report) if fmt == "json" else lint_text(report))
@@ -113,7 +113,7 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
 @handles_errors
 def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
     """Write every text of the specs to a CSV for translation into LANG."""
-    from natk_xlsx.texts import export_texts
+    from natk_xlsx.spec.texts import export_texts
 
     count = export_texts(specs_dir, lang, output, missing)
     click.echo(f"{count} text(s) written to {output}; fill in the '{lang}' column and run "
@@ -127,7 +127,7 @@ def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | N
 @handles_errors
 def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     """Write the translations of a filled CSV (from export-texts) into the specs."""
-    from natk_xlsx.texts import import_texts
+    from natk_xlsx.spec.texts import import_texts
 
     result = import_texts(specs_dir, source, lang)
     for problem in result.problems:
@@ -172,7 +172,8 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     """
     from pathlib import Path
 
-    from natk_xlsx.generate import (
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import (
         GenerateOptions,
         build_generated,
         generate_for_recipients,
@@ -181,7 +182,6 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         load_recipients,
         parse_period,
     )
-    from natk_xlsx.specs import load_toolkit
 
     toolkit = load_toolkit(specs_dir)
     out = Path(output)
@@ -226,8 +226,8 @@ def _progress(total: int) -> Any:
 
 
 def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None) -> tuple[Any, list[Any]]:
-    from natk_xlsx.batch import read_files
-    from natk_xlsx.specs import load_toolkit
+    from natk_xlsx.returns.batch import read_files
+    from natk_xlsx.spec.lint import load_toolkit
 
     toolkit = load_toolkit(specs_dir)
     return toolkit, read_files(list(files), toolkit, jobs=jobs, progress=_progress(len(files)))
@@ -259,11 +259,11 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, specs_dir:
     Exit code 0 when every workbook is valid (warnings allowed), 1 when some hold invalid
     answers, 3 when some cannot be read at all. The other files are still checked.
     """
-    from natk_xlsx.report import check_json, check_text
+    from natk_xlsx.outputs.report import check_json, check_text
 
     _, results = _read(files, specs_dir, jobs)
     if annotate_dir:
-        from natk_xlsx.annotate import annotate_workbook
+        from natk_xlsx.returns.annotate import annotate_workbook
 
         for result in results:
             if result.submission is not None and result.submission.issues:
@@ -287,28 +287,17 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
 
     Workbooks with errors are not written: run 'natk check --annotate' to hand them back.
     """
-    import json
-    from pathlib import Path
+    from natk_xlsx.outputs.submissions import write_submissions
 
     _, results = _read(files, specs_dir, jobs)
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for result in results:
-        sub = result.submission
-        if sub is None:
-            click.echo(f"{result.path}: not imported: {result.error.split(': ', 1)[-1]}")
-            continue
-        if not sub.valid:
-            click.echo(f"{result.path}: not imported: {len(sub.errors)} error(s); run "
-                       f"'natk check {result.path}' to see them")
-            continue
-        target = folder / f"{sub.workbook_id.replace(':', '_').replace('/', '_')}.json"
-        target.write_text(json.dumps(sub.record(), indent=1, ensure_ascii=False) + "\n",
-                          "utf-8")
-        written += 1
-        click.echo(f"{result.path}: {target} ({len(sub.answers)} answers, "
-                   f"{len(sub.warnings)} warnings)")
+    imported = write_submissions(results, out_dir)
+    for item in imported:
+        if item.target is None:
+            click.echo(f"{item.path}: not imported: {item.reason}")
+        else:
+            click.echo(f"{item.path}: {item.target} ({item.answers} answers, "
+                       f"{item.warnings} warnings)")
+    written = sum(1 for item in imported if item.target is not None)
     click.echo(f"{written} of {len(results)} workbook(s) imported.")
     _exit_for(results)
 
@@ -321,9 +310,9 @@ def schema(components: str | None, specs_dir: str | None) -> None:
     """Print the JSON Schema (Draft 2020-12) of a submission, derived from the specs."""
     import json
 
-    from natk_xlsx.generate import choose_components
-    from natk_xlsx.specs import load_toolkit
-    from natk_xlsx.submission_schema import submission_schema
+    from natk_xlsx.returns.submission_schema import submission_schema
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import choose_components
 
     toolkit = load_toolkit(specs_dir)
     chosen = [c.id for c in choose_components(toolkit, _split_ids(components))]
@@ -359,10 +348,10 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     Bad files are listed on the Sources sheet and the rest are summarised; the same workbook read
     twice counts once. Exit code 0, or 3 when some input could not be read.
     """
-    from natk_xlsx.generate import check_language
-    from natk_xlsx.specs import load_toolkit
-    from natk_xlsx.summarise import expand_inputs
-    from natk_xlsx.summarise import summarise as run
+    from natk_xlsx.outputs.summarise import expand_inputs
+    from natk_xlsx.outputs.summarise import summarise as run
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import check_language
 
     toolkit = load_toolkit(specs_dir)
     if lang not in toolkit.languages:
@@ -394,7 +383,7 @@ def demo(out_dir: str, jobs: int | None) -> None:
     institutions, fill them as they would (with gaps, disagreements, one broken return), check,
     import and write the needs summary."""
     from natk_xlsx.demo import run_demo
-    from natk_xlsx.specs import load_toolkit
+    from natk_xlsx.spec.lint import load_toolkit
 
     run_demo(load_toolkit(), out_dir, say=click.echo, jobs=jobs)
 

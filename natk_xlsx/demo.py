@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import layout
-from natk_xlsx.conditions import evaluate
-from natk_xlsx.model import Question, Toolkit
+from natk_xlsx.outputs.submissions import write_submissions
+from natk_xlsx.spec.conditions import evaluate
+from natk_xlsx.spec.model import Question, Toolkit
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 PROVIDERS = ("UNODC", "IOM", "UNICEF", "OSCE", "European Union", "ILO", "GIZ",
@@ -307,10 +308,10 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
     return, one sent twice), check and hand back, import, and write the needs summary."""
     import shutil
 
-    from natk_xlsx.annotate import annotate_workbook
-    from natk_xlsx.batch import read_files
-    from natk_xlsx.generate import GenerateOptions, generate_for_recipients, load_recipients
-    from natk_xlsx.summarise import summarise
+    from natk_xlsx.outputs.summarise import summarise
+    from natk_xlsx.returns.annotate import annotate_workbook
+    from natk_xlsx.returns.batch import read_files
+    from natk_xlsx.workbook.generate import GenerateOptions, generate_for_recipients, load_recipients
 
     out = Path(out_dir)
     examples = examples_dir()
@@ -367,14 +368,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
             say(f"   {r.path}: {len(r.submission.errors)} error(s); annotated copy {copy}")
     say("4. Importing the valid returns ...")
     submissions = out / "submissions"
-    submissions.mkdir(parents=True, exist_ok=True)
-    imported = 0
-    for r in results:
-        if r.submission is not None and r.submission.valid:
-            target = submissions / f"{r.submission.workbook_id}.json"
-            target.write_text(json.dumps(r.submission.record(), indent=1, ensure_ascii=False),
-                              "utf-8")
-            imported += 1
+    imported = sum(1 for item in write_submissions(results, submissions) if item.target)
     say(f"   {imported} submission files in {submissions}")
     say("5. Summarising all returns ...")
     summary = out / "needs_summary.xlsx"

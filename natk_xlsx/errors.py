@@ -1,11 +1,22 @@
-"""Exceptions: only for "cannot continue". Problems in data are values (see ``lint.Problem``)."""
+"""Exceptions: only for "cannot continue". Problems in data are values: ``Problem`` (specs) here,
+``returns.issues.Issue`` (returns)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from natk_xlsx.lint import Problem
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # "error" or "warning"
+    code: str
+    file: str
+    path: str
+    message: str
+    fix: str
+
+    def render(self) -> str:
+        return f"{self.file} {self.path}: {self.message}; {self.fix}"
 
 
 class NatkError(Exception):

@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 
 from natk_xlsx import layout
-from natk_xlsx.model import Toolkit
+from natk_xlsx.spec.model import Toolkit
 
 
 def _rows_by_key(ws) -> dict[str, int]:

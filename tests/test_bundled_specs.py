@@ -6,7 +6,7 @@ import pytest
 from factory import BUNDLED_SPECS
 
 from natk_xlsx import layout
-from natk_xlsx.lint import lint_specs
+from natk_xlsx.spec.lint import lint_specs
 
 CORE = ["situation", "policy", "legal", "law_enforcement", "prosecution", "judiciary", "victims",
         "intl_coop"]

@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from natk_xlsx.coerce import Cell, Context, coerce_date, coerce_text, normalise_text, parse_date, parse_number
+from natk_xlsx.returns.coerce import (
+    Cell,
+    Context,
+    coerce_date,
+    coerce_text,
+    normalise_text,
+    parse_date,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(

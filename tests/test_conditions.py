@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from natk_xlsx.conditions import evaluate, numeric_value, referenced_questions
+from natk_xlsx.spec.conditions import evaluate, numeric_value, referenced_questions
 
 ANSWERS = {
     "LEG.01": "yes",

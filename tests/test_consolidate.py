@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from factory import component, question
 
+from natk_xlsx.analysis.consolidate import Decision, consolidate, scorecard
 from natk_xlsx.cli import cli
-from natk_xlsx.consolidate import Decision, consolidate, scorecard
-from natk_xlsx.specs import load_toolkit
-from natk_xlsx.summarise import summarise
+from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.spec.lint import load_toolkit
 
 
 def rule(when, severity, **extra):
@@ -246,7 +246,7 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
 
 def test_bad_resolutions_file_names_the_row(toolkit, tmp_path):
     from natk_xlsx.errors import InputError
-    from natk_xlsx.summarise import load_resolutions
+    from natk_xlsx.outputs.summarise import load_resolutions
 
     path = tmp_path / "r.csv"
     path.write_text("kind,target\nverdict,LAW.01\n", "utf-8")

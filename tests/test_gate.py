@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from libreoffice import convert
 
 from natk_xlsx.errors import InputError
-from natk_xlsx.gate import FileInfo, Limits, UnusableFile, inspect_file
+from natk_xlsx.returns.gate import FileInfo, Limits, UnusableFile, inspect_file
 
 DEFAULT_LIMITS = Limits()
 
@@ -104,7 +104,7 @@ def test_io_errors_become_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def failing_open(*args: object, **kwargs: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr("natk_xlsx.gate.open", failing_open, raising=False)
+    monkeypatch.setattr("natk_xlsx.returns.gate.open", failing_open, raising=False)
     assert "Input/output error" in refused(path, "FILE-UNREADABLE").message
 
 

@@ -17,7 +17,8 @@ from factory import BUNDLED_SPECS, REPO
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError, NatkError
-from natk_xlsx.generate import (
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import (
     GenerateOptions,
     build_generated,
     generate_for_recipients,
@@ -26,7 +27,6 @@ from natk_xlsx.generate import (
     load_recipients,
     safe_file_stem,
 )
-from natk_xlsx.specs import load_toolkit
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -304,7 +304,7 @@ def test_tailoring_keeps_questions_that_skip_logic_needs(write_specs, tmp_path):
         question("ALP.03", respondents=["ngo"]),
     ])}
     toolkit = load_toolkit(write_specs(comps))
-    from natk_xlsx.generate import tailor
+    from natk_xlsx.workbook.generate import tailor
 
     kept = [q.id for q in tailor(toolkit.component("alpha"), "police").questions]
     assert kept == ["ALP.01", "ALP.02"]

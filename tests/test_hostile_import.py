@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from factory import BUNDLED_SPECS
 
-from natk_xlsx.batch import read_files
 from natk_xlsx.cli import cli
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.batch import read_files
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 CASES = {
     "empty_file": "FILE-EMPTY",

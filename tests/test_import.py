@@ -14,13 +14,13 @@ from fill import fill_workbook
 from libreoffice import convert
 
 from natk_xlsx import layout
-from natk_xlsx.annotate import annotate_workbook
-from natk_xlsx.batch import read_files
 from natk_xlsx.cli import cli
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.reader import WorkbookError
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.annotate import annotate_workbook
+from natk_xlsx.returns.batch import read_files
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.reader import WorkbookError
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Often",
            "ALP.04": {2021: {"female": 2, "male": 5}, 2022: {"female": 1}},

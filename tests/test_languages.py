@@ -10,13 +10,12 @@ import openpyxl
 import pytest
 from factory import BUNDLED_SPECS
 
-from natk_xlsx import interface
 from natk_xlsx.demo import sample_return, write_answers
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.lint import lint_specs
-from natk_xlsx.specs import load_toolkit
-from natk_xlsx.summarise import summarise
+from natk_xlsx.i18n import interface
+from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.spec.lint import lint_specs, load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 LANGS = ["ar", "zh", "en", "fr", "ru", "es"]
 COMPONENTS = ["victims", "data"]

@@ -10,8 +10,8 @@ from factory import BUNDLED_SPECS
 from libreoffice import convert
 
 from natk_xlsx import layout
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 
 def _load(path):

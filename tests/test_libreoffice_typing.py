@@ -9,9 +9,9 @@ from pathlib import Path
 
 from factory import component, question
 
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 HERE = Path(__file__).parent
 DEBIAN_PYTHON = "/usr/bin/python3"

@@ -9,8 +9,7 @@ import pytest
 from factory import default_components
 
 from natk_xlsx.errors import InputError, SpecError
-from natk_xlsx.lint import LintReport, lint_specs
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.spec.lint import LintReport, lint_specs, load_toolkit
 
 
 def codes(report: LintReport, severity: str = "error") -> list[tuple[str, str, str]]:

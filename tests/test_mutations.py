@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from natk_xlsx import layout
-from natk_xlsx.batch import read_files
-from natk_xlsx.generate import generate_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.batch import read_files
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import generate_workbook
 
 values = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12),

@@ -11,11 +11,12 @@ import pytest
 from factory import BUNDLED_SPECS
 
 from natk_xlsx.demo import fill_complete
-from natk_xlsx.fastread import CalamineBook, open_fast
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.reader import OpenpyxlBook, open_book
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.books import OpenpyxlBook
+from natk_xlsx.returns.fastread import CalamineBook, open_fast
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.reader import open_book
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from fill import fill_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from natk_xlsx.generate import GenerateOptions, generate_workbook
-from natk_xlsx.importer import read_workbook
-from natk_xlsx.specs import load_toolkit
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 ALL_TYPES = {
     "omega": component("omega", "OMG", [

@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 
 from natk_xlsx.cli import cli
-from natk_xlsx.lint import lint_specs
+from natk_xlsx.spec.lint import lint_specs
 
 
 def test_export_translate_import_publish(write_specs, tmp_path):

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import layout
-from natk_xlsx.conditions import CODE_OPS, NUMBER_OPS, leaf_op, leaves
-from natk_xlsx.languages import UN_LANGUAGES, tr
-from natk_xlsx.model import (
+from natk_xlsx.errors import Problem, SpecError
+from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.spec.conditions import CODE_OPS, NUMBER_OPS, leaf_op, leaves
+from natk_xlsx.spec.loading import LISTS_FILE, MANIFEST_FILE, build_toolkit, resolve_specs_dir, spec_hash
+from natk_xlsx.spec.model import (
     ASSISTANCE_TYPES,
     CATEGORIES,
     CHOICE_TYPES,
@@ -28,7 +30,6 @@ from natk_xlsx.model import (
     Question,
     Toolkit,
 )
-from natk_xlsx.specs import LISTS_FILE, MANIFEST_FILE, build_toolkit, resolve_specs_dir, spec_hash
 from natk_xlsx.validation import json_path, spec_schema, spec_schema_errors
 
 #: The workbook's own interface texts (cover, instructions, messages, summary), counted with the
@@ -37,19 +38,6 @@ INTERFACE_FILE = "natk_xlsx/i18n/interface.json"
 
 #: Least questions a component of each category should have.
 MIN_QUESTIONS = {"core": 20, "cross_cutting": 8, "optional": 1}
-
-
-@dataclass(frozen=True)
-class Problem:
-    severity: str  # "error" or "warning"
-    code: str
-    file: str
-    path: str
-    message: str
-    fix: str
-
-    def render(self) -> str:
-        return f"{self.file} {self.path}: {self.message}; {self.fix}"
 
 
 @dataclass(frozen=True)
@@ -167,7 +155,7 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
             check.error("SPEC-SCHEMA", name, json_path(err.path), err.message, err.fix)
         schema_valid[name] = not errors
 
-    from natk_xlsx.interface import strings
+    from natk_xlsx.i18n.interface import strings
 
     missing = _check_translations({**documents, INTERFACE_FILE: strings()}, check)
     manifest = documents.get(MANIFEST_FILE)
@@ -710,3 +698,15 @@ def _stats(toolkit: Toolkit, cid: str, manifest: dict[str, Any]) -> ComponentSta
         rules=sum(len(q.needs) for q in c.questions),
         skip_logic=sum(q.relevant is not None for q in c.questions),
     )
+
+
+def load_toolkit(directory: str | Path | None = None) -> Toolkit:
+    """Load and check the specs in ``directory`` (default: the bundled toolkit).
+
+    Raises ``InputError`` when the folder cannot be used and ``SpecError`` (with every problem)
+    when the specs are not valid. Warnings do not stop loading.
+    """
+    report = lint_specs(directory)
+    if report.errors or report.toolkit is None:
+        raise SpecError(report.directory, report.problems)
+    return report.toolkit

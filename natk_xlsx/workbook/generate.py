@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import __version__, layout
-from natk_xlsx.conditions import referenced_questions
 from natk_xlsx.errors import InputError, NatkError, UsageError
-from natk_xlsx.languages import UN_LANGUAGES
-from natk_xlsx.model import Component, Toolkit
-from natk_xlsx.plan import plan_sheet
+from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.spec.conditions import referenced_questions
+from natk_xlsx.spec.model import Component, Toolkit
 from natk_xlsx.tabular import read_rows
+from natk_xlsx.workbook.plan import plan_sheet
 
 #: Creation date written into reproducible builds (``generated/``), so they are byte-identical.
 REPRODUCIBLE_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -103,7 +103,7 @@ def generate_workbook(
     recipient: Recipient | None = None,
 ) -> GeneratedWorkbook:
     """Build one workbook at ``output`` (a file path ending in .xlsx)."""
-    from natk_xlsx.writer import Cover, WorkbookSpec, write_workbook
+    from natk_xlsx.workbook.writer import Cover, WorkbookSpec, write_workbook
 
     opts = options or GenerateOptions()
     lang = check_language(toolkit, (recipient and recipient.language) or opts.lang

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from natk_xlsx.languages import tr
+from natk_xlsx.i18n.languages import tr
 
 
 @cache

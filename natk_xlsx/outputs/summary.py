@@ -18,11 +18,11 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx import __version__
-from natk_xlsx.consolidate import CHAIN, Consolidation, Need, attrition, scorecard
-from natk_xlsx.interface import ui
-from natk_xlsx.languages import RTL_LANGUAGES, tr
-from natk_xlsx.model import ASSISTANCE_TYPES, SEVERITIES, Question, Toolkit
-from natk_xlsx.writer import DEFAULT_FONT, FONTS, WriterError, _check, _row_height
+from natk_xlsx.analysis.consolidate import CHAIN, Consolidation, Need, attrition, scorecard
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.spec.model import ASSISTANCE_TYPES, SEVERITIES, Question, Toolkit
+from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, WriterError, _check, _row_height
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
                     "low": "#A9D08E"}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.errors import InputError
-from natk_xlsx.model import Toolkit
+from natk_xlsx.spec.model import Toolkit
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -81,7 +81,7 @@ def _caused_by_hostile_xml(exc: BaseException) -> bool:
 
 
 def _read_one(path: str, toolkit: Toolkit, records_only: bool = False) -> FileResult:
-    from natk_xlsx.importer import read_workbook
+    from natk_xlsx.returns.importer import read_workbook
 
     start = time.perf_counter()
     try:

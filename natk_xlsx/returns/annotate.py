@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from natk_xlsx.errors import InputError
-from natk_xlsx.interface import ui
-from natk_xlsx.issues import ERROR
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.issues import ERROR
 
 if TYPE_CHECKING:
-    from natk_xlsx.importer import Submission
+    from natk_xlsx.returns.importer import Submission
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from natk_xlsx import layout
-from natk_xlsx.languages import tr
-from natk_xlsx.model import Component, Question, Section, Toolkit
+from natk_xlsx.i18n.languages import tr
+from natk_xlsx.spec.model import Component, Question, Section, Toolkit
 
 # Row kinds.
 SECTION = "section"

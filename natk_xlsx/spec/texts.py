@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.errors import InputError, UsageError
-from natk_xlsx.languages import UN_LANGUAGES
-from natk_xlsx.lint import text_maps
-from natk_xlsx.specs import resolve_specs_dir
+from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.spec.lint import text_maps
+from natk_xlsx.spec.loading import resolve_specs_dir
 
 _TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 ORDER = ("en", "ar", "zh", "fr", "ru", "es")

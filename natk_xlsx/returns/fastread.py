@@ -19,8 +19,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from natk_xlsx import layout
-from natk_xlsx.coerce import Cell
-from natk_xlsx.reader import MAX_SCAN_ROWS, SheetGrid, file_bytes
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, SheetGrid, file_bytes
+from natk_xlsx.returns.coerce import Cell
 
 #: Columns the reader uses: the id, the answer, details and statistics grid with its total, the
 #: hidden key (the question text and guidance are not needed to read answers).

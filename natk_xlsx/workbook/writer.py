@@ -17,13 +17,12 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx import layout
-from natk_xlsx.coerce import plain_number
-from natk_xlsx.conditions import evaluate, leaf_op
 from natk_xlsx.errors import NatkError
-from natk_xlsx.interface import ui
-from natk_xlsx.languages import RTL_LANGUAGES, tr
-from natk_xlsx.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit
-from natk_xlsx.plan import (
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.spec.conditions import evaluate, leaf_op
+from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit, plain_number
+from natk_xlsx.workbook.plan import (
     OPTION,
     QUESTION,
     SECTION,

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from natk_xlsx.consolidate import Consolidation, Decision, consolidate
+from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
 from natk_xlsx.errors import InputError, UsageError
-from natk_xlsx.interface import ui
-from natk_xlsx.model import Toolkit
-from natk_xlsx.submission_schema import SUBMISSION_FORMAT
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
+from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -101,7 +101,7 @@ def summarise(
     jobs: int | None = None,
     progress: Callable[[Any], None] | None = None,
 ) -> SummaryResult:
-    from natk_xlsx.batch import read_files
+    from natk_xlsx.returns.batch import read_files
 
     if same_institution not in SAME_INSTITUTION:
         raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
@@ -159,7 +159,7 @@ def summarise(
         else:
             src["status"] = ui("summary.status.kept", lang)
     summary = SummaryResult(c, sources)
-    from natk_xlsx.summary import write_csv, write_json, write_summary
+    from natk_xlsx.outputs.summary import write_csv, write_json, write_summary
 
     if output is not None:
         write_summary(output, c, sources, lang)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from natk_xlsx.conditions import evaluate, is_answered, numeric_value
-from natk_xlsx.model import DONT_KNOW, NOT_APPLICABLE, Question, Toolkit
+from natk_xlsx.spec.conditions import evaluate, is_answered, numeric_value
+from natk_xlsx.spec.model import DONT_KNOW, NOT_APPLICABLE, Question, Toolkit
 
 SEVERITY_POINTS = {"critical": 40, "high": 30, "medium": 20, "low": 10}
 PRIORITY_POINTS = {"urgent": 20, "high": 15, "medium": 10, "low": 5, "not_needed": 0}

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 
 from natk_xlsx import layout
-from natk_xlsx.coerce import Cell
 from natk_xlsx.errors import InputError
-from natk_xlsx.interface import strings
-from natk_xlsx.languages import UN_LANGUAGES, tr
-from natk_xlsx.model import Toolkit
+from natk_xlsx.i18n.interface import strings
+from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, OpenpyxlBook, SheetGrid, file_bytes
+from natk_xlsx.returns.coerce import Cell
+from natk_xlsx.spec.model import Toolkit
 
-#: Rows scanned per sheet at most, whatever the file claims.
-MAX_SCAN_ROWS = 20_000
 #: Rows scanned past the last known question row, for answers typed into inserted rows.
 SCAN_MARGIN = 50
 META_MAX_ROWS = 60
@@ -93,93 +91,6 @@ DETAIL_COLUMNS = {
 }
 
 
-#: Columns read from a component sheet (0-based): the id, the answer and detail columns with the
-#: widest statistics grid and its total, and the hidden key column.
-READ_COLUMNS = layout.COL_KEY + 1
-
-
-class SheetGrid:
-    """The cells of one sheet that the reader needs, bounded in rows and columns whatever the
-    file claims. Built by a ``Book``."""
-
-    def __init__(self, title: str, cells: dict[tuple[int, int], Cell]) -> None:
-        self.title = title
-        self.cells = cells
-        self.max_row = max((r for r, _ in cells), default=0)
-
-    def get(self, row: int, col: int) -> Cell:
-        """The cell at (1-based row, 0-based column); an empty one where nothing is."""
-        found = self.cells.get((row, col))
-        if found is not None:
-            return found
-        return Cell(None, self.title, f"{get_column_letter(col + 1)}{row}")
-
-
-def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
-    return grid.get(row, col)
-
-
-def file_bytes(source: str | Path | bytes) -> bytes:
-    """A workbook's bytes: read once (the gate has already bounded the size) and passed on."""
-    return source if isinstance(source, bytes) else Path(source).read_bytes()
-
-
-def open_workbook(source: str | Path | bytes) -> Any:
-    """Load from bytes held in memory: the file is opened read-only and closed at once, and
-    openpyxl does not judge the file by its extension."""
-    import io
-
-    import openpyxl
-
-    data = file_bytes(source)
-    with warnings.catch_warnings():
-        # Every LibreOffice file triggers warnings about extensions openpyxl does not support.
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
-                                      keep_vba=False, keep_links=False, rich_text=False)
-
-
-class OpenpyxlBook:
-    """A workbook read with openpyxl in read-only (streaming) mode: the safe, complete reader."""
-
-    def __init__(self, source: str | Path | bytes) -> None:
-        self.wb = open_workbook(source)
-        self.sheetnames: list[str] = list(self.wb.sheetnames)
-
-    def grid(self, name: str, max_rows: int, max_cols: int = READ_COLUMNS) -> SheetGrid:
-        ws = self.wb[name]
-        cells: dict[tuple[int, int], Cell] = {}
-        for row in ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols):
-            for c in row:
-                value = getattr(c, "value", None)
-                if value is None:
-                    continue
-                r, col = c.row, c.column - 1
-                kind = getattr(c, "data_type", "n")
-                cells[(r, col)] = Cell(
-                    value=value, sheet=name, cell=f"{get_column_letter(col + 1)}{r}",
-                    is_formula=kind == "f", is_error=kind == "e",
-                    number_format=getattr(c, "number_format", None) or "General")
-        return SheetGrid(name, cells)
-
-    def properties(self) -> dict[str, str]:
-        props: dict[str, str] = {}
-        try:
-            for prop in self.wb.custom_doc_props.props:
-                if prop.name.startswith("natk_"):
-                    props[prop.name[5:]] = "" if prop.value in (None, "-") else str(prop.value)
-        except AttributeError:
-            pass
-        return props
-
-    def defined_names(self) -> dict[str, str]:
-        return {name: str(getattr(d, "attr_text", "") or "")
-                for name, d in self.wb.defined_names.items()}
-
-    def close(self) -> None:
-        self.wb.close()
-
-
 def read_metadata(book: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(metadata sheet, document properties), each as strings; empty where absent."""
     sheet: dict[str, str] = {}
@@ -229,13 +140,17 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     return found, grid.max_row
 
 
+def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
+    return grid.get(row, col)
+
+
 def open_book(source: str | Path | bytes) -> Any:
     """The fast reader where it can be used safely (python-calamine, for a file whose cells all
     lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter."""
     import os
 
     if os.environ.get("NATK_READER", "") != "openpyxl":
-        from natk_xlsx.fastread import open_fast
+        from natk_xlsx.returns.fastread import open_fast
 
         data = file_bytes(source)
         book = open_fast(data)

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from natk_xlsx.issues import ERROR, WARNING, Issue, make_issue, shown
-from natk_xlsx.languages import UN_LANGUAGES, tr
-from natk_xlsx.model import Question, Toolkit
+from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
+from natk_xlsx.spec.model import Question, Toolkit, plain_number
 
 #: What a cell held: its value, and whether it was a formula or an error.
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -121,11 +121,6 @@ def parse_number(text: str) -> tuple[float | None, bool]:
         return sign * float(body), ambiguous
     except ValueError:
         return None, False
-
-
-def plain_number(number: float) -> int | float:
-    """A whole float as an int (12.0 → 12), anything else as it is."""
-    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
 
 
 def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | str | None:

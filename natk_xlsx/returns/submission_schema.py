@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from natk_xlsx.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit
+from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit
 
 SUBMISSION_FORMAT = "natk-submission/1"
 

@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from natk_xlsx.interface import strings
-from natk_xlsx.languages import tr
+from natk_xlsx.i18n.interface import strings
+from natk_xlsx.i18n.languages import tr
 
 ERROR = "error"
 WARNING = "warning"

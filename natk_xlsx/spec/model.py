@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from natk_xlsx.languages import tr
+from natk_xlsx.i18n.languages import tr
 
 Text = Mapping[str, str]
 Condition = Mapping[str, Any]
@@ -45,6 +45,11 @@ CATEGORIES = ("core", "cross_cutting", "optional")
 #: Default length limits of text answers (Excel's cell limit is 32,767 characters).
 SHORT_TEXT_MAX = 255
 LONG_TEXT_MAX = 32767
+
+
+def plain_number(number: float) -> int | float:
+    """A whole float as an int (12.0 → 12), anything else as it is."""
+    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Loading specs: a folder of JSON files → a ``Toolkit``.
 
-``load_toolkit`` lints the folder first (``lint.lint_specs``) and raises ``SpecError`` with every
-problem when the specs are not valid, so the rest of the code can trust the model it gets.
+Building trusts its input: ``lint.load_toolkit`` lints the folder first and raises ``SpecError``
+with every problem when the specs are not valid, so the rest of the code can trust the model.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from natk_xlsx.errors import InputError, SpecError
-from natk_xlsx.model import (
+from natk_xlsx.errors import InputError
+from natk_xlsx.spec.model import (
     Breakdown,
     Choice,
     ChoiceList,
@@ -37,7 +37,7 @@ def default_specs_dir() -> Path:
     env = os.environ.get(SPECS_ENV)
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     for candidate in (here / "workbook_specs", here.parent / "workbook_specs"):
         if (candidate / MANIFEST_FILE).is_file():
             return candidate
@@ -175,17 +175,3 @@ def build_toolkit(
         spec_hash=hash_,
         directory=directory,
     )
-
-
-def load_toolkit(directory: str | Path | None = None) -> Toolkit:
-    """Load and check the specs in ``directory`` (default: the bundled toolkit).
-
-    Raises ``InputError`` when the folder cannot be used and ``SpecError`` (with every problem)
-    when the specs are not valid. Warnings do not stop loading.
-    """
-    from natk_xlsx.lint import lint_specs
-
-    report = lint_specs(directory)
-    if report.errors or report.toolkit is None:
-        raise SpecError(report.directory, report.problems)
-    return report.toolkit

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import __version__
-from natk_xlsx.coerce import (
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.coerce import (
     Cell,
     Context,
     coerce_choice,
@@ -29,12 +30,11 @@ from natk_xlsx.coerce import (
     normalise_text,
     yes_labels,
 )
-from natk_xlsx.conditions import evaluate, is_answered, referenced_questions
-from natk_xlsx.interface import ui
-from natk_xlsx.issues import ERROR, SEVERITY_ORDER, WARNING, Issue, json_safe, shown
-from natk_xlsx.model import Question, Toolkit
-from natk_xlsx.reader import QuestionCells, RawWorkbook, WorkbookError, read_raw
-from natk_xlsx.submission_schema import SUBMISSION_FORMAT, submission_schema
+from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, WARNING, Issue, json_safe, shown
+from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, read_raw
+from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT, submission_schema
+from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
+from natk_xlsx.spec.model import Question, Toolkit
 from natk_xlsx.validation import submission_errors
 
 REQUIRED_COVER = ("institution",)
@@ -361,7 +361,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
 
 
 def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
-    from natk_xlsx.issues import make_issue
+    from natk_xlsx.returns.issues import make_issue
 
     return make_issue(note.code, severity, ctx.lang, sheet=note.sheet, question=note.question,
                       value=note.value, **note.fields)
@@ -553,7 +553,7 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     """Read and check one filled workbook (in this process; see ``batch`` for isolation).
 
     Raises ``UnusableFile``/``WorkbookError`` when the file cannot be used at all."""
-    from natk_xlsx.gate import inspect_file
+    from natk_xlsx.returns.gate import inspect_file
 
     info = inspect_file(path)
     data = Path(path).read_bytes()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from natk_xlsx.languages import LANGUAGE_NAMES
+from natk_xlsx.i18n.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
-    from natk_xlsx.lint import LintReport
+    from natk_xlsx.spec.lint import LintReport
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

@@ -1,0 +1,1 @@
+"""The analysis stage: consolidating returns into needs, conflicts and justice chains."""

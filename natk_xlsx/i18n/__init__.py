@@ -1,0 +1,1 @@
+"""Languages and the interface texts of workbooks, messages and summaries (interface.json)."""

@@ -1,0 +1,1 @@
+"""The returns stage: the gate, the readers, coercion, validation, import, batches, hand-back copies."""

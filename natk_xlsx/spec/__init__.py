@@ -1,0 +1,1 @@
+"""The spec stage: the data model, loading and linting the spec files, conditions, texts."""

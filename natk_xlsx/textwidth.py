@@ -1,0 +1,95 @@
+"""How much room a text takes in a wrapped cell: display width, not character count.
+
+East Asian wide characters (Chinese, Japanese, Korean, full-width forms) take two columns of a
+monospaced grid, combining marks none; wcwidth knows the Unicode tables. A cell's width in Excel
+units is about the number of "0" digits of the default font that fit, so a 10 pt text holds about
+one narrow character or half a wide one per unit. The estimate errs on the side of a taller row:
+a row a little too tall costs a blank line, one too short hides the respondent's question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from wcwidth import wcwidth
+
+#: Excel's largest row height, in points.
+MAX_ROW_HEIGHT = 409.0
+#: Narrow characters of 10 pt text per unit of column width (a little under the real ~1.15,
+#: since a wrapped line rarely ends flush).
+CHARS_PER_UNIT = 1.05
+#: Points per line of 10 pt text, and the padding of a cell.
+LINE_HEIGHT = 13.5
+PADDING = 3.0
+
+
+@lru_cache(maxsize=4096)
+def char_width(ch: str) -> int:
+    width = wcwidth(ch)
+    return 1 if width < 0 else width  # control characters: count them as one, to be safe
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced grid (a wide character counts double)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(ch) for ch in text)
+
+
+def _is_wide(ch: str) -> bool:
+    return char_width(ch) == 2
+
+
+def _tokens(paragraph: str) -> Iterable[str]:
+    """Words, with every wide character a word of its own (CJK text breaks between any two
+    characters) and spaces attached to the word before them."""
+    word = ""
+    for ch in paragraph:
+        if _is_wide(ch):
+            if word:
+                yield word
+            word = ""
+            yield ch
+        elif ch == " ":
+            word += ch
+            yield word
+            word = ""
+        else:
+            word += ch
+    if word:
+        yield word
+
+
+def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
+    """Lines ``text`` wraps to in a cell ``width`` units wide (greedy word wrap, as Excel and
+    LibreOffice do), for text of ``font_size`` points."""
+    capacity = max(4.0, width * CHARS_PER_UNIT * 10.0 / font_size)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        if display_width(paragraph) <= capacity:
+            lines += 1
+            continue
+        used, count = 0.0, 1
+        for token in _tokens(paragraph):
+            w = display_width(token.rstrip(" "))
+            if used and used + w > capacity:
+                count += 1
+                used = 0.0
+            if w > capacity:  # a word longer than the line is broken across lines
+                extra = math.ceil(w / capacity) - 1
+                count += extra
+                used = w - extra * capacity
+            else:
+                used += display_width(token)
+        lines += count
+    return max(1, lines)
+
+
+def row_height(texts: Sequence[tuple[str, float]], font_size: float = 10.0,
+               line_height: float = LINE_HEIGHT) -> float:
+    """The height in points a row needs so that each (text, column width) pair shows whole,
+    capped at Excel's largest row height."""
+    lines = max((wrapped_lines(t, w, font_size) for t, w in texts if t), default=1)
+    return min(MAX_ROW_HEIGHT, round(line_height * font_size / 10.0 * lines + PADDING, 1))

@@ -1,0 +1,1 @@
+"""The workbook stage: the layout plan, the xlsx writer, generation."""
