@@ -86,6 +86,7 @@ def _needs(rule: dict[str, Any]) -> NeedsRule:
         gap=rule.get("gap"),
         horizon=rule.get("horizon"),
         depends_on=tuple(rule.get("depends_on", ())),
+        theme=rule.get("theme"),
     )
 
 
@@ -110,6 +111,8 @@ def _question(doc: dict[str, Any], component: str) -> Question:
         tags=tuple(doc.get("tags", ())),
         respondents=tuple(doc.get("respondents", ())),
         needs=tuple(_needs(r) for r in doc.get("needs", ())),
+        authoritative=tuple(doc.get("authoritative", ())),
+        depth=doc.get("depth", "full"),
     )
 
 
@@ -129,7 +132,7 @@ def build_component(doc: dict[str, Any]) -> Component:
     )
 
 
-VOCABULARIES = ("respondent_kinds", "instruments", "stages", "indicators", "tags", "assistance",
+VOCABULARIES = ("respondent_kinds", "instruments", "stages", "indicators", "tags", "assistance", "themes",
                 "severities", "categories")
 
 

@@ -101,6 +101,7 @@ class NeedsRule:
     gap: Text | None = None
     horizon: str | None = None
     depends_on: tuple[str, ...] = ()
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,10 @@ class Question:
     tags: tuple[str, ...] = ()
     respondents: tuple[str, ...] = ()
     needs: tuple[NeedsRule, ...] = ()
+    #: Respondent kinds whose answer settles the question; the others give a perception.
+    authoritative: tuple[str, ...] = ()
+    #: "core" (asked in a light assessment too) or "full".
+    depth: str = "full"
 
 
 @dataclass(frozen=True)
