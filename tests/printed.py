@@ -14,7 +14,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from natk_xlsx.textwidth import LINE_HEIGHT, wrapped_lines
 
-DEFAULT_COLUMN_WIDTH = 8.43
 DEFAULT_ROW_HEIGHT = 15.0
 #: Paper sizes (points) by the OOXML paperSize code: A4 and Letter.
 PAPER = {9: (595.3, 841.9), 1: (612.0, 792.0)}
@@ -28,19 +27,24 @@ def load(path: Path) -> openpyxl.Workbook:
         return openpyxl.load_workbook(path)
 
 
-def column_width(ws: Worksheet, col: int) -> float:
-    """The width of 1-based column ``col`` in character units, as the file says (xlsxwriter
-    and Excel store the units plus the padding of 5 pixels: 0.71 units at 7 pixels a unit)."""
+def column_pixels(ws: Worksheet, col: int) -> int:
+    """The width of 1-based column ``col`` in pixels, by Excel's rule for the stored width W
+    (at the default 11 pt Calibri, 7 pixels a character): trunc((256 W + trunc(128/7)) / 256 * 7)."""
     for dim in ws.column_dimensions.values():
         if dim.min and dim.max and dim.min <= col <= dim.max and dim.width:
-            return max(0.0, float(dim.width) - 5 / 7) if dim.customWidth else float(dim.width)
-    return DEFAULT_COLUMN_WIDTH
+            return math.trunc((256 * float(dim.width) + math.trunc(128 / 7)) / 256 * 7)
+    return 64  # Excel's default column
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """The width of 1-based column ``col`` in character units (the pixels less the 5 of padding,
+    7 a character), as a spreadsheet application shows it."""
+    return (column_pixels(ws, col) - 5) / 7
 
 
 def column_points(ws: Worksheet, col: int) -> float:
-    """Printed width of a column at 100 %: Excel's pixel rule (7 px a unit + 5), 0.75 pt a px."""
-    units = column_width(ws, col)
-    return (math.floor(units * 7 + 0.5) + 5) * 0.75
+    """Printed width of a column at 100 %: 0.75 pt a pixel."""
+    return column_pixels(ws, col) * 0.75
 
 
 def row_height(ws: Worksheet, row: int) -> float:
