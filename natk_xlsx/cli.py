@@ -116,11 +116,14 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
 def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
     """Write every text of the specs, and the workbook's interface texts, to a CSV for
     translation into LANG."""
-    from natk_xlsx.spec.texts import export_texts
+    from natk_xlsx.spec.loading import resolve_specs_dir
+    from natk_xlsx.spec.texts import export_texts, is_installed
 
     count = export_texts(specs_dir, lang, output, missing)
-    click.echo(f"{count} text(s) written to {output}; fill in the '{lang}' column and run "
-               f"'natk specs import-texts {lang} {output}'.")
+    folder = resolve_specs_dir(specs_dir)
+    target = "DIR" if is_installed(folder) else str(folder)
+    click.echo(f"{count} text(s) written to {output} from {folder}; fill in the '{lang}' column "
+               f"and run 'natk specs import-texts {lang} {output} --specs {target}'.")
 
 
 @specs.command("import-texts")

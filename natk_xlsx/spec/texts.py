@@ -68,7 +68,7 @@ def export_texts(directory: str | Path | None, lang: str, target: str | Path,
     return rows
 
 
-def _installed(folder: Path) -> bool:
+def is_installed(folder: Path) -> bool:
     """True for a folder inside an installed package (site-packages), which pip owns."""
     parts = set(folder.resolve().parts)
     return bool(parts & {"site-packages", "dist-packages"})
@@ -102,7 +102,7 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         raise UsageError("name the specs folder to write the translations into: --specs DIR "
                          "(in a checkout: --specs workbook_specs)")
     folder = resolve_specs_dir(directory)
-    if _installed(folder):
+    if is_installed(folder):
         raise UsageError(f"{folder} is an installed copy of the specs; import into a checkout "
                          "or a copy of the folder (--specs DIR)")
     try:
@@ -114,7 +114,7 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         raise InputError(str(source), f"needs the columns key, en and {lang} (as exported)")
     docs = dict(_documents(folder))
     interface_file = folder.resolve().parent / INTERFACE_PATH
-    if interface_file.is_file() and not _installed(interface_file):
+    if interface_file.is_file() and not is_installed(interface_file):
         docs[INTERFACE_FILE] = json.loads(interface_file.read_text("utf-8"))
     result = ImportResult()
     changed: set[str] = set()
