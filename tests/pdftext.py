@@ -71,3 +71,30 @@ def overprinted(found: list[Word], tolerance: float = 0.6) -> list[tuple[Word, W
                 if dy > tolerance * max(a.y1 - a.y0, b.y1 - b.y0) and dx > 1.0:
                     pairs.append((a, b))
     return pairs
+
+
+def rows_on_page(anchors: list[tuple[float, float]]) -> tuple[float, float]:
+    """(offset, scale) such that a row whose top is ``t`` points down the sheet starts at
+    ``offset + scale * t`` on the page, fitted (least squares) to (row top, word top) anchors."""
+    n = len(anchors)
+    mean_t = sum(t for t, _ in anchors) / n
+    mean_y = sum(y for _, y in anchors) / n
+    var = sum((t - mean_t) ** 2 for t, _ in anchors)
+    scale = sum((t - mean_t) * (y - mean_y) for t, y in anchors) / var
+    return mean_y - scale * mean_t, scale
+
+
+def words_in_empty_rows(found: list[Word], tops: list[float], heights: list[float],
+                        has_text: list[bool], offset: float, scale: float) -> list[Word]:
+    """Words drawn in the band of a row that holds no text: text that ran out of the row above
+    (a row too short for its text, with nothing below to print over)."""
+    stray = []
+    for w in found:
+        middle = (w.y0 + w.y1) / 2
+        for top, height, text in zip(tops, heights, has_text, strict=True):
+            start = offset + scale * top
+            if start <= middle < start + scale * height:
+                if not text:
+                    stray.append(w)
+                break
+    return stray

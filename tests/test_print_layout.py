@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from factory import BUNDLED_SPECS
-from pdftext import overprinted, pdftotext, words
-from printed import load, print_scale, short_rows
+from pdftext import overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
+from printed import load, print_scale, row_height, short_rows
 
 from natk_xlsx import layout
 from natk_xlsx.spec.lint import load_toolkit
@@ -116,11 +116,13 @@ def render_pdf(xlsx: Path, out: Path) -> Path:
                     reason="needs LibreOffice (soffice) and poppler's pdftotext")
 @pytest.mark.parametrize("lang", ["zh", "ar"])
 def test_libreoffice_prints_no_text_over_other_text(toolkit, tmp_path, lang):
-    """The cover, the instructions and a component sheet, printed to PDF by LibreOffice: no line
-    of text runs into the next row's text (what a row too short for its text looks like). On
-    the Chinese workbook of the earlier writer this found 160 overprinted words."""
+    """The cover, the instructions and two component sheets, printed to PDF by LibreOffice: no
+    line of text runs into the next row's text, and on the cover no text lies in a row that holds
+    none (what rows too short for their text look like). On the Chinese workbook of the earlier
+    writer this finds overprinted words on every sheet after the cover, and the second line of
+    the cover's purpose paragraph below its row; the Arabic one passed already."""
     path = generate_workbook(toolkit, tmp_path / f"{lang}.xlsx",
-                             GenerateOptions(lang=lang, components=["situation"],
+                             GenerateOptions(lang=lang, components=["situation", "data"],
                                              reproducible=True)).path
     pdf = render_pdf(path, tmp_path)
     found = words(pdf)
@@ -128,6 +130,27 @@ def test_libreoffice_prints_no_text_over_other_text(toolkit, tmp_path, lang):
     texts = "".join(w.text for w in found)
     assert ("评估" if lang == "zh" else "تقييم"[::-1]) in texts or "تقييم" in texts
     assert overprinted(found) == []
+    assert cover_overflow(path, pdf) == []
+
+
+def cover_overflow(xlsx: Path, pdf: Path) -> list:
+    """Words of the printed cover that lie in a row holding no text. The rows are placed on the
+    page by the progress table: each of its rows prints one "0%" (in every language)."""
+    ws = load(xlsx).worksheets[0]
+    last = ws.max_row
+    heights = [row_height(ws, r) for r in range(1, last + 1)]
+    tops = [sum(heights[:i]) for i in range(last)]
+    has_text = [any(c.value not in (None, "") for c in row)
+                for row in ws.iter_rows(min_row=1, max_row=last)]
+    progress = [r - 1 for r in range(1, last + 1)
+                if str(ws.cell(r, 4).value or "").startswith("=IF(")]
+    page = words(pdf, 1, 1)
+    percents = sorted((w for w in page if w.text == "0%"), key=lambda w: w.y0)
+    assert len(percents) == len(progress) >= 3
+    offset, scale = rows_on_page([(tops[r], w.y0) for r, w in zip(progress, percents,
+                                                                 strict=True)])
+    assert 0.8 < scale <= 1.05
+    return words_in_empty_rows(page, tops, heights, has_text, offset - 1.5 * scale, scale)
 
 
 def test_the_overprint_finder_sees_lines_printed_over_each_other():
