@@ -22,13 +22,11 @@ FONTS = {"zh": "Microsoft YaHei", "ar": "Arial"}
 DEFAULT_FONT = "Calibri"
 #: The body text size of every sheet, in points; nothing smaller is written.
 BODY_SIZE = 10.0
-#: The smallest text size a printed page may show, in points, after scaling.
-MIN_PRINTED_SIZE = 8.0
-#: A4 in xlsxwriter's paper codes, and its printable width in points between the margins.
+#: A4 in xlsxwriter's paper codes, and the left and right margins in inches. With the column
+#: widths of ``layout``, a component sheet fits an A4 landscape page's width at 83 % or more:
+#: 10 pt text prints at 8.3 pt or more (tests/test_print_layout.py measures it).
 PAPER_A4 = 9
-A4_SHORT_SIDE = 595.3
-A4_LONG_SIDE = 841.9
-SIDE_MARGIN = 0.3  # inches, left and right
+SIDE_MARGIN = 0.3
 #: Lines of room left to write by hand in the answer cells of a printed question.
 WRITING_LINES = 2
 
@@ -73,19 +71,3 @@ def fitted_height(texts: Sequence[tuple[str, float]], font_size: float = BODY_SI
     script (display width: a wide character counts double), and at least ``min_lines`` lines."""
     floor = round(LINE_HEIGHT * font_size / 10.0 * min_lines + PADDING, 1)
     return max(floor, row_height(texts, font_size))
-
-
-def column_points(width: float) -> float:
-    """The width in points of a column ``width`` units wide (Excel: 7 pixels a unit plus 5 of
-    padding, at the default 11 pt Calibri; 0.75 points a pixel)."""
-    return (7 * width + 5) * 0.75
-
-
-def printable_width(landscape: bool) -> float:
-    """Points between the left and right margins of an A4 page."""
-    return (A4_LONG_SIDE if landscape else A4_SHORT_SIDE) - 2 * 72 * SIDE_MARGIN
-
-
-def fit_scale(widths: Sequence[float], landscape: bool) -> float:
-    """The scale at which columns of ``widths`` fit the page width (at most 100 %)."""
-    return min(1.0, printable_width(landscape) / sum(column_points(w) for w in widths))
