@@ -108,7 +108,7 @@ FIRST_BODY_ROW = HEADER_ROW + 1
 HEADERS = ("col.id", "col.question", "col.guidance", "col.answer", "col.comment", "col.evidence",
            "col.priority", "col.provided", "col.provider")
 #: Widths chosen for print: the nine columns and the widest statistics table fit an A4 landscape
-#: page at 84 % or more (a table of seven categories and its total included), so that 10 pt text
+#: page at 83 % or more (a table of seven categories and its total included), so that 10 pt text
 #: prints at 8 pt or more (see workbook/common.py).
 COLUMN_WIDTHS = (7, 36, 30, 18, 18, 16, 10, 10, 13)
 #: Width of the further columns a wide statistics table uses, after the provider column.
