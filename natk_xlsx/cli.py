@@ -34,7 +34,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Options several commands share.
 specs_option = click.option("--specs", "specs_dir", type=click.Path(file_okay=False),
-                            default=None, help="Specs folder (default: the bundled toolkit).")
+                            default=None, help="Specs folder (default: ./workbook_specs when "
+                                               "there is one, else the bundled toolkit).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
                            help="Workbooks read at once (default: the number of cores).")
 
@@ -89,7 +90,8 @@ def specs() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
 @handles_errors
 def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
-    """Check the specs in DIRECTORY (default: the bundled toolkit).
+    """Check the specs in DIRECTORY (default: ./workbook_specs when the current folder has
+    one, as a checkout does, else the bundled toolkit); the report names the folder checked.
 
     Checks every file against the spec format's JSON Schema, then ids, references, skip logic,
     Excel's limits and translations. Prints per component its questions and needs rules, and per
@@ -112,12 +114,16 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
 @specs_option
 @handles_errors
 def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
-    """Write every text of the specs to a CSV for translation into LANG."""
-    from natk_xlsx.spec.texts import export_texts
+    """Write every text of the specs, and the workbook's interface texts, to a CSV for
+    translation into LANG."""
+    from natk_xlsx.spec.loading import resolve_specs_dir
+    from natk_xlsx.spec.texts import export_texts, is_installed
 
     count = export_texts(specs_dir, lang, output, missing)
-    click.echo(f"{count} text(s) written to {output}; fill in the '{lang}' column and run "
-               f"'natk specs import-texts {lang} {output}'.")
+    folder = resolve_specs_dir(specs_dir)
+    target = "DIR" if is_installed(folder) else str(folder)
+    click.echo(f"{count} text(s) written to {output} from {folder}; fill in the '{lang}' column "
+               f"and run 'natk specs import-texts {lang} {output} --specs {target}'.")
 
 
 @specs.command("import-texts")
@@ -126,7 +132,9 @@ def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | N
 @specs_option
 @handles_errors
 def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
-    """Write the translations of a filled CSV (from export-texts) into the specs."""
+    """Write the translations of a filled CSV (from export-texts) into the specs folder named
+    by --specs (required; never an installed copy), and the interface texts into the checkout's
+    natk_xlsx/i18n/interface.json beside it."""
     from natk_xlsx.spec.texts import import_texts
 
     result = import_texts(specs_dir, source, lang)

@@ -107,7 +107,17 @@ FIRST_BODY_ROW = HEADER_ROW + 1
 #: Column header keys (interface strings) of a component sheet, in column order.
 HEADERS = ("col.id", "col.question", "col.guidance", "col.answer", "col.comment", "col.evidence",
            "col.priority", "col.provided", "col.provider")
-COLUMN_WIDTHS = (9, 55, 45, 24, 32, 32, 16, 16, 24)
+#: Widths chosen for print: the nine columns and the widest statistics table fit an A4 landscape
+#: page at 83 % or more (a table of seven categories and its total included), so that 10 pt text
+#: prints at 8 pt or more (see workbook/common.py).
+COLUMN_WIDTHS = (7, 36, 30, 18, 18, 16, 10, 10, 13)
+#: Width of the further columns a wide statistics table uses, after the provider column.
+GRID_COLUMN_WIDTH = 8
+
+
+def column_width(col: int) -> float:
+    """The width of a component sheet's column ``col`` (0-based), in Excel's units."""
+    return COLUMN_WIDTHS[col] if col < len(COLUMN_WIDTHS) else GRID_COLUMN_WIDTH
 
 KEY_SEPARATOR = "|"
 KEY_SOURCE = "source"

@@ -37,3 +37,64 @@ def test_export_translate_import_publish(write_specs, tmp_path):
     assert alpha["questions"][0]["text"]["fr"] == "FR Question ALP.01?"
     fr = next(s for s in lint_specs(folder).languages if s.lang == "fr")
     assert fr.translated == fr.texts - 1
+
+
+def test_export_includes_the_interface_texts_and_import_writes_them_back(write_specs, tmp_path):
+    """Translators never edit JSON: the workbook's interface texts come with the specs' texts
+    and go back into the checkout's natk_xlsx/i18n/interface.json."""
+    import shutil
+
+    from natk_xlsx.i18n.interface import strings
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(write_specs(), checkout / "workbook_specs")
+    interface = checkout / "natk_xlsx" / "i18n" / "interface.json"
+    interface.parent.mkdir(parents=True)
+    interface.write_text(json.dumps(strings(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    out = tmp_path / "ru.csv"
+    result = CliRunner().invoke(cli, ["specs", "export-texts", "ru", "--specs",
+                                      str(checkout / "workbook_specs"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    ui_rows = [r for r in rows if r["key"].startswith("interface.json::")]
+    assert len(ui_rows) == len(strings()) >= 199
+    row = next(r for r in ui_rows if r["key"] == "interface.json::row.year")
+    row["ru"] = "Год отчёта"
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, ["key", "en", "ru"])
+        w.writeheader()
+        w.writerows([row])
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "ru", str(out), "--specs",
+                                      str(checkout / "workbook_specs")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(interface.read_text("utf-8"))["row.year"]["ru"] == "Год отчёта"
+
+
+def test_import_writes_only_where_it_is_told(write_specs, tmp_path):
+    import shutil
+
+    out = tmp_path / "fr.csv"
+    out.write_text("key,en,fr\n", "utf-8-sig")
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out)])
+    assert result.exit_code == 2
+    assert "--specs DIR" in result.output
+    installed = tmp_path / "lib" / "site-packages" / "natk_xlsx" / "workbook_specs"
+    shutil.copytree(write_specs(), installed)
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
+                                      str(installed)])
+    assert result.exit_code == 2
+    assert "installed copy" in result.output
+
+
+def test_a_checkout_uses_its_own_specs(write_specs, tmp_path, monkeypatch):
+    """Run in a checkout (a ./workbook_specs with a manifest), the commands use those specs,
+    not the installed copy, and say which folder they checked."""
+    import shutil
+
+    shutil.copytree(write_specs(), tmp_path / "workbook_specs")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NATK_SPECS", raising=False)
+    result = CliRunner().invoke(cli, ["specs", "check"])
+    assert result.exit_code == 0, result.output
+    assert "in workbook_specs" in result.output

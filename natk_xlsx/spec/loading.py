@@ -32,11 +32,20 @@ LISTS_FILE = "lists.json"
 SPECS_ENV = "NATK_SPECS"
 
 
+#: The specs folder of a checkout (or of any project laid out like one), used when present.
+LOCAL_SPECS = "workbook_specs"
+
+
 def default_specs_dir() -> Path:
-    """The specs to use when none are named: $NATK_SPECS, else the bundled toolkit."""
+    """The specs to use when none are named: $NATK_SPECS, else ``./workbook_specs`` when the
+    current folder has one with a manifest (a checkout: its specs, not an installed copy), else
+    the bundled toolkit."""
     env = os.environ.get(SPECS_ENV)
     if env:
         return Path(env)
+    local = Path(LOCAL_SPECS)
+    if (local / MANIFEST_FILE).is_file():
+        return local
     here = Path(__file__).resolve().parent.parent  # the package folder
     for candidate in (here / "workbook_specs", here.parent / "workbook_specs"):
         if (candidate / MANIFEST_FILE).is_file():

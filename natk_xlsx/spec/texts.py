@@ -2,8 +2,10 @@
 
 The CSV has one row per text: its place (``file::JSON path``), the source-language text, and the
 translation (empty where there is none yet). It opens in Excel or LibreOffice (UTF-8 with BOM).
-Importing checks that each row's source text is still the current one, so a translation of an
-outdated text is reported instead of being applied.
+The workbook's own interface texts (``natk_xlsx/i18n/interface.json``) come after the specs' texts,
+keyed ``interface.json::KEY``, so a translator never edits JSON. Importing checks that each row's
+source text is still the current one, so a translation of an outdated text is reported instead of
+being applied, and writes only into the folder named (never into an installed copy).
 """
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.errors import InputError, UsageError
+from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.spec.lint import text_maps
 from natk_xlsx.spec.loading import resolve_specs_dir
 
 _TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+#: The file name that keys the interface texts' rows.
+INTERFACE_FILE = "interface.json"
+#: Where the interface texts live in a checkout, relative to the folder above the specs folder.
+INTERFACE_PATH = Path("natk_xlsx") / "i18n" / INTERFACE_FILE
 ORDER = ("en", "ar", "zh", "fr", "ru", "es")
 
 
@@ -53,7 +60,18 @@ def export_texts(directory: str | Path | None, lang: str, target: str | Path,
                     continue
                 out.writerow([f"{name}::{path}", text.get("en", ""), text.get(lang, "")])
                 rows += 1
+        for key, text in strings().items():
+            if missing_only and text.get(lang, "").strip():
+                continue
+            out.writerow([f"{INTERFACE_FILE}::{key}", text.get("en", ""), text.get(lang, "")])
+            rows += 1
     return rows
+
+
+def is_installed(folder: Path) -> bool:
+    """True for a folder inside an installed package (site-packages), which pip owns."""
+    parts = set(folder.resolve().parts)
+    return bool(parts & {"site-packages", "dist-packages"})
 
 
 def _locate(doc: Any, path: str) -> Any:
@@ -75,11 +93,18 @@ def _ordered(value: Any) -> Any:
 
 
 def import_texts(directory: str | Path | None, source: str | Path, lang: str) -> ImportResult:
-    """Write the translations of a filled CSV into the spec files."""
+    """Write the translations of a filled CSV into the spec files of ``directory`` (and the
+    interface texts into the checkout's ``natk_xlsx/i18n/interface.json`` beside it)."""
     if lang not in UN_LANGUAGES or lang == "en":
         raise UsageError(f"choose the language of the translations: {', '.join(UN_LANGUAGES[:2])}"
                          ", fr, ru or es")
+    if directory is None:
+        raise UsageError("name the specs folder to write the translations into: --specs DIR "
+                         "(in a checkout: --specs workbook_specs)")
     folder = resolve_specs_dir(directory)
+    if is_installed(folder):
+        raise UsageError(f"{folder} is an installed copy of the specs; import into a checkout "
+                         "or a copy of the folder (--specs DIR)")
     try:
         with Path(source).open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
@@ -88,15 +113,22 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
     if rows and not {"key", "en", lang} <= set(rows[0]):
         raise InputError(str(source), f"needs the columns key, en and {lang} (as exported)")
     docs = dict(_documents(folder))
+    interface_file = folder.resolve().parent / INTERFACE_PATH
+    if interface_file.is_file() and not is_installed(interface_file):
+        docs[INTERFACE_FILE] = json.loads(interface_file.read_text("utf-8"))
     result = ImportResult()
     changed: set[str] = set()
+    skipped_interface = 0
     for i, row in enumerate(rows, start=2):
         text = (row.get(lang) or "").strip()
         if not text:
             continue
         name, _, path = (row.get("key") or "").partition("::")
+        if name == INTERFACE_FILE and name not in docs:
+            skipped_interface += 1
+            continue
         try:
-            node = _locate(docs[name], path)
+            node = docs[name][path] if name == INTERFACE_FILE else _locate(docs[name], path)
         except (KeyError, IndexError, TypeError):
             result.problems.append(f"row {i}: no text at {row.get('key')}; export again")
             continue
@@ -110,7 +142,12 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         node[lang] = text
         changed.add(name)
         result.applied += 1
+    if skipped_interface:
+        result.problems.append(f"{skipped_interface} interface text(s) not applied: there is no "
+                               f"{INTERFACE_PATH} beside {folder}; import them in a checkout of "
+                               "natk-xlsx")
     for name in sorted(changed):
-        (folder / name).write_text(json.dumps(_ordered(docs[name]), indent=2,
-                                              ensure_ascii=False) + "\n", "utf-8")
+        target = interface_file if name == INTERFACE_FILE else folder / name
+        target.write_text(json.dumps(_ordered(docs[name]), indent=2, ensure_ascii=False) + "\n",
+                          "utf-8")
     return result

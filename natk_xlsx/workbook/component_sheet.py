@@ -1,0 +1,222 @@
+"""One component sheet: title, purpose, column headers, and a row per question, option and
+statistics-table line (the table rows are in ``stats_table``), laid out to print legibly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from natk_xlsx import layout
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
+from natk_xlsx.workbook.common import (
+    PAPER_A4,
+    SIDE_MARGIN,
+    WRITING_LINES,
+    check,
+    fitted_height,
+)
+from natk_xlsx.workbook.formulas import number, progress_formulas
+from natk_xlsx.workbook.plan import OPTION, QUESTION, SECTION, Row
+from natk_xlsx.workbook.sheet_base import SheetBase
+from natk_xlsx.workbook.stats_table import OPTION_INDENT, table_width, write_table_row
+
+DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
+DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
+INTEGER_MAX = 999_999_999
+#: Lines of room to write a long text answer by hand on the printed sheet.
+LONG_TEXT_LINES = 4
+
+
+class ComponentSheet(SheetBase):
+    """Writes one component sheet from its plan."""
+
+    def write(self) -> None:
+        ws = self.ws
+        comp = self.plan.component
+        if self.lang in RTL_LANGUAGES:
+            ws.right_to_left()
+        for col in range(layout.COL_KEY):
+            check(ws.set_column(col, col, layout.column_width(col)), "column width")
+        check(ws.set_column(layout.COL_KEY, layout.COL_ANSWERED, 12, None, {"hidden": True}),
+              "hidden columns")
+        check(ws.write_string(0, 0, tr(comp.title, self.lang), self.s.title), "title")
+        check(ws.set_row(0, 24), "title row")
+        purpose = tr(comp.purpose, self.lang)
+        check(ws.merge_range(1, 0, 1, layout.COL_PROVIDER, purpose, self.s.subtitle), "purpose")
+        check(ws.set_row(1, fitted_height([(purpose, self._span(0, layout.COL_PROVIDER))])),
+              "purpose row")
+        headers = [self.ui(key) for key in layout.HEADERS]
+        for col, text in enumerate(headers):
+            check(ws.write_string(layout.HEADER_ROW, col, text, self.s.header), "header")
+        check(ws.set_row(layout.HEADER_ROW, fitted_height(
+            [(text, layout.column_width(col)) for col, text in enumerate(headers)])),
+            "header row")
+        for row in self.plan.rows:
+            self._write_row(row)
+        self._page_setup()
+
+    @staticmethod
+    def _span(first: int, last: int) -> float:
+        """The width of merged columns ``first`` to ``last``."""
+        return sum(layout.column_width(c) for c in range(first, last + 1))
+
+    # -- rows --------------------------------------------------------------------------------
+    def _write_row(self, row: Row) -> None:
+        ws = self.ws
+        if row.key is not None:
+            check(ws.write_string(row.index, layout.COL_KEY, row.key), "row key")
+        if row.kind == SECTION:
+            assert row.section is not None
+            title = tr(row.section.title, self.lang)
+            check(ws.merge_range(row.index, 0, row.index, layout.COL_PROVIDER, title,
+                                 self.s.section), "section")
+            check(ws.set_row(row.index, max(20.0, fitted_height(
+                [(title, self._span(0, layout.COL_PROVIDER))], 11.0))), "section row")
+            return
+        q = row.question
+        assert q is not None
+        if row.kind == QUESTION:
+            self._question_row(row.index, q)
+        elif row.kind == OPTION:
+            self._option_row(row, q)
+        else:
+            write_table_row(self, row, q)
+
+    def _question_row(self, r: int, q: Question) -> None:
+        ws, s = self.ws, self.s
+        text = tr(q.text, self.lang)
+        if not q.required:
+            text += f" ({self.ui('row.optional')})"
+        guidance = tr(q.guidance, self.lang)
+        refs = self._standards(q)
+        if refs:
+            guidance += f"\n[{refs}]"
+        check(ws.write_string(r, layout.COL_ID, q.id, s.id), q.id)
+        check(ws.write_string(r, layout.COL_QUESTION, text, s.text), q.id)
+        check(ws.write_string(r, layout.COL_GUIDANCE, guidance, s.guidance), q.id)
+        texts: list[tuple[str, float]] = [
+            (text, layout.column_width(layout.COL_QUESTION)),
+            (guidance, layout.column_width(layout.COL_GUIDANCE))]
+        if q.type in ("multiple_choice", "stats_table"):
+            note = self.ui("row.multiple" if q.type == "multiple_choice" else "row.table")
+            check(ws.write_string(r, layout.COL_ANSWER, note, s.note), q.id)
+            texts.append((note, layout.column_width(layout.COL_ANSWER)))
+        else:
+            self._answer_cell(r, q)
+        for col in (layout.COL_COMMENT, layout.COL_EVIDENCE, layout.COL_PROVIDER):
+            check(ws.write_blank(r, col, None, s.answer_text), q.id)
+        for col, list_name in ((layout.COL_PRIORITY, self.lists.shared("priority")),
+                               (layout.COL_PROVIDED, self.lists.shared(
+                                   "yes_no", ("yes", "no", "dont_know")))):
+            check(ws.write_blank(r, col, None, s.answer_general), q.id)
+            self.list_validation(r, col, list_name, q.id)
+        check(self.wb.define_name(q.id, "=" + self.plan.answers[q.id].ref(self.plan.sheet_name)),
+              f"defined name {q.id}")
+        self._progress_cells(r, q)
+        self.skip_format(r, q)
+        room = LONG_TEXT_LINES if q.type == "long_text" else WRITING_LINES
+        check(ws.set_row(r, fitted_height(texts, min_lines=room)), q.id)
+
+    def _standards(self, q: Question) -> str:
+        parts = []
+        for st in q.standards:
+            short = next((tr(e.extra["short"], self.lang) for e in
+                          self.toolkit.vocabularies["instruments"] if e.code == st.instrument),
+                         st.instrument)
+            parts.append(f"{short} {st.article}" if st.article else short)
+        return "; ".join(parts)
+
+    def _answer_cell(self, r: int, q: Question) -> None:
+        ws, s, c = self.ws, self.s, layout.COL_ANSWER
+        con = q.constraints
+        title = layout.input_title(q.id)
+        prompt = tr(q.guidance, self.lang)
+        if q.type in ("yes_no", "single_choice"):
+            check(ws.write_blank(r, c, None, s.answer_general), q.id)
+            self.list_validation(r, c, self.lists.for_question(q), q.id, prompt)
+            return
+        if q.type in ("short_text", "long_text"):
+            limit = con.get("max_length", SHORT_TEXT_MAX if q.type == "short_text" else LONG_TEXT_MAX)
+            check(ws.write_blank(r, c, None, s.answer_text), q.id)
+            self.validate(r, c, q.id, {
+                "validate": "length", "criteria": "<=", "value": limit,
+                "input_title": title, "input_message": prompt,
+                "error_message": self.ui("validation.length", max=limit)})
+            return
+        if q.type == "date":
+            low = dt.date.fromisoformat(con["min_date"]) if "min_date" in con else DEFAULT_MIN_DATE
+            high = dt.date.fromisoformat(con["max_date"]) if "max_date" in con else DEFAULT_MAX_DATE
+            check(ws.write_blank(r, c, None, s.answer_date), q.id)
+            self.validate(r, c, q.id, {
+                "validate": "date", "criteria": "between",
+                "minimum": dt.datetime.combine(low, dt.time()),
+                "maximum": dt.datetime.combine(high, dt.time()),
+                "input_title": title, "input_message": prompt,
+                "error_message": self.ui("validation.date", min=low.isoformat(),
+                                         max=high.isoformat(), example="2024-03-15")})
+            return
+        low_default, high_default, fmt, kind, key = {
+            "integer": (0, INTEGER_MAX, s.answer_integer, "integer", "validation.integer"),
+            "decimal": (0, 1e12, s.answer_decimal, "decimal", "validation.decimal"),
+            "percentage": (0, 100, s.answer_percent, "decimal", "validation.percentage"),
+            "year": (1900, 2100, s.answer_integer, "integer", "validation.year"),
+        }[q.type]
+        low = con.get("min", low_default)
+        high = con.get("max", high_default)
+        scale = 100 if q.type == "percentage" else 1
+        check(ws.write_blank(r, c, None, fmt), q.id)
+        self.validate(r, c, q.id, {
+            "validate": kind, "criteria": "between", "minimum": plain_number(low / scale),
+            "maximum": plain_number(high / scale), "input_title": title, "input_message": prompt,
+            "error_message": self.ui(key, min=number(low), max=number(high))})
+
+    def _option_row(self, row: Row, q: Question) -> None:
+        ws, r, s = self.ws, row.index, self.s
+        assert row.code is not None
+        label = self.toolkit.answer_label(q, row.code, self.lang)
+        self.side(r, q)
+        check(ws.write_string(r, layout.COL_GUIDANCE, label, s.option), q.id)
+        check(ws.write_blank(r, layout.COL_ANSWER, None, s.answer_general), q.id)
+        tick = self.lists.shared("yes_no", ("yes",))
+        self.list_validation(r, layout.COL_ANSWER, tick, q.id, tr(q.guidance, self.lang),
+                             "validation.tick")
+        for col in range(layout.COL_COMMENT, layout.COL_PROVIDER + 1):
+            check(ws.write_blank(r, col, None, s.blank), q.id)
+        width = layout.column_width(layout.COL_GUIDANCE) - OPTION_INDENT
+        check(ws.set_row(r, fitted_height([(label, width)])), q.id)
+        self.skip_format(r, q)
+
+    # -- progress and print --------------------------------------------------------------------
+    def _progress_cells(self, r: int, q: Question) -> None:
+        (applicable, cached), (answered, zero) = progress_formulas(
+            self.toolkit, self.plan, self.lang, r, q)
+        check(self.ws.write_formula(r, layout.COL_APPLICABLE, applicable, None, cached), q.id)
+        check(self.ws.write_formula(r, layout.COL_ANSWERED, answered, None, zero), q.id)
+
+    def last_column(self) -> int:
+        """The rightmost printed column: the provider column, or the widest statistics grid."""
+        last = layout.COL_PROVIDER
+        for q in self.plan.component.questions:
+            if q.type == "stats_table":
+                last = max(last, layout.COL_ANSWER + table_width(self, q) - 1)
+        return last
+
+    def _page_setup(self) -> None:
+        """A4 landscape, fit to the page's width only, header row on every page. The print area
+        holds the columns a respondent fills in (never the hidden technical ones), narrow enough
+        that 10 pt text prints at 8 pt or more (tests/test_print_layout.py measures it; a table
+        wider than seven categories and a total would print smaller)."""
+        ws = self.ws
+        last = self.last_column()
+        check(ws.freeze_panes(layout.FIRST_BODY_ROW, 1), "freeze panes")
+        ws.set_landscape()
+        ws.set_paper(PAPER_A4)
+        ws.fit_to_pages(1, 0)
+        check(ws.repeat_rows(layout.HEADER_ROW), "print titles")
+        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
+        ws.set_header("&L&\"-,Bold\"&A", {"margin": 0.25})
+        ws.set_footer("&L" + self.spec.cover.country.replace("&", "&&") + "&R&P / &N",
+                      {"margin": 0.25})
+        check(ws.print_area(0, 0, self.plan.last_row, last), "print area")
+        ws.protect("", {"format_columns": True, "format_rows": True,
+                        "select_locked_cells": True, "select_unlocked_cells": True})

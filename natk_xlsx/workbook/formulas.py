@@ -1,0 +1,85 @@
+"""The spreadsheet formulas of a component sheet: skip logic as an Excel condition, and the hidden
+progress cells the cover adds up. Pure: a condition and a plan in, formula text out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from natk_xlsx import layout
+from natk_xlsx.spec.conditions import evaluate, leaf_op
+from natk_xlsx.spec.model import Question, Toolkit, plain_number
+from natk_xlsx.workbook.plan import QUESTION, SheetPlan
+
+
+def number(value: float) -> str:
+    return str(plain_number(value))
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
+                    self_id: str) -> str:
+    """A skip-logic or needs condition as an Excel formula over the plan's answer cells."""
+
+    def sub(c: Mapping[str, Any]) -> str:
+        return excel_condition(toolkit, plan, lang, c, self_id)
+
+    if "all" in cond:
+        return "AND(" + ",".join(sub(c) for c in cond["all"]) + ")"
+    if "any" in cond:
+        return "OR(" + ",".join(sub(c) for c in cond["any"]) + ")"
+    if "not" in cond:
+        return "NOT(" + sub(cond["not"]) + ")"
+    qid = cond.get("question", self_id)
+    target = toolkit.question(qid)
+    cells = plan.answers[qid].ref()
+    op = leaf_op(cond)
+    if target.type == "multiple_choice":
+        answered = f"COUNTA({cells})>0"
+    elif target.type == "stats_table":
+        answered = f"COUNT({cells})>0"
+    else:
+        answered = f"{cells}<>\"\""
+    if op == "answered":
+        return answered if cond["answered"] else f"NOT({answered})"
+    if op in ("in", "not_in"):
+        if target.type == "multiple_choice":
+            yes = quote(toolkit.choice_lists["yes_no"].label("yes", lang))
+            hits = [f"{plan.options[(qid, c)].ref()}={yes}" for c in cond[op]]
+        else:
+            hits = [f"{cells}={quote(toolkit.answer_label(target, c, lang))}" for c in cond[op]]
+        match = "OR(" + ",".join(hits) + ")"
+        return match if op == "in" else f"AND({answered},NOT({match}))"
+    symbol = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+    value = number(cond[op])
+    if target.type == "stats_table":
+        return f"AND({answered},SUM({cells}){symbol}{value})"
+    scaled = value if target.type != "percentage" else number(float(cond[op]) / 100)
+    return f"AND(ISNUMBER({cells}),{cells}{symbol}{scaled})"
+
+
+def skip_formula(toolkit: Toolkit, plan: SheetPlan, lang: str, q: Question) -> str | None:
+    """The conditional format's formula that greys out a question that does not apply."""
+    if q.relevant is None:
+        return None
+    return "=NOT(" + excel_condition(toolkit, plan, lang, q.relevant, q.id) + ")"
+
+
+def progress_formulas(toolkit: Toolkit, plan: SheetPlan, lang: str, row: int,
+                      q: Question) -> tuple[tuple[str, int], tuple[str, int]]:
+    """(formula, value before recalculation) of the hidden 'applicable' and 'answered' cells."""
+    applicable = "1" if q.relevant is None else \
+        "IF(" + excel_condition(toolkit, plan, lang, q.relevant, q.id) + ",1,0)"
+    cached = 1 if q.relevant is None or evaluate(q.relevant, {}) else 0
+    answered = excel_condition(toolkit, plan, lang, {"question": q.id, "answered": True}, q.id)
+    apply_cell = layout.cell_name(row, layout.COL_APPLICABLE, False)
+    return ("=" + applicable, cached), (f"=IF(AND({apply_cell}=1,{answered}),1,0)", 0)
+
+
+def applicable_when_blank(plan: SheetPlan) -> int:
+    """Questions that apply in a blank workbook: the cover's figure before any recalculation."""
+    return sum(1 for r in plan.rows if r.kind == QUESTION and r.question is not None
+               and (r.question.relevant is None or evaluate(r.question.relevant, {})))

@@ -1,0 +1,48 @@
+"""The instructions sheet: how to answer, the legend, how to send the workbook back.
+Printed on A4 portrait at full size."""
+
+from __future__ import annotations
+
+import xlsxwriter
+
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import RTL_LANGUAGES
+from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
+from natk_xlsx.workbook.styles import Styles
+
+#: A narrow column for the legend's coloured cells, and one for the text.
+WIDTHS = (4, 96)
+
+
+def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -> None:
+    lang = spec.lang
+    ws = wb.add_worksheet(ui("sheet.instructions", lang))
+    if lang in RTL_LANGUAGES:
+        ws.right_to_left()
+    for col, width in enumerate(WIDTHS):
+        check(ws.set_column(col, col, width), "instructions column")
+    text_width = WIDTHS[1]
+    check(ws.write_string(0, 1, ui("instructions.heading", lang), s.title), "instructions")
+    check(ws.set_row(0, 28), "instructions")
+    row = 2
+    for item in ui("instructions.items", lang).split("\n"):
+        check(ws.write_string(row, 1, item, s.paragraph), "instructions")
+        check(ws.set_row(row, fitted_height([(item, text_width)])), "instructions")
+        row += 1
+    row += 1
+    legend = ui("instructions.legend", lang)
+    check(ws.write_string(row, 1, legend, s.bold), "instructions")
+    check(ws.set_row(row, fitted_height([(legend, text_width)])), "instructions")
+    for fmt, key in ((s.legend_answer, "instructions.legend_answer"),
+                     (s.legend_skipped, "instructions.legend_skipped")):
+        row += 1
+        text = ui(key, lang)
+        check(ws.write_blank(row, 0, None, fmt), "instructions")
+        check(ws.write_string(row, 1, text, s.paragraph), "instructions")
+        check(ws.set_row(row, fitted_height([(text, text_width)])), "instructions")
+    ws.set_portrait()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN)
+    check(ws.print_area(0, 0, row, len(WIDTHS) - 1), "instructions print area")
+    ws.protect("", {"format_columns": True, "format_rows": True})

@@ -1,0 +1,164 @@
+"""What a respondent sees, measured from the written files: every sized row holds its text in
+each language (display width: a wide character counts double), every question sheet prints at
+8 pt or more, and LibreOffice prints no line of text over another."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from factory import BUNDLED_SPECS
+from pdftext import overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
+from printed import load, print_scale, row_height, short_rows
+
+from natk_xlsx import layout
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+LANGUAGES = ("en", "ar", "zh", "fr", "ru", "es")
+MIN_PRINTED_SIZE = 8.0
+
+
+@pytest.fixture(scope="module")
+def toolkit():
+    return load_toolkit(BUNDLED_SPECS)
+
+
+@pytest.fixture(scope="module")
+def workbooks(toolkit, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("print")
+    return {lang: generate_workbook(toolkit, folder / f"{lang}.xlsx",
+                                    GenerateOptions(lang=lang, country="Veridia",
+                                                    reproducible=True)).path
+            for lang in LANGUAGES}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_sized_row_holds_its_text(workbooks, lang):
+    book = load(workbooks[lang])
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    assert len(visible) >= 3
+    short = [r for ws in visible for r in short_rows(ws)]
+    assert short == [], f"{len(short)} rows too short, e.g. {short[:3]}"
+
+
+def test_the_measure_sees_a_row_too_short_for_chinese(tmp_path):
+    """The same text fits a row in English and not in Chinese: counting display width, not
+    characters, is what tells them apart."""
+    import xlsxwriter
+
+    path = tmp_path / "short.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    wrap = wb.add_format({"text_wrap": True, "font_size": 10})
+    ws.set_column(0, 0, 30)
+    ws.write_string(0, 0, "a" * 30, wrap)
+    ws.write_string(1, 0, "评" * 30, wrap)
+    ws.set_row(0, 16.5)
+    ws.set_row(1, 16.5)
+    wb.close()
+    short = short_rows(load(path).worksheets[0])
+    assert [r.cell for r in short] == ["A2"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
+    book = load(workbooks[lang])
+    sheets = [ws for ws in book.worksheets
+              if ws.sheet_state == "visible" and ws.title not in book.sheetnames[:2]]
+    assert len(sheets) == 11
+    for ws in sheets:
+        scale = print_scale(ws)
+        assert scale.printed_size >= MIN_PRINTED_SIZE, (ws.title, scale)
+        # only the columns a respondent fills in print; the hidden key columns never do
+        area = str(ws.print_area).split("!")[-1].replace("$", "")
+        last = area.split(":")[1].rstrip("0123456789")
+        assert layout.column_number(last) - 1 < layout.COL_KEY
+        assert ws.print_title_rows  # the column headers repeat on every page
+    for ws in book.worksheets[:2]:  # cover and instructions print at full size
+        assert print_scale(ws).printed_size >= 9.5
+
+
+def test_statistics_tables_have_their_own_heading(workbooks):
+    book = load(workbooks["en"])
+    ws = book["Situation"]
+    keys = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
+    head = next(r for k, r in keys.items() if k and k.endswith("|head"))
+    assert ws.cell(head, layout.COL_QUESTION + 1).value == "Figures per year"
+    assert ws.cell(head, layout.COL_GUIDANCE + 1).value == "Year"
+    assert ws.cell(head, layout.COL_ANSWER + 1).font.b
+
+
+def test_the_arabic_cover_keeps_the_workbook_id_left_to_right(workbooks):
+    book = load(workbooks["ar"])
+    cover = book.worksheets[0]
+    line = next(c.value for row in cover.iter_rows() for c in row
+                if isinstance(c.value, str) and "natk-cjr-tip" in c.value)
+    meta = {r[0].value: r[1].value for r in book[layout.META_SHEET].iter_rows()}
+    assert f"\u202a{meta['workbook_id']}\u202c" in line
+
+
+# -- LibreOffice prints what the respondent sees ------------------------------------------------
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def render_pdf(xlsx: Path, out: Path) -> Path:
+    profile = out / "profile"
+    subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
+                   capture_output=True, timeout=240, check=True)
+    return out / (xlsx.stem + ".pdf")
+
+
+@pytest.mark.skipif(SOFFICE is None or pdftotext() is None,
+                    reason="needs LibreOffice (soffice) and poppler's pdftotext")
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_libreoffice_prints_no_text_over_other_text(toolkit, tmp_path, lang):
+    """The cover, the instructions and two component sheets, printed to PDF by LibreOffice: no
+    line of text runs into the next row's text, and on the cover no text lies in a row that holds
+    none (what rows too short for their text look like). On the Chinese workbook of the earlier
+    writer this finds overprinted words on every sheet after the cover, and the second line of
+    the cover's purpose paragraph below its row; the Arabic one passed already."""
+    path = generate_workbook(toolkit, tmp_path / f"{lang}.xlsx",
+                             GenerateOptions(lang=lang, components=["situation", "data"],
+                                             reproducible=True)).path
+    pdf = render_pdf(path, tmp_path)
+    found = words(pdf)
+    assert len({w.page for w in found}) >= 3
+    texts = "".join(w.text for w in found)
+    assert ("评估" if lang == "zh" else "تقييم"[::-1]) in texts or "تقييم" in texts
+    assert overprinted(found) == []
+    assert cover_overflow(path, pdf) == []
+
+
+def cover_overflow(xlsx: Path, pdf: Path) -> list:
+    """Words of the printed cover that lie in a row holding no text. The rows are placed on the
+    page by the progress table: each of its rows prints one "0%" (in every language)."""
+    ws = load(xlsx).worksheets[0]
+    last = ws.max_row
+    heights = [row_height(ws, r) for r in range(1, last + 1)]
+    tops = [sum(heights[:i]) for i in range(last)]
+    has_text = [any(c.value not in (None, "") for c in row)
+                for row in ws.iter_rows(min_row=1, max_row=last)]
+    progress = [r - 1 for r in range(1, last + 1)
+                if str(ws.cell(r, 4).value or "").startswith("=IF(")]
+    page = words(pdf, 1, 1)
+    percents = sorted((w for w in page if w.text == "0%"), key=lambda w: w.y0)
+    assert len(percents) == len(progress) >= 3
+    offset, scale = rows_on_page([(tops[r], w.y0) for r, w in zip(progress, percents,
+                                                                 strict=True)])
+    assert 0.8 < scale <= 1.05
+    return words_in_empty_rows(page, tops, heights, has_text, offset - 1.5 * scale, scale)
+
+
+def test_the_overprint_finder_sees_lines_printed_over_each_other():
+    from pdftext import Word
+
+    line1 = Word(1, 1, "该问题的指导说明", 100.0, 200.0, 180.0, 211.0)
+    line2 = Word(1, 2, "武装冲突或普遍不安全", 100.0, 202.0, 190.0, 213.0)
+    below = Word(1, 3, "下一行", 100.0, 213.5, 130.0, 224.5)
+    same_baseline = Word(1, 4, "«", 178.0, 200.0, 185.0, 211.0)
+    assert overprinted([line1, line2]) == [(line1, line2)]
+    assert overprinted([line1, below, same_baseline]) == []
