@@ -28,6 +28,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from natk_xlsx.errors import NatkError
@@ -76,6 +77,7 @@ class _Docx:
         self.rtl = lang in RTL_LANGUAGES
         self.doc: DocumentObject = Document()
         self.charts = itertools.count(1)
+        self.style_ids: dict[str, str] = {}
         self._styles()
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
@@ -116,6 +118,11 @@ class _Docx:
         note.font.italic = True
         note.element.get_or_add_rPr().append(OxmlElement("w:iCs"))
         note.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+        cell_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        cell_text.base_style = normal
+        cell_text.font.size = Pt(9)
+        cell_text.paragraph_format.space_after = Pt(0)
+        self.style_ids["Table Text"] = cell_text.style_id
         for level in (1, 2):
             toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
             toc.base_style = normal
@@ -147,6 +154,16 @@ class _Docx:
         paragraph.add_run()._r.append(end)
 
     # -- blocks -----------------------------------------------------------------------------------
+    def _paragraph(self, style: str | None, text: str = "") -> Paragraph:
+        """A new paragraph in ``style``, whose id is looked up once (python-docx searches every
+        style by name for each paragraph otherwise)."""
+        paragraph = self.doc.add_paragraph(text)
+        if style:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.doc.styles[style].style_id
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
+
     def _run_direction(self, paragraph: Paragraph) -> None:
         """Right to left: the paragraph (``w:bidi``, so that list markers go to the right) and
         its runs (``w:rtl``; bold in a right-to-left run is ``w:bCs``)."""
@@ -164,12 +181,13 @@ class _Docx:
             rpr.append(OxmlElement("w:rtl"))
 
     def heading(self, block: Heading) -> None:
-        paragraph = self.doc.add_heading(block.text, block.level)
+        paragraph = self._paragraph("Title" if block.level == 0 else f"Heading {block.level}",
+                                    block.text)
         self._run_direction(paragraph)
 
     def para(self, block: Para) -> None:
         style = {"subtitle": "Subtitle", "note": "Note", "caption": "Caption"}.get(block.style)
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self._paragraph(style)
         if block.lead:
             paragraph.add_run(block.lead).bold = True
         if block.text:
@@ -179,7 +197,7 @@ class _Docx:
     def bullets(self, block: Bullets) -> None:
         style = "List Number" if block.numbered else "List Bullet"
         for lead, text in block.items:
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self._paragraph(style)
             if lead:
                 paragraph.add_run(lead).bold = True
             paragraph.add_run(text)
@@ -202,31 +220,36 @@ class _Docx:
         widths = column_widths(block)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Cm(width)
-            for cell in column.cells:
-                cell.width = Cm(width)
+        # every cell at once: python-docx rebuilds the whole grid for each row's or column's cells
+        cols = len(block.headers)
+        grid = table._cells
         header = table.rows[0]
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on each page
-        for cell, text in zip(header.cells, block.headers, strict=True):
-            self._cell(cell, text, bold=True, fill=HEADER_FILL)
-        for i, row in enumerate(block.rows):
-            fill = block.shade[i] if i < len(block.shade) else None
-            for j, (cell, text) in enumerate(zip(table.rows[i + 1].cells, row, strict=True)):
-                self._cell(cell, text, number=j in block.numeric, fill=fill if j == 0 else None)
+        texts = [block.headers, *block.rows]
+        for i, row in enumerate(texts):
+            fill = HEADER_FILL if i == 0 else (block.shade[i - 1] if i - 1 < len(block.shade)
+                                                else None)
+            for j, text in enumerate(row):
+                cell = grid[i * cols + j]
+                cell.width = Cm(widths[j])
+                self._cell(cell, text, bold=i == 0, number=i > 0 and j in block.numeric,
+                           fill=fill if i == 0 or j == 0 else None)
         self.doc.add_paragraph()
 
-    def _cell(self, cell: object, text: str, *, bold: bool = False, number: bool = False,
+    def _cell(self, cell: _Cell, text: str, *, bold: bool = False, number: bool = False,
               fill: str | None = None) -> None:
-        paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+        paragraph = cell.paragraphs[0]
+        paragraph._p.style = self.style_ids["Table Text"]
         run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.font.size = Pt(9)
+        if bold:
+            run.bold = True
         if number and not self.rtl:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         self._run_direction(paragraph)
         if fill:
             shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
                                 f'w:fill="{fill}"/>')
-            cell._tc.get_or_add_tcPr().append(shading)  # type: ignore[attr-defined]
+            cell._tc.get_or_add_tcPr().append(shading)
 
     def chart(self, block: Chart) -> None:
         number = next(self.charts)
@@ -252,9 +275,9 @@ class _Docx:
         paragraph.add_run()._r.append(drawing)
 
     def contents(self, block: Contents, headings: Sequence[Heading]) -> None:
-        title = self.doc.add_paragraph(block.title, style="TOC Heading")
+        title = self._paragraph("TOC Heading", block.title)
         self._run_direction(title)
-        first = self.doc.add_paragraph(style="toc 1")
+        first = self._paragraph("toc 1")
         begin, separate, end = (OxmlElement("w:fldChar") for _ in range(3))
         begin.set(qn("w:fldCharType"), "begin")
         begin.set(qn("w:dirty"), "true")
@@ -269,11 +292,11 @@ class _Docx:
         paragraph = first
         for i, entry in enumerate(entries):
             if i:
-                paragraph = self.doc.add_paragraph(style=f"toc {entry.level}")
+                paragraph = self._paragraph(f"toc {entry.level}")
             paragraph.add_run(entry.text)
             self._run_direction(paragraph)
         paragraph.add_run()._r.append(end)
-        note = self.doc.add_paragraph(block.placeholder, style="Note")
+        note = self._paragraph("Note", block.placeholder)
         self._run_direction(note)
 
     def page_break(self) -> None:
