@@ -53,6 +53,8 @@ LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "
              "es": "es-ES"}
 TEXT_WIDTH_CM = 16.0  # A4 less margins of 2.5 cm
 HEADER_FILL = "D9E2F3"
+CHAR_CM = 0.21  # the width of an average character of table text (9 pt; bold headers are wider)
+CELL_PAD_CM = 0.4  # a cell's left and right margins
 
 
 class ReportWriteError(NatkError):
@@ -60,15 +62,26 @@ class ReportWriteError(NatkError):
 
 
 def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
-    """Column widths in cm that share the text width by how much each column has to say (its
-    longest text, counted in display columns so that Chinese counts double; between 7 and 45)."""
-    weights = []
-    for j, header in enumerate(block.headers):
-        longest_word = max((display_width(w) for w in header.split()), default=1)
-        texts = [row[j] for row in block.rows]
-        longest = max((display_width(t) for t in texts), default=0)
-        weights.append(min(45, max(7, longest_word + 2, longest + 2)))
-    return [round(total * w / sum(weights), 2) for w in weights]
+    """Column widths in cm that fill the text width: each column at least as wide as its longest
+    word (so no word breaks inside), the rest shared by how much each column has to say (its
+    longest text up to 45 characters). Widths are measured in display columns, so Chinese counts
+    double."""
+    columns = list(zip(block.headers, *block.rows, strict=True))
+    least, natural = [], []
+    for texts in columns:
+        word = max((display_width(w) for t in texts for w in t.split()), default=1)
+        longest = max((display_width(t) for t in texts), default=1)
+        least.append(min(word, 22) * CHAR_CM + CELL_PAD_CM)
+        natural.append(max(min(longest, 45) * CHAR_CM + CELL_PAD_CM, least[-1]))
+    if sum(least) >= total:
+        return [round(total * w / sum(least), 2) for w in least]
+    spare = total - sum(least)
+    extra = [n - m for n, m in zip(natural, least, strict=True)]
+    if sum(extra) == 0:
+        return [round(total * w / sum(least), 2) for w in least]
+    if sum(natural) <= total:  # all fits: widen in proportion to what each has to say
+        return [round(total * n / sum(natural), 2) for n in natural]
+    return [round(m + spare * e / sum(extra), 2) for m, e in zip(least, extra, strict=True)]
 
 
 class _Docx:

@@ -100,6 +100,10 @@ class _Writer:
     def s(self, key: str, **values: object) -> str:
         return ui(key, self.report.lang, **values)
 
+    def label(self, text: str) -> str:
+        """``text`` followed by the language's colon, as the bold lead of a line."""
+        return self.t("fmt.label", label=text)
+
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
 
@@ -132,15 +136,15 @@ def front_matter(w: _Writer) -> None:
     w.add(Heading(r.title, 0))
     w.add(Para(w.t("draft"), style="subtitle"))
     if r.country:
-        w.add(Para(r.country, lead=w.t("country") + ": "))
+        w.add(Para(r.country, lead=w.label(w.t("country"))))
     if r.assessment:
-        w.add(Para(r.assessment, lead=w.t("assessment") + ": "))
-    w.add(Para(r.date, lead=w.t("date") + ": "))
+        w.add(Para(r.assessment, lead=w.label(w.t("assessment"))))
+    w.add(Para(r.date, lead=w.label(w.t("date"))))
     if r.returns_from and r.returns_to:
         w.add(Para(w.t("returns_period", first=r.returns_from, last=r.returns_to),
-                   lead=w.t("returns") + ": "))
+                   lead=w.label(w.t("returns"))))
     w.add(Para(f"{r.reference_period[0]}–{r.reference_period[1]}",
-               lead=w.t("reference_period") + ": "))
+               lead=w.label(w.t("reference_period"))))
     w.add(Para("", lead=w.t("components_covered") + ":"))
     w.add(Bullets(tuple(("", title) for title in r.components)))
     w.add(Para(w.t("draft_note"), style="note"))
@@ -175,13 +179,13 @@ def executive_summary(w: _Writer) -> None:
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
     kinds = Counter(i.kind or "–" for i in r.institutions)
-    w.add(Bullets(tuple((f"{kind}: ", str(n)) for kind, n in kinds.most_common())))
+    w.add(Bullets(tuple((w.label(kind), str(n)) for kind, n in kinds.most_common())))
     w.add(Heading(w.t("h.top"), 2))
     top = r.recommendations[:SUMMARY_RECOMMENDATIONS]
     if not top:
         w.add(Para(w.t("no_recommendations")))
-    w.add(Bullets(tuple((f"{rec.title} ({rec.component}). ", f"{_rec_line(w, rec)} {rec.actions[0]}")
-                        for rec in top), numbered=True))
+    w.add(Bullets(tuple((w.t("fmt.title", title=rec.title, component=rec.component),
+                         f"{_rec_line(w, rec)} {rec.actions[0]}") for rec in top), numbered=True))
     chart = _needs_chart(w)
     if chart is not None:
         w.add(chart)
@@ -289,7 +293,7 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
         w.add(Para(w.t("findings.no_gaps")))
     if comp.disagreements:
         w.add(Heading(w.t("h.disagreements"), 3))
-        w.add(Bullets(tuple((_cited(d) + ": ", d.note)
+        w.add(Bullets(tuple((w.label(_cited(d)), d.note)
                             for d in comp.disagreements[:SHOWN_DISAGREEMENTS])))
         _more(w, SHOWN_DISAGREEMENTS, comp.disagreements)
     stats = comp.statistics
@@ -316,14 +320,14 @@ def recommendations(w: _Writer) -> None:
     w.add(Heading(w.t("h.priority_recs"), 2))
     for rec in r.recommendations[:DETAILED_RECOMMENDATIONS]:
         w.add(Heading(f"{rec.rank}. {rec.title}", 3))
-        w.add(Para(_rec_line(w, rec), lead=rec.component + ". "))
+        w.add(Para(_rec_line(w, rec), lead=w.t("fmt.sentence", text=rec.component)))
         w.add(Bullets(tuple(("", a) for a in rec.actions)))
         details = [
-            (w.s("summary.col.responsible") + ": ", ", ".join(rec.responsible) or w.t("to_agree")),
-            (w.t("rec.partners") + ": ", ", ".join(rec.partners) or w.t("rec.no_partners")),
-            (w.t("rec.first") + ": ", ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
-            (w.s("summary.col.assistance") + ": ", ", ".join(rec.assistance)),
-            (w.t("rec.questions") + ": ", ", ".join(rec.question_ids)),
+            (w.label(w.s("summary.col.responsible")), ", ".join(rec.responsible) or w.t("to_agree")),
+            (w.label(w.t("rec.partners")), ", ".join(rec.partners) or w.t("rec.no_partners")),
+            (w.label(w.t("rec.first")), ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.s("summary.col.assistance")), ", ".join(rec.assistance)),
+            (w.label(w.t("rec.questions")), ", ".join(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
     w.add(Heading(w.t("h.matrix"), 2))
