@@ -384,6 +384,9 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 @click.option("--weights", type=click.Path(dir_okay=False), default=None,
               help="Ranking weights (not yet supported: the built-in weights are used and "
                    "stated in the report).")
+@click.option("--recipients", type=click.Path(dir_okay=False), default=None,
+              help="The recipients file the workbooks were made from: the report then says "
+                   "how many institutions were asked and which did not answer.")
 @click.option("--country", default="", help="Country assessed (default: from the returns).")
 @click.option("--assessment", default="", help="Name of the assessment, on the title page.")
 @click.option("--same-institution", type=click.Choice(["all", "latest", "first"]), default="all",
@@ -392,8 +395,8 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 @jobs_option
 @handles_errors
 def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | None,
-           weights: str | None, country: str, assessment: str, same_institution: str,
-           specs_dir: str | None, jobs: int | None) -> None:
+           weights: str | None, recipients: str | None, country: str, assessment: str,
+           same_institution: str, specs_dir: str | None, jobs: int | None) -> None:
     """Write the assessment report, a draft in Word in the assessment's language.
 
     INPUTS are filled workbooks, submission JSON files or folders of them, consolidated as
@@ -411,7 +414,8 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
         check_language(toolkit, lang)
     files = expand_inputs(inputs)
     result = write_report(inputs, toolkit, output, lang=lang, resolutions=resolutions,
-                          weights=weights, country=country, assessment=assessment,
+                          weights=weights, recipients=recipients, country=country,
+                          assessment=assessment,
                           same_institution=same_institution, jobs=jobs,
                           progress=_progress(len(files)))
     r = result.report

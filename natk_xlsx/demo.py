@@ -387,6 +387,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
     from natk_xlsx.outputs.draft_report import write_report
 
     report = write_report([returns], toolkit, out / "report.docx", jobs=jobs,
+                          recipients=examples / "recipients.csv",
                           assessment=f"{country} needs assessment 2026").path
     say(f"   Report: {report}")
     return {"summary": summary, "report": report, "needs": len(c.needs), "conflicts": len(c.conflicts),

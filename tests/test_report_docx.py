@@ -319,6 +319,30 @@ def test_every_report_text_is_in_six_languages_with_the_same_placeholders():
 
 
 # -- the view-model alone ----------------------------------------------------------------------
+def test_a_critical_recommendation_is_never_below_a_high_one(toolkit):
+    from natk_xlsx.analysis.consolidate import consolidate
+    from natk_xlsx.outputs.report_content import recommendations
+
+    c = consolidate(toolkit, [(f"{i}.json", r) for i, r in enumerate(RECORDS)])
+    for need in c.needs:  # as if the medium victims' need had scored best
+        need.rank = 1 if need.question.id == "VIC.01" else need.rank + 1
+    recs = recommendations(c, "en")
+    assert [r.priority for r in recs] == ["critical", "high", "medium"]
+    assert recs[1].first == (1,)
+
+
+def test_recipients_give_who_was_asked_and_who_did_not_answer(toolkit, returns, tmp_path):
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("institution\nMinistry of Justice\npolice \nShelter network\n"
+                          "Labour Inspectorate\n", "utf-8")  # names match whatever their case
+    result, doc = write(toolkit, returns, tmp_path, recipients=recipients)
+    assert result.report.asked == 4 and result.report.not_answered == ("Labour Inspectorate",)
+    text = all_text(doc)
+    assert "4 institutions were sent a questionnaire and 3 answered (75%)." in text
+    assert "their answers are not in this report: Labour Inspectorate." in text
+
+
+
 def test_build_without_returns_list(toolkit):
     from natk_xlsx.analysis.consolidate import consolidate
 

@@ -36,6 +36,7 @@ def write_report(
     lang: str = "en",
     resolutions: str | Path | None = None,
     weights: str | Path | None = None,
+    recipients: str | Path | None = None,
     country: str = "",
     assessment: str = "",
     same_institution: str = "all",
@@ -43,7 +44,9 @@ def write_report(
     date: dt.date | None = None,
     progress: Callable[[Any], None] | None = None,
 ) -> ReportResult:
-    """Write the report for the returns in ``inputs`` (files or folders) to ``output``."""
+    """Write the report for the returns in ``inputs`` (files or folders) to ``output``;
+    ``recipients`` is the recipients file the questionnaires were generated from (so the report
+    can say who was asked and who did not answer)."""
     from natk_xlsx.outputs.docx_writer import write_docx
     from natk_xlsx.outputs.report_text import blocks
 
@@ -52,10 +55,15 @@ def write_report(
                          "the report's Method chapter states; leave out --weights")
     if Path(output).suffix.lower() != ".docx":
         raise UsageError(f"{output}: the report is a Word document; give a name ending in .docx")
+    asked = None
+    if recipients is not None:
+        from natk_xlsx.workbook.generate import load_recipients
+
+        asked = [r.institution for r in load_recipients(recipients, toolkit)]
     summary = summarise(inputs, toolkit, None, lang=lang, resolutions=resolutions,
                         same_institution=same_institution, jobs=jobs, progress=progress)
     report = build(summary.consolidation, lang, summary.sources, country=country,
                    assessment=assessment, ranking_formula=ui("summary.ranking_formula", lang),
-                   date=date)
+                   date=date, recipients=asked)
     write_docx(output, blocks(report), lang, title=report.title)
     return ReportResult(Path(output), report, summary)

@@ -7,10 +7,10 @@ added later (``report_text``).
 
 Until the needs analysis groups needs into recommendation packages, ``build`` makes provisional
 packages: the open needs of one theme (where the needs rule names one) or else of one section of a
-component form a package; its priority is its most severe need, its rank that of its best-ranked
-need, its timeframe the shortest horizon of its needs, its partners the providers respondents
-named, its responsible body the kinds of institution authoritative for its questions (else the
-first two national bodies among the component's respondents).
+component form a package; its priority is its most severe need; packages are ranked by priority,
+then by their best-ranked need; its timeframe is the shortest horizon of its needs, its partners
+the providers respondents named, its responsible body the kinds of institution authoritative for
+its questions (else the first two national bodies among the component's respondents).
 """
 
 from __future__ import annotations
@@ -149,6 +149,8 @@ class Report:
     comprehensive: bool
     full_depth: bool
     files_received: int
+    asked: int | None  # institutions sent a questionnaire (None: not known)
+    not_answered: tuple[str, ...]
     files_unusable: int
     duplicates: int
     institutions: tuple[Institution, ...]
@@ -203,7 +205,13 @@ def recommendations(c: Consolidation, lang: str) -> list[Recommendation]:
     for need in c.needs:
         if need.status == "open" and need.rank:
             groups[_package_key(need)].append(need)
-    ordered = sorted(groups.items(), key=lambda kv: min(n.rank for n in kv[1]))
+    def order(item: tuple[tuple[str, str], list[Need]]) -> tuple[int, int]:
+        worst = max(SEVERITY_POINTS[n.severity] for n in item[1])
+        return (-worst, min(n.rank for n in item[1]))
+
+    # priority band first (a critical recommendation is never below a high one), then the rank
+    # of the best-ranked need; what must come first is shown, not used to reorder
+    ordered = sorted(groups.items(), key=order)
     rank_of_question = {n.question.id: i for i, (_, ns) in enumerate(ordered, start=1) for n in ns}
     out = []
     for i, (key, needs) in enumerate(ordered, start=1):
@@ -344,10 +352,15 @@ def _chain(c: Consolidation, lang: str) -> Chain | None:
 
 
 # -- the whole report ----------------------------------------------------------------------------
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = (), *,
           country: str = "", assessment: str = "", ranking_formula: str = "",
-          date: dt.date | None = None) -> Report:
-    """The report's view-model, from the consolidation (and the list of returns read)."""
+          date: dt.date | None = None, recipients: Sequence[str] | None = None) -> Report:
+    """The report's view-model, from the consolidation (and the list of returns read, and the
+    institutions that were sent a questionnaire, where known)."""
     tk = c.toolkit
     findings = _findings(c, lang)
     covered = {f.id for f in findings}
@@ -374,6 +387,9 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
         comprehensive=all(comp.id in covered for comp in tk.components if comp.category == "core"),
         full_depth=any(q.depth == "full" for q in asked_questions),
         files_received=len(sources) or len(c.respondents) + len(c.duplicates),
+        asked=None if recipients is None else len(recipients),
+        not_answered=tuple(name for name in recipients or ()
+                           if _norm(name) not in {_norm(r.institution) for r in c.respondents}),
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
         open_needs=sum(1 for n in c.needs if n.status == "open"),

@@ -172,6 +172,9 @@ def executive_summary(w: _Writer) -> None:
     w.add(Heading(w.t("h.summary"), 1))
     w.add(Para(w.t("summary.intro", count=len(r.institutions), country=r.country or "–")))
     w.add(Heading(w.t("h.response"), 2))
+    if r.asked:
+        w.add(Para(w.t("summary.asked", asked=r.asked, answered=r.asked - len(r.not_answered),
+                       rate=round(100 * (r.asked - len(r.not_answered)) / r.asked))))
     w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
                    unusable=r.files_unusable, duplicates=r.duplicates,
                    covered=len(r.components),
@@ -224,6 +227,8 @@ def method(w: _Writer) -> None:
     if r.components_not_covered:
         limits.append(("", w.t("limits.not_covered",
                                 components=", ".join(r.components_not_covered))))
+    if r.not_answered:
+        limits.append(("", w.t("limits.not_answered", institutions=", ".join(r.not_answered))))
     if r.low_confidence:
         limits.append(("", w.t("limits.low", count=r.low_confidence)))
     if r.files_unusable:
