@@ -286,9 +286,11 @@ def test_arabic_is_right_to_left(toolkit, returns, tmp_path):
     body = doc.element.body
     texts = [p for p in doc.paragraphs if p.text.strip()]
     assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in texts)
-    runs = [r for p in texts for r in p.runs if r.text]
-    assert all(r._r.rPr.find(qn("w:rtl")) is not None for r in runs)
+    runs = [r for p in texts for r in p.runs if re.search("[\u0600-\u06ff]", r.text)]
+    assert runs and all(r._r.rPr.find(qn("w:rtl")) is not None for r in runs)
     assert all(r._r.rPr.find(qn("w:bCs")) is not None for r in runs if r.bold)
+    latin = [r for p in texts for r in p.runs if r.text == "Veridia 2026"]  # the assessment
+    assert latin and all(r._r.rPr is None or r._r.rPr.find(qn("w:rtl")) is None for r in latin)
     tables = list(body.iter(qn("w:tbl")))
     assert tables and all(t.tblPr.find(qn("w:bidiVisual")) is not None for t in tables)
     assert doc.sections[0]._sectPr.find(qn("w:bidi")) is not None

@@ -13,6 +13,7 @@ right to left).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,8 @@ LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "
              "es": "es-ES"}
 TEXT_WIDTH_CM = 16.0  # A4 less margins of 2.5 cm
 HEADER_FILL = "D9E2F3"
+#: Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms).
+RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 CHAR_CM = 0.21  # the width of an average character of table text (9 pt; bold headers are wider)
 CELL_PAD_CM = 0.4  # a cell's left and right margins
 
@@ -186,6 +189,9 @@ class _Docx:
         if ppr.find(qn("w:bidi")) is None:
             ppr.append(OxmlElement("w:bidi"))
         for run in paragraph.runs:
+            if not RTL_LETTERS.search(run.text):
+                continue  # a date or a name in Latin letters: left to right (LibreOffice
+                # reverses "2026-03-02" in a right-to-left run)
             rpr = run._r.get_or_add_rPr()
             if run.bold:
                 rpr.append(OxmlElement("w:bCs"))
