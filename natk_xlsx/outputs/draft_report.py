@@ -47,7 +47,7 @@ def write_report(
     """Write the report for the returns in ``inputs`` (files or folders) to ``output``;
     ``recipients`` is the recipients file the questionnaires were generated from (so the report
     can say who was asked and who did not answer)."""
-    from natk_xlsx.outputs.docx_writer import write_docx
+    from natk_xlsx.outputs.docx_writer import ReportWriteError, write_docx
     from natk_xlsx.outputs.report_text import blocks
 
     if weights is not None:
@@ -55,6 +55,9 @@ def write_report(
                          "the report's Method chapter states; leave out --weights")
     if Path(output).suffix.lower() != ".docx":
         raise UsageError(f"{output}: the report is a Word document; give a name ending in .docx")
+    if not Path(output).resolve().parent.is_dir():  # say so before reading every return
+        raise ReportWriteError(f"{output}: cannot write the report (there is no folder "
+                               f"{Path(output).parent}); create it first")
     asked = None
     if recipients is not None:
         from natk_xlsx.workbook.generate import load_recipients
