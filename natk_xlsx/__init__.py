@@ -14,7 +14,13 @@ Heavy modules are imported only when a name is first used, so that ``import natk
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
+
+# openpyxl parses with lxml whenever lxml is installed (python-docx, for the report, brings it),
+# and then not through defusedxml, which the readers rely on to refuse hostile XML with a clear
+# error (see returns/batch.py). Keep openpyxl on defusedxml unless the caller decided otherwise.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 __version__ = "0.1.0"
 

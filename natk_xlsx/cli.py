@@ -382,6 +382,61 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 
 
 @cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The report to write (.docx).")
+@click.option("--lang", default="en", show_default=True, metavar="CODE",
+              help="Language of the report: ar, zh, en, fr, ru or es.")
+@click.option("--resolutions", type=click.Path(dir_okay=False), default=None,
+              help="The assessor's decisions (CSV or JSON) to apply; listed in an annex.")
+@click.option("--weights", type=click.Path(dir_okay=False), default=None,
+              help="Ranking weights (not yet supported: the built-in weights are used and "
+                   "stated in the report).")
+@click.option("--recipients", type=click.Path(dir_okay=False), default=None,
+              help="The recipients file the workbooks were made from: the report then says "
+                   "how many institutions were asked and which did not answer.")
+@click.option("--country", default="", help="Country assessed (default: from the returns).")
+@click.option("--assessment", default="", help="Name of the assessment, on the title page.")
+@click.option("--same-institution", type=click.Choice(["all", "latest", "first"]), default="all",
+              show_default=True, help="As for 'natk summarise'.")
+@specs_option
+@jobs_option
+@handles_errors
+def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | None,
+           weights: str | None, recipients: str | None, country: str, assessment: str,
+           same_institution: str, specs_dir: str | None, jobs: int | None) -> None:
+    """Write the assessment report, a draft in Word in the assessment's language.
+
+    INPUTS are filled workbooks, submission JSON files or folders of them, consolidated as
+    'natk summarise' does. The report has a title page, a table of contents, an executive
+    summary, the method, the findings per component with tables and charts, the ranked
+    recommendations and annexes. Exit code 0, or 3 when some input could not be read.
+    """
+    from natk_xlsx.outputs.draft_report import write_report
+    from natk_xlsx.outputs.summarise import expand_inputs
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import check_language
+
+    toolkit = load_toolkit(specs_dir)
+    if lang not in toolkit.languages:
+        check_language(toolkit, lang)
+    files = expand_inputs(inputs)
+    result = write_report(inputs, toolkit, output, lang=lang, resolutions=resolutions,
+                          weights=weights, recipients=recipients, country=country,
+                          assessment=assessment,
+                          same_institution=same_institution, jobs=jobs,
+                          progress=_progress(len(files)))
+    r = result.report
+    for src in result.summary.unusable:
+        click.echo(f"{src['file']}: {src['status']}")
+    click.echo(f"{len(r.institutions)} return(s) reported on: {len(r.findings)} components, "
+               f"{len(r.recommendations)} recommendations, {r.open_needs} open needs.")
+    click.echo(f"written: {result.path}")
+    if result.summary.unusable:
+        sys.exit(EXIT_UNUSABLE)
+
+
+@cli.command()
 @click.option("-o", "--output", "out_dir", default="natk-demo", show_default=True,
               type=click.Path(file_okay=False), help="Folder for everything the demo makes.")
 @jobs_option
@@ -389,7 +444,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 def demo(out_dir: str, jobs: int | None) -> None:
     """The whole story on bundled sample data: generate the workbooks of a fictional country's
     institutions, fill them as they would (with gaps, disagreements, one broken return), check,
-    import and write the needs summary."""
+    import, write the needs summary and the draft report."""
     from natk_xlsx.demo import run_demo
     from natk_xlsx.spec.lint import load_toolkit
 

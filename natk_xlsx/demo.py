@@ -394,7 +394,14 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
     for n in top:
         say(f"   #{n.rank} [{n.severity}] {n.question.id}: {n.action.get('en', '')}")
     say(f"   Summary: {summary}")
-    return {"summary": summary, "needs": len(c.needs), "conflicts": len(c.conflicts),
+    say("6. Writing the draft report ...")
+    from natk_xlsx.outputs.draft_report import write_report
+
+    report = write_report([returns], toolkit, out / "report.docx", jobs=jobs,
+                          recipients=examples / "recipients.csv",
+                          assessment=f"{country} needs assessment 2026").path
+    say(f"   Report: {report}")
+    return {"summary": summary, "report": report, "needs": len(c.needs), "conflicts": len(c.conflicts),
             "respondents": len(c.respondents), "unusable": len(summary_result.unusable),
             "duplicates": len(c.duplicates), "imported": imported}
 

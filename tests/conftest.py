@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from factory import BUNDLED_SPECS, default_components
+
+# as natk_xlsx/__init__.py does, before any test module imports openpyxl
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 SpecWriter = Callable[..., Path]
 

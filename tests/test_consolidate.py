@@ -271,6 +271,7 @@ def test_demo_tells_the_whole_story(tmp_path):
     assert facts["respondents"] == 9
     assert facts["needs"] > 50 and facts["conflicts"] > 10
     assert (tmp_path / "demo" / "needs_summary.xlsx").exists()
+    assert (tmp_path / "demo" / "report.docx").exists()
     handback = list((tmp_path / "demo" / "handback").glob("*-checked.xlsx"))
     assert [p.name for p in handback] == ["06-labour-inspectorate-en-checked.xlsx"]
     wb = _load(tmp_path / "demo" / "needs_summary.xlsx")

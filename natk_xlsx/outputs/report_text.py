@@ -1,0 +1,382 @@
+"""The assessment report as a list of blocks (headings, paragraphs, lists, tables, charts), with
+every fixed text in the report's language. Pure: reads the view-model of ``report_content``, knows
+nothing of Word; ``docx_writer`` renders the blocks.
+
+The order follows the usual structure of an assessment report (domain brief, section 5): front
+matter, executive summary, method, findings per component, recommendations, annexes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
+from natk_xlsx.spec.model import SEVERITIES
+
+#: How many items of each kind a component's findings show; the rest are counted, and listed in
+#: the needs summary workbook.
+SHOWN_STRENGTHS = 8
+SHOWN_GAPS = 12
+SHOWN_DISAGREEMENTS = 8
+#: Recommendations described in full (the matrix lists all of them).
+DETAILED_RECOMMENDATIONS = 10
+#: Recommendations in the executive summary.
+SUMMARY_RECOMMENDATIONS = 5
+SEVERITY_COLOURS = {"critical": "C00000", "high": "ED7D31", "medium": "FFC000", "low": "A9D08E"}
+#: Light tints of the same colours, behind text.
+SEVERITY_TINTS = {"critical": "F4CCCC", "high": "FCE4D6", "medium": "FFF2CC", "low": "E2EFDA"}
+CHAIN_COLOURS = ("1F3864", "2E75B6", "9DC3E6", "A9D08E")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 0 = the title, 1 and 2 appear in the table of contents
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    lead: str = ""  # bold words before the text
+    style: str = ""  # "", "subtitle", "note", "caption"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[tuple[str, str], ...]  # (bold lead, text)
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: frozenset[int] = frozenset()  # columns aligned as numbers
+    shade: tuple[str | None, ...] = ()  # per row: a colour for the first cell, or None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    colour: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    horizontal: bool = False  # bars (True) or columns (False)
+    stacked: bool = False
+    height_cm: float = 7.5
+
+
+@dataclass(frozen=True)
+class Contents:
+    title: str
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Para | Bullets | Table | Chart | Contents | PageBreak
+
+
+@dataclass
+class _Writer:
+    report: Report
+    blocks: list[Block] = field(default_factory=list)
+
+    def t(self, key: str, **values: object) -> str:
+        return ui(f"report.{key}", self.report.lang, **values)
+
+    def s(self, key: str, **values: object) -> str:
+        return ui(key, self.report.lang, **values)
+
+    def label(self, text: str) -> str:
+        """``text`` followed by the language's colon, as the bold lead of a line."""
+        return self.t("fmt.label", label=text)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def blocks(report: Report) -> list[Block]:
+    """The whole report, block by block."""
+    w = _Writer(report)
+    front_matter(w)
+    executive_summary(w)
+    method(w)
+    findings(w)
+    recommendations(w)
+    annexes(w)
+    return w.blocks
+
+
+# -- front matter ---------------------------------------------------------------------------------
+def front_matter(w: _Writer) -> None:
+    r = w.report
+    w.add(Heading(r.title, 0))
+    w.add(Para(w.t("draft"), style="subtitle"))
+    if r.country:
+        w.add(Para(r.country, lead=w.label(w.t("country"))))
+    if r.assessment:
+        w.add(Para(r.assessment, lead=w.label(w.t("assessment"))))
+    w.add(Para(r.date, lead=w.label(w.t("date"))))
+    if r.returns_from and r.returns_to:
+        w.add(Para(w.t("returns_period", first=r.returns_from, last=r.returns_to),
+                   lead=w.label(w.t("returns"))))
+    w.add(Para(f"{r.reference_period[0]}–{r.reference_period[1]}",
+               lead=w.label(w.t("reference_period"))))
+    w.add(Para("", lead=w.t("components_covered") + ":"))
+    w.add(Bullets(tuple(("", title) for title in r.components)))
+    w.add(Para(w.t("draft_note"), style="note"))
+    w.add(PageBreak())
+    w.add(Contents(w.t("contents"), w.t("contents_note")))
+    w.add(PageBreak())
+
+
+# -- executive summary ----------------------------------------------------------------------------
+def _rec_line(w: _Writer, rec: Recommendation) -> str:
+    return w.t("rec.line", priority=_severity(w, rec.priority),
+               confidence=w.t(f"confidence.{rec.confidence}"), timeframe=_timeframe(w, rec))
+
+
+def _severity(w: _Writer, code: str) -> str:
+    return w.report.severity_labels.get(code, code)
+
+
+def _timeframe(w: _Writer, rec: Recommendation) -> str:
+    return w.s(f"summary.horizon.{rec.timeframe}") if rec.timeframe else w.t("to_agree")
+
+
+def executive_summary(w: _Writer) -> None:
+    r = w.report
+    w.add(Heading(w.t("h.summary"), 1))
+    w.add(Para(w.t("summary.intro", count=len(r.institutions), country=r.country or "–")))
+    w.add(Heading(w.t("h.response"), 2))
+    if r.asked:
+        w.add(Para(w.t("summary.asked", asked=r.asked, answered=r.asked - len(r.not_answered),
+                       rate=round(100 * (r.asked - len(r.not_answered)) / r.asked))))
+    w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
+                   unusable=r.files_unusable, duplicates=r.duplicates,
+                   covered=len(r.components),
+                   total=len(r.components) + len(r.components_not_covered))))
+    w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
+                   conflicts=r.conflicts)))
+    kinds = Counter(i.kind or "–" for i in r.institutions)
+    w.add(Bullets(tuple((w.label(kind), str(n)) for kind, n in kinds.most_common())))
+    w.add(Heading(w.t("h.top"), 2))
+    top = r.recommendations[:SUMMARY_RECOMMENDATIONS]
+    if not top:
+        w.add(Para(w.t("no_recommendations")))
+    w.add(Bullets(tuple((w.t("fmt.title", title=rec.title, component=rec.component),
+                         f"{_rec_line(w, rec)} {rec.actions[0]}") for rec in top), numbered=True))
+    chart = _needs_chart(w)
+    if chart is not None:
+        w.add(chart)
+
+
+def _needs_chart(w: _Writer) -> Chart | None:
+    rows = [f for f in w.report.findings if sum(f.needs_by_severity.values())]
+    if not rows:
+        return None
+    return Chart(w.t("chart.needs"), tuple(f.title for f in rows),
+                 tuple(Series(_severity(w, s), tuple(float(f.needs_by_severity.get(s, 0))
+                                                     for f in rows), SEVERITY_COLOURS[s])
+                       for s in SEVERITIES),
+                 horizontal=True, stacked=True, height_cm=max(6.0, 1.5 + 0.9 * len(rows)))
+
+
+# -- method ---------------------------------------------------------------------------------------
+def method(w: _Writer) -> None:
+    r = w.report
+    w.add(Heading(w.t("h.method"), 1))
+    w.add(Heading(w.t("h.scope"), 2))
+    if r.comprehensive:
+        w.add(Para(w.t("method.comprehensive")))
+    else:
+        w.add(Para(w.t("method.selected", components=", ".join(r.components))))
+    w.add(Para(w.t("method.full" if r.full_depth else "method.core")))
+    w.add(Heading(w.t("h.who"), 2))
+    w.add(Para(w.t("method.who", count=len(r.institutions))))
+    w.add(Heading(w.t("h.ranking"), 2))
+    w.add(Para(w.t("method.needs")))
+    w.add(Para(r.ranking_formula, style="note"))
+    w.add(Para(w.t("method.packages")))
+    w.add(Para(w.t("method.confidence")))
+    w.add(Heading(w.t("h.limits"), 2))
+    limits = []
+    if r.components_not_covered:
+        limits.append(("", w.t("limits.not_covered",
+                                components=", ".join(r.components_not_covered))))
+    if r.not_answered:
+        limits.append(("", w.t("limits.not_answered", institutions=", ".join(r.not_answered))))
+    if r.low_confidence:
+        limits.append(("", w.t("limits.low", count=r.low_confidence)))
+    if r.files_unusable:
+        limits.append(("", w.t("limits.unusable", count=r.files_unusable)))
+    limits.append(("", w.t("limits.self_reported")))
+    w.add(Bullets(tuple(limits)))
+
+
+# -- findings -------------------------------------------------------------------------------------
+def findings(w: _Writer) -> None:
+    r = w.report
+    w.add(PageBreak())
+    w.add(Heading(w.t("h.findings"), 1))
+    w.add(Para(w.t("findings.intro")))
+    if r.chain is not None:
+        justice_chain(w, r.chain)
+    for comp in r.findings:
+        component(w, comp)
+
+
+def justice_chain(w: _Writer, chain: Chain) -> None:
+    w.add(Heading(w.t("h.chain"), 2))
+    w.add(Para(w.t("chain.intro")))
+    years = tuple(str(y) for y in chain.years)
+    w.add(Chart(w.t("chart.chain"), years,
+                tuple(Series(stage, values, colour) for stage, values, colour
+                      in zip(chain.stages, chain.values, CHAIN_COLOURS, strict=False))))
+    rows = [(stage, *(number(v) for v in values))
+            for stage, values in zip(chain.stages, chain.values, strict=True)]
+    for k in range(1, len(chain.stages)):
+        rows.append((w.s("summary.chain.attrition", stage=chain.stages[k],
+                         previous=chain.stages[k - 1]), *(percent(v) for v in chain.ratios[k])))
+    w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),
+                numeric=frozenset(range(1, len(years) + 1))))
+
+
+def _cited(item: Cited) -> str:
+    return f"{item.text} [{', '.join(item.question_ids)}]"
+
+
+def _more(w: _Writer, shown: int, items: Sequence[Cited]) -> None:
+    if len(items) > shown:
+        w.add(Para(w.t("findings.more", count=len(items) - shown), style="note"))
+
+
+def component(w: _Writer, comp: ComponentFindings) -> None:
+    w.add(Heading(comp.title, 2))
+    w.add(Para(comp.purpose, style="note"))
+    w.add(Para(w.t("findings.response", respondents=comp.respondents,
+                   answered=comp.questions_answered, asked=comp.questions_asked)))
+    w.add(Heading(w.t("h.strengths"), 3))
+    if comp.strengths:
+        w.add(Bullets(tuple(("", _cited(s) + " " + w.t("findings.agreed", n=s.note))
+                            for s in comp.strengths[:SHOWN_STRENGTHS])))
+        _more(w, SHOWN_STRENGTHS, comp.strengths)
+    else:
+        w.add(Para(w.t("findings.no_strengths")))
+    w.add(Heading(w.t("h.gaps"), 3))
+    if comp.gaps:
+        w.add(Table((w.s("summary.col.severity"), w.s("summary.col.need"),
+                     w.s("summary.col.question_id")),
+                    tuple((_severity(w, g.note), g.text, ", ".join(g.question_ids))
+                          for g in comp.gaps[:SHOWN_GAPS]),
+                    shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
+        _more(w, SHOWN_GAPS, comp.gaps)
+    else:
+        w.add(Para(w.t("findings.no_gaps")))
+    if comp.disagreements:
+        w.add(Heading(w.t("h.disagreements"), 3))
+        w.add(Bullets(tuple((w.label(_cited(d)), d.note)
+                            for d in comp.disagreements[:SHOWN_DISAGREEMENTS])))
+        _more(w, SHOWN_DISAGREEMENTS, comp.disagreements)
+    stats = comp.statistics
+    if stats is not None and stats.years:
+        w.add(Heading(w.t("h.statistics"), 3))
+        rows = tuple((row.indicator, *(number(v) + ("*" if d else "")
+                                       for v, d in zip(row.values, row.disputed, strict=True)))
+                     for row in stats.rows)
+        w.add(Table((w.s("summary.col.indicator"), *(str(y) for y in stats.years)), rows,
+                    numeric=frozenset(range(1, len(stats.years) + 1))))
+        if any(any(row.disputed) for row in stats.rows):
+            w.add(Para(w.t("findings.disputed"), style="note"))
+
+
+# -- recommendations ------------------------------------------------------------------------------
+def recommendations(w: _Writer) -> None:
+    r = w.report
+    w.add(PageBreak())
+    w.add(Heading(w.t("h.recommendations"), 1))
+    w.add(Para(w.t("rec.intro", count=len(r.recommendations))))
+    if not r.recommendations:
+        w.add(Para(w.t("no_recommendations")))
+        return
+    w.add(Heading(w.t("h.priority_recs"), 2))
+    for rec in r.recommendations[:DETAILED_RECOMMENDATIONS]:
+        w.add(Heading(f"{rec.rank}. {rec.title}", 3))
+        w.add(Para(_rec_line(w, rec), lead=w.t("fmt.sentence", text=rec.component)))
+        w.add(Bullets(tuple(("", a) for a in rec.actions)))
+        details = [
+            (w.label(w.s("summary.col.responsible")), ", ".join(rec.responsible) or w.t("to_agree")),
+            (w.label(w.t("rec.partners")), ", ".join(rec.partners) or w.t("rec.no_partners")),
+            (w.label(w.t("rec.first")), ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.s("summary.col.assistance")), ", ".join(rec.assistance)),
+            (w.label(w.t("rec.questions")), ", ".join(rec.question_ids)),
+        ]
+        w.add(Bullets(tuple(details)))
+    w.add(Heading(w.t("h.matrix"), 2))
+    w.add(Table(
+        (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
+         w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.timeframe"),
+         w.t("rec.first")),
+        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{', '.join(rec.question_ids)}]",
+               _severity(w, rec.priority), ", ".join(rec.responsible) or w.t("to_agree"),
+               ", ".join(rec.partners), _timeframe(w, rec),
+               ", ".join(f"#{k}" for k in rec.first))
+              for rec in r.recommendations),
+        numeric=frozenset({0}),
+        shade=tuple(None for _ in r.recommendations)))
+
+
+# -- annexes --------------------------------------------------------------------------------------
+def annexes(w: _Writer) -> None:
+    r = w.report
+    w.add(PageBreak())
+    w.add(Heading(w.t("h.annexes"), 1))
+    w.add(Heading(w.t("h.annex_institutions"), 2))
+    w.add(Para(w.t("annex.institutions")))
+    w.add(Table((w.s("summary.col.kind"), w.s("summary.col.institution"),
+                 w.t("col.components")),
+                tuple((i.kind, i.name, str(i.components)) for i in r.institutions),
+                numeric=frozenset({2})))
+    w.add(Heading(w.t("h.annex_documents"), 2))
+    w.add(Para(w.t("annex.documents")))
+    for title, documents in r.documents:
+        w.add(Para("", lead=title))
+        w.add(Bullets(tuple(("", d) for d in documents)))
+    w.add(Heading(w.t("h.annex_decisions"), 2))
+    if r.decisions:
+        yes, no = w.s("summary.yes"), w.s("summary.no")
+        w.add(Table((w.s("summary.col.decision_kind"), w.s("summary.col.target"),
+                     w.s("summary.col.value"), w.s("summary.col.reason"),
+                     w.s("summary.col.decided_by"), w.s("summary.col.decided_on"),
+                     w.s("summary.col.applied")),
+                    tuple((d.kind, d.target, d.value, d.reason, d.decided_by, d.decided_on,
+                           yes if d.applied else no) for d in r.decisions)))
+    else:
+        w.add(Para(w.t("annex.no_decisions")))
+    w.add(Heading(w.t("h.annex_returns"), 2))
+    w.add(Table((w.s("summary.col.file"), w.s("summary.col.institution"),
+                 w.s("summary.col.language"), w.s("summary.col.status")),
+                tuple((x.file, x.institution, x.language, x.status) for x in r.returns)))

@@ -1,0 +1,407 @@
+"""The assessment report: a small inline scenario written to Word and read back with python-docx.
+
+Two components, three institutions: a critical legal gap two of them report (one citing a
+document), a dependent need, a victims' gap a partner already works on, a disagreement, and
+statistics of the justice chain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import string
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+from factory import component, question
+
+from natk_xlsx.cli import cli
+from natk_xlsx.i18n.interface import strings, ui
+from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.outputs.docx_writer import column_widths
+from natk_xlsx.outputs.draft_report import write_report
+from natk_xlsx.outputs.report_content import build
+from natk_xlsx.outputs.report_text import Table
+from natk_xlsx.spec.lint import load_toolkit
+
+
+def rule(when, severity, action, **extra):
+    return {"when": when, "severity": severity, "assistance": ["legislative_drafting"],
+            "action": {"en": action}, **extra}
+
+
+COMPONENTS = {
+    "law": component("law", "LAW", [
+        question("LAW.01", text={"en": "Is trafficking a crime?"},
+                 needs=[rule({"in": ["no"]}, "critical", "Adopt a trafficking offence.",
+                             horizon="medium")]),
+        question("LAW.02", text={"en": "Are penalties dissuasive?"},
+                 needs=[rule({"in": ["no"]}, "low", "Raise the penalties.")]),
+        question("LAW.03", section="more", text={"en": "Are judges trained on the law?"},
+                 needs=[rule({"in": ["no"]}, "high", "Train judges on the new offence.",
+                             depends_on=["LAW.01"], horizon="short")]),
+        question("LAW.04", "stats_table", section="more", breakdown="single",
+                 indicator="victims_identified", required=False),
+        question("LAW.05", "stats_table", section="more", breakdown="single",
+                 indicator="convictions", required=False),
+    ], title={"en": "Legislative framework"}, category="core",
+        documents=[{"en": "The penal code"}, {"en": "Court statistics"}]),
+    "victims": component("victims", "VIC", [
+        question("VIC.01", text={"en": "Is there a referral mechanism?"},
+                 needs=[rule({"in": ["no"]}, "medium", "Set up a referral mechanism.")]),
+        question("VIC.02", text={"en": "Are shelters open to men?"},
+                 needs=[rule({"in": ["no"]}, "low", "Open shelters to men.")]),
+    ], title={"en": "Victim protection"}, category="core"),
+}
+INSTITUTIONS = ("Ministry of Justice", "Police", "Shelter network")
+
+
+def record(i, answers, details=None, tables=None):
+    institution = INSTITUTIONS[i]
+    return {
+        "format": "natk-submission/1", "workbook_id": f"wb-{i}",
+        "toolkit": {"id": "test-toolkit", "version": "1.0.0", "spec_hash": "x"},
+        "language": "en", "components": ["law", "victims"], "reference_period": [2021, 2023],
+        "respondent": {"institution": institution, "respondent_name": f"Secret Person {i}",
+                       "kind": ("ministry_justice", "police", "ngo")[i],
+                       "completion_date": f"2026-03-0{i + 1}", "country": "Veridia"},
+        "answers": answers, "details": details or {}, "tables": tables or {},
+        "asked": ["LAW.01", "LAW.02", "LAW.03", "LAW.04", "LAW.05", "VIC.01", "VIC.02"],
+        "issues": [],
+    }
+
+
+RECORDS = [
+    record(0, {"LAW.01": "no", "LAW.02": "yes", "LAW.03": "no", "VIC.01": "yes", "VIC.02": "yes",
+               "LAW.04": {"2022": {"total": 120}, "2023": {"total": 150}},
+               "LAW.05": {"2022": {"total": 9}, "2023": {"total": 12}}},
+           details={"LAW.01": {"evidence": "Penal Code, art. 12"}}),
+    record(1, {"LAW.01": "no", "LAW.02": "no", "VIC.01": "no", "VIC.02": "yes",
+               "LAW.04": {"2022": {"total": 118}}},
+           details={"VIC.01": {"provided": "yes", "provider": "IOM"}}),
+    record(2, {"LAW.01": "yes", "VIC.02": "yes"}),
+]
+
+
+@pytest.fixture
+def toolkit(write_specs):
+    return load_toolkit(write_specs(COMPONENTS))
+
+
+@pytest.fixture
+def returns(tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for i, rec in enumerate(RECORDS):
+        (folder / f"{i}.json").write_text(json.dumps(rec), "utf-8")
+    return folder
+
+
+def write(toolkit, returns, tmp_path, lang="en", **kw):
+    out = tmp_path / f"report-{lang}.docx"
+    result = write_report([returns], toolkit, out, lang=lang, assessment="Veridia 2026", **kw)
+    return result, docx.Document(str(out))
+
+
+def headings(doc, level):
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def all_text(doc):
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def table_after(doc, heading_text):
+    """The first table after the heading ``heading_text`` (not its entry in the contents)."""
+    body = doc.element.body
+    seen = False
+    for element in body.iterchildren():
+        paragraph = Paragraph(element, doc) if element.tag == qn("w:p") else None
+        if paragraph is not None and paragraph.text == heading_text \
+                and paragraph.style.name.startswith("Heading"):
+            seen = True
+        elif seen and element.tag == qn("w:tbl"):
+            return DocxTable(element, doc)
+    raise AssertionError(f"no table after {heading_text!r}")
+
+
+def rows(table):
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+# -- structure ---------------------------------------------------------------------------------
+def test_chapters_components_and_contents(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path)
+    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == ["Test toolkit"]
+    assert headings(doc, 1) == ["Executive summary", "Method", "Findings by component",
+                                "Recommendations", "Annexes"]
+    level2 = headings(doc, 2)
+    assert level2.index("The justice chain") < level2.index("Legislative framework") \
+        < level2.index("Victim protection") < level2.index("Recommendations matrix")
+    codes = [t.text for t in doc.element.body.iter(qn("w:instrText"))]
+    assert any('TOC \\o "1-2"' in c for c in codes), codes  # a real table of contents field
+    assert any(c.strip() == "PAGE" for p in doc.sections[0].footer.paragraphs
+               for c in (t.text for t in p._p.iter(qn("w:instrText"))))
+    toc = [p.text for p in doc.paragraphs if p.style.name.lower() in ("toc 1", "toc 2")]
+    assert toc[:2] == ["Executive summary", "The response"]
+    assert doc.settings.element.find(qn("w:updateFields")) is not None
+    assert doc.core_properties.title == "Test toolkit"
+
+
+def test_front_matter_and_response(toolkit, returns, tmp_path):
+    result, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "Country: Veridia" in text and "Assessment: Veridia 2026" in text
+    assert "completed between 2026-03-01 and 2026-03-03" in text
+    assert "3 questionnaires were received and 3 institutions answered" in text
+    assert "covered 2 of the 2 components" in text
+    assert result.report.comprehensive
+    # institutions are named, the persons who filled in the questionnaires never are
+    assert "Secret Person" not in text
+    annex = rows(table_after(doc, "Annex 1. Institutions consulted"))
+    assert [r[1] for r in annex[1:]] == ["Ministry of Justice", "Shelter network", "Police"]
+    assert annex[0] == ["Kind of respondent", "Institution", "Components answered"]
+
+
+def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "Are shelters open to men? — Yes [VIC.02] (3 in agreement)" in text
+    gaps = rows(table_after(doc, "Legislative framework"))
+    assert gaps[0] == ["Severity", "Need", "Question ID"]
+    assert gaps[1][0] == "Critical" and gaps[1][2] == "LAW.01"
+    assert gaps[1][1] == "Is trafficking a crime? — No"
+    disagreement = next(p.text for p in doc.paragraphs if p.text.startswith("Is trafficking a"
+                                                                           " crime? [LAW.01]: "))
+    assert "Ministry of Justice, Police: No" in disagreement and "Shelter network: Yes" in disagreement
+
+
+def test_statistics_and_the_justice_chain(toolkit, returns, tmp_path):
+    result, doc = write(toolkit, returns, tmp_path)
+    chain = rows(table_after(doc, "The justice chain"))
+    assert chain[0] == ["Indicator", "2022", "2023"]
+    assert chain[1] == ["Victims identified", "120", "150"]  # the larger of 120 and 118
+    by_name = {r[0]: r[1:] for r in chain}
+    assert by_name["Persons convicted"] == ["9", "12"]
+    law_stats = next(t for t in doc.tables if rows(t)[0][0] == "Indicator"
+                     and any(r[0] == "Victims identified" and r[1].endswith("*") for r in rows(t)))
+    assert rows(law_stats)[1][1] == "120*"  # two institutions gave 120 and 118 for 2022
+    # the chart is a native chart part with the figures in it
+    charts = [p for p in doc.part.package.iter_parts() if p.partname.startswith("/word/charts/")]
+    assert len(charts) == 2
+    xml = b"".join(p.blob for p in charts).decode("utf-8")
+    assert "<c:v>Victims identified</c:v>" in xml and "<c:v>150</c:v>" in xml
+    assert "<a:t>Open needs by component and severity</a:t>" in xml
+    assert result.report.chain is not None and result.report.chain.years == (2022, 2023)
+
+
+def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, tmp_path):
+    result, doc = write(toolkit, returns, tmp_path)
+    recs = result.report.recommendations
+    assert [(r.rank, r.question_ids, r.priority) for r in recs] == [
+        (1, ("LAW.01", "LAW.02"), "critical"),  # one section of the law: one package
+        (2, ("LAW.03",), "high"),
+        (3, ("VIC.01",), "medium"),
+    ]
+    assert recs[0].confidence == "high"  # two institutions, one document
+    assert recs[1].first == (1,)  # train judges after the offence exists
+    assert recs[2].partners == ("IOM",) and recs[2].confidence == "low"
+    assert recs[0].timeframe == "medium" and recs[1].timeframe == "short"
+    detailed = [h for h in (p.text for p in doc.paragraphs if p.style.name == "Heading 3")
+                if re.match(r"\d+\. ", h)]
+    assert detailed == ["1. Basics", "2. More", "3. Basics"]
+    matrix = rows(table_after(doc, "Recommendations matrix"))
+    assert [r[0] for r in matrix[1:]] == ["1", "2", "3"]
+    assert matrix[1][2] == "Critical" and matrix[2][6] == "#1" and matrix[3][4] == "IOM"
+    summary_items = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert summary_items[0].startswith("Basics (Legislative framework). Priority: Critical. "
+                                       "Confidence: high.")
+    assert "Adopt a trafficking offence." in summary_items[0]
+
+
+def test_annexes_documents_and_returns(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "The penal code" in text and "Court statistics" in text
+    assert "The assessor made no decisions on these questionnaires." in text
+    read = rows(table_after(doc, "Annex 4. Questionnaires read"))
+    assert [r[0] for r in read[1:]] == ["0.json", "1.json", "2.json"]
+
+
+def test_decisions_are_in_the_annex(toolkit, returns, tmp_path):
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("kind,target,value,reason,decided_by,decided_on\n"
+                         "need,VIC.01,,IOM covers it fully,Assessor,2026-04-01\n", "utf-8")
+    result, doc = write(toolkit, returns, tmp_path, resolutions=decisions)
+    assert [r.question_ids for r in result.report.recommendations] == [("LAW.01", "LAW.02"),
+                                                                      ("LAW.03",)]
+    annex = rows(table_after(doc, "Annex 3. The assessor's decisions"))
+    assert annex[1][:2] == ["need", "VIC.01"] and annex[1][3] == "IOM covers it fully"
+    assert annex[1][6] == "yes"
+
+
+def test_tables_reflow_and_nothing_is_locked(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path)
+    assert doc.settings.element.find(qn("w:documentProtection")) is None
+    for table in doc.tables:
+        assert table.autofit
+        width = table._tbl.tblPr.find(qn("w:tblW"))
+        assert width.get(qn("w:type")) == "pct" and width.get(qn("w:w")) == "5000"
+        header = table.rows[0]._tr.trPr
+        assert header is not None and header.find(qn("w:tblHeader")) is not None
+
+
+def test_column_widths_share_the_text_width():
+    block = Table(("Rank", "Recommendation", "Priority"),
+                  (("1", "A long recommendation that needs room to breathe " * 2, "High"),))
+    widths = column_widths(block, total=16.0)
+    assert sum(widths) == pytest.approx(16.0, abs=0.05)
+    assert widths[1] > widths[0] and widths[1] > widths[2]
+    wide = column_widths(Table(("A", "B"), (("贩运人口罪贩运人口罪", "abcdefghij"),)))
+    assert wide[0] > wide[1]  # Chinese characters count double
+
+
+# -- languages ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "ar", "zh"])
+def test_fixed_texts_are_in_the_report_language(toolkit, returns, tmp_path, lang):
+    _, doc = write(toolkit, returns, tmp_path, lang=lang)
+    expected = [ui(f"report.h.{k}", lang) for k in ("summary", "method", "findings",
+                                                    "recommendations", "annexes")]
+    assert headings(doc, 1) == expected
+    assert ui("report.h.annex_institutions", lang) in headings(doc, 2)
+    if lang != "en":
+        assert "Executive summary" not in all_text(doc)
+
+
+def test_arabic_is_right_to_left(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path, lang="ar")
+    body = doc.element.body
+    texts = [p for p in doc.paragraphs if p.text.strip()]
+    assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in texts)
+    runs = [r for p in texts for r in p.runs if re.search("[\u0600-\u06ff]", r.text)]
+    assert runs and all(r._r.rPr.find(qn("w:rtl")) is not None for r in runs)
+    assert all(r._r.rPr.find(qn("w:bCs")) is not None for r in runs if r.bold)
+    latin = [r for p in texts for r in p.runs if r.text == "Veridia 2026"]  # the assessment
+    assert latin and all(r._r.rPr is None or r._r.rPr.find(qn("w:rtl")) is None for r in latin)
+    tables = list(body.iter(qn("w:tbl")))
+    assert tables and all(t.tblPr.find(qn("w:bidiVisual")) is not None for t in tables)
+    assert doc.sections[0]._sectPr.find(qn("w:bidi")) is not None
+    _, english = write(toolkit, returns, tmp_path, lang="en")
+    assert not list(english.element.body.iter(qn("w:bidiVisual")))
+    assert not list(english.element.body.iter(qn("w:rtl")))
+
+
+def test_chinese_text_is_tagged_for_east_asian_fonts(toolkit, returns, tmp_path):
+    _, doc = write(toolkit, returns, tmp_path, lang="zh")
+    normal = doc.styles["Normal"].element.rPr
+    assert normal.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert normal.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "Microsoft YaHei"
+    assert "执行摘要" in headings(doc, 1)
+
+
+def test_every_report_text_is_in_six_languages_with_the_same_placeholders():
+    keys = [k for k in strings() if k.startswith("report.")]
+    assert len(keys) > 60
+    fields = string.Formatter()
+    for key in keys:
+        texts = strings()[key]
+        assert set(texts) == set(UN_LANGUAGES), key
+        english = {f for _, f, _, _ in fields.parse(texts["en"]) if f}
+        for lang, text in texts.items():
+            assert text.strip(), (key, lang)
+            assert {f for _, f, _, _ in fields.parse(text) if f} == english, (key, lang)
+
+
+# -- the view-model alone ----------------------------------------------------------------------
+def test_a_critical_recommendation_is_never_below_a_high_one(toolkit):
+    from natk_xlsx.analysis.consolidate import consolidate
+    from natk_xlsx.outputs.report_content import recommendations
+
+    c = consolidate(toolkit, [(f"{i}.json", r) for i, r in enumerate(RECORDS)])
+    for need in c.needs:  # as if the medium victims' need had scored best
+        need.rank = 1 if need.question.id == "VIC.01" else need.rank + 1
+    recs = recommendations(c, "en")
+    assert [r.priority for r in recs] == ["critical", "high", "medium"]
+    assert recs[1].first == (1,)
+
+
+def test_recipients_give_who_was_asked_and_who_did_not_answer(toolkit, returns, tmp_path):
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("institution\nMinistry of Justice\npolice \nShelter network\n"
+                          "Labour Inspectorate\n", "utf-8")  # names match whatever their case
+    result, doc = write(toolkit, returns, tmp_path, recipients=recipients)
+    assert result.report.asked == 4 and result.report.not_answered == ("Labour Inspectorate",)
+    text = all_text(doc)
+    assert "4 institutions were sent a questionnaire and 3 answered (75%)." in text
+    assert "their answers are not in this report: Labour Inspectorate." in text
+
+
+
+def test_build_without_returns_list(toolkit):
+    from natk_xlsx.analysis.consolidate import consolidate
+
+    c = consolidate(toolkit, [(f"{i}.json", r) for i, r in enumerate(RECORDS)])
+    report = build(c, "en")
+    assert report.files_received == 3 and report.returns == ()
+    assert [f.id for f in report.findings] == ["law", "victims"]
+    assert report.findings[0].needs_by_severity == {"critical": 1, "low": 1, "high": 1}
+    assert report.country == "Veridia"
+
+
+# -- command line ------------------------------------------------------------------------------
+def test_cli_report(toolkit, returns, tmp_path):
+    out = tmp_path / "r.docx"
+    res = CliRunner().invoke(cli, ["report", str(returns), "-o", str(out), "--specs",
+                                   str(toolkit.directory), "--country", "Veridia"])
+    assert res.exit_code == 0, res.output
+    assert "3 return(s) reported on: 2 components, 3 recommendations" in res.output
+    assert out.exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["-o", "r.pdf"], "give a name ending in .docx"),
+    (["-o", "r.docx", "--weights", "w.json"], "--weights"),
+])
+def test_cli_report_usage_errors(toolkit, returns, tmp_path, extra, message):
+    args = ["report", str(returns), "--specs", str(toolkit.directory)]
+    args += [str(tmp_path / a) if a.startswith(("r.", "w.")) else a for a in extra]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and message in res.output
+
+
+def test_cli_report_into_a_missing_folder(toolkit, returns, tmp_path):
+    res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
+                                   "-o", str(tmp_path / "nowhere" / "r.docx")])
+    assert res.exit_code == 3 and "cannot write the report" in res.output
+
+
+# -- LibreOffice -------------------------------------------------------------------------------
+def _writer() -> str | None:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        return None
+    program = Path(path).resolve().parent
+    return path if any(program.glob("libswlo.*")) else None
+
+
+@pytest.mark.skipif(_writer() is None, reason="LibreOffice Writer is not installed")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_libreoffice_converts_the_report_to_pdf(toolkit, returns, tmp_path, lang):
+    result, _ = write(toolkit, returns, tmp_path, lang=lang)
+    out = tmp_path / "pdf"
+    proc = subprocess.run(
+        [_writer() or "soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+         "--headless", "--convert-to", "pdf", "--outdir", str(out), str(result.path)],
+        capture_output=True, text=True, timeout=180, check=False)
+    pdf = out / f"report-{lang}.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stdout + proc.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") + data.count(b"/Type/Page") > 3
