@@ -180,3 +180,20 @@ def test_prerequisites_cross_components(report):
     assert "PRS.18" in deps["PRS.32"] and "DAT.06" in deps["DAT.10"]  # case management first
     crossing = sum(1 for q, ds in deps.items() for d in ds if d.split(".")[0] != q.split(".")[0])
     assert crossing >= 20
+
+
+def test_core_depth_workbook_holds_only_core_questions_and_says_so(tmp_path, report):
+    from openpyxl import load_workbook
+
+    from natk_xlsx.workbook.generate import GenerateOptions, Recipient, generate_workbook
+    tk = report.toolkit
+    recipient = Recipient("Ministry of Justice", kind="ministry_justice")
+    core = generate_workbook(tk, tmp_path / "core.xlsx", GenerateOptions(depth="core"), recipient)
+    full = generate_workbook(tk, tmp_path / "full.xlsx", GenerateOptions(), recipient)
+    assert 15 <= core.questions <= 40 < full.questions
+    cover = [c.value for row in load_workbook(tmp_path / "core.xlsx")["Cover"].iter_rows()
+             for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("Core questionnaire") for v in cover)
+    cover_full = [c.value for row in load_workbook(tmp_path / "full.xlsx")["Cover"].iter_rows()
+                  for c in row if isinstance(c.value, str)]
+    assert not any(v.startswith("Core questionnaire") for v in cover_full)

@@ -622,6 +622,8 @@ def _write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: _Styles) -> Non
                                       version=spec.toolkit.version,
                                       workbook_id=spec.metadata["workbook_id"]), s.subtitle),
            "cover")
+    if spec.metadata.get("depth") == "core":  # a full questionnaire is the default
+        _check(ws.write_string(row + 1, 0, ui("cover.depth_core", lang), s.subtitle), "cover")
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
