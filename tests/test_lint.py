@@ -438,3 +438,13 @@ def test_a_place_along_a_chain_is_held_once(write_specs):
     found = codes(lint_specs(write_specs(complete(default_components()),
                                          lists={"indicators": indicators})))
     assert ("SPEC-CHAIN", "lists.json", f"$.indicators[{indicators.index(target)}].chain_order") in found
+
+
+def test_specs_check_prints_the_burden_per_kind_and_depth(write_specs):
+    from natk_xlsx.outputs.report import lint_json, lint_text
+    report = lint_specs(write_specs(complete(default_components())))
+    text = lint_text(report)
+    assert "core (tables), max 40" in text and "full (tables), max 100" in text
+    line = next(row for row in text.splitlines() if row.startswith("police "))
+    assert line.split()[1:] == ["0", "(0)", "6", "(1)"]
+    assert '"burden"' in lint_json(report)
