@@ -162,6 +162,9 @@ def _split_ids(value: str | None) -> list[str]:
               help="CSV or JSON file of recipients: one workbook each, in the folder OUT.")
 @click.option("--period", default=None, metavar="FIRST-LAST",
               help="Years of the statistics tables, e.g. 2021-2025 (default: from the specs).")
+@click.option("--depth", type=click.Choice(["core", "full"]), default="full", show_default=True,
+              help="core: only the questions that matter most (a first or light assessment, at "
+                   "most 40 per institution); full: a comprehensive assessment.")
 @specs_option
 @click.option("--reproducible", is_flag=True,
               help="Fixed creation date and workbook ids, so that the same specs give the same "
@@ -170,7 +173,7 @@ def _split_ids(value: str | None) -> list[str]:
               help="An .xlsx file, or a folder (always a folder with --recipients or --lang all).")
 @handles_errors
 def generate(components: str | None, lang: str | None, country: str, assessment: str,
-             recipients: str | None, period: str | None, specs_dir: str | None,
+             recipients: str | None, period: str | None, depth: str, specs_dir: str | None,
              reproducible: bool, output: str) -> None:
     """Build questionnaire workbooks for respondents to fill offline.
 
@@ -196,11 +199,11 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     options = GenerateOptions(
         components=_split_ids(components), lang=None if lang == "all" else lang, country=country,
         assessment=assessment, period=parse_period(period) if period else None,
-        reproducible=reproducible)
+        reproducible=reproducible, depth=depth)
     if recipients:
         results = generate_for_recipients(toolkit, load_recipients(recipients, toolkit), out,
                                           options)
-    elif lang == "all" and not components and not country and not period:
+    elif lang == "all" and not components and not country and not period and depth == "full":
         results = build_generated(toolkit, out) if reproducible else [
             generate_workbook(toolkit, out / generated_file_name(toolkit, code),
                               GenerateOptions(lang=code, assessment=assessment))

@@ -215,7 +215,7 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     assert any(c.value == "00123" and c.data_type == "s" for c in cells)
     chain = wb["Justice chain"]
     values = {row[0].value: [c.value for c in row[2:]] for row in chain.iter_rows(min_row=4, max_row=6)}
-    assert values["Victims identified"][0] == 20  # disagreeing figures: both flagged, one shown
+    assert values["Victims formally identified"][0] == 20  # disagreeing figures: both flagged, one shown
     data = json.loads((tmp_path / "s.json").read_text("utf-8"))
     assert data["needs"][0]["question_id"] == "LAW.01"
     assert data["conflicts"][0]["question_id"] == "LAW.01"

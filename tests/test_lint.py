@@ -22,8 +22,19 @@ def with_question(cid: str, index: int, **changes: Any) -> dict[str, dict[str, A
     return comps
 
 
+def complete(comps: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The components as version 2 of the format wants them: a theme on every needs rule and the
+    authoritative respondents of every question."""
+    for comp in comps.values():
+        for q in comp["questions"]:
+            q.setdefault("authoritative", list(q.get("respondents", comp["respondents"]))[:1])
+            for rule in q.get("needs", []):
+                rule.setdefault("theme", "training")
+    return comps
+
+
 def test_small_valid_toolkit_has_no_problems(write_specs):
-    report = lint_specs(write_specs())
+    report = lint_specs(write_specs(complete(default_components())))
     assert report.problems == []
     assert report.ok
     toolkit = report.toolkit
@@ -316,3 +327,124 @@ def test_spec_hash_ignores_formatting_but_not_content(write_specs):
     c = lint_specs(write_specs(with_question("alpha", 0, text={"en": "Other?"}))).toolkit
     assert a is not None and b is not None and c is not None
     assert a.spec_hash == b.spec_hash != c.spec_hash
+
+
+# -- the method's rules (format 2) -----------------------------------------------------------------
+def test_needs_rule_without_theme_warns_and_unknown_theme_is_an_error(write_specs):
+    comps = complete(default_components())
+    del comps["alpha"]["questions"][0]["needs"][0]["theme"]
+    comps["beta"]["questions"][0]["needs"][0]["theme"] = "weather"
+    report = lint_specs(write_specs(comps))
+    assert ("SPEC-NO-THEME", "alpha.json", "$.questions[0].needs[0]") in codes(report, "warning")
+    assert ("SPEC-REF", "beta.json", "$.questions[0].needs[0].theme") in codes(report)
+
+
+def test_authoritative_respondents_must_be_asked_the_question(write_specs):
+    comps = complete(default_components())
+    comps["alpha"]["questions"][0]["authoritative"] = ["judiciary"]
+    del comps["beta"]["questions"][0]["authoritative"]
+    report = lint_specs(write_specs(comps))
+    assert ("SPEC-AUTHORITATIVE", "alpha.json", "$.questions[0].authoritative") in codes(report)
+    assert ("SPEC-NO-AUTHORITATIVE", "beta.json", "$.questions[0]") in codes(report, "warning")
+
+
+def _absence_rule(code: str) -> dict[str, Any]:
+    return {"when": {"not_in": [code]}, "severity": "high", "assistance": ["legislative_drafting"],
+            "action": {"en": "Add it."}, "theme": "training"}
+
+
+def test_a_rule_on_an_unticked_option_needs_dont_know_in_the_list(write_specs):
+    comps = complete(default_components())
+    choices = [{"code": "a", "label": {"en": "A"}}, {"code": "b", "label": {"en": "B"}}]
+    comps["beta"]["choice_lists"] = {"beta_options": {"choices": choices}}
+    comps["beta"]["questions"][1].update(choices="beta_options", needs=[_absence_rule("a")])
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-DONT-KNOW", "beta.json", "$.questions[1].choices") in found
+    choices.append({"code": "dont_know", "label": {"en": "Don't know"}})
+    assert lint_specs(write_specs(comps)).ok
+
+
+def test_guidance_may_quote_only_labels_that_exist(write_specs):
+    comps = complete(default_components())
+    comps["alpha"]["questions"][0]["guidance"] = {"en": "Answer 'Partly' if only some apply."}
+    assert lint_specs(write_specs(comps)).ok
+    comps["alpha"]["questions"][0]["guidance"] = {"en": "Answer 'Mostly' if most apply."}
+    report = lint_specs(write_specs(comps))
+    assert ("SPEC-GUIDANCE-LABEL", "alpha.json", "$.questions[0].guidance.en") in codes(report)
+    assert "'Mostly'" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("instrument", "article", "ok"),
+    [
+        ("ohchr_principles", "Principle 7", True),
+        ("ohchr_principles", "Guideline 2.7", True),
+        ("ohchr_principles", "7", False),
+        ("model_law", "8", True),
+        ("tip_protocol", "Guideline 2", False),
+    ],
+)
+def test_standards_cite_principles_guidelines_and_articles(write_specs, instrument, article, ok):
+    comps = complete(default_components())
+    comps["alpha"]["questions"][0]["standards"] = [{"instrument": instrument, "article": article}]
+    report = lint_specs(write_specs(comps))
+    assert report.ok is ok, [p.render() for p in report.errors]
+
+
+def test_burden_table_counts_required_questions_and_tables_per_kind_and_depth(write_specs):
+    comps = complete(default_components())
+    comps["alpha"]["questions"][0]["depth"] = "core"
+    comps["alpha"]["questions"][1]["depth"] = "core"  # its skip logic brings ALP.01 along anyway
+    report = lint_specs(write_specs(comps))
+    rows = {(b.kind, b.depth): (b.questions, b.tables) for b in report.burden}
+    # police gets both components: ALP.01-03 required, ALP.04 a table, BET.01-02 required
+    assert rows[("police", "full")] == (6, 1)
+    assert rows[("police", "core")] == (2, 0)
+    assert {b.kind for b in report.burden} == {"police"}
+
+
+def test_burden_past_the_limit_is_an_error(write_specs):
+    comps = complete(default_components())
+    many = [{"id": f"ALP.{i:02d}", "section": "basics", "type": "integer",
+             "text": {"en": f"How many {i}?"}, "guidance": {"en": "A number."},
+             "authoritative": ["police"], "depth": "core"} for i in range(5, 46)]
+    comps["alpha"]["questions"][3:3] = many
+    report = lint_specs(write_specs(comps))
+    burden = [p for p in report.errors if p.code == "SPEC-BURDEN"]
+    assert len(burden) == 1 and "'police'" in burden[0].message and "core" in burden[0].message
+
+
+def test_interface_labels_of_one_group_must_differ_in_every_language():
+    from natk_xlsx.spec.lint_method import check_interface_labels
+    from natk_xlsx.spec.lint_report import Checker
+
+    report = LintReport("x")
+    strings = {"summary.col.a": {"en": "Timeframe", "fr": "Échéance"},
+               "summary.col.b": {"en": "Agreed timeframe", "fr": "échéance"},
+               "other.c": {"en": "Timeframe", "fr": "Échéance"}}
+    check_interface_labels(strings, "interface.json", Checker(report))
+    assert [(p.code, p.path) for p in report.errors] == [("SPEC-DUPLICATE-LABEL", "summary.col.a")]
+    assert "fr" in report.errors[0].message
+
+
+def test_a_place_along_a_chain_is_held_once(write_specs):
+    import json
+
+    from factory import BUNDLED_SPECS
+    lists = json.loads((BUNDLED_SPECS / "lists.json").read_text("utf-8"))
+    indicators = lists["indicators"]
+    target = next(i for i in indicators if i["code"] == "convictions")
+    target["chain_order"] = 2  # persons_prosecuted holds it
+    found = codes(lint_specs(write_specs(complete(default_components()),
+                                         lists={"indicators": indicators})))
+    assert ("SPEC-CHAIN", "lists.json", f"$.indicators[{indicators.index(target)}].chain_order") in found
+
+
+def test_specs_check_prints_the_burden_per_kind_and_depth(write_specs):
+    from natk_xlsx.outputs.report import lint_json, lint_text
+    report = lint_specs(write_specs(complete(default_components())))
+    text = lint_text(report)
+    assert "core (tables), max 40" in text and "full (tables), max 100" in text
+    line = next(row for row in text.splitlines() if row.startswith("police "))
+    assert line.split()[1:] == ["0", "(0)", "6", "(1)"]
+    assert '"burden"' in lint_json(report)

@@ -53,6 +53,17 @@ def lint_text(report: LintReport) -> str:
         ]
         out += _table(["lang", "language", "texts", "translated", "complete", "status"], rows,
                       right={2, 3, 4})
+    if report.burden:
+        out.append("")
+        by_kind: dict[str, dict[str, Any]] = {}
+        for b in report.burden:
+            by_kind.setdefault(b.kind, {})[b.depth] = b
+        rows = [[kind, *(f"{d[depth].questions} ({d[depth].tables})" if depth in d else "-"
+                         for depth in ("core", "full"))]
+                for kind, d in by_kind.items()]
+        limits = {b.depth: b.limit for b in report.burden}
+        out += _table(["respondent kind", f"core (tables), max {limits.get('core', '-')}",
+                       f"full (tables), max {limits.get('full', '-')}"], rows, right={1, 2})
     if report.problems:
         out.append("")
         for p in report.problems:

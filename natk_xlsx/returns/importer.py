@@ -246,8 +246,10 @@ def _identity_checks(raw: RawWorkbook, toolkit: Toolkit, ctx: Context) -> None:
     if _semver_major(version) != _semver_major(toolkit.version):
         raise WorkbookError(raw.path, "WORKBOOK-INCOMPATIBLE",
                             f"this workbook was built from version {version} of the toolkit, "
-                            f"which cannot be read with version {toolkit.version}; use the "
-                            f"specs of version {version} (--specs)")
+                            f"whose questions differ from version {toolkit.version}; read it "
+                            f"with the specs of version {version} (--specs FOLDER), or send the "
+                            f"institution a new workbook of version {toolkit.version} "
+                            "(see the README on assessments started on an earlier version)")
 
 
 def _asked(raw: RawWorkbook, toolkit: Toolkit) -> tuple[list[str], list[str], list[str]]:

@@ -3,6 +3,15 @@
 A condition is a small JSON object (docs/spec-format.md). Answers are language-neutral values: a code
 (yes_no, single_choice), a list of codes (multiple_choice), a number, a date or text, or for a
 statistics table a mapping ``{year: {column: count}}``.
+
+Needs rules may also look at the figures of statistics tables as a whole:
+
+- ``{"question": "JUD.33", "total": "le", "value": 0}``: the grand total over the whole period
+  compared with ``value`` (``lt``, ``le``, ``gt``, ``ge``, ``eq``);
+- ``{"question": "JUD.33", "no_data": true}``: the table has no figure at all (unanswered, or every
+  cell "not recorded");
+- ``{"question": "PRS.35", "attrition_from": "PRS.34", "above": 0.8}``: the share lost between the
+  earlier stage's total and this table's total is above 0.8 (only when the earlier total is above 0).
 """
 
 from __future__ import annotations
@@ -15,13 +24,17 @@ Condition = Mapping[str, Any]
 COMBINATORS = ("all", "any", "not")
 CODE_OPS = ("in", "not_in")
 NUMBER_OPS = ("lt", "le", "gt", "ge")
-LEAF_OPS = (*CODE_OPS, "answered", *NUMBER_OPS)
+#: Leaves over a statistics table's figures as a whole (needs rules only).
+STATS_OPS = ("total", "no_data", "attrition_from")
+TOTAL_OPS = (*NUMBER_OPS, "eq")
+LEAF_OPS = (*CODE_OPS, "answered", *NUMBER_OPS, *STATS_OPS)
 
 _COMPARE: Mapping[str, Callable[[float, float], bool]] = {
     "lt": lambda a, b: a < b,
     "le": lambda a, b: a <= b,
     "gt": lambda a, b: a > b,
     "ge": lambda a, b: a >= b,
+    "eq": lambda a, b: a == b,
 }
 
 
@@ -51,6 +64,8 @@ def referenced_questions(condition: Condition, default: str | None = None) -> se
         qid = leaf.get("question", default)
         if qid:
             found.add(qid)
+        if "attrition_from" in leaf:
+            found.add(leaf["attrition_from"])
     return found
 
 
@@ -100,6 +115,8 @@ def evaluate(condition: Condition, answers: Mapping[str, Any], self_id: str | No
     qid = condition.get("question", self_id)
     value = answers.get(qid) if qid else None
     op = leaf_op(condition)
+    if op in STATS_OPS:
+        return _stats_leaf(op, condition, value, answers)
     if op == "answered":
         return is_answered(value) == bool(condition["answered"])
     if not is_answered(value):
@@ -112,3 +129,22 @@ def evaluate(condition: Condition, answers: Mapping[str, Any], self_id: str | No
     if number is None:
         return False
     return _COMPARE[op](number, float(condition[op]))
+
+
+def attrition(earlier: Any, later: Any) -> float | None:
+    """The share lost between two stages' grand totals (0.75 when 100 became 25); None when either
+    has no figure or the earlier one is 0."""
+    first, second = numeric_value(earlier), numeric_value(later)
+    if first is None or second is None or first <= 0:
+        return None
+    return 1.0 - second / first
+
+
+def _stats_leaf(op: str, condition: Condition, value: Any, answers: Mapping[str, Any]) -> bool:
+    if op == "no_data":
+        return (numeric_value(value) is None) == bool(condition["no_data"])
+    if op == "total":
+        total = numeric_value(value)
+        return total is not None and _COMPARE[condition["total"]](total, float(condition["value"]))
+    lost = attrition(answers.get(condition["attrition_from"]), value)
+    return lost is not None and lost > float(condition["above"])

@@ -55,6 +55,10 @@ def write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -> None:
     line = identity_line(spec)
     check(ws.merge_range(row, 0, row, last, line, s.subtitle), "cover")
     check(ws.set_row(row, fitted_height([(line, _span(0, last))])), "cover")
+    if spec.metadata.get("depth") == "core":  # a full questionnaire is the default
+        core = ui("cover.depth_core", lang)
+        check(ws.merge_range(row + 1, 0, row + 1, last, core, s.subtitle), "cover")
+        check(ws.set_row(row + 1, fitted_height([(core, _span(0, last))])), "cover")
     ws.set_portrait()
     ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)

@@ -19,6 +19,7 @@ from typing import Any
 from natk_xlsx import __version__, layout
 from natk_xlsx.errors import InputError, NatkError, UsageError
 from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.spec.burden import DEPTHS, select_questions
 from natk_xlsx.spec.conditions import referenced_questions
 from natk_xlsx.spec.model import Component, Toolkit
 from natk_xlsx.tabular import read_rows
@@ -62,6 +63,9 @@ class GenerateOptions:
     assessment: str = ""
     period: tuple[int, int] | None = None
     reproducible: bool = False
+    #: "full" (every question) or "core" (the questions marked depth core, for a first or light
+    #: assessment).
+    depth: str = "full"
     extra_metadata: dict[str, str] = field(default_factory=dict)
 
 
@@ -121,6 +125,16 @@ def generate_workbook(
         if not components:
             raise NatkError(f"no question of the chosen components is meant for respondents of "
                             f"kind '{kind}'; choose other components for {institution}")
+    if opts.depth not in DEPTHS:
+        raise UsageError(f"unknown depth '{opts.depth}'; use one of {', '.join(DEPTHS)}")
+    if opts.depth != "full":
+        shallow = [replace(c, questions=select_questions(c, None, opts.depth)) for c in components]
+        omitted += [q.id for c, t in zip(components, shallow, strict=True)
+                    for q in c.questions if q not in t.questions]
+        components = tuple(t for t in shallow if t.questions)
+        if not components:
+            raise NatkError(f"no question of the chosen components belongs to the {opts.depth} "
+                            "depth; choose other components or the full depth")
     first, last = opts.period or toolkit.reference_period
     years = tuple(range(first, last + 1))
     plans = [plan_sheet(toolkit, c, lang, years) for c in components]
@@ -145,6 +159,7 @@ def generate_workbook(
         "institution": institution,
         "respondent_kind": kind or "",
         "omitted_questions": ",".join(omitted),
+        "depth": opts.depth,
         **opts.extra_metadata,
     }
     cover = Cover(
