@@ -115,8 +115,19 @@ COLUMN_WIDTHS = (7, 36, 30, 18, 18, 16, 10, 10, 13)
 GRID_COLUMN_WIDTH = 8
 
 
-def column_width(col: int) -> float:
-    """The width of a component sheet's column ``col`` (0-based), in Excel's units."""
+#: The question and guidance columns give up room to a sheet whose widest statistics table runs
+#: past the provider column, down to these widths, so the printed page keeps its scale.
+NARROWEST_QUESTION, NARROWEST_GUIDANCE = 24, 18
+
+
+def column_width(col: int, extra: int = 0) -> float:
+    """The width of a component sheet's column ``col`` (0-based), in Excel's units, on a sheet
+    that prints ``extra`` grid columns beyond the provider column."""
+    give = extra * GRID_COLUMN_WIDTH / 2
+    if col == COL_QUESTION:
+        return max(NARROWEST_QUESTION, COLUMN_WIDTHS[col] - give)
+    if col == COL_GUIDANCE:
+        return max(NARROWEST_GUIDANCE, COLUMN_WIDTHS[col] - give)
     return COLUMN_WIDTHS[col] if col < len(COLUMN_WIDTHS) else GRID_COLUMN_WIDTH
 
 KEY_SEPARATOR = "|"

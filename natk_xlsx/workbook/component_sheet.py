@@ -35,8 +35,9 @@ class ComponentSheet(SheetBase):
         comp = self.plan.component
         if self.lang in RTL_LANGUAGES:
             ws.right_to_left()
+        self.extra = max(0, self.last_column() - layout.COL_PROVIDER)
         for col in range(layout.COL_KEY):
-            check(ws.set_column(col, col, layout.column_width(col)), "column width")
+            check(ws.set_column(col, col, self.width(col)), "column width")
         check(ws.set_column(layout.COL_KEY, layout.COL_ANSWERED, 12, None, {"hidden": True}),
               "hidden columns")
         check(ws.write_string(0, 0, tr(comp.title, self.lang), self.s.title), "title")
@@ -49,16 +50,15 @@ class ComponentSheet(SheetBase):
         for col, text in enumerate(headers):
             check(ws.write_string(layout.HEADER_ROW, col, text, self.s.header), "header")
         check(ws.set_row(layout.HEADER_ROW, fitted_height(
-            [(text, layout.column_width(col)) for col, text in enumerate(headers)])),
+            [(text, self.width(col)) for col, text in enumerate(headers)])),
             "header row")
         for row in self.plan.rows:
             self._write_row(row)
         self._page_setup()
 
-    @staticmethod
-    def _span(first: int, last: int) -> float:
+    def _span(self, first: int, last: int) -> float:
         """The width of merged columns ``first`` to ``last``."""
-        return sum(layout.column_width(c) for c in range(first, last + 1))
+        return sum(self.width(c) for c in range(first, last + 1))
 
     # -- rows --------------------------------------------------------------------------------
     def _write_row(self, row: Row) -> None:
@@ -95,12 +95,12 @@ class ComponentSheet(SheetBase):
         check(ws.write_string(r, layout.COL_QUESTION, text, s.text), q.id)
         check(ws.write_string(r, layout.COL_GUIDANCE, guidance, s.guidance), q.id)
         texts: list[tuple[str, float]] = [
-            (text, layout.column_width(layout.COL_QUESTION)),
-            (guidance, layout.column_width(layout.COL_GUIDANCE))]
+            (text, self.width(layout.COL_QUESTION)),
+            (guidance, self.width(layout.COL_GUIDANCE))]
         if q.type in ("multiple_choice", "stats_table"):
             note = self.ui("row.multiple" if q.type == "multiple_choice" else "row.table")
             check(ws.write_string(r, layout.COL_ANSWER, note, s.note), q.id)
-            texts.append((note, layout.column_width(layout.COL_ANSWER)))
+            texts.append((note, self.width(layout.COL_ANSWER)))
         else:
             self._answer_cell(r, q)
         for col in (layout.COL_COMMENT, layout.COL_EVIDENCE, layout.COL_PROVIDER):
@@ -182,7 +182,7 @@ class ComponentSheet(SheetBase):
                              "validation.tick")
         for col in range(layout.COL_COMMENT, layout.COL_PROVIDER + 1):
             check(ws.write_blank(r, col, None, s.blank), q.id)
-        width = layout.column_width(layout.COL_GUIDANCE) - OPTION_INDENT
+        width = self.width(layout.COL_GUIDANCE) - OPTION_INDENT
         check(ws.set_row(r, fitted_height([(label, width)])), q.id)
         self.skip_format(r, q)
 

@@ -32,6 +32,12 @@ class SheetBase:
         self.s = styles
         self.lists = lists
         self.ws = ws
+        #: Grid columns printed beyond the provider column (a wide statistics table).
+        self.extra = 0
+
+    def width(self, col: int) -> float:
+        """Column ``col``'s width on this sheet (see ``layout.column_width``)."""
+        return layout.column_width(col, self.extra)
 
     def ui(self, key: str, **kw: Any) -> str:
         return ui(key, self.lang, **kw)

@@ -44,13 +44,13 @@ def _header(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     check(ws.write_blank(r, layout.COL_ID, None, s.blank), q.id)
     check(ws.write_string(r, layout.COL_QUESTION, title, s.table_title), q.id)
     check(ws.write_string(r, layout.COL_GUIDANCE, sheet.ui("row.year"), s.table_head), q.id)
-    texts: list[tuple[str, float]] = [(title, layout.column_width(layout.COL_QUESTION)),
-                                      (sheet.ui("row.year"), layout.column_width(
+    texts: list[tuple[str, float]] = [(title, sheet.width(layout.COL_QUESTION)),
+                                      (sheet.ui("row.year"), sheet.width(
                                           layout.COL_GUIDANCE))]
     for i, label in enumerate(labels):
         col = layout.COL_ANSWER + i
         check(ws.write_string(r, col, label, s.table_head), q.id)
-        texts.append((label, layout.column_width(col)))
+        texts.append((label, sheet.width(col)))
     for col in range(layout.COL_ANSWER + len(labels), layout.COL_PROVIDER + 1):
         check(ws.write_blank(r, col, None, s.table_head), q.id)
     check(ws.set_row(r, fitted_height(texts)), q.id)
@@ -85,7 +85,7 @@ def _total(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
         check(ws.write_formula(r, col, f"=IF(COUNT({span})=0,\"\",SUM({span}))", s.total, ""),
               q.id)
     label = sheet.ui("row.total")
-    check(ws.set_row(r, fitted_height([(label, layout.column_width(layout.COL_GUIDANCE))])),
+    check(ws.set_row(r, fitted_height([(label, sheet.width(layout.COL_GUIDANCE))])),
           q.id)
 
 
@@ -97,7 +97,7 @@ def _source(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     check(ws.merge_range(r, layout.COL_ANSWER, r, layout.COL_EVIDENCE, "", s.answer_text), q.id)
     check(sheet.wb.define_name(f"{q.id}_source", "=" + sheet.plan.table_source[q.id].ref(
         sheet.plan.sheet_name)), f"defined name {q.id}_source")
-    check(ws.set_row(r, fitted_height([(label, _option_width())], min_lines=WRITING_LINES)),
+    check(ws.set_row(r, fitted_height([(label, _option_width(sheet))], min_lines=WRITING_LINES)),
           q.id)
 
 
@@ -110,12 +110,12 @@ def _reliability(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     sheet.list_validation(r, layout.COL_ANSWER, sheet.lists.shared("reliability"), q.id)
     check(sheet.wb.define_name(f"{q.id}_reliability", "=" + sheet.plan.table_reliability[
         q.id].ref(sheet.plan.sheet_name)), f"defined name {q.id}_reliability")
-    check(ws.set_row(r, fitted_height([(label, _option_width())])), q.id)
+    check(ws.set_row(r, fitted_height([(label, _option_width(sheet))])), q.id)
 
 
-def _option_width() -> float:
+def _option_width(sheet: SheetBase) -> float:
     """The guidance column less its indent (a label written with the option format)."""
-    return layout.column_width(layout.COL_GUIDANCE) - OPTION_INDENT
+    return sheet.width(layout.COL_GUIDANCE) - OPTION_INDENT
 
 
 #: Width units an indent of one level takes from a cell (Excel indents by about three spaces).
