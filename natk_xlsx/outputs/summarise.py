@@ -12,6 +12,7 @@ from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
+from natk_xlsx.safeio import atomic_path
 from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
@@ -162,10 +163,12 @@ def summarise(
     from natk_xlsx.outputs.summary import write_csv, write_json, write_summary
 
     if output is not None:
-        write_summary(output, c, sources, lang)
+        with atomic_path(output) as temp:
+            write_summary(temp, c, sources, lang)
         summary.outputs.append(Path(output))
     if json_path is not None:
-        write_json(json_path, c, lang)
+        with atomic_path(json_path) as temp:
+            write_json(temp, c, lang)
         summary.outputs.append(Path(json_path))
     if csv_dir is not None:
         summary.outputs += write_csv(csv_dir, c, lang)
