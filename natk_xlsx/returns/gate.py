@@ -226,7 +226,7 @@ def _ole2_directory(handle: BinaryIO, size: int) -> set[str]:
         difat = struct.unpack_from("<109I", header, 76)
         per_fat = sector // 4
         names: set[str] = set()
-        current, seen = first_dir, set()
+        current, seen = first_dir, set[int]()
         while current < 0xFFFFFFFA and current not in seen and len(seen) < 4096:
             seen.add(current)
             offset = (current + 1) * sector
@@ -540,6 +540,14 @@ def _notes(
     if embedded:
         notes.append("The workbook holds embedded objects or controls; they are ignored.")
     return tuple(notes)
+
+
+def notices(info: FileInfo) -> list[str]:
+    """The codes of what the gate noticed that the respondent and the assessor should hear
+    (issue templates ``issue.<CODE>``): macros, links to other workbooks, embedded objects."""
+    flags = ((info.has_macros, "FILE-MACROS"), (info.has_external_links, "FILE-LINKS"),
+             (info.has_embedded_objects, "FILE-EMBEDDED"))
+    return [code for present, code in flags if present]
 
 
 # -- small helpers -------------------------------------------------------------------------------

@@ -63,9 +63,9 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
         sheets = _sheet_parts(archive, by_name, max_sheets, max_workbook_bytes)
         cells = 0
         for key in sorted(sheets | {k for k in by_name if _is_worksheet(k)}):
-            info = by_name.get(key)
-            if info is not None:
-                cells = _scan_cells(archive, info, cells, max_cells)
+            sheet = by_name.get(key)
+            if sheet is not None:
+                cells = _scan_cells(archive, sheet, cells, max_cells)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise StructureProblem(
             "FILE-TRUNCATED",
@@ -116,8 +116,8 @@ def _sheet_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], 
             "FILE-MALFORMED", f"its list of sheets and names is {info.file_size // 2**20} MB, far "
             f"beyond a questionnaire; {DAMAGED}")
     workbook = _read(archive, info, max_workbook_bytes)
-    ids = [m.group(1) for attrs in _SHEET.findall(workbook)
-           if (m := _SHEET_ID.search(attrs)) is not None]
+    ids: list[bytes] = [m.group(1) for attrs in _SHEET.findall(workbook)
+                        if (m := _SHEET_ID.search(attrs)) is not None]
     if len(ids) > max_sheets:
         raise StructureProblem(
             "FILE-MALFORMED", f"it lists {len(ids)} sheets, far beyond a questionnaire (at most "
@@ -132,8 +132,8 @@ def _sheet_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], 
             part = text.lstrip("/") if text.startswith("/") else normpath("xl/" + text)
             targets[rid.group(1)] = part.lower()
     parts: dict[str, int] = {}
-    for rid in ids:
-        part = targets.get(rid)
+    for sheet_id in ids:
+        part = targets.get(sheet_id)
         if part is None:
             continue
         parts[part] = parts.get(part, 0) + 1
