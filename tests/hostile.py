@@ -401,3 +401,56 @@ def encrypted_in_the_middle(folder: Path) -> Path:
     path = folder / "protected.xlsx"
     path.write_bytes(bytes(header) + bytes(body))
     return path
+
+
+# -- a filled return, damaged or disguised --------------------------------------------------------
+
+def _xml_attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def rename_sheet(source: Path, target: Path, old: str, new: str) -> Path:
+    """The sheet ``old`` renamed ``new`` in xl/workbook.xml only, as a hand-edited file could be
+    (names no application would accept included)."""
+    xml = _member(source, "xl/workbook.xml")
+    needle = f'name="{_xml_attr(old)}"'
+    assert needle in xml
+    return rewrite(source, target, replace={"xl/workbook.xml": xml.replace(
+        needle, f'name="{_xml_attr(new)}"', 1)})
+
+
+def set_metadata(source: Path, target: Path, key: str, value: str) -> Path:
+    """A return whose hidden metadata ``key`` (sheet and document property) holds ``value``."""
+    from openpyxl import load_workbook
+    from openpyxl.packaging.custom import StringProperty
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source)
+    ws = wb["natk_meta"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
+    props = wb.custom_doc_props
+    name = f"natk_{key}"
+    if name in props.names:
+        props.props = [p for p in props.props if p.name != name]
+        props.append(StringProperty(name=name, value=value))
+    wb.save(target)
+    return target
+
+
+def lookalike(folder: Path, cover_labels: list[str], sheet: str) -> Path:
+    """A workbook with a "Cover" carrying the return's labels and a component's sheet name, but
+    no question ids and no metadata."""
+    path = folder / "lookalike.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    cover = book.add_worksheet("Cover")
+    for row, label in enumerate(cover_labels):
+        cover.write_string(row, 0, label)
+        cover.write_string(row, 1, "Ministry of Lookalikes")
+    body = book.add_worksheet(sheet)
+    body.write_string(0, 0, "Question")
+    body.write_string(1, 3, "Yes")
+    book.close()
+    return path
