@@ -170,10 +170,16 @@ def _fsync(path: Path) -> None:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: A plain number written as text ("-4", "+1.5", "-2e3"): a spreadsheet reads it as a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
 def neutralise_csv(value: Any) -> Any:
     """A CSV field that a spreadsheet will show as text: text starting like a formula gets a
-    single quote in front (OWASP's advice); numbers and everything else are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    single quote in front (OWASP's advice); numbers, also as text such as "-4", and everything
+    else are left as they are."""
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.fullmatch(value)):
         return "'" + value
     return value
 

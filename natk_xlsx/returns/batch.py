@@ -224,6 +224,9 @@ def _quiet() -> None:
     """Send what this worker (and any native library in it) writes to the screen nowhere."""
     if os.environ.get("NATK_DEBUG"):
         return
+    import faulthandler
+
+    faulthandler.disable()  # it writes to a file of its own, not to standard error
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
