@@ -389,6 +389,8 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
                f"{len(c.decisions)} decisions applied.")
     for path in result.outputs:
         click.echo(f"written: {path}")
+    if any(src.get("internal") for src in result.unusable):
+        sys.exit(EXIT_INTERNAL)
     if result.unusable:
         sys.exit(EXIT_UNUSABLE)
 

@@ -101,6 +101,16 @@ def test_the_cli_finishes_the_batch_and_exits_4_on_a_bug(small, files):
     assert "Traceback" not in result.output
 
 
+def test_summarise_finishes_and_exits_4_on_a_bug(small, files, tmp_path):
+    out = tmp_path / "out" / "needs.xlsx"
+    result = CliRunner().invoke(cli, ["summarise", *map(str, files), "-o", str(out), "--specs",
+                                      str(small.specs)])
+    assert result.exit_code == 4
+    assert out.is_file()
+    assert "2 return(s) consolidated" in result.stdout or "1 return(s)" in result.stdout
+    assert f"{files[2]}: " in result.stdout and "Traceback" not in result.output
+
+
 def test_a_bug_while_annotating_is_one_line(small, tmp_path, monkeypatch):
     from natk_xlsx.returns import annotate
 

@@ -128,7 +128,8 @@ def summarise(
             record = result.record
             error = None if record else (result.error or "").split(": ", 1)[-1]
         if record is None:
-            sources.append({"file": name, "state": "unusable",
+            sources.append({"file": name, "state": "unusable", "internal": bool(
+                            f.suffix.lower() != ".json" and result.internal),
                             "status": ui("summary.status.unusable", lang, error=error)})
             continue
         records.append((name, record))
