@@ -148,65 +148,105 @@ def _is_worksheet(key: str) -> bool:
     return key.startswith("xl/worksheets/") and key.endswith(".xml") and key.count("/") == 2
 
 
+#: What every common writer (Excel, LibreOffice, Google Sheets, xlsxwriter) emits: no namespace
+#: prefix, the place as the first attribute. Rows written so are checked quickly, a row at a
+#: time; others tag by tag.
+_FAST_CELL = re.compile(rb'<c r="([^"]*)"')
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_R = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
-_CELL_REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})")
+_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_CELL_REF = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_REFS = re.compile(rb"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )+")
+_LETTERS = bytes(range(ord("A"), ord("Z") + 1))
+_WIDE = re.compile(rb"[X-Z][A-Z]{2}")
+_LETTER_RUN = re.compile(rb"[A-Z]+")
+#: A row of more bytes than this is not a spreadsheet's (Excel's widest: about 2 MB of XML).
+MAX_ROW_BYTES = 16 * 2**20
+ROW = b"<row "
 
 
 def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
                 max_cells: int) -> int:
-    """Check every row and cell reference of one worksheet part; the running count of cells."""
-    row = 0
+    """Check every row and cell reference of one worksheet part; the running count of cells.
+    The part is read in chunks cut where a row starts, so that each row is checked whole."""
     carry = b""
+    plain: bool | None = None  # no namespace prefixes: the quick check applies
     with archive.open(info) as member:
         while True:
             chunk = member.read(CHUNK)
             buffer = carry + chunk
-            cut = buffer.rfind(b"<") if chunk else len(buffer)
-            if cut < 0:
-                cut = len(buffer)
-            for match in _TAG.finditer(buffer, 0, cut):
-                found = _R.search(match.group(2))
-                if match.group(1) == b"row":
-                    row = 0 if found is None else _row_number(found.group(1), info.filename)
-                    continue
-                cells += 1
+            if plain is None:
+                plain = b"<worksheet" in buffer[:4096]
+            cut = buffer.rfind(ROW) if chunk else len(buffer)
+            cut = 0 if cut < 0 else cut
+            pieces = buffer[:cut].split(ROW)
+            for index, piece in enumerate(pieces):
+                row_tag = index > 0
+                cells += (_scan_row(piece, info.filename) if plain and row_tag else
+                          _scan_tags(ROW + piece if row_tag else piece, info.filename))
                 if cells > max_cells:
                     raise StructureProblem(
-                        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, far "
-                        "beyond a questionnaire; send the questionnaire workbook alone")
-                if found is not None:
-                    _check_cell(found.group(1), row, info.filename)
+                        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, "
+                        "far beyond a questionnaire; send the questionnaire workbook alone")
             carry = buffer[cut:]
-            if len(carry) > MAX_TAG_BYTES:
+            if len(carry) > MAX_ROW_BYTES:
                 raise StructureProblem(
-                    "FILE-MALFORMED", f"a sheet holds a tag far longer than any spreadsheet "
+                    "FILE-MALFORMED", f"a row of a sheet is far longer than any spreadsheet "
                     f"writes; {DAMAGED}")
             if not chunk:
                 return cells
 
 
-def _row_number(raw: bytes, part: str) -> int:
-    if not raw.isdigit() or len(raw) > 7 or not 1 <= int(raw) <= MAX_ROW:
+def _scan_row(piece: bytes, part: str) -> int:
+    """One row (what follows ``<row ``): its cells, after checking their places."""
+    refs = _FAST_CELL.findall(piece)
+    if piece.count(b"<c ") != len(refs) or b"<c>" in piece or not piece.startswith(b'r="'):
+        return _scan_tags(ROW + piece, part)
+    row = _row_number(piece[3:piece.find(b'"', 3)], part)
+    if refs:
+        joined = b" ".join(refs) + b" "
+        if (_REFS.fullmatch(joined) is None
+                or joined.translate(None, _LETTERS) != (row + b" ") * len(refs)
+                or (_WIDE.search(joined) and any(len(c) == 3 and c > b"XFD"
+                                                  for c in _LETTER_RUN.findall(joined)))):
+            _refuse_cell(next((r for r in refs if not _is_cell(r, row)), refs[0]), part)
+    return len(refs)
+
+
+def _scan_tags(segment: bytes, part: str) -> int:
+    """Any XML, tag by tag: rows and cells with or without prefixes or places."""
+    row = b""
+    count = 0
+    for match in _TAG.finditer(segment):
+        found = _R.search(match.group(2))
+        value = found.group(1) if found is not None else b""
+        if match.group(1) == b"row":
+            row = _row_number(value, part) if value else b""
+            continue
+        count += 1
+        if value and not _is_cell(value, row):
+            _refuse_cell(value, part)
+    return count
+
+
+def _is_cell(ref: bytes, row: bytes) -> bool:
+    """A well-formed place within Excel's grid, in row ``row`` when it is known."""
+    match = _CELL_REF.fullmatch(ref)
+    return (match is not None and (len(match.group(1)) < 3 or match.group(1) <= b"XFD")
+            and int(match.group(2)) <= MAX_ROW and (not row or match.group(2) == row))
+
+
+def _refuse_cell(ref: bytes, part: str) -> None:
+    raise StructureProblem(
+        "FILE-MALFORMED", f"a cell of the sheet part {_shown(part)} has the place "
+        f"'{_shown(ref)}', which is not a cell of its row; {DAMAGED}")
+
+
+def _row_number(raw: bytes, part: str) -> bytes:
+    if not raw.isdigit() or raw.startswith(b"0") or len(raw) > 7 or int(raw) > MAX_ROW:
         raise StructureProblem(
             "FILE-MALFORMED", f"a row of the sheet part {_shown(part)} has the number "
             f"'{_shown(raw)}', which is not a row of a spreadsheet; {DAMAGED}")
-    return int(raw)
-
-
-def _check_cell(raw: bytes, row: int, part: str) -> None:
-    match = _CELL_REF.fullmatch(raw)
-    ok = False
-    if match is not None:
-        col = 0
-        for ch in match.group(1):
-            col = col * 26 + ch - 64
-        number = int(match.group(2))
-        ok = col <= MAX_COLUMN and 1 <= number <= MAX_ROW and (row == 0 or number == row)
-    if not ok:
-        raise StructureProblem(
-            "FILE-MALFORMED", f"a cell of the sheet part {_shown(part)} has the place "
-            f"'{_shown(raw)}', which is not a cell of its row; {DAMAGED}")
+    return raw
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
