@@ -247,3 +247,29 @@ def test_any_sheet_name_gives_links_and_no_formula(name):
     links = [c.hyperlink.location for c in cells if c.hyperlink is not None]
     assert any(link.startswith(sheet_link(name, "")) for link in links)
     assert all(link.startswith((sheet_link(name, ""), sheet_link("Beta", ""))) for link in links)
+
+
+def test_the_issues_sheet_reads_well_for_the_respondent(small, tmp_path):
+    import openpyxl
+
+    from natk_xlsx.i18n.interface import ui
+
+    submission = importer.read_workbook(small.filled, small.toolkit)
+    assert submission.errors and submission.warnings
+    copy = annotate_workbook(submission, tmp_path / "back")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(copy)
+    ws = wb.worksheets[0]
+    assert ws.title == "Issues"
+    assert ws["A1"].value == ui("issues.title", "en") and ws["A1"].font.b
+    assert ws["A2"].value == ui("issues.todo", "en")
+    assert [c.value for c in ws[4]] == ["Severity", "Cell", "Question", "What to do"]  # no code
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    severities = [r[0] for r in rows]
+    assert severities == sorted(severities, key=["Error", "Warning"].index)
+    assert len(rows) == len(submission.issues)
+    for _, _, question, message in rows:
+        assert not message.startswith("[") and not (question and message.startswith(question))
+    fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Calibri"}  # the font of the rest of the workbook

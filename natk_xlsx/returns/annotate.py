@@ -49,7 +49,7 @@ def message_body(issue: Issue) -> str:
         text = text[len(prefix):]
     if issue.question and text.startswith(f"{issue.question}: "):
         text = text[len(issue.question) + 2:]
-    return text
+    return text[:1].upper() + text[1:]  # now the start of a sentence
 
 
 def ordered(issues: list[Issue]) -> list[Issue]:
