@@ -239,7 +239,7 @@ def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None,
 
 def _exit_for(results: list[Any]) -> None:
     statuses = {r.status for r in results}
-    if any(r.internal for r in results):
+    if any(r.internal or r.annotate_bug for r in results):
         sys.exit(EXIT_INTERNAL)
     if "unusable" in statuses:
         sys.exit(EXIT_UNUSABLE)

@@ -45,6 +45,7 @@ class FileResult:
     errors: int = 0
     annotated: str | None = None  # the hand-back copy written, when asked for
     annotate_error: str | None = None  # why no hand-back copy could be written
+    annotate_bug: bool = False  # ... because of a bug in natk
 
     @property
     def internal(self) -> bool:
@@ -182,6 +183,7 @@ def _annotate(result: FileResult, target: str) -> None:
         if os.environ.get("NATK_DEBUG"):
             traceback.print_exc()
         code, _ = describe_failure(result.path, exc)
+        result.annotate_bug = code == INTERNAL
         why = ("internal error, a bug in natk-xlsx: " + _one_line(f"{type(exc).__name__} {exc}")
                if code == INTERNAL else "the workbook holds something the copy cannot keep")
         result.annotate_error = f"{result.path}: no annotated copy could be written ({why})"
