@@ -273,3 +273,18 @@ def test_the_issues_sheet_reads_well_for_the_respondent(small, tmp_path):
         assert not message.startswith("[") and not (question and message.startswith(question))
     fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
     assert fonts == {"Calibri"}  # the font of the rest of the workbook
+
+
+def test_every_record_natk_import_writes_reads_back(small, tmp_path):
+    import json
+
+    from natk_xlsx.outputs.submissions import record_problem
+
+    filled = fill_workbook(Path(small.root / "blank.xlsx"), tmp_path / "mc.xlsx", small.toolkit,
+                           {"ALP.01": "Yes", "ALP.02": "12", "BET.02": {"forced_labour": "maybe"},
+                            "ALP.04": {2021: {"female": 2, "male": "x"}}},
+                           details={"ALP.01": {"comment": "=1+1", "priority": "urgent"}})
+    record = json.loads(json.dumps(importer.read_workbook(filled, small.toolkit).record()))
+    assert record["issues"] and record["tables"] is not None
+    assert record_problem(record) is None
+    assert record_problem({**record, "details": {"ALP.01": ["x"]}}) is not None

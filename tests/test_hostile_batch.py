@@ -267,3 +267,25 @@ def test_summarise(corpus):
             assert clean(str(corpus["inbox"] / name)) + ": " in result.stdout, name
     assert "duplicate(s) counted once" in result.stdout
     _written_only_under(corpus, before, out)
+
+
+def test_summarise_submission_files_forged_or_not(corpus, tmp_path):
+    from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
+
+    subs = tmp_path / "subs"
+    _run(corpus, "import", *corpus["inputs"], "-o", str(subs))
+    written = sorted(p.name for p in subs.iterdir())
+    forged = {"wrong-type.json": {"format": SUBMISSION_FORMAT, "workbook_id": "x", "answers": 5},
+              "no-id.json": {"format": SUBMISSION_FORMAT, "answers": {}},
+              "odd-answer.json": {"format": SUBMISSION_FORMAT, "workbook_id": "y",
+                                  "answers": {"ALP.01": [{"a": 1}]}}}
+    for name, data in forged.items():
+        (subs / name).write_text(json.dumps(data), "utf-8")
+    (subs / "deep.json").write_text("[" * 100_000, "utf-8")
+    result, _ = _run(corpus, "summarise", str(subs), "-o", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 3
+    not_read = [line for line in result.stdout.splitlines() if ": not read: " in line]
+    assert sorted(Path(line.split(": not read: ")[0]).name for line in not_read) == sorted(
+        [*forged, "deep.json"])
+    assert all(name in result.stdout for name in forged)
+    assert len(written) > 3 and (tmp_path / "s.xlsx").is_file()

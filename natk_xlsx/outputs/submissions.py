@@ -117,3 +117,53 @@ def _write_one(result: Any, out: Path, shas: set[str], taken: set[str]) -> Impor
         return Imported(result.path, reason=f"cannot write {target} ({exc.strerror or exc}); "
                         "check that the folder is writable and has room")
     return Imported(result.path, target, len(sub.answers), len(sub.warnings), note=note)
+
+
+# -- reading a submission JSON back (natk summarise) ----------------------------------------------
+
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def _scalar_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, _SCALAR) for k, v in value.items())
+
+
+def _answer(value: Any) -> bool:
+    """An answer as ``natk import`` writes it: a value, a list of codes, or a table
+    ``{year: {column: count}}``."""
+    if isinstance(value, list):
+        return all(isinstance(v, _SCALAR) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _scalar_map(v) for k, v in value.items())
+    return isinstance(value, _SCALAR)
+
+
+#: field → test of its value, for every field consolidation reads.
+_FIELDS: dict[str, Any] = {
+    "workbook_id": lambda v: isinstance(v, str) and bool(v),
+    "toolkit": _scalar_map,
+    "language": lambda v: isinstance(v, str),
+    "components": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "respondent": _scalar_map,
+    "answers": lambda v: isinstance(v, dict) and all(_answer(a) for a in v.values()),
+    "details": lambda v: isinstance(v, dict) and all(_scalar_map(d) for d in v.values()),
+    "tables": lambda v: isinstance(v, dict) and all(
+        isinstance(t, dict) and all(isinstance(x, _SCALAR) or _scalar_map(x)
+                                    for x in t.values()) for t in v.values()),
+    "asked": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "issues": lambda v: isinstance(v, list) and all(
+        isinstance(i, dict) and isinstance(i.get("severity", ""), str) for i in v),
+}
+
+
+def record_problem(data: dict[str, Any]) -> str | None:
+    """What makes a submission JSON unusable (a field of the wrong shape), or None. A file
+    written by ``natk import`` always passes; a hand-edited or forged one may not."""
+    for key, test in _FIELDS.items():
+        if key in data and not test(data[key]):
+            return (f"its field \"{key}\" does not hold what 'natk import' writes; import the "
+                    "workbook again")
+    if "workbook_id" not in data:
+        return "it has no workbook id; import the workbook again"
+    return None

@@ -11,6 +11,7 @@ from typing import Any
 from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
 from natk_xlsx.safeio import atomic_path
 from natk_xlsx.spec.model import Toolkit
@@ -54,10 +55,13 @@ def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"cannot be read ({exc})"
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
+    except RecursionError:
+        return None, "nested far deeper than a submission file; import the workbook again"
     if not isinstance(data, dict) or data.get("format") != SUBMISSION_FORMAT:
         return None, (f"not a submission file (expected \"format\": \"{SUBMISSION_FORMAT}\"); "
                       "write submissions with 'natk import'")
-    return data, None
+    problem = record_problem(data)
+    return (None, problem) if problem else (data, None)
 
 
 def load_resolutions(path: str | Path) -> list[Decision]:
