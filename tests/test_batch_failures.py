@@ -288,3 +288,12 @@ def test_every_record_natk_import_writes_reads_back(small, tmp_path):
     assert record["issues"] and record["tables"] is not None
     assert record_problem(record) is None
     assert record_problem({**record, "details": {"ALP.01": ["x"]}}) is not None
+
+
+def test_a_later_import_never_overwrites_another_return(tmp_path):
+    first = write_submissions([_fake("a.xlsx", "wb-1", "1" * 64)], tmp_path)
+    again = write_submissions([_fake("a.xlsx", "wb-1", "1" * 64)], tmp_path)  # same file: same
+    later = write_submissions([_fake("b.xlsx", "wb-1", "2" * 64)], tmp_path)  # corrected copy
+    assert first[0].target == again[0].target == tmp_path.resolve() / "wb-1.json"
+    assert later[0].target != first[0].target and "imported before" in later[0].note
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wb-1-222222222222.json", "wb-1.json"]
