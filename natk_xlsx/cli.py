@@ -319,6 +319,8 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
     written = sum(1 for item in imported if item.target is not None)
     click.echo(f"{written} of {len(results)} workbook(s) imported.")
     _exit_for(results)
+    if any(item.write_failed for item in imported):
+        sys.exit(EXIT_UNUSABLE)
 
 
 @cli.command()

@@ -297,3 +297,21 @@ def test_a_later_import_never_overwrites_another_return(tmp_path):
     assert first[0].target == again[0].target == tmp_path.resolve() / "wb-1.json"
     assert later[0].target != first[0].target and "imported before" in later[0].note
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wb-1-222222222222.json", "wb-1.json"]
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_keeps_the_old_one(tmp_path, monkeypatch):
+    from natk_xlsx import safeio
+
+    write_submissions([_fake("a.xlsx", "wb-1", "1" * 64)], tmp_path)
+    before = (tmp_path / "wb-1.json").read_text("utf-8")
+
+    def full_disk(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(safeio.os, "replace", full_disk)
+    done = write_submissions([_fake("a.xlsx", "wb-1", "1" * 64), _fake("b.xlsx", "wb-2", "2" * 64)],
+                             tmp_path)
+    assert [d.write_failed for d in done] == [True, True]
+    assert "No space left on device" in done[0].reason
+    assert (tmp_path / "wb-1.json").read_text("utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wb-1.json"]

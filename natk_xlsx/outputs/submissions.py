@@ -30,6 +30,7 @@ class Imported:
     warnings: int = 0
     reason: str = ""
     note: str = ""
+    write_failed: bool = False
 
 
 def submission_file_name(workbook_id: str, sha256: str = "") -> str:
@@ -115,7 +116,7 @@ def _write_one(result: Any, out: Path, shas: set[str], taken: set[str]) -> Impor
         write_text(target, text)
     except OSError as exc:
         return Imported(result.path, reason=f"cannot write {target} ({exc.strerror or exc}); "
-                        "check that the folder is writable and has room")
+                        "check that the folder is writable and has room", write_failed=True)
     return Imported(result.path, target, len(sub.answers), len(sub.warnings), note=note)
 
 
