@@ -137,6 +137,9 @@ def check_json(results: list[Any]) -> str:
                 "unplaced": record["unplaced"],
                 "issues": record["issues"],
             })
+        if getattr(result, "annotated", None) or getattr(result, "annotate_error", None):
+            entry["annotated"] = result.annotated
+            entry["annotate_error"] = result.annotate_error
         files.append(entry)
     summary = {s: sum(1 for r in results if r.status == s) for s in ("valid", "invalid",
                                                                       "unusable")}
