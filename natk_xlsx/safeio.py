@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import secrets
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,7 +91,9 @@ def _temp_path(target: Path) -> Path:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    """Whether process ``pid`` may still be writing (on Windows, where signal 0 would interrupt
+    the process, it is assumed to be)."""
+    if pid == os.getpid() or sys.platform == "win32":
         return True
     try:
         os.kill(pid, 0)
