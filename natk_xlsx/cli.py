@@ -9,7 +9,8 @@ Exit codes:
   2  usage: the command line is wrong (unknown option, missing argument)
   3  unusable input: a file or folder cannot be used at all (missing, unreadable, not what it
      should be)
-  4  internal error: a bug in natk-xlsx; please report it with the command you ran
+  4  internal error: a bug in natk-xlsx; please report it with the command you ran (over many
+     files, the others are still read and the line names the file)
 """
 
 from __future__ import annotations
@@ -236,16 +237,21 @@ def _progress(total: int) -> Any:
     return step
 
 
-def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None) -> tuple[Any, list[Any]]:
-    from natk_xlsx.returns.batch import read_files
+def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None,
+          annotate: Any = None) -> tuple[Any, list[Any]]:
+    from natk_xlsx.returns.batch import expand_workbooks, read_files
     from natk_xlsx.spec.lint import load_toolkit
 
     toolkit = load_toolkit(specs_dir)
-    return toolkit, read_files(list(files), toolkit, jobs=jobs, progress=_progress(len(files)))
+    paths = expand_workbooks(files)
+    return toolkit, read_files(paths, toolkit, jobs=jobs, progress=_progress(len(paths)),
+                               annotate=annotate)
 
 
 def _exit_for(results: list[Any]) -> None:
     statuses = {r.status for r in results}
+    if any(r.internal or r.annotate_bug for r in results):
+        sys.exit(EXIT_INTERNAL)
     if "unusable" in statuses:
         sys.exit(EXIT_UNUSABLE)
     if "invalid" in statuses:
@@ -253,40 +259,47 @@ def _exit_for(results: list[Any]) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for programs.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False), default=None,
-              help="Write, for each workbook with problems, a copy with the problems marked "
-                   "(the original is never changed).")
+              help="Write, for each workbook with errors, a copy with the problems marked, to "
+                   "hand back (the original is never changed).")
+@click.option("--annotate-warnings", is_flag=True,
+              help="With --annotate: also write a copy for workbooks with warnings only.")
 @specs_option
 @jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per file, no issues.")
 @handles_errors
-def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, specs_dir: str | None,
-          jobs: int | None, quiet: bool) -> None:
+def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_warnings: bool,
+          specs_dir: str | None, jobs: int | None, quiet: bool) -> None:
     """Read and validate filled workbooks; report every problem with its sheet and cell.
 
-    Exit code 0 when every workbook is valid (warnings allowed), 1 when some hold invalid
-    answers, 3 when some cannot be read at all. The other files are still checked.
+    FILES are workbooks or folders of them. Exit code 0 when every workbook is valid (warnings
+    allowed), 1 when some hold invalid answers, 3 when some cannot be read at all, 4 when an
+    internal error stopped one. The other files are still checked.
     """
-    from natk_xlsx.outputs.report import check_json, check_text
+    from natk_xlsx.outputs.report import check_json, check_text, clean
 
-    _, results = _read(files, specs_dir, jobs)
+    annotate = None
     if annotate_dir:
-        from natk_xlsx.returns.annotate import annotate_workbook
+        from natk_xlsx.returns.batch import Annotate
 
+        annotate = Annotate(annotate_dir, annotate_warnings)
+    _, results = _read(files, specs_dir, jobs, annotate)
+    if fmt == "text":
         for result in results:
-            if result.submission is not None and result.submission.issues:
-                path = annotate_workbook(result.submission, annotate_dir)
-                if fmt == "text":
-                    click.echo(f"{result.path}: annotated copy written to {path}")
+            if result.annotated:
+                click.echo(f"{clean(result.path)}: annotated copy written to "
+                           f"{clean(result.annotated)}")
+            elif result.annotate_error:
+                click.echo(clean(result.annotate_error))
     click.echo(check_json(results) if fmt == "json" else check_text(results, not quiet))
     _exit_for(results)
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the submission JSON files (one per valid workbook).")
 @specs_option
@@ -296,21 +309,29 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
             jobs: int | None) -> None:
     """Write one canonical submission JSON per valid workbook, named by its workbook id.
 
-    Workbooks with errors are not written: run 'natk check --annotate' to hand them back.
+    FILES are workbooks or folders of them. Workbooks with errors are not written: run
+    'natk check --annotate' to hand them back. Two different returns with one workbook id are
+    both written, named apart by their contents, and flagged; the same file given twice is
+    written once.
     """
+    from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.submissions import write_submissions
 
     _, results = _read(files, specs_dir, jobs)
     imported = write_submissions(results, out_dir)
     for item in imported:
         if item.target is None:
-            click.echo(f"{item.path}: not imported: {item.reason}")
+            click.echo(f"{clean(item.path)}: not imported: {clean(item.reason)}")
         else:
-            click.echo(f"{item.path}: {item.target} ({item.answers} answers, "
+            click.echo(f"{clean(item.path)}: {clean(item.target)} ({item.answers} answers, "
                        f"{item.warnings} warnings)")
+        if item.note:
+            click.echo(f"{clean(item.path)}: note: {clean(item.note)}")
     written = sum(1 for item in imported if item.target is not None)
     click.echo(f"{written} of {len(results)} workbook(s) imported.")
     _exit_for(results)
+    if any(item.write_failed for item in imported):
+        sys.exit(EXIT_UNUSABLE)
 
 
 @cli.command()
@@ -359,6 +380,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     Bad files are listed on the Sources sheet and the rest are summarised; the same workbook read
     twice counts once. Exit code 0, or 3 when some input could not be read.
     """
+    from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.summarise import expand_inputs
     from natk_xlsx.outputs.summarise import summarise as run
     from natk_xlsx.spec.lint import load_toolkit
@@ -373,13 +395,15 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
                  progress=_progress(len(files)))
     c = result.consolidation
     for src in result.unusable:
-        click.echo(f"{src['file']}: {src['status']}")
+        click.echo(f"{clean(src['file'])}: {clean(src['status'])}")
     click.echo(f"{len(c.respondents)} return(s) consolidated ({len(c.duplicates)} duplicate(s) "
                f"counted once, {len(result.unusable)} unusable): {len(c.needs)} needs, "
                f"{len(c.conflicts)} conflicts, {sum(d.applied for d in c.decisions)} of "
                f"{len(c.decisions)} decisions applied.")
     for path in result.outputs:
         click.echo(f"written: {path}")
+    if any(src.get("internal") for src in result.unusable):
+        sys.exit(EXIT_INTERNAL)
     if result.unusable:
         sys.exit(EXIT_UNUSABLE)
 

@@ -6,6 +6,7 @@ Each builder takes a folder, writes one small file there quickly and returns its
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import warnings
@@ -320,4 +321,136 @@ def unreadable(folder: Path) -> Path:
     """A real workbook with no permissions at all (root can still read it)."""
     path = workbook(folder, "locked.xlsx")
     path.chmod(0)
+    return path
+
+
+# -- structures a reader would trust --------------------------------------------------------------
+
+def _member(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name).decode("utf-8")
+
+
+def duplicate_sheet_member(folder: Path) -> Path:
+    """Two members named like the first sheet, with different contents (one app shows one, one
+    the other)."""
+    path = shutil.copy(workbook(folder, "base.xlsx"), folder / "twice.xlsx")
+    sheet = _member(Path(path), "xl/worksheets/sheet1.xml").replace("hello", "forged")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate: that is the point
+        with zipfile.ZipFile(path, "a") as z:
+            z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return Path(path)
+
+
+def shared_strings_count(folder: Path) -> Path:
+    """A shared-strings part that declares 2^31 strings (python-calamine would reserve 48 GB)."""
+    base = workbook(folder, "base.xlsx")
+    xml = re.sub(r'(count|uniqueCount)="\d+"', r'\1="2147483648"',
+                 _member(base, "xl/sharedStrings.xml"))
+    return rewrite(base, folder / "sst.xlsx", replace={"xl/sharedStrings.xml": xml})
+
+
+def styles_count(folder: Path) -> Path:
+    base = workbook(folder, "base.xlsx")
+    xml = _member(base, "xl/styles.xml").replace('<cellXfs count="1"', '<cellXfs count="999999999"')
+    return rewrite(base, folder / "styles.xlsx", replace={"xl/styles.xml": xml})
+
+
+def sheets_sharing_a_part(folder: Path, count: int = 3) -> Path:
+    """``count`` sheet entries in xl/workbook.xml, every one pointing at the same part."""
+    base = workbook(folder, "base.xlsx")
+    xml = _member(base, "xl/workbook.xml")
+    entry = re.search(r"<sheet [^>]*/>", xml)
+    assert entry is not None
+    extra = "".join(entry.group(0).replace('name="Answers"', f'name="S{i}"')
+                    .replace('sheetId="1"', f'sheetId="{i + 2}"') for i in range(count - 1))
+    xml = xml.replace(entry.group(0), entry.group(0) + extra)
+    return rewrite(base, folder / f"sheets{count}.xlsx", replace={"xl/workbook.xml": xml})
+
+
+def cell_reference(folder: Path, ref: str, name: str = "ref.xlsx") -> Path:
+    """The text cell's reference attribute replaced by ``ref`` (``D-``, ``U99999999999``, ...)."""
+    base = workbook(folder, "base.xlsx")
+    xml = _member(base, "xl/worksheets/sheet1.xml").replace('<c r="A1"', f'<c r="{ref}"')
+    return rewrite(base, folder / name, replace={"xl/worksheets/sheet1.xml": xml})
+
+
+def encrypted_in_the_middle(folder: Path) -> Path:
+    """A password-protected workbook of 5 MiB whose directory sits in the middle of the file,
+    found only by following the header (version 3: 512-byte sectors)."""
+    sector = 512
+    dir_sector = (2 * MiB) // sector  # sector number n is at (n + 1) * 512
+    fat_sector = dir_sector + 1
+    header = bytearray(OLE2_SIGNATURE + bytes(sector - len(OLE2_SIGNATURE)))
+    struct.pack_into("<HH", header, 26, 3, 0xFFFE)  # major version, byte order
+    struct.pack_into("<H", header, 30, 9)  # sector shift: 512
+    struct.pack_into("<I", header, 44, 1)  # one FAT sector
+    struct.pack_into("<I", header, 48, dir_sector)
+    difat = [fat_sector] + [0xFFFFFFFF] * 108
+    struct.pack_into("<109I", header, 76, *difat)
+    directory = b""
+    for entry in ["Root Entry", "EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"]:
+        encoded = entry.encode("utf-16-le") + b"\x00\x00"
+        directory += encoded.ljust(64, b"\x00") + struct.pack("<H", len(encoded)).ljust(64, b"\x00")
+    fat = [0xFFFFFFFF] * (sector // 4)
+    fat[dir_sector % (sector // 4)] = 0xFFFFFFFE  # end of the directory's chain
+    body = bytearray(os.urandom(5 * MiB))
+    body[dir_sector * sector:(dir_sector + 1) * sector] = directory
+    body[fat_sector * sector:(fat_sector + 1) * sector] = struct.pack(f"<{sector // 4}I", *fat)
+    path = folder / "protected.xlsx"
+    path.write_bytes(bytes(header) + bytes(body))
+    return path
+
+
+# -- a filled return, damaged or disguised --------------------------------------------------------
+
+def _xml_attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def rename_sheet(source: Path, target: Path, old: str, new: str) -> Path:
+    """The sheet ``old`` renamed ``new`` in xl/workbook.xml only, as a hand-edited file could be
+    (names no application would accept included)."""
+    xml = _member(source, "xl/workbook.xml")
+    needle = f'name="{_xml_attr(old)}"'
+    assert needle in xml
+    return rewrite(source, target, replace={"xl/workbook.xml": xml.replace(
+        needle, f'name="{_xml_attr(new)}"', 1)})
+
+
+def set_metadata(source: Path, target: Path, key: str, value: str) -> Path:
+    """A return whose hidden metadata ``key`` (sheet and document property) holds ``value``."""
+    from openpyxl import load_workbook
+    from openpyxl.packaging.custom import StringProperty
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source)
+    ws = wb["natk_meta"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
+    props = wb.custom_doc_props
+    name = f"natk_{key}"
+    if name in props.names:
+        props.props = [p for p in props.props if p.name != name]
+        props.append(StringProperty(name=name, value=value))
+    wb.save(target)
+    return target
+
+
+def lookalike(folder: Path, cover_labels: list[str], sheet: str) -> Path:
+    """A workbook with a "Cover" carrying the return's labels and a component's sheet name, but
+    no question ids and no metadata."""
+    path = folder / "lookalike.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    cover = book.add_worksheet("Cover")
+    for row, label in enumerate(cover_labels):
+        cover.write_string(row, 0, label)
+        cover.write_string(row, 1, "Ministry of Lookalikes")
+    body = book.add_worksheet(sheet)
+    body.write_string(0, 0, "Question")
+    body.write_string(1, 3, "Yes")
+    book.close()
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.i18n.languages import LANGUAGE_NAMES
@@ -78,26 +79,53 @@ def lint_json(report: LintReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
+def clean(text: Any) -> str:
+    """Text from a file (or a file's name) made safe for one line of a report: control and
+    format characters (a newline, a carriage return, a bidi override) are shown escaped, so
+    that no name or value can forge a line or reorder what is shown."""
+    return "".join(map(_shown_char, str(text)))
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown_char(ch: str) -> str:
+    if ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Cs"):
+        return ch
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
+
+
+def reason(path: str, error: str | None) -> str:
+    """A failure's message without the file's name it starts with."""
+    text = error or ""
+    return text[len(path) + 2:] if text.startswith(f"{path}: ") else text
+
+
 def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileResult
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
+    internal = 0
     for result in results:
         counts[result.status] += 1
         if result.submission is None:
-            out.append(f"{result.path}: UNUSABLE: {result.error.split(': ', 1)[-1]}")
+            what = "INTERNAL ERROR" if result.internal else "UNUSABLE"
+            internal += result.internal
+            out.append(f"{clean(result.path)}: {what}: {clean(reason(result.path, result.error))}")
             continue
         sub = result.submission
         who = sub.respondent.get("institution") or "institution not given"
         out.append(
-            f"{result.path}: {result.status.upper()}: {who} (workbook {sub.workbook_id[:8]}, "
-            f"{sub.language}, toolkit {sub.toolkit_version or '?'}): {len(sub.answers)} answers "
-            f"read, {len(sub.errors)} errors, {len(sub.warnings)} warnings")
+            f"{clean(result.path)}: {result.status.upper()}: {clean(who)} (workbook "
+            f"{clean(sub.workbook_id[:8])}, {sub.language}, toolkit "
+            f"{clean(sub.toolkit_version or '?')}): {len(sub.answers)} answers read, "
+            f"{len(sub.errors)} errors, {len(sub.warnings)} warnings")
         if verbose:
             for issue in sub.issues:
-                out.append(f"  {issue.severity:<7} {issue.code:<22} {issue.message}")
+                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.message)}")
     out.append("")
+    bugs = f", {internal} of them by an internal error" if internal else ""
     out.append(f"{len(results)} file(s): {counts['valid']} valid, {counts['invalid']} invalid, "
-               f"{counts['unusable']} unusable.")
+               f"{counts['unusable']} unusable{bugs}.")
     return "\n".join(out)
 
 
@@ -120,6 +148,9 @@ def check_json(results: list[Any]) -> str:
                 "unplaced": record["unplaced"],
                 "issues": record["issues"],
             })
+        if getattr(result, "annotated", None) or getattr(result, "annotate_error", None):
+            entry["annotated"] = result.annotated
+            entry["annotate_error"] = result.annotate_error
         files.append(entry)
     summary = {s: sum(1 for r in results if r.status == s) for s in ("valid", "invalid",
                                                                       "unusable")}

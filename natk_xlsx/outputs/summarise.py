@@ -11,7 +11,9 @@ from typing import Any
 from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
+from natk_xlsx.safeio import atomic_path
 from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
@@ -53,10 +55,13 @@ def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"cannot be read ({exc})"
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
+    except RecursionError:
+        return None, "nested far deeper than a submission file; import the workbook again"
     if not isinstance(data, dict) or data.get("format") != SUBMISSION_FORMAT:
         return None, (f"not a submission file (expected \"format\": \"{SUBMISSION_FORMAT}\"); "
                       "write submissions with 'natk import'")
-    return data, None
+    problem = record_problem(data)
+    return (None, problem) if problem else (data, None)
 
 
 def load_resolutions(path: str | Path) -> list[Decision]:
@@ -127,7 +132,8 @@ def summarise(
             record = result.record
             error = None if record else (result.error or "").split(": ", 1)[-1]
         if record is None:
-            sources.append({"file": name, "state": "unusable",
+            sources.append({"file": name, "state": "unusable", "internal": bool(
+                            f.suffix.lower() != ".json" and result.internal),
                             "status": ui("summary.status.unusable", lang, error=error)})
             continue
         records.append((name, record))
@@ -162,10 +168,12 @@ def summarise(
     from natk_xlsx.outputs.summary import write_csv, write_json, write_summary
 
     if output is not None:
-        write_summary(output, c, sources, lang)
+        with atomic_path(output) as temp:
+            write_summary(temp, c, sources, lang)
         summary.outputs.append(Path(output))
     if json_path is not None:
-        write_json(json_path, c, lang)
+        with atomic_path(json_path) as temp:
+            write_json(temp, c, lang)
         summary.outputs.append(Path(json_path))
     if csv_dir is not None:
         summary.outputs += write_csv(csv_dir, c, lang)

@@ -6,7 +6,6 @@ text) and codes keep their leading zeros.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter
@@ -21,6 +20,7 @@ from natk_xlsx import __version__
 from natk_xlsx.analysis.consolidate import CHAIN, Consolidation, Need, attrition, scorecard
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.safeio import atomic_open, csv_writer
 from natk_xlsx.spec.model import ASSISTANCE_TYPES, SEVERITIES, Question, Toolkit
 from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, WriterError, _check, _row_height
 
@@ -532,8 +532,8 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     needs = out / "needs.csv"
-    with needs.open("w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
+    with atomic_open(needs, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv_writer(f)
         w.writerow(["rank", "score", "component", "question_id", "question", "severity",
                     "assistance", "action", "horizon", "after", "status", "revealed_by",
                     "answered_by", "providers"])
@@ -544,8 +544,8 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
                         ";".join(x["institution"] for x in n["revealed_by"]), n["answered_by"],
                         ";".join(p["provider"] for p in n["providers"])])
     responses = out / "responses.csv"
-    with responses.open("w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
+    with atomic_open(responses, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv_writer(f)
         w.writerow(RESPONSE_COLUMNS)
         w.writerows(response_rows(c, lang))
     return [needs, responses]

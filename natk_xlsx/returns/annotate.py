@@ -1,42 +1,87 @@
 """Handing a workbook back: a copy with every problem marked where it is.
 
-The offending cells are highlighted and carry the message as a note; an "Issues" sheet lists every
-problem with a link to its cell. Everything else the respondent entered stays as it was, and the
+The offending cells are highlighted and carry the message as a note; an "Issues" sheet, first,
+lists every problem, errors first, with a link to its cell. Nothing in the copy is a formula built
+from the respondent's text: every value written is text, and links are hyperlink objects whose
+location quotes the sheet's name. Everything else the respondent entered stays as it was, and the
 original file is never modified (the copy goes to another folder).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.returns.issues import ERROR
+from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
+from natk_xlsx.safeio import atomic_path, safe_file_name
 
 if TYPE_CHECKING:
     from natk_xlsx.returns.importer import Submission
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
+TITLE_COLOR = "1F3864"
+#: The header row of the problem list (a title and what to do come above it).
+HEADER_ROW = 4
+_CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
 
 
 def annotated_name(path: str | Path) -> str:
-    p = Path(path)
-    return f"{p.stem}-checked.xlsx"
+    """``NAME-checked.xlsx``, as a safe file name."""
+    return safe_file_name(f"{Path(path).stem}-checked", ".xlsx")
+
+
+def message_body(issue: Issue) -> str:
+    """The message without the place and question it starts with (the list has columns for
+    those)."""
+    text = issue.message
+    if issue.sheet and issue.cell:
+        prefix = f"[{issue.sheet}!{issue.cell}] "
+    elif issue.sheet:
+        prefix = f"[{issue.sheet}] "
+    else:
+        prefix = ""
+    if prefix and text.startswith(prefix):
+        text = text[len(prefix):]
+    if issue.question and text.startswith(f"{issue.question}: "):
+        text = text[len(issue.question) + 2:]
+    return text[:1].upper() + text[1:]  # now the start of a sentence
+
+
+def ordered(issues: list[Issue]) -> list[Issue]:
+    """Errors first, then warnings, each in the order found (sheet, row, column)."""
+    return sorted(issues, key=lambda i: SEVERITY_ORDER.get(i.severity, 2))
+
+
+def _text(cell: Any, value: str) -> None:
+    """Put ``value`` in ``cell`` as text, never as a formula, whatever it starts with."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def sheet_link(sheet: str, cell: str) -> str:
+    """An internal link's location: the sheet's name quoted, its quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
 def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
-    """Write the annotated copy of ``submission.file`` into ``out_dir``; return its path."""
+    """Write the annotated copy of ``submission.file`` into ``out_dir`` (a folder, or the
+    ``.xlsx`` path of the copy); return its path. The copy is written atomically."""
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS
 
     source = Path(submission.file).resolve()
-    folder = Path(out_dir)
-    target = (folder / annotated_name(source)).resolve()
+    given = Path(out_dir)
+    target = (given if given.suffix.lower() == ".xlsx" else given / annotated_name(source)
+              ).resolve()
     if target == source:
         raise InputError(str(target), "the annotated copy would overwrite the original; choose "
                          "another --annotate folder")
@@ -46,11 +91,13 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         wb = openpyxl.load_workbook(source)
     fills = {sev: PatternFill("solid", start_color=color, end_color=color)
              for sev, color in ((ERROR, ERROR_FILL), ("warning", WARNING_FILL))}
+    font_name = FONTS.get(lang, DEFAULT_FONT)
+    issues = ordered(submission.issues)
     notes: dict[tuple[str, str], list[str]] = {}
     worst: dict[tuple[str, str], str] = {}
-    for issue in submission.issues:
-        if issue.sheet is not None and issue.sheet in wb.sheetnames and issue.cell:
-            key = (issue.sheet, issue.cell)
+    for issue in issues:
+        if _placed(issue, wb.sheetnames):
+            key = (str(issue.sheet), str(issue.cell))
             notes.setdefault(key, []).append(issue.message)
             if worst.get(key) != ERROR:
                 worst[key] = issue.severity
@@ -66,39 +113,62 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title, 0)
-    headers = [ui(f"issues.col_{c}", lang) for c in
-               ("severity", "place", "question", "message", "code")]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for issue in submission.issues:
-        severity = ui(f"issues.{issue.severity}", lang)
+    plain = Font(name=font_name, size=10)
+    _text(ws.cell(1, 1), ui("issues.title", lang))
+    ws.cell(1, 1).font = Font(name=font_name, size=14, bold=True, color=TITLE_COLOR)
+    _text(ws.cell(2, 1), ui("issues.todo", lang))
+    ws.cell(2, 1).font = plain
+    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
+    ws.row_dimensions[2].height = 42
+    headers = [ui(f"issues.col_{c}", lang) for c in ("severity", "place", "question", "message")]
+    for col, header in enumerate(headers, 1):
+        _text(ws.cell(HEADER_ROW, col), header)
+        ws.cell(HEADER_ROW, col).font = Font(name=font_name, size=10, bold=True)
+    link_font = Font(name=font_name, size=10, color="0563C1", underline="single")
+    for row, issue in enumerate(issues, HEADER_ROW + 1):
         place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (issue.sheet or "")
-        ws.append([severity, place, issue.question or "", issue.message, issue.code])
-        row = ws.max_row
-        ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
+        values = (ui(f"issues.{issue.severity}", lang), place, issue.question or "",
+                  message_body(issue))
+        for col, value in enumerate(values, 1):
+            _text(ws.cell(row, col), value)
+            ws.cell(row, col).font = plain
+            ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top")
         ws.cell(row, 1).fill = fills[issue.severity]
-        if issue.sheet is not None and issue.sheet in wb.sheetnames and issue.cell:
+        if _placed(issue, wb.sheetnames):
             link = ws.cell(row, 2)
-            link.hyperlink = f"#'{issue.sheet.replace(chr(39), chr(39) * 2)}'!{issue.cell}"
-            link.font = Font(color="0563C1", underline="single")
-    for col, width in zip("ABCDE", (12, 22, 10, 110, 24), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    if lang == "ar":
-        ws.sheet_view.rightToLeft = True
+            link.hyperlink = Hyperlink(ref=link.coordinate,
+                                       location=sheet_link(str(issue.sheet), str(issue.cell)))
+            link.font = link_font
+    _page_setup(ws, lang)
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        wb.save(target)
+        with atomic_path(target) as temp:
+            wb.save(temp)
     except OSError as exc:
         raise InputError(str(target), f"cannot write the annotated copy ({exc.strerror or exc})"
                          ) from None
     return target
+
+
+def _placed(issue: Issue, sheetnames: list[str]) -> bool:
+    """True when the issue names a sheet of the workbook and a well-formed cell in it."""
+    return (issue.sheet is not None and issue.sheet in sheetnames and issue.cell is not None
+            and _CELL_REF.fullmatch(issue.cell) is not None)
+
+
+def _page_setup(ws: Any, lang: str) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    for col, width in zip("ABCD", (12, 22, 10, 110), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if lang == "ar":
+        ws.sheet_view.rightToLeft = True

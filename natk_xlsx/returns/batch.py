@@ -1,6 +1,12 @@
 """Reading many workbooks safely: each in its own worker process, with a memory limit and a
 timeout, up to ``jobs`` at a time. A file that crashes, hangs or floods memory becomes one clear
-line in the report, and the batch goes on.
+line in the report, and the batch goes on. Workers write nothing to the screen: what a native
+library prints as it aborts (allocator messages, backtraces) is discarded unless ``NATK_DEBUG``
+is set. The hand-back copy (``annotate``) is made in the worker too, under the same limits.
+
+A failure is the file's fault (a damaged or hostile file: a library refused it) or natk's (an
+unexpected exception in natk's own code): the latter is code ``INTERNAL``, a bug to report,
+and still one line naming the file.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from typing import Any
 from natk_xlsx.errors import InputError
 from natk_xlsx.spec.model import Toolkit
 
-DEFAULT_TIMEOUT = 120.0
+#: A questionnaire reads in about 0.1 s, and the gate refuses what would take far longer: a
+#: file still being read after this many seconds is stopped.
+DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_MB = 2048
 
 
@@ -35,12 +43,32 @@ class FileResult:
     seconds: float = 0.0
     record: dict[str, Any] | None = None  # the canonical submission JSON, when asked for
     errors: int = 0
+    annotated: str | None = None  # the hand-back copy written, when asked for
+    annotate_error: str | None = None  # why no hand-back copy could be written
+    annotate_bug: bool = False  # ... because of a bug in natk
+
+    @property
+    def internal(self) -> bool:
+        """A bug in natk, not a problem of the file."""
+        return self.code == INTERNAL
 
     @property
     def status(self) -> str:
         if self.submission is None and self.record is None:
             return "unusable"
         return "invalid" if self.errors else "valid"
+
+
+INTERNAL = "INTERNAL"
+
+
+@dataclass(frozen=True)
+class Annotate:
+    """Write a hand-back copy into ``folder`` for each return with errors (and, with
+    ``warnings``, for each return with warnings only)."""
+
+    folder: str
+    warnings: bool = False
 
 
 def default_jobs() -> int:
@@ -58,14 +86,53 @@ def describe_failure(path: str, exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, zipfile.BadZipFile | EOFError):
         return "FILE-TRUNCATED", (f"{path}: the file is damaged or incomplete; send the file "
                                   "again")
-    name = type(exc).__name__
     if _caused_by_hostile_xml(exc):
         return "FILE-HOSTILE-XML", (f"{path}: the file contains XML constructs that are never "
                                     "found in a spreadsheet (entity definitions); it was not "
                                     "read. Save the workbook again from Excel or LibreOffice")
-    detail = str(exc).splitlines()[0][:160] if str(exc) else name
-    return "FILE-CORRUPT", (f"{path}: cannot be read as a workbook ({name}: {detail}); open it "
-                            "in Excel or LibreOffice, save it again as .xlsx and send it again")
+    if not raised_by_library(exc):
+        name = type(exc).__name__
+        detail = _one_line(str(exc))
+        return INTERNAL, (f"{path}: internal error while reading this file ({name}"
+                          f"{': ' + detail if detail else ''}); this is a bug in natk-xlsx, "
+                          "please report it with the file (NATK_DEBUG=1 shows the details)")
+    return "FILE-CORRUPT", (f"{path}: its contents are damaged or not what a spreadsheet "
+                            "application writes, so it cannot be read as a workbook; open it in "
+                            "Excel or LibreOffice, save it again as .xlsx and send it again")
+
+
+#: Modules whose exceptions mean "this file cannot be parsed": the readers and what they use.
+LIBRARIES = ("openpyxl", "python_calamine", "pyo3_runtime", "defusedxml", "et_xmlfile", "lxml",
+             "xml", "zipfile", "zlib", "xlsxwriter")
+
+
+def _top_module(name: str) -> str:
+    return name.split(".", 1)[0].lstrip("_")
+
+
+def raised_by_library(exc: BaseException) -> bool:
+    """True when a reader library raised ``exc`` (the file's fault); False when natk's own code
+    did (a bug). Decided by the exception's type, then by the innermost frame that belongs to
+    natk or to one of ``LIBRARIES`` (frames of the rest of the standard library are skipped)."""
+    if _top_module(type(exc).__module__) in LIBRARIES:
+        return True
+    tb = exc.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        module = _top_module(str(frame.f_globals.get("__name__", "")))
+        if module == "natk_xlsx":
+            return False
+        if module in LIBRARIES:
+            return True
+    return False
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 160 else line[:159] + "…"
 
 
 def _caused_by_hostile_xml(exc: BaseException) -> bool:
@@ -80,22 +147,69 @@ def _caused_by_hostile_xml(exc: BaseException) -> bool:
     return False
 
 
-def _read_one(path: str, toolkit: Toolkit, records_only: bool = False) -> FileResult:
+def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
+              annotate: Annotate | None = None, target: str | None = None) -> FileResult:
     from natk_xlsx.returns.importer import read_workbook
 
     start = time.perf_counter()
     try:
         submission = read_workbook(path, toolkit)
-        errors = len(submission.errors)
-        if records_only:  # what consolidation needs, without the cell map
-            return FileResult(path, None, seconds=time.perf_counter() - start,
-                              record=submission.record(), errors=errors)
-        return FileResult(path, submission, seconds=time.perf_counter() - start, errors=errors)
     except Exception as exc:  # every failure becomes a line in the report
         code, message = describe_failure(path, exc)
         if os.environ.get("NATK_DEBUG"):
             traceback.print_exc()
         return FileResult(path, None, message, code, time.perf_counter() - start)
+    result = FileResult(path, submission, errors=len(submission.errors))
+    if annotate is not None and target is not None and _wants_copy(submission, annotate):
+        _annotate(result, target)
+    if records_only:  # what consolidation needs, without the cell map
+        result.record, result.submission = submission.record(), None
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _wants_copy(submission: Any, annotate: Annotate) -> bool:
+    return bool(submission.errors or (annotate.warnings and submission.issues))
+
+
+def _annotate(result: FileResult, target: str) -> None:
+    from natk_xlsx.returns.annotate import annotate_workbook
+
+    try:
+        result.annotated = str(annotate_workbook(result.submission, target))
+    except InputError as exc:
+        result.annotate_error = str(exc)
+    except Exception as exc:  # the copy is a courtesy: the file's result stands without it
+        if os.environ.get("NATK_DEBUG"):
+            traceback.print_exc()
+        code, _ = describe_failure(result.path, exc)
+        result.annotate_bug = code == INTERNAL
+        why = ("internal error, a bug in natk-xlsx: " + _one_line(f"{type(exc).__name__} {exc}")
+               if code == INTERNAL else "the workbook holds something the copy cannot keep")
+        result.annotate_error = f"{result.path}: no annotated copy could be written ({why})"
+
+
+def annotated_targets(paths: Sequence[str], folder: str) -> dict[str, str]:
+    """The hand-back copy's path for each file: ``NAME-checked.xlsx`` in ``folder``, safe and
+    distinct (files of one name from different folders are named apart by a hash)."""
+    from natk_xlsx.returns.annotate import annotated_name
+    from natk_xlsx.safeio import inside, safe_file_name
+
+    targets: dict[str, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        name = annotated_name(path)
+        if name.casefold() in taken:
+            name = safe_file_name(f"{Path(name).stem}~{_digest(path)}", ".xlsx")
+        taken.add(name.casefold())
+        targets[path] = str(inside(folder, name))
+    return targets
+
+
+def _digest(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -108,19 +222,38 @@ def _limit_memory(memory_mb: int) -> None:
         pass
 
 
-def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: bool) -> None:
+def _quiet() -> None:
+    """Send what this worker (and any native library in it) writes to the screen nowhere."""
+    if os.environ.get("NATK_DEBUG"):
+        return
+    import faulthandler
+
+    faulthandler.disable()  # it writes to a file of its own, not to standard error
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: bool,
+           annotate: Annotate | None) -> None:
     """A worker: read the files it is sent, one at a time, until told to stop."""
+    _quiet()
     _limit_memory(memory_mb)
     while True:
         try:
-            path = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if task is None:
             return
+        path, target = task
         try:
-            result = _read_one(path, toolkit, records_only)
-        except MemoryError as exc:
+            result = _read_one(path, toolkit, records_only, annotate, target)
+        except BaseException as exc:  # MemoryError, or an error escaping the handlers
             code, message = describe_failure(path, exc)
             result = FileResult(path, None, message, code)
         try:
@@ -143,39 +276,70 @@ def read_files(
     isolate: bool = True,
     progress: Callable[[FileResult], None] | None = None,
     records_only: bool = False,
+    annotate: Annotate | None = None,
 ) -> list[FileResult]:
     """Read every file; results come back in the order of ``paths``. With ``records_only``
-    each result keeps only the submission's canonical record (less to hold and to send)."""
+    each result keeps only the submission's canonical record (less to hold and to send); with
+    ``annotate`` the hand-back copies are written as the files are read."""
     names = [str(p) for p in paths]
+    targets = annotated_targets(names, annotate.folder) if annotate else {}
+    tasks = [(name, targets.get(name)) for name in names]
     if not isolate or not _can_fork():
         results = []
-        for name in names:
-            result = _read_one(name, toolkit, records_only)
+        for name, target in tasks:
+            result = _read_one(name, toolkit, records_only, annotate, target)
             if progress:
                 progress(result)
             results.append(result)
         return results
     done: dict[int, FileResult] = {}
-    for index, result in _run_pool(names, toolkit, jobs or default_jobs(), timeout, memory_mb,
-                                   records_only):
+    for index, result in _run_pool(tasks, toolkit, jobs or default_jobs(), timeout, memory_mb,
+                                   records_only, annotate):
         done[index] = result
         if progress:
             progress(result)
     return [done[i] for i in range(len(names))]
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def expand_workbooks(paths: Sequence[str | Path]) -> list[str]:
+    """Files as given; a folder gives its workbooks (.xlsx, .xlsm; sorted, not recursive,
+    without the lock files spreadsheet applications leave). A folder without any stays in the
+    list, for the gate to report."""
+    found: list[str] = []
+    for item in paths:
+        path = Path(item)
+        if not path.is_dir():
+            found.append(str(item))
+            continue
+        try:
+            inner = sorted(str(p) for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                           and not p.name.startswith(("~$", ".~lock", ".")))
+        except OSError:
+            inner = []
+        found += inner or [str(item)]
+    return found
+
+
+Task = tuple[str, str | None]  # a file, and where its hand-back copy goes
+
+
 class _Worker:
-    def __init__(self, ctx: Any, toolkit: Toolkit, memory_mb: int, records_only: bool) -> None:
+    def __init__(self, ctx: Any, toolkit: Toolkit, memory_mb: int, records_only: bool,
+                 annotate: Annotate | None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_serve, args=(toolkit, child, memory_mb, records_only),
-                                daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(toolkit, child, memory_mb, records_only,
+                                                     annotate), daemon=True)
         self.proc.start()
         child.close()
         self.task: tuple[int, str, float] | None = None
 
-    def send(self, index: int, name: str) -> None:
-        self.task = (index, name, time.monotonic())
-        self.conn.send(name)
+    def send(self, index: int, task: Task) -> None:
+        self.task = (index, task[0], time.monotonic())
+        self.conn.send(task)
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -192,15 +356,26 @@ class _Worker:
         self.conn.close()
 
 
-def _run_pool(names: list[str], toolkit: Toolkit, jobs: int, timeout: float, memory_mb: int,
-              records_only: bool) -> Iterator[tuple[int, FileResult]]:
+def _crashed(name: str, exitcode: int | None, seconds: float) -> FileResult:
+    how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit {exitcode}"
+    return FileResult(name, None, f"{name}: the reader stopped while reading this file ({how}); "
+                      "it is probably damaged or far too large. Open it in Excel or LibreOffice, "
+                      "save it again as .xlsx and send it again", "FILE-CRASH", seconds)
+
+
+def _run_pool(tasks: list[Task], toolkit: Toolkit, jobs: int, timeout: float, memory_mb: int,
+              records_only: bool, annotate: Annotate | None
+              ) -> Iterator[tuple[int, FileResult]]:
     """A few long-lived forked workers (started while this process is still small), each
     reading one file at a time; a worker that crashes or overruns is replaced."""
     ctx = mp.get_context("fork")
-    pending = list(enumerate(names))
+    pending = list(enumerate(tasks))
     pending.reverse()
-    workers = [_Worker(ctx, toolkit, memory_mb, records_only)
-               for _ in range(min(jobs, len(names)))]
+
+    def worker() -> _Worker:
+        return _Worker(ctx, toolkit, memory_mb, records_only, annotate)
+
+    workers = [worker() for _ in range(min(jobs, len(tasks)))]
     try:
         while pending or any(w.task for w in workers):
             for w in workers:
@@ -216,23 +391,20 @@ def _run_pool(names: list[str], toolkit: Toolkit, jobs: int, timeout: float, mem
                     result = w.conn.recv()
                 except (EOFError, OSError):
                     w.stop(kill=True)
-                    code = w.proc.exitcode
-                    workers[workers.index(w)] = _Worker(ctx, toolkit, memory_mb, records_only)
-                    result = FileResult(name, None, f"{name}: the reader stopped while reading "
-                                        f"this file (exit {code}); it is probably damaged or far "
-                                        "too large. Save it again as .xlsx and send it again",
-                                        "FILE-CRASH", time.monotonic() - started)
+                    workers[workers.index(w)] = worker()
+                    result = _crashed(name, w.proc.exitcode, time.monotonic() - started)
                 yield index, result
             now = time.monotonic()
             for i, w in enumerate(workers):
                 if w.task is not None and now - w.task[2] > timeout:
                     index, name, started = w.task
                     w.stop(kill=True)
-                    workers[i] = _Worker(ctx, toolkit, memory_mb, records_only)
+                    workers[i] = worker()
                     yield index, FileResult(name, None, f"{name}: reading took longer than "
                                             f"{timeout:.0f} s and was stopped; the file is far "
-                                            "larger or more complex than a questionnaire",
-                                            "FILE-TIMEOUT", now - started)
+                                            "larger or more complex than a questionnaire. Open "
+                                            "it in Excel or LibreOffice, save it again as .xlsx "
+                                            "and send it again", "FILE-TIMEOUT", now - started)
     finally:
         for w in workers:
             w.stop()

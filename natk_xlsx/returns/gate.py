@@ -25,6 +25,7 @@ from typing import BinaryIO
 from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
 
 from natk_xlsx.errors import InputError
+from natk_xlsx.returns.partscan import StructureProblem, check_parts
 
 MiB = 2**20
 
@@ -68,6 +69,9 @@ class Limits:
     max_uncompressed_bytes: int = 200 * MiB  # whole archive
     max_member_bytes: int = 100 * MiB  # one member
     max_ratio: float = 100.0  # uncompressed/compressed, for members over 1 MiB
+    max_sheets: int = 250  # sheets listed in xl/workbook.xml
+    max_cells: int = 2_000_000  # cells in all worksheets together (a questionnaire: ~20,000)
+    max_workbook_xml_bytes: int = 16 * MiB  # xl/workbook.xml, read whole
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ def _check_file(path: str, limits: Limits) -> int:
         raise _unreadable(path, exc) from exc
     if stat.S_ISDIR(st.st_mode):
         raise UnusableFile(
-            path, "FILE-UNREADABLE", "this is a folder, not a file; give the workbook's own path"
+            path, "FILE-UNREADABLE",
+            "this is a folder with no workbook (.xlsx) in it; give the workbooks' own paths",
         )
     if not stat.S_ISREG(st.st_mode):
         raise UnusableFile(
@@ -184,10 +189,13 @@ def _ole2_refusal(path: str, handle: BinaryIO, size: int) -> UnusableFile:
         handle.seek(start)
         chunks.append((start, handle.read(OLE2_SCAN_BYTES)))
 
-    def has(name: str) -> bool:
-        return any(_has_ole2_entry(offset, data, name) for offset, data in chunks)
+    directory = _ole2_directory(handle, size)
 
-    if has("EncryptedPackage"):
+    def has(name: str) -> bool:
+        return name in directory or any(
+            _has_ole2_entry(offset, data, name) for offset, data in chunks)
+
+    if has("EncryptedPackage") or has("EncryptionInfo"):
         return UnusableFile(
             path, "FILE-ENCRYPTED",
             "the workbook is protected with a password to open; remove the password "
@@ -202,6 +210,45 @@ def _ole2_refusal(path: str, handle: BinaryIO, size: int) -> UnusableFile:
         "this is an old Excel 97-2003 .xls file; open it in Excel or LibreOffice and save it "
         "as .xlsx",
     )
+
+
+def _ole2_directory(handle: BinaryIO, size: int) -> set[str]:
+    """The names in an OLE2 file's directory, following its chain of sectors from the header
+    (wherever in the file they are); empty when the header or the chain cannot be followed."""
+    try:
+        handle.seek(0)
+        header = handle.read(512)
+        (shift,) = struct.unpack_from("<H", header, 30)
+        if shift not in (9, 12):
+            return set()
+        sector = 1 << shift
+        (first_dir,) = struct.unpack_from("<I", header, 48)
+        difat = struct.unpack_from("<109I", header, 76)
+        per_fat = sector // 4
+        names: set[str] = set()
+        current, seen = first_dir, set[int]()
+        while current < 0xFFFFFFFA and current not in seen and len(seen) < 4096:
+            seen.add(current)
+            offset = (current + 1) * sector
+            if offset + sector > size:
+                break
+            handle.seek(offset)
+            data = handle.read(sector)
+            for at in range(0, sector, 128):
+                (length,) = struct.unpack_from("<H", data, at + 64)
+                if 2 <= length <= 64:
+                    names.add(data[at:at + length - 2].decode("utf-16-le", "replace"))
+            fat_index = current // per_fat
+            if fat_index >= len(difat) or difat[fat_index] >= 0xFFFFFFFA:
+                break
+            handle.seek((difat[fat_index] + 1) * sector + (current % per_fat) * 4)
+            raw = handle.read(4)
+            if len(raw) < 4:
+                break
+            (current,) = struct.unpack("<I", raw)
+        return names
+    except (OSError, struct.error):
+        return set()
 
 
 def _has_ole2_entry(offset: int, data: bytes, name: str) -> bool:
@@ -329,6 +376,13 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
         by_name.setdefault(key, info)
     if WORKBOOK_PART not in by_name:
         raise _not_a_workbook_archive(path, archive, by_name)
+    if duplicates:
+        raise UnusableFile(
+            path, "FILE-AMBIGUOUS",
+            f"the file holds more than one part named {_printable(duplicates[0])}, so different "
+            "programs would show different contents; open it in Excel or LibreOffice, save it "
+            "again as .xlsx and send it again",
+        )
     if any(info.flag_bits & 0x1 for info in infos):
         raise UnusableFile(
             path, "FILE-ENCRYPTED",
@@ -342,6 +396,7 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
             f"it is packed with a compression method Excel does not use (method {unusual[0]}); "
             f"{RESAVE}",
         )
+    _check_structure(path, archive, by_name, limits)
     names = list(by_name)
     has_macros = "xl/vbaproject.bin" in by_name or _any_under(names, "xl/macrosheets/")
     has_links = _any_under(names, "xl/externallinks/")
@@ -358,8 +413,17 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
         has_external_links=has_links,
         has_embedded_objects=has_embedded,
         application=_application(archive, app) if app is not None else None,
-        notes=_notes(path, extension, has_macros, has_links, has_embedded, duplicates),
+        notes=_notes(path, extension, has_macros, has_links, has_embedded),
     )
+
+
+def _check_structure(path: str, archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
+                     limits: Limits) -> None:
+    try:
+        check_parts(archive, by_name, limits.max_sheets, limits.max_cells,
+                    limits.max_workbook_xml_bytes)
+    except StructureProblem as exc:
+        raise UnusableFile(path, exc.code, exc.message) from exc
 
 
 def _check_sizes(path: str, infos: list[zipfile.ZipInfo], limits: Limits) -> int:
@@ -455,7 +519,7 @@ def _application(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
 
 
 def _notes(
-    path: str, extension: str, macros: bool, links: bool, embedded: bool, duplicates: list[str]
+    path: str, extension: str, macros: bool, links: bool, embedded: bool
 ) -> tuple[str, ...]:
     notes: list[str] = []
     suffix = os.path.splitext(path)[1].lower()
@@ -475,12 +539,15 @@ def _notes(
         )
     if embedded:
         notes.append("The workbook holds embedded objects or controls; they are ignored.")
-    if duplicates:
-        notes.append(
-            f"The file holds more than one part named {_printable(duplicates[0])}; "
-            "it may have been damaged, so check the answers read from it."
-        )
     return tuple(notes)
+
+
+def notices(info: FileInfo) -> list[str]:
+    """The codes of what the gate noticed that the respondent and the assessor should hear
+    (issue templates ``issue.<CODE>``): macros, links to other workbooks, embedded objects."""
+    flags = ((info.has_macros, "FILE-MACROS"), (info.has_external_links, "FILE-LINKS"),
+             (info.has_embedded_objects, "FILE-EMBEDDED"))
+    return [code for present, code in flags if present]
 
 
 # -- small helpers -------------------------------------------------------------------------------

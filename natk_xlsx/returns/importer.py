@@ -30,7 +30,15 @@ from natk_xlsx.returns.coerce import (
     normalise_text,
     yes_labels,
 )
-from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, WARNING, Issue, json_safe, shown
+from natk_xlsx.returns.issues import (
+    ERROR,
+    SEVERITY_ORDER,
+    WARNING,
+    Issue,
+    json_safe,
+    make_issue,
+    shown,
+)
 from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, read_raw
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
@@ -555,7 +563,7 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     """Read and check one filled workbook (in this process; see ``batch`` for isolation).
 
     Raises ``UnusableFile``/``WorkbookError`` when the file cannot be used at all."""
-    from natk_xlsx.returns.gate import inspect_file
+    from natk_xlsx.returns.gate import inspect_file, notices
 
     info = inspect_file(path)
     data = Path(path).read_bytes()
@@ -563,4 +571,6 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     raw.application = info.application
     digest = hashlib.sha256(data).hexdigest()
     submission = build_submission(raw, toolkit, digest)
+    submission.issues[:0] = [make_issue(code, WARNING, submission.language)
+                             for code in notices(info)]
     return submission

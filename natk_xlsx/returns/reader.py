@@ -196,6 +196,8 @@ def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None) -> R
         meta_sheets = json.loads(metadata.get("sheets") or "{}")
     except json.JSONDecodeError:
         meta_sheets = {}
+    if not isinstance(meta_sheets, dict):  # a value of the wrong type: as if absent
+        meta_sheets = {}
     sheets: dict[str, str] = {}
     named = _named_rows(wb)
     questions: dict[str, QuestionCells] = {}
@@ -208,6 +210,12 @@ def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None) -> R
             continue
         sheets[cid] = name
         _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named)
+    if source == "detected" and not questions:  # a lookalike: sheet names, but no question ids
+        wb.close()
+        raise WorkbookError(str(path), "WORKBOOK-OTHER",
+                            "this is not a natk-xlsx questionnaire of this toolkit (no "
+                            "identification sheet and no question ids were found); send back "
+                            "the workbook you received, filled in")
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,

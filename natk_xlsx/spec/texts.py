@@ -21,6 +21,7 @@ from typing import Any
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.safeio import atomic_open, write_text
 from natk_xlsx.spec.lint import text_maps
 from natk_xlsx.spec.loading import resolve_specs_dir
 
@@ -51,7 +52,7 @@ def export_texts(directory: str | Path | None, lang: str, target: str | Path,
         raise UsageError(f"unknown language '{lang}'; use one of {', '.join(UN_LANGUAGES)}")
     folder = resolve_specs_dir(directory)
     rows = 0
-    with Path(target).open("w", newline="", encoding="utf-8-sig") as f:
+    with atomic_open(target, "w", newline="", encoding="utf-8-sig") as f:
         out = csv.writer(f)
         out.writerow(["key", "en", lang])
         for name, doc in _documents(folder):
@@ -148,6 +149,5 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
                                "natk-xlsx")
     for name in sorted(changed):
         target = interface_file if name == INTERFACE_FILE else folder / name
-        target.write_text(json.dumps(_ordered(docs[name]), indent=2, ensure_ascii=False) + "\n",
-                          "utf-8")
+        write_text(target, json.dumps(_ordered(docs[name]), indent=2, ensure_ascii=False) + "\n")
     return result

@@ -1,0 +1,258 @@
+"""The gate's look inside the parts a reader will parse, before any reader does.
+
+A reader trusts what a part declares: python-calamine reserves memory for the number of shared
+strings a ``sharedStrings.xml`` claims, and openpyxl walks row by row to a cell's stated place.
+A hostile or damaged file can therefore make a reader abort or run for minutes. This module
+checks, with bounded work and without building any XML tree:
+
+- the counts declared in shared strings and styles against the size of their part;
+- the sheets listed in ``xl/workbook.xml``: not absurdly many, each its own part;
+- every cell's reference (``<c r="...">``) in every worksheet: a well-formed reference within
+  Excel's grid, in the row that holds it, and not absurdly many cells.
+
+Each refusal is a ``StructureProblem`` (a stable code and a sentence); the gate names the file.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from posixpath import normpath
+
+#: Excel's grid.
+MAX_ROW = 1_048_576
+MAX_COLUMN = 16_384
+
+#: The smallest XML one declared item can take (``<si/>``, ``<xf/>``): a count beyond the part's
+#: size divided by this is a lie.
+MIN_ITEM_BYTES = 5
+#: Bytes read from the head of a shared-strings part (its count is on the root element).
+HEAD_BYTES = 4096
+#: Bytes read from a styles part at most (a real one is tens of KB).
+STYLES_BYTES = 4 * 2**20
+#: A single start tag longer than this is not a spreadsheet's.
+MAX_TAG_BYTES = 64 * 1024
+CHUNK = 2**20
+
+DAMAGED = ("open it in Excel or LibreOffice, save it again as .xlsx and send it again")
+
+
+class StructureProblem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], max_sheets: int,
+                max_cells: int, max_workbook_bytes: int) -> None:
+    """Refuse (``StructureProblem``) what would make a reader abort, loop or lie."""
+    try:
+        for key, info in by_name.items():
+            if key.endswith((".xml", ".rels", ".vml")) and _declares_entities(archive, info):
+                raise StructureProblem(
+                    "FILE-HOSTILE-XML",
+                    "the file contains XML constructs that are never found in a spreadsheet "
+                    "(entity definitions); it was not read. Save the workbook again from Excel "
+                    "or LibreOffice and send it again")
+            if key.endswith("sharedstrings.xml"):
+                _check_declared(info, _read(archive, info, HEAD_BYTES), "shared texts")
+            elif key.endswith("styles.xml"):
+                _check_declared(info, _read(archive, info, STYLES_BYTES), "cell styles")
+        sheets = _sheet_parts(archive, by_name, max_sheets, max_workbook_bytes)
+        cells = 0
+        for key in sorted(sheets | {k for k in by_name if _is_worksheet(k)}):
+            sheet = by_name.get(key)
+            if sheet is not None:
+                cells = _scan_cells(archive, sheet, cells, max_cells)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise StructureProblem(
+            "FILE-TRUNCATED",
+            "the file is damaged or incomplete (perhaps cut off while sending); send the file "
+            "again") from exc
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    with archive.open(info) as member:
+        return member.read(limit)
+
+
+def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A document type declaration (entity definitions) in the part's head: never in a real
+    spreadsheet, the start of entity expansion and external entity attacks."""
+    head = _read(archive, info, HEAD_BYTES)
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
+_COUNT = re.compile(rb'\b(?:count|uniqueCount)\s*=\s*["\'](\d+)["\']')
+
+
+def _check_declared(info: zipfile.ZipInfo, head: bytes, what: str) -> None:
+    cap = info.file_size // MIN_ITEM_BYTES + 16
+    for raw in _COUNT.findall(head):
+        if len(raw) > 12 or int(raw) > cap:
+            raise StructureProblem(
+                "FILE-MALFORMED",
+                f"it declares {int(raw) if len(raw) <= 12 else 'billions of'} {what} in a part "
+                f"that can hold at most {cap}; it is damaged or was not written by a spreadsheet "
+                f"application; {DAMAGED}")
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_SHEET_ID = re.compile(rb'\b(?:\w+:)?id\s*=\s*"([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_REL_ID = re.compile(rb'\bId\s*=\s*"([^"]*)"')
+_REL_TARGET = re.compile(rb'\bTarget\s*=\s*"([^"]*)"')
+
+
+def _sheet_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], max_sheets: int,
+                 max_workbook_bytes: int) -> set[str]:
+    """The (lower-cased) part of every sheet listed in the workbook, after refusing too many
+    sheets and several sheets sharing one part."""
+    info = by_name["xl/workbook.xml"]
+    if info.file_size > max_workbook_bytes:
+        raise StructureProblem(
+            "FILE-MALFORMED", f"its list of sheets and names is {info.file_size // 2**20} MB, far "
+            f"beyond a questionnaire; {DAMAGED}")
+    workbook = _read(archive, info, max_workbook_bytes)
+    ids: list[bytes] = [m.group(1) for attrs in _SHEET.findall(workbook)
+                        if (m := _SHEET_ID.search(attrs)) is not None]
+    if len(ids) > max_sheets:
+        raise StructureProblem(
+            "FILE-MALFORMED", f"it lists {len(ids)} sheets, far beyond a questionnaire (at most "
+            f"{max_sheets}); send the questionnaire workbook alone")
+    rels_info = by_name.get("xl/_rels/workbook.xml.rels")
+    rels = _read(archive, rels_info, max_workbook_bytes) if rels_info is not None else b""
+    targets: dict[bytes, str] = {}
+    for attrs in _REL.findall(rels):
+        rid, target = _REL_ID.search(attrs), _REL_TARGET.search(attrs)
+        if rid and target:
+            text = target.group(1).decode("utf-8", "replace")
+            part = text.lstrip("/") if text.startswith("/") else normpath("xl/" + text)
+            targets[rid.group(1)] = part.lower()
+    parts: dict[str, int] = {}
+    for sheet_id in ids:
+        part = targets.get(sheet_id)
+        if part is None:
+            continue
+        parts[part] = parts.get(part, 0) + 1
+        if parts[part] > 1:
+            raise StructureProblem(
+                "FILE-MALFORMED", "several of its sheets point at one and the same part, which "
+                f"no spreadsheet application writes; {DAMAGED}")
+    return set(parts)
+
+
+def _is_worksheet(key: str) -> bool:
+    return key.startswith("xl/worksheets/") and key.endswith(".xml") and key.count("/") == 2
+
+
+#: What every common writer (Excel, LibreOffice, Google Sheets, xlsxwriter) emits: no namespace
+#: prefix, the place as the first attribute. Rows written so are checked quickly, a row at a
+#: time; others tag by tag.
+_FAST_CELL = re.compile(rb'<c r="([^"]*)"')
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
+_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_CELL_REF = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_REFS = re.compile(rb"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )+")
+_LETTERS = bytes(range(ord("A"), ord("Z") + 1))
+_WIDE = re.compile(rb"[X-Z][A-Z]{2}")
+_LETTER_RUN = re.compile(rb"[A-Z]+")
+#: A row of more bytes than this is not a spreadsheet's (Excel's widest: about 2 MB of XML).
+MAX_ROW_BYTES = 16 * 2**20
+ROW = b"<row "
+
+
+def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
+                max_cells: int) -> int:
+    """Check every row and cell reference of one worksheet part; the running count of cells.
+    The part is read in chunks cut where a row starts, so that each row is checked whole."""
+    carry = b""
+    plain: bool | None = None  # no namespace prefixes: the quick check applies
+    with archive.open(info) as member:
+        while True:
+            chunk = member.read(CHUNK)
+            buffer = carry + chunk
+            if plain is None:
+                plain = b"<worksheet" in buffer[:4096]
+            cut = buffer.rfind(ROW) if chunk else len(buffer)
+            cut = 0 if cut < 0 else cut
+            pieces = buffer[:cut].split(ROW)
+            for index, piece in enumerate(pieces):
+                row_tag = index > 0
+                cells += (_scan_row(piece, info.filename) if plain and row_tag else
+                          _scan_tags(ROW + piece if row_tag else piece, info.filename))
+                if cells > max_cells:
+                    raise StructureProblem(
+                        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, "
+                        "far beyond a questionnaire; send the questionnaire workbook alone")
+            carry = buffer[cut:]
+            if len(carry) > MAX_ROW_BYTES:
+                raise StructureProblem(
+                    "FILE-MALFORMED", f"a row of a sheet is far longer than any spreadsheet "
+                    f"writes; {DAMAGED}")
+            if not chunk:
+                return cells
+
+
+def _scan_row(piece: bytes, part: str) -> int:
+    """One row (what follows ``<row ``): its cells, after checking their places."""
+    refs = _FAST_CELL.findall(piece)
+    if piece.count(b"<c ") != len(refs) or b"<c>" in piece or not piece.startswith(b'r="'):
+        return _scan_tags(ROW + piece, part)
+    row = _row_number(piece[3:piece.find(b'"', 3)], part)
+    if refs:
+        joined = b" ".join(refs) + b" "
+        if (_REFS.fullmatch(joined) is None
+                or joined.translate(None, _LETTERS) != (row + b" ") * len(refs)
+                or (_WIDE.search(joined) and any(len(c) == 3 and c > b"XFD"
+                                                  for c in _LETTER_RUN.findall(joined)))):
+            _refuse_cell(next((r for r in refs if not _is_cell(r, row)), refs[0]), part)
+    return len(refs)
+
+
+def _scan_tags(segment: bytes, part: str) -> int:
+    """Any XML, tag by tag: rows and cells with or without prefixes or places."""
+    row = b""
+    count = 0
+    for match in _TAG.finditer(segment):
+        found = _R.search(match.group(2))
+        value = found.group(1) if found is not None else b""
+        if match.group(1) == b"row":
+            row = _row_number(value, part) if value else b""
+            continue
+        count += 1
+        if value and not _is_cell(value, row):
+            _refuse_cell(value, part)
+    return count
+
+
+def _is_cell(ref: bytes, row: bytes) -> bool:
+    """A well-formed place within Excel's grid, in row ``row`` when it is known."""
+    match = _CELL_REF.fullmatch(ref)
+    return (match is not None and (len(match.group(1)) < 3 or match.group(1) <= b"XFD")
+            and int(match.group(2)) <= MAX_ROW and (not row or match.group(2) == row))
+
+
+def _refuse_cell(ref: bytes, part: str) -> None:
+    raise StructureProblem(
+        "FILE-MALFORMED", f"a cell of the sheet part {_shown(part)} has the place "
+        f"'{_shown(ref)}', which is not a cell of its row; {DAMAGED}")
+
+
+def _row_number(raw: bytes, part: str) -> bytes:
+    if not raw.isdigit() or raw.startswith(b"0") or len(raw) > 7 or int(raw) > MAX_ROW:
+        raise StructureProblem(
+            "FILE-MALFORMED", f"a row of the sheet part {_shown(part)} has the number "
+            f"'{_shown(raw)}', which is not a row of a spreadsheet; {DAMAGED}")
+    return raw
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def _shown(text: bytes | str) -> str:
+    value = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    value = _CONTROL.sub(" ", value).strip()
+    return value if len(value) <= 40 else value[:39] + "…"

@@ -1,0 +1,205 @@
+"""Writing outputs safely: atomic replacement, safe file names, CSV cells that stay text.
+
+- ``atomic_path`` / ``atomic_open``: an output is written to a temporary file in the same folder
+  and moved over the final path with ``os.replace`` only once it is complete. A run that is
+  killed or fails never leaves a half-written file at the final path, and never destroys the
+  previous good output. Temporary files carry the writer's process id; one left behind by a
+  killed run is removed by the next write of the same output.
+- ``safe_file_name``: a name derived from untrusted text (a workbook id read from a return) that
+  is valid on Windows, macOS and Linux: bounded length, no reserved device name (``CON``),
+  no control, separator or reserved characters, never ``.`` or ``..``; two different texts never
+  give the same name (a short hash of the text is added whenever it had to be changed).
+- ``neutralise_csv`` / ``csv_writer``: CSV fields of text that a spreadsheet would read as a
+  formula are prefixed with a single quote, as OWASP describes; numbers are left as numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import os
+import re
+import secrets
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+#: Temporary files end with this, so that no command ever reads one as an input.
+TEMP_SUFFIX = ".natk-tmp"
+
+#: A file name is at most this many UTF-8 bytes (ext4 and APFS allow 255; NTFS 255 UTF-16
+#: units; a margin keeps whole paths short on Windows).
+MAX_NAME_BYTES = 120
+
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{dev}{n}" for dev in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")}
+)
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def _is_unsafe_char(ch: str) -> bool:
+    """Control, format (bidi overrides, zero width), separator, private or unpaired characters."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def _fits(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, on a character boundary."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
+
+
+def safe_file_name(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name for ``text`` (plus ``suffix`` such as ``.json``), safe on every system.
+
+    Text that is already safe is kept as it is; otherwise unsafe characters become ``_``, the
+    name is cut to ``max_bytes`` and ``-`` plus 10 hex digits of the text's SHA-256 is added,
+    so that two different texts never give the same name.
+    """
+    normal = unicodedata.normalize("NFC", text)
+    cleaned = "".join("_" if _UNSAFE.match(ch) or _is_unsafe_char(ch) else ch for ch in normal)
+    cleaned = cleaned.strip(" .")  # Windows drops trailing dots and spaces; a leading dot hides
+    if cleaned.split(".", 1)[0].strip().upper() in _WINDOWS_RESERVED:
+        cleaned = "_" + cleaned
+    budget = max_bytes - len(suffix.encode("utf-8"))
+    if cleaned == text and cleaned and len(cleaned.encode("utf-8")) <= budget:
+        return cleaned + suffix
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = _fits(cleaned, budget - 11).rstrip(" .")
+    return f"{head}-{digest}{suffix}" if head else f"_{digest}{suffix}"
+
+
+def inside(folder: str | Path, name: str) -> Path:
+    """``folder / name``, refusing any name that would land outside ``folder``."""
+    base = Path(folder).resolve()
+    target = (base / name).resolve()
+    if target.parent != base:
+        raise ValueError(f"{name!r} is not a plain file name")
+    return target
+
+
+# -- atomic writing -------------------------------------------------------------------------------
+
+def _temp_path(target: Path) -> Path:
+    stem = _fits(target.name, 80)
+    return target.with_name(f".{stem}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be writing (on Windows, where signal 0 would interrupt
+    the process, it is assumed to be)."""
+    if pid == os.getpid() or sys.platform == "win32":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def sweep_stale(target: Path) -> None:
+    """Remove temporary files of ``target`` left by runs that were killed."""
+    prefix = "." + _fits(target.name, 80) + "."
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+            continue
+        pid_text = name[len(prefix):-len(TEMP_SUFFIX)].split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; it replaces ``target`` when the block
+    ends without an exception, and is removed otherwise."""
+    final = Path(target)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(final)
+    temp = _temp_path(final)
+    try:
+        yield temp
+        if not temp.exists():
+            raise OSError(f"{final}: nothing was written")
+        _fsync(temp)
+        os.replace(temp, final)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_open(target: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
+    """``open(target, mode)`` for writing, atomically (see ``atomic_path``)."""
+    if not mode.startswith("w"):
+        raise ValueError("atomic_open writes whole files: use mode 'w' or 'wb'")
+    with atomic_path(target) as temp, open(temp, mode, **kwargs) as handle:
+        yield handle
+
+
+def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> None:
+    with atomic_open(target, "w", encoding=encoding, newline="") as handle:
+        handle.write(text)
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- CSV cells that stay text ---------------------------------------------------------------------
+
+#: A spreadsheet opening a CSV reads a field starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: A plain number written as text ("-4", "+1.5", "-2e3"): a spreadsheet reads it as a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_csv(value: Any) -> Any:
+    """A CSV field that a spreadsheet will show as text: text starting like a formula gets a
+    single quote in front (OWASP's advice); numbers, also as text such as "-4", and everything
+    else are left as they are."""
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """``csv.writer`` whose rows pass through ``neutralise_csv``."""
+
+    def __init__(self, handle: IO[str], **kwargs: Any) -> None:
+        self._writer = csv.writer(handle, **kwargs)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([neutralise_csv(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle: IO[str], **kwargs: Any) -> _SafeWriter:
+    return _SafeWriter(handle, **kwargs)
