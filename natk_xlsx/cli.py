@@ -374,8 +374,8 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
         click.echo(f"{src['file']}: {src['status']}")
     click.echo(f"{len(c.respondents)} return(s) consolidated ({len(c.duplicates)} duplicate(s) "
                f"counted once, {len(result.unusable)} unusable): {len(c.open_packages)} "
-               f"packages of {len(c.needs)} needs, {len(c.conflicts)} conflicts, {sum(d.applied for d in c.decisions)} of "
-               f"{len(c.decisions)} decisions applied.")
+               f"packages of {len(c.needs)} needs, {len(c.conflicts)} conflicts, "
+               f"{sum(d.applied for d in c.decisions)} of {len(c.decisions)} decisions applied.")
     for path in result.outputs:
         click.echo(f"written: {path}")
     if result.unusable:

@@ -19,7 +19,7 @@ from natk_xlsx.analysis.respondents import group_of
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs import summary_sheets as more
-from natk_xlsx.outputs.sheetkit import Out, coordinate_text, evidence_text, who_said, settled_text
+from natk_xlsx.outputs.sheetkit import Out, coordinate_text, evidence_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES
 from natk_xlsx.workbook.writer import WriterError
 
@@ -61,7 +61,7 @@ def _generated(o: Out) -> str:
 
 # -- Executive summary ---------------------------------------------------------------------
 TOP_KEYS = ("rank", "package", "priority", "confidence", "phase", "why", "partners")
-TOP_WIDTHS = (6, 34, 10, 11, 11, 40, 24)
+TOP_WIDTHS = (6, 32, 10, 10, 10, 38, 24)
 
 
 def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
@@ -112,9 +112,9 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
 
 
 # -- Plan ----------------------------------------------------------------------------------
-PLAN_KEYS = ("rank", "package_id", "package", "priority", "confidence", "short", "medium",
-             "long", "after", "questions", "support", "existing", "score")
-PLAN_WIDTHS = (6, 8, 36, 10, 11, 7, 7, 7, 9, 18, 24, 26, 8)
+PLAN_KEYS = ("rank", "package", "priority", "confidence", "short", "medium", "long", "after",
+             "questions", "support", "existing", "score")
+PLAN_WIDTHS = (5, 30, 9, 9, 7, 7, 7, 7, 14, 18, 20, 6)
 
 
 def write_packages(o: Out) -> None:
@@ -131,28 +131,28 @@ def write_packages(o: Out) -> None:
     o.note_row(ws, 1, o.ui("summary.plan.note"), len(PLAN_WIDTHS) - 1, PLAN_WIDTHS)
     o.note_row(ws, 2, f"{o.ui('summary.ranking')}: {formula}", len(PLAN_WIDTHS) - 1, PLAN_WIDTHS)
     head = 4
-    labels = o.cols(PLAN_KEYS[:5]) + [o.ui(f"summary.horizon.{p}") for p in PHASES] + o.cols(
-        PLAN_KEYS[8:])
+    labels = o.cols(PLAN_KEYS[:4]) + [o.ui(f"summary.phase.{p}") for p in PHASES] + o.cols(
+        PLAN_KEYS[7:])
     o.headers(ws, head, labels, PLAN_WIDTHS)
     row = head
     for p in o.c.open_packages:
         row += 1
         marks = ["■" if p.phase == phase else "" for phase in PHASES]
-        o.row(ws, row, [p.rank, p.id, package_title(o, p), o.vocab("severities", p.severity),
+        o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", o.vocab("severities", p.severity),
                         o.ui(f"summary.confidence.{p.confidence}"), *marks, ", ".join(p.after),
                         ", ".join(p.questions), evidence_text(o, p.groups, p.documented),
                         coordinate_text(o, p), p.score], PLAN_WIDTHS,
-              [None, None, None, o.severity[p.severity], None,
+              [None, None, o.severity[p.severity], None,
                *[o.mark if m else None for m in marks], None, None, None, None, o.decimal])
     o.table(ws, head, row - head, labels, "Plan")
-    ws.freeze_panes(head + 1, 3)
+    ws.freeze_panes(head + 1, 2)
     ws.repeat_rows(head)
 
 
 # -- Needs ---------------------------------------------------------------------------------
 NEED_KEYS = ("package_id", "severity", "question_id", "finding", "answers", "settled",
              "confidence", "support", "action", "status")
-NEED_WIDTHS = (8, 10, 9, 30, 30, 18, 11, 18, 30, 10)
+NEED_WIDTHS = (6, 9, 8, 24, 24, 14, 9, 14, 24, 8)
 
 
 def write_needs(o: Out) -> None:
@@ -179,7 +179,7 @@ def write_needs(o: Out) -> None:
 # -- Action plan ---------------------------------------------------------------------------
 ACTION_KEYS = ("rank", "package", "action", "priority", "phase", "after", "responsible",
                "partners", "timeframe", "resources", "indicator_plan")
-ACTION_WIDTHS = (6, 26, 40, 10, 10, 9, 20, 20, 12, 12, 16)
+ACTION_WIDTHS = (5, 22, 30, 9, 9, 7, 16, 16, 8, 8, 10)
 
 
 def write_action_plan(o: Out) -> None:

@@ -114,22 +114,16 @@ def write_chains(o: Out) -> None:
                 low = step.ratio is not None and step.ratio < c.weights.attrition_alert
                 o.n(ws, row, j, step.ratio, o.alert if low else o.percent)
         row += 2
-    _figure_sources(o, row)
+    _figure_sources(o, ws, row, widths)
 
 
-def _figure_sources(o: Out, row: int) -> None:
-    """Where sources disagree: who said what, the figure retained and the rule that chose it."""
+def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) -> None:
+    """Where sources disagree: who said what, the figure retained and the rule that chose it,
+    one line each across the sheet."""
     disputed = [f for per in o.c.figures.values() for f in per.values() if f.disagree]
     if not disputed:
         return
-    keys = ("indicator", "year", "who_said", "retained", "rule")
-    widths = (30, 8, 44, 24, 30)
-    o.s(ws := o.wb.get_worksheet_by_name(o.ui("summary.sheet.chain")[:31]), row, 0,
-        o.ui("summary.chain.sources"), o.subtitle)
-    assert ws is not None
-    row += 1
-    labels = o.cols(keys)
-    o.headers(ws, row, labels, widths)
+    o.s(ws, row, 0, o.ui("summary.chain.sources"), o.subtitle)
     for f in sorted(disputed, key=lambda f: (f.indicator, f.year)):
         row += 1
         said = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in f.reports)
@@ -137,14 +131,15 @@ def _figure_sources(o: Out, row: int) -> None:
         retained = f"{f.consolidated:g}" + (f" ({source})" if source else "")
         rule = o.ui(f"summary.figure_rule.{f.rule}") + (f": {f.resolution}" if f.resolution
                                                         else "")
-        o.row(ws, row, [o.vocab("indicators", f.indicator), str(f.year), said, retained, rule],
-              widths)
+        o.note_row(ws, row, o.ui("summary.chain.source_line", indicator=o.vocab(
+            "indicators", f.indicator), year=f.year, reports=said, retained=retained, rule=rule),
+            len(widths) - 1, widths)
 
 
 # -- Assistance map ------------------------------------------------------------------------
 def write_map(o: Out) -> None:
     keys = ("package", "priority", "assistance", "partners", "coverage", "who_said")
-    widths = (34, 10, 26, 24, 26, 30)
+    widths = (30, 9, 22, 22, 22, 28)
     ws = o.sheet("map", widths)
     packages = o.c.open_packages
     none = [p for p in packages if not p.providers]
@@ -195,7 +190,7 @@ def write_conflicts(o: Out) -> None:
 RESPONSE_KEYS = ("respondent", "institution", "kind_label", "component_label", "question_id",
                  "question", "value_label", "comment", "evidence_source", "priority_label",
                  "provided_label", "provider")
-RESPONSE_WIDTHS = (12, 24, 18, 20, 9, 40, 22, 30, 24, 10, 10, 18)
+RESPONSE_WIDTHS = (9, 12, 12, 10, 7, 24, 12, 16, 12, 8, 8, 10)
 #: Every key of a response record, codes beside their labels (responses.csv, the JSON).
 RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
                    "component_label", "question_id", "question", "value", "value_label",
@@ -251,7 +246,7 @@ def response_records(c: Consolidation, lang: str) -> list[dict[str, str]]:
 
 def write_responses(o: Out) -> None:
     """Every answer of every respondent, one row each (the one function that writes it)."""
-    ws = o.sheet("responses", RESPONSE_WIDTHS, fit_width=False)
+    ws = o.sheet("responses", RESPONSE_WIDTHS)
     labels = o.cols(RESPONSE_KEYS)
     o.headers(ws, 0, labels, RESPONSE_WIDTHS)
     rows = response_records(o.c, o.lang)
@@ -265,7 +260,7 @@ def write_responses(o: Out) -> None:
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     keys = ("file", "workbook", "institution", "kind", "language", "version", "answers_count",
             "errors", "status")
-    widths = (30, 24, 24, 16, 9, 9, 10, 8, 34)
+    widths = (24, 20, 20, 14, 8, 8, 8, 7, 30)
     ws = o.sheet("sources", widths)
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
@@ -279,7 +274,7 @@ def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
 def write_audit(o: Out) -> None:
     keys = ("decision_kind", "target", "year", "value", "reason", "decided_by", "decided_on",
             "applied", "original", "note")
-    widths = (10, 10, 7, 14, 28, 14, 11, 9, 30, 24)
+    widths = (9, 9, 6, 12, 24, 12, 10, 8, 26, 20)
     ws = o.sheet("audit", widths)
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
