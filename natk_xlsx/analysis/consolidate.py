@@ -21,10 +21,10 @@ from natk_xlsx.analysis.respondents import Respondent, select_respondents
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
-from natk_xlsx.spec.model import DONT_KNOW, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Toolkit
 
 #: Answer types whose disagreements are listed as conflicts.
-CONFLICT_TYPES = ("yes_no", "single_choice", "multiple_choice")
+CONFLICT_TYPES = ("yes_no", "single_choice")
 
 
 @dataclass
@@ -130,8 +130,9 @@ def consolidate(toolkit: Toolkit, records: Iterable[tuple[str, Mapping[str, Any]
     figures = collect_figures(toolkit, respondents)
     _apply_figures([d for d in decisions if d.kind == "figure"], figures, toolkit)
     order = {p.id: (p.rank or 10**6, p.id) for p in packages}
+    position = {q.id: i for i, q in enumerate(toolkit.questions())}
     needs.sort(key=lambda n: (n.status != "open", order.get(n.package, (10**6, "")),
-                              n.question.id))
+                              SEVERITIES.index(n.severity), position[n.question.id]))
     conflicts = [s for s in settled.values()
                  if s.question.type in CONFLICT_TYPES and s.disagree]
     conflicts.sort(key=lambda s: s.strength != "opposite")

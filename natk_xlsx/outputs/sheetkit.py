@@ -101,7 +101,7 @@ class Out:
         else:
             ws.set_portrait()
         page = PAGE_UNITS["landscape" if total > PAGE_UNITS["portrait"] else "portrait"]
-        if fit_width and total and page / total >= MIN_SCALE:
+        if fit_width and total and page / total >= MIN_SCALE + 0.02:  # stored widths round up
             ws.fit_to_pages(1, 0)
         ws.set_margins(0.5, 0.5, 0.6, 0.6)
         for col, width in enumerate(widths):

@@ -114,7 +114,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
 # -- Plan ----------------------------------------------------------------------------------
 PLAN_KEYS = ("rank", "package", "priority", "confidence", "short", "medium", "long", "after",
              "questions", "support", "existing", "score")
-PLAN_WIDTHS = (5, 30, 9, 9, 7, 7, 7, 7, 14, 18, 20, 6)
+PLAN_WIDTHS = (5, 28, 9, 9, 7, 7, 7, 7, 14, 18, 19, 6)
 
 
 def write_packages(o: Out) -> None:
@@ -150,9 +150,9 @@ def write_packages(o: Out) -> None:
 
 
 # -- Needs ---------------------------------------------------------------------------------
-NEED_KEYS = ("package_id", "severity", "question_id", "finding", "answers", "settled",
+NEED_KEYS = ("package", "severity", "need_key", "finding", "answers", "settled",
              "confidence", "support", "action", "status")
-NEED_WIDTHS = (6, 9, 8, 24, 24, 14, 9, 14, 24, 8)
+NEED_WIDTHS = (6, 9, 8, 23, 23, 14, 9, 13, 23, 8)
 
 
 def write_needs(o: Out) -> None:
@@ -179,7 +179,7 @@ def write_needs(o: Out) -> None:
 # -- Action plan ---------------------------------------------------------------------------
 ACTION_KEYS = ("rank", "package", "action", "priority", "phase", "after", "responsible",
                "partners", "timeframe", "resources", "indicator_plan")
-ACTION_WIDTHS = (5, 22, 30, 9, 9, 7, 16, 16, 8, 8, 10)
+ACTION_WIDTHS = (5, 22, 28, 9, 9, 7, 15, 15, 8, 8, 10)
 
 
 def write_action_plan(o: Out) -> None:
@@ -207,7 +207,7 @@ def write_action_plan(o: Out) -> None:
 # -- By institution ------------------------------------------------------------------------
 INST_KEYS = ("institution", "kind", "group", "answers_count", "dont_know", "needs_supported",
              "packages_supported", "disagreements")
-INST_WIDTHS = (30, 24, 14, 10, 10, 10, 30, 12)
+INST_WIDTHS = (28, 22, 14, 10, 10, 10, 30, 12)
 
 
 def write_institutions(o: Out) -> None:

@@ -190,7 +190,7 @@ def write_conflicts(o: Out) -> None:
 RESPONSE_KEYS = ("respondent", "institution", "kind_label", "component_label", "question_id",
                  "question", "value_label", "comment", "evidence_source", "priority_label",
                  "provided_label", "provider")
-RESPONSE_WIDTHS = (9, 12, 12, 10, 7, 24, 12, 16, 12, 8, 8, 10)
+RESPONSE_WIDTHS = (9, 12, 12, 10, 7, 22, 12, 14, 12, 8, 8, 10)
 #: Every key of a response record, codes beside their labels (responses.csv, the JSON).
 RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
                    "component_label", "question_id", "question", "value", "value_label",
@@ -260,7 +260,7 @@ def write_responses(o: Out) -> None:
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     keys = ("file", "workbook", "institution", "kind", "language", "version", "answers_count",
             "errors", "status")
-    widths = (24, 20, 20, 14, 8, 8, 8, 7, 30)
+    widths = (24, 20, 18, 14, 8, 8, 8, 7, 29)
     ws = o.sheet("sources", widths)
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
