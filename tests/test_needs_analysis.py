@@ -232,3 +232,13 @@ def test_the_copy_that_arrived_later_is_the_duplicate_whatever_its_name(toolkit,
     result = summarise([tmp_path], toolkit, tmp_path / "s.xlsx")
     assert result.consolidation.duplicates == [(str(copy), "w1")]
     assert [r.file for r in result.consolidation.respondents] == [str(original)]
+
+
+def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit):
+    bad = record("a", "Police", "police", {"VIC.01": "Sometimes", "VIC.02": "no"})
+    bad["issues"] = [{"code": "ANSWER-NOT-ALLOWED", "severity": "error", "question": "VIC.01",
+                      "message": "not allowed", "path": "answers/VIC.01"}]
+    c = consolidate(toolkit, [("a", bad)])
+    (respondent,) = c.respondents
+    assert respondent.issues == 1 and "VIC.01" not in respondent.answers
+    assert [n.question.id for n in c.needs] == ["VIC.02"]

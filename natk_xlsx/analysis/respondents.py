@@ -51,7 +51,9 @@ def group_of(toolkit: Toolkit, kind: str | None) -> str:
 def respondent_from_record(record: Mapping[str, Any], file: str, received: float = 0.0
                            ) -> Respondent:
     resp = record.get("respondent") or {}
-    errors = sum(1 for i in record.get("issues", []) if i.get("severity") == "error")
+    wrong = [i for i in record.get("issues", []) if i.get("severity") == "error"]
+    invalid = {str(i.get("question")) for i in wrong if i.get("question")}
+    answers = {q: v for q, v in (record.get("answers") or {}).items() if q not in invalid}
     return Respondent(
         key=str(record.get("workbook_id") or file),
         institution=str(resp.get("institution") or "(institution not given)"),
@@ -59,12 +61,12 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
         file=file,
         version=str((record.get("toolkit") or {}).get("version") or ""),
         language=str(record.get("language") or "en"),
-        answers=record.get("answers") or {},
+        answers=answers,  # an answer with an error (to correct) is left out
         details=record.get("details") or {},
         tables=record.get("tables") or {},
         asked=list(record.get("asked") or list((record.get("answers") or {}).keys())),
         completion_date=resp.get("completion_date"),
-        issues=errors,
+        issues=len(wrong),
         country=resp.get("country"),
         received=received,
     )
