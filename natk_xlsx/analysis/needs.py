@@ -118,8 +118,9 @@ def derive_needs(toolkit: Toolkit, settled: Mapping[str, Settled],
             continue
         rule = q.needs[index]
         supporters = list(s.settled_by)
+        keys = {r.key for r in supporters}
         for r in respondents:
-            if r not in supporters and qid in r.answers and evaluate(rule.when, r.answers, qid):
+            if r.key not in keys and qid in r.answers and evaluate(rule.when, r.answers, qid):
                 supporters.append(r)
         groups = Counter(group_of(toolkit, r.kind) for r in supporters)
         documented = any(str(r.detail(qid, "evidence") or "").strip() for r in supporters)

@@ -19,7 +19,7 @@ DEFAULT_GROUPS = {"ngo": "civil_society", "legal_profession": "civil_society",
                   "international_org": "international"}
 
 
-@dataclass
+@dataclass(eq=False)  # one respondent is one return: compared by identity
 class Respondent:
     key: str  # workbook id
     institution: str

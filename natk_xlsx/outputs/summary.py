@@ -6,6 +6,7 @@ meets first: Executive summary, Plan, Needs, Action plan, By institution. The ot
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -216,16 +217,21 @@ def write_institutions(o: Out) -> None:
     head = 2
     labels = o.cols(INST_KEYS)
     o.headers(ws, head, labels, INST_WIDTHS)
+    supported: dict[str, list[Need]] = {}
+    for n in o.c.needs:
+        if n.status == "open":
+            for r in n.supporters:
+                supported.setdefault(r.key, []).append(n)
+    disputes = Counter(v.respondent.key for s in o.c.conflicts for v in s.views)
     row = head
     for r in o.c.respondents:
         row += 1
-        mine = [n for n in o.c.needs if r in n.supporters and n.status == "open"]
-        packages = list(dict.fromkeys(n.package for n in mine))
-        disputes = sum(1 for s in o.c.conflicts if any(v.respondent is r for v in s.views))
+        mine = supported.get(r.key, [])
+        packages = sorted(dict.fromkeys(n.package for n in mine))
         o.row(ws, row, [r.institution, o.vocab("respondent_kinds", r.kind) if r.kind else "",
                         o.ui(f"summary.group_name.{group_of(o.tk, r.kind)}"), len(r.answers),
                         sum(1 for v in r.answers.values() if v == "dont_know"), len(mine),
-                        ", ".join(sorted(packages)), disputes], INST_WIDTHS)
+                        ", ".join(packages), disputes[r.key]], INST_WIDTHS)
     o.table(ws, head, row - head, labels, "Institutions")
     ws.freeze_panes(head + 1, 1)
 
