@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from natk_xlsx.outputs.sheetkit import PAGE_UNITS
+from natk_xlsx.outputs.sheetkit import PAGE_UNITS, longest_word
 from natk_xlsx.textwidth import CHARS_PER_UNIT, MAX_ROW_HEIGHT, display_width, row_height
 
 DEFAULT_WIDTH = 8.43
@@ -78,6 +78,11 @@ def measure(path: str | Path) -> list[SheetFigures]:
                 place = f"{ws.title}!{cell.coordinate}"
                 if len(text) > 1000:
                     fig.problems.append(f"{place}: {len(text)} characters")
+                if cell.alignment.wrap_text and cell.font.b:  # a header: no word broken
+                    capacity = w * CHARS_PER_UNIT * 10.0 / size / 1.1
+                    if longest_word(text) > capacity:
+                        fig.problems.append(f"{place}: '{text[:30]}' has a word broken across "
+                                            "lines")
                 if cell.alignment.wrap_text:
                     need = row_height([(text, w)], font_size=size)
                     if height + 0.5 < need:

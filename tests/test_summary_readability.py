@@ -52,7 +52,7 @@ def test_demo_tells_the_whole_story(demo):
     assert any(v.startswith("not read") for v in sources.values())
 
 
-@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+@pytest.mark.parametrize("lang", ["en", "zh", "ar", "ru"])
 def test_every_sheet_reads_and_prints_well(demo, lang, tmp_path):
     folder, _ = demo
     path = folder / "needs_summary.xlsx"

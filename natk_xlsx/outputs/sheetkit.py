@@ -9,6 +9,7 @@ or more of its 10 pt text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
 from natk_xlsx.spec.model import Question, Toolkit
-from natk_xlsx.textwidth import display_width, row_height, wrapped_lines
+from natk_xlsx.textwidth import CHARS_PER_UNIT, display_width, row_height, wrapped_lines
 from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
@@ -53,6 +54,35 @@ def fit(text: str, width: float, max_lines: int = MAX_LINES) -> str:
         else:
             high = mid - 1
     return text[:low].rstrip() + "…"
+
+
+def longest_word(text: str) -> int:
+    """The display width of the longest piece of ``text`` that cannot be broken across lines
+    (a word; a wide character is a piece of its own, as CJK text breaks between any two)."""
+    longest = run = 0
+    for ch in text:
+        width = display_width(ch)
+        if ch.isspace() or width == 2:
+            longest, run = max(longest, run, width if width == 2 else 0), 0
+        else:
+            run += width
+    return max(longest, run)
+
+
+def _word_width(label: str) -> float:
+    """The column width that holds the longest word of a bold header label on one line."""
+    longest = longest_word(label)
+    return math.ceil(longest * 1.1 / CHARS_PER_UNIT) + 1 if longest else 0.0
+
+
+def _shrink(widths: list[float], floors: list[float], limit: float) -> list[float]:
+    """Narrow the wide text columns (never below their floor) until the total is ``limit``."""
+    excess = sum(widths) - limit
+    room = [max(0.0, w - max(f, 12.0)) for w, f in zip(widths, floors, strict=True)]
+    if excess <= 0 or sum(room) <= 0:
+        return widths
+    share = min(1.0, excess / sum(room))
+    return [math.floor(w - r * share) if r else w for w, r in zip(widths, room, strict=True)]
 
 
 class Out:
@@ -88,9 +118,20 @@ class Out:
     def ui(self, key: str, **kw: Any) -> str:
         return ui(key, self.lang, **kw)
 
-    def sheet(self, key: str, widths: Sequence[float] = (), fit_width: bool = True) -> Worksheet:
-        """A new sheet on A4; landscape when its columns need it; fitted to one page width
-        only when that keeps the print scale at ``MIN_SCALE`` or more."""
+    def sheet(self, key: str, widths: Sequence[float], labels: Sequence[str] = (),
+              severity_col: int | None = None) -> tuple[Worksheet, list[float]]:
+        """A new sheet on A4 and its column widths: each column at least as wide as the longest
+        word of its header (so that no word is broken), landscape when the columns need it,
+        fitted to one page width only when that keeps the print scale at ``MIN_SCALE`` or
+        more. ``severity_col`` holds severity labels (bold, never broken either)."""
+        floors = [_word_width(label) for label in
+                  [*labels, *[""] * (len(widths) - len(labels))]]
+        if severity_col is not None:  # severity labels are bold words too
+            floors[severity_col] = max(floors[severity_col], *(
+                _word_width(self.vocab("severities", sev)) for sev in SEVERITY_COLOURS))
+        widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
+        if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
+            widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
         ws = self.wb.add_worksheet(self.ui(f"summary.sheet.{key}")[:31])
         if self.lang in RTL_LANGUAGES:
             ws.right_to_left()
@@ -101,12 +142,12 @@ class Out:
         else:
             ws.set_portrait()
         page = PAGE_UNITS["landscape" if total > PAGE_UNITS["portrait"] else "portrait"]
-        if fit_width and total and page / total >= MIN_SCALE + 0.02:  # stored widths round up
+        if total and page / total >= MIN_SCALE + 0.02:  # stored widths round up
             ws.fit_to_pages(1, 0)
         ws.set_margins(0.5, 0.5, 0.6, 0.6)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        return ws
+        return ws, widths
 
     def s(self, ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """Write respondent or spec text as a string, always."""

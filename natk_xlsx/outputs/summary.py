@@ -66,20 +66,20 @@ TOP_WIDTHS = (6, 32, 10, 10, 10, 38, 24)
 
 
 def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
-    ws = o.sheet("executive", TOP_WIDTHS)
+    ws, widths = o.sheet("executive", TOP_WIDTHS, o.cols(TOP_KEYS), severity_col=2)
     c = o.c
     o.s(ws, 0, 0, o.ui("summary.title", count=len(c.respondents)), o.title)
-    o.note_row(ws, 1, _generated(o), len(TOP_WIDTHS) - 1, TOP_WIDTHS)
+    o.note_row(ws, 1, _generated(o), len(widths) - 1, widths)
     asked = sum(c.asked.values())
     answered = sum(1 for r in c.respondents for q in r.asked if q in r.answers)
     comps = {q.split(".")[0] for r in c.respondents for q in r.answers}
     covered = [comp for comp in c.toolkit.components if comp.prefix in comps]
-    counts = [
+    counts: list[tuple[str, float | None]] = [
         ("returns", sum(1 for s in sources if s.get("state") != "duplicate")),
         ("institutions", len(c.respondents)),
         ("unusable", sum(1 for s in sources if s.get("state") == "unusable")),
         ("components", len(covered)),
-        ("response_rate", f"{answered / asked:.0%}" if asked else "—"),
+        ("response_rate", answered / asked if asked else None),
         ("needs", sum(1 for n in c.needs if n.status == "open")),
         ("packages", len(c.open_packages)),
     ] + [(f"band.{sev}", sum(1 for p in c.open_packages if p.severity == sev))
@@ -90,17 +90,14 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
         row += 1
         label = o.ui(f"summary.exec.{key}")
         o.s(ws, row, 1, label, o.wrap)
-        if isinstance(value, int):
-            o.n(ws, row, 2, value)
-        else:
-            o.s(ws, row, 2, value)
-        o.height(ws, row, [(label, TOP_WIDTHS[1])])
+        o.n(ws, row, 2, value, o.percent if key == "response_rate" else o.number)
+        o.height(ws, row, [(label, widths[1])])
     row += 2
     o.s(ws, row, 0, o.ui("summary.exec.top"), o.subtitle)
     row += 1
-    o.note_row(ws, row, o.ui("summary.exec.top_note"), len(TOP_WIDTHS) - 1, TOP_WIDTHS)
+    o.note_row(ws, row, o.ui("summary.exec.top_note"), len(widths) - 1, widths)
     row += 1
-    o.headers(ws, row, o.cols(TOP_KEYS), TOP_WIDTHS)
+    o.headers(ws, row, o.cols(TOP_KEYS), widths)
     for p in top_ten(c.packages, c.weights):
         row += 1
         why = o.ui("summary.exec.why", needs=len(p.needs), questions=", ".join(p.questions[:6]),
@@ -108,7 +105,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}",
                         o.vocab("severities", p.severity), o.ui(f"summary.confidence.{p.confidence}"),
                         o.ui(f"summary.horizon.{p.phase}"), why, coordinate_text(o, p)],
-              TOP_WIDTHS, [None, None, o.severity[p.severity], None, None, None, None])
+              widths, [None, None, o.severity[p.severity], None, None, None, None])
     ws.activate()
 
 
@@ -118,8 +115,13 @@ PLAN_KEYS = ("rank", "package", "priority", "confidence", "short", "medium", "lo
 PLAN_WIDTHS = (5, 28, 9, 9, 7, 7, 7, 7, 14, 18, 19, 6)
 
 
+def _plan_labels(o: Out) -> list[str]:
+    return o.cols(PLAN_KEYS[:4]) + [o.ui(f"summary.phase.{p}") for p in PHASES] + o.cols(
+        PLAN_KEYS[7:])
+
+
 def write_packages(o: Out) -> None:
-    ws = o.sheet("packages", PLAN_WIDTHS)
+    ws, widths = o.sheet("packages", PLAN_WIDTHS, _plan_labels(o), severity_col=2)
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
     w = o.c.weights
     formula = o.ui("summary.ranking_formula", **{
@@ -129,12 +131,11 @@ def write_packages(o: Out) -> None:
         **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
         "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
         "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": w.source})
-    o.note_row(ws, 1, o.ui("summary.plan.note"), len(PLAN_WIDTHS) - 1, PLAN_WIDTHS)
-    o.note_row(ws, 2, f"{o.ui('summary.ranking')}: {formula}", len(PLAN_WIDTHS) - 1, PLAN_WIDTHS)
+    o.note_row(ws, 1, o.ui("summary.plan.note"), len(widths) - 1, widths)
+    o.note_row(ws, 2, f"{o.ui('summary.ranking')}: {formula}", len(widths) - 1, widths)
     head = 4
-    labels = o.cols(PLAN_KEYS[:4]) + [o.ui(f"summary.phase.{p}") for p in PHASES] + o.cols(
-        PLAN_KEYS[7:])
-    o.headers(ws, head, labels, PLAN_WIDTHS)
+    labels = _plan_labels(o)
+    o.headers(ws, head, labels, widths)
     row = head
     for p in o.c.open_packages:
         row += 1
@@ -142,7 +143,7 @@ def write_packages(o: Out) -> None:
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", o.vocab("severities", p.severity),
                         o.ui(f"summary.confidence.{p.confidence}"), *marks, ", ".join(p.after),
                         ", ".join(p.questions), evidence_text(o, p.groups, p.documented),
-                        coordinate_text(o, p), p.score], PLAN_WIDTHS,
+                        coordinate_text(o, p), p.score], widths,
               [None, None, o.severity[p.severity], None,
                *[o.mark if m else None for m in marks], None, None, None, None, o.decimal])
     o.table(ws, head, row - head, labels, "Plan")
@@ -157,12 +158,12 @@ NEED_WIDTHS = (6, 9, 8, 23, 23, 14, 9, 13, 23, 8)
 
 
 def write_needs(o: Out) -> None:
-    ws = o.sheet("needs", NEED_WIDTHS)
+    ws, widths = o.sheet("needs", NEED_WIDTHS, o.cols(NEED_KEYS), severity_col=1)
     o.s(ws, 0, 0, o.ui("summary.sheet.needs"), o.title)
-    o.note_row(ws, 1, o.ui("summary.needs.note"), len(NEED_WIDTHS) - 1, NEED_WIDTHS)
+    o.note_row(ws, 1, o.ui("summary.needs.note"), len(widths) - 1, widths)
     head = 3
     labels = o.cols(NEED_KEYS)
-    o.headers(ws, head, labels, NEED_WIDTHS)
+    o.headers(ws, head, labels, widths)
     row = head
     for n in o.c.needs:
         row += 1
@@ -171,7 +172,7 @@ def write_needs(o: Out) -> None:
                         who_said(o, n.settled), settled_text(o, n.settled),
                         o.ui(f"summary.confidence.{n.confidence}"),
                         evidence_text(o, n.groups, n.documented), tr(n.action, o.lang), status],
-              NEED_WIDTHS, [None, o.severity[n.severity]] + [None] * 8)
+              widths, [None, o.severity[n.severity]] + [None] * 8)
     o.table(ws, head, row - head, labels, "Needs")
     ws.freeze_panes(head + 1, 3)
     ws.repeat_rows(head)
@@ -184,12 +185,12 @@ ACTION_WIDTHS = (5, 22, 28, 9, 9, 7, 15, 15, 8, 8, 10)
 
 
 def write_action_plan(o: Out) -> None:
-    ws = o.sheet("plan", ACTION_WIDTHS)
+    ws, widths = o.sheet("plan", ACTION_WIDTHS, o.cols(ACTION_KEYS), severity_col=3)
     o.s(ws, 0, 0, o.ui("summary.sheet.plan"), o.title)
-    o.note_row(ws, 1, o.ui("summary.action.note"), len(ACTION_WIDTHS) - 1, ACTION_WIDTHS)
+    o.note_row(ws, 1, o.ui("summary.action.note"), len(widths) - 1, widths)
     head = 3
     labels = o.cols(ACTION_KEYS)
-    o.headers(ws, head, labels, ACTION_WIDTHS)
+    o.headers(ws, head, labels, widths)
     row = head
     for p in o.c.open_packages:
         row += 1
@@ -197,7 +198,7 @@ def write_action_plan(o: Out) -> None:
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", "\n".join(actions),
                         o.vocab("severities", p.severity), o.ui(f"summary.horizon.{p.phase}"),
                         ", ".join(p.after), responsible(o, p), ", ".join(p.providers),
-                        "", "", ""], ACTION_WIDTHS,
+                        "", "", ""], widths,
               [None, None, None, o.severity[p.severity], None, None, o.input, o.input,
                o.input, o.input, o.input])
     o.table(ws, head, row - head, labels, "ActionPlan")
@@ -212,11 +213,11 @@ INST_WIDTHS = (28, 22, 14, 10, 10, 10, 30, 12)
 
 
 def write_institutions(o: Out) -> None:
-    ws = o.sheet("institutions", INST_WIDTHS)
+    ws, widths = o.sheet("institutions", INST_WIDTHS, o.cols(INST_KEYS))
     o.s(ws, 0, 0, o.ui("summary.sheet.institutions"), o.title)
     head = 2
     labels = o.cols(INST_KEYS)
-    o.headers(ws, head, labels, INST_WIDTHS)
+    o.headers(ws, head, labels, widths)
     supported: dict[str, list[Need]] = {}
     for n in o.c.needs:
         if n.status == "open":
@@ -231,7 +232,7 @@ def write_institutions(o: Out) -> None:
         o.row(ws, row, [r.institution, o.vocab("respondent_kinds", r.kind) if r.kind else "",
                         o.ui(f"summary.group_name.{group_of(o.tk, r.kind)}"), len(r.answers),
                         sum(1 for v in r.answers.values() if v == "dont_know"), len(mine),
-                        ", ".join(packages), disputes[r.key]], INST_WIDTHS)
+                        ", ".join(packages), disputes[r.key]], widths)
     o.table(ws, head, row - head, labels, "Institutions")
     ws.freeze_panes(head + 1, 1)
 

@@ -17,17 +17,21 @@ from natk_xlsx.spec.model import SEVERITIES
 
 
 # -- Scorecard -----------------------------------------------------------------------------
+def _scorecard_labels(o: Out, keys: Sequence[str]) -> list[str]:
+    return [o.vocab("severities", k) if k in SEVERITIES else o.ui(f"summary.col.{k}")
+            for k in keys]
+
+
 def write_scorecard(o: Out) -> list[dict[str, Any]]:
     keys = ("component", "asked", "answered", "unknown", "critical", "high", "medium", "low",
             "readiness")
-    widths = (34, 10, 10, 12, 10, 10, 10, 10, 11)
-    ws = o.sheet("scorecard", widths)
+    base = (34, 10, 10, 12, 10, 10, 10, 10, 11)
+    ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
     rows = scorecard(o.c)
     o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
     o.note_row(ws, 1, o.ui("summary.scorecard.note"), len(keys) - 1, widths)
     head = 3
-    labels = [o.vocab("severities", k) if k in SEVERITIES else o.ui(f"summary.col.{k}")
-              for k in keys]
+    labels = _scorecard_labels(o, keys)
     o.headers(ws, head, labels, widths)
     for i, row in enumerate(rows, start=head + 1):
         o.row(ws, i, [tr(row["component"].title, o.lang), *(row[k] for k in keys[1:])], widths)
@@ -83,8 +87,7 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
 def write_chains(o: Out) -> None:
     c = o.c
     years = sorted({y for per in c.figures.values() for y in per} | set(o.tk.years()))
-    widths = [44.0] + [10.0] * len(years)
-    ws = o.sheet("chain", widths)
+    ws, widths = o.sheet("chain", [44.0] + [10.0] * len(years))
     lag = c.weights.chain_lag_years
     o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
     o.note_row(ws, 1, o.ui("summary.chain.note", lag=lag,
@@ -139,8 +142,8 @@ def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) ->
 # -- Assistance map ------------------------------------------------------------------------
 def write_map(o: Out) -> None:
     keys = ("package", "priority", "assistance", "partners", "coverage", "who_said")
-    widths = (30, 9, 22, 22, 22, 28)
-    ws = o.sheet("map", widths)
+    base = (30, 9, 22, 22, 22, 28)
+    ws, widths = o.sheet("map", base, o.cols(keys), severity_col=1)
     packages = o.c.open_packages
     none = [p for p in packages if not p.providers]
     several = [p for p in packages if len(p.providers) > 1]
@@ -168,8 +171,8 @@ def write_map(o: Out) -> None:
 # -- Conflicts -----------------------------------------------------------------------------
 def write_conflicts(o: Out) -> None:
     keys = ("question_id", "question", "strength", "who_said", "resolved")
-    widths = (9, 40, 12, 44, 28)
-    ws = o.sheet("conflicts", widths)
+    base = (9, 40, 12, 44, 28)
+    ws, widths = o.sheet("conflicts", base, o.cols(keys))
     o.s(ws, 0, 0, o.ui("summary.sheet.conflicts"), o.title)
     o.note_row(ws, 1, o.ui("summary.conflicts.note"), len(keys) - 1, widths)
     head = 3
@@ -246,12 +249,12 @@ def response_records(c: Consolidation, lang: str) -> list[dict[str, str]]:
 
 def write_responses(o: Out) -> None:
     """Every answer of every respondent, one row each (the one function that writes it)."""
-    ws = o.sheet("responses", RESPONSE_WIDTHS)
+    ws, widths = o.sheet("responses", RESPONSE_WIDTHS, o.cols(RESPONSE_KEYS))
     labels = o.cols(RESPONSE_KEYS)
-    o.headers(ws, 0, labels, RESPONSE_WIDTHS)
+    o.headers(ws, 0, labels, widths)
     rows = response_records(o.c, o.lang)
     for i, record in enumerate(rows, start=1):
-        o.row(ws, i, [record[k] for k in RESPONSE_KEYS], RESPONSE_WIDTHS)
+        o.row(ws, i, [record[k] for k in RESPONSE_KEYS], widths)
     o.table(ws, 0, len(rows), labels, "Responses")
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
@@ -260,8 +263,8 @@ def write_responses(o: Out) -> None:
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     keys = ("file", "workbook", "institution", "kind", "language", "version", "answers_count",
             "errors", "status")
-    widths = (24, 20, 18, 14, 8, 8, 8, 7, 29)
-    ws = o.sheet("sources", widths)
+    base = (24, 20, 18, 14, 8, 8, 8, 7, 29)
+    ws, widths = o.sheet("sources", base, o.cols(keys))
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
     for i, src in enumerate(sources, start=1):
@@ -274,8 +277,8 @@ def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
 def write_audit(o: Out) -> None:
     keys = ("decision_kind", "target", "year", "value", "reason", "decided_by", "decided_on",
             "applied", "original", "note")
-    widths = (9, 9, 6, 12, 24, 12, 10, 8, 26, 20)
-    ws = o.sheet("audit", widths)
+    base = (9, 9, 6, 12, 24, 12, 10, 8, 26, 20)
+    ws, widths = o.sheet("audit", base, o.cols(keys))
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
     for i, d in enumerate(o.c.decisions, start=1):
