@@ -242,3 +242,22 @@ def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit
     (respondent,) = c.respondents
     assert respondent.issues == 1 and "VIC.01" not in respondent.answers
     assert [n.question.id for n in c.needs] == ["VIC.02"]
+
+
+def test_summarise_help_says_what_json_holds_and_a_bad_weights_file_is_one_line(toolkit,
+                                                                                tmp_path):
+    from click.testing import CliRunner
+
+    from natk_xlsx.cli import cli
+
+    help_text = " ".join(CliRunner().invoke(cli, ["summarise", "--help"]).output.split())
+    for part in ("packages", "needs", "conflicts", "statistics", "responses", "--weights"):
+        assert part in help_text
+    (tmp_path / "a.json").write_text(json.dumps(record(
+        "a", "Police", "police", {"VIC.01": "no"})), "utf-8")
+    (tmp_path / "w.json").write_text("{not json", "utf-8")
+    result = CliRunner().invoke(cli, ["summarise", "--specs", toolkit.directory,
+                                      str(tmp_path / "a.json"), "-o", str(tmp_path / "s.xlsx"),
+                                      "--weights", str(tmp_path / "w.json")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"{tmp_path / 'w.json'}: not a readable JSON object" in result.output

@@ -189,11 +189,11 @@ def write_conflicts(o: Out) -> None:
 
 
 # -- Responses, Sources, Audit --------------------------------------------------------------
-#: The Responses sheet's columns: keys of ``response_records`` (labels where a code has one).
-RESPONSE_KEYS = ("respondent", "institution", "kind_label", "component_label", "question_id",
-                 "question", "value_label", "comment", "evidence_source", "priority_label",
-                 "provided_label", "provider")
-RESPONSE_WIDTHS = (9, 12, 12, 10, 7, 22, 12, 14, 12, 8, 8, 10)
+#: The Responses sheet's columns: keys of ``response_records`` (labels where a code has one;
+#: the workbook id and the "provided" answer are in responses.csv and the JSON).
+RESPONSE_KEYS = ("institution", "kind_label", "component_label", "question_id", "question",
+                 "value_label", "comment", "evidence_source", "priority_label", "provider")
+RESPONSE_WIDTHS = (14, 12, 11, 8, 24, 14, 16, 13, 10, 12)
 #: Every key of a response record, codes beside their labels (responses.csv, the JSON).
 RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
                    "component_label", "question_id", "question", "value", "value_label",
