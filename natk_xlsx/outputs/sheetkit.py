@@ -241,7 +241,8 @@ def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str) -> str:
         except (KeyError, AssertionError):
             return value
     if q.type == "multiple_choice" and isinstance(value, list):
-        return "; ".join(toolkit.answer_label(q, v, lang) for v in value)
+        # ", " within one answer; "; " separates the answers of different respondents
+        return ", ".join(toolkit.answer_label(q, v, lang) for v in value)
     if q.type == "stats_table" and isinstance(value, dict):
         return figures_text(value)
     if q.type == "percentage" and isinstance(value, int | float):
