@@ -48,22 +48,22 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
             })
         chart.set_title({"name": o.ui("summary.chart.gaps")})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 620, "height": 400})
-        ws.insert_chart(last + 2, 0, chart)
+        chart.set_size({"width": 600, "height": 380})  # charts stay within the columns,
+        ws.insert_chart(last + 2, 0, chart)           # so they print at the sheet's scale
         radar = o.wb.add_chart({"type": "radar", "subtype": "filled"})
         radar.add_series({"name": [sheet, head, 8], "categories": [sheet, head + 1, 0, last, 0],
                           "values": [sheet, head + 1, 8, last, 8],
                           "fill": {"color": "#4472C4", "transparency": 40}})
         radar.set_title({"name": o.ui("summary.chart.readiness")})
         radar.set_y_axis({"min": 0, "max": 100})
-        radar.set_size({"width": 480, "height": 400})
-        ws.insert_chart(last + 2, 0, radar, {"x_offset": 630})
-        _component_charts(o, ws, rows, head, last + 24)
+        radar.set_size({"width": 600, "height": 380})
+        ws.insert_chart(last + 2, 0, radar, {"y_offset": 390})
+        _component_charts(o, ws, rows, head, last + 2, 780)
     return rows
 
 
 def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: int,
-                      top: int) -> None:
+                      top: int, y_offset: int) -> None:
     """One small bar chart per component: its open needs by severity."""
     sheet = ws.get_name()
     for i, row in enumerate(rows):
@@ -79,8 +79,9 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
                          "name_font": {"size": 10}})
         chart.set_legend({"none": True})
         chart.set_y_axis({"min": 0, "major_gridlines": {"visible": False}})
-        chart.set_size({"width": 270, "height": 200})
-        ws.insert_chart(top, 0, chart, {"x_offset": (i % 4) * 280, "y_offset": (i // 4) * 210})
+        chart.set_size({"width": 260, "height": 200})
+        ws.insert_chart(top, 0, chart, {"x_offset": (i % 3) * 270,
+                                        "y_offset": y_offset + (i // 3) * 210})
 
 
 # -- Justice chains ------------------------------------------------------------------------
