@@ -261,3 +261,21 @@ def test_summarise_help_says_what_json_holds_and_a_bad_weights_file_is_one_line(
                                       "--weights", str(tmp_path / "w.json")])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert f"{tmp_path / 'w.json'}: not a readable JSON object" in result.output
+
+
+def test_action_plan_prefills_the_responsible_body_and_partners(toolkit, tmp_path):
+    answers = {f"LEG.0{i}": "no" for i in range(1, 6)}
+    details = {"LEG.02": {"provided": "yes", "provider": "UNODC"}}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "moj.json").write_text(json.dumps(record(
+        "moj", "Ministry of Justice", "ministry_justice", answers, details)), "utf-8")
+    summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Action plan"]
+    header = [c.value for c in ws[4]]
+    row = dict(zip(header, [c.value for c in ws[5]], strict=True))
+    assert row["Responsible national body"] == "Ministry of Justice"  # legislative drafting
+    assert row["Supporting partners"] == "UNODC"
+    assert row["Phase"] == "short term (quick win)" and row["Timeframe"] is None
+    assert len(set(header)) == len(header)  # one "Timeframe", beside the phase

@@ -48,8 +48,8 @@ def finding(o: Out, n: Need) -> str:
 
 
 def responsible(o: Out, p: Package) -> str:
-    kind = next((RESPONSIBLE_BY_ASSISTANCE[a] for a in p.assistance
-                 if a in RESPONSIBLE_BY_ASSISTANCE), None)
+    main = p.needs[0].assistance[0] if p.needs and p.needs[0].assistance else ""
+    kind = RESPONSIBLE_BY_ASSISTANCE.get(main)  # the main kind of assistance of its worst need
     kinds = [kind] if kind else list(dict.fromkeys(
         RESPONSIBLE_BY_COMPONENT[c] for c in p.components if c in RESPONSIBLE_BY_COMPONENT))
     return ", ".join(o.vocab("respondent_kinds", k) for k in kinds)
