@@ -146,6 +146,7 @@ def test_a_critical_need_a_partner_covers_ranks_above_every_medium_need(toolkit)
     assert referral.severity == "critical" and shelters.severity == "medium"
     assert referral.rank < shelters.rank
     assert referral.providers == ["IOM", "UNODC"]  # a fact to coordinate with, not a penalty
+    assert referral.groups == {"government": 1, "civil_society": 1}
     w = load_weights()
     assert referral.score >= w.severity["critical"]
 

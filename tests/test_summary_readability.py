@@ -71,7 +71,7 @@ def test_every_sheet_reads_and_prints_well(demo, lang, tmp_path):
 COLUMN_SETS = {
     "executive": summary.TOP_KEYS, "packages": summary.PLAN_KEYS, "needs": summary.NEED_KEYS,
     "plan": summary.ACTION_KEYS, "institutions": summary.INST_KEYS,
-    "responses": summary_sheets.RESPONSE_KEYS,
+    "responses": summary_sheets.RESPONSE_LABELS,
 }
 
 

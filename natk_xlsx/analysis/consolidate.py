@@ -17,7 +17,7 @@ from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
 from natk_xlsx.analysis.chains import Figure, collect_figures
 from natk_xlsx.analysis.needs import Need, derive_needs
 from natk_xlsx.analysis.packages import Package, build_packages
-from natk_xlsx.analysis.respondents import Respondent, select_respondents
+from natk_xlsx.analysis.respondents import Respondent, group_of, select_respondents
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
@@ -114,6 +114,8 @@ def consolidate(toolkit: Toolkit, records: Iterable[tuple[str, Mapping[str, Any]
                 ) -> Consolidation:
     w = weights or load_weights()
     respondents, duplicates, multiple = select_respondents(records, same_institution, received)
+    for r in respondents:
+        r.group = group_of(toolkit, r.kind)
     if len({r.country for r in respondents if r.country}) > 1:  # a regional view
         for r in respondents:
             if r.country:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from natk_xlsx.analysis.respondents import GROUPS, Respondent, group_of
+from natk_xlsx.analysis.respondents import GROUPS, Respondent
 from natk_xlsx.analysis.settle import (
     AUTHORITATIVE,
     RESOLVED,
@@ -122,7 +122,7 @@ def derive_needs(toolkit: Toolkit, settled: Mapping[str, Settled],
         for r in respondents:
             if r.key not in keys and qid in r.answers and evaluate(rule.when, r.answers, qid):
                 supporters.append(r)
-        groups = Counter(group_of(toolkit, r.kind) for r in supporters)
+        groups = Counter(r.group for r in supporters)
         documented = any(str(r.detail(qid, "evidence") or "").strip() for r in supporters)
         authoritative = s.basis in (AUTHORITATIVE, RESOLVED) or any(
             r.kind in s.authoritative for r in supporters)

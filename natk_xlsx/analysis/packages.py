@@ -62,11 +62,9 @@ class Package:
 
     @property
     def groups(self) -> dict[str, int]:
-        out = {g: 0 for g in GROUPS}
-        for n in self.needs:
-            for g, k in n.groups.items():
-                out[g] = max(out[g], k)
-        return {g: k for g, k in out.items() if k}
+        """Distinct supporting respondents per group."""
+        counts = Counter(r.group for r in self.supporters)
+        return {g: counts[g] for g in GROUPS if counts[g]}
 
     @property
     def documented(self) -> bool:

@@ -35,6 +35,7 @@ class Respondent:
     issues: int = 0
     country: str | None = None
     received: float = 0.0  # when the file arrived (its modification time), 0 when unknown
+    group: str = "government"  # government, civil_society or international (``group_of``)
 
     def detail(self, qid: str, key: str) -> Any:
         return (self.details.get(qid) or {}).get(key)

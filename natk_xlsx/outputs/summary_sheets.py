@@ -195,6 +195,9 @@ def write_conflicts(o: Out) -> None:
 RESPONSE_KEYS = ("institution", "kind_label", "component_label", "question_id", "question",
                  "value_label", "comment", "evidence_source", "priority_label", "provider")
 RESPONSE_WIDTHS = (14, 12, 11, 8, 24, 14, 16, 13, 10, 12)
+#: Their header labels (``summary.col.<key>``).
+RESPONSE_LABELS = ("institution", "kind", "component", "question_id", "question", "value_label",
+                   "comment", "evidence_source", "priority_label", "provider")
 #: Every key of a response record, codes beside their labels (responses.csv, the JSON).
 RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
                    "component_label", "question_id", "question", "value", "value_label",
@@ -250,8 +253,8 @@ def response_records(c: Consolidation, lang: str) -> list[dict[str, str]]:
 
 def write_responses(o: Out) -> None:
     """Every answer of every respondent, one row each (the one function that writes it)."""
-    ws, widths = o.sheet("responses", RESPONSE_WIDTHS, o.cols(RESPONSE_KEYS))
-    labels = o.cols(RESPONSE_KEYS)
+    labels = o.cols(RESPONSE_LABELS)
+    ws, widths = o.sheet("responses", RESPONSE_WIDTHS, labels)
     o.headers(ws, 0, labels, widths)
     rows = response_records(o.c, o.lang)
     for i, record in enumerate(rows, start=1):
