@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from natk_xlsx.analysis.respondents import Respondent
@@ -142,6 +143,25 @@ class Step:
     value: float | None
     previous: float | None
     ratio: float | None
+
+
+#: The chain other outputs (the draft report) show: persons, one unit from suspect to conviction.
+CHAIN = CHAINS["persons"]
+
+
+def attrition(figures: Mapping[str, Mapping[int, Figure]], years: Iterable[int]
+              ) -> list[tuple[int, list[float | None], list[float | None]]]:
+    """Per year: the values of ``CHAIN`` and each stage as a share of the one before (same
+    year)."""
+    out = []
+    for year in years:
+        found = [figures.get(ind, {}).get(year) for ind in CHAIN]
+        values = [fig.consolidated if fig is not None else None for fig in found]
+        ratios: list[float | None] = [None]
+        for prev, cur in pairwise(values):
+            ratios.append(cur / prev if prev and cur is not None else None)
+        out.append((year, values, ratios))
+    return out
 
 
 def chain_steps(figures: Mapping[str, Mapping[int, Figure]], chain: str, years: Iterable[int],

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from natk_xlsx.analysis.chains import CHAIN, Figure, attrition, collect_figures
 from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
-from natk_xlsx.analysis.chains import Figure, collect_figures
 from natk_xlsx.analysis.needs import Need, derive_needs
 from natk_xlsx.analysis.packages import Package, build_packages
 from natk_xlsx.analysis.respondents import Respondent, group_of, select_respondents
@@ -22,6 +22,13 @@ from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Toolkit
+
+#: A conflict is a settled question whose respondents disagree.
+Conflict = Settled
+#: Severity codes in order, with their points (the scorecard's readiness uses them).
+SEVERITY_POINTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+__all__ = ["CHAIN", "SEVERITY_POINTS", "Conflict", "Consolidation", "Decision", "Figure", "Need",
+           "Package", "Respondent", "attrition", "consolidate", "scorecard"]
 
 #: Answer types whose disagreements are listed as conflicts.
 CONFLICT_TYPES = ("yes_no", "single_choice")

@@ -30,6 +30,14 @@ from natk_xlsx.spec.model import NeedsRule, Question, Text, Toolkit
 
 
 @dataclass
+class Finding:
+    """One respondent's answer behind a need."""
+
+    respondent: Respondent
+    answer: Any
+
+
+@dataclass
 class Need:
     question: Question
     rule_index: int
@@ -43,6 +51,7 @@ class Need:
     status: str = "open"  # "open" or "addressed" (by a resolution)
     resolution: str | None = None
     package: str = ""  # the id of the package it belongs to
+    rank: int = 0  # its package's rank (0 when addressed)
 
     @property
     def key(self) -> str:
@@ -71,6 +80,16 @@ class Need:
     @property
     def depends_on(self) -> tuple[str, ...]:
         return self.rule.depends_on
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The supporting respondents with their answers."""
+        return [Finding(r, r.answers.get(self.question.id)) for r in self.supporters]
+
+    @property
+    def after(self) -> list[str]:
+        """The questions whose needs must be met first."""
+        return list(self.depends_on)
 
     @property
     def priorities(self) -> list[str]:

@@ -171,6 +171,8 @@ def build_packages(toolkit: Toolkit, needs: Sequence[Need], w: Weights) -> list[
     for p in packages:
         for n in p.needs + p.addressed:
             n.package = p.id
+        for n in p.needs:
+            n.rank = p.rank
     _sequence(live)
     return live + done
 

@@ -20,7 +20,14 @@ from natk_xlsx.analysis.respondents import group_of
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs import summary_sheets as more
-from natk_xlsx.outputs.sheetkit import Out, coordinate_text, evidence_text, settled_text, who_said
+from natk_xlsx.outputs.sheetkit import (
+    Out,
+    answer_text,  # noqa: F401 - other outputs (the draft report) take it from here
+    coordinate_text,
+    evidence_text,
+    settled_text,
+    who_said,
+)
 from natk_xlsx.spec.model import SEVERITIES
 from natk_xlsx.workbook.writer import WriterError
 
@@ -124,7 +131,7 @@ def write_packages(o: Out) -> None:
     ws, widths = o.sheet("packages", PLAN_WIDTHS, _plan_labels(o), severity_col=2)
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
     w = o.c.weights
-    formula = o.ui("summary.ranking_formula", **{
+    formula = o.ui("summary.ranking_weights", **{
         **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
         **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
         "urg_default": f"{w.urgency_default:g}",

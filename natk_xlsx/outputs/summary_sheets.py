@@ -110,7 +110,7 @@ def write_chains(o: Out) -> None:
                     else o.number)
         for k in range(1, len(steps)):
             row += 1
-            label = o.ui("summary.chain.attrition", stage=o.vocab("indicators",
+            label = o.ui("summary.chain.attrition_lag", stage=o.vocab("indicators",
                                                                   steps[k][0].indicator),
                          previous=o.vocab("indicators", steps[k - 1][0].indicator), lag=lag)
             o.row(ws, row, [label], widths)
