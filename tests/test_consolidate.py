@@ -212,7 +212,7 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     assert len(wb["Scorecard"]._charts) == 2 + 1
     needs = wb["Needs"]
     header = [c.value for c in needs[4]]
-    assert header[:4] == ["Package", "Severity", "Need", "Finding"]
+    assert header[:4] == ["Package", "Severity", "Need key", "Finding"]
     first = [c.value for c in needs[5]]
     assert first[:3] == ["P01", "Critical", "LAW.01#1"]
     # each answer once, with who gave it
