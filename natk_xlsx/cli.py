@@ -356,9 +356,13 @@ def schema(components: str | None, specs_dir: str | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The summary workbook to write (.xlsx).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the needs and the long table of answers as JSON.")
+              help="Also write JSON holding packages (ranked recommendation packages), needs "
+                   "(each with its settled answer and evidence), conflicts (disagreements and "
+                   "the answer retained), statistics (one row per respondent, question, year "
+                   "and category) and responses (every answer, codes and labels).")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
-              help="Also write needs.csv and responses.csv into this folder.")
+              help="Also write packages.csv, needs.csv, responses.csv and statistics.csv "
+                   "into this folder (codes and labels side by side).")
 @click.option("--lang", default="en", show_default=True, metavar="CODE",
               help="Language of the summary: ar, zh, en, fr, ru or es.")
 @click.option("--resolutions", type=click.Path(dir_okay=False), default=None,
@@ -368,12 +372,16 @@ def schema(components: str | None, specs_dir: str | None) -> None:
               show_default=True,
               help="When one institution sent several different returns: keep all (flagged), or "
                    "only its latest or first by date of completion.")
+@click.option("--weights", "weights", type=click.Path(dir_okay=False), default=None,
+              help="Ranking weights and thresholds (JSON) overriding the defaults of "
+                   "natk_xlsx/analysis/weights.json key by key; the Plan sheet shows the values "
+                   "used.")
 @specs_option
 @jobs_option
 @handles_errors
 def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_dir: str | None,
-              lang: str, resolutions: str | None, same_institution: str, specs_dir: str | None,
-              jobs: int | None) -> None:
+              lang: str, resolutions: str | None, same_institution: str, weights: str | None,
+              specs_dir: str | None, jobs: int | None) -> None:
     """Consolidate returns into a needs summary and a prioritised plan of assistance.
 
     INPUTS are filled workbooks, submission JSON files (from 'natk import') or folders of them.
@@ -391,15 +399,16 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
         check_language(toolkit, lang)
     files = expand_inputs(inputs)
     result = run(inputs, toolkit, output, json_path=json_path, csv_dir=csv_dir, lang=lang,
-                 resolutions=resolutions, same_institution=same_institution, jobs=jobs,
+                 resolutions=resolutions, same_institution=same_institution, weights=weights,
+                 jobs=jobs,
                  progress=_progress(len(files)))
     c = result.consolidation
     for src in result.unusable:
         click.echo(f"{clean(src['file'])}: {clean(src['status'])}")
     click.echo(f"{len(c.respondents)} return(s) consolidated ({len(c.duplicates)} duplicate(s) "
-               f"counted once, {len(result.unusable)} unusable): {len(c.needs)} needs, "
-               f"{len(c.conflicts)} conflicts, {sum(d.applied for d in c.decisions)} of "
-               f"{len(c.decisions)} decisions applied.")
+               f"counted once, {len(result.unusable)} unusable): {len(c.open_packages)} "
+               f"packages of {len(c.needs)} needs, {len(c.conflicts)} conflicts, "
+               f"{sum(d.applied for d in c.decisions)} of {len(c.decisions)} decisions applied.")
     for path in result.outputs:
         click.echo(f"written: {path}")
     if any(src.get("internal") for src in result.unusable):

@@ -318,6 +318,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
     return, one sent twice), check and hand back, import, and write the needs summary."""
     import shutil
 
+    from natk_xlsx.analysis.packages import top_ten
     from natk_xlsx.outputs.summarise import summarise
     from natk_xlsx.returns.annotate import annotate_workbook
     from natk_xlsx.returns.batch import read_files
@@ -387,12 +388,12 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
                                json_path=out / "needs_summary.json", csv_dir=out / "csv",
                                jobs=jobs)
     c = summary_result.consolidation
-    top = [n for n in c.needs if n.status == "open"][:5]
-    say(f"   {len(c.respondents)} returns consolidated, {len(c.duplicates)} duplicate(s) counted "
-        f"once, {len(summary_result.unusable)} unusable; {len(c.needs)} needs, {len(c.conflicts)} "
-        f"conflicts")
-    for n in top:
-        say(f"   #{n.rank} [{n.severity}] {n.question.id}: {n.action.get('en', '')}")
+    say(f"   {len(c.respondents)} returns consolidated ({len(c.duplicates)} duplicate(s) counted "
+        f"once, {len(summary_result.unusable)} unusable, the invalid return summarised and "
+        f"flagged on the Sources sheet); {len(c.needs)} needs in {len(c.open_packages)} "
+        f"packages, {len(c.conflicts)} conflicts")
+    for p in top_ten(c.packages, c.weights)[:5]:
+        say(f"   #{p.rank} [{p.severity}, confidence {p.confidence}] {p.title.get('en', '')}")
     say(f"   Summary: {summary}")
     say("6. Writing the draft report ...")
     from natk_xlsx.outputs.draft_report import write_report
@@ -401,7 +402,8 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
                           recipients=examples / "recipients.csv",
                           assessment=f"{country} needs assessment 2026").path
     say(f"   Report: {report}")
-    return {"summary": summary, "report": report, "needs": len(c.needs), "conflicts": len(c.conflicts),
+    return {"summary": summary, "report": report, "needs": len(c.needs),
+            "packages": len(c.open_packages), "conflicts": len(c.conflicts),
             "respondents": len(c.respondents), "unusable": len(summary_result.unusable),
             "duplicates": len(c.duplicates), "imported": imported}
 

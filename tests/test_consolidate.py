@@ -57,24 +57,28 @@ def record(wid, institution, answers, details=None, version="1.0.0", kind=None, 
 
 
 def keys(c):
-    return [(n.key, n.rank) for n in c.needs]
+    return [(n.key, n.package) for n in c.needs]
 
 
-def test_severity_first_then_urgency_then_breadth(toolkit):
+def test_a_package_takes_its_most_severe_credible_need_and_the_weights(toolkit):
     c = consolidate(toolkit, [
         ("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "no"})),
-        ("b", record("b", "Courts", {"LAW.01": "yes", "LAW.02": "no"},
+        ("b", record("b", "Courts", {"LAW.01": "no", "LAW.02": "no"},
                      details={"LAW.02": {"priority": "urgent"}})),
     ])
-    assert keys(c) == [("LAW.01#1", 1), ("LAW.02#1", 2)]
-    top = c.needs[0]
-    assert top.breadth == 0.5 and top.severity == "critical"
-    assert top.score == 40 + 10 + 5  # severity + default urgency + 10 × 1/2
-    low = c.needs[1]
-    assert low.score == 10 + 20 + 10  # urgent priority, both respondents revealed it
+    # no themes in these specs: a section with few needs joins its component's other gaps
+    assert keys(c) == [("LAW.01#1", "P01"), ("LAW.02#1", "P01")]
+    (package,) = c.packages
+    assert package.title["en"] == "Component law: other gaps"
+    w = c.weights
+    # band + urgency (the one priority given) + medium confidence (two respondents)
+    # + 2 respondents + 2 needs
+    assert package.severity == "critical"
+    assert package.score == w.severity["critical"] + w.urgency["urgent"] \
+        + w.confidence["medium"] + 2 * w.per_respondent + 2 * w.per_need
 
 
-def test_need_covered_by_another_provider_ranks_lower(toolkit):
+def test_existing_assistance_is_shown_not_penalised(toolkit):
     base = [("a", record("a", "Police", {"LAW.02": "no", "LAW.03": "no"}))]
     plain = consolidate(toolkit, base)
     covered = consolidate(toolkit, [("a", record("a", "Police", {"LAW.02": "no", "LAW.03": "no"},
@@ -82,17 +86,18 @@ def test_need_covered_by_another_provider_ranks_lower(toolkit):
                                                                       "provider": "UNODC"}}))])
     high_plain = next(n for n in plain.needs if n.question.id == "LAW.03")
     high_covered = next(n for n in covered.needs if n.question.id == "LAW.03")
-    assert high_covered.score == high_plain.score - 15
-    assert high_covered.providers == [("Police", "UNODC")]
+    assert [p.score for p in covered.packages] == [p.score for p in plain.packages]
+    assert high_covered.providers == [("Police", "UNODC")] and high_plain.providers == []
 
 
-def test_dependent_need_is_placed_below_what_it_depends_on(toolkit):
+def test_a_dependency_is_a_column_not_a_change_of_rank(toolkit):
     c = consolidate(toolkit, [("a", record("a", "MoJ", {"LAW.01": "partly", "LAW.03": "no"},
                                             details={"LAW.03": {"priority": "urgent"}}))])
     law01 = next(n for n in c.needs if n.question.id == "LAW.01")
     law03 = next(n for n in c.needs if n.question.id == "LAW.03")
-    assert law03.after == ["LAW.01"]
-    assert law03.score < law01.score and law03.rank == law01.rank + 1
+    # both fall back to the section's package (the specs give no theme): one package
+    assert law01.package == law03.package
+    assert law03.key == "LAW.03#1" and law01.key == "LAW.01#2"
 
 
 def test_conflicts_ignore_dont_know_and_rank_opposites_first(toolkit):
@@ -105,6 +110,8 @@ def test_conflicts_ignore_dont_know_and_rank_opposites_first(toolkit):
                                                                   ("LAW.02", "partial")]
     assert [(r.institution, a) for r, a in c.conflicts[0].answers] == [("Police", "yes"),
                                                                       ("NGO", "no")]
+    # no one is authoritative: the most severe view settles, the disagreement stays listed
+    assert c.conflicts[0].value == "no" and c.conflicts[0].basis == "most_severe"
 
 
 def test_same_workbook_twice_counts_once_and_same_institution_is_flagged(toolkit):
@@ -129,7 +136,7 @@ def test_different_versions_consolidate_on_shared_questions(toolkit):
     assert c.not_in_toolkit == {"old": ["LAW.99"]}
     assert c.asked["LAW.01"] == 2 and c.asked["LAW.03"] == 1
     law01 = next(n for n in c.needs if n.key == "LAW.01#1")
-    assert len(law01.findings) == 2
+    assert len(law01.supporters) == 2
 
 
 def test_figures_disagree_and_the_most_reliable_wins(toolkit):
@@ -157,10 +164,11 @@ def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
         ("b", record("b", "NGO", {"LAW.01": "no", "LAW.04": {"2021": {"female": 8}}})),
     ], decisions=decisions)
     assert [d.applied for d in decisions] == [True, True, True, False]
-    assert c.conflicts[0].resolved == "no"
+    assert c.conflicts[0].value == "no" and c.conflicts[0].basis == "resolved"
     assert decisions[0].original == "Police: yes; NGO: no"  # originals kept beside the decision
     addressed = next(n for n in c.needs if n.key == "LAW.02#1")
-    assert addressed.status == "addressed" and addressed.rank == 0
+    assert addressed.status == "addressed"
+    assert all(addressed not in p.needs for p in c.open_packages)
     assert c.figures["convictions"][2021].consolidated == 9
     assert "do not disagree" in decisions[3].note
 
@@ -170,8 +178,8 @@ def test_scorecard_readiness(toolkit):
                                                            "LAW.03": "yes"}))])
     (row,) = scorecard(c)
     assert row["answered"] == 3 and row["critical"] == 1
-    # possible = 40 + 10 + 30; open = 40
-    assert row["readiness"] == round(100 * (1 - 40 / 80))
+    # possible = 4 + 1 + 3 (critical, low, high); open = 4
+    assert row["readiness"] == round(100 * (1 - 4 / 8))
 
 
 def _load(path):
@@ -196,32 +204,44 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
                        csv_dir=tmp_path / "csv")
     assert [s["state"] for s in result.sources] == ["unusable", "read", "read"]
     wb = _load(out)
-    assert wb.sheetnames == ["Needs", "Scorecard", "Justice chain", "Assistance map", "Conflicts",
-                             "Action plan", "Responses", "Sources", "Audit"]
-    assert "Needs" in wb["Needs"].tables
+    assert wb.sheetnames == ["Executive summary", "Plan", "Needs", "Scorecard", "Justice chains",
+                             "Assistance map", "Conflicts", "Action plan", "By institution",
+                             "Responses", "Sources", "Audit"]
+    assert "Needs" in wb["Needs"].tables and "Plan" in wb["Plan"].tables
     # stacked bars and a radar across components, then one bar chart per component
-    assert len(wb["Scorecard"]._charts) == 2 + 1 and len(wb["Justice chain"]._charts) == 1
+    assert len(wb["Scorecard"]._charts) == 2 + 1
     needs = wb["Needs"]
-    header = [c.value for c in needs[5]]
-    assert header[:5] == ["Rank", "Score", "Component", "Question ID", "Question"]
-    first = [c.value for c in needs[6]]
-    assert first[0] == 1 and first[3] == "LAW.01"
-    quoted = first[header.index("Evidence and comments from respondents")]
-    assert '“=HYPERLINK("http://x")” (Police)' in quoted
+    header = [c.value for c in needs[4]]
+    assert header[:4] == ["Package", "Severity", "Need key", "Finding"]
+    first = [c.value for c in needs[5]]
+    assert first[:3] == ["P01", "Critical", "LAW.01#1"]
+    # each answer once, with who gave it
+    assert first[header.index("Answers")] == "Police: No; NGO: Yes"
     responses = wb["Responses"]
     cells = [c for row in responses.iter_rows() for c in row]
     injected = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
     assert injected and all(c.data_type == "s" for c in injected)
     assert any(c.value == "00123" and c.data_type == "s" for c in cells)
-    chain = wb["Justice chain"]
-    values = {row[0].value: [c.value for c in row[2:]] for row in chain.iter_rows(min_row=4, max_row=6)}
-    assert values["Victims formally identified"][0] == 20  # disagreeing figures: both flagged, one shown
+    chain = wb["Justice chains"]
+    rows = [[c.value for c in row] for row in chain.iter_rows()]
+    victims = next(r for r in rows if r[0] == "Victims formally identified")
+    assert victims[1] == 12  # disagreeing, equally reliable: the first received, and named
+    line = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Victims formally "
+                                                                               "identified, 2021"))
+    assert "Police: 12; NGO: 20" in line and "Retained: 12 (Police)" in line
     data = json.loads((tmp_path / "s.json").read_text("utf-8"))
-    assert data["needs"][0]["question_id"] == "LAW.01"
+    assert list(data) == ["packages", "needs", "conflicts", "statistics", "responses"]
+    assert data["needs"][0]["need_key"] == "LAW.01#1"
     assert data["conflicts"][0]["question_id"] == "LAW.01"
     with (tmp_path / "csv" / "responses.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert {r["institution"] for r in rows} == {"Police", "NGO"}
+    assert {(r["value"], r["value_label"]) for r in rows if r["question_id"] == "LAW.01"} == {
+        ("no", "No"), ("yes", "Yes")}
+    with (tmp_path / "csv" / "needs.csv").open(encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+    assert header[0] == "need_key" and "severity_label" in header
+    assert not any("evidence_col" in name for name in header + list(rows[0]))
 
 
 def test_cli_summarise_with_resolutions(toolkit, tmp_path):
@@ -259,25 +279,6 @@ def test_regional_view_names_each_country(toolkit):
                               ("b", record("b", "Police", {"LAW.01": "no"}, country="Moravia"))])
     assert sorted(r.institution for r in c.respondents) == ["Police (Moravia)", "Police (Veridia)"]
     assert c.same_institution == []
-
-
-def test_demo_tells_the_whole_story(tmp_path):
-    from natk_xlsx.demo import run_demo
-
-    toolkit = load_toolkit()
-    lines: list[str] = []
-    facts = run_demo(toolkit, tmp_path / "demo", say=lines.append, jobs=2)
-    assert facts["unusable"] == 1 and facts["duplicates"] == 1
-    assert facts["respondents"] == 9
-    assert facts["needs"] > 50 and facts["conflicts"] > 10
-    assert (tmp_path / "demo" / "needs_summary.xlsx").exists()
-    assert (tmp_path / "demo" / "report.docx").exists()
-    handback = list((tmp_path / "demo" / "handback").glob("*-checked.xlsx"))
-    assert [p.name for p in handback] == ["06-labour-inspectorate-en-checked.xlsx"]
-    wb = _load(tmp_path / "demo" / "needs_summary.xlsx")
-    sources = [[c.value for c in r] for r in wb["Sources"].iter_rows(min_row=2)]
-    statuses = " ".join(str(r[-1]) for r in sources)
-    assert "duplicate of" in statuses and "not read" in statuses and "error(s) to correct" in statuses
 
 
 def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_path):

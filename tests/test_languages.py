@@ -103,7 +103,8 @@ def test_returns_in_three_languages_consolidate_into_a_french_summary(toolkit, t
     result = summarise(paths, toolkit, out, lang="fr")
     assert len(result.consolidation.respondents) == 3
     wb = _load(out)
-    assert wb.sheetnames[0] == interface.ui("summary.sheet.needs", "fr")
+    assert wb.sheetnames[:3] == [interface.ui(f"summary.sheet.{key}", "fr")
+                                 for key in ("executive", "packages", "needs")]
     responses = wb[interface.ui("summary.sheet.responses", "fr")]
     values = {c.value for row in responses.iter_rows(min_row=2) for c in row}
     yes_no = {toolkit.choice_lists["yes_no"].label(c, "fr") for c in ("yes", "partly", "no")}

@@ -31,7 +31,7 @@ from natk_xlsx.analysis.consolidate import (
     attrition,
 )
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.outputs.summary import answer_text
+from natk_xlsx.outputs.sheetkit import answer_text
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import DONT_KNOW, NOT_APPLICABLE, Question, Toolkit
 

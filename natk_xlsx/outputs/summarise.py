@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
+from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.outputs.submissions import record_problem
@@ -103,6 +104,7 @@ def summarise(
     lang: str = "en",
     resolutions: str | Path | None = None,
     same_institution: str = "all",
+    weights: str | Path | None = None,
     jobs: int | None = None,
     progress: Callable[[Any], None] | None = None,
 ) -> SummaryResult:
@@ -116,6 +118,7 @@ def summarise(
         raise InputError(", ".join(str(p) for p in inputs) or ".",
                          "no workbooks (.xlsx) or submission files (.json) found")
     decisions = load_resolutions(resolutions) if resolutions else []
+    ranking = load_weights(weights)
     workbooks = [f for f in files if f.suffix.lower() != ".json"]
     read = {r.path: r for r in read_files(workbooks, toolkit, jobs=jobs, progress=progress,
                                           records_only=True)}
@@ -147,7 +150,13 @@ def summarise(
             "answers_count": len(record.get("answers") or {}), "errors": errors,
             "state": "read",
         })
-    c = consolidate(toolkit, records, same_institution, decisions)
+    received = {}
+    for name, _ in records:
+        try:
+            received[name] = Path(name).stat().st_mtime
+        except OSError:
+            received[name] = 0.0
+    c = consolidate(toolkit, records, same_institution, decisions, ranking, received)
     duplicate_of = dict(c.duplicates)
     kept = {r.key for r in c.respondents}
     grouped = {r.key for group in c.same_institution for r in group}
@@ -165,7 +174,8 @@ def summarise(
         else:
             src["status"] = ui("summary.status.kept", lang)
     summary = SummaryResult(c, sources)
-    from natk_xlsx.outputs.summary import write_csv, write_json, write_summary
+    from natk_xlsx.outputs.summary import write_summary
+    from natk_xlsx.outputs.summary_data import write_csv, write_json
 
     if output is not None:
         with atomic_path(output) as temp:

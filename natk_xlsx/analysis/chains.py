@@ -1,0 +1,184 @@
+"""Figures and justice chains: one unit per chain (victims, cases, persons), several years side by
+side, the lag between stages stated, and where sources disagree the source chosen and the rule
+that chose it. No I/O here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from natk_xlsx.analysis.respondents import Respondent
+from natk_xlsx.analysis.settle import authoritative_kinds
+from natk_xlsx.spec.conditions import numeric_value
+from natk_xlsx.spec.model import Question, Toolkit
+
+#: Each chain counts one unit from stage to stage; a ratio is only taken within one chain.
+CHAINS: Mapping[str, tuple[str, ...]] = {
+    "victims": ("victims_identified", "victims_referred", "victims_assisted",
+                "victims_compensated"),
+    "cases": ("investigations_opened", "cases_referred", "cases_decided"),
+    "persons": ("suspects_identified", "suspects_arrested", "persons_prosecuted", "convictions"),
+}
+RELIABILITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+# Which rule chose the figure shown (a code; the summary shows its label).
+ONLY_SOURCE = "only_source"
+AGREE = "agree"
+AUTHORITATIVE = "authoritative"
+MOST_RELIABLE = "most_reliable"
+RESOLVED = "resolved"
+
+
+@dataclass
+class Report:
+    respondent: Respondent
+    question: str
+    value: float
+    reliability: str | None
+
+
+@dataclass
+class Figure:
+    """One indicator in one year as each respondent reported it, and the figure retained."""
+
+    indicator: str
+    year: int
+    reports: list[Report]
+    resolved: float | None = None
+    resolution: str | None = None
+    chosen: Report | None = None
+    rule: str = ONLY_SOURCE
+
+    @property
+    def values(self) -> list[float]:
+        return [r.value for r in self.reports]
+
+    @property
+    def disagree(self) -> bool:
+        return len(set(self.values)) > 1
+
+    @property
+    def consolidated(self) -> float | None:
+        if self.resolved is not None:
+            return self.resolved
+        return self.chosen.value if self.chosen else None
+
+
+def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: str
+                ) -> float | None:
+    """A respondent's figure for one year: the sum over an additive breakdown, else the first
+    column (e.g. requests sent)."""
+    row = table.get(year)
+    if not isinstance(row, Mapping):
+        return None
+    assert q.breakdown is not None
+    breakdown = toolkit.breakdowns[q.breakdown]
+    if breakdown.additive:
+        return numeric_value({year: row})
+    first = row.get(breakdown.codes[0])
+    return float(first) if isinstance(first, int | float) else None
+
+
+def _choose(toolkit: Toolkit, fig: Figure) -> None:
+    """The figure retained: the one every source gives; else the authoritative respondent's;
+    else the most reliable (by the respondent's own rating), then the first received."""
+    if len(fig.reports) == 1 or not fig.disagree:
+        fig.chosen, fig.rule = fig.reports[0], ONLY_SOURCE if len(fig.reports) == 1 else AGREE
+        return
+    authoritative = [r for r in fig.reports
+                     if r.respondent.kind in authoritative_kinds(toolkit,
+                                                                 toolkit.question(r.question))]
+    if len(authoritative) == 1:
+        fig.chosen, fig.rule = authoritative[0], AUTHORITATIVE
+        return
+    pool = authoritative or fig.reports
+    fig.chosen = min(pool, key=lambda r: RELIABILITY_ORDER.get(r.reliability or "", 3))
+    fig.rule = MOST_RELIABLE
+
+
+def collect_figures(toolkit: Toolkit, respondents: Sequence[Respondent]
+                    ) -> dict[str, dict[int, Figure]]:
+    """Per indicator and year, the figure each respondent gave (one table per respondent and
+    indicator: the first that has the year, so that the same count broken down two ways is not
+    added up), and the figure retained."""
+    index = {q.id: q for q in toolkit.questions()}
+    figures: dict[str, dict[int, Figure]] = defaultdict(dict)
+    for r in respondents:
+        used: set[tuple[str, int]] = set()
+        for qid, value in r.answers.items():
+            q = index.get(qid)
+            if q is None or q.type != "stats_table" or not q.indicator or not isinstance(value, dict):
+                continue
+            for year_text in value:
+                try:
+                    year = int(year_text)
+                except ValueError:
+                    continue
+                if (q.indicator, year) in used:
+                    continue
+                total = table_total(toolkit, q, value, year_text)
+                if total is None:
+                    continue
+                used.add((q.indicator, year))
+                fig = figures[q.indicator].setdefault(year, Figure(q.indicator, year, []))
+                reliability = (r.tables.get(qid) or {}).get("reliability")
+                fig.reports.append(Report(r, qid, total, reliability))
+    for per_year in figures.values():
+        for fig in per_year.values():
+            _choose(toolkit, fig)
+    return dict(figures)
+
+
+@dataclass
+class Step:
+    """One stage of a chain in one year, compared with the stage before it ``lag`` years
+    earlier."""
+
+    indicator: str
+    year: int
+    value: float | None
+    previous: float | None
+    ratio: float | None
+
+
+#: The chain other outputs (the draft report) show: persons, one unit from suspect to conviction.
+CHAIN = CHAINS["persons"]
+
+
+def attrition(figures: Mapping[str, Mapping[int, Figure]], years: Iterable[int]
+              ) -> list[tuple[int, list[float | None], list[float | None]]]:
+    """Per year: the values of ``CHAIN`` and each stage as a share of the one before (same
+    year)."""
+    out = []
+    for year in years:
+        found = [figures.get(ind, {}).get(year) for ind in CHAIN]
+        values = [fig.consolidated if fig is not None else None for fig in found]
+        ratios: list[float | None] = [None]
+        for prev, cur in pairwise(values):
+            ratios.append(cur / prev if prev and cur is not None else None)
+        out.append((year, values, ratios))
+    return out
+
+
+def chain_steps(figures: Mapping[str, Mapping[int, Figure]], chain: str, years: Iterable[int],
+                lag: int) -> list[list[Step]]:
+    """Rows of steps, one row per stage of ``chain`` that has figures, one step per year."""
+    stages = [s for s in CHAINS[chain] if s in figures]
+    rows = []
+    for k, stage in enumerate(stages):
+        row = []
+        for year in years:
+            fig = figures[stage].get(year)
+            value = fig.consolidated if fig else None
+            previous = None
+            if k:
+                before = figures[stages[k - 1]].get(year - lag)
+                previous = before.consolidated if before else None
+            ratio = value / previous if value is not None and previous else None
+            row.append(Step(stage, year, value, previous, ratio))
+        rows.append(row)
+    return rows

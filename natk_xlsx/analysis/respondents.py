@@ -1,0 +1,117 @@
+"""Who answered: respondents from submission records, duplicates and returns of one institution.
+
+No I/O here. A respondent's kind (a code of lists.json's ``respondent_kinds``) places it in one of
+three groups, which the evidence of a need counts: government, civil society, international.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from natk_xlsx.spec.model import Toolkit
+
+GROUPS = ("government", "civil_society", "international")
+#: Kinds outside government when lists.json does not say (an entry's ``group`` overrides).
+DEFAULT_GROUPS = {"ngo": "civil_society", "legal_profession": "civil_society",
+                  "international_org": "international"}
+
+
+@dataclass(eq=False)  # one respondent is one return: compared by identity
+class Respondent:
+    key: str  # workbook id
+    institution: str
+    kind: str | None
+    file: str
+    version: str
+    language: str
+    answers: Mapping[str, Any]
+    details: Mapping[str, Mapping[str, Any]]
+    tables: Mapping[str, Mapping[str, Any]]
+    asked: Sequence[str]
+    completion_date: str | None
+    issues: int = 0
+    country: str | None = None
+    received: float = 0.0  # when the file arrived (its modification time), 0 when unknown
+    group: str = "government"  # government, civil_society or international (``group_of``)
+
+    def detail(self, qid: str, key: str) -> Any:
+        return (self.details.get(qid) or {}).get(key)
+
+
+def group_of(toolkit: Toolkit, kind: str | None) -> str:
+    """government, civil_society or international."""
+    for entry in toolkit.vocabularies.get("respondent_kinds", ()):
+        if entry.code == kind and entry.extra.get("group") in GROUPS:
+            return str(entry.extra["group"])
+    return DEFAULT_GROUPS.get(kind or "", "government")
+
+
+def respondent_from_record(record: Mapping[str, Any], file: str, received: float = 0.0
+                           ) -> Respondent:
+    resp = record.get("respondent") or {}
+    wrong = [i for i in record.get("issues", []) if i.get("severity") == "error"]
+    invalid = {str(i.get("question")) for i in wrong if i.get("question")}
+    answers = {q: v for q, v in (record.get("answers") or {}).items() if q not in invalid}
+    return Respondent(
+        key=str(record.get("workbook_id") or file),
+        institution=str(resp.get("institution") or "(institution not given)"),
+        kind=resp.get("kind"),
+        file=file,
+        version=str((record.get("toolkit") or {}).get("version") or ""),
+        language=str(record.get("language") or "en"),
+        answers=answers,  # an answer with an error (to correct) is left out
+        details=record.get("details") or {},
+        tables=record.get("tables") or {},
+        asked=list(record.get("asked") or list((record.get("answers") or {}).keys())),
+        completion_date=resp.get("completion_date"),
+        issues=len(wrong),
+        country=resp.get("country"),
+        received=received,
+    )
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _arrival(r: Respondent) -> tuple[str, float, str]:
+    """The order in which copies of one workbook arrived: completion date, then the file's
+    modification time, then its name (only when nothing else tells them apart)."""
+    return (str(r.completion_date or ""), r.received, r.file)
+
+
+def select_respondents(records: Iterable[tuple[str, Mapping[str, Any]]], same_institution: str,
+                       received: Mapping[str, float] | None = None
+                       ) -> tuple[list[Respondent], list[tuple[str, str]], list[list[Respondent]]]:
+    """Drop the same workbook read twice (the copy that arrived later is the duplicate); group
+    different returns of one institution and keep ``all`` of them (flagged), or only the
+    ``latest`` or ``first`` by completion date."""
+    by_key: dict[str, list[Respondent]] = defaultdict(list)
+    order: list[str] = []
+    for file, record in records:
+        r = respondent_from_record(record, file, (received or {}).get(file, 0.0))
+        if r.key not in by_key:
+            order.append(r.key)
+        by_key[r.key].append(r)
+    seen: dict[str, Respondent] = {}
+    duplicates: list[tuple[str, str]] = []
+    for key in order:
+        first, *later = sorted(by_key[key], key=_arrival)
+        seen[key] = first
+        duplicates += [(r.file, key) for r in later]
+    groups: dict[str, list[Respondent]] = defaultdict(list)
+    for r in seen.values():
+        groups[f"{_norm(r.country or '')}|{_norm(r.institution)}"].append(r)
+    multiple = [g for g in groups.values() if len(g) > 1]
+    kept = list(seen.values())
+    if same_institution in ("latest", "first"):
+        drop: set[str] = set()
+        for group in multiple:
+            ordered = sorted(group, key=lambda r: (r.completion_date or "", r.file))
+            keep = ordered[-1] if same_institution == "latest" else ordered[0]
+            drop |= {r.key for r in group if r is not keep}
+        kept = [r for r in kept if r.key not in drop]
+    return kept, duplicates, multiple

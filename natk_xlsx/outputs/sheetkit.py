@@ -1,0 +1,288 @@
+"""What every sheet of the summary workbook shares: formats, safe writing, sized rows and print.
+
+Respondent text is always written as a string (never a formula: ``=``, ``+``, ``-``, ``@`` stay
+text) and codes keep their leading zeros. Every row is sized by the display width of its texts
+(``textwidth``), every text is cut to fit a bounded number of lines (no row needs Excel's maximum
+height, no cell holds more than ``MAX_CELL`` characters), and every sheet prints at ``MIN_SCALE``
+or more of its 10 pt text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from natk_xlsx.analysis.consolidate import Consolidation
+from natk_xlsx.analysis.packages import Package
+from natk_xlsx.analysis.respondents import GROUPS
+from natk_xlsx.analysis.settle import Settled
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.spec.model import Question, Toolkit
+from natk_xlsx.textwidth import CHARS_PER_UNIT, display_width, row_height, wrapped_lines
+from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
+
+SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
+                    "low": "#A9D08E"}
+#: Longest text in one cell, and the most lines a wrapped cell shows.
+MAX_CELL = 1000
+MAX_LINES = 16
+#: Smallest print scale (10 pt text prints at 8 pt or more).
+MIN_SCALE = 0.8
+#: Column width units that fit across a printed A4 page at 100 % with the margins set here, as
+#: measured on LibreOffice's PDF of the summary (10 pt text of a sheet fitted to a page width of
+#: 136 units printed 0.86 times as tall as unfitted text: 117 units; Excel fits a little more).
+PAGE_UNITS = {"portrait": 75.0, "landscape": 112.0}
+
+
+def fit(text: str, width: float, max_lines: int = MAX_LINES) -> str:
+    """``text`` cut (with "…") so that it wraps to at most ``max_lines`` lines in a cell
+    ``width`` units wide and holds at most ``MAX_CELL`` characters."""
+    if len(text) > MAX_CELL:
+        text = text[:MAX_CELL - 1] + "…"
+    if wrapped_lines(text, width) <= max_lines:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits
+        mid = (low + high + 1) // 2
+        if wrapped_lines(text[:mid] + "…", width) <= max_lines:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
+
+
+def longest_word(text: str) -> int:
+    """The display width of the longest piece of ``text`` that cannot be broken across lines
+    (a word; a wide character is a piece of its own, as CJK text breaks between any two)."""
+    longest = run = 0
+    for ch in text:
+        width = display_width(ch)
+        if ch.isspace() or width == 2:
+            longest, run = max(longest, run, width if width == 2 else 0), 0
+        else:
+            run += width
+    return max(longest, run)
+
+
+def _word_width(label: str) -> float:
+    """The column width that holds the longest word of a bold header label on one line."""
+    longest = longest_word(label)
+    return math.ceil(longest * 1.1 / CHARS_PER_UNIT) + 1 if longest else 0.0
+
+
+def _shrink(widths: list[float], floors: list[float], limit: float) -> list[float]:
+    """Narrow the wide text columns (never below their floor) until the total is ``limit``."""
+    excess = sum(widths) - limit
+    room = [max(0.0, w - max(f, 12.0)) for w, f in zip(widths, floors, strict=True)]
+    if excess <= 0 or sum(room) <= 0:
+        return widths
+    share = min(1.0, excess / sum(room))
+    return [math.floor(w - r * share) if r else w for w, r in zip(widths, room, strict=True)]
+
+
+class Out:
+    """Helpers bound to one summary workbook and language."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: str) -> None:
+        self.wb, self.c, self.lang, self.tk = wb, c, lang, c.toolkit
+        font = FONTS.get(lang, DEFAULT_FONT)
+        base = {"font_name": font, "font_size": 10, "valign": "top"}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
+        self.subtitle = wb.add_format({**base, "bold": True, "font_size": 11,
+                                       "font_color": "#1F3864"})
+        self.note = wb.add_format({**base, "italic": True, "text_wrap": True,
+                                   "font_color": "#404040"})
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.text = wb.add_format({**base, "num_format": "@"})
+        self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#1F3864",
+                                     "font_color": "#FFFFFF", "border": 1})
+        self.number = wb.add_format({**base, "num_format": "#,##0"})
+        self.decimal = wb.add_format({**base, "num_format": "0.0"})
+        self.percent = wb.add_format({**base, "num_format": "0%"})
+        self.flag = wb.add_format({**base, "num_format": "#,##0", "bg_color": "#FFEB9C"})
+        self.alert = wb.add_format({**base, "num_format": "0%", "bg_color": "#F4B084"})
+        self.mark = wb.add_format({**base, "align": "center", "bg_color": "#8EA9DB"})
+        self.input = wb.add_format({**base, "text_wrap": True, "bg_color": "#FFFFFF", "border": 1,
+                                    "border_color": "#BFBFBF"})
+        self.severity = {s: wb.add_format({**base, "bold": True, "text_wrap": True,
+                                           "font_color": "#FFFFFF"
+                                           if s in ("critical", "high") else "#000000",
+                                           "bg_color": colour})
+                         for s, colour in SEVERITY_COLOURS.items()}
+
+    def ui(self, key: str, **kw: Any) -> str:
+        return ui(key, self.lang, **kw)
+
+    def sheet(self, key: str, widths: Sequence[float], labels: Sequence[str] = (),
+              severity_col: int | None = None) -> tuple[Worksheet, list[float]]:
+        """A new sheet on A4 and its column widths: each column at least as wide as the longest
+        word of its header (so that no word is broken), landscape when the columns need it,
+        fitted to one page width only when that keeps the print scale at ``MIN_SCALE`` or
+        more. ``severity_col`` holds severity labels (bold, never broken either)."""
+        floors = [_word_width(label) for label in
+                  [*labels, *[""] * (len(widths) - len(labels))]]
+        if severity_col is not None:  # severity labels are bold words too
+            floors[severity_col] = max(floors[severity_col], *(
+                _word_width(self.vocab("severities", sev)) for sev in SEVERITY_COLOURS))
+        widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
+        if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
+            widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
+        ws = self.wb.add_worksheet(self.ui(f"summary.sheet.{key}")[:31])
+        if self.lang in RTL_LANGUAGES:
+            ws.right_to_left()
+        ws.set_paper(9)
+        total = sum(widths)
+        if total > PAGE_UNITS["portrait"]:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        page = PAGE_UNITS["landscape" if total > PAGE_UNITS["portrait"] else "portrait"]
+        if total and page / total >= MIN_SCALE + 0.02:  # stored widths round up
+            ws.fit_to_pages(1, 0)
+        ws.set_margins(0.5, 0.5, 0.6, 0.6)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        return ws, widths
+
+    def s(self, ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """Write respondent or spec text as a string, always."""
+        text = "" if value is None else str(value)
+        _check(ws.write_string(row, col, text[:MAX_CELL], fmt or self.text), "summary text")
+
+    def n(self, ws: Worksheet, row: int, col: int, value: float | None, fmt: Any = None) -> None:
+        if value is None:
+            _check(ws.write_blank(row, col, None, fmt), "summary blank")
+        else:
+            _check(ws.write_number(row, col, value, fmt or self.number), "summary number")
+
+    def headers(self, ws: Worksheet, row: int, labels: Sequence[str],
+                widths: Sequence[float]) -> None:
+        """A header row, tall enough for every label wrapped in its column."""
+        for col, label in enumerate(labels):
+            self.s(ws, row, col, label, self.header)
+        self.height(ws, row, list(zip(labels, widths, strict=True)), bold=True)
+
+    def height(self, ws: Worksheet, row: int, texts: Sequence[tuple[str, float]],
+               bold: bool = False) -> None:
+        """Size ``row`` for its wrapped texts (bold text is about a tenth wider)."""
+        sized = [(t, w / 1.1 if bold else w) for t, w in texts if t]
+        _check(ws.set_row(row, max(15.0, row_height(sized))), "row height")
+
+    def row(self, ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float],
+            formats: Sequence[Any] | None = None) -> None:
+        """One row of a table: texts fitted to their column, numbers as numbers."""
+        texts = []
+        for col, value in enumerate(values):
+            fmt = formats[col] if formats and formats[col] is not None else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                self.n(ws, row, col, value, fmt)
+            elif value is None or value == "":
+                if fmt is not None:
+                    _check(ws.write_blank(row, col, None, fmt), "summary blank")
+            else:
+                text = fit(str(value), widths[col])
+                self.s(ws, row, col, text, fmt or self.wrap)
+                texts.append((text, widths[col]))
+        self.height(ws, row, texts)
+
+    def note_row(self, ws: Worksheet, row: int, text: str, last_col: int,
+                 widths: Sequence[float]) -> None:
+        """A note across columns 0..``last_col`` (merged), tall enough for its text."""
+        width = sum(widths[: last_col + 1])
+        text = fit(text, width)
+        if last_col:
+            _check(ws.merge_range(row, 0, row, last_col, text, self.note), "note")
+        else:
+            self.s(ws, row, 0, text, self.note)
+        self.height(ws, row, [(text, width)])
+
+    def table(self, ws: Worksheet, first_row: int, rows: int, labels: Sequence[str],
+              name: str) -> None:
+        """Make the block an Excel table with filters (header row included)."""
+        if rows == 0:
+            return
+        _check(ws.add_table(first_row, 0, first_row + rows, len(labels) - 1, {
+            "name": name, "columns": [{"header": h, "header_format": self.header} for h in labels],
+            "style": "Table Style Light 9", "autofilter": True, "header_row": True}),
+            f"table {name}")
+
+    def cols(self, keys: Sequence[str]) -> list[str]:
+        return [self.ui(f"summary.col.{k}") for k in keys]
+
+    # labels
+    def question(self, q: Question) -> str:
+        return tr(q.text, self.lang)
+
+    def component(self, cid: str) -> str:
+        return tr(self.tk.component(cid).title, self.lang)
+
+    def vocab(self, name: str, code: str) -> str:
+        return self.tk.vocabulary_label(name, code, self.lang)
+
+    def answer(self, q: Question, value: Any) -> str:
+        return answer_text(self.tk, q, value, self.lang)
+
+    def width_of(self, text: str) -> int:
+        return display_width(text)
+
+
+def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str) -> str:
+    """An answer as a person reads it, in ``lang``."""
+    if value is None:
+        return ""
+    if q.type in ("yes_no", "single_choice") and isinstance(value, str):
+        try:
+            return toolkit.answer_label(q, value, lang)
+        except (KeyError, AssertionError):
+            return value
+    if q.type == "multiple_choice" and isinstance(value, list):
+        # ", " within one answer; "; " separates the answers of different respondents
+        return ", ".join(toolkit.answer_label(q, v, lang) for v in value)
+    if q.type == "stats_table" and isinstance(value, dict):
+        return figures_text(value)
+    if q.type == "percentage" and isinstance(value, int | float):
+        return f"{value:g}%"
+    return str(value)
+
+
+def figures_text(table: Any) -> str:
+    """A statistics table as "2021: 0; 2022: 3" (each year's total)."""
+    parts = []
+    for year, row in sorted(table.items()):
+        if isinstance(row, dict):
+            total = sum(v for v in row.values() if isinstance(v, int | float))
+            parts.append(f"{year}: {total:g}")
+    return "; ".join(parts)
+
+
+# -- shared phrases --------------------------------------------------------------------------
+def evidence_text(o: Out, groups: dict[str, int] | Any, documented: bool) -> str:
+    """"2 government, 1 civil society; documents" in the summary's language."""
+    parts = [o.ui(f"summary.group.{g}", n=groups[g]) for g in GROUPS if groups.get(g)]
+    return "; ".join([", ".join(parts), o.ui("summary.evidence.documents" if documented
+                                             else "summary.evidence.perception")])
+
+
+def who_said(o: Out, s: Settled) -> str:
+    """"Ministry of Justice, Prosecution: No; Shelter network: Partly": each answer once."""
+    by_answer: dict[str, list[str]] = {}
+    for v in s.views:
+        by_answer.setdefault(o.answer(s.question, v.value), []).append(v.respondent.institution)
+    return "; ".join(f"{', '.join(names)}: {answer}" for answer, names in by_answer.items())
+
+
+def settled_text(o: Out, s: Settled) -> str:
+    value = o.answer(s.question, s.value) if s.value is not None else "—"
+    text = f"{value} ({o.ui(f'summary.basis.{s.basis}')})"
+    return text + (f": {s.resolution}" if s.resolution else "")
+
+
+def coordinate_text(o: Out, p: Package) -> str:
+    return o.ui("summary.coordinate", partners=", ".join(p.providers)) if p.providers else ""
+
+

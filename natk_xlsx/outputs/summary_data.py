@@ -1,0 +1,156 @@
+"""The summary's JSON and CSV twins: packages, needs, conflicts, responses and statistics.
+
+Every CSV carries codes and their labels side by side (``severity`` and ``severity_label``), is
+UTF-8 with a BOM (so Excel opens it right) and is written by ``write_csv_file``, the one function
+that writes a CSV file. needs.csv carries ``need_key``, the key the resolutions file uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from natk_xlsx.analysis.consolidate import Consolidation
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import tr
+from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records
+from natk_xlsx.safeio import atomic_open, csv_writer
+
+#: What ``--json`` holds, in order (the help of ``natk summarise`` says the same).
+JSON_PARTS = ("packages", "needs", "conflicts", "statistics", "responses")
+
+
+def _label(c: Consolidation, vocabulary: str, code: str | None, lang: str) -> str:
+    return c.toolkit.vocabulary_label(vocabulary, code, lang) if code else ""
+
+
+def package_records(c: Consolidation, lang: str) -> list[dict[str, Any]]:
+    return [{
+        "package_id": p.id, "rank": p.rank or None, "theme": p.theme,
+        "title": tr(p.title, lang), "severity": p.severity,
+        "severity_label": _label(c, "severities", p.severity, lang),
+        "confidence": p.confidence, "confidence_label": ui(f"summary.confidence.{p.confidence}", lang),
+        "phase": p.phase, "phase_label": ui(f"summary.horizon.{p.phase}", lang),
+        "after": p.after, "score": p.score, "questions": p.questions,
+        "need_keys": [n.key for n in p.needs], "components": p.components,
+        "respondents_by_group": p.groups, "documented": p.documented,
+        "partners": p.providers,
+    } for p in c.packages]
+
+
+def needs_records(c: Consolidation, lang: str) -> list[dict[str, Any]]:
+    out = []
+    for n in c.needs:
+        q = n.question
+        out.append({
+            "need_key": n.key, "package_id": n.package, "component": q.component,
+            "component_label": tr(c.toolkit.component(q.component).title, lang),
+            "question_id": q.id, "question": tr(q.text, lang), "severity": n.severity,
+            "severity_label": _label(c, "severities", n.severity, lang),
+            "assistance": list(n.assistance),
+            "assistance_label": [_label(c, "assistance", a, lang) for a in n.assistance],
+            "action": tr(n.action, lang), "horizon": n.horizon, "status": n.status,
+            "resolution": n.resolution, "settled_answer": n.settled.value,
+            "settled_basis": n.settled.basis, "confidence": n.confidence,
+            "documented": n.documented, "respondents_by_group": dict(n.groups),
+            "supported_by": [{"institution": r.institution, "workbook_id": r.key,
+                              "answer": r.answers.get(q.id)} for r in n.supporters],
+            "priorities": n.priorities,
+            "providers": [{"institution": who, "provider": p} for who, p in n.providers],
+        })
+    return out
+
+
+def conflict_records(c: Consolidation) -> list[dict[str, Any]]:
+    return [{"question_id": s.question.id, "strength": s.strength,
+             "answers": [{"institution": v.respondent.institution,
+                          "workbook_id": v.respondent.key, "answer": v.value} for v in s.views],
+             "settled": s.value, "basis": s.basis, "decision": s.resolution}
+            for s in c.conflicts]
+
+
+STAT_COLUMNS = ("workbook_id", "institution", "kind", "kind_label", "question_id", "indicator",
+                "indicator_label", "year", "category", "category_label", "value", "source",
+                "reliability", "reliability_label")
+
+
+def statistics_rows(c: Consolidation, lang: str) -> list[list[Any]]:
+    """One row per respondent, question, indicator, year and category (a tidy long table)."""
+    tk = c.toolkit
+    index = {q.id: q for q in tk.questions()}
+    rows: list[list[Any]] = []
+    for r in c.respondents:
+        for qid, value in r.answers.items():
+            q = index.get(qid)
+            if q is None or q.type != "stats_table" or not isinstance(value, dict):
+                continue
+            meta = r.tables.get(qid) or {}
+            reliability = str(meta.get("reliability") or "")
+            columns = {col.code: tr(col.label, lang)
+                       for col in tk.breakdowns[q.breakdown].columns} if q.breakdown else {}
+            for year, cells in sorted(value.items()):
+                if not isinstance(cells, dict):
+                    continue
+                for category, number in cells.items():
+                    rows.append([r.key, r.institution, r.kind or "",
+                                 _label(c, "respondent_kinds", r.kind, lang), qid,
+                                 q.indicator or "", _label(c, "indicators", q.indicator, lang),
+                                 year, category, columns.get(category, category), number,
+                                 str(meta.get("source") or ""), reliability,
+                                 tk.choice_lists["reliability"].label(reliability, lang)
+                                 if reliability else ""])
+    return rows
+
+
+def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
+    data = {
+        "packages": package_records(c, lang),
+        "needs": needs_records(c, lang),
+        "conflicts": conflict_records(c),
+        "statistics": [dict(zip(STAT_COLUMNS, row, strict=True))
+                       for row in statistics_rows(c, lang)],
+        "responses": response_records(c, lang),
+    }
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """The one function that writes a CSV file (UTF-8 with BOM), atomically."""
+    with atomic_open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv_writer(f)  # respondent text that a spreadsheet would run is neutralised
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
+    """packages.csv, needs.csv, responses.csv and statistics.csv."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    packages = [[p["package_id"], p["rank"], p["theme"], p["title"], p["severity"],
+                 p["severity_label"], p["confidence"], p["confidence_label"], p["phase"],
+                 p["phase_label"], ";".join(p["after"]), p["score"], ";".join(p["questions"]),
+                 ";".join(p["need_keys"]), ";".join(p["partners"])]
+                for p in package_records(c, lang)]
+    needs = [[n["need_key"], n["package_id"], n["component"], n["component_label"],
+              n["question_id"], n["question"], n["severity"], n["severity_label"],
+              ";".join(n["assistance"]), ";".join(n["assistance_label"]), n["action"],
+              n["horizon"] or "", n["status"], n["settled_basis"], n["confidence"],
+              ";".join(x["institution"] for x in n["supported_by"]),
+              ";".join(p["provider"] for p in n["providers"])]
+             for n in needs_records(c, lang)]
+    responses = [[r[k] for k in RESPONSE_FIELDS] for r in response_records(c, lang)]
+    return [
+        write_csv_file(out / "packages.csv", (
+            "package_id", "rank", "theme", "title", "severity", "severity_label", "confidence",
+            "confidence_label", "phase", "phase_label", "after", "score", "questions",
+            "need_keys", "partners"), packages),
+        write_csv_file(out / "needs.csv", (
+            "need_key", "package_id", "component", "component_label", "question_id", "question",
+            "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
+            "status", "settled_basis", "confidence", "supported_by", "providers"), needs),
+        write_csv_file(out / "responses.csv", RESPONSE_FIELDS, responses),
+        write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
+    ]

@@ -1,0 +1,293 @@
+"""The summary's reference sheets: Scorecard, Justice chains, Assistance map, Conflicts,
+Responses, Sources, Audit (written into the workbook ``summary`` opens)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from natk_xlsx.analysis.chains import CHAINS, chain_steps
+from natk_xlsx.analysis.consolidate import Consolidation, scorecard
+from natk_xlsx.i18n.languages import tr
+from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
+from natk_xlsx.spec.model import SEVERITIES
+
+
+# -- Scorecard -----------------------------------------------------------------------------
+def _scorecard_labels(o: Out, keys: Sequence[str]) -> list[str]:
+    return [o.vocab("severities", k) if k in SEVERITIES else o.ui(f"summary.col.{k}")
+            for k in keys]
+
+
+def write_scorecard(o: Out) -> list[dict[str, Any]]:
+    keys = ("component", "asked", "answered", "unknown", "critical", "high", "medium", "low",
+            "readiness")
+    base = (34, 10, 10, 12, 10, 10, 10, 10, 11)
+    ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
+    rows = scorecard(o.c)
+    o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
+    o.note_row(ws, 1, o.ui("summary.scorecard.note"), len(keys) - 1, widths)
+    head = 3
+    labels = _scorecard_labels(o, keys)
+    o.headers(ws, head, labels, widths)
+    for i, row in enumerate(rows, start=head + 1):
+        o.row(ws, i, [tr(row["component"].title, o.lang), *(row[k] for k in keys[1:])], widths)
+    last = head + len(rows)
+    if rows:
+        sheet = ws.get_name()
+        chart = o.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for col, severity in enumerate(SEVERITIES, start=4):
+            chart.add_series({
+                "name": [sheet, head, col],
+                "categories": [sheet, head + 1, 0, last, 0],
+                "values": [sheet, head + 1, col, last, col],
+                "fill": {"color": SEVERITY_COLOURS[severity]},
+            })
+        chart.set_title({"name": o.ui("summary.chart.gaps")})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 600, "height": 380})  # charts stay within the columns,
+        ws.insert_chart(last + 2, 0, chart)           # so they print at the sheet's scale
+        radar = o.wb.add_chart({"type": "radar", "subtype": "filled"})
+        radar.add_series({"name": [sheet, head, 8], "categories": [sheet, head + 1, 0, last, 0],
+                          "values": [sheet, head + 1, 8, last, 8],
+                          "fill": {"color": "#4472C4", "transparency": 40}})
+        radar.set_title({"name": o.ui("summary.chart.readiness")})
+        radar.set_y_axis({"min": 0, "max": 100})
+        radar.set_size({"width": 600, "height": 380})
+        ws.insert_chart(last + 2, 0, radar, {"y_offset": 390})
+        _component_charts(o, ws, rows, head, last + 2, 780)
+    return rows
+
+
+def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: int,
+                      top: int, y_offset: int) -> None:
+    """One small bar chart per component: its open needs by severity."""
+    sheet = ws.get_name()
+    for i, row in enumerate(rows):
+        r = head + 1 + i
+        chart = o.wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": [sheet, r, 0],
+            "categories": [sheet, head, 4, head, 7],
+            "values": [sheet, r, 4, r, 7],
+            "points": [{"fill": {"color": SEVERITY_COLOURS[sev]}} for sev in SEVERITIES],
+        })
+        chart.set_title({"name": tr(row["component"].title, o.lang),
+                         "name_font": {"size": 10}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": False}})
+        chart.set_size({"width": 260, "height": 200})
+        ws.insert_chart(top, 0, chart, {"x_offset": (i % 3) * 270,
+                                        "y_offset": y_offset + (i // 3) * 210})
+
+
+# -- Justice chains ------------------------------------------------------------------------
+def write_chains(o: Out) -> None:
+    c = o.c
+    years = sorted({y for per in c.figures.values() for y in per} | set(o.tk.years()))
+    ws, widths = o.sheet("chain", [44.0] + [10.0] * len(years))
+    lag = c.weights.chain_lag_years
+    o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
+    o.note_row(ws, 1, o.ui("summary.chain.note", lag=lag,
+                           alert=f"{c.weights.attrition_alert:.0%}"), len(widths) - 1, widths)
+    row = 3
+    for chain in CHAINS:
+        steps = chain_steps(c.figures, chain, years, lag)
+        if not steps:
+            continue
+        o.s(ws, row, 0, o.ui(f"summary.chain.{chain}"), o.subtitle)
+        row += 1
+        o.headers(ws, row, [o.ui("summary.col.indicator")] + [str(y) for y in years], widths)
+        for stage_row in steps:
+            row += 1
+            o.row(ws, row, [o.vocab("indicators", stage_row[0].indicator)], widths)
+            for j, step in enumerate(stage_row, start=1):
+                fig = c.figures[step.indicator].get(step.year)
+                o.n(ws, row, j, step.value, o.flag if fig is not None and fig.disagree
+                    else o.number)
+        for k in range(1, len(steps)):
+            row += 1
+            label = o.ui("summary.chain.attrition_lag", stage=o.vocab("indicators",
+                                                                  steps[k][0].indicator),
+                         previous=o.vocab("indicators", steps[k - 1][0].indicator), lag=lag)
+            o.row(ws, row, [label], widths)
+            for j, step in enumerate(steps[k], start=1):
+                low = step.ratio is not None and step.ratio < c.weights.attrition_alert
+                o.n(ws, row, j, step.ratio, o.alert if low else o.percent)
+        row += 2
+    _figure_sources(o, ws, row, widths)
+
+
+def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) -> None:
+    """Where sources disagree: who said what, the figure retained and the rule that chose it,
+    one line each across the sheet."""
+    disputed = [f for per in o.c.figures.values() for f in per.values() if f.disagree]
+    if not disputed:
+        return
+    o.s(ws, row, 0, o.ui("summary.chain.sources"), o.subtitle)
+    for f in sorted(disputed, key=lambda f: (f.indicator, f.year)):
+        row += 1
+        said = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in f.reports)
+        source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
+        retained = f"{f.consolidated:g}" + (f" ({source})" if source else "")
+        rule = o.ui(f"summary.figure_rule.{f.rule}") + (f": {f.resolution}" if f.resolution
+                                                        else "")
+        o.note_row(ws, row, o.ui("summary.chain.source_line", indicator=o.vocab(
+            "indicators", f.indicator), year=f.year, reports=said, retained=retained, rule=rule),
+            len(widths) - 1, widths)
+
+
+# -- Assistance map ------------------------------------------------------------------------
+def write_map(o: Out) -> None:
+    keys = ("package", "priority", "assistance", "partners", "coverage", "who_said")
+    base = (30, 9, 22, 22, 22, 28)
+    ws, widths = o.sheet("map", base, o.cols(keys), severity_col=1)
+    packages = o.c.open_packages
+    none = [p for p in packages if not p.providers]
+    several = [p for p in packages if len(p.providers) > 1]
+    o.s(ws, 0, 0, o.ui("summary.sheet.map"), o.title)
+    o.note_row(ws, 1, o.ui("summary.map.note"), len(keys) - 1, widths)
+    o.note_row(ws, 2, o.ui("summary.map.counts", none=len(none), several=len(several),
+                           total=len(packages)), len(keys) - 1, widths)
+    head = 4
+    labels = o.cols(keys)
+    o.headers(ws, head, labels, widths)
+    row = head
+    for p in packages:
+        row += 1
+        coverage = ("summary.coverage.none" if not p.providers else "summary.coverage.one"
+                    if len(p.providers) == 1 else "summary.coverage.several")
+        sources = "; ".join(f"{who}: {provider or '?'}" for who, provider in p.provider_sources)
+        o.row(ws, row, [f"{p.id} {tr(p.title, o.lang)}", o.vocab("severities", p.severity),
+                        ", ".join(o.vocab("assistance", a) for a in p.assistance),
+                        ", ".join(p.providers), o.ui(coverage), sources], widths,
+              [None, o.severity[p.severity], None, None, None, None])
+    o.table(ws, head, row - head, labels, "AssistanceMap")
+    ws.freeze_panes(head + 1, 1)
+
+
+# -- Conflicts -----------------------------------------------------------------------------
+def write_conflicts(o: Out) -> None:
+    keys = ("question_id", "question", "strength", "who_said", "resolved")
+    base = (9, 40, 12, 44, 28)
+    ws, widths = o.sheet("conflicts", base, o.cols(keys))
+    o.s(ws, 0, 0, o.ui("summary.sheet.conflicts"), o.title)
+    o.note_row(ws, 1, o.ui("summary.conflicts.note"), len(keys) - 1, widths)
+    head = 3
+    labels = o.cols(keys)
+    o.headers(ws, head, labels, widths)
+    row = head
+    for s in o.c.conflicts:
+        row += 1
+        o.row(ws, row, [s.question.id, o.question(s.question),
+                        o.ui(f"summary.strength.{s.strength}"), who_said(o, s),
+                        settled_text(o, s)], widths)
+    o.table(ws, head, row - head, labels, "Conflicts")
+    ws.freeze_panes(head + 1, 1)
+
+
+# -- Responses, Sources, Audit --------------------------------------------------------------
+#: The Responses sheet's columns: keys of ``response_records`` (labels where a code has one;
+#: the workbook id and the "provided" answer are in responses.csv and the JSON).
+RESPONSE_KEYS = ("institution", "kind_label", "component_label", "question_id", "question",
+                 "value_label", "comment", "evidence_source", "priority_label", "provider")
+RESPONSE_WIDTHS = (14, 12, 11, 8, 24, 14, 16, 13, 10, 12)
+#: Their header labels (``summary.col.<key>``).
+RESPONSE_LABELS = ("institution", "kind", "component", "question_id", "question", "value_label",
+                   "comment", "evidence_source", "priority_label", "provider")
+#: Every key of a response record, codes beside their labels (responses.csv, the JSON).
+RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
+                   "component_label", "question_id", "question", "value", "value_label",
+                   "comment", "evidence_source", "priority", "priority_label", "provided",
+                   "provided_label", "provider")
+
+
+def _code(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def response_records(c: Consolidation, lang: str) -> list[dict[str, str]]:
+    """Every answer of every respondent, with codes and labels."""
+    tk = c.toolkit
+    rows = []
+    for r in c.respondents:
+        for qid in r.asked:
+            try:
+                q = tk.question(qid)
+            except KeyError:
+                continue
+            value = r.answers.get(qid)
+            d = r.details.get(qid, {})
+            if value is None and not d:
+                continue
+            priority = str(d.get("priority") or "")
+            provided = str(d.get("provided") or "")
+            rows.append({
+                "respondent": r.key, "institution": r.institution, "kind": r.kind or "",
+                "kind_label": tk.vocabulary_label("respondent_kinds", r.kind, lang)
+                if r.kind else "",
+                "component": q.component,
+                "component_label": tr(tk.component(q.component).title, lang),
+                "question_id": q.id, "question": tr(q.text, lang),
+                "value": _code(value), "value_label": answer_text(tk, q, value, lang),
+                "comment": str(d.get("comment") or ""),
+                "evidence_source": str(d.get("evidence") or ""),
+                "priority": priority,
+                "priority_label": tk.choice_lists["priority"].label(priority, lang)
+                if priority else "",
+                "provided": provided,
+                "provided_label": tk.choice_lists["yes_no"].label(provided, lang)
+                if provided in ("yes", "no", "dont_know") else provided,
+                "provider": str(d.get("provider") or "")})
+    return rows
+
+
+def write_responses(o: Out) -> None:
+    """Every answer of every respondent, one row each (the one function that writes it)."""
+    labels = o.cols(RESPONSE_LABELS)
+    ws, widths = o.sheet("responses", RESPONSE_WIDTHS, labels)
+    o.headers(ws, 0, labels, widths)
+    rows = response_records(o.c, o.lang)
+    for i, record in enumerate(rows, start=1):
+        o.row(ws, i, [record[k] for k in RESPONSE_KEYS], widths)
+    o.table(ws, 0, len(rows), labels, "Responses")
+    ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+
+
+def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
+    keys = ("file", "workbook", "institution", "kind", "language", "version", "answers_count",
+            "errors", "status")
+    base = (24, 20, 18, 14, 8, 8, 8, 7, 29)
+    ws, widths = o.sheet("sources", base, o.cols(keys))
+    labels = o.cols(keys)
+    o.headers(ws, 0, labels, widths)
+    for i, src in enumerate(sources, start=1):
+        values = [src.get(k) for k in keys]
+        values[3] = o.vocab("respondent_kinds", str(values[3])) if values[3] else ""
+        o.row(ws, i, ["" if v is None else v for v in values], widths)
+    o.table(ws, 0, len(sources), labels, "Sources")
+
+
+def write_audit(o: Out) -> None:
+    keys = ("decision_kind", "target", "year", "value", "reason", "decided_by", "decided_on",
+            "applied", "original", "note")
+    base = (9, 9, 6, 12, 24, 12, 10, 8, 26, 20)
+    ws, widths = o.sheet("audit", base, o.cols(keys))
+    labels = o.cols(keys)
+    o.headers(ws, 0, labels, widths)
+    for i, d in enumerate(o.c.decisions, start=1):
+        o.row(ws, i, [d.kind, d.target, "" if d.year is None else str(d.year), str(d.value),
+                      d.reason, d.decided_by, d.decided_on,
+                      o.ui("summary.yes" if d.applied else "summary.no"), d.original, d.note],
+              widths)
+    o.table(ws, 0, len(o.c.decisions), labels, "Audit")

@@ -1,0 +1,85 @@
+"""The demo's summary as its readers meet it: a few dozen packages, an executive summary first,
+and every sheet readable on screen and on paper, in English, Chinese and Arabic (measured on the
+written workbooks: cell lengths, header widths, row heights, print scale)."""
+
+from __future__ import annotations
+
+import warnings
+
+import openpyxl
+import pytest
+from readability import measure
+
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.outputs import summary, summary_sheets
+from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.textwidth import MAX_ROW_HEIGHT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from natk_xlsx.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    facts = run_demo(load_toolkit(), out / "demo", say=lambda _: None, jobs=2)
+    return out / "demo", facts
+
+
+def _load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def test_demo_tells_the_whole_story(demo):
+    folder, facts = demo
+    assert facts["unusable"] == 1 and facts["duplicates"] == 1 and facts["respondents"] == 9
+    assert 10 <= facts["packages"] <= 40 and facts["conflicts"] > 10
+    handback = [p.name for p in (folder / "handback").glob("*-checked.xlsx")]
+    assert handback == ["06-labour-inspectorate-en-checked.xlsx"]
+    wb = _load(folder / "needs_summary.xlsx")
+    assert wb.sheetnames[:3] == ["Executive summary", "Plan", "Needs"]
+    sources = {r[0].value.rsplit("/", 1)[-1]: r[-1].value
+               for r in wb["Sources"].iter_rows(min_row=2)}
+    # the copy sent again is the duplicate, the original is read
+    again = next(name for name in sources if "(sent again)" in name)
+    assert sources[again].startswith("duplicate of")
+    assert sources[again.replace(" (sent again)", "")] == "read"
+    # the invalid return is summarised, and flagged
+    flagged = sources["06-labour-inspectorate-en.xlsx"]
+    assert flagged.startswith("read, with ") and flagged.endswith(" error(s) to correct")
+    assert any(v.startswith("not read") for v in sources.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ar", "ru"])
+def test_every_sheet_reads_and_prints_well(demo, lang, tmp_path):
+    folder, _ = demo
+    path = folder / "needs_summary.xlsx"
+    if lang != "en":
+        path = tmp_path / f"summary-{lang}.xlsx"
+        summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
+    figures = measure(path)
+    assert len(figures) == 12
+    for sheet in figures:
+        assert sheet.problems == [], sheet.problems[:5]
+        assert sheet.longest_cell <= 1000, sheet.name
+        assert sheet.tallest_row < MAX_ROW_HEIGHT, sheet.name
+        assert sheet.print_scale >= 0.8, (sheet.name, sheet.print_scale)
+
+
+COLUMN_SETS = {
+    "executive": summary.TOP_KEYS, "packages": summary.PLAN_KEYS, "needs": summary.NEED_KEYS,
+    "plan": summary.ACTION_KEYS, "institutions": summary.INST_KEYS,
+    "responses": summary_sheets.RESPONSE_LABELS,
+}
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_no_two_labels_on_one_sheet_are_the_same(lang):
+    for sheet, keys in COLUMN_SETS.items():
+        labels = [ui(f"summary.col.{k}", lang) if k not in ("short", "medium", "long")
+                  else ui(f"summary.phase.{k}", lang) for k in keys]
+        assert len(set(labels)) == len(labels), (sheet, labels)
+        assert all(labels), sheet
