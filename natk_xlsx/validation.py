@@ -1,7 +1,9 @@
 """JSON Schema validation: the one module that uses jsonschema.
 
 Spec files are checked against the spec format's schema here; later, submissions against the
-schema derived from the specs.
+schema derived from the specs. jsonschema is imported only when a document is checked with it
+(it costs ~75 ms to import): a command that loads specs whose verdict is cached, or reads returns
+that pass the fast check (``submission_check``), never imports it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ def spec_schema() -> dict[str, Any]:
 
 @cache
 def _spec_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = spec_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
@@ -71,6 +76,8 @@ def _fix(error: ValidationError) -> str:
 def _flatten(error: ValidationError) -> Iterator[ValidationError]:
     """Replace an ``if``/``then``/``allOf`` wrapper or a ``oneOf`` by its most telling cause."""
     if error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         yield best_match(error.context)
     else:
         yield error
@@ -106,6 +113,8 @@ def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[D
     are missing from ``validator_value``."""
     validator = _VALIDATORS.get(key)
     if validator is None:
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(
             schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         if len(_VALIDATORS) > 64:
