@@ -35,7 +35,7 @@ from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, 
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
 from natk_xlsx.spec.model import Question, Toolkit
-from natk_xlsx.validation import submission_errors
+from natk_xlsx.validation import answer_errors
 
 REQUIRED_COVER = ("institution",)
 EXPECTED_COVER = ("respondent_name", "completion_date")
@@ -413,14 +413,20 @@ def _respondent(raw: RawWorkbook, ctx: Context) -> dict[str, Any]:
 # -- validation against the schema -----------------------------------------------------------------
 def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
     """Validate the answers against the schema derived from the specs; map each error to its
-    cell. Answers that coercion already reported are not reported twice."""
+    cell. Answers that coercion already reported are not reported twice. A compiled check runs
+    first; jsonschema lists the errors only of answers that fail it (``validation``)."""
     years = range(sub.reference_period[0], sub.reference_period[1] + 1)
-    schema = submission_schema(toolkit, None, years, sub.asked)["properties"]["answers"]
     key = f"{toolkit.spec_hash}:{sub.reference_period}:{','.join(sub.asked)}"
+
+    def schema() -> dict[str, Any]:
+        answers: dict[str, Any] = submission_schema(toolkit, None, years, sub.asked)[
+            "properties"]["answers"]
+        return answers
+
     reported = {i.path.split("/")[1] for i in ctx.issues
                 if i.severity == ERROR and i.path and i.path.startswith("answers/")}
     missing_reported: set[str] = set()
-    for err in submission_errors(sub.answers, schema, key):
+    for err in answer_errors(sub.answers, key, schema):  # the full walk only if it fails
         if err.validator == "required":
             # jsonschema yields one error per missing key, each carrying the whole list
             present = set(err.instance) if isinstance(err.instance, dict) else set()
