@@ -46,6 +46,10 @@ class SheetGrid:
         found = self.cells.get((row, col))
         return None if found is None else found.value
 
+    def column(self, col: int) -> list[Any]:
+        """The values of a column from row 1 to ``max_row`` (index 0 is row 1)."""
+        return [self.value(row, col) for row in range(1, self.max_row + 1)]
+
     def get(self, row: int, col: int) -> Cell:
         """The cell at (1-based row, 0-based column); an empty one where nothing is."""
         found = self.cells.get((row, col))

@@ -160,6 +160,24 @@ class RowGrid(SheetGrid):
             return value.isoformat()
         return value
 
+    def column(self, col: int) -> list[Any]:
+        if col >= self._max_cols:
+            return [None] * self.max_row
+        j = col - self._col0
+        first = self._row0  # rows above calamine's first row are empty
+        found: list[Any] = [None] * min(first, self.max_row)
+        for line in self._rows[:max(0, self.max_row - first)]:
+            value = line[j] if 0 <= j < len(line) else None
+            found.append(None if value == "" else value)
+        found += [None] * (self.max_row - len(found))  # rows past calamine's last one
+        for row, c in (*self._formulas, *self._errors):
+            if c == col and row <= self.max_row:
+                found[row - 1] = self.value(row, col)
+        for i, value in enumerate(found):
+            if isinstance(value, dt.time):
+                found[i] = value.isoformat()
+        return found
+
     def get(self, row: int, col: int) -> Cell:
         value = self.value(row, col)
         if value is None:

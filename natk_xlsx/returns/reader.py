@@ -129,10 +129,10 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     """Key → rows where it appears, from the hidden key column (and the visible id column where
     the key cell was cleared)."""
     found: dict[str, list[int]] = defaultdict(list)
-    for row in range(1, grid.max_row + 1):
-        key = grid.value(row, layout.COL_KEY)
+    ids = grid.column(layout.COL_ID)
+    for row, key in enumerate(grid.column(layout.COL_KEY), start=1):
         if not isinstance(key, str) or not key.strip():
-            visible = grid.value(row, layout.COL_ID)
+            visible = ids[row - 1]
             key = visible if isinstance(visible, str) else None
         if key:
             found[key.strip()].append(row)
