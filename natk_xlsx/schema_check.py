@@ -93,9 +93,7 @@ def _type(expected: str | list[str]) -> Check:
         checks = [_TYPES[n] for n in names]
     except KeyError as exc:
         raise UnknownKeyword(f"type {exc}") from None
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: any(c(v) for c in checks)
+    return _any_of(checks)
 
 
 def _numeric(op: Callable[[Any, Any], bool], bound: Any) -> Check:
@@ -177,11 +175,9 @@ def _keyword(name: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
         extra = schema.get("additionalProperties")
         return _properties(props, None if extra is None else compile_check(extra))
     if name == "allOf":
-        parts = [compile_check(s) for s in value]
-        return lambda v: all(p(v) for p in parts)
+        return _all_of([compile_check(s) for s in value])
     if name == "anyOf":
-        parts = [compile_check(s) for s in value]
-        return lambda v: any(p(v) for p in parts)
+        return _any_of([compile_check(s) for s in value]) if value else (lambda v: False)
     if name == "not":
         inner = compile_check(value)
         return lambda v: not inner(v)
@@ -212,8 +208,42 @@ def compile_check(schema: Mapping[str, Any] | bool) -> Check:
         check = _keyword(name, value, schema)
         if check is not None:
             checks.append(check)
+    return _all_of(checks)
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """All of the checks (without a generator per call: these run for every answer)."""
     if not checks:
         return lambda v: True
     if len(checks) == 1:
         return checks[0]
-    return lambda v: all(c(v) for c in checks)
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda v: first(v) and second(v) and third(v)
+
+    def check(v: Any) -> bool:
+        for c in checks:
+            if not c(v):
+                return False
+        return True
+
+    return check
+
+
+def _any_of(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) or second(v)
+
+    def check(v: Any) -> bool:
+        for c in checks:
+            if c(v):
+                return True
+        return False
+
+    return check
