@@ -225,7 +225,7 @@ def _all_of(checks: list[Check]) -> Check:
         return lambda v: first(v) and second(v) and third(v)
 
     def check(v: Any) -> bool:
-        for c in checks:
+        for c in checks:  # noqa: SIM110 (a loop: all() would build a generator per call)
             if not c(v):
                 return False
         return True
@@ -241,7 +241,7 @@ def _any_of(checks: list[Check]) -> Check:
         return lambda v: first(v) or second(v)
 
     def check(v: Any) -> bool:
-        for c in checks:
+        for c in checks:  # noqa: SIM110 (a loop: any() would build a generator per call)
             if c(v):
                 return True
         return False

@@ -140,3 +140,21 @@ def test_fast_reader_steps_aside_for_cells_it_cannot_place(filled, tmp_path, cha
                         b"</sheetData", b"</x:sheetData")
             zout.writestr(info, data)
     assert open_fast(target) is None
+
+
+def test_an_answer_that_reads_like_xml_stays_an_answer(filled, tmp_path):
+    toolkit, path, _ = filled
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    q = next(q for cid in ("legal", "victims", "data") for q in toolkit.component(cid).questions
+             if q.type in ("short_text", "long_text") and q.relevant is None)
+    ws = wb[toolkit.component(q.component).sheet_name["en"]]
+    text_row = next(r for r in range(1, 2000) if ws.cell(r, 21).value == q.id)
+    qid = q.id
+    ws.cell(text_row, 4).value = 'see <c r="A1" t="e"> and t="e"'
+    wb.save(tmp_path / "xmlish.xlsx")
+    sub = read_workbook(tmp_path / "xmlish.xlsx", toolkit)
+    assert open_fast(tmp_path / "xmlish.xlsx") is not None
+    assert sub.answers[qid] == 'see <c r="A1" t="e"> and t="e"'
+    assert not [i for i in sub.issues if i.question == qid and i.code == "CELL-ERROR"]

@@ -106,6 +106,11 @@ def scan_sheet(xml: bytes) -> Marks | None:
     errors: set[tuple[int, int]] = set()
     if b't="e"' in xml:
         for match in _ERROR_TYPE.finditer(xml):
+            start = xml.rfind(b"<", 0, match.start())
+            if xml.find(b">", start, match.start()) >= 0:
+                continue  # not an attribute: text (an answer may say t="e")
+            if not (xml.startswith(b"<c", start) and xml[start + 2:start + 3] in _CELL_TAG_END):
+                continue  # an attribute of another element
             place = _cell_at(xml, match.start())
             if place is None:
                 return None
