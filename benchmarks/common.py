@@ -24,7 +24,8 @@ if pid == 0:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+      os.waitstatus_to_exitcode(status))
 """
 
 
@@ -40,24 +41,29 @@ def environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def run(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MiB of the process, or of its largest worker) of one run."""
+def run(command: Sequence[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of the process and its workers, peak resident MiB of the
+    process or of its largest worker) of one run. CPU time is the steadier figure on a machine
+    shared with other work."""
     done = subprocess.run([sys.executable, "-c", _LAUNCHER, *command], env=env,
                           capture_output=True, text=True, check=False)
     try:
-        seconds, kib, code = done.stdout.split()[-3:]
+        seconds, cpu, kib, code = done.stdout.split()[-4:]
     except ValueError:
         sys.exit(f"{' '.join(command)} could not be run: {done.stderr[-500:]}")
     if int(code) not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({code}): {done.stderr[-500:]}")
-    return float(seconds), int(kib) / 1024
+    return float(seconds), float(cpu), int(kib) / 1024
 
 
-def median_run(command: Sequence[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    """(median wall seconds, largest peak MiB) over ``runs`` runs."""
+def median_run(command: Sequence[str], env: dict[str, str], runs: int
+               ) -> tuple[float, float, float]:
+    """(median wall seconds, median CPU seconds, largest peak MiB) over ``runs`` runs."""
     results = [run(command, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
 
 
-def line(label: str, seconds: float, mib: float) -> str:
-    return f"{label:<44} {seconds * 1000:9.0f} ms   peak {mib:6.0f} MiB"
+def line(label: str, seconds: float, cpu: float, mib: float) -> str:
+    return (f"{label:<44} {seconds * 1000:8.0f} ms  (CPU {cpu * 1000:6.0f} ms)   "
+            f"peak {mib:5.0f} MiB")
