@@ -14,6 +14,7 @@ were merged into multi-range validations (one of the ways to close the gap).
 from __future__ import annotations
 
 import argparse
+import html
 import pickle
 import re
 import sys
@@ -45,20 +46,33 @@ _VALIDATION = re.compile(rb"<dataValidation\b([^>]*)>(.*?)</dataValidation>", re
 _SQREF = re.compile(rb'\s*sqref="[^"]*"')
 
 
-def cells_of(path: Path) -> list[tuple[str, list[list[Any]], dict[tuple[int, int], str]]]:
-    """Every sheet's values (python-calamine) and formulas (the fast reader's XML scan)."""
-    from python_calamine import CalamineWorkbook
+_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f>([^<]*)</f>')
+_RELS = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_SHEETS = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 
-    from natk_xlsx.returns.fastread import _sheet_paths, scan_sheet
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def cells_of(path: Path) -> list[tuple[str, list[list[Any]], dict[tuple[int, int], str]]]:
+    """Every sheet's values (python-calamine) and formulas (from the sheet XML, as xlsxwriter
+    writes them)."""
+    from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     with zipfile.ZipFile(path) as archive:
-        paths = _sheet_paths(archive)
+        targets = dict(_RELS.findall(archive.read("xl/_rels/workbook.xml.rels")))
+        parts = {html.unescape(name.decode()): "xl/" + targets[rid].decode()
+                 for name, rid in _SHEETS.findall(archive.read("xl/workbook.xml"))}
         sheets = []
         for name in wb.sheet_names:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            marks = scan_sheet(archive.read(paths[name])) or ({}, set())
-            formulas = {(r - 1, c): text[1:] for (r, c), text in marks[0].items()}
+            formulas = {(int(row) - 1, _column(col)): html.unescape(text.decode())
+                        for col, row, text in _FORMULA.findall(archive.read(parts[name]))}
             sheets.append((name, rows, formulas))
     return sheets
 
