@@ -36,7 +36,6 @@ _NAME = re.compile(rb'<definedName\b([^>]*)>([^<]*)</definedName>', re.S)
 _NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TAG = re.compile(rb"<f[ >/]")
-_ERROR_TYPE = re.compile(rb'\bt="e"')
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
@@ -91,30 +90,30 @@ def scan_sheet(xml: bytes) -> Marks | None:
         letters = ref.rstrip(b"0123456789")
         if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
             return None
-    if b":sheetData" in xml:
+    data = xml.find(b"sheetData")  # the first one: near the start, so this costs little
+    if data > 0 and xml[data - 1:data] == b":":
         return None
     formulas: dict[tuple[int, int], str] = {}
-    if b"<f" in xml:
-        for match in _FORMULA_TAG.finditer(xml):
-            place = _cell_at(xml, match.start())
-            if place is None:
-                return None
-            end = xml.find(b">", match.start())
-            close = xml.find(b"</f>", end) if end >= 0 and xml[end - 1:end] != b"/" else -1
-            text = xml[end + 1:close] if close >= 0 else b""
-            formulas[place] = "=" + (_unescape(text) if text else "…")
+    for match in _FORMULA_TAG.finditer(xml):
+        place = _cell_at(xml, match.start())
+        if place is None:
+            return None
+        end = xml.find(b">", match.start())
+        close = xml.find(b"</f>", end) if end >= 0 and xml[end - 1:end] != b"/" else -1
+        text = xml[end + 1:close] if close >= 0 else b""
+        formulas[place] = "=" + (_unescape(text) if text else "…")
     errors: set[tuple[int, int]] = set()
-    if b't="e"' in xml:
-        for match in _ERROR_TYPE.finditer(xml):
-            start = xml.rfind(b"<", 0, match.start())
-            if xml.find(b">", start, match.start()) >= 0:
-                continue  # not an attribute: text (an answer may say t="e")
-            if not (xml.startswith(b"<c", start) and xml[start + 2:start + 3] in _CELL_TAG_END):
-                continue  # an attribute of another element
-            place = _cell_at(xml, match.start())
+    at = xml.find(b't="e"')
+    while at >= 0:
+        start = xml.rfind(b"<", 0, at)
+        # only an attribute of a cell's start tag (an answer's text may say t="e" too)
+        if xml.find(b">", start, at) < 0 and xml.startswith(b"<c", start) and \
+                xml[start + 2:start + 3] in _CELL_TAG_END and xml[at - 1:at] in _CELL_TAG_END:
+            place = _cell_at(xml, at)
             if place is None:
                 return None
             errors.add(place)
+        at = xml.find(b't="e"', at + 5)
     return formulas, errors
 
 
