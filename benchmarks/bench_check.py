@@ -57,6 +57,7 @@ def main() -> None:
         env = environment(folder / "cache")
         natk = [sys.executable, "-m", "natk_xlsx", "check", "-q", str(filled)]
         floor_cmd = [sys.executable, "-c", CALAMINE, str(filled)]
+        run(natk, environment(folder / "warm-up"))  # bytecode compiled, as when installed
         cold = run(natk, env)
         warm = median_run(natk, env, args.runs)
         floor = median_run(floor_cmd, env, args.runs)

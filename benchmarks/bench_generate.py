@@ -99,6 +99,7 @@ def main() -> None:
         env = environment(folder / "cache")
         out = folder / "natk"
         natk = [sys.executable, "-m", "natk_xlsx", "generate", "--lang", "all", "-o", str(out)]
+        run(natk, environment(folder / "warm-up"))  # bytecode compiled, as when installed
         cold = run(natk, env)
         books = sorted(out.glob("*.xlsx"))
         floor_dir = folder / "floor"

@@ -36,7 +36,7 @@ def environment(cache: Path) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{path}" if path else str(REPO),
            "NATK_CACHE_DIR": str(cache),
            # compiled once, as an installed package is, not on every start
-           "PYTHONPYCACHEPREFIX": str(cache / "pycache")}
+           "PYTHONPYCACHEPREFIX": str(cache.parent / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
