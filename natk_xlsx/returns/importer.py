@@ -187,8 +187,25 @@ def _check_row_total(q: Question, year: int, values: Mapping[str, int | None],
                 f"answers/{q.id}/{year}", expected=expected)
 
 
+#: Detail maps by (spec hash, list, codes, language): the same for every return of a batch.
+_DETAIL_MAPS: dict[tuple[str, str, tuple[str, ...], str], dict[str, str]] = {}
+
+
 def _detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
                   ) -> dict[str, str]:
+    """Every way to write each code (its labels in every language, the code), normalised →
+    the code. Built once per toolkit, list and language."""
+    key = (toolkit.spec_hash, list_id, tuple(codes), lang)
+    found = _DETAIL_MAPS.get(key)
+    if found is None:
+        if len(_DETAIL_MAPS) > 256:
+            _DETAIL_MAPS.clear()
+        found = _DETAIL_MAPS[key] = _build_detail_codes(toolkit, list_id, key[2], lang)
+    return found
+
+
+def _build_detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
+                        ) -> dict[str, str]:
     out: dict[str, str] = {}
     choice_list = toolkit.choice_lists[list_id]
     for code in codes:
@@ -252,14 +269,21 @@ def _identity_checks(raw: RawWorkbook, toolkit: Toolkit, ctx: Context) -> None:
 
 def _asked(raw: RawWorkbook, toolkit: Toolkit) -> tuple[list[str], list[str], list[str]]:
     """(asked, expected but not found, found but unknown to these specs)."""
-    known = {q.id for q in toolkit.questions()}
     omitted = {q for q in raw.metadata.get("omitted_questions", "").split(",") if q}
     expected = [q.id for cid in raw.components if cid in {c.id for c in toolkit.components}
                 for q in toolkit.component(cid).questions if q.id not in omitted]
     asked = [qid for qid in expected if qid in raw.questions]
     missing = [qid for qid in expected if qid not in raw.questions]
-    unknown = sorted(qid for qid in raw.questions if qid not in known)
+    unknown = sorted(qid for qid in raw.questions if not _known(toolkit, qid))
     return asked, missing, unknown
+
+
+def _known(toolkit: Toolkit, qid: str) -> bool:
+    try:
+        toolkit.question(qid)
+    except KeyError:
+        return False
+    return True
 
 
 def _period(raw: RawWorkbook, toolkit: Toolkit) -> tuple[int, int]:
