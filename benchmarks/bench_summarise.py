@@ -1,34 +1,42 @@
-"""Benchmark: summarise N filled complete-toolkit workbooks (default 1,000).
+"""Benchmark: summarise N filled returns (default 1,000 complete ones) beside its floor.
 
 Builds the returns once (a few distinct fillings, copied with distinct workbook ids), then in the
-same run measures:
-- natk-xlsx: ``summarise`` over all files (read and validate in worker processes on every core,
-  consolidate, write the summary workbook);
-- the read floor: python-calamine reading every cell of the same files, in this process;
-and reports the ratio and the peak memory (this process, and the largest worker).
+same run measures, each in a fresh process:
+- the floor: python-calamine reading every cell of the same files, in ``--jobs`` processes;
+- natk-xlsx: ``summarise`` over all files (read and validate in ``--jobs`` worker processes,
+  consolidate, write the summary workbook), with the time of each phase: reading and
+  validating, consolidation, writing the summary;
+and reports the ratio (goal: 3x) and the peak memory (the main process, and the largest worker).
 
-    python benchmarks/bench_summarise.py [--count 1000] [--jobs 2] [--keep DIR]
+    python benchmarks/bench_summarise.py [--count 1000] [--jobs 2] [--small] [--keep DIR]
+
+``--small`` builds returns of a few components each (for a run of 10,000); ``--keep DIR`` keeps
+the returns in DIR, and a later run with the same DIR, count and size reuses them.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from natk_xlsx.demo import fill_complete
-from natk_xlsx.outputs.summarise import summarise
-from natk_xlsx.spec.lint import load_toolkit
-from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+from common import environment
 
 DISTINCT = 12
+#: The components of a small return.
+SMALL = ["data", "capacity", "prevention"]
 
 
 def with_new_id(source: Path, target: Path, old_id: str) -> None:
@@ -45,67 +53,166 @@ def with_new_id(source: Path, target: Path, old_id: str) -> None:
     target.write_bytes(buffer.getvalue())
 
 
-def calamine_floor(files: list[Path]) -> float:
-    from python_calamine import CalamineWorkbook
-
-    start = time.perf_counter()
-    for path in files:
-        wb = CalamineWorkbook.from_path(str(path))
-        for name in wb.sheet_names:
-            for row in wb.get_sheet_by_name(name).to_python():
-                for _ in row:
-                    pass
-    return time.perf_counter() - start
-
-
-def build(folder: Path, count: int) -> list[Path]:
-    toolkit = load_toolkit()
-    blank = generate_workbook(toolkit, folder / "blank.xlsx", GenerateOptions()).path
+def build(folder: Path, count: int, small: bool) -> list[Path]:
+    from natk_xlsx.demo import fill_complete
     from natk_xlsx.returns.importer import read_workbook
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
+    returns = folder / "returns"
+    stamp = folder / "built.json"
+    wanted = {"count": count, "small": small}
+    if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
+        return sorted(returns.glob("*.xlsx"))
+    shutil.rmtree(returns, ignore_errors=True)
+    toolkit = load_toolkit()
+    options = GenerateOptions(components=SMALL if small else [])
+    blank = generate_workbook(toolkit, folder / "blank.xlsx", options).path
     seeds = []
     for i in range(DISTINCT):
         path = fill_complete(toolkit, blank, folder / f"seed-{i}.xlsx", seed=i)
         seeds.append((path, read_workbook(path, toolkit).workbook_id))
-    returns = folder / "returns"
     returns.mkdir()
     files = []
     for n in range(count):
         source, old = seeds[n % DISTINCT]
-        target = returns / f"return-{n:04d}.xlsx"
+        target = returns / f"return-{n:05d}.xlsx"
         with_new_id(source, target, old)
         files.append(target)
+    stamp.write_text(json.dumps(wanted))
     return files
+
+
+def _read_every_cell(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    cells = 0
+    for name in wb.sheet_names:
+        for row in wb.get_sheet_by_name(name).to_python():
+            cells += len(row)
+    return cells
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished workers."""
+    own, workers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def measure_floor(folder: Path, jobs: int) -> dict[str, Any]:
+    import multiprocessing as mp
+
+    files = sorted((folder / "returns").glob("*.xlsx"))
+    start, cpu = time.perf_counter(), _cpu()
+    with mp.get_context("fork").Pool(jobs) as pool:
+        sum(pool.imap_unordered(_read_every_cell, files, chunksize=8))
+    return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu}
+
+
+def _timed(phases: dict[str, float], name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def measure_natk(folder: Path, jobs: int) -> dict[str, Any]:
+    """summarise, with each phase timed where the functions of today's code can be found."""
+    from natk_xlsx.outputs import summarise as module
+    from natk_xlsx.returns import batch
+    from natk_xlsx.spec.lint import load_toolkit
+
+    phases: dict[str, float] = {}
+    batch.read_files = _timed(phases, "read + validate", batch.read_files)  # type: ignore[method-assign]
+    if hasattr(module, "consolidate"):
+        module.consolidate = _timed(phases, "consolidate", module.consolidate)  # type: ignore[attr-defined]
+    try:
+        from natk_xlsx.outputs import summary
+
+        summary.write_summary = _timed(phases, "write summary", summary.write_summary)
+    except (ImportError, AttributeError):
+        pass
+    start, cpu = time.perf_counter(), _cpu()
+    toolkit = load_toolkit()
+    files = sorted((folder / "returns").glob("*.xlsx"))
+    output = folder / "needs_summary.xlsx"
+    result = module.summarise(files, toolkit, output, jobs=jobs)
+    seconds = time.perf_counter() - start
+    c = result.consolidation
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "phases": phases, "returns": len(c.respondents),
+            "needs": len(getattr(c, "needs", ())), "summary_mib": output.stat().st_size / 2**20,
+            "main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def warm_up(folder: Path, jobs: int) -> dict[str, Any]:
+    """What a second run of a command finds ready: the lint verdict, compiled bytecode, the
+    returns in the file cache."""
+    from natk_xlsx.outputs import summarise  # noqa: F401 (compiled and cached)
+    from natk_xlsx.returns import importer  # noqa: F401
+    from natk_xlsx.spec.lint import load_toolkit
+
+    load_toolkit()
+    size = sum(len(f.read_bytes()) for f in (folder / "returns").glob("*.xlsx"))
+    return {"bytes": size, "jobs": jobs}
+
+
+def in_process(mode: str, folder: Path, jobs: int) -> dict[str, Any]:
+    """Run a measurement in a fresh process (so that its peak memory is its own)."""
+    env = environment(folder / "cache")
+    done = subprocess.run([sys.executable, __file__, f"--{mode}", str(folder), "--jobs",
+                           str(jobs)], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{mode} failed: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--small", action="store_true", help=f"returns of {', '.join(SMALL)}")
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--natk", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warm", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    modes = {"floor": measure_floor, "natk": measure_natk, "warm": warm_up}
+    for mode, measure in modes.items():
+        if getattr(args, mode):
+            print(json.dumps(measure(getattr(args, mode), args.jobs)))
+            return
     folder = Path(args.keep or tempfile.mkdtemp(prefix="natk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    files = build(folder, args.count)
-    print(f"built {len(files)} returns in {time.perf_counter() - start:.0f} s")
-    toolkit = load_toolkit()
-    floor = calamine_floor(files)
-    start = time.perf_counter()
-    result = summarise(files, toolkit, folder / "needs_summary.xlsx", jobs=args.jobs)
-    natk = time.perf_counter() - start
-    self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    c = result.consolidation
-    print(f"summarise: {len(c.respondents)} returns, {len(c.needs)} needs, {len(c.conflicts)} "
-          f"conflicts, summary {(folder / 'needs_summary.xlsx').stat().st_size / 2**20:.1f} MiB")
-    print(f"natk-xlsx summarise ({args.jobs} workers): {natk:7.1f} s  "
-          f"({natk / len(files) * 1000:.1f} ms per workbook)")
-    print(f"python-calamine read only (1 process):  {floor:7.1f} s  "
-          f"({floor / len(files) * 1000:.1f} ms per workbook)")
-    print(f"ratio: {natk / floor:.2f}x the read floor")
-    print(f"peak memory: main process {self_kib / 1024:.0f} MiB, largest worker "
-          f"{child_kib / 1024:.0f} MiB")
+    files = build(folder, args.count, args.small)
+    print(f"{len(files)} {'small' if args.small else 'complete'} returns ready in "
+          f"{time.perf_counter() - start:.0f} s")
+    in_process("warm", folder, args.jobs)  # the lint verdict, bytecode, the files in memory
+    floor_run = in_process("floor", folder, args.jobs)
+    floor = floor_run["seconds"]
+    natk = in_process("natk", folder, args.jobs)
+    n = len(files)
+    print(f"summarise: {natk['returns']} returns, {natk['needs']} needs, summary "
+          f"{natk['summary_mib']:.1f} MiB")
+    print(f"natk-xlsx summarise ({args.jobs} workers): {natk['seconds']:7.1f} s  "
+          f"({natk['seconds'] / n * 1000:.1f} ms per return)")
+    for name, seconds in natk["phases"].items():
+        print(f"  {name:<16} {seconds:7.1f} s  ({seconds / natk['seconds'] * 100:.0f} %)")
+    print(f"floor: python-calamine reads every cell ({args.jobs} processes): {floor:7.1f} s  "
+          f"({floor / n * 1000:.1f} ms per return)")
+    print(f"ratio: {natk['seconds'] / floor:.2f}x the floor (goal 3x); in CPU time "
+          f"{natk['cpu']:.1f} s against {floor_run['cpu']:.1f} s, "
+          f"{natk['cpu'] / floor_run['cpu']:.2f}x")
+    print(f"peak memory: main process {natk['main_mib']:.0f} MiB, largest worker "
+          f"{natk['worker_mib']:.0f} MiB")
     if args.keep is None:
         shutil.rmtree(folder)
 

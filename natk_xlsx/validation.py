@@ -1,20 +1,25 @@
 """JSON Schema validation: the one module that uses jsonschema.
 
 Spec files are checked against the spec format's schema here; later, submissions against the
-schema derived from the specs.
+schema derived from the specs. jsonschema is imported only when a document is checked with it
+(it costs ~75 ms to import): a command that loads specs whose verdict is cached, or reads returns
+that pass the fast check (``submission_check``), never imports it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from natk_xlsx.schema_check import Check, UnknownKeyword, compile_check
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ def spec_schema() -> dict[str, Any]:
 
 @cache
 def _spec_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = spec_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
@@ -71,6 +78,8 @@ def _fix(error: ValidationError) -> str:
 def _flatten(error: ValidationError) -> Iterator[ValidationError]:
     """Replace an ``if``/``then``/``allOf`` wrapper or a ``oneOf`` by its most telling cause."""
     if error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         yield best_match(error.context)
     else:
         yield error
@@ -106,6 +115,8 @@ def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[D
     are missing from ``validator_value``."""
     validator = _VALIDATORS.get(key)
     if validator is None:
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(
             schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         if len(_VALIDATORS) > 64:
@@ -121,4 +132,64 @@ def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[D
                 continue
             found.append(DataError(tuple(err.absolute_path), str(err.validator),
                                    err.validator_value, err.instance, err.message))
+    return found
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A schema of answers split for the first stage: the compiled check of everything but the
+    required answers, and the required answers (always, and under a condition)."""
+
+    schema: dict[str, Any]
+    core: Check | None  # None: cannot be compiled, walk every document
+    required: tuple[str, ...]
+    conditional: tuple[tuple[Check, tuple[str, ...]], ...]
+
+
+def _plan(schema: dict[str, Any]) -> _Plan:
+    core = {k: v for k, v in schema.items() if k not in ("required", "allOf")}
+    conditional = []
+    try:
+        for part in schema.get("allOf", ()):
+            then = part.get("then") if isinstance(part, dict) else None
+            if set(part) != {"if", "then"} or not isinstance(then, dict) or set(then) != {
+                    "required"}:
+                raise UnknownKeyword("allOf other than if/then required")
+            conditional.append((compile_check(part["if"]), tuple(then["required"])))
+        check: Check | None = compile_check(core)
+    except UnknownKeyword:
+        return _Plan(schema, None, (), ())
+    return _Plan(schema, check, tuple(schema.get("required", ())), tuple(conditional))
+
+
+def _missing(document: dict[str, Any], required: tuple[str, ...]) -> list[DataError]:
+    """What jsonschema's ``required`` keyword reports: one error per missing key, each carrying
+    the whole list."""
+    listed = list(required)
+    return [DataError((), "required", listed, document, f"{key!r} is a required property")
+            for key in required if key not in document]
+
+
+#: First-stage plans by schema key.
+_PLANS: dict[str, _Plan] = {}
+
+
+def answer_errors(document: Any, key: str, make_schema: Callable[[], dict[str, Any]]
+                  ) -> list[DataError]:
+    """Every error of ``document`` against the schema ``make_schema()`` (built and compiled
+    once per ``key``), in two stages. First the compiled check of types, codes and ranges
+    (``schema_check``) and the required answers, with their conditions, in Python; only a
+    document that fails the compiled check is walked by jsonschema (``submission_errors``). The
+    result is what the full walk alone would give: a missing answer is reported the same way."""
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[key] = _plan(make_schema())
+    if plan.core is None or not isinstance(document, dict) or not plan.core(document):
+        return submission_errors(document, plan.schema, key)
+    found = _missing(document, plan.required)
+    for condition, required in plan.conditional:
+        if condition(document):
+            found.extend(_missing(document, required))
     return found

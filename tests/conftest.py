@@ -18,6 +18,15 @@ os.environ.setdefault("OPENPYXL_LXML", "False")
 SpecWriter = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The lint's remembered verdicts go to a folder of this test run, never the user's cache
+    (worker processes and commands started by tests inherit it)."""
+    import os
+
+    os.environ["NATK_CACHE_DIR"] = str(tmp_path_factory.mktemp("natk-cache"))
+
+
 @pytest.fixture
 def write_specs(tmp_path: Path) -> SpecWriter:
     """Write a small toolkit to a temporary folder and return the folder.

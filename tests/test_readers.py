@@ -81,3 +81,80 @@ def test_fast_reader_steps_aside_when_a_formula_cell_has_no_address(filled, tmp_
                 data = re.sub(rb'<c r="[A-Z]+\d+"([^>]*>\s*<f)', rb"<c\1", data, count=1)
             zout.writestr(info, data)
     assert open_fast(target) is None
+
+
+def test_both_books_give_the_same_cells_where_the_first_rows_are_empty(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    ws["C5"] = "x"
+    ws["D7"] = 3
+    ws["E8"] = "=1+2"
+    wb.save(tmp_path / "offset.xlsx")
+    fast = open_fast(tmp_path / "offset.xlsx")
+    assert fast is not None
+    grids = [fast.grid("Sheet", 100, 10), OpenpyxlBook(tmp_path / "offset.xlsx").grid("Sheet", 100, 10)]
+    for grid in grids:
+        assert (grid.get(5, 2).value, grid.get(5, 2).cell) == ("x", "C5")
+        assert grid.get(7, 3).value == 3 and grid.max_row == 8
+        assert grid.get(8, 4).is_formula and grid.get(8, 4).value == "=1+2"
+        assert grid.get(4, 2).value is None and grid.value(9, 2) is None
+    assert [g.column(2) for g in grids] == [[None] * 4 + ["x", None, None, None]] * 2
+    assert [g.column(4)[7] for g in grids] == ["=1+2", "=1+2"]
+
+
+def test_the_fast_grid_and_the_careful_one_hold_the_same_values(filled):
+    toolkit, path, _ = filled
+    fast = open_book(path)
+    careful = OpenpyxlBook(path)
+    name = toolkit.component("legal").sheet_name["en"]
+    a, b = fast.grid(name, 2000), careful.grid(name, 2000)
+    assert a.max_row == b.max_row > 100
+    for col in range(21):
+        assert [_plain(v) for v in a.column(col)] == [_plain(v) for v in b.column(col)], col
+    cells = [(r, c) for r in range(1, a.max_row + 1) for c in range(21)]
+    assert [(a.get(*rc).cell, a.get(*rc).is_formula) for rc in cells] == [
+        (b.get(*rc).cell, b.get(*rc).is_formula) for rc in cells]
+
+
+def _plain(value):
+    """calamine reads every number as a float, openpyxl a whole number as an int."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+@pytest.mark.parametrize("change", ["error-without-place", "prefixed"])
+def test_fast_reader_steps_aside_for_cells_it_cannot_place(filled, tmp_path, change):
+    import re
+    import zipfile
+
+    _, path, _ = filled
+    target = tmp_path / f"{change}.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                if change == "error-without-place":
+                    data = re.sub(rb'<c r="[A-Z]+\d+"', b'<c t="e"', data, count=1)
+                else:
+                    data = data.replace(b"<sheetData", b"<x:sheetData").replace(
+                        b"</sheetData", b"</x:sheetData")
+            zout.writestr(info, data)
+    assert open_fast(target) is None
+
+
+def test_an_answer_that_reads_like_xml_stays_an_answer(filled, tmp_path):
+    toolkit, path, _ = filled
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    q = next(q for cid in ("legal", "victims", "data") for q in toolkit.component(cid).questions
+             if q.type in ("short_text", "long_text") and q.relevant is None)
+    ws = wb[toolkit.component(q.component).sheet_name["en"]]
+    text_row = next(r for r in range(1, 2000) if ws.cell(r, 21).value == q.id)
+    qid = q.id
+    ws.cell(text_row, 4).value = 'see <c r="A1" t="e"> and t="e"'
+    wb.save(tmp_path / "xmlish.xlsx")
+    sub = read_workbook(tmp_path / "xmlish.xlsx", toolkit)
+    assert open_fast(tmp_path / "xmlish.xlsx") is not None
+    assert sub.answers[qid] == 'see <c r="A1" t="e"> and t="e"'
+    assert not [i for i in sub.issues if i.question == qid and i.code == "CELL-ERROR"]

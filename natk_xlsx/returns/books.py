@@ -1,13 +1,13 @@
 """The books the reader reads from: a bounded grid of cells per sheet, and the openpyxl book,
-the safe and complete reader (``fastread.CalamineBook`` has the same interface)."""
+the safe and complete reader (``fastread.CalamineBook`` has the same interface).
+
+openpyxl is imported only when its book is opened (it costs ~100 ms to import)."""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
 from typing import Any
-
-from openpyxl.utils import get_column_letter
 
 from natk_xlsx import layout
 from natk_xlsx.returns.coerce import Cell
@@ -20,21 +20,42 @@ MAX_SCAN_ROWS = 20_000
 READ_COLUMNS = layout.COL_KEY + 1
 
 
+#: Column letters of the first columns (0-based index → "A", "B", ...).
+_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)]
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(1-based row, 0-based column) → ``D14``."""
+    letters = _LETTERS[col] if col < len(_LETTERS) else layout.cell_name(0, col, False)[:-1]
+    return f"{letters}{row}"
+
+
 class SheetGrid:
     """The cells of one sheet that the reader needs, bounded in rows and columns whatever the
-    file claims. Built by a ``Book``."""
+    file claims. Built by a ``Book``; this one holds its cells in a dict, ``fastread.RowGrid``
+    builds them on demand from calamine's rows."""
 
     def __init__(self, title: str, cells: dict[tuple[int, int], Cell]) -> None:
         self.title = title
         self.cells = cells
         self.max_row = max((r for r, _ in cells), default=0)
 
+    def value(self, row: int, col: int) -> Any:
+        """The raw value at (1-based row, 0-based column), None where nothing is; a formula is
+        its text (``=...``), never its result."""
+        found = self.cells.get((row, col))
+        return None if found is None else found.value
+
+    def column(self, col: int) -> list[Any]:
+        """The values of a column from row 1 to ``max_row`` (index 0 is row 1)."""
+        return [self.value(row, col) for row in range(1, self.max_row + 1)]
+
     def get(self, row: int, col: int) -> Cell:
         """The cell at (1-based row, 0-based column); an empty one where nothing is."""
         found = self.cells.get((row, col))
         if found is not None:
             return found
-        return Cell(None, self.title, f"{get_column_letter(col + 1)}{row}")
+        return Cell(None, self.title, cell_ref(row, col))
 
 
 def file_bytes(source: str | Path | bytes) -> bytes:
@@ -75,7 +96,7 @@ class OpenpyxlBook:
                 r, col = c.row, c.column - 1
                 kind = getattr(c, "data_type", "n")
                 cells[(r, col)] = Cell(
-                    value=value, sheet=name, cell=f"{get_column_letter(col + 1)}{r}",
+                    value=value, sheet=name, cell=cell_ref(r, col),
                     is_formula=kind == "f", is_error=kind == "e",
                     number_format=getattr(c, "number_format", None) or "General")
         return SheetGrid(name, cells)

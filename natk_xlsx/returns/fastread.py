@@ -1,10 +1,14 @@
-"""The fast reader: python-calamine for cell values, plus a light scan of the sheet XML for what
-calamine does not say (which cells hold formulas or errors, defined names, document properties).
+"""The fast reader: python-calamine for cell values, plus one scan of each sheet's XML for what
+calamine does not say (which cells hold formulas or errors), defined names and document
+properties.
 
 It is used only when python-calamine is installed and every cell of the file lies where a
 questionnaire's can (a hostile file with a cell in the far corner would make calamine allocate
 without bound): otherwise ``open_fast`` returns None and the reader falls back to openpyxl.
-Formulas are never evaluated, and their cached values are never used as answers.
+Each sheet's XML is inflated once, when the file is opened: one pass finds far cells, formulas
+and error cells (and refuses a formula or error it cannot place). Cells are built only for the
+places the reader asks for (``RowGrid``), not for every non-empty cell. Formulas are never
+evaluated, and their cached values are never used as answers.
 """
 
 from __future__ import annotations
@@ -16,17 +20,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from natk_xlsx import layout
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, SheetGrid, file_bytes
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, SheetGrid, cell_ref, file_bytes
 from natk_xlsx.returns.coerce import Cell
-
-#: Columns the reader uses: the id, the answer, details and statistics grid with its total, the
-#: hidden key (the question text and guidance are not needed to read answers).
-_READ_COLUMNS = [layout.COL_ID, *range(layout.COL_ANSWER,
-                                       layout.COL_ANSWER + layout.MAX_BREAKDOWN_COLUMNS + 1),
-                 layout.COL_KEY]
 
 #: The fast path is refused for any sheet with a cell beyond these bounds.
 MAX_COLUMN = 64
@@ -38,19 +34,19 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
 _NAME = re.compile(rb'<definedName\b([^>]*)>([^<]*)</definedName>', re.S)
 _NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
-_CELL = re.compile(rb'<c\b([^>]*?)(/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_FORMULA_CELL = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*(?:<v>[^<]*</v>\s*)?<f\b[^>]*?(?:/>|>([^<]*)</f>)')
 _FORMULA_TAG = re.compile(rb"<f[ >/]")
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})(\d+)"')
-_TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
+#: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
+_FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
+_CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
                    re.S)
 _ENTITIES = {b"&amp;": b"&", b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
 
 
 def _unescape(raw: bytes) -> str:
+    if b"&" not in raw:
+        return raw.decode("utf-8", "replace")
     for entity, char in _ENTITIES.items():
         raw = raw.replace(entity, char)
     return raw.decode("utf-8", "replace")
@@ -63,65 +59,164 @@ def _column(letters: bytes) -> int:
     return n
 
 
-class CalamineBook:
-    """The same interface as ``reader.OpenpyxlBook``, read with python-calamine."""
+#: (formula cells with their text, error cells) of a sheet, keyed by (1-based row, 0-based
+#: column).
+Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]
 
-    def __init__(self, data: bytes, workbook: Any, sheet_paths: dict[str, str],
+
+def _cell_at(xml: bytes, pos: int) -> tuple[int, int] | None:
+    """The (row, column) of the cell whose element holds the position ``pos`` (a formula or an
+    attribute), or None when it is not inside a cell that names its place."""
+    start = xml.rfind(b"<c", 0, pos)
+    while start >= 0 and xml[start + 2:start + 3] not in _CELL_TAG_END:
+        start = xml.rfind(b"<c", 0, start)  # <col>, <cfRule>...: not a cell
+    if start < 0:
+        return None
+    tag_end = xml.find(b">", start)
+    if tag_end < 0 or (tag_end < pos and (xml[tag_end - 1:tag_end] == b"/"
+                                          or xml.find(b"</c>", tag_end, pos) >= 0)):
+        return None  # the cell closed before ``pos``
+    ref = _REF.search(xml, start, tag_end)
+    if ref is None:
+        return None
+    return int(ref.group(2)), _column(ref.group(1)) - 1
+
+
+def scan_sheet(xml: bytes) -> Marks | None:
+    """One pass over a sheet's XML: its formula and error cells, or None when the sheet cannot
+    be read safely by the fast path (a cell out of bounds, a formula or error that is not in a
+    cell naming its place, namespace-prefixed cells that the formula scan would not see)."""
+    for ref in _FAR_REF.findall(xml):
+        letters = ref.rstrip(b"0123456789")
+        if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
+            return None
+    data = xml.find(b"sheetData")  # the first one: near the start, so this costs little
+    if data > 0 and xml[data - 1:data] == b":":
+        return None
+    formulas: dict[tuple[int, int], str] = {}
+    for match in _FORMULA_TAG.finditer(xml):
+        place = _cell_at(xml, match.start())
+        if place is None:
+            return None
+        end = xml.find(b">", match.start())
+        close = xml.find(b"</f>", end) if end >= 0 and xml[end - 1:end] != b"/" else -1
+        text = xml[end + 1:close] if close >= 0 else b""
+        formulas[place] = "=" + (_unescape(text) if text else "…")
+    errors: set[tuple[int, int]] = set()
+    at = xml.find(b't="e"')
+    while at >= 0:
+        start = xml.rfind(b"<", 0, at)
+        # only an attribute of a cell's start tag (an answer's text may say t="e" too)
+        if xml.find(b">", start, at) < 0 and xml.startswith(b"<c", start) and \
+                xml[start + 2:start + 3] in _CELL_TAG_END and xml[at - 1:at] in _CELL_TAG_END:
+            place = _cell_at(xml, at)
+            if place is None:
+                return None
+            errors.add(place)
+        at = xml.find(b't="e"', at + 5)
+    return formulas, errors
+
+
+class RowGrid(SheetGrid):
+    """A sheet as calamine's rows: a value is looked up where the reader asks, and a ``Cell``
+    built only then. Formulas and error cells come from the XML scan."""
+
+    def __init__(self, title: str, rows: list[list[Any]], start: tuple[int, int], marks: Marks,
+                 max_rows: int, max_cols: int) -> None:
+        self.title = title
+        self.cells = {}
+        self._rows = rows
+        self._row0, self._col0 = start
+        self._formulas, self._errors = marks
+        self._max_rows = max_rows
+        self._max_cols = max_cols
+        last = 0
+        for r in range(min(len(rows) + self._row0, max_rows), 0, -1):
+            if any(self._raw(r, c) not in ("", None) for c in range(max_cols)):
+                last = r
+                break
+        marked = [r for (r, c) in (*self._formulas, *self._errors)
+                  if r <= max_rows and c < max_cols]
+        self.max_row = max(last, *marked) if marked else last
+
+    def _raw(self, row: int, col: int) -> Any:
+        i, j = row - 1 - self._row0, col - self._col0
+        if i < 0 or j < 0 or i >= len(self._rows):
+            return None
+        line = self._rows[i]
+        return line[j] if j < len(line) else None
+
+    def value(self, row: int, col: int) -> Any:
+        if row > self._max_rows or col >= self._max_cols:
+            return None
+        formula = self._formulas.get((row, col))
+        if formula is not None:
+            return formula  # the formula, never its cached value
+        i = row - 1 - self._row0
+        j = col - self._col0
+        if i < 0 or j < 0 or i >= len(self._rows):
+            return None
+        line = self._rows[i]
+        value = line[j] if j < len(line) else None
+        if value == "":
+            return "" if (row, col) in self._errors else None
+        if isinstance(value, dt.time):
+            return value.isoformat()
+        return value
+
+    def column(self, col: int) -> list[Any]:
+        if col >= self._max_cols:
+            return [None] * self.max_row
+        j = col - self._col0
+        first = self._row0  # rows above calamine's first row are empty
+        found: list[Any] = [None] * min(first, self.max_row)
+        for line in self._rows[:max(0, self.max_row - first)]:
+            value = line[j] if 0 <= j < len(line) else None
+            found.append(None if value == "" else value)
+        found += [None] * (self.max_row - len(found))  # rows past calamine's last one
+        for row, c in (*self._formulas, *self._errors):
+            if c == col and row <= self.max_row:
+                found[row - 1] = self.value(row, col)
+        for i, value in enumerate(found):
+            if isinstance(value, dt.time):
+                found[i] = value.isoformat()
+        return found
+
+    def get(self, row: int, col: int) -> Cell:
+        value = self.value(row, col)
+        if value is None:
+            return Cell(None, self.title, cell_ref(row, col))
+        place = (row, col)
+        return Cell(value, self.title, cell_ref(row, col), place in self._formulas,
+                    place in self._errors)
+
+
+class CalamineBook:
+    """The same interface as ``books.OpenpyxlBook``, read with python-calamine."""
+
+    def __init__(self, data: bytes, workbook: Any, marks: dict[str, Marks],
                  archive: zipfile.ZipFile) -> None:
         self.data = data
         self.workbook = workbook
-        self.sheet_paths = sheet_paths
         self.archive = archive
         self.sheetnames = list(workbook.sheet_names)
         self._names: dict[str, str] | None = None
-        self._marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
+        self._marks = marks
+        self._rows: dict[str, tuple[list[list[Any]], tuple[int, int]]] = {}
 
-    def marks(self, name: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
+    def marks(self, name: str) -> Marks:
         """(formula cells with their text, error cells) of a sheet, keyed by (1-based row,
         0-based column). Formulas are kept as text, never evaluated."""
-        if name not in self._marks:
-            formulas: dict[tuple[int, int], str] = {}
-            errors: set[tuple[int, int]] = set()
-            xml = self.archive.read(self.sheet_paths[name]) if name in self.sheet_paths else b""
-            if b"<f" in xml:
-                for letters, digits, text in _FORMULA_CELL.findall(xml):
-                    formulas[(int(digits), _column(letters) - 1)] = "=" + (
-                        _unescape(text) if text else "…")
-            if b't="e"' in xml:
-                for letters, digits in _ERROR_CELL.findall(xml):
-                    errors.add((int(digits), _column(letters) - 1))
-            self._marks[name] = (formulas, errors)
-        return self._marks[name]
+        return self._marks.get(name, ({}, set()))
 
     def grid(self, name: str, max_rows: int, max_cols: int = layout.COL_KEY + 1) -> SheetGrid:
-        sheet = self.workbook.get_sheet_by_name(name)
-        formulas, errors = self.marks(name)
-        cells: dict[tuple[int, int], Cell] = {}
-        start_row, start_col = sheet.start or (0, 0)
-        # a component sheet: only the columns the reader uses; small sheets: every column
-        wanted = _READ_COLUMNS if max_cols == layout.COL_KEY + 1 else list(range(max_cols))
-        letters = {c: get_column_letter(c + 1) for c in wanted}
-        for i, row in enumerate(sheet.iter_rows()):
-            r = start_row + i + 1
-            if r > max_rows:
-                break
-            width = len(row)
-            for col in wanted:
-                j = col - start_col
-                if j < 0 or j >= width:
-                    continue
-                value = row[j]
-                if (r, col) in formulas:
-                    value = formulas[(r, col)]  # the formula, never its cached value
-                elif (value == "" or value is None) and (r, col) not in errors:
-                    continue
-                if isinstance(value, dt.time):
-                    value = value.isoformat()
-                cells[(r, col)] = Cell(
-                    value=value, sheet=name, cell=f"{letters[col]}{r}",
-                    is_formula=(r, col) in formulas, is_error=(r, col) in errors,
-                    number_format="General")
-        return SheetGrid(name, cells)
+        if name not in self._rows:
+            sheet = self.workbook.get_sheet_by_name(name)
+            # rows from A1 (not from the first non-empty cell), so that places are absolute
+            self._rows[name] = (sheet.to_python(skip_empty_area=False, nrows=MAX_SCAN_ROWS),
+                                (0, 0))
+        rows, start = self._rows[name]
+        return RowGrid(name, rows, start, self.marks(name), max_rows, max_cols)
 
     def properties(self) -> dict[str, str]:
         try:
@@ -169,27 +264,22 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _within_bounds(archive: zipfile.ZipFile, paths: dict[str, str]) -> bool:
-    """Every cell of every sheet the reader may open lies within MAX_ROW × MAX_COLUMN, and every
-    formula sits in a cell that names its place (so the scan can tell which cell it is in); the
-    hidden lists sheet, never read on import, is exempt."""
+def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str]) -> dict[str, Marks] | None:
+    """Every sheet the reader may open, scanned once (``scan_sheet``); None as soon as one
+    cannot be read safely. The hidden lists sheet, never read on import, is not scanned."""
+    marks: dict[str, Marks] = {}
     for name, path in paths.items():
         if name == layout.LISTS_SHEET:
             continue
         try:
             xml = archive.read(path)
         except KeyError:
-            return False
-        if len(_FORMULA_TAG.findall(xml)) != len(_FORMULA_CELL.findall(xml)):
-            return False
-        for ref in _FAR_REF.findall(xml):  # only references of 2+ letters or 5+ digits
-            letters = ref.rstrip(b"0123456789")
-            if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
-                return False
-    return True
-
-
-_FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
+            return None
+        found = scan_sheet(xml)
+        if found is None:
+            return None
+        marks[name] = found
+    return marks
 
 
 def _declares_entities(archive: zipfile.ZipFile) -> bool:
@@ -214,7 +304,8 @@ def open_fast(source: str | Path | bytes) -> CalamineBook | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         paths = _sheet_paths(archive)
-        if not paths or not _within_bounds(archive, paths):
+        marks = _scan_sheets(archive, paths) if paths else None
+        if marks is None:
             archive.close()
             return None
         if _declares_entities(archive):
@@ -223,4 +314,4 @@ def open_fast(source: str | Path | bytes) -> CalamineBook | None:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # anything odd: let the careful reader judge the file
         return None
-    return CalamineBook(data, workbook, paths, archive)
+    return CalamineBook(data, workbook, marks, archive)

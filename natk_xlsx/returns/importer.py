@@ -43,7 +43,7 @@ from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, 
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
 from natk_xlsx.spec.model import Question, Toolkit
-from natk_xlsx.validation import submission_errors
+from natk_xlsx.validation import answer_errors
 
 REQUIRED_COVER = ("institution",)
 EXPECTED_COVER = ("respondent_name", "completion_date")
@@ -195,8 +195,25 @@ def _check_row_total(q: Question, year: int, values: Mapping[str, int | None],
                 f"answers/{q.id}/{year}", expected=expected)
 
 
+#: Detail maps by (spec hash, list, codes, language): the same for every return of a batch.
+_DETAIL_MAPS: dict[tuple[str, str, tuple[str, ...], str], dict[str, str]] = {}
+
+
 def _detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
                   ) -> dict[str, str]:
+    """Every way to write each code (its labels in every language, the code), normalised →
+    the code. Built once per toolkit, list and language."""
+    key = (toolkit.spec_hash, list_id, tuple(codes), lang)
+    found = _DETAIL_MAPS.get(key)
+    if found is None:
+        if len(_DETAIL_MAPS) > 256:
+            _DETAIL_MAPS.clear()
+        found = _DETAIL_MAPS[key] = _build_detail_codes(toolkit, list_id, key[2], lang)
+    return found
+
+
+def _build_detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
+                        ) -> dict[str, str]:
     out: dict[str, str] = {}
     choice_list = toolkit.choice_lists[list_id]
     for code in codes:
@@ -262,14 +279,21 @@ def _identity_checks(raw: RawWorkbook, toolkit: Toolkit, ctx: Context) -> None:
 
 def _asked(raw: RawWorkbook, toolkit: Toolkit) -> tuple[list[str], list[str], list[str]]:
     """(asked, expected but not found, found but unknown to these specs)."""
-    known = {q.id for q in toolkit.questions()}
     omitted = {q for q in raw.metadata.get("omitted_questions", "").split(",") if q}
     expected = [q.id for cid in raw.components if cid in {c.id for c in toolkit.components}
                 for q in toolkit.component(cid).questions if q.id not in omitted]
     asked = [qid for qid in expected if qid in raw.questions]
     missing = [qid for qid in expected if qid not in raw.questions]
-    unknown = sorted(qid for qid in raw.questions if qid not in known)
+    unknown = sorted(qid for qid in raw.questions if not _known(toolkit, qid))
     return asked, missing, unknown
+
+
+def _known(toolkit: Toolkit, qid: str) -> bool:
+    try:
+        toolkit.question(qid)
+    except KeyError:
+        return False
+    return True
 
 
 def _period(raw: RawWorkbook, toolkit: Toolkit) -> tuple[int, int]:
@@ -423,14 +447,20 @@ def _respondent(raw: RawWorkbook, ctx: Context) -> dict[str, Any]:
 # -- validation against the schema -----------------------------------------------------------------
 def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
     """Validate the answers against the schema derived from the specs; map each error to its
-    cell. Answers that coercion already reported are not reported twice."""
+    cell. Answers that coercion already reported are not reported twice. A compiled check runs
+    first; jsonschema lists the errors only of answers that fail it (``validation``)."""
     years = range(sub.reference_period[0], sub.reference_period[1] + 1)
-    schema = submission_schema(toolkit, None, years, sub.asked)["properties"]["answers"]
     key = f"{toolkit.spec_hash}:{sub.reference_period}:{','.join(sub.asked)}"
+
+    def schema() -> dict[str, Any]:
+        answers: dict[str, Any] = submission_schema(toolkit, None, years, sub.asked)[
+            "properties"]["answers"]
+        return answers
+
     reported = {i.path.split("/")[1] for i in ctx.issues
                 if i.severity == ERROR and i.path and i.path.startswith("answers/")}
     missing_reported: set[str] = set()
-    for err in submission_errors(sub.answers, schema, key):
+    for err in answer_errors(sub.answers, key, schema):  # the full walk only if it fails
         if err.validator == "required":
             # jsonschema yields one error per missing key, each carrying the whole list
             present = set(err.instance) if isinstance(err.instance, dict) else set()

@@ -1,4 +1,5 @@
-"""Reading a filled workbook with openpyxl: the one module that opens xlsx files for import.
+"""Reading a filled workbook: the one module that opens xlsx files for import (python-calamine
+where it is safe, ``fastread``; openpyxl otherwise, ``books``).
 
 It finds each answer by its question id (the hidden key column, then the defined name, then the
 visible id column), never by a fixed address, and never evaluates formulas or trusts their cached
@@ -15,8 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from openpyxl.utils import column_index_from_string
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError
@@ -130,10 +129,10 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     """Key → rows where it appears, from the hidden key column (and the visible id column where
     the key cell was cleared)."""
     found: dict[str, list[int]] = defaultdict(list)
-    for row in range(1, grid.max_row + 1):
-        key = grid.get(row, layout.COL_KEY).value
+    ids = grid.column(layout.COL_ID)
+    for row, key in enumerate(grid.column(layout.COL_KEY), start=1):
         if not isinstance(key, str) or not key.strip():
-            visible = grid.get(row, layout.COL_ID).value
+            visible = ids[row - 1]
             key = visible if isinstance(visible, str) else None
         if key:
             found[key.strip()].append(row)
@@ -288,7 +287,8 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                                  {"named": f"D{named[qid]}", "found": f"D{row}"}))
         q.answer = _cell(ws, row, layout.COL_ANSWER)
         for detail, col in DETAIL_COLUMNS.items():
-            q.details[detail] = _cell(ws, row, col)
+            if ws.value(row, col) is not None:  # only the details given
+                q.details[detail] = _cell(ws, row, col)
         questions.setdefault(qid, q)
         placed_rows.update(rows)
     for key, rows in keys.items():
@@ -349,8 +349,10 @@ def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
         if row in placed:
             continue
         for col in range(layout.COL_ANSWER, layout.COL_PROVIDER + 1):
+            if ws.value(row, col) is None:
+                continue
             cell = _cell(ws, row, col)
-            if cell.value is not None and str(cell.value).strip() and not cell.is_formula:
+            if str(cell.value).strip() and not cell.is_formula:
                 unplaced.append(cell)
                 notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
 
@@ -373,7 +375,7 @@ def _read_cover(wb: Any, lang: str) -> dict[str, Cell]:
         sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
         col_letters = re.search(r"!\$?([A-Z]{1,3})", text)
         if sheet in wb.sheetnames and col_letters:
-            col = column_index_from_string(col_letters.group(1)) - 1
+            col = layout.column_number(col_letters.group(1)) - 1
             cover[fld] = grid(sheet).get(int(match.group(3)), col)
     if not cover:  # names lost: find the cover's labels in its first rows
         cover_name = tr(strings()["sheet.cover"], lang)

@@ -171,12 +171,20 @@ def _stats(toolkit: Toolkit, cid: str, manifest: dict[str, Any]) -> ComponentSta
 
 
 def load_toolkit(directory: str | Path | None = None) -> Toolkit:
-    """Load and check the specs in ``directory`` (default: the bundled toolkit).
+    """Load and check the specs in ``directory`` (default: the bundled toolkit). The lint runs
+    only when no valid verdict is remembered for exactly these files (``spec.verdict``).
 
     Raises ``InputError`` when the folder cannot be used and ``SpecError`` (with every problem)
     when the specs are not valid. Warnings do not stop loading.
     """
+    from natk_xlsx.spec.verdict import cached_toolkit, read_spec_files, remember
+
+    files = read_spec_files(directory)
+    toolkit = cached_toolkit(files)  # linted before, with exactly this content: trusted
+    if toolkit is not None:
+        return toolkit
     report = lint_specs(directory)
     if report.errors or report.toolkit is None:
         raise SpecError(report.directory, report.problems)
+    remember(files, report.toolkit)
     return report.toolkit

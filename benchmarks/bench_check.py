@@ -1,0 +1,78 @@
+"""Benchmark: ``natk check`` of one filled complete-toolkit return, beside its floor.
+
+Both are timed as commands in their own process, as a user runs them (start-up included):
+- natk-xlsx: ``python -m natk_xlsx check -q FILE``, once with no remembered lint verdict (the
+  first command after the specs change) and then warm;
+- the floor: python-calamine reading every cell of the same file, in a process of its own.
+Reports the median of each, the ratio (goal: 3x) and the peak memory of each process, and which
+heavy libraries the warm command imported (``-X importtime``).
+
+    python benchmarks/bench_check.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import environment, line, median_run, run
+
+from natk_xlsx.demo import fill_complete
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+cells = 0
+for name in wb.sheet_names:
+    for row in wb.get_sheet_by_name(name).to_python():
+        cells += sum(1 for v in row if v not in ("", None))
+"""
+
+HEAVY = ("openpyxl", "jsonschema", "xlsxwriter", "numpy")
+
+
+def imported(command: list[str], env: dict[str, str]) -> list[str]:
+    """The heavy libraries a command imports (``-X importtime``, worker processes included)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], env=env,
+                          capture_output=True, text=True, check=False)
+    names = {row.rsplit("|", 1)[-1].strip() for row in done.stderr.splitlines()}
+    return [name for name in HEAVY if name in names]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    toolkit = load_toolkit()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        blank = generate_workbook(toolkit, folder / "blank.xlsx", GenerateOptions()).path
+        filled = fill_complete(toolkit, blank, folder / "filled.xlsx", seed=1)
+        env = environment(folder / "cache")
+        natk = [sys.executable, "-m", "natk_xlsx", "check", "-q", str(filled)]
+        floor_cmd = [sys.executable, "-c", CALAMINE, str(filled)]
+        run(natk, environment(folder / "warm-up"))  # bytecode compiled, as when installed
+        cold = run(natk, env)
+        warm = median_run(natk, env, args.runs)
+        floor = median_run(floor_cmd, env, args.runs)
+        heavy = imported(natk, env)
+        size = filled.stat().st_size
+    print(f"check of one complete return ({size / 1024:.0f} KiB, "
+          f"{sum(len(c.questions) for c in toolkit.components)} questions), median of "
+          f"{args.runs}, each in its own process")
+    print(line("natk check, first run (specs linted)", *cold))
+    print(line("natk check (lint verdict remembered)", *warm))
+    print(line("floor: python-calamine reads every cell", *floor))
+    print(f"ratio: {warm[0] / floor[0]:.2f}x the floor (goal 3x), in CPU time "
+          f"{warm[1] / floor[1]:.2f}x; first run {cold[0] / floor[0]:.1f}x")
+    print(f"heavy libraries imported by natk check: {', '.join(heavy) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
