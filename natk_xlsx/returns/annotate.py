@@ -20,7 +20,7 @@ from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
 from natk_xlsx.safeio import atomic_path, safe_file_name
 
 if TYPE_CHECKING:
-    from natk_xlsx.returns.importer import Submission
+    from natk_xlsx.returns.submission import Submission
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"

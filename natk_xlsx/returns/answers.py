@@ -1,0 +1,170 @@
+"""One question's answer from its raw cells, by the spec's type: a single value, the ticks of a
+multiple choice, a statistics table (with its row totals checked), and the detail columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.coerce import (
+    Cell,
+    Context,
+    coerce_choice,
+    coerce_count,
+    coerce_date,
+    coerce_decimal,
+    coerce_integer,
+    coerce_percentage,
+    coerce_text,
+    coerce_year,
+    is_tick,
+    label_index,
+    normalise_text,
+)
+from natk_xlsx.returns.issues import ERROR, WARNING
+from natk_xlsx.returns.reader import QuestionCells
+from natk_xlsx.spec.model import Question, Toolkit
+
+#: Label → code maps of the detail columns, per toolkit, list and language.
+_DETAIL_MAPS: dict[tuple[str, str, tuple[str, ...], str], dict[str, str]] = {}
+
+
+def coerce_single(q: Question, cell: Cell, toolkit: Toolkit, ctx: Context) -> Any:
+    path = f"answers/{q.id}"
+    if cell.is_formula and q.type in ("short_text", "long_text"):
+        ctx.add("FORMULA-TEXT", WARNING, cell, q.id, cell.value, path)
+        return str(cell.value)
+    if cell.is_formula:
+        ctx.add("FORMULA", ERROR, cell, q.id, cell.value, path)
+        return None
+    if cell.is_error:
+        ctx.add("CELL-ERROR", ERROR, cell, q.id, cell.value, path)
+        return None
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        return None
+    if q.type in ("yes_no", "single_choice"):
+        index = label_index(toolkit, q, ctx.lang)
+        return coerce_choice(cell, q, index, ctx, path,
+                             lambda code: toolkit.answer_label(q, code, ctx.lang))
+    coercers = {
+        "integer": coerce_integer, "decimal": coerce_decimal, "percentage": coerce_percentage,
+        "year": coerce_year, "date": coerce_date, "short_text": coerce_text,
+        "long_text": coerce_text,
+    }
+    return coercers[q.type](cell, q, ctx, path)
+
+
+def coerce_multiple(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
+                     ticks: frozenset[str], source: dict[str, tuple[str, str]]) -> list[str]:
+    chosen = []
+    yes = toolkit.choice_lists["yes_no"].label("yes", ctx.lang)
+    for code in toolkit.answer_codes(q):
+        cell = cells.options.get(code)
+        if cell is None:
+            continue
+        source[f"answers/{q.id}/{code}"] = (cell.sheet, cell.cell)
+        if cell.is_formula:
+            ctx.add("FORMULA", ERROR, cell, q.id, cell.value, f"answers/{q.id}")
+            continue
+        tick = is_tick(cell, ticks)
+        if tick is None:
+            ctx.add("TICK-NOT-ALLOWED", ERROR, cell, q.id, cell.value, f"answers/{q.id}", yes=yes)
+        elif tick:
+            chosen.append(code)
+    return chosen
+
+
+def coerce_table(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
+                  source: dict[str, tuple[str, str]]) -> dict[str, dict[str, int | None]]:
+    assert q.breakdown is not None
+    columns = toolkit.breakdowns[q.breakdown].codes
+    table: dict[str, dict[str, int | None]] = {}
+    for year, row in sorted(cells.table.items()):
+        values: dict[str, int | None] = {}
+        for code, cell in zip(columns, row, strict=False):
+            path = f"answers/{q.id}/{year}/{code}"
+            source[path] = (cell.sheet, cell.cell)
+            if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                continue
+            if cell.is_formula:
+                ctx.add("FORMULA", ERROR, cell, q.id, cell.value, path)
+                continue
+            if cell.is_error:
+                ctx.add("CELL-ERROR", ERROR, cell, q.id, cell.value, path)
+                continue
+            count = coerce_count(cell, q, ctx, path)
+            if isinstance(count, int):
+                values[code] = count
+        _check_row_total(q, year, values, cells.totals.get(year), ctx)
+        if values:
+            table[str(year)] = values
+    return table
+
+
+def _check_row_total(q: Question, year: int, values: Mapping[str, int | None],
+                     total: Cell | None, ctx: Context) -> None:
+    """A total the respondent typed over (a number where the formula was) must match."""
+    if total is None or total.is_formula or total.value in (None, ""):
+        return
+    if not isinstance(total.value, int | float) or isinstance(total.value, bool):
+        return
+    expected = sum(v for v in values.values() if v is not None)
+    if abs(float(total.value) - expected) > 1e-9:
+        ctx.add("TOTAL-MISMATCH", WARNING, total, q.id, total.value,
+                f"answers/{q.id}/{year}", expected=expected)
+
+
+def detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
+                  ) -> dict[str, str]:
+    """Every way to write each code (its labels in every language, the code), normalised →
+    the code. Built once per toolkit, list and language."""
+    key = (toolkit.spec_hash, list_id, tuple(codes), lang)
+    found = _DETAIL_MAPS.get(key)
+    if found is None:
+        if len(_DETAIL_MAPS) > 256:
+            _DETAIL_MAPS.clear()
+        found = _DETAIL_MAPS[key] = _build_detail_codes(toolkit, list_id, key[2], lang)
+    return found
+
+
+def _build_detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], lang: str
+                        ) -> dict[str, str]:
+    out: dict[str, str] = {}
+    choice_list = toolkit.choice_lists[list_id]
+    for code in codes:
+        for choice in choice_list.choices:
+            if choice.code == code:
+                for text in choice.label.values():
+                    out.setdefault(normalise_text(text), code)
+                out[normalise_text(code)] = code
+                out.setdefault(normalise_text(choice_list.label(code, lang)), code)
+    return out
+
+
+def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
+                  maps: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    for name, cell in cells.details.items():
+        if cell.value is None:
+            continue
+        if cell.is_formula:
+            ctx.add("FORMULA-TEXT", WARNING, cell, q.id, cell.value, f"details/{q.id}/{name}")
+        text = coerce_text(cell, None, ctx, f"details/{q.id}/{name}")
+        if not text:
+            continue
+        if name in maps:
+            code = maps[name].get(normalise_text(text))
+            if code is None:
+                column = ui(f"col.{name}", ctx.lang)
+                allowed = ", ".join(sorted({toolkit.choice_lists[
+                    "priority" if name == "priority" else "yes_no"].label(c, ctx.lang)
+                    for c in maps[name].values()}))
+                ctx.add("DETAIL-NOT-ALLOWED", WARNING, cell, q.id, cell.value,
+                        f"details/{q.id}/{name}", column=column, allowed=allowed)
+                details[name] = text
+                continue
+            details[name] = code
+        else:
+            details[name] = text
+    return details

@@ -1,0 +1,144 @@
+"""Checking a submission: the JSON Schema derived from the specs, mapped back to cells, and the
+checks a schema cannot make (answers to questions that do not apply, tables of one indicator
+that disagree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.coerce import (
+    Cell,
+    Context,
+)
+from natk_xlsx.returns.issues import ERROR, WARNING, shown
+from natk_xlsx.returns.submission import Submission
+from natk_xlsx.returns.submission_schema import submission_schema
+from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
+from natk_xlsx.spec.model import Question, Toolkit
+from natk_xlsx.validation import answer_errors
+
+
+def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
+    """Validate the answers against the schema derived from the specs; map each error to its
+    cell. Answers that coercion already reported are not reported twice. A compiled check runs
+    first; jsonschema lists the errors only of answers that fail it (``validation``)."""
+    years = range(sub.reference_period[0], sub.reference_period[1] + 1)
+    key = f"{toolkit.spec_hash}:{sub.reference_period}:{','.join(sub.asked)}"
+
+    def schema() -> dict[str, Any]:
+        answers: dict[str, Any] = submission_schema(toolkit, None, years, sub.asked)[
+            "properties"]["answers"]
+        return answers
+
+    reported = {i.path.split("/")[1] for i in ctx.issues
+                if i.severity == ERROR and i.path and i.path.startswith("answers/")}
+    missing_reported: set[str] = set()
+    for err in answer_errors(sub.answers, key, schema):  # the full walk only if it fails
+        if err.validator == "required":
+            # jsonschema yields one error per missing key, each carrying the whole list
+            present = set(err.instance) if isinstance(err.instance, dict) else set()
+            for qid in err.validator_value:
+                if qid not in present and qid not in reported and qid not in missing_reported:
+                    missing_reported.add(qid)
+                    _add_at(ctx, sub, "ANSWER-MISSING", WARNING, qid, None, f"answers/{qid}")
+            continue
+        if not err.path:
+            continue
+        qid = str(err.path[0])
+        if qid in reported:
+            continue
+        path = "answers/" + "/".join(str(p) for p in err.path)
+        q = toolkit.question(qid)
+        value = err.instance
+        if err.validator in ("enum", "const"):
+            allowed = _allowed_labels(toolkit, q, ctx.lang)
+            _add_at(ctx, sub, "ANSWER-NOT-ALLOWED", ERROR, qid, value, path, allowed=allowed)
+        elif err.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            low, high = _range(q, err)
+            _add_at(ctx, sub, "NUMBER-OUT-OF-RANGE", ERROR, qid, value, path, min=low, max=high)
+        elif err.validator in ("maxLength", "minLength"):
+            limit = q.constraints.get("max_length", 255 if q.type == "short_text" else 32767)
+            _add_at(ctx, sub, "TEXT-TOO-LONG", ERROR, qid, value, path,
+                    length=len(value) if isinstance(value, str) else 0, max=limit)
+        elif err.validator in ("minItems", "maxItems"):
+            _add_at(ctx, sub, "CHOICES-COUNT", ERROR, qid, None, path,
+                    count=len(value) if isinstance(value, list) else 0,
+                    min=q.constraints.get("min_items", 1),
+                    max=q.constraints.get("max_items", len(toolkit.answer_codes(q))))
+        elif err.validator == "type" and q.type in ("integer", "year"):
+            _add_at(ctx, sub, "NUMBER-NOT-WHOLE", ERROR, qid, value, path)
+        else:
+            _add_at(ctx, sub, "ANSWER-INVALID", ERROR, qid, value, path, detail=err.message)
+        reported.add(qid)
+
+
+def _allowed_labels(toolkit: Toolkit, q: Question, lang: str) -> str:
+    labels = [toolkit.answer_label(q, c, lang) for c in toolkit.answer_codes(q)]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + ui("issue.or", lang) + labels[-1]
+
+
+def _range(q: Question, err: Any) -> tuple[str, str]:
+    c = q.constraints
+    defaults = {"integer": (0, "…"), "decimal": (0, "…"), "percentage": (0, 100),
+                "year": (1900, 2100)}.get(q.type, (0, "…"))
+    low = c.get("min", defaults[0])
+    high = c.get("max", defaults[1])
+    if err.validator in ("minimum", "exclusiveMinimum") and q.type == "stats_table":
+        low = 0
+    return shown(low), shown(high)
+
+
+def _add_at(ctx: Context, sub: Submission, code: str, severity: str, qid: str, value: Any,
+            path: str, **fields: Any) -> None:
+    place = sub.source_map.get(path) or sub.source_map.get(f"answers/{qid}")
+    cell = Cell(value, place[0], place[1]) if place else None
+    ctx.add(code, severity, cell, qid, value, path, **fields)
+
+
+def check_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
+    answers = sub.answers
+    wrong = {i.question for i in ctx.issues if i.severity == ERROR and i.question}
+    for qid in sub.asked:
+        q = toolkit.question(qid)
+        if q.relevant is not None and qid in answers:
+            refs = referenced_questions(q.relevant)
+            if all(is_answered(answers.get(r)) and r not in wrong for r in refs) and \
+                    not evaluate(q.relevant, answers):
+                _add_at(ctx, sub, "ANSWER-NOT-APPLICABLE", WARNING, qid, None, f"answers/{qid}",
+                        depends=", ".join(sorted(refs)))
+        if q.type == "date" and isinstance(answers.get(qid), str):
+            value = answers[qid]
+            low = q.constraints.get("min_date", "1900-01-01")
+            high = q.constraints.get("max_date", "2100-12-31")
+            if not low <= value <= high:
+                _add_at(ctx, sub, "DATE-OUT-OF-RANGE", ERROR, qid, value, f"answers/{qid}",
+                        min=low, max=high)
+    _check_indicator_totals(sub, toolkit, ctx)
+
+
+def _check_indicator_totals(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
+    """Two tables of one workbook that count the same thing (e.g. convictions by sex and by
+    nationality) should add up to the same total each year."""
+    by_indicator: dict[str, list[Question]] = {}
+    for qid in sub.asked:
+        q = toolkit.question(qid)
+        if q.type == "stats_table" and q.indicator and q.breakdown and \
+                toolkit.breakdowns[q.breakdown].additive and qid in sub.answers:
+            by_indicator.setdefault(q.indicator, []).append(q)
+    for questions in by_indicator.values():
+        if len(questions) < 2 or len({q.component for q in questions}) > 1:
+            continue
+        first = questions[0]
+        for other in questions[1:]:
+            for year, row in sub.answers[other.id].items():
+                base = sub.answers[first.id].get(year)
+                if not base:
+                    continue
+                a = sum(v for v in base.values() if v is not None)
+                b = sum(v for v in row.values() if v is not None)
+                if a != b:
+                    _add_at(ctx, sub, "TOTALS-DIFFER", WARNING, other.id, b,
+                            f"answers/{other.id}/{year}", year=year, other=first.id, expected=a)
