@@ -86,7 +86,8 @@ def main() -> None:
     r = report.report
     size = (folder / "report.docx").stat().st_size / 1024
     print(f"report: {len(r.institutions)} returns, {len(r.findings)} components, "
-          f"{len(r.recommendations)} recommendations, {sum(isinstance(b, Table) for b in parts)} "
+          f"{len(r.recommendations)} recommendation packages ({len(r.top)} in the top ten), "
+          f"{len(r.chains)} justice chains, {sum(isinstance(b, Table) for b in parts)} "
           f"tables, {len(parts)} blocks, {size:.0f} KiB")
     print(f"natk report from {len(files)} workbooks ({args.jobs} workers): {whole:6.2f} s")
     print(f"  of which reading the workbooks:       {reading:6.2f} s  (natk check, summarise)")
