@@ -185,12 +185,12 @@ def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_
     text = all_text(doc)
     assert "Are shelters open to men? — Yes [VIC.02] (3 in agreement)" in text
     gaps = rows(table_after(doc, "Legislative framework"))
-    assert gaps[0] == ["Severity", "Need", "Confidence", "Evidence strength", "Question ID"]
+    assert gaps[0] == ["Severity", "Need", "Confidence", "Question ID"]
     # the settled answer, with the evidence behind the need: two ministries, one document
-    assert gaps[1] == ["Critical", "Is trafficking a crime? — No", "Medium",
-                       "2 government; documents", "LAW.01"]
+    assert gaps[1] == ["Critical", "Is trafficking a crime? — No",
+                       "Medium (2 government; documents)", "LAW.01"]
     assert [g[0] for g in gaps[1:]] == ["Critical", "High", "Low"]
-    assert gaps[2][3] == "1 government; perception"
+    assert gaps[2][2] == "Low (1 government; perception)"
     disagreement = next(p.text for p in doc.paragraphs if p.text.startswith("Is trafficking a"
                                                                            " crime? [LAW.01]: "))
     assert "Ministry of Justice, Police: No" in disagreement and "Shelter network: Yes" in disagreement

@@ -187,11 +187,19 @@ def executive_summary(w: _Writer) -> None:
         w.add(Para(w.t("no_recommendations")))
     else:
         w.add(Para(w.t("top_note", count=len(top)), style="note"))
-    w.add(Bullets(tuple((w.t("fmt.title", title=rec.title, component=rec.component),
-                         f"{_rec_line(w, rec)} {rec.actions[0]}") for rec in top), numbered=True))
+    w.add(Bullets(tuple((_rec_title(w, rec), f"{_rec_line(w, rec)} {rec.actions[0]}")
+                        for rec in top), numbered=True))
     chart = _needs_chart(w)
     if chart is not None:
         w.add(chart)
+
+
+def _rec_title(w: _Writer, rec: Recommendation) -> str:
+    """The title, with its component where the package has one (a package spanning several
+    names them in the Recommendations chapter)."""
+    if rec.component and ", " not in rec.component:
+        return w.t("fmt.title", title=rec.title, component=rec.component)
+    return w.t("fmt.sentence", text=rec.title)
 
 
 def _needs_chart(w: _Writer) -> Chart | None:
@@ -299,10 +307,9 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
     w.add(Heading(w.t("h.gaps"), 3))
     if comp.gaps:
         w.add(Table((w.s("summary.col.severity"), w.s("summary.col.need"),
-                     w.s("summary.col.confidence"), w.s("summary.col.support"),
-                     w.s("summary.col.question_id")),
+                     w.s("summary.col.confidence"), w.s("summary.col.question_id")),
                     tuple((_severity(w, g.note), g.text,
-                           w.s(f"summary.confidence.{g.confidence}"), g.evidence,
+                           f"{w.s(f'summary.confidence.{g.confidence}')} ({g.evidence})",
                            ", ".join(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
                     shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
         _more(w, SHOWN_GAPS, comp.gaps)
