@@ -25,7 +25,7 @@ from factory import component, question
 from natk_xlsx.cli import cli
 from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.i18n.languages import UN_LANGUAGES
-from natk_xlsx.outputs.docx_writer import column_widths
+from natk_xlsx.outputs.docx_writer import CELL_PAD_CM, CHAR_CM, column_widths
 from natk_xlsx.outputs.draft_report import write_report
 from natk_xlsx.outputs.report_content import build
 from natk_xlsx.outputs.report_text import Table
@@ -347,6 +347,11 @@ def test_column_widths_share_the_text_width():
     assert widths[1] > widths[0] and widths[1] > widths[2]
     wide = column_widths(Table(("A", "B"), (("贩运人口罪贩运人口罪", "abcdefghij"),)))
     assert wide[0] > wide[1]  # Chinese characters count double
+    years = tuple(str(y) for y in range(2021, 2026))
+    figures = column_widths(Table(("Indicator", *years),
+                                  (("Victims referred as a share of victims identified " * 2,
+                                    *("12% !",) * 5),), numeric=frozenset(range(1, 6))))
+    assert min(figures[1:]) >= len("12% !x") * CHAR_CM + CELL_PAD_CM - 0.01  # never breaks
 
 
 # -- languages ---------------------------------------------------------------------------------
