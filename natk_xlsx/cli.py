@@ -426,8 +426,9 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 @click.option("--resolutions", type=click.Path(dir_okay=False), default=None,
               help="The assessor's decisions (CSV or JSON) to apply; listed in an annex.")
 @click.option("--weights", type=click.Path(dir_okay=False), default=None,
-              help="Ranking weights (not yet supported: the built-in weights are used and "
-                   "stated in the report).")
+              help="Ranking weights and thresholds (JSON) overriding the defaults of "
+                   "natk_xlsx/analysis/weights.json key by key, as for 'natk summarise'; the "
+                   "report's Method chapter states the values used.")
 @click.option("--recipients", type=click.Path(dir_okay=False), default=None,
               help="The recipients file the workbooks were made from: the report then says "
                    "how many institutions were asked and which did not answer.")
@@ -445,8 +446,9 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
 
     INPUTS are filled workbooks, submission JSON files or folders of them, consolidated as
     'natk summarise' does. The report has a title page, a table of contents, an executive
-    summary, the method, the findings per component with tables and charts, the ranked
-    recommendations and annexes. Exit code 0, or 3 when some input could not be read.
+    summary, the method, the findings per component with tables and charts, the
+    recommendation packages in the summary's rank order and annexes. Exit code 0, or 3 when
+    some input could not be read.
     """
     from natk_xlsx.outputs.draft_report import write_report
     from natk_xlsx.outputs.summarise import expand_inputs

@@ -2,7 +2,7 @@
 
 Two components, three institutions: a critical legal gap two of them report (one citing a
 document), a dependent need, a victims' gap a partner already works on, a disagreement, and
-statistics of the justice chain.
+statistics of the three justice chains (victims, cases, persons), one figure in dispute.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from factory import component, question
 from natk_xlsx.cli import cli
 from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.i18n.languages import UN_LANGUAGES
-from natk_xlsx.outputs.docx_writer import column_widths
+from natk_xlsx.outputs.docx_writer import CELL_PAD_CM, CHAR_CM, column_widths
 from natk_xlsx.outputs.draft_report import write_report
 from natk_xlsx.outputs.report_content import build
 from natk_xlsx.outputs.report_text import Table
@@ -37,27 +37,32 @@ def rule(when, severity, action, **extra):
             "action": {"en": action}, **extra}
 
 
+#: The statistics questions LAW.04 to LAW.09: two stages of each justice chain.
+STAGES = ("victims_identified", "convictions", "victims_referred", "investigations_opened",
+          "cases_decided", "persons_prosecuted")
 COMPONENTS = {
     "law": component("law", "LAW", [
         question("LAW.01", text={"en": "Is trafficking a crime?"},
                  needs=[rule({"in": ["no"]}, "critical", "Adopt a trafficking offence.",
-                             horizon="medium")]),
+                             horizon="medium", theme="offence_definition")]),
         question("LAW.02", text={"en": "Are penalties dissuasive?"},
-                 needs=[rule({"in": ["no"]}, "low", "Raise the penalties.")]),
+                 needs=[rule({"in": ["no"]}, "low", "Raise the penalties.",
+                             theme="penalties_sentencing")]),
         question("LAW.03", section="more", text={"en": "Are judges trained on the law?"},
                  needs=[rule({"in": ["no"]}, "high", "Train judges on the new offence.",
-                             depends_on=["LAW.01"], horizon="short")]),
-        question("LAW.04", "stats_table", section="more", breakdown="single",
-                 indicator="victims_identified", required=False),
-        question("LAW.05", "stats_table", section="more", breakdown="single",
-                 indicator="convictions", required=False),
+                             depends_on=["LAW.01"], horizon="short", theme="training")]),
+        *(question(f"LAW.{k:02d}", "stats_table", section="more", breakdown="single",
+                   indicator=indicator, required=False)
+          for k, indicator in enumerate(STAGES, start=4)),
     ], title={"en": "Legislative framework"}, category="core",
         documents=[{"en": "The penal code"}, {"en": "Court statistics"}]),
     "victims": component("victims", "VIC", [
         question("VIC.01", text={"en": "Is there a referral mechanism?"},
-                 needs=[rule({"in": ["no"]}, "medium", "Set up a referral mechanism.")]),
+                 needs=[rule({"in": ["no"]}, "medium", "Set up a referral mechanism.",
+                             theme="referral_mechanism", assistance=["victim_services"])]),
         question("VIC.02", text={"en": "Are shelters open to men?"},
-                 needs=[rule({"in": ["no"]}, "low", "Open shelters to men.")]),
+                 needs=[rule({"in": ["no"]}, "low", "Open shelters to men.",
+                             theme="victim_assistance")]),
     ], title={"en": "Victim protection"}, category="core"),
 }
 INSTITUTIONS = ("Ministry of Justice", "Police", "Shelter network")
@@ -73,7 +78,7 @@ def record(i, answers, details=None, tables=None):
                        "kind": ("ministry_justice", "police", "ngo")[i],
                        "completion_date": f"2026-03-0{i + 1}", "country": "Veridia"},
         "answers": answers, "details": details or {}, "tables": tables or {},
-        "asked": ["LAW.01", "LAW.02", "LAW.03", "LAW.04", "LAW.05", "VIC.01", "VIC.02"],
+        "asked": [*(f"LAW.{k:02d}" for k in range(1, 10)), "VIC.01", "VIC.02"],
         "issues": [],
     }
 
@@ -81,7 +86,11 @@ def record(i, answers, details=None, tables=None):
 RECORDS = [
     record(0, {"LAW.01": "no", "LAW.02": "yes", "LAW.03": "no", "VIC.01": "yes", "VIC.02": "yes",
                "LAW.04": {"2022": {"total": 120}, "2023": {"total": 150}},
-               "LAW.05": {"2022": {"total": 9}, "2023": {"total": 12}}},
+               "LAW.05": {"2022": {"total": 9}, "2023": {"total": 12}},
+               "LAW.06": {"2022": {"total": 60}, "2023": {"total": 90}},
+               "LAW.07": {"2022": {"total": 50}, "2023": {"total": 70}},
+               "LAW.08": {"2022": {"total": 20}, "2023": {"total": 4}},
+               "LAW.09": {"2022": {"total": 30}, "2023": {"total": 40}}},
            details={"LAW.01": {"evidence": "Penal Code, art. 12"}}),
     record(1, {"LAW.01": "no", "LAW.02": "no", "VIC.01": "no", "VIC.02": "yes",
                "LAW.04": {"2022": {"total": 118}}},
@@ -176,55 +185,126 @@ def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_
     text = all_text(doc)
     assert "Are shelters open to men? — Yes [VIC.02] (3 in agreement)" in text
     gaps = rows(table_after(doc, "Legislative framework"))
-    assert gaps[0] == ["Severity", "Need", "Question ID"]
-    assert gaps[1][0] == "Critical" and gaps[1][2] == "LAW.01"
-    assert gaps[1][1] == "Is trafficking a crime? — No"
+    assert gaps[0] == ["Severity", "Need", "Confidence", "Question ID"]
+    # the settled answer, with the evidence behind the need: two ministries, one document
+    assert gaps[1] == ["Critical", "Is trafficking a crime? — No",
+                       "Medium (2 government; documents)", "LAW.01"]
+    assert [g[0] for g in gaps[1:]] == ["Critical", "High", "Low"]
+    assert gaps[2][2] == "Low (1 government; perception)"
     disagreement = next(p.text for p in doc.paragraphs if p.text.startswith("Is trafficking a"
                                                                            " crime? [LAW.01]: "))
     assert "Ministry of Justice, Police: No" in disagreement and "Shelter network: Yes" in disagreement
+    assert disagreement.endswith("Answer retained: No (most severe credible view)")
 
 
 def test_statistics_and_the_justice_chain(toolkit, returns, tmp_path):
     result, doc = write(toolkit, returns, tmp_path)
-    chain = rows(table_after(doc, "The justice chain"))
-    assert chain[0] == ["Indicator", "2022", "2023"]
-    assert chain[1] == ["Victims identified", "120", "150"]  # the larger of 120 and 118
-    by_name = {r[0]: r[1:] for r in chain}
-    assert by_name["Persons convicted"] == ["9", "12"]
+    assert [c.key for c in result.report.chains] == ["victims", "cases", "persons"]
+    level3 = headings(doc, 3)
+    assert level3[:3] == ["Victims (unit: victims)", "Cases (unit: cases)",
+                          "Persons (unit: persons)"]
+    victims = rows(table_after(doc, "Victims (unit: victims)"))
+    assert victims[0] == ["Indicator", "2022", "2023"]
+    assert victims[1] == ["Victims formally identified", "120", "150"]  # 120 and 118 reported
+    assert victims[2] == ["Victims referred to assistance", "60", "90"]
+    # each stage over the stage before it one year earlier: 90 of 120
+    assert victims[3] == ["Victims referred to assistance as a share of Victims formally "
+                          "identified (1 year(s) earlier)", "–", "75%"]
+    cases = {r[0]: r[1:] for r in rows(table_after(doc, "Cases (unit: cases)"))}
+    assert cases["Cases decided"] == ["20", "4"]
+    assert [v for k, v in cases.items() if "as a share" in k] == [["–", "8% !"]]  # under 20%
+    persons = {r[0]: r[1:] for r in rows(table_after(doc, "Persons (unit: persons)"))}
+    assert persons["Persons convicted"] == ["9", "12"] and persons["Persons prosecuted"] == [
+        "30", "40"]
+    # where the sources disagree, the source retained is named
+    text = all_text(doc)
+    line = ("Victims formally identified, 2022: Ministry of Justice: 120; Police: 118. Retained: "
+            "120 (Ministry of Justice), by the rule: the most reliable source, by its own rating.")
+    assert line in text and result.report.chains[0].sources == (line,)
     law_stats = next(t for t in doc.tables if rows(t)[0][0] == "Indicator"
-                     and any(r[0] == "Victims identified" and r[1].endswith("*") for r in rows(t)))
+                     and any(r[0] == "Victims formally identified" and r[1].endswith("*")
+                             for r in rows(t)))
     assert rows(law_stats)[1][1] == "120*"  # two institutions gave 120 and 118 for 2022
-    # the chart is a native chart part with the figures in it
+    # the charts are native chart parts with the figures in them: one per chain, and the needs
     charts = [p for p in doc.part.package.iter_parts() if p.partname.startswith("/word/charts/")]
-    assert len(charts) == 2
+    assert len(charts) == 4
     xml = b"".join(p.blob for p in charts).decode("utf-8")
-    assert "<c:v>Victims identified</c:v>" in xml and "<c:v>150</c:v>" in xml
+    assert "<c:v>Victims formally identified</c:v>" in xml and "<c:v>150</c:v>" in xml
+    assert "<a:t>Cases (unit: cases)</a:t>" in xml
     assert "<a:t>Open needs by component and severity</a:t>" in xml
-    assert result.report.chain is not None and result.report.chain.years == (2022, 2023)
 
 
 def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, tmp_path):
     result, doc = write(toolkit, returns, tmp_path)
     recs = result.report.recommendations
-    assert [(r.rank, r.question_ids, r.priority) for r in recs] == [
-        (1, ("LAW.01", "LAW.02"), "critical"),  # one section of the law: one package
-        (2, ("LAW.03",), "high"),
-        (3, ("VIC.01",), "medium"),
+    assert [(r.rank, r.id, r.question_ids, r.priority) for r in recs] == [
+        (1, "P01", ("LAW.01",), "critical"),  # one package per theme
+        (2, "P02", ("LAW.03",), "high"),
+        (3, "P03", ("VIC.01",), "medium"),
+        (4, "P04", ("LAW.02",), "low"),
     ]
-    assert recs[0].confidence == "high"  # two institutions, one document
+    assert recs[0].confidence == "medium" and recs[0].evidence == "2 government; documents"
     assert recs[1].first == (1,)  # train judges after the offence exists
+    # its own horizon is short, but it cannot start before what must come first
+    assert recs[1].timeframe == "medium" and recs[0].timeframe == "medium"
     assert recs[2].partners == ("IOM",) and recs[2].confidence == "low"
-    assert recs[0].timeframe == "medium" and recs[1].timeframe == "short"
+    # the body the summary's action plan proposes: by the kind of assistance, else the component
+    assert recs[0].responsible == ("Ministry of Justice",)
+    assert recs[2].responsible == ("Social services and child protection",)
     detailed = [h for h in (p.text for p in doc.paragraphs if p.style.name == "Heading 3")
                 if re.match(r"\d+\. ", h)]
-    assert detailed == ["1. Basics", "2. More", "3. Basics"]
+    assert detailed == [f"{r.rank}. {r.title}" for r in recs]
+    assert detailed[0] == "1. Bring the trafficking offence into line with the Protocol"
     matrix = rows(table_after(doc, "Recommendations matrix"))
-    assert [r[0] for r in matrix[1:]] == ["1", "2", "3"]
+    assert matrix[0][5] == "Phase"
+    assert [r[0] for r in matrix[1:]] == ["1", "2", "3", "4"]
     assert matrix[1][2] == "Critical" and matrix[2][6] == "#1" and matrix[3][4] == "IOM"
+    assert matrix[3][3] == "Social services and child protection" and matrix[4][5] == "long term"
+    # the executive summary lists the summary's top ten only: the packages resting on one
+    # perception are not there
     summary_items = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
-    assert summary_items[0].startswith("Basics (Legislative framework). Priority: Critical. "
-                                       "Confidence: high.")
+    assert [r.id for r in result.report.top] == ["P01"]
+    assert len(summary_items) == 1
+    assert summary_items[0].startswith("Bring the trafficking offence into line with the Protocol "
+                                       "(Legislative framework). Priority: Critical. "
+                                       "Confidence: medium. Timeframe: medium term.")
     assert "Adopt a trafficking offence." in summary_items[0]
+
+
+def test_the_report_says_what_the_summary_says(toolkit, returns, tmp_path):
+    """The recommendations are the summary's packages, in the same order; the executive
+    summary's are the summary's top ten."""
+    from natk_xlsx.analysis.packages import top_ten
+    from natk_xlsx.outputs.summarise import summarise
+
+    result, _ = write(toolkit, returns, tmp_path)
+    summary = summarise([returns], toolkit, tmp_path / "summary.xlsx",
+                        json_path=tmp_path / "summary.json")
+    packages = json.loads((tmp_path / "summary.json").read_text("utf-8"))["packages"]
+    ranked = sorted((p for p in packages if p["rank"]), key=lambda p: p["rank"])
+    assert [(r.rank, r.id, r.title, r.priority, r.confidence, r.timeframe, list(r.question_ids),
+             list(r.partners)) for r in result.report.recommendations] == [
+        (p["rank"], p["package_id"], p["title"], p["severity"], p["confidence"], p["phase"],
+         p["questions"], p["partners"]) for p in ranked]
+    c = summary.consolidation
+    assert [r.id for r in result.report.top] == [p.id for p in top_ten(c.packages, c.weights)]
+
+
+def test_weights_file_ranks_and_is_stated_in_the_method(toolkit, returns, tmp_path):
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps({"severity": {"medium": 900}, "top_ten_min_confidence": "low"}),
+                       "utf-8")
+    result, doc = write(toolkit, returns, tmp_path, weights=weights)
+    recs = result.report.recommendations
+    # the weights change the scores, never the bands: critical stays above medium
+    assert [r.priority for r in recs] == ["critical", "high", "medium", "low"]
+    assert recs[2].score > 900 and recs[0].score < 900
+    assert [r.id for r in result.report.top] == ["P01", "P02", "P03", "P04"]
+    method = next(p.text for p in doc.paragraphs if p.text.startswith("How the rank is computed"))
+    assert "medium 900" in method and method.endswith("Weights: weights.json.")
+    _, default = write(toolkit, returns, tmp_path)
+    assert any("medium 200" in p.text and p.text.endswith("Weights: defaults.")
+               for p in default.paragraphs)
 
 
 def test_annexes_documents_and_returns(toolkit, returns, tmp_path):
@@ -241,8 +321,8 @@ def test_decisions_are_in_the_annex(toolkit, returns, tmp_path):
     decisions.write_text("kind,target,value,reason,decided_by,decided_on\n"
                          "need,VIC.01,,IOM covers it fully,Assessor,2026-04-01\n", "utf-8")
     result, doc = write(toolkit, returns, tmp_path, resolutions=decisions)
-    assert [r.question_ids for r in result.report.recommendations] == [("LAW.01", "LAW.02"),
-                                                                      ("LAW.03",)]
+    assert [r.question_ids for r in result.report.recommendations] == [("LAW.01",), ("LAW.03",),
+                                                                      ("LAW.02",)]
     annex = rows(table_after(doc, "Annex 3. The assessor's decisions"))
     assert annex[1][:2] == ["need", "VIC.01"] and annex[1][3] == "IOM covers it fully"
     assert annex[1][6] == "yes"
@@ -267,6 +347,11 @@ def test_column_widths_share_the_text_width():
     assert widths[1] > widths[0] and widths[1] > widths[2]
     wide = column_widths(Table(("A", "B"), (("贩运人口罪贩运人口罪", "abcdefghij"),)))
     assert wide[0] > wide[1]  # Chinese characters count double
+    years = tuple(str(y) for y in range(2021, 2026))
+    figures = column_widths(Table(("Indicator", *years),
+                                  (("Victims referred as a share of victims identified " * 2,
+                                    *("12% !",) * 5),), numeric=frozenset(range(1, 6))))
+    assert min(figures[1:]) >= len("12% !x") * CHAR_CM + CELL_PAD_CM - 0.01  # never breaks
 
 
 # -- languages ---------------------------------------------------------------------------------
@@ -321,18 +406,6 @@ def test_every_report_text_is_in_six_languages_with_the_same_placeholders():
 
 
 # -- the view-model alone ----------------------------------------------------------------------
-def test_a_critical_recommendation_is_never_below_a_high_one(toolkit):
-    from natk_xlsx.analysis.consolidate import consolidate
-    from natk_xlsx.outputs.report_content import recommendations
-
-    c = consolidate(toolkit, [(f"{i}.json", r) for i, r in enumerate(RECORDS)])
-    for need in c.needs:  # as if the medium victims' need had scored best
-        need.rank = 1 if need.question.id == "VIC.01" else need.rank + 1
-    recs = recommendations(c, "en")
-    assert [r.priority for r in recs] == ["critical", "high", "medium"]
-    assert recs[1].first == (1,)
-
-
 def test_recipients_give_who_was_asked_and_who_did_not_answer(toolkit, returns, tmp_path):
     recipients = tmp_path / "recipients.csv"
     recipients.write_text("institution\nMinistry of Justice\npolice \nShelter network\n"
@@ -362,19 +435,28 @@ def test_cli_report(toolkit, returns, tmp_path):
     res = CliRunner().invoke(cli, ["report", str(returns), "-o", str(out), "--specs",
                                    str(toolkit.directory), "--country", "Veridia"])
     assert res.exit_code == 0, res.output
-    assert "3 return(s) reported on: 2 components, 3 recommendations" in res.output
+    assert "3 return(s) reported on: 2 components, 4 recommendations" in res.output
     assert out.exists()
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["-o", "r.pdf"], "give a name ending in .docx"),
-    (["-o", "r.docx", "--weights", "w.json"], "--weights"),
-])
-def test_cli_report_usage_errors(toolkit, returns, tmp_path, extra, message):
-    args = ["report", str(returns), "--specs", str(toolkit.directory)]
-    args += [str(tmp_path / a) if a.startswith(("r.", "w.")) else a for a in extra]
-    res = CliRunner().invoke(cli, args)
-    assert res.exit_code == 2 and message in res.output
+def test_cli_report_usage_errors(toolkit, returns, tmp_path):
+    res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
+                                   "-o", str(tmp_path / "r.pdf")])
+    assert res.exit_code == 2 and "give a name ending in .docx" in res.output
+
+
+def test_cli_report_weights(toolkit, returns, tmp_path):
+    weights = tmp_path / "w.json"
+    weights.write_text('{"per_need": 7}', "utf-8")
+    out = tmp_path / "r.docx"
+    args = ["report", str(returns), "--specs", str(toolkit.directory), "-o", str(out)]
+    res = CliRunner().invoke(cli, [*args, "--weights", str(weights)])
+    assert res.exit_code == 0, res.output
+    assert "7 per need" in all_text(docx.Document(str(out)))
+    weights.write_text('{"per_needs": 7}', "utf-8")  # a key the defaults do not have
+    res = CliRunner().invoke(cli, [*args, "--weights", str(weights)])
+    assert res.exit_code != 0 and "w.json" in res.output and "unknown key 'per_needs'" in res.output
+    assert "Traceback" not in res.output
 
 
 def test_cli_report_into_a_missing_folder(toolkit, returns, tmp_path):

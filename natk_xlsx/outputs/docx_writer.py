@@ -67,12 +67,14 @@ class ReportWriteError(NatkError):
 def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
     """Column widths in cm that fill the text width: each column at least as wide as its longest
     word (so no word breaks inside), the rest shared by how much each column has to say (its
-    longest text up to 45 characters). Widths are measured in display columns, so Chinese counts
-    double."""
+    longest text up to 45 characters; a column of figures is as wide as its longest figure and
+    one more character). Widths are measured in display columns, so Chinese counts double."""
     columns = list(zip(block.headers, *block.rows, strict=True))
     least, natural = [], []
-    for texts in columns:
+    for k, texts in enumerate(columns):
         word = max((display_width(w) for t in texts for w in t.split()), default=1)
+        if k in block.numeric:  # a figure never breaks ("12% !"), with room for wider digits
+            word = max((display_width(t) for t in texts), default=1) + 1
         longest = max((display_width(t) for t in texts), default=1)
         least.append(min(word, 22) * CHAR_CM + CELL_PAD_CM)
         natural.append(max(min(longest, 45) * CHAR_CM + CELL_PAD_CM, least[-1]))

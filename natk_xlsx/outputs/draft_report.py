@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.errors import UsageError
-from natk_xlsx.i18n.interface import ui
 from natk_xlsx.outputs.report_content import Report, build
 from natk_xlsx.outputs.summarise import SummaryResult, summarise
 from natk_xlsx.spec.model import Toolkit
@@ -46,13 +45,11 @@ def write_report(
 ) -> ReportResult:
     """Write the report for the returns in ``inputs`` (files or folders) to ``output``;
     ``recipients`` is the recipients file the questionnaires were generated from (so the report
-    can say who was asked and who did not answer)."""
+    can say who was asked and who did not answer); ``weights`` the ranking weights file, read as
+    ``summarise`` reads it."""
     from natk_xlsx.outputs.docx_writer import ReportWriteError, write_docx
     from natk_xlsx.outputs.report_text import blocks
 
-    if weights is not None:
-        raise UsageError("--weights: this version ranks needs with the built-in weights, which "
-                         "the report's Method chapter states; leave out --weights")
     if Path(output).suffix.lower() != ".docx":
         raise UsageError(f"{output}: the report is a Word document; give a name ending in .docx")
     if not Path(output).resolve().parent.is_dir():  # say so before reading every return
@@ -64,9 +61,9 @@ def write_report(
 
         asked = [r.institution for r in load_recipients(recipients, toolkit)]
     summary = summarise(inputs, toolkit, None, lang=lang, resolutions=resolutions,
-                        same_institution=same_institution, jobs=jobs, progress=progress)
+                        same_institution=same_institution, weights=weights, jobs=jobs,
+                        progress=progress)
     report = build(summary.consolidation, lang, summary.sources, country=country,
-                   assessment=assessment, ranking_formula=ui("summary.ranking_formula", lang),
-                   date=date, recipients=asked)
+                   assessment=assessment, date=date, recipients=asked)
     write_docx(output, blocks(report), lang, title=report.title)
     return ReportResult(Path(output), report, summary)

@@ -5,12 +5,11 @@ report's text, the charts, the Word file) reads only the dataclasses below. Text
 and the respondents are already in the report's language here; the fixed texts of the report are
 added later (``report_text``).
 
-Until the needs analysis groups needs into recommendation packages, ``build`` makes provisional
-packages: the open needs of one theme (where the needs rule names one) or else of one section of a
-component form a package; its priority is its most severe need; packages are ranked by priority,
-then by their best-ranked need; its timeframe is the shortest horizon of its needs, its partners
-the providers respondents named, its responsible body the kinds of institution authoritative for
-its questions (else the first two national bodies among the component's respondents).
+The report says what the needs summary says: its recommendations are the consolidation's
+packages in their rank order (``analysis.packages``), the executive summary's are the summary's
+top ten (``top_ten``), the responsible body is the one the summary's action plan proposes, the
+findings rest on the settled answers (``analysis.settle``) with their evidence strength, and the
+justice chains are the three chains of ``analysis.chains``, one unit each.
 """
 
 from __future__ import annotations
@@ -21,24 +20,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from natk_xlsx.analysis.consolidate import (
-    CHAIN,
-    SEVERITY_POINTS,
-    Conflict,
-    Consolidation,
-    Need,
-    Respondent,
-    attrition,
-)
+from natk_xlsx.analysis.chains import CHAINS, Figure, chain_steps
+from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
+from natk_xlsx.analysis.packages import Package, top_ten
+from natk_xlsx.analysis.respondents import GROUPS
+from natk_xlsx.analysis.settle import Settled
+from natk_xlsx.analysis.weights import Weights
+from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs.sheetkit import answer_text
+from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
-from natk_xlsx.spec.model import DONT_KNOW, NOT_APPLICABLE, Question, Toolkit
+from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
-HORIZON_ORDER = {"short": 0, "medium": 1, "long": 2}
-#: Kinds of respondent that are not national bodies able to carry out a recommendation.
-NOT_RESPONSIBLE = frozenset({"ngo", "international_org", "legal_profession", "national_rapporteur"})
-CONFIDENCES = ("high", "medium", "low")
 #: Answers quoted in the findings are cut to this length.
 ANSWER_CHARS = 160
 
@@ -50,6 +44,9 @@ class Cited:
     text: str
     question_ids: tuple[str, ...]
     note: str = ""
+    basis: str = ""  # how the answer was settled (a code of analysis.settle)
+    confidence: str = ""
+    evidence: str = ""  # evidence strength; for a disagreement, the answer retained
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class Recommendation:
     rank: int
     title: str
     component: str  # component title
-    priority: str  # severity code: critical, high, medium, low
+    priority: str  # severity code of the package's band: critical, high, medium, low
     confidence: str  # high, medium, low
     actions: tuple[str, ...]
     question_ids: tuple[str, ...]
@@ -65,8 +62,11 @@ class Recommendation:
     first: tuple[int, ...] = ()  # ranks of the recommendations that must come first
     responsible: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
-    timeframe: str | None = None  # short, medium, long
+    timeframe: str | None = None  # the package's phase: short, medium, long
     assistance: tuple[str, ...] = ()
+    id: str = ""  # the package id (P01), as in the needs summary
+    score: float = 0.0
+    evidence: str = ""  # respondents per group; documents or perception
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class StatRow:
 class Statistics:
     years: tuple[int, ...]
     rows: tuple[StatRow, ...]
+    sources: tuple[str, ...] = ()  # where sources disagree: the figure retained and its source
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,18 @@ class ComponentFindings:
 
 @dataclass(frozen=True)
 class Chain:
-    """The justice chain: the consolidated figure of each stage per year."""
+    """One justice chain (one unit): the figure retained for each stage per year."""
 
+    key: str  # victims, cases, persons
+    name: str
     years: tuple[int, ...]
     stages: tuple[str, ...]  # indicator labels, in chain order
     values: tuple[tuple[float | None, ...], ...]  # per stage, per year
-    ratios: tuple[tuple[float | None, ...], ...]  # per stage (first is empty), per year
+    ratios: tuple[tuple[float | None, ...], ...]  # per stage (first is empty), per year, each
+    # stage as a share of the stage before ``lag`` years earlier
+    lag: int = 0
+    alert: float = 0.0  # shares under this are marked
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,12 +161,13 @@ class Report:
     files_unusable: int
     duplicates: int
     institutions: tuple[Institution, ...]
-    recommendations: tuple[Recommendation, ...]
+    recommendations: tuple[Recommendation, ...]  # the open packages, in rank order
+    top: tuple[Recommendation, ...]  # the summary's top ten
     open_needs: int
     addressed_needs: int
     conflicts: int
     findings: tuple[ComponentFindings, ...]
-    chain: Chain | None
+    chains: tuple[Chain, ...]
     ranking_formula: str
     documents: tuple[tuple[str, tuple[str, ...]], ...]  # component title, documents to collect
     decisions: tuple[Decision, ...]
@@ -168,78 +176,45 @@ class Report:
     severity_labels: dict[str, str] = field(default_factory=dict)
 
 
-# -- provisional packages ------------------------------------------------------------------------
-def _package_key(need: Need) -> tuple[str, str]:
-    rule = need.question.needs[need.rule_index]
-    if rule.theme:
-        return ("theme", rule.theme)
-    return (need.question.component, need.question.section)
+# -- recommendations: the packages ------------------------------------------------------------
+def evidence(groups: Mapping[str, int], documented: bool, lang: str) -> str:
+    """"2 government, 1 civil society; documents", as the summary says it."""
+    parts = [ui(f"summary.group.{g}", lang, n=groups[g]) for g in GROUPS if groups.get(g)]
+    return "; ".join([", ".join(parts), ui("summary.evidence.documents" if documented
+                                           else "summary.evidence.perception", lang)])
 
 
-def confidence(needs: Sequence[Need]) -> str:
-    """High: two or more respondents revealed the gap and one cited a document; medium: either;
-    low: one respondent's perception."""
-    revealed = {f.respondent.key for n in needs for f in n.findings}
-    documented = any(f.respondent.details.get(n.question.id, {}).get("evidence")
-                     for n in needs for f in n.findings)
-    if len(revealed) >= 2 and documented:
-        return "high"
-    if len(revealed) >= 2 or documented:
-        return "medium"
-    return "low"
-
-
-def _package_title(toolkit: Toolkit, key: tuple[str, str], lang: str) -> str:
-    if key[0] == "theme":
-        return toolkit.vocabulary_label("themes", key[1], lang)
-    component = toolkit.component(key[0])
-    for section in component.sections:
-        if section.id == key[1]:
-            return tr(section.title, lang)
-    return tr(component.title, lang)
+def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
+                   ) -> Recommendation:
+    return Recommendation(
+        rank=p.rank, title=tr(p.title, lang),
+        component=", ".join(tr(tk.component(cid).title, lang) for cid in p.components),
+        priority=p.severity, confidence=p.confidence,
+        actions=tuple(dict.fromkeys(tr(n.action, lang) for n in p.needs)),
+        question_ids=tuple(p.questions), needs=len(p.needs),
+        first=tuple(ranks[pid] for pid in p.after if pid in ranks),
+        responsible=tuple(tk.vocabulary_label("respondent_kinds", k, lang)
+                          for k in responsible_kinds(p)),
+        partners=tuple(p.providers), timeframe=p.phase,
+        assistance=tuple(tk.vocabulary_label("assistance", a, lang) for a in p.assistance),
+        id=p.id, score=p.score, evidence=evidence(p.groups, p.documented, lang))
 
 
 def recommendations(c: Consolidation, lang: str) -> list[Recommendation]:
-    tk = c.toolkit
-    groups: dict[tuple[str, str], list[Need]] = defaultdict(list)
-    for need in c.needs:
-        if need.status == "open" and need.rank:
-            groups[_package_key(need)].append(need)
-    def order(item: tuple[tuple[str, str], list[Need]]) -> tuple[int, int]:
-        worst = max(SEVERITY_POINTS[n.severity] for n in item[1])
-        return (-worst, min(n.rank for n in item[1]))
+    """The open packages, in their rank order."""
+    ranks = {p.id: p.rank for p in c.open_packages}
+    return [recommendation(c.toolkit, p, ranks, lang) for p in c.open_packages]
 
-    # priority band first (a critical recommendation is never below a high one), then the rank
-    # of the best-ranked need; what must come first is shown, not used to reorder
-    ordered = sorted(groups.items(), key=order)
-    rank_of_question = {n.question.id: i for i, (_, ns) in enumerate(ordered, start=1) for n in ns}
-    out = []
-    for i, (key, needs) in enumerate(ordered, start=1):
-        needs.sort(key=lambda n: n.rank)
-        actions = list(dict.fromkeys(tr(n.action, lang) for n in needs))
-        qids = tuple(dict.fromkeys(n.question.id for n in needs))
-        first = sorted({rank_of_question[d] for n in needs for d in n.after
-                        if rank_of_question.get(d, i) != i})
-        authoritative = dict.fromkeys(k for n in needs for k in n.question.authoritative)
-        if not authoritative:  # the component's first two national bodies
-            comp = tk.component(needs[0].question.component)
-            authoritative = dict.fromkeys(
-                [k for k in comp.respondents if k not in NOT_RESPONSIBLE][:2])
-        partners = dict.fromkeys(p.strip() for n in needs for _, p in n.providers if p.strip())
-        horizons = [n.horizon for n in needs if n.horizon in HORIZON_ORDER]
-        assistance = dict.fromkeys(a for n in needs for a in n.assistance)
-        out.append(Recommendation(
-            rank=i, title=_package_title(tk, key, lang),
-            component=tr(tk.component(needs[0].question.component).title, lang),
-            priority=max((n.severity for n in needs), key=lambda s: SEVERITY_POINTS[s]),
-            confidence=confidence(needs), actions=tuple(actions), question_ids=qids,
-            needs=len(needs), first=tuple(first),
-            responsible=tuple(tk.vocabulary_label("respondent_kinds", k, lang)
-                              for k in authoritative),
-            partners=tuple(partners),
-            timeframe=min(horizons, key=lambda h: HORIZON_ORDER[h]) if horizons else None,
-            assistance=tuple(tk.vocabulary_label("assistance", a, lang) for a in assistance)))
-    return out
+
+def ranking_text(w: Weights, lang: str) -> str:
+    """The ranking formula with the weights used (the summary's Plan sheet says the same)."""
+    return ui("summary.ranking_weights", lang, **{
+        **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
+        **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
+        "urg_default": f"{w.urgency_default:g}",
+        **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
+        "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
+        "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": w.source})
 
 
 # -- findings per component ----------------------------------------------------------------------
@@ -248,34 +223,34 @@ def _answer_label(toolkit: Toolkit, qid: str, value: Any, lang: str) -> str:
     return text if len(text) <= ANSWER_CHARS else text[: ANSWER_CHARS - 1] + "…"
 
 
-def _strengths(tk: Toolkit, who: Sequence[Respondent], answered: Sequence[Question],
+def _strengths(tk: Toolkit, settled: Mapping[str, Settled], answered: Sequence[Question],
                skip: set[str], lang: str) -> list[Cited]:
-    """Choice questions with needs rules on which every respondent who answered agrees, and
-    whose answer reveals no gap."""
+    """Choice questions with needs rules whose settled answer reveals no gap; the note is how
+    many respondents gave that answer, the basis how it was settled."""
     out = []
     for q in answered:
-        if q.type not in ("yes_no", "single_choice") or not q.needs or q.id in skip:
+        s = settled.get(q.id)
+        if (q.type not in ("yes_no", "single_choice") or not q.needs or q.id in skip
+                or s is None or s.value is None or not isinstance(s.value, str)):
             continue
-        given = [r.answers.get(q.id) for r in who]
-        values = {v for v in given if isinstance(v, str) and v not in (DONT_KNOW, NOT_APPLICABLE)}
-        if len(values) == 1:
-            value = values.pop()
-            agree = sum(1 for v in given if v == value)
-            out.append(Cited(f"{tr(q.text, lang)} — {_answer_label(tk, q.id, value, lang)}",
-                             (q.id,), note=str(agree)))
+        agree = sum(1 for v in s.views if v.value == s.value)
+        out.append(Cited(f"{tr(q.text, lang)} — {_answer_label(tk, q.id, s.value, lang)}",
+                         (q.id,), note=str(agree), basis=s.basis))
     return out
 
 
 def _gaps(tk: Toolkit, needs: Sequence[Need], lang: str) -> list[Cited]:
     out = []
-    for need in sorted(needs, key=lambda n: (-SEVERITY_POINTS[n.severity], n.rank)):
+    for need in sorted(needs, key=lambda n: (SEVERITIES.index(n.severity), n.rank)):
         if need.gap:
             text = tr(need.gap, lang)
-        else:  # the question and the answers that revealed the gap
-            answers = dict.fromkeys(_answer_label(tk, need.question.id, f.answer, lang)
-                                    for f in need.findings)
-            text = f"{tr(need.question.text, lang)} — {', '.join(answers)}"
-        out.append(Cited(text, (need.question.id,), note=need.severity))
+        else:  # the question and the settled answer that revealed the gap
+            text = tr(need.question.text, lang)
+            if need.settled.value is not None:
+                text += f" — {_answer_label(tk, need.question.id, need.settled.value, lang)}"
+        out.append(Cited(text, (need.question.id,), note=need.severity, basis=need.settled.basis,
+                         confidence=need.confidence,
+                         evidence=evidence(need.groups, need.documented, lang)))
     return out
 
 
@@ -287,10 +262,12 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
         if x is None:
             continue
         said: dict[str, list[str]] = defaultdict(list)
-        for r, a in x.answers:
-            said[_answer_label(tk, q.id, a, lang)].append(r.institution)
+        for v in x.views:
+            said[_answer_label(tk, q.id, v.value, lang)].append(v.respondent.institution)
         who_said = "; ".join(f"{', '.join(names)}: {label}" for label, names in said.items())
-        out.append(Cited(tr(q.text, lang), (q.id,), note=who_said))
+        retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
+        out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
+                         evidence=retained + (f": {x.resolution}" if x.resolution else "")))
     return out
 
 
@@ -314,7 +291,8 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
         out.append(ComponentFindings(
             id=comp.id, title=tr(comp.title, lang), purpose=tr(comp.purpose, lang),
             respondents=len(who), questions_asked=len(asked), questions_answered=len(answered),
-            strengths=tuple(_strengths(tk, who, answered, with_needs | set(conflicts), lang)),
+            strengths=tuple(_strengths(tk, c.settled, answered, with_needs | set(conflicts),
+                                       lang)),
             gaps=tuple(_gaps(tk, mine, lang)),
             disagreements=tuple(_disagreements(tk, answered, conflicts, lang)),
             statistics=_statistics(c, [q.indicator for q in comp.questions if q.indicator],
@@ -323,10 +301,31 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
     return out
 
 
+def source_line(c: Consolidation, f: Figure, lang: str) -> str:
+    """Where sources disagree on a figure: who said what, the figure retained, its source named,
+    and the rule that chose it (as the summary's Justice chains sheet says it)."""
+    said = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in f.reports)
+    source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
+    value = f.consolidated
+    retained = ("–" if value is None else f"{value:g}") + (f" ({source})" if source else "")
+    rule = ui(f"summary.figure_rule.{f.rule}", lang) + (f": {f.resolution}" if f.resolution
+                                                        else "")
+    return ui("summary.chain.source_line", lang,
+              indicator=c.toolkit.vocabulary_label("indicators", f.indicator, lang),
+              year=f.year, reports=said, retained=retained, rule=rule)
+
+
+def _sources(c: Consolidation, indicators: Sequence[str], years: Sequence[int], lang: str
+             ) -> tuple[str, ...]:
+    return tuple(source_line(c, f, lang) for i in indicators for y in years
+                 if (f := c.figures.get(i, {}).get(y)) is not None and f.disagree)
+
+
 def _statistics(c: Consolidation, indicators: Sequence[str | None], years: Sequence[int],
                 lang: str) -> Statistics | None:
     rows = []
-    for indicator in dict.fromkeys(i for i in indicators if i and i in c.figures):
+    shown = list(dict.fromkeys(i for i in indicators if i and i in c.figures))
+    for indicator in shown:
         per = c.figures[indicator]
         figs = [per.get(y) for y in years]
         rows.append(StatRow(c.toolkit.vocabulary_label("indicators", indicator, lang),
@@ -337,18 +336,32 @@ def _statistics(c: Consolidation, indicators: Sequence[str | None], years: Seque
     used = [j for j, _ in enumerate(years) if any(r.values[j] is not None for r in rows)]
     return Statistics(tuple(years[j] for j in used),
                       tuple(StatRow(r.indicator, tuple(r.values[j] for j in used),
-                                    tuple(r.disputed[j] for j in used)) for r in rows))
+                                    tuple(r.disputed[j] for j in used)) for r in rows),
+                      _sources(c, shown, [years[j] for j in used], lang))
 
 
-def _chain(c: Consolidation, lang: str) -> Chain | None:
-    years = sorted({y for ind in CHAIN for y in c.figures.get(ind, {})})
-    if not years:
-        return None
-    table = attrition(c.figures, years)
-    values = tuple(tuple(vals[k] for _, vals, _ in table) for k in range(len(CHAIN)))
-    ratios = tuple(tuple(rs[k] for _, _, rs in table) for k in range(len(CHAIN)))
-    return Chain(tuple(years), tuple(c.toolkit.vocabulary_label("indicators", i, lang)
-                                     for i in CHAIN), values, ratios)
+def chains(c: Consolidation, lang: str) -> list[Chain]:
+    """The justice chains that have figures, one unit each, in ``CHAINS`` order."""
+    lag = c.weights.chain_lag_years
+    years = sorted({y for stages in CHAINS.values() for ind in stages
+                    for y in c.figures.get(ind, {})})
+    out = []
+    for key in CHAINS:
+        steps = chain_steps(c.figures, key, years, lag)
+        if not steps:
+            continue
+        used = [j for j in range(len(years)) if any(row[j].value is not None for row in steps)]
+        indicators = [row[0].indicator for row in steps]
+        out.append(Chain(
+            key=key, name=ui(f"summary.chain.{key}", lang),
+            years=tuple(years[j] for j in used),
+            stages=tuple(c.toolkit.vocabulary_label("indicators", i, lang) for i in indicators),
+            values=tuple(tuple(row[j].value for j in used) for row in steps),
+            ratios=tuple(tuple(row[j].ratio if k else None for j in used)
+                         for k, row in enumerate(steps)),
+            lag=lag, alert=c.weights.attrition_alert,
+            sources=_sources(c, indicators, [years[j] for j in used], lang)))
+    return out
 
 
 # -- the whole report ----------------------------------------------------------------------------
@@ -357,7 +370,7 @@ def _norm(name: str) -> str:
 
 
 def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = (), *,
-          country: str = "", assessment: str = "", ranking_formula: str = "",
+          country: str = "", assessment: str = "",
           date: dt.date | None = None, recipients: Sequence[str] | None = None) -> Report:
     """The report's view-model, from the consolidation (and the list of returns read, and the
     institutions that were sent a questionnaire, where known)."""
@@ -365,6 +378,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
     findings = _findings(c, lang)
     covered = {f.id for f in findings}
     recs = recommendations(c, lang)
+    top_ids = {p.id for p in top_ten(c.packages, c.weights)}
     kinds = {r.key: tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
              for r in c.respondents}
     comps_of = {r.key: sum(1 for comp in tk.components
@@ -392,10 +406,11 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
                            if _norm(name) not in {_norm(r.institution) for r in c.respondents}),
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
+        top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),
-        conflicts=len(c.conflicts), findings=tuple(findings), chain=_chain(c, lang),
-        ranking_formula=ranking_formula,
+        conflicts=len(c.conflicts), findings=tuple(findings), chains=tuple(chains(c, lang)),
+        ranking_formula=ranking_text(c.weights, lang),
         documents=tuple((tr(comp.title, lang), tuple(tr(d, lang) for d in comp.documents))
                         for comp in tk.components if comp.id in covered and comp.documents),
         decisions=tuple(Decision(d.kind, d.target if d.year is None else f"{d.target} ({d.year})",
@@ -406,5 +421,5 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
                                  str(s.get("state") or ""), str(s.get("status") or ""))
                       for s in sources),
         low_confidence=sum(1 for r in recs if r.confidence == "low"),
-        severity_labels={s: tk.vocabulary_label("severities", s, lang) for s in SEVERITY_POINTS},
+        severity_labels={s: tk.vocabulary_label("severities", s, lang) for s in SEVERITIES},
     )

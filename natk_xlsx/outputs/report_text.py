@@ -23,8 +23,6 @@ SHOWN_GAPS = 12
 SHOWN_DISAGREEMENTS = 8
 #: Recommendations described in full (the matrix lists all of them).
 DETAILED_RECOMMENDATIONS = 10
-#: Recommendations in the executive summary.
-SUMMARY_RECOMMENDATIONS = 5
 SEVERITY_COLOURS = {"critical": "C00000", "high": "ED7D31", "medium": "FFC000", "low": "A9D08E"}
 #: Light tints of the same colours, behind text.
 SEVERITY_TINTS = {"critical": "F4CCCC", "high": "FCE4D6", "medium": "FFF2CC", "low": "E2EFDA"}
@@ -184,14 +182,24 @@ def executive_summary(w: _Writer) -> None:
     kinds = Counter(i.kind or "–" for i in r.institutions)
     w.add(Bullets(tuple((w.label(kind), str(n)) for kind, n in kinds.most_common())))
     w.add(Heading(w.t("h.top"), 2))
-    top = r.recommendations[:SUMMARY_RECOMMENDATIONS]
+    top = r.top  # the summary's top ten
     if not top:
         w.add(Para(w.t("no_recommendations")))
-    w.add(Bullets(tuple((w.t("fmt.title", title=rec.title, component=rec.component),
-                         f"{_rec_line(w, rec)} {rec.actions[0]}") for rec in top), numbered=True))
+    else:
+        w.add(Para(w.t("top_note", count=len(top)), style="note"))
+    w.add(Bullets(tuple((_rec_title(w, rec), f"{_rec_line(w, rec)} {rec.actions[0]}")
+                        for rec in top), numbered=True))
     chart = _needs_chart(w)
     if chart is not None:
         w.add(chart)
+
+
+def _rec_title(w: _Writer, rec: Recommendation) -> str:
+    """The title, with its component where the package has one (a package spanning several
+    names them in the Recommendations chapter)."""
+    if rec.component and ", " not in rec.component:
+        return w.t("fmt.title", title=rec.title, component=rec.component)
+    return w.t("fmt.sentence", text=rec.title)
 
 
 def _needs_chart(w: _Writer) -> Chart | None:
@@ -219,7 +227,7 @@ def method(w: _Writer) -> None:
     w.add(Para(w.t("method.who", count=len(r.institutions))))
     w.add(Heading(w.t("h.ranking"), 2))
     w.add(Para(w.t("method.needs")))
-    w.add(Para(r.ranking_formula, style="note"))
+    w.add(Para(r.ranking_formula, lead=w.label(w.s("summary.ranking")), style="note"))
     w.add(Para(w.t("method.packages")))
     w.add(Para(w.t("method.confidence")))
     w.add(Heading(w.t("h.limits"), 2))
@@ -243,26 +251,34 @@ def findings(w: _Writer) -> None:
     w.add(PageBreak())
     w.add(Heading(w.t("h.findings"), 1))
     w.add(Para(w.t("findings.intro")))
-    if r.chain is not None:
-        justice_chain(w, r.chain)
+    if r.chains:
+        w.add(Heading(w.t("h.chain"), 2))
+        w.add(Para(w.t("chain.intro", lag=r.chains[0].lag, alert=percent(r.chains[0].alert))))
+        for chain in r.chains:
+            justice_chain(w, chain)
     for comp in r.findings:
         component(w, comp)
 
 
 def justice_chain(w: _Writer, chain: Chain) -> None:
-    w.add(Heading(w.t("h.chain"), 2))
-    w.add(Para(w.t("chain.intro")))
+    """One chain: a heading, a column chart of its stages per year, the table of figures and
+    shares, and where sources disagree the source retained."""
+    w.add(Heading(chain.name, 3))
     years = tuple(str(y) for y in chain.years)
-    w.add(Chart(w.t("chart.chain"), years,
+    w.add(Chart(chain.name, years,
                 tuple(Series(stage, values, colour) for stage, values, colour
                       in zip(chain.stages, chain.values, CHAIN_COLOURS, strict=False))))
     rows = [(stage, *(number(v) for v in values))
             for stage, values in zip(chain.stages, chain.values, strict=True)]
     for k in range(1, len(chain.stages)):
-        rows.append((w.s("summary.chain.attrition", stage=chain.stages[k],
-                         previous=chain.stages[k - 1]), *(percent(v) for v in chain.ratios[k])))
+        rows.append((w.s("summary.chain.attrition_lag", stage=chain.stages[k],
+                         previous=chain.stages[k - 1], lag=chain.lag),
+                     *(percent(v) + (" !" if v is not None and v < chain.alert else "")
+                       for v in chain.ratios[k])))
     w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),
                 numeric=frozenset(range(1, len(years) + 1))))
+    for line in chain.sources:
+        w.add(Para(line, style="note"))
 
 
 def _cited(item: Cited) -> str:
@@ -281,7 +297,9 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
                    answered=comp.questions_answered, asked=comp.questions_asked)))
     w.add(Heading(w.t("h.strengths"), 3))
     if comp.strengths:
-        w.add(Bullets(tuple(("", _cited(s) + " " + w.t("findings.agreed", n=s.note))
+        w.add(Bullets(tuple(("", _cited(s) + " " + w.t("findings.agreed", n=s.note)
+                             + ("" if s.basis == "agreed" else
+                                f" — {w.s(f'summary.basis.{s.basis}')}"))
                             for s in comp.strengths[:SHOWN_STRENGTHS])))
         _more(w, SHOWN_STRENGTHS, comp.strengths)
     else:
@@ -289,16 +307,19 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
     w.add(Heading(w.t("h.gaps"), 3))
     if comp.gaps:
         w.add(Table((w.s("summary.col.severity"), w.s("summary.col.need"),
-                     w.s("summary.col.question_id")),
-                    tuple((_severity(w, g.note), g.text, ", ".join(g.question_ids))
-                          for g in comp.gaps[:SHOWN_GAPS]),
+                     w.s("summary.col.confidence"), w.s("summary.col.question_id")),
+                    tuple((_severity(w, g.note), g.text,
+                           f"{w.s(f'summary.confidence.{g.confidence}')} ({g.evidence})",
+                           ", ".join(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
                     shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
         _more(w, SHOWN_GAPS, comp.gaps)
     else:
         w.add(Para(w.t("findings.no_gaps")))
     if comp.disagreements:
         w.add(Heading(w.t("h.disagreements"), 3))
-        w.add(Bullets(tuple((w.label(_cited(d)), d.note)
+        w.add(Bullets(tuple((w.label(_cited(d)),
+                             f"{d.note}. {w.label(w.s('summary.col.settled'))}{d.evidence} "
+                             f"({w.s(f'summary.basis.{d.basis}')})")
                             for d in comp.disagreements[:SHOWN_DISAGREEMENTS])))
         _more(w, SHOWN_DISAGREEMENTS, comp.disagreements)
     stats = comp.statistics
@@ -311,6 +332,8 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
                     numeric=frozenset(range(1, len(stats.years) + 1))))
         if any(any(row.disputed) for row in stats.rows):
             w.add(Para(w.t("findings.disputed"), style="note"))
+        for line in stats.sources:
+            w.add(Para(line, style="note"))
 
 
 # -- recommendations ------------------------------------------------------------------------------
@@ -331,14 +354,17 @@ def recommendations(w: _Writer) -> None:
             (w.label(w.s("summary.col.responsible")), ", ".join(rec.responsible) or w.t("to_agree")),
             (w.label(w.t("rec.partners")), ", ".join(rec.partners) or w.t("rec.no_partners")),
             (w.label(w.t("rec.first")), ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), ", ".join(rec.assistance)),
+            (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
+                                                  f"{rec.score:g})"),
             (w.label(w.t("rec.questions")), ", ".join(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
     w.add(Heading(w.t("h.matrix"), 2))
     w.add(Table(
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
-         w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.timeframe"),
+         w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
         tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{', '.join(rec.question_ids)}]",
                _severity(w, rec.priority), ", ".join(rec.responsible) or w.t("to_agree"),

@@ -54,12 +54,17 @@ def finding(o: Out, n: Need) -> str:
     return gap
 
 
-def responsible(o: Out, p: Package) -> str:
+def responsible_kinds(p: Package) -> list[str]:
+    """The respondent kinds proposed as the responsible national body (the draft report shows
+    the same)."""
     main = p.needs[0].assistance[0] if p.needs and p.needs[0].assistance else ""
     kind = RESPONSIBLE_BY_ASSISTANCE.get(main)  # the main kind of assistance of its worst need
-    kinds = [kind] if kind else list(dict.fromkeys(
+    return [kind] if kind else list(dict.fromkeys(
         RESPONSIBLE_BY_COMPONENT[c] for c in p.components if c in RESPONSIBLE_BY_COMPONENT))
-    return ", ".join(o.vocab("respondent_kinds", k) for k in kinds)
+
+
+def responsible(o: Out, p: Package) -> str:
+    return ", ".join(o.vocab("respondent_kinds", k) for k in responsible_kinds(p))
 
 
 def _generated(o: Out) -> str:
