@@ -298,6 +298,14 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     _exit_for(results)
 
 
+def _shown_path(path: Any) -> str:
+    """A path as the user would type it: relative to the current folder when it lies below."""
+    import os
+
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -323,7 +331,8 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
         if item.target is None:
             click.echo(f"{clean(item.path)}: not imported: {clean(item.reason)}")
         else:
-            click.echo(f"{clean(item.path)}: {clean(item.target)} ({item.answers} answers, "
+            click.echo(f"{clean(item.path)}: {clean(_shown_path(item.target))} "
+                       f"({item.answers} answers, "
                        f"{item.warnings} warnings)")
         if item.note:
             click.echo(f"{clean(item.path)}: note: {clean(item.note)}")

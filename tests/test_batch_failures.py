@@ -315,3 +315,20 @@ def test_an_output_that_cannot_be_written_is_one_line_and_keeps_the_old_one(tmp_
     assert "No space left on device" in done[0].reason
     assert (tmp_path / "wb-1.json").read_text("utf-8") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wb-1.json"]
+
+
+def test_of_identical_files_the_one_that_arrived_first_is_imported(tmp_path):
+    import os
+
+    original = tmp_path / "01-office.xlsx"
+    again = tmp_path / "01-office (sent again).xlsx"  # its name sorts first
+    for path, when in ((original, 1_000_000), (again, 2_000_000)):
+        path.write_bytes(b"same")
+        os.utime(path, (when, when))
+    out = tmp_path / "out"
+    done = write_submissions([_fake(str(again), "wb-1", "3" * 64),
+                              _fake(str(original), "wb-1", "3" * 64)], out)
+    by_path = {Path(item.path).name: item for item in done}
+    assert by_path["01-office.xlsx"].target == out.resolve() / "wb-1.json"
+    assert by_path["01-office (sent again).xlsx"].target is None
+    assert "the same file as" in by_path["01-office (sent again).xlsx"].reason

@@ -11,6 +11,8 @@ atomically.
 from __future__ import annotations
 
 import json
+import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,14 @@ def _reason(result: Any) -> str:
     return error[len(prefix):] if error.startswith(prefix) else error
 
 
+def _arrival(path: str) -> tuple[float, str]:
+    """When a file arrived (its modification time), then its name, for a stable order."""
+    try:
+        return os.stat(path).st_mtime, path
+    except OSError:
+        return math.inf, path
+
+
 def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Imported]:
     """One JSON per valid submission among ``results`` (``batch.FileResult``), in ``folder``."""
     out = Path(folder)
@@ -67,7 +77,12 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
     contents: dict[str, set[str]] = {}
     for r in valid:
         contents.setdefault(r.submission.workbook_id, set()).add(r.submission.file_sha256)
+    # Of identical files, the one that arrived first is imported and the later ones are the
+    # copies sent again, whatever the order of their names.
     first_by_sha: dict[str, str] = {}
+    for r in sorted(valid, key=lambda r: _arrival(r.path)):
+        first_by_sha.setdefault(r.submission.file_sha256, r.path)
+    written_sha: set[str] = set()
     taken: set[str] = set()  # names written in this run, case-folded (macOS, Windows)
     done: list[Imported] = []
     for result in results:
@@ -80,11 +95,11 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
                                  f"'natk check {result.path}' to see them"))
             continue
         sha = sub.file_sha256
-        if sha in first_by_sha:
+        if sha in written_sha or first_by_sha[sha] != result.path:
             done.append(Imported(result.path, reason=f"the same file as {first_by_sha[sha]}; "
                                  "imported once"))
             continue
-        first_by_sha[sha] = result.path
+        written_sha.add(sha)
         done.append(_write_one(result, out, contents[sub.workbook_id], taken))
     return done
 
