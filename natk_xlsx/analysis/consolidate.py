@@ -17,7 +17,7 @@ from natk_xlsx.analysis.chains import CHAIN, Figure, attrition, collect_figures
 from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
 from natk_xlsx.analysis.needs import Need, derive_needs
 from natk_xlsx.analysis.packages import Package, build_packages
-from natk_xlsx.analysis.respondents import Respondent, group_of, select_respondents
+from natk_xlsx.analysis.respondents import Respondent, group_of, respondent_from_record, select
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
@@ -28,7 +28,8 @@ Conflict = Settled
 #: Severity codes in order, with their points (the scorecard's readiness uses them).
 SEVERITY_POINTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 __all__ = ["CHAIN", "SEVERITY_POINTS", "Conflict", "Consolidation", "Decision", "Figure", "Need",
-           "Package", "Respondent", "attrition", "consolidate", "scorecard"]
+           "Package", "Respondent", "attrition", "consolidate", "consolidate_respondents",
+           "scorecard"]
 
 #: Answer types whose disagreements are listed as conflicts.
 CONFLICT_TYPES = ("yes_no", "single_choice")
@@ -119,8 +120,20 @@ def consolidate(toolkit: Toolkit, records: Iterable[tuple[str, Mapping[str, Any]
                 same_institution: str = "all", decisions: list[Decision] | None = None,
                 weights: Weights | None = None, received: Mapping[str, float] | None = None
                 ) -> Consolidation:
+    """Consolidate submission records given as (file, record)."""
+    return consolidate_respondents(
+        toolkit, [respondent_from_record(record, file, (received or {}).get(file, 0.0))
+                  for file, record in records], same_institution, decisions, weights)
+
+
+def consolidate_respondents(toolkit: Toolkit, returns: Iterable[Respondent],
+                            same_institution: str = "all",
+                            decisions: list[Decision] | None = None,
+                            weights: Weights | None = None) -> Consolidation:
+    """Consolidate returns already folded into respondents (``respondent_from_record``, as
+    each arrives: only what the summary needs is kept of a return)."""
     w = weights or load_weights()
-    respondents, duplicates, multiple = select_respondents(records, same_institution, received)
+    respondents, duplicates, multiple = select(returns, same_institution)
     for r in respondents:
         r.group = group_of(toolkit, r.kind)
     if len({r.country for r in respondents if r.country}) > 1:  # a regional view

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from natk_xlsx.spec.model import Toolkit
@@ -49,12 +50,27 @@ def group_of(toolkit: Toolkit, kind: str | None) -> str:
     return DEFAULT_GROUPS.get(kind or "", "government")
 
 
+def _shared(value: Any) -> Any:
+    """The value with its keys and short texts (question ids, codes, years, categories) made
+    one string for all returns instead of one per return: a thousand returns repeat them
+    millions of times, and the main process holds them all."""
+    kind = type(value)
+    if kind is str:
+        return intern(value) if len(value) <= 40 else value
+    if kind is dict:
+        return {_shared(k): _shared(v) for k, v in value.items()}
+    if kind is list:
+        return [_shared(v) for v in value]
+    return value
+
+
 def respondent_from_record(record: Mapping[str, Any], file: str, received: float = 0.0
                            ) -> Respondent:
     resp = record.get("respondent") or {}
     wrong = [i for i in record.get("issues", []) if i.get("severity") == "error"]
     invalid = {str(i.get("question")) for i in wrong if i.get("question")}
-    answers = {q: v for q, v in (record.get("answers") or {}).items() if q not in invalid}
+    answers = {_shared(q): _shared(v) for q, v in (record.get("answers") or {}).items()
+               if q not in invalid}
     return Respondent(
         key=str(record.get("workbook_id") or file),
         institution=str(resp.get("institution") or "(institution not given)"),
@@ -63,9 +79,9 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
         version=str((record.get("toolkit") or {}).get("version") or ""),
         language=str(record.get("language") or "en"),
         answers=answers,  # an answer with an error (to correct) is left out
-        details=record.get("details") or {},
-        tables=record.get("tables") or {},
-        asked=list(record.get("asked") or list((record.get("answers") or {}).keys())),
+        details=_shared(record.get("details") or {}),
+        tables=_shared(record.get("tables") or {}),
+        asked=[_shared(q) for q in record.get("asked") or (record.get("answers") or {})],
         completion_date=resp.get("completion_date"),
         issues=len(wrong),
         country=resp.get("country"),
@@ -83,16 +99,14 @@ def _arrival(r: Respondent) -> tuple[str, float, str]:
     return (str(r.completion_date or ""), r.received, r.file)
 
 
-def select_respondents(records: Iterable[tuple[str, Mapping[str, Any]]], same_institution: str,
-                       received: Mapping[str, float] | None = None
-                       ) -> tuple[list[Respondent], list[tuple[str, str]], list[list[Respondent]]]:
+def select(respondents: Iterable[Respondent], same_institution: str
+           ) -> tuple[list[Respondent], list[tuple[str, str]], list[list[Respondent]]]:
     """Drop the same workbook read twice (the copy that arrived later is the duplicate); group
     different returns of one institution and keep ``all`` of them (flagged), or only the
     ``latest`` or ``first`` by completion date."""
     by_key: dict[str, list[Respondent]] = defaultdict(list)
     order: list[str] = []
-    for file, record in records:
-        r = respondent_from_record(record, file, (received or {}).get(file, 0.0))
+    for r in respondents:
         if r.key not in by_key:
             order.append(r.key)
         by_key[r.key].append(r)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate
+from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate_respondents
+from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
@@ -108,7 +109,7 @@ def summarise(
     jobs: int | None = None,
     progress: Callable[[Any], None] | None = None,
 ) -> SummaryResult:
-    from natk_xlsx.returns.batch import read_files
+    from natk_xlsx.returns.batch import iter_files
 
     if same_institution not in SAME_INSTITUTION:
         raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
@@ -119,44 +120,44 @@ def summarise(
                          "no workbooks (.xlsx) or submission files (.json) found")
     decisions = load_resolutions(resolutions) if resolutions else []
     ranking = load_weights(weights)
-    workbooks = [f for f in files if f.suffix.lower() != ".json"]
-    read = {r.path: r for r in read_files(workbooks, toolkit, jobs=jobs, progress=progress,
-                                          records_only=True)}
-    records: list[tuple[str, dict[str, Any]]] = []
-    sources: list[dict[str, Any]] = []
-    for f in files:
-        name = str(f)
+    sources: list[dict[str, Any]] = [{} for _ in files]
+    folded: list[Respondent | None] = [None] * len(files)
+
+    def fold(i: int, record: dict[str, Any] | None, error: str | None, internal: bool) -> None:
+        """Keep of one return only its source line and what the summary needs (its answers,
+        details and figures, not its messages), so that memory stays flat past 1,000 returns."""
+        name = str(files[i])
+        if record is None:
+            sources[i] = {"file": name, "state": "unusable", "internal": internal,
+                          "status": ui("summary.status.unusable", lang, error=error)}
+            return
+        try:
+            received = Path(name).stat().st_mtime
+        except OSError:
+            received = 0.0
+        r = folded[i] = respondent_from_record(record, name, received)
+        sources[i] = {"file": name, "workbook": record.get("workbook_id"),
+                      "institution": (record.get("respondent") or {}).get("institution"),
+                      "kind": r.kind, "language": record.get("language"), "version": r.version,
+                      "answers_count": len(record.get("answers") or {}), "errors": r.issues,
+                      "state": "read"}
+
+    workbooks = [i for i, f in enumerate(files) if f.suffix.lower() != ".json"]
+    for n, result in iter_files([files[i] for i in workbooks], toolkit, jobs=jobs,
+                                records_only=True):
+        fold(workbooks[n], result.record,
+             None if result.record else (result.error or "").split(": ", 1)[-1],
+             result.internal)
+        if progress:
+            progress(result)
+    for i, f in enumerate(files):
         if f.suffix.lower() == ".json":
             record, error = _read_json(f)
+            fold(i, record, error, False)
             if progress:
                 progress(None)
-        else:
-            result = read.pop(name)
-            record = result.record
-            error = None if record else (result.error or "").split(": ", 1)[-1]
-        if record is None:
-            sources.append({"file": name, "state": "unusable", "internal": bool(
-                            f.suffix.lower() != ".json" and result.internal),
-                            "status": ui("summary.status.unusable", lang, error=error)})
-            continue
-        records.append((name, record))
-        errors = sum(1 for i in record.get("issues", []) if i.get("severity") == "error")
-        sources.append({
-            "file": name, "workbook": record.get("workbook_id"),
-            "institution": (record.get("respondent") or {}).get("institution"),
-            "kind": (record.get("respondent") or {}).get("kind"),
-            "language": record.get("language"),
-            "version": (record.get("toolkit") or {}).get("version"),
-            "answers_count": len(record.get("answers") or {}), "errors": errors,
-            "state": "read",
-        })
-    received = {}
-    for name, _ in records:
-        try:
-            received[name] = Path(name).stat().st_mtime
-        except OSError:
-            received[name] = 0.0
-    c = consolidate(toolkit, records, same_institution, decisions, ranking, received)
+    c = consolidate_respondents(toolkit, [r for r in folded if r is not None], same_institution,
+                                decisions, ranking)
     duplicate_of = dict(c.duplicates)
     kept = {r.key for r in c.respondents}
     grouped = {r.key for group in c.same_institution for r in group}
@@ -175,12 +176,18 @@ def summarise(
             src["status"] = ui("summary.status.kept", lang)
     summary = SummaryResult(c, sources)
     from natk_xlsx.outputs.summary import write_summary
-    from natk_xlsx.outputs.summary_data import write_csv, write_json
+    from natk_xlsx.outputs.summary_data import (
+        responses_beside,
+        write_csv,
+        write_json,
+        write_responses_csv,
+    )
 
     if output is not None:
+        beside = responses_beside(output)
         with atomic_path(output) as temp:
-            write_summary(temp, c, sources, lang)
-        summary.outputs.append(Path(output))
+            write_summary(temp, c, sources, lang, beside.name)
+        summary.outputs += [Path(output), write_responses_csv(beside, c, lang)]
     if json_path is not None:
         with atomic_path(json_path) as temp:
             write_json(temp, c, lang)

@@ -267,6 +267,31 @@ def _can_fork() -> bool:
     return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
 
 
+def iter_files(
+    paths: Sequence[str | Path],
+    toolkit: Toolkit,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    isolate: bool = True,
+    records_only: bool = False,
+    annotate: Annotate | None = None,
+) -> Iterator[tuple[int, FileResult]]:
+    """Read every file; each result comes back as soon as it is ready, with its index in
+    ``paths``, so that a caller can fold it in and let it go. With ``records_only`` each result
+    keeps only the submission's canonical record (less to hold and to send); with ``annotate``
+    the hand-back copies are written as the files are read."""
+    names = [str(p) for p in paths]
+    targets = annotated_targets(names, annotate.folder) if annotate else {}
+    tasks = [(name, targets.get(name)) for name in names]
+    if not isolate or not _can_fork():
+        for index, (name, target) in enumerate(tasks):
+            yield index, _read_one(name, toolkit, records_only, annotate, target)
+        return
+    yield from _run_pool(tasks, toolkit, jobs or default_jobs(), timeout, memory_mb,
+                         records_only, annotate)
+
+
 def read_files(
     paths: Sequence[str | Path],
     toolkit: Toolkit,
@@ -278,27 +303,14 @@ def read_files(
     records_only: bool = False,
     annotate: Annotate | None = None,
 ) -> list[FileResult]:
-    """Read every file; results come back in the order of ``paths``. With ``records_only``
-    each result keeps only the submission's canonical record (less to hold and to send); with
-    ``annotate`` the hand-back copies are written as the files are read."""
-    names = [str(p) for p in paths]
-    targets = annotated_targets(names, annotate.folder) if annotate else {}
-    tasks = [(name, targets.get(name)) for name in names]
-    if not isolate or not _can_fork():
-        results = []
-        for name, target in tasks:
-            result = _read_one(name, toolkit, records_only, annotate, target)
-            if progress:
-                progress(result)
-            results.append(result)
-        return results
+    """Every file's result, in the order of ``paths`` (``iter_files``, collected)."""
     done: dict[int, FileResult] = {}
-    for index, result in _run_pool(tasks, toolkit, jobs or default_jobs(), timeout, memory_mb,
-                                   records_only, annotate):
+    for index, result in iter_files(paths, toolkit, jobs, timeout, memory_mb, isolate,
+                                    records_only, annotate):
         done[index] = result
         if progress:
             progress(result)
-    return [done[i] for i in range(len(names))]
+    return [done[i] for i in range(len(paths))]
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
