@@ -250,8 +250,9 @@ def write_institutions(o: Out) -> None:
 
 
 def write_summary(path: str | Path, c: Any, sources: Sequence[dict[str, Any]],
-                  lang: str = "en") -> None:
-    """The one place the summary workbook is opened and closed."""
+                  lang: str = "en", responses_csv: str | None = None) -> None:
+    """The one place the summary workbook is opened and closed. ``responses_csv`` names the
+    CSV beside it that holds every answer (the Responses sheet may hold only the first)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                          "strings_to_formulas": False,
                                          "strings_to_urls": False})
@@ -267,7 +268,7 @@ def write_summary(path: str | Path, c: Any, sources: Sequence[dict[str, Any]],
     more.write_conflicts(o)
     write_action_plan(o)
     write_institutions(o)
-    more.write_responses(o)
+    more.write_responses(o, responses_csv)
     more.write_sources(o, sources)
     more.write_audit(o)
     try:

@@ -111,7 +111,7 @@ def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
         "conflicts": conflict_records(c),
         "statistics": [dict(zip(STAT_COLUMNS, row, strict=True))
                        for row in statistics_rows(c, lang)],
-        "responses": response_records(c, lang),
+        "responses": list(response_records(c, lang)),
     }
     Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
@@ -123,6 +123,18 @@ def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[An
         w.writerow(header)
         w.writerows(rows)
     return path
+
+
+def write_responses_csv(path: str | Path, c: Consolidation, lang: str) -> Path:
+    """Every answer of every respondent (responses.csv; also written beside the summary)."""
+    return write_csv_file(Path(path), RESPONSE_FIELDS,
+                          ([r[k] for k in RESPONSE_FIELDS] for r in response_records(c, lang)))
+
+
+def responses_beside(summary: str | Path) -> Path:
+    """Where the summary's CSV of every answer goes: ``<summary>-responses.csv``."""
+    path = Path(summary)
+    return path.with_name(f"{path.stem}-responses.csv")
 
 
 def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
@@ -141,7 +153,6 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
               ";".join(x["institution"] for x in n["supported_by"]),
               ";".join(p["provider"] for p in n["providers"])]
              for n in needs_records(c, lang)]
-    responses = [[r[k] for k in RESPONSE_FIELDS] for r in response_records(c, lang)]
     return [
         write_csv_file(out / "packages.csv", (
             "package_id", "rank", "theme", "title", "severity", "severity_label", "confidence",
@@ -151,6 +162,6 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
             "need_key", "package_id", "component", "component_label", "question_id", "question",
             "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
             "status", "settled_basis", "confidence", "supported_by", "providers"), needs),
-        write_csv_file(out / "responses.csv", RESPONSE_FIELDS, responses),
+        write_responses_csv(out / "responses.csv", c, lang),
         write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
     ]

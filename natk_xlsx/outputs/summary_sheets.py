@@ -4,16 +4,18 @@ Responses, Sources, Audit (written into the workbook ``summary`` opens)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
+from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
-from natk_xlsx.spec.model import SEVERITIES
+from natk_xlsx.spec.model import SEVERITIES, Question
 
 
 # -- Scorecard -----------------------------------------------------------------------------
@@ -215,53 +217,81 @@ def _code(value: Any) -> str:
     return str(value)
 
 
-def response_records(c: Consolidation, lang: str) -> list[dict[str, str]]:
-    """Every answer of every respondent, with codes and labels."""
+#: The Responses sheet holds at most this many answers (about 70 complete returns): a sheet
+#: serves browsing and filtering; every answer is in the CSV beside the summary, so the sheet can
+#: never pass a spreadsheet's row limit (1,048,576) nor make the summary slow to open.
+RESPONSE_SHEET_ROWS = 20_000
+
+
+def _answered(c: Consolidation) -> Iterator[tuple[Respondent, Question, Any, Mapping[str, Any]]]:
+    """Every answer of every respondent: (respondent, question, value, details)."""
     tk = c.toolkit
-    rows = []
     for r in c.respondents:
         for qid in r.asked:
+            value = r.answers.get(qid)
+            d = r.details.get(qid) or {}
+            if value is None and not d:
+                continue
             try:
                 q = tk.question(qid)
             except KeyError:
                 continue
-            value = r.answers.get(qid)
-            d = r.details.get(qid, {})
-            if value is None and not d:
-                continue
-            priority = str(d.get("priority") or "")
-            provided = str(d.get("provided") or "")
-            rows.append({
-                "respondent": r.key, "institution": r.institution, "kind": r.kind or "",
-                "kind_label": tk.vocabulary_label("respondent_kinds", r.kind, lang)
-                if r.kind else "",
-                "component": q.component,
-                "component_label": tr(tk.component(q.component).title, lang),
-                "question_id": q.id, "question": tr(q.text, lang),
-                "value": _code(value), "value_label": answer_text(tk, q, value, lang),
-                "comment": str(d.get("comment") or ""),
-                "evidence_source": str(d.get("evidence") or ""),
-                "priority": priority,
-                "priority_label": tk.choice_lists["priority"].label(priority, lang)
-                if priority else "",
-                "provided": provided,
-                "provided_label": tk.choice_lists["yes_no"].label(provided, lang)
-                if provided in ("yes", "no", "dont_know") else provided,
-                "provider": str(d.get("provider") or "")})
-    return rows
+            yield r, q, value, d
 
 
-def write_responses(o: Out) -> None:
-    """Every answer of every respondent, one row each (the one function that writes it)."""
+def response_count(c: Consolidation) -> int:
+    return sum(1 for _ in _answered(c))
+
+
+def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
+    """Every answer of every respondent, with codes and labels (one at a time: at 1,000
+    returns they are over 250,000)."""
+    tk = c.toolkit
+    kinds: dict[str | None, str] = {}
+    components = {comp.id: tr(comp.title, lang) for comp in tk.components}
+    for r, q, value, d in _answered(c):
+        if r.kind not in kinds:
+            kinds[r.kind] = tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
+        priority = str(d.get("priority") or "")
+        provided = str(d.get("provided") or "")
+        yield {
+            "respondent": r.key, "institution": r.institution, "kind": r.kind or "",
+            "kind_label": kinds[r.kind], "component": q.component,
+            "component_label": components[q.component],
+            "question_id": q.id, "question": tr(q.text, lang),
+            "value": _code(value), "value_label": answer_text(tk, q, value, lang),
+            "comment": str(d.get("comment") or ""),
+            "evidence_source": str(d.get("evidence") or ""),
+            "priority": priority,
+            "priority_label": tk.choice_lists["priority"].label(priority, lang)
+            if priority else "",
+            "provided": provided,
+            "provided_label": tk.choice_lists["yes_no"].label(provided, lang)
+            if provided in ("yes", "no", "dont_know") else provided,
+            "provider": str(d.get("provider") or "")}
+
+
+def write_responses(o: Out, csv_name: str | None = None) -> None:
+    """Answers, one row each (the one function that writes the sheet): all of them up to
+    ``RESPONSE_SHEET_ROWS``; past that the first ones, under a note that names ``csv_name``,
+    the CSV beside the summary that holds every answer."""
     labels = o.cols(RESPONSE_LABELS)
     ws, widths = o.sheet("responses", RESPONSE_WIDTHS, labels)
-    o.headers(ws, 0, labels, widths)
-    rows = response_records(o.c, o.lang)
-    for i, record in enumerate(rows, start=1):
-        o.row(ws, i, [record[k] for k in RESPONSE_KEYS], widths)
-    o.table(ws, 0, len(rows), labels, "Responses")
-    ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
+    total = response_count(o.c)
+    head = 0
+    if total > RESPONSE_SHEET_ROWS:
+        o.note_row(ws, 0, o.ui("summary.responses.partial", shown=f"{RESPONSE_SHEET_ROWS:,}",
+                               total=f"{total:,}", file=csv_name or "responses.csv"),
+                   len(labels) - 1, widths)
+        head = 1
+    o.headers(ws, head, labels, widths)
+    rows = 0
+    for record in islice(response_records(o.c, o.lang), RESPONSE_SHEET_ROWS):
+        rows += 1
+        o.row(ws, head + rows, [record[k] for k in RESPONSE_KEYS], widths)
+    o.table(ws, head, rows, labels, "Responses")
+    ws.freeze_panes(head + 1, 0)
+    ws.repeat_rows(head)
 
 
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:

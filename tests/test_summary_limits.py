@@ -1,0 +1,103 @@
+"""The summary past a sheet's limits: every answer in the CSV beside the summary, the Responses
+sheet only as long as a spreadsheet serves (shown here with the limit lowered), and returns
+folded in as they arrive giving what consolidating them all at once gives."""
+
+from __future__ import annotations
+
+import csv
+import json
+import warnings
+
+import openpyxl
+import pytest
+from test_consolidate import COMPONENTS, record
+
+from natk_xlsx.analysis.consolidate import consolidate
+from natk_xlsx.outputs import summary_sheets
+from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.spec.lint import load_toolkit
+
+ANSWERS = {"LAW.01": "no", "LAW.02": "yes", "LAW.03": "no",
+           "LAW.05": {"2021": {"number": 7}}}
+
+
+@pytest.fixture
+def toolkit(write_specs):
+    return load_toolkit(write_specs(COMPONENTS))
+
+
+def _returns(tmp_path, count):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    records = []
+    for i in range(count):
+        answers = dict(ANSWERS)
+        if i % 2:
+            answers["LAW.01"] = "partly"
+        details = {"LAW.02": {"comment": f"note {i}"}} if i % 3 == 0 else {}
+        rec = record(f"w{i:02d}", f"Institution {i:02d}", answers, details)
+        (folder / f"r{i:02d}.json").write_text(json.dumps(rec), "utf-8")
+        records.append((str(folder / f"r{i:02d}.json"), rec))
+    return folder, records
+
+
+def _every_answer(records):
+    return {(rec["workbook_id"], qid) for _, rec in records for qid in rec["asked"]
+            if qid in rec["answers"] or qid in rec["details"]}
+
+
+def _load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def _rows_of_csv(path):
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_lowered_sheet_limit_loses_no_answer(toolkit, tmp_path, monkeypatch):
+    folder, records = _returns(tmp_path, 9)
+    monkeypatch.setattr(summary_sheets, "RESPONSE_SHEET_ROWS", 5)
+    out = tmp_path / "summary.xlsx"
+    result = summarise([folder], toolkit, out)
+    beside = tmp_path / "summary-responses.csv"
+    assert beside in result.outputs
+    rows = _rows_of_csv(beside)
+    every = _every_answer(records)
+    assert len(every) > 5
+    assert {(r["respondent"], r["question_id"]) for r in rows} == every
+    assert len(rows) == len(every)
+    sheet = _load(out)["Responses"]
+    note = sheet.cell(1, 1).value
+    assert "summary-responses.csv" in note and f"first 5 of {len(every)}" in note
+    assert sheet.cell(2, 1).value == "Institution"
+    data = [r for r in sheet.iter_rows(min_row=3, values_only=True) if any(r)]
+    assert len(data) == 5
+    (table,) = sheet.tables.values()
+    assert table.ref == "A2:J7"
+    assert sheet.freeze_panes == "A3"
+
+
+def test_under_the_limit_the_sheet_holds_every_answer(toolkit, tmp_path):
+    folder, records = _returns(tmp_path, 4)
+    out = tmp_path / "summary.xlsx"
+    summarise([folder], toolkit, out)
+    sheet = _load(out)["Responses"]
+    assert sheet.cell(1, 1).value == "Institution"  # no note above the table
+    data = [r for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
+    assert len(data) == len(_every_answer(records))
+    assert len(_rows_of_csv(tmp_path / "summary-responses.csv")) == len(data)
+
+
+def test_folding_returns_as_they_arrive_equals_consolidating_them_at_once(toolkit, tmp_path):
+    folder, records = _returns(tmp_path, 7)
+    folded = summarise([folder], toolkit).consolidation
+    at_once = consolidate(toolkit, records)
+    assert [r.key for r in folded.respondents] == [r.key for r in at_once.respondents]
+    assert [(n.key, n.package, n.severity) for n in folded.needs] == [
+        (n.key, n.package, n.severity) for n in at_once.needs]
+    assert [p.id for p in folded.packages] == [p.id for p in at_once.packages]
+    assert {k: {y: f.consolidated for y, f in v.items()} for k, v in folded.figures.items()} == {
+        k: {y: f.consolidated for y, f in v.items()} for k, v in at_once.figures.items()}
