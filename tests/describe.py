@@ -10,11 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 
 
-def _validation(dv: Any) -> dict[str, Any]:
+def _validations(ws: Any) -> list[dict[str, Any]]:
+    """One entry per range a validation applies to, in the order of the cells (the writer
+    may merge identical validations into one over many ranges: the meaning is the same)."""
+    entries = [_validation(dv, cells) for dv in ws.data_validations.dataValidation
+               for cells in str(dv.sqref).split()]
+    return sorted(entries, key=lambda e: coordinate_to_tuple(e["cells"].split(":")[0]))
+
+
+def _validation(dv: Any, cells: str) -> dict[str, Any]:
     return {
-        "cells": str(dv.sqref),
+        "cells": cells,
         "type": dv.type,
         "operator": dv.operator,
         "formula1": dv.formula1,
@@ -47,7 +56,7 @@ def describe_workbook(path: str | Path) -> dict[str, Any]:
             "right_to_left": bool(ws.sheet_view.rightToLeft),
             "hidden_columns": sorted({n for d in ws.column_dimensions.values() if d.hidden
                                       for n in range(d.min, d.max + 1)}),
-            "validations": [_validation(dv) for dv in ws.data_validations.dataValidation],
+            "validations": _validations(ws),
             "conditional_formats": sorted(
                 f"{rng.sqref}: {rule.formula[0] if rule.formula else rule.type}"
                 for rng in ws.conditional_formatting for rule in rng.rules),

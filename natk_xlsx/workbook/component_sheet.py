@@ -54,6 +54,7 @@ class ComponentSheet(SheetBase):
             "header row")
         for row in self.plan.rows:
             self._write_row(row)
+        self.write_validations()
         self._page_setup()
 
     def _span(self, first: int, last: int) -> float:
