@@ -1,6 +1,6 @@
 """Benchmark: write the assessment report for N filled complete-toolkit returns (default 40).
 
-Builds the returns once (as ``bench_summarise`` does, but each from an institution of a stated kind:
+Builds the returns once (``bench_summarise.build``: each from an institution of a stated kind:
 ministry, police, prosecution, courts, social services, NGO, so that the answers settle and the
 needs fill recommendation packages as in a real assessment), then in the same run measures:
 - natk-xlsx ``report`` from the workbooks (read and validate in worker processes, consolidate,
@@ -23,43 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_summarise import DISTINCT, with_new_id
+from bench_summarise import build
 
 from natk_xlsx.analysis.consolidate import consolidate
-from natk_xlsx.demo import fill_complete
 from natk_xlsx.outputs.docx_writer import write_docx
 from natk_xlsx.outputs.draft_report import write_report
 from natk_xlsx.outputs.report_content import build as build_report
 from natk_xlsx.outputs.report_text import Para, Table, blocks
 from natk_xlsx.returns.batch import read_files
-from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.spec.lint import load_toolkit
-from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
-
-#: The kinds of institution the returns come from, in turn.
-KINDS = ("ministry_justice", "police", "prosecution", "judiciary", "social_services", "ngo")
-
-
-def build(folder: Path, count: int) -> list[Path]:
-    """``count`` complete returns, copies (with new ids) of a few filled by institutions of
-    ``KINDS``: without a kind no answer is authoritative, and no need would be derived."""
-    toolkit = load_toolkit()
-    blanks = {kind: generate_workbook(toolkit, folder / f"blank-{kind}.xlsx", GenerateOptions(
-        extra_metadata={"respondent_kind": kind})).path for kind in KINDS}
-    seeds = []
-    for i in range(DISTINCT):
-        path = fill_complete(toolkit, blanks[KINDS[i % len(KINDS)]], folder / f"seed-{i}.xlsx",
-                             seed=i)
-        seeds.append((path, read_workbook(path, toolkit).workbook_id))
-    returns = folder / "returns"
-    returns.mkdir()
-    files = []
-    for n in range(count):
-        source, old = seeds[n % DISTINCT]
-        target = returns / f"return-{n:04d}.xlsx"
-        with_new_id(source, target, old)
-        files.append(target)
-    return files
 
 
 def timed(func):  # type: ignore[no-untyped-def]
@@ -91,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="natk-bench-report-"))
     folder.mkdir(parents=True, exist_ok=True)
-    files = build(folder, args.count)
+    files = build(folder, args.count, small=False)
     toolkit = load_toolkit()
     # submission JSON of the same returns
     submissions = folder / "submissions"
