@@ -395,7 +395,8 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
 
     INPUTS are filled workbooks, submission JSON files (from 'natk import') or folders of them.
     Bad files are listed on the Sources sheet and the rest are summarised; the same workbook read
-    twice counts once. Exit code 0, or 3 when some input could not be read.
+    twice counts once. Every answer is also written as CSV beside the summary
+    (OUTPUT-responses.csv). Exit code 0, or 3 when some input could not be read.
     """
     from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.summarise import expand_inputs
