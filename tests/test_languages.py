@@ -124,3 +124,14 @@ def test_a_published_language_with_a_missing_interface_text_fails(monkeypatch):
                                                      "$.cover.country")]
     ru = next(s for s in report.languages if s.lang == "ru")
     assert ru.translated == ru.texts - 1
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("en", ", "), ("zh", "、"), ("ar", "، ")])
+def test_a_multiple_choice_answer_is_listed_as_its_language_lists(toolkit, lang, separator):
+    from natk_xlsx.outputs.sheetkit import answer_text
+
+    q = next(q for q in toolkit.questions() if q.type == "multiple_choice")
+    first, second = toolkit.choice_lists[q.choices].codes[:2]
+    text = answer_text(toolkit, q, [first, second], lang)
+    labels = [toolkit.answer_label(q, code, lang) for code in (first, second)]
+    assert text == separator.join(labels)

@@ -5,7 +5,7 @@ Every text a person reads is a map from language code to text (see docs/spec-for
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 #: The six official languages of the United Nations, in the order the UN lists them.
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
@@ -33,3 +33,19 @@ def tr(text: Mapping[str, str] | None, lang: str, fallback: str = SOURCE_LANGUAG
     if lang in text:
         return text[lang]
     return text.get(fallback, "")
+
+
+#: How a language separates the items of one list ("Police, Courts"; Chinese 、, Arabic ،) and
+#: the parts of a longer one ("Police: No; Courts: Yes"; Chinese ；, Arabic ؛).
+ITEM_SEPARATORS: Mapping[str, str] = {"zh": "、", "ar": "، "}
+PART_SEPARATORS: Mapping[str, str] = {"zh": "；", "ar": "؛ "}
+
+
+def join_items(texts: Iterable[str], lang: str) -> str:
+    """The items of one list, as ``lang`` separates them."""
+    return ITEM_SEPARATORS.get(lang, ", ").join(texts)
+
+
+def join_parts(texts: Iterable[str], lang: str) -> str:
+    """The parts of a list whose parts are lists themselves, as ``lang`` separates them."""
+    return PART_SEPARATORS.get(lang, "; ").join(texts)

@@ -27,7 +27,7 @@ from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.analysis.weights import Weights
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import tr
+from natk_xlsx.i18n.languages import join_items, join_parts, tr
 from natk_xlsx.outputs.sheetkit import answer_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
@@ -180,15 +180,16 @@ class Report:
 def evidence(groups: Mapping[str, int], documented: bool, lang: str) -> str:
     """"2 government, 1 civil society; documents", as the summary says it."""
     parts = [ui(f"summary.group.{g}", lang, n=groups[g]) for g in GROUPS if groups.get(g)]
-    return "; ".join([", ".join(parts), ui("summary.evidence.documents" if documented
-                                           else "summary.evidence.perception", lang)])
+    return join_parts([join_items(parts, lang), ui(
+        "summary.evidence.documents" if documented else "summary.evidence.perception", lang)],
+        lang)
 
 
 def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
                    ) -> Recommendation:
     return Recommendation(
         rank=p.rank, title=tr(p.title, lang),
-        component=", ".join(tr(tk.component(cid).title, lang) for cid in p.components),
+        component=join_items((tr(tk.component(cid).title, lang) for cid in p.components), lang),
         priority=p.severity, confidence=p.confidence,
         actions=tuple(dict.fromkeys(tr(n.action, lang) for n in p.needs)),
         question_ids=tuple(p.questions), needs=len(p.needs),
@@ -264,7 +265,8 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
         said: dict[str, list[str]] = defaultdict(list)
         for v in x.views:
             said[_answer_label(tk, q.id, v.value, lang)].append(v.respondent.institution)
-        who_said = "; ".join(f"{', '.join(names)}: {label}" for label, names in said.items())
+        who_said = join_parts((f"{join_items(names, lang)}: {label}"
+                               for label, names in said.items()), lang)
         retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
         out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
                          evidence=retained + (f": {x.resolution}" if x.resolution else "")))

@@ -9,10 +9,11 @@ matter, executive summary, method, findings per component, recommendations, anne
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import join_items
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -97,6 +98,10 @@ class _Writer:
 
     def s(self, key: str, **values: object) -> str:
         return ui(key, self.report.lang, **values)
+
+    def items(self, texts: Iterable[str]) -> str:
+        """Names of one list ("Police, Courts"), as the report's language separates them."""
+        return join_items(texts, self.report.lang)
 
     def label(self, text: str) -> str:
         """``text`` followed by the language's colon, as the bold lead of a line."""
@@ -351,11 +356,11 @@ def recommendations(w: _Writer) -> None:
         w.add(Para(_rec_line(w, rec), lead=w.t("fmt.sentence", text=rec.component)))
         w.add(Bullets(tuple(("", a) for a in rec.actions)))
         details = [
-            (w.label(w.s("summary.col.responsible")), ", ".join(rec.responsible) or w.t("to_agree")),
-            (w.label(w.t("rec.partners")), ", ".join(rec.partners) or w.t("rec.no_partners")),
+            (w.label(w.s("summary.col.responsible")), w.items(rec.responsible) or w.t("to_agree")),
+            (w.label(w.t("rec.partners")), w.items(rec.partners) or w.t("rec.no_partners")),
             (w.label(w.t("rec.first")), ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
-            (w.label(w.s("summary.col.assistance")), ", ".join(rec.assistance)),
+            (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
             (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
                                                   f"{rec.score:g})"),
             (w.label(w.t("rec.questions")), ", ".join(rec.question_ids)),
@@ -367,8 +372,8 @@ def recommendations(w: _Writer) -> None:
          w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
         tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{', '.join(rec.question_ids)}]",
-               _severity(w, rec.priority), ", ".join(rec.responsible) or w.t("to_agree"),
-               ", ".join(rec.partners), _timeframe(w, rec),
+               _severity(w, rec.priority), w.items(rec.responsible) or w.t("to_agree"),
+               w.items(rec.partners), _timeframe(w, rec),
                ", ".join(f"#{k}" for k in rec.first))
               for rec in r.recommendations),
         numeric=frozenset({0}),

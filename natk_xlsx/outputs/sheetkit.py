@@ -21,7 +21,7 @@ from natk_xlsx.analysis.packages import Package
 from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
 from natk_xlsx.spec.model import Question, Toolkit
 from natk_xlsx.textwidth import CHARS_PER_UNIT, display_width, row_height, wrapped_lines
 from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
@@ -242,7 +242,7 @@ def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str) -> str:
             return value
     if q.type == "multiple_choice" and isinstance(value, list):
         # ", " within one answer; "; " separates the answers of different respondents
-        return ", ".join(toolkit.answer_label(q, v, lang) for v in value)
+        return join_items((toolkit.answer_label(q, v, lang) for v in value), lang)
     if q.type == "stats_table" and isinstance(value, dict):
         return figures_text(value)
     if q.type == "percentage" and isinstance(value, int | float):
@@ -264,8 +264,8 @@ def figures_text(table: Any) -> str:
 def evidence_text(o: Out, groups: dict[str, int] | Any, documented: bool) -> str:
     """"2 government, 1 civil society; documents" in the summary's language."""
     parts = [o.ui(f"summary.group.{g}", n=groups[g]) for g in GROUPS if groups.get(g)]
-    return "; ".join([", ".join(parts), o.ui("summary.evidence.documents" if documented
-                                             else "summary.evidence.perception")])
+    return join_parts([join_items(parts, o.lang), o.ui(
+        "summary.evidence.documents" if documented else "summary.evidence.perception")], o.lang)
 
 
 def who_said(o: Out, s: Settled) -> str:
@@ -273,7 +273,8 @@ def who_said(o: Out, s: Settled) -> str:
     by_answer: dict[str, list[str]] = {}
     for v in s.views:
         by_answer.setdefault(o.answer(s.question, v.value), []).append(v.respondent.institution)
-    return "; ".join(f"{', '.join(names)}: {answer}" for answer, names in by_answer.items())
+    return join_parts((f"{join_items(names, o.lang)}: {answer}"
+                       for answer, names in by_answer.items()), o.lang)
 
 
 def settled_text(o: Out, s: Settled) -> str:
@@ -283,6 +284,7 @@ def settled_text(o: Out, s: Settled) -> str:
 
 
 def coordinate_text(o: Out, p: Package) -> str:
-    return o.ui("summary.coordinate", partners=", ".join(p.providers)) if p.providers else ""
+    return (o.ui("summary.coordinate", partners=join_items(p.providers, o.lang))
+            if p.providers else "")
 
 

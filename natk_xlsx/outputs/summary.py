@@ -18,7 +18,7 @@ from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
 from natk_xlsx.analysis.respondents import group_of
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import tr
+from natk_xlsx.i18n.languages import join_items, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
     Out,
@@ -64,7 +64,7 @@ def responsible_kinds(p: Package) -> list[str]:
 
 
 def responsible(o: Out, p: Package) -> str:
-    return ", ".join(o.vocab("respondent_kinds", k) for k in responsible_kinds(p))
+    return join_items((o.vocab("respondent_kinds", k) for k in responsible_kinds(p)), o.lang)
 
 
 def _generated(o: Out) -> str:
@@ -209,7 +209,7 @@ def write_action_plan(o: Out) -> None:
         actions = list(dict.fromkeys(tr(n.action, o.lang) for n in p.needs))
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", "\n".join(actions),
                         o.vocab("severities", p.severity), o.ui(f"summary.horizon.{p.phase}"),
-                        ", ".join(p.after), responsible(o, p), ", ".join(p.providers),
+                        ", ".join(p.after), responsible(o, p), join_items(p.providers, o.lang),
                         "", "", ""], widths,
               [None, None, None, o.severity[p.severity], None, None, o.input, o.input,
                o.input, o.input, o.input])
