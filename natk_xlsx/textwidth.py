@@ -86,6 +86,7 @@ def _tokens(paragraph: str) -> Iterable[str]:
         yield word
 
 
+@lru_cache(maxsize=65536)  # a summary repeats its question texts and names thousands of times
 def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines ``text`` wraps to in a cell ``width`` units wide (greedy word wrap, as Excel and
     LibreOffice do), for text of ``font_size`` points."""
@@ -94,21 +95,50 @@ def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     for paragraph in str(text).split("\n"):
         if _weight(paragraph) <= capacity:
             lines += 1
-            continue
-        used, count = 0.0, 1
-        for token in _tokens(paragraph):
-            w = _weight(token.rstrip(" "))
-            if used and used + w > capacity:
-                count += 1
-                used = 0.0
-            if w > capacity:  # a word longer than the line is broken across lines
-                extra = math.ceil(w / capacity) - 1
-                count += extra
-                used = w - extra * capacity
-            else:
-                used += _weight(token)
-        lines += count
+        elif paragraph.isascii():
+            lines += _ascii_lines(paragraph, capacity)
+        else:
+            lines += _paragraph_lines(paragraph, capacity)
     return max(1, lines)
+
+
+def _paragraph_lines(paragraph: str, capacity: float) -> int:
+    """Lines of one paragraph, token by token (``_tokens``)."""
+    used, count = 0.0, 1
+    for token in _tokens(paragraph):
+        w = _weight(token.rstrip(" "))
+        if used and used + w > capacity:
+            count += 1
+            used = 0.0
+        if w > capacity:  # a word longer than the line is broken across lines
+            extra = math.ceil(w / capacity) - 1
+            count += extra
+            used = w - extra * capacity
+        else:
+            used += _weight(token)
+    return count
+
+
+def _ascii_lines(paragraph: str, capacity: float) -> int:
+    """``_paragraph_lines`` of a paragraph of ASCII text, where every character is one column
+    and the tokens are the words between single spaces (a token keeps its space)."""
+    used, count = 0.0, 1
+    words = paragraph.split(" ")
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if i == last and not word:  # a trailing space ends the paragraph: no token follows
+            break
+        w = float(len(word))
+        if used and used + w > capacity:
+            count += 1
+            used = 0.0
+        if w > capacity:
+            extra = math.ceil(w / capacity) - 1
+            count += extra
+            used = w - extra * capacity
+        else:
+            used += w + (i < last)
+    return count
 
 
 def row_height(texts: Sequence[tuple[str, float]], font_size: float = 10.0,
