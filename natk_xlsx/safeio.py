@@ -171,6 +171,7 @@ def _fsync(path: Path) -> None:
 
 #: A spreadsheet opening a CSV reads a field starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_STARTS = frozenset(FORMULA_STARTS)
 
 
 #: A plain number written as text ("-4", "+1.5", "-2e3"): a spreadsheet reads it as a number.
@@ -194,7 +195,10 @@ class _SafeWriter:
         self._writer = csv.writer(handle, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([neutralise_csv(v) for v in row])
+        # ``neutralise_csv`` inlined: it runs for every field of every row
+        return self._writer.writerow([
+            "'" + v if (isinstance(v, str) and v[:1] in _STARTS and not _PLAIN_NUMBER.fullmatch(v))
+            else v for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

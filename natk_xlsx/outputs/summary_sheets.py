@@ -249,17 +249,28 @@ def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
     tk = c.toolkit
     kinds: dict[str | None, str] = {}
     components = {comp.id: tr(comp.title, lang) for comp in tk.components}
+    questions: dict[str, str] = {}
+    labels: dict[tuple[str, Any], str] = {}  # the few answers that repeat, labelled once
     for r, q, value, d in _answered(c):
         if r.kind not in kinds:
             kinds[r.kind] = tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
+        if q.id not in questions:
+            questions[q.id] = tr(q.text, lang)
+        if type(value) is str or (type(value) is list and all(type(v) is str for v in value)):
+            key = (q.id, value if type(value) is str else tuple(value))
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = answer_text(tk, q, value, lang)
+        else:
+            label = answer_text(tk, q, value, lang)
         priority = str(d.get("priority") or "")
         provided = str(d.get("provided") or "")
         yield {
             "respondent": r.key, "institution": r.institution, "kind": r.kind or "",
             "kind_label": kinds[r.kind], "component": q.component,
             "component_label": components[q.component],
-            "question_id": q.id, "question": tr(q.text, lang),
-            "value": _code(value), "value_label": answer_text(tk, q, value, lang),
+            "question_id": q.id, "question": questions[q.id],
+            "value": _code(value), "value_label": label,
             "comment": str(d.get("comment") or ""),
             "evidence_source": str(d.get("evidence") or ""),
             "priority": priority,
