@@ -95,8 +95,26 @@ def test_every_question_names_authoritative_respondents_it_is_asked_of(report):
     for component in report.toolkit.components:
         for q in component.questions:
             asked = set(q.respondents or component.respondents)
-            assert q.authoritative, q.id
+            assert q.authoritative or len(asked) >= 2, q.id  # [] means: triangulated
             assert set(q.authoritative) <= asked, q.id
+
+
+#: Practices that the institution carrying them out would rate in its own favour (the content
+#: review's self-report findings): no one settles them alone.
+SELF_RATED = ("ENF.19", "ENF.20", "ENF.21", "ENF.30", "PRS.08", "PRS.13", "JUD.02", "JUD.12",
+              "JUD.24", "JUD.40")
+
+
+def test_self_rated_practices_are_triangulated(report):
+    from natk_xlsx.analysis.respondents import group_of
+
+    tk = report.toolkit
+    for qid in SELF_RATED:
+        q = tk.question(qid)
+        asked = q.respondents or tk.component(q.component).respondents
+        assert q.authoritative == (), qid
+        if qid != "ENF.30":  # the police's performance indicators: police and their ministry
+            assert any(group_of(tk, k) != "government" for k in asked), qid
 
 
 def test_the_law_is_settled_by_the_justice_ministry_and_the_desk_review(report):

@@ -361,6 +361,24 @@ def test_a_rule_on_an_unticked_option_needs_dont_know_in_the_list(write_specs):
     found = codes(lint_specs(write_specs(comps)))
     assert ("SPEC-DONT-KNOW", "beta.json", "$.questions[1].choices") in found
     choices.append({"code": "dont_know", "label": {"en": "Don't know"}})
+    comps["beta"]["questions"][1]["needs"][0]["when"]["not_in"].append("dont_know")
+    assert lint_specs(write_specs(comps)).ok
+
+
+def test_a_negated_tick_rule_also_needs_dont_know_and_must_not_fire_on_it(write_specs):
+    """``{"not": {"in": [...]}}`` tests an unticked option as ``not_in`` does; and a respondent
+    who ticks only "Don't know" reveals no gap."""
+    comps = complete(default_components())
+    choices = [{"code": "a", "label": {"en": "A"}}, {"code": "b", "label": {"en": "B"}}]
+    comps["beta"]["choice_lists"] = {"beta_options": {"choices": choices}}
+    rule = {**_absence_rule("a"), "when": {"all": [{"answered": True}, {"not": {"in": ["a"]}}]}}
+    comps["beta"]["questions"][1].update(choices="beta_options", needs=[rule])
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-DONT-KNOW", "beta.json", "$.questions[1].choices") in found
+    choices.append({"code": "dont_know", "label": {"en": "Don't know"}})
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-DONT-KNOW", "beta.json", "$.questions[1].needs[0].when") in found
+    rule["when"]["all"][1]["not"]["in"].append("dont_know")
     assert lint_specs(write_specs(comps)).ok
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
-from natk_xlsx.spec.conditions import leaf_op, leaves
+from natk_xlsx.spec.conditions import evaluate, leaf_op, leaves
 from natk_xlsx.spec.lint_report import Checker
 from natk_xlsx.spec.model import DONT_KNOW, Question, Toolkit
 
@@ -87,14 +87,22 @@ def _check_dont_know(q: Question, toolkit: Toolkit, where: str, file: str, check
     respondent who does not know is not read as reporting a gap."""
     if q.type != "multiple_choice" or q.choices is None or q.choices not in toolkit.choice_lists:
         return
-    on_absence = any(
-        leaf_op(leaf) == "not_in" and leaf.get("question", q.id) == q.id
-        for rule in q.needs for _, leaf in leaves(rule.when)
+    on_absence = any(  # "not_in", or "in" under a "not": an option left unticked
+        (leaf_op(leaf) == "not_in" or (leaf_op(leaf) == "in" and ".not" in path))
+        and leaf.get("question", q.id) == q.id
+        for rule in q.needs for path, leaf in leaves(rule.when)
     )
     if on_absence and DONT_KNOW not in toolkit.choice_lists[q.choices].codes:
         check.error("SPEC-DONT-KNOW", file, f"{where}.choices",
                     f"a needs rule of {q.id} fires when an option is not ticked, but the list "
                     f"'{q.choices}' has no \"dont_know\"", "add a dont_know choice to the list")
+    for r, rule in enumerate(q.needs):
+        if DONT_KNOW in toolkit.choice_lists[q.choices].codes and \
+                evaluate(rule.when, {q.id: [DONT_KNOW]}, q.id):
+            check.error("SPEC-DONT-KNOW", file, f"{where}.needs[{r}].when",
+                        f"this rule of {q.id} fires when a respondent ticks only \"Don't know\", "
+                        "reading not knowing as a gap", "add \"dont_know\" to the codes whose "
+                        "absence the rule tests")
 
 
 def _answer_labels(q: Question, toolkit: Toolkit) -> set[str]:
