@@ -32,6 +32,10 @@ WIDE_WEIGHT = 2.2
 #: Points per line of 10 pt text, and the padding of a cell.
 LINE_HEIGHT = 13.5
 PADDING = 3.0
+#: Lines of text holding wide (CJK) characters are taller: a CJK font's ascent and descent span
+#: about 1.45 em (Noto Sans CJK; Microsoft YaHei about 1.32), and LibreOffice prints such lines
+#: 14.6 pt apart at 10 pt (measured in its PDF of the Chinese workbook), so they count 15.
+WIDE_LINE_HEIGHT = 15.0
 
 
 @lru_cache(maxsize=4096)
@@ -141,9 +145,17 @@ def _ascii_lines(paragraph: str, capacity: float) -> int:
     return count
 
 
+@lru_cache(maxsize=65536)
+def has_wide(text: str) -> bool:
+    """Whether ``text`` holds a wide (CJK) character, whose lines are taller."""
+    return not text.isascii() and any(char_width(ch) == 2 for ch in text)
+
+
 def row_height(texts: Sequence[tuple[str, float]], font_size: float = 10.0,
                line_height: float = LINE_HEIGHT) -> float:
     """The height in points a row needs so that each (text, column width) pair shows whole,
-    capped at Excel's largest row height."""
-    lines = max((wrapped_lines(t, w, font_size) for t, w in texts if t), default=1)
-    return min(MAX_ROW_HEIGHT, round(line_height * font_size / 10.0 * lines + PADDING, 1))
+    capped at Excel's largest row height (a text with wide characters has taller lines)."""
+    wide = line_height * WIDE_LINE_HEIGHT / LINE_HEIGHT
+    need = max((wrapped_lines(t, w, font_size) * (wide if has_wide(t) else line_height)
+                for t, w in texts if t), default=line_height)
+    return min(MAX_ROW_HEIGHT, round(need * font_size / 10.0 + PADDING, 1))

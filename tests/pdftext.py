@@ -3,9 +3,11 @@ runs over other text: what a respondent sees when a row is too short for its tex
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +100,31 @@ def words_in_empty_rows(found: list[Word], tops: list[float], heights: list[floa
                     stray.append(w)
                 break
     return stray
+
+
+#: The text of a question id (the first column of a component sheet).
+QUESTION_ID = re.compile(r"[A-Z]{3}\.\d{2}")
+
+
+def clipped(found: list[Word]) -> list[Word]:
+    """Words that reach below the top of the next question's row: the last line of a cell too
+    short for its text, which LibreOffice and Excel cut off at the row's edge (drawn, then
+    clipped, so its box still crosses the edge). A question's row starts where its id is
+    printed; a word belongs to the row above the first id more than 5 pt below its own top
+    (vowel marks raise an Arabic word's box a few points above the id on its line)."""
+    out = []
+    by_page: dict[int, list[Word]] = {}
+    for w in found:
+        by_page.setdefault(w.page, []).append(w)
+    for page_words in by_page.values():
+        named = [w for w in page_words if QUESTION_ID.fullmatch(w.text)]
+        if not named:
+            continue
+        # the id column: where most ids are printed (a guidance text may name a question too)
+        column = Counter(round(w.x0 / 5) for w in named).most_common(1)[0][0]
+        ids = sorted((w.y0, w.line) for w in named if abs(round(w.x0 / 5) - column) <= 1)
+        for w in page_words:  # (an Arabic line's box starts higher than the id printed on it)
+            below = next((t for t, line in ids if t > w.y0 + 5.0 and line != w.line), None)
+            if below is not None and w.y1 > below:
+                out.append(w)
+    return out

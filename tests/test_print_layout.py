@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from factory import BUNDLED_SPECS
-from pdftext import overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
+from pdftext import clipped, overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
 from printed import load, print_scale, row_height, short_rows
 
 from natk_xlsx import layout
@@ -130,6 +130,7 @@ def test_libreoffice_prints_no_text_over_other_text(toolkit, tmp_path, lang):
     texts = "".join(w.text for w in found)
     assert ("评估" if lang == "zh" else "تقييم"[::-1]) in texts or "تقييم" in texts
     assert overprinted(found) == []
+    assert clipped(found) == []
     assert cover_overflow(path, pdf) == []
 
 
@@ -162,3 +163,17 @@ def test_the_overprint_finder_sees_lines_printed_over_each_other():
     same_baseline = Word(1, 4, "«", 178.0, 200.0, 185.0, 211.0)
     assert overprinted([line1, line2]) == [(line1, line2)]
     assert overprinted([line1, below, same_baseline]) == []
+
+
+def test_the_clip_finder_sees_a_last_line_cut_at_the_next_row():
+    from pdftext import Word
+
+    first = Word(1, 1, "LEG.01", 20.0, 144.0, 45.0, 156.0)
+    second = Word(1, 9, "LEG.02", 20.0, 205.5, 45.0, 217.5)
+    cited = Word(1, 5, "[《有组织犯罪公约》]", 230.0, 195.1, 330.0, 206.9)  # crosses 205.5
+    named = Word(1, 6, "SIT.03", 228.0, 182.0, 248.0, 193.0)  # a guidance text naming a question
+    fits = Word(1, 4, "明。", 230.0, 182.5, 250.0, 194.3)
+    marked = Word(1, 9, "أُبلغ", 60.0, 201.9, 80.0, 216.0)  # its own row's line, vowel marks
+    assert clipped([first, second, cited, fits, named, marked]) == [cited]
+    assert clipped([first, second, fits, named, marked]) == []
+
