@@ -295,3 +295,8 @@ def test_summarise_submission_files_forged_or_not(corpus, tmp_path):
         [*forged, "deep.json"])
     assert all(name in result.stdout for name in forged)
     assert len(written) > 3 and (tmp_path / "s.xlsx").is_file()
+
+
+def test_report_lines_keep_spaces_but_escape_what_could_forge_a_line():
+    assert clean("«\u00a0Parfois\u00a0» ; 1\u202f000") == "«\u00a0Parfois\u00a0» ; 1\u202f000"
+    assert clean("a\nb\u2028c\u202ed") == "a\\nb\\u2028c\\u202ed"

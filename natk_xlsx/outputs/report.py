@@ -90,7 +90,9 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _shown_char(ch: str) -> str:
-    if ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Cs"):
+    category = unicodedata.category(ch)
+    # spaces of every kind stay spaces: French puts a no-break space inside « » and before ";"
+    if (ch.isprintable() and category not in ("Cf", "Cs")) or category == "Zs":
         return ch
     return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
 
