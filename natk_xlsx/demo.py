@@ -301,16 +301,6 @@ def _break(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-def _relative(path: str | Path) -> str:
-    """``path`` as seen from where the demo was run (every path the demo prints is relative)."""
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
-
-
 def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
              jobs: int | None = None) -> dict[str, Any]:
     """Generate the workbooks of a fictional country's institutions, fill them as those
@@ -377,7 +367,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
         elif not r.submission.valid:
             copy = annotate_workbook(r.submission, handback)
             say(f"   {r.path}: {len(r.submission.errors)} error(s); annotated copy "
-                f"{_relative(copy)}")
+                f"{handback / Path(copy).name}")
     say("4. Importing the valid returns ...")
     submissions = out / "submissions"
     imported = sum(1 for item in write_submissions(results, submissions) if item.target)

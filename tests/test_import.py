@@ -169,6 +169,7 @@ def test_annotated_copy_marks_cells_and_leaves_the_original_alone(small):
     assert "is not one of the allowed answers" in cell.comment.text
     assert cell.fill.start_color.rgb.endswith("FFC7CE")
     issues = copy["Issues"]
+    assert int(issues.page_setup.paperSize) == 9  # A4, as the questionnaire's sheets
     links = [c.hyperlink.location if c.hyperlink and c.hyperlink.location else
              (c.hyperlink.target if c.hyperlink else None) for c in issues["B"][1:]]
     assert f"'Alpha'!D{row}" in " ".join(str(x) for x in links)

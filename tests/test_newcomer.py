@@ -37,7 +37,7 @@ def test_the_quick_start_leaves_the_checkout_clean():
     assert ".venv/" in ignored
 
 
-def test_every_path_the_demo_prints_is_relative(tmp_path, monkeypatch):
+def test_the_demo_prints_every_path_as_its_folder_was_given(tmp_path, monkeypatch):
     from natk_xlsx.demo import run_demo
     from natk_xlsx.spec.lint import load_toolkit
 
@@ -50,3 +50,9 @@ def test_every_path_the_demo_prints_is_relative(tmp_path, monkeypatch):
     assert str(tmp_path) not in printed
     assert not re.search(r"(^|\s)/\S", printed), printed
     assert Path("natk-demo/needs_summary.xlsx").exists()
+    # given an absolute folder, every path printed is under it, the hand-back copy's too
+    lines.clear()
+    run_demo(toolkit, str(tmp_path / "absolute"), say=lines.append, jobs=2)
+    paths = re.findall(r"(?:^|\s)(/\S+)", "\n".join(lines))
+    assert any("/handback/" in p for p in paths)
+    assert all(p.startswith(str(tmp_path / "absolute")) for p in paths), paths

@@ -165,6 +165,7 @@ def _page_setup(ws: Any, lang: str) -> None:
     for col, width in zip("ABCD", (12, 22, 10, 110), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
