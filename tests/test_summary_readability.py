@@ -83,3 +83,32 @@ def test_no_two_labels_on_one_sheet_are_the_same(lang):
                   else ui(f"summary.phase.{k}", lang) for k in keys]
         assert len(set(labels)) == len(labels), (sheet, labels)
         assert all(labels), sheet
+
+
+def test_the_action_plan_cuts_no_action_and_says_where_the_others_are(demo):
+    folder, _ = demo
+    wb = _load(folder / "needs_summary.xlsx")
+    needs = wb["Needs"]
+    header_row = next(r for r in needs.iter_rows(max_row=10) if r[0].value == "Package")
+    col = {c.value: i for i, c in enumerate(header_row)}
+    actions: dict[str, list[str]] = {}
+    for r in needs.iter_rows(min_row=header_row[0].row + 1, values_only=True):
+        if r[0]:
+            found = actions.setdefault(r[0], [])
+            if r[col["Recommended action"]] not in found:
+                found.append(r[col["Recommended action"]])
+    plan = wb["Action plan"]
+    more = 0
+    for r in plan.iter_rows(min_row=5, values_only=True):
+        if not r[1]:
+            continue
+        package, lines = r[1].split()[0], r[2].split("\n")
+        assert not r[2].endswith("…")
+        if lines[-1].startswith("(and "):
+            more += 1
+            hidden = int(lines[-1].split()[1])
+            assert lines[:-1] == actions[package][:len(lines) - 1]
+            assert len(lines) - 1 + hidden == len(actions[package])
+        else:
+            assert lines == actions[package]
+    assert more >= 1  # the demo has packages of many needs

@@ -31,6 +31,9 @@ SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000
 #: Longest text in one cell, and the most lines a wrapped cell shows.
 MAX_CELL = 1000
 MAX_LINES = 16
+#: The most lines a row may need and still fit Excel's tallest row (409 pt) in any script
+#: (a line of Chinese text takes 15 pt).
+MOST_LINES = 26
 #: Smallest print scale (10 pt text prints at 8 pt or more).
 MIN_SCALE = 0.8
 #: Column width units that fit across a printed A4 page at 100 % with the margins set here, as
@@ -174,8 +177,9 @@ class Out:
         _check(ws.set_row(row, max(15.0, row_height(sized))), "row height")
 
     def row(self, ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float],
-            formats: Sequence[Any] | None = None) -> None:
-        """One row of a table: texts fitted to their column, numbers as numbers."""
+            formats: Sequence[Any] | None = None, max_lines: int = MAX_LINES) -> None:
+        """One row of a table: texts fitted to their column (at most ``max_lines`` lines),
+        numbers as numbers."""
         texts = []
         for col, value in enumerate(values):
             fmt = formats[col] if formats and formats[col] is not None else None
@@ -185,7 +189,7 @@ class Out:
                 if fmt is not None:
                     _check(ws.write_blank(row, col, None, fmt), "summary blank")
             else:
-                text = fit(str(value), widths[col])
+                text = fit(str(value), widths[col], max_lines)
                 self.s(ws, row, col, text, fmt or self.wrap)
                 texts.append((text, widths[col]))
         self.height(ws, row, texts)

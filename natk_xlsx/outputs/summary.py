@@ -21,6 +21,7 @@ from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_items, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
+    MOST_LINES,
     Out,
     answer_text,  # noqa: F401 - other outputs (the draft report) take it from here
     coordinate_text,
@@ -29,6 +30,7 @@ from natk_xlsx.outputs.sheetkit import (
     who_said,
 )
 from natk_xlsx.spec.model import SEVERITIES
+from natk_xlsx.textwidth import wrapped_lines
 from natk_xlsx.workbook.writer import WriterError
 
 #: The national body responsible by default: by kind of assistance first, else by component
@@ -196,6 +198,19 @@ ACTION_KEYS = ("rank", "package", "action", "priority", "phase", "after", "respo
 ACTION_WIDTHS = (5, 22, 28, 9, 9, 7, 15, 15, 8, 8, 10)
 
 
+def _actions(o: Out, p: Package, width: float) -> str:
+    """The package's actions, one a line, as many whole ones as its row can hold; the count of
+    the others, which the Needs sheet lists, after them."""
+    actions = list(dict.fromkeys(tr(n.action, o.lang) for n in p.needs))
+    shown = len(actions)
+    text = "\n".join(actions)
+    while shown > 1 and wrapped_lines(text, width) > MOST_LINES:
+        shown -= 1
+        text = "\n".join([*actions[:shown],
+                          o.ui("summary.action.more", count=len(actions) - shown)])
+    return text
+
+
 def write_action_plan(o: Out) -> None:
     ws, widths = o.sheet("plan", ACTION_WIDTHS, o.cols(ACTION_KEYS), severity_col=3)
     o.s(ws, 0, 0, o.ui("summary.sheet.plan"), o.title)
@@ -206,13 +221,13 @@ def write_action_plan(o: Out) -> None:
     row = head
     for p in o.c.open_packages:
         row += 1
-        actions = list(dict.fromkeys(tr(n.action, o.lang) for n in p.needs))
-        o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", "\n".join(actions),
+        actions = _actions(o, p, widths[2])
+        o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", actions,
                         o.vocab("severities", p.severity), o.ui(f"summary.horizon.{p.phase}"),
                         ", ".join(p.after), responsible(o, p), join_items(p.providers, o.lang),
                         "", "", ""], widths,
               [None, None, None, o.severity[p.severity], None, None, o.input, o.input,
-               o.input, o.input, o.input])
+               o.input, o.input, o.input], max_lines=MOST_LINES)  # every action of the package
     o.table(ws, head, row - head, labels, "ActionPlan")
     ws.freeze_panes(head + 1, 2)
     ws.repeat_rows(head)
