@@ -112,3 +112,16 @@ def test_the_action_plan_cuts_no_action_and_says_where_the_others_are(demo):
         else:
             assert lines == actions[package]
     assert more >= 1  # the demo has packages of many needs
+
+
+def test_no_scorecard_chart_straddles_a_printed_page(demo):
+    """No page break falls within a chart's rows, and a page holds the rows between two
+    breaks (the rows under the table keep the default 15 pt)."""
+    folder, _ = demo
+    ws = _load(folder / "needs_summary.xlsx")["Scorecard"]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    assert len(breaks) >= 2 and len(ws._charts) >= 3
+    for chart in ws._charts:
+        first, last = chart.anchor._from.row, chart.anchor.to.row
+        assert not any(first < b <= last for b in breaks), (first, last, breaks)
+    assert all(b - a <= summary_sheets.PAGE_ROWS for a, b in zip(breaks, breaks[1:]))

@@ -50,24 +50,42 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
             })
         chart.set_title({"name": o.ui("summary.chart.gaps")})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 600, "height": 380})  # charts stay within the columns,
-        ws.insert_chart(last + 2, 0, chart)           # so they print at the sheet's scale
+        # each chart whole on one printed page: the two large ones on the page after the
+        # table, the small ones three rows of three a page (charts stay within the columns,
+        # so they print at the sheet's scale)
+        charts = last + 2
+        chart.set_size({"width": 600, "height": LARGE_CHART_ROWS * ROW_PX})
+        ws.insert_chart(charts + 1, 0, chart)  # a row below the break: no border on the page above
         radar = o.wb.add_chart({"type": "radar", "subtype": "filled"})
         radar.add_series({"name": [sheet, head, 8], "categories": [sheet, head + 1, 0, last, 0],
                           "values": [sheet, head + 1, 8, last, 8],
                           "fill": {"color": "#4472C4", "transparency": 40}})
         radar.set_title({"name": o.ui("summary.chart.readiness")})
         radar.set_y_axis({"min": 0, "max": 100})
-        radar.set_size({"width": 600, "height": 380})
-        ws.insert_chart(last + 2, 0, radar, {"y_offset": 390})
-        _component_charts(o, ws, rows, head, last + 2, 780)
+        radar.set_size({"width": 600, "height": LARGE_CHART_ROWS * ROW_PX})
+        ws.insert_chart(charts + LARGE_CHART_ROWS + 2, 0, radar)
+        small = charts + PAGE_ROWS
+        breaks = [charts, small]
+        breaks += _component_charts(o, ws, rows, head, small)
+        ws.set_h_pagebreaks(breaks)
     return rows
 
 
+#: Rows below the table keep the default height (15 pt, 20 px); a landscape A4 page holds 33 of
+#: them at 100 % (508 pt between the margins), more at the fitted scale.
+ROW_PX = 20
+PAGE_ROWS = 33
+LARGE_CHART_ROWS = 15
+SMALL_CHART_ROWS = 9
+
+
 def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: int,
-                      top: int, y_offset: int) -> None:
-    """One small bar chart per component: its open needs by severity."""
+                      top: int) -> list[int]:
+    """One small bar chart per component (its open needs by severity), three in a row, three
+    rows a page; the rows where a new page starts."""
     sheet = ws.get_name()
+    per_page = PAGE_ROWS // (SMALL_CHART_ROWS + 1)
+    breaks = []
     for i, row in enumerate(rows):
         r = head + 1 + i
         chart = o.wb.add_chart({"type": "column"})
@@ -81,9 +99,14 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
                          "name_font": {"size": 10}})
         chart.set_legend({"none": True})
         chart.set_y_axis({"min": 0, "major_gridlines": {"visible": False}})
-        chart.set_size({"width": 260, "height": 200})
-        ws.insert_chart(top, 0, chart, {"x_offset": (i % 3) * 270,
-                                        "y_offset": y_offset + (i // 3) * 210})
+        chart.set_size({"width": 260, "height": SMALL_CHART_ROWS * ROW_PX})
+        line = i // 3
+        page, place = divmod(line, per_page)
+        at = top + page * PAGE_ROWS + place * (SMALL_CHART_ROWS + 1)
+        if place == 0 and page:
+            breaks.append(at)
+        ws.insert_chart(at + 1, 0, chart, {"x_offset": (i % 3) * 270})
+    return breaks
 
 
 # -- Justice chains ------------------------------------------------------------------------
