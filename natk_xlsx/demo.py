@@ -186,8 +186,10 @@ class Respondent:
             return country.randint(max(low, 2005), min(high, 2025))
         if q.type == "date":
             return dt.date(2024, 1, 1).replace(month=country.randint(1, 12)).isoformat()
-        if q.type in ("short_text", "long_text"):
-            return self.rng.choice(self.profile.get("texts", ["See the attached report."]))
+        if q.type in ("short_text", "long_text"):  # the question's own answer, else a remark
+            answer = self.profile.get("text_answers", {}).get(q.id)
+            return answer or self.rng.choice(self.profile.get("texts",
+                                                              ["See the attached report."]))
         if q.type == "stats_table":
             return self.table(q, country)
         return None

@@ -5,6 +5,7 @@ written workbooks: cell lengths, header widths, row heights, print scale)."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -51,6 +52,15 @@ def test_demo_tells_the_whole_story(demo):
     flagged = sources["06-labour-inspectorate-en.xlsx"]
     assert flagged.startswith("read, with ") and flagged.endswith(" error(s) to correct")
     assert any(v.startswith("not read") for v in sources.values())
+    # a text question gets an answer to that question (the profile's), not a stock remark
+    import csv
+    import json
+
+    profile = json.loads((Path(__file__).parent.parent / "examples" / "veridia" /
+                          "profile.json").read_text("utf-8"))
+    with (folder / "needs_summary-responses.csv").open(encoding="utf-8-sig") as f:
+        given = {r["value"] for r in csv.DictReader(f) if r["question_id"] == "SIT.05"}
+    assert given == {profile["text_answers"]["SIT.05"]}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ar", "ru"])
