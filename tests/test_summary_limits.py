@@ -101,3 +101,20 @@ def test_folding_returns_as_they_arrive_equals_consolidating_them_at_once(toolki
     assert [p.id for p in folded.packages] == [p.id for p in at_once.packages]
     assert {k: {y: f.consolidated for y, f in v.items()} for k, v in folded.figures.items()} == {
         k: {y: f.consolidated for y, f in v.items()} for k, v in at_once.figures.items()}
+
+
+def test_a_multiple_choice_label_splits_as_its_codes_do():
+    """responses.csv: one answer a row, so its labels are apart by semicolons like its codes
+    (a label may itself hold a comma)."""
+    from natk_xlsx.analysis.consolidate import consolidate
+    from natk_xlsx.outputs.summary_sheets import response_records
+
+    bundled = load_toolkit()
+    q = next(q for q in bundled.questions() if q.type == "multiple_choice" and any(
+        "," in bundled.answer_label(q, c, "en") for c in bundled.choice_lists[q.choices].codes))
+    codes = list(bundled.choice_lists[q.choices].codes[:3])
+    rec = record("w1", "Police", {q.id: codes}, asked=[q.id])
+    rec["components"] = [q.component]
+    (row,) = response_records(consolidate(bundled, [("a.json", rec)]), "en")
+    assert row["value"].split(";") == codes
+    assert row["value_label"].split("; ") == [bundled.answer_label(q, c, "en") for c in codes]

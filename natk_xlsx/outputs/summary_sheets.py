@@ -13,7 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import tr
+from natk_xlsx.i18n.languages import join_parts, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES, Question
 
@@ -282,8 +282,11 @@ def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
         if type(value) is str or (type(value) is list and all(type(v) is str for v in value)):
             key = (q.id, value if type(value) is str else tuple(value))
             label = labels.get(key)
-            if label is None:
-                label = labels[key] = answer_text(tk, q, value, lang)
+            if label is None:  # one answer a row: its items apart as the codes are (labels
+                # may hold commas, so a list is split by semicolons, as in ``value``)
+                label = labels[key] = (join_parts((tk.answer_label(q, v, lang) for v in value),
+                                                  lang) if type(value) is list
+                                       else answer_text(tk, q, value, lang))
         else:
             label = answer_text(tk, q, value, lang)
         priority = str(d.get("priority") or "")
