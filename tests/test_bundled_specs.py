@@ -101,8 +101,8 @@ def test_every_question_names_authoritative_respondents_it_is_asked_of(report):
 
 #: Practices that the institution carrying them out would rate in its own favour (the content
 #: review's self-report findings): no one settles them alone.
-SELF_RATED = ("ENF.19", "ENF.20", "ENF.21", "ENF.30", "PRS.08", "PRS.13", "JUD.02", "JUD.12",
-              "JUD.24", "JUD.40")
+SELF_RATED = ("ENF.19", "ENF.20", "ENF.21", "ENF.30", "ENF.51", "PRS.08", "PRS.13", "PRS.43",
+              "JUD.02", "JUD.12", "JUD.24", "JUD.40")
 
 
 def test_self_rated_practices_are_triangulated(report):
@@ -215,3 +215,16 @@ def test_core_depth_workbook_holds_only_core_questions_and_says_so(tmp_path, rep
     cover_full = [c.value for row in load_workbook(tmp_path / "full.xlsx")["Cover"].iter_rows()
                   for c in row if isinstance(c.value, str)]
     assert not any(v.startswith("Core questionnaire") for v in cover_full)
+
+
+def test_each_profession_of_the_chain_has_its_own_knowledge_rating(report):
+    """Investigators, prosecutors and judges are each rated on the offence in their own
+    component (the review's LEG.36), triangulated, with a training need when it is lacking."""
+    tk = report.toolkit
+    for qid, component in (("ENF.51", "law_enforcement"), ("PRS.43", "prosecution"),
+                           ("JUD.02", "judiciary")):
+        q = tk.question(qid)
+        assert q.component == component and q.choices == "adequacy"
+        assert {r.severity for r in q.needs} == {"high", "medium"}
+        assert all(r.assistance == ("training",) for r in q.needs)
+
