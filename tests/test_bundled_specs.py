@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from factory import BUNDLED_SPECS
 
@@ -228,3 +230,26 @@ def test_each_profession_of_the_chain_has_its_own_knowledge_rating(report):
         assert {r.severity for r in q.needs} == {"high", "medium"}
         assert all(r.assistance == ("training",) for r in q.needs)
 
+
+
+def theme_rows(tk) -> list[str]:
+    """The table of docs/subject-ownership.md: each theme, its package, and the questions whose
+    needs rules carry it, by component in the toolkit's order."""
+    rows = []
+    for theme in tk.vocabularies["themes"]:
+        parts = []
+        for comp in tk.components:
+            ids = [q.id for q in comp.questions if any(r.theme == theme.code for r in q.needs)]
+            if ids:
+                parts.append(f"{comp.id}: {', '.join(ids)}")
+        rows.append(f"| `{theme.code}` | {theme.label['en']} | {'; '.join(parts)} |")
+    return rows
+
+
+def test_the_themes_table_of_the_docs_is_the_specs(report):
+    """Regenerate the table with: python -c "import sys; sys.path[:0] = ['tests'];
+    from test_bundled_specs import theme_rows; from natk_xlsx.spec.lint import load_toolkit;
+    print('\\n'.join(theme_rows(load_toolkit())))" """
+    page = (Path(__file__).parent.parent / "docs" / "subject-ownership.md").read_text("utf-8")
+    table = [line for line in page.splitlines() if line.startswith("| `")]
+    assert table == theme_rows(report.toolkit)
