@@ -9,7 +9,8 @@ import pytest
 from factory import default_components
 
 from natk_xlsx.errors import InputError, SpecError
-from natk_xlsx.spec.lint import LintReport, lint_specs, load_toolkit
+from natk_xlsx.spec.lint import lint_specs, load_toolkit
+from natk_xlsx.spec.lint_report import LintReport
 
 
 def codes(report: LintReport, severity: str = "error") -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ written workbooks: cell lengths, header widths, row heights, print scale)."""
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
@@ -134,4 +135,4 @@ def test_no_scorecard_chart_straddles_a_printed_page(demo):
     for chart in ws._charts:
         first, last = chart.anchor._from.row, chart.anchor.to.row
         assert not any(first < b <= last for b in breaks), (first, last, breaks)
-    assert all(b - a <= summary_sheets.PAGE_ROWS for a, b in zip(breaks, breaks[1:]))
+    assert all(b - a <= summary_sheets.PAGE_ROWS for a, b in pairwise(breaks))

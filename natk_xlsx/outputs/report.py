@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from natk_xlsx.i18n.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
-    from natk_xlsx.spec.lint import LintReport
+    from natk_xlsx.spec.lint_report import LintReport
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

@@ -1,55 +1,22 @@
-"""``natk specs check``: every check of a specs folder, as data.
+"""The entry points of the spec stage: ``lint_specs`` (``natk specs check``: every check of a
+specs folder, as data) and ``load_toolkit`` (the model of a folder, linted once per content).
 
-The schema checks each file's shape; the ``lint_*`` modules check what a schema cannot: ids,
-references, skip logic, Excel's limits, translation completeness, the method's rules (themes,
-authoritative respondents, "Don't know") and the response burden. Each problem names the file, the
-JSON path and what to do. ``lint_specs`` and ``load_toolkit`` stay here: they are the entry points.
+The checks live in ``lint_run`` and the ``lint_*`` modules; they are imported only when a folder
+must be linted, so that a command whose specs' verdict is remembered starts without them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from natk_xlsx.errors import SpecError
-from natk_xlsx.i18n.languages import tr
-from natk_xlsx.spec.burden import check_burden
-from natk_xlsx.spec.lint_components import check_components, check_dependencies, check_sheet_names
-from natk_xlsx.spec.lint_lists import check_lists, check_manifest, check_vocabularies
-from natk_xlsx.spec.lint_method import check_interface_labels, check_method
-from natk_xlsx.spec.lint_report import Checker, ComponentStats, LanguageStats, LintReport
-from natk_xlsx.spec.lint_translations import (
-    check_translations,
-    check_translations_published,
-    text_maps,
-)
-from natk_xlsx.spec.loading import LISTS_FILE, MANIFEST_FILE, build_toolkit, resolve_specs_dir, spec_hash
 from natk_xlsx.spec.model import Toolkit
-from natk_xlsx.validation import json_path, spec_schema_errors
 
-__all__ = ["ComponentStats", "LanguageStats", "LintReport", "lint_specs", "load_toolkit", "text_maps"]
+if TYPE_CHECKING:
+    from natk_xlsx.spec.lint_report import LintReport
 
-#: The workbook's own interface texts (cover, instructions, messages, summary), counted with the
-#: specs' texts: a published language must have them too.
-INTERFACE_FILE = "natk_xlsx/i18n/interface.json"
-
-
-# -- reading ---------------------------------------------------------------------------------------
-def _read(path: Path, check: Checker) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except UnicodeDecodeError:
-        check.error("SPEC-JSON", path.name, "$", "the file is not UTF-8 text",
-                    "save it as UTF-8")
-    except json.JSONDecodeError as exc:
-        check.error("SPEC-JSON", path.name, f"line {exc.lineno} column {exc.colno}",
-                    f"not valid JSON ({exc.msg})", "correct the JSON syntax there")
-    except OSError as exc:
-        check.error("SPEC-JSON", path.name, "$", f"cannot be read ({exc.strerror})",
-                    "check the file's permissions")
-    return None
+__all__ = ["lint_specs", "load_toolkit"]
 
 
 def lint_specs(directory: str | Path | None = None) -> LintReport:
@@ -57,117 +24,9 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
 
     Raises ``InputError`` only when the folder itself cannot be used.
     """
-    path = resolve_specs_dir(directory)
-    report = LintReport(str(path))
-    check = Checker(report)
-    documents: dict[str, Any] = {}
-    for file in sorted(path.glob("*.json")):
-        report.files.append(file.name)
-        doc = _read(file, check)
-        if doc is not None:
-            documents[file.name] = doc
-    schema_valid: dict[str, bool] = {}
-    for name, doc in documents.items():
-        errors = spec_schema_errors(doc)
-        for err in errors:
-            check.error("SPEC-SCHEMA", name, json_path(err.path), err.message, err.fix)
-        schema_valid[name] = not errors
+    from natk_xlsx.spec.lint_run import lint_specs as run
 
-    from natk_xlsx.i18n.interface import strings
-
-    missing = check_translations({**documents, INTERFACE_FILE: strings()}, check)
-    manifest = documents.get(MANIFEST_FILE)
-    lists = documents.get(LISTS_FILE)
-    if not _usable(manifest, "manifest", MANIFEST_FILE, schema_valid, check) or not _usable(
-        lists, "lists", LISTS_FILE, schema_valid, check
-    ):
-        return report
-    assert isinstance(manifest, dict) and isinstance(lists, dict)
-    components = _component_documents(documents, manifest, schema_valid, check)
-    toolkit = build_toolkit(manifest, lists, components, str(path), spec_hash(documents))
-    report.toolkit = toolkit
-    check_manifest(manifest, check)
-    check_vocabularies(lists, check)
-    check_lists(lists, components, manifest, check)
-    check_components(toolkit, components, lists, check)
-    check_sheet_names(toolkit, check)
-    check_dependencies(toolkit, components, check)
-    check_method(toolkit, components, lists, check)
-    check_interface_labels(strings(), INTERFACE_FILE, check)
-    report.burden = check_burden(toolkit, check)
-    report.components = [_stats(toolkit, cid, manifest) for cid in manifest["components"]
-                         if cid in components]
-    check_translations_published(report, manifest, missing, check)
-    return report
-
-
-def _usable(doc: Any, kind: str, name: str, valid: Mapping[str, bool], check: Checker) -> bool:
-    if doc is None:
-        if name not in valid:
-            check.error("SPEC-MISSING-FILE", name, "$", f"the {kind} file is missing",
-                        f"add {name} (see docs/spec-format.md)")
-        return False
-    if not isinstance(doc, dict) or doc.get("kind") != kind:
-        check.error("SPEC-KIND", name, "$.kind", f"{name} must have \"kind\": \"{kind}\"",
-                    f"set kind to {kind}")
-        return False
-    return valid.get(name, False)
-
-
-def _component_documents(
-    documents: Mapping[str, Any], manifest: dict[str, Any], valid: Mapping[str, bool],
-    check: Checker,
-) -> dict[str, dict[str, Any]]:
-    """Component id → document, for the components the manifest lists and whose file is valid."""
-    found: dict[str, dict[str, Any]] = {}
-    listed = manifest["components"]
-    for i, cid in enumerate(listed):
-        name = f"{cid}.json"
-        doc = documents.get(name)
-        if doc is None:
-            check.error("SPEC-MISSING-FILE", MANIFEST_FILE, f"$.components[{i}]",
-                        f"component '{cid}' has no file {name}",
-                        f"add {name} beside {MANIFEST_FILE} or remove '{cid}' from the list")
-            continue
-        if not isinstance(doc, dict) or doc.get("kind") != "component":
-            check.error("SPEC-KIND", name, "$.kind", f"{name} must have \"kind\": \"component\"",
-                        "set kind to component")
-            continue
-        if doc.get("id") != cid:
-            check.error("SPEC-ID", name, "$.id",
-                        f"the id is '{doc.get('id')}' but the file and the manifest say '{cid}'",
-                        f"set id to '{cid}' or rename the file")
-            continue
-        if valid.get(name):
-            found[cid] = doc
-    for name, doc in documents.items():
-        if name in (MANIFEST_FILE, LISTS_FILE):
-            continue
-        if isinstance(doc, dict) and doc.get("kind") in ("manifest", "lists"):
-            check.error("SPEC-KIND", name, "$.kind",
-                        f"only {MANIFEST_FILE} and {LISTS_FILE} may be of kind {doc['kind']}",
-                        "merge it into the right file or make it a component")
-        elif name[: -len(".json")] not in listed:
-            check.warning("SPEC-ORPHAN-FILE", name, "$",
-                          f"{name} is not among the manifest's components and is ignored",
-                          f"add '{name[:-5]}' to components in {MANIFEST_FILE} or remove the file")
-    return found
-
-
-# -- statistics ------------------------------------------------------------------------------------
-def _stats(toolkit: Toolkit, cid: str, manifest: dict[str, Any]) -> ComponentStats:
-    c = toolkit.component(cid)
-    return ComponentStats(
-        id=c.id,
-        category=c.category,
-        sheet_name=tr(c.sheet_name, manifest["source_language"]),
-        sections=len(c.sections),
-        questions=len(c.questions),
-        tables=sum(q.type == "stats_table" for q in c.questions),
-        with_needs=sum(bool(q.needs) for q in c.questions),
-        rules=sum(len(q.needs) for q in c.questions),
-        skip_logic=sum(q.relevant is not None for q in c.questions),
-    )
+    return run(directory)
 
 
 def load_toolkit(directory: str | Path | None = None) -> Toolkit:

@@ -22,7 +22,7 @@ from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.safeio import atomic_open, write_text
-from natk_xlsx.spec.lint import text_maps
+from natk_xlsx.spec.lint_translations import text_maps
 from natk_xlsx.spec.loading import resolve_specs_dir
 
 _TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
