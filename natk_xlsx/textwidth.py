@@ -10,6 +10,7 @@ a row a little too tall costs a blank line, one too short hides the respondent's
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -36,6 +37,10 @@ PADDING = 3.0
 #: about 1.45 em (Noto Sans CJK; Microsoft YaHei about 1.32), and LibreOffice prints such lines
 #: 14.6 pt apart at 10 pt (measured in its PDF of the Chinese workbook), so they count 15.
 WIDE_LINE_HEIGHT = 15.0
+#: In a text with CJK characters the Latin letters and digits are set in the CJK font too, whose
+#: Latin glyphs are about a fifth wider than Carlito's ("Embassy of Norway" in a Chinese
+#: sentence takes the room of 20 narrow characters, not 17).
+LATIN_IN_CJK_WEIGHT = 1.2
 
 
 @lru_cache(maxsize=4096)
@@ -51,11 +56,14 @@ def display_width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
-def _weight(text: str) -> float:
-    """The room ``text`` takes on a line, in narrow-character columns of the wrap."""
+def _weight(text: str, latin: float = 1.0) -> float:
+    """The room ``text`` takes on a line, in narrow-character columns of the wrap (``latin``:
+    the weight of an ASCII character, more than 1 in a text set in a CJK font)."""
     if text.isascii():
-        return float(len(text))
-    return sum(_char_weight(ch) for ch in text)
+        return float(len(text)) * latin
+    if latin == 1.0:
+        return sum(_char_weight(ch) for ch in text)
+    return sum(latin if ch.isascii() else _char_weight(ch) for ch in text)
 
 
 @lru_cache(maxsize=8192)
@@ -95,22 +103,23 @@ def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines ``text`` wraps to in a cell ``width`` units wide (greedy word wrap, as Excel and
     LibreOffice do), for text of ``font_size`` points."""
     capacity = max(4.0, width * CHARS_PER_UNIT * 10.0 / font_size)
+    latin = LATIN_IN_CJK_WEIGHT if has_wide(text) else 1.0
     lines = 0
     for paragraph in str(text).split("\n"):
-        if _weight(paragraph) <= capacity:
+        if _weight(paragraph, latin) <= capacity:
             lines += 1
-        elif paragraph.isascii():
+        elif paragraph.isascii() and latin == 1.0:
             lines += _ascii_lines(paragraph, capacity)
         else:
-            lines += _paragraph_lines(paragraph, capacity)
+            lines += _paragraph_lines(paragraph, capacity, latin)
     return max(1, lines)
 
 
-def _paragraph_lines(paragraph: str, capacity: float) -> int:
+def _paragraph_lines(paragraph: str, capacity: float, latin: float = 1.0) -> int:
     """Lines of one paragraph, token by token (``_tokens``)."""
     used, count = 0.0, 1
     for token in _tokens(paragraph):
-        w = _weight(token.rstrip(" "))
+        w = _weight(token.rstrip(" "), latin)
         if used and used + w > capacity:
             count += 1
             used = 0.0
@@ -119,7 +128,7 @@ def _paragraph_lines(paragraph: str, capacity: float) -> int:
             count += extra
             used = w - extra * capacity
         else:
-            used += _weight(token)
+            used += _weight(token, latin)
     return count
 
 
@@ -145,6 +154,19 @@ def _ascii_lines(paragraph: str, capacity: float) -> int:
     return count
 
 
+#: A word of Latin letters (an institution's name in a Chinese sentence).
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _spare(text: str, width: float, font_size: float) -> int:
+    """A line kept spare for a wrapped text that mixes CJK characters and Latin words: a
+    spreadsheet breaks such lines by rules of its own (no break inside "State、European"; a
+    Latin word carried whole to the next line), which a greedy count cannot follow."""
+    if has_wide(text) and _LATIN_WORD.search(text) and wrapped_lines(text, width, font_size) > 1:
+        return 1
+    return 0
+
+
 @lru_cache(maxsize=65536)
 def has_wide(text: str) -> bool:
     """Whether ``text`` holds a wide (CJK) character, whose lines are taller."""
@@ -156,6 +178,7 @@ def row_height(texts: Sequence[tuple[str, float]], font_size: float = 10.0,
     """The height in points a row needs so that each (text, column width) pair shows whole,
     capped at Excel's largest row height (a text with wide characters has taller lines)."""
     wide = line_height * WIDE_LINE_HEIGHT / LINE_HEIGHT
-    need = max((wrapped_lines(t, w, font_size) * (wide if has_wide(t) else line_height)
-                for t, w in texts if t), default=line_height)
+    need = max(((wrapped_lines(t, w, font_size) + _spare(t, w, font_size))
+                * (wide if has_wide(t) else line_height) for t, w in texts if t),
+               default=line_height)
     return min(MAX_ROW_HEIGHT, round(need * font_size / 10.0 + PADDING, 1))

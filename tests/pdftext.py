@@ -106,7 +106,11 @@ def words_in_empty_rows(found: list[Word], tops: list[float], heights: list[floa
 QUESTION_ID = re.compile(r"[A-Z]{3}\.\d{2}")
 
 
-def clipped(found: list[Word]) -> list[Word]:
+#: The id of a recommendation package (the summary's rows).
+PACKAGE_ID = re.compile(r"P\d{2}")
+
+
+def clipped(found: list[Word], row_id: re.Pattern[str] = QUESTION_ID) -> list[Word]:
     """Words that reach below the top of the next question's row: the last line of a cell too
     short for its text, which LibreOffice and Excel cut off at the row's edge (drawn, then
     clipped, so its box still crosses the edge). A question's row starts where its id is
@@ -117,9 +121,10 @@ def clipped(found: list[Word]) -> list[Word]:
     for w in found:
         by_page.setdefault(w.page, []).append(w)
     for page_words in by_page.values():
-        named = [w for w in page_words if QUESTION_ID.fullmatch(w.text)]
-        if not named:
-            continue
+        named = [w for w in page_words if row_id.fullmatch(w.text)]
+        if not named or any(row_id.fullmatch(w.text[:-1]) for w in page_words
+                            if w.text.endswith(",")):
+            continue  # no rows keyed by ids, or a page that lists ids ("P01, P02") in a column
         # the id column: where most ids are printed (a guidance text may name a question too)
         column = Counter(round(w.x0 / 5) for w in named).most_common(1)[0][0]
         ids = sorted((w.y0, w.line) for w in named if abs(round(w.x0 / 5) - column) <= 1)

@@ -303,7 +303,8 @@ def test_weights_file_ranks_and_is_stated_in_the_method(toolkit, returns, tmp_pa
     method = next(p.text for p in doc.paragraphs if p.text.startswith("How the rank is computed"))
     assert "medium 900" in method and method.endswith("Weights: weights.json.")
     _, default = write(toolkit, returns, tmp_path)
-    assert any("medium 200" in p.text and p.text.endswith("Weights: defaults.")
+    assert any("medium 200" in p.text and p.text.endswith(
+        "Weights: the defaults (natk_xlsx/analysis/weights.json).")
                for p in default.paragraphs)
 
 

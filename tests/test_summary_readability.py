@@ -4,12 +4,15 @@ written workbooks: cell lengths, header widths, row heights, print scale)."""
 
 from __future__ import annotations
 
+import shutil
 import warnings
 from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import convert
+from pdftext import PACKAGE_ID, clipped, overprinted, pdftotext, words
 from readability import measure
 
 from natk_xlsx.i18n.interface import ui
@@ -136,3 +139,18 @@ def test_no_scorecard_chart_straddles_a_printed_page(demo):
         first, last = chart.anchor._from.row, chart.anchor.to.row
         assert not any(first < b <= last for b in breaks), (first, last, breaks)
     assert all(b - a <= summary_sheets.PAGE_ROWS for a, b in pairwise(breaks))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or pdftotext() is None,
+                    reason="needs LibreOffice (soffice) and poppler's pdftotext")
+def test_the_chinese_summary_prints_every_line_of_its_rows(demo, tmp_path):
+    """Rendered by LibreOffice, the Chinese summary cuts no row's last line (its Latin names are
+    set in the CJK font, and lines mixing both scripts break by rules of their own) and prints
+    no line over another."""
+    folder, _ = demo
+    path = tmp_path / "summary-zh.xlsx"
+    summarise([folder / "returns"], load_toolkit(), path, lang="zh", jobs=2)
+    found = words(convert(path, tmp_path / "pdf", "pdf"))
+    assert len({w.page for w in found}) > 20
+    assert clipped(found, PACKAGE_ID) == []
+    assert overprinted(found) == []

@@ -25,10 +25,9 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
-from natk_xlsx.analysis.weights import Weights
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_items, join_parts, tr
-from natk_xlsx.outputs.sheetkit import answer_text
+from natk_xlsx.outputs.sheetkit import answer_text, ranking_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -205,17 +204,6 @@ def recommendations(c: Consolidation, lang: str) -> list[Recommendation]:
     """The open packages, in their rank order."""
     ranks = {p.id: p.rank for p in c.open_packages}
     return [recommendation(c.toolkit, p, ranks, lang) for p in c.open_packages]
-
-
-def ranking_text(w: Weights, lang: str) -> str:
-    """The ranking formula with the weights used (the summary's Plan sheet says the same)."""
-    return ui("summary.ranking_weights", lang, **{
-        **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
-        **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
-        "urg_default": f"{w.urgency_default:g}",
-        **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
-        "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
-        "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": w.source})
 
 
 # -- findings per component ----------------------------------------------------------------------

@@ -20,14 +20,24 @@ from natk_xlsx.analysis.consolidate import Consolidation
 from natk_xlsx.analysis.packages import Package
 from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
+from natk_xlsx.analysis.weights import Weights
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
-from natk_xlsx.spec.model import Question, Toolkit
-from natk_xlsx.textwidth import CHARS_PER_UNIT, display_width, row_height, wrapped_lines
+from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
+from natk_xlsx.textwidth import (
+    CHARS_PER_UNIT,
+    LATIN_IN_CJK_WEIGHT,
+    display_width,
+    has_wide,
+    row_height,
+    wrapped_lines,
+)
 from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
                     "low": "#A9D08E"}
+#: Languages whose summary is set in a CJK font (Latin glyphs wider than Carlito's).
+CJK_FONT_LANGUAGES = frozenset({"zh"})
 #: Longest text in one cell, and the most lines a wrapped cell shows.
 MAX_CELL = 1000
 MAX_LINES = 16
@@ -94,7 +104,9 @@ class Out:
     def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: str) -> None:
         self.wb, self.c, self.lang, self.tk = wb, c, lang, c.toolkit
         font = FONTS.get(lang, DEFAULT_FONT)
-        base = {"font_name": font, "font_size": 10, "valign": "top"}
+        base: dict[str, Any] = {"font_name": font, "font_size": 10, "valign": "top"}
+        if lang in RTL_LANGUAGES:  # a cell's text runs right to left: Latin names and figures
+            base["reading_order"] = 2  # inside Arabic sentences keep their places
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
         self.subtitle = wb.add_format({**base, "bold": True, "font_size": 11,
                                        "font_color": "#1F3864"})
@@ -173,8 +185,16 @@ class Out:
     def height(self, ws: Worksheet, row: int, texts: Sequence[tuple[str, float]],
                bold: bool = False) -> None:
         """Size ``row`` for its wrapped texts (bold text is about a tenth wider)."""
-        sized = [(t, w / 1.1 if bold else w) for t, w in texts if t]
+        sized = [(t, self.room(t, w / 1.1 if bold else w)) for t, w in texts if t]
         _check(ws.set_row(row, max(15.0, row_height(sized))), "row height")
+
+    def room(self, text: str, width: float) -> float:
+        """The width ``text`` can use in a column ``width`` wide, in the measure's narrow
+        characters: a Chinese summary sets Latin-only text (names of institutions and
+        partners) in its CJK font, whose Latin glyphs are about a fifth wider."""
+        if self.lang in CJK_FONT_LANGUAGES and not has_wide(text):
+            return width / LATIN_IN_CJK_WEIGHT
+        return width
 
     def row(self, ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float],
             formats: Sequence[Any] | None = None, max_lines: int = MAX_LINES) -> None:
@@ -189,7 +209,7 @@ class Out:
                 if fmt is not None:
                     _check(ws.write_blank(row, col, None, fmt), "summary blank")
             else:
-                text = fit(str(value), widths[col], max_lines)
+                text = fit(str(value), self.room(str(value), widths[col]), max_lines)
                 self.s(ws, row, col, text, fmt or self.wrap)
                 texts.append((text, widths[col]))
         self.height(ws, row, texts)
@@ -207,7 +227,9 @@ class Out:
 
     def table(self, ws: Worksheet, first_row: int, rows: int, labels: Sequence[str],
               name: str) -> None:
-        """Make the block an Excel table with filters (header row included)."""
+        """Make the block an Excel table with filters (header row included); its header row is
+        printed again at the top of every page."""
+        _check(ws.repeat_rows(first_row), "header row repeated")
         if rows == 0:
             return
         _check(ws.add_table(first_row, 0, first_row + rows, len(labels) - 1, {
@@ -292,3 +314,13 @@ def coordinate_text(o: Out, p: Package) -> str:
             if p.providers else "")
 
 
+def ranking_text(w: Weights, lang: str) -> str:
+    """The ranking formula with the weights used (the Plan sheet and the report's Method)."""
+    source = ui("summary.weights.defaults", lang) if w.source == "defaults" else w.source
+    return ui("summary.ranking_weights", lang, **{
+        **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
+        **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
+        "urg_default": f"{w.urgency_default:g}",
+        **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
+        "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
+        "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": source})

@@ -26,6 +26,7 @@ from natk_xlsx.outputs.sheetkit import (
     answer_text,  # noqa: F401 - other outputs (the draft report) take it from here
     coordinate_text,
     evidence_text,
+    ranking_text,
     settled_text,
     who_said,
 )
@@ -112,6 +113,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     o.note_row(ws, row, o.ui("summary.exec.top_note"), len(widths) - 1, widths)
     row += 1
     o.headers(ws, row, o.cols(TOP_KEYS), widths)
+    ws.repeat_rows(row)  # the ten may run onto a second page
     for p in top_ten(c.packages, c.weights):
         row += 1
         why = o.ui("summary.exec.why", needs=len(p.needs), questions=", ".join(p.questions[:6]),
@@ -137,14 +139,7 @@ def _plan_labels(o: Out) -> list[str]:
 def write_packages(o: Out) -> None:
     ws, widths = o.sheet("packages", PLAN_WIDTHS, _plan_labels(o), severity_col=2)
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
-    w = o.c.weights
-    formula = o.ui("summary.ranking_weights", **{
-        **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
-        **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
-        "urg_default": f"{w.urgency_default:g}",
-        **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
-        "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
-        "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": w.source})
+    formula = ranking_text(o.c.weights, o.lang)
     o.note_row(ws, 1, o.ui("summary.plan.note"), len(widths) - 1, widths)
     o.note_row(ws, 2, f"{o.ui('summary.ranking')}: {formula}", len(widths) - 1, widths)
     head = 4

@@ -13,7 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import join_parts, tr
+from natk_xlsx.i18n.languages import join_items, join_parts, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES, Question
 
@@ -49,7 +49,9 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
                 "fill": {"color": SEVERITY_COLOURS[severity]},
             })
         chart.set_title({"name": o.ui("summary.chart.gaps")})
-        chart.set_y_axis({"reverse": True})
+        # every component named (Arabic and Chinese labels are taller: without a fixed
+        # interval, a spreadsheet shows only every other one)
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
         # each chart whole on one printed page: the two large ones on the page after the
         # table, the small ones three rows of three a page (charts stay within the columns,
         # so they print at the sheet's scale)
@@ -155,7 +157,7 @@ def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) ->
     o.s(ws, row, 0, o.ui("summary.chain.sources"), o.subtitle)
     for f in sorted(disputed, key=lambda f: (f.indicator, f.year)):
         row += 1
-        said = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in f.reports)
+        said = join_parts((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), o.lang)
         source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
         retained = f"{f.consolidated:g}" + (f" ({source})" if source else "")
         rule = o.ui(f"summary.figure_rule.{f.rule}") + (f": {f.resolution}" if f.resolution
@@ -185,10 +187,11 @@ def write_map(o: Out) -> None:
         row += 1
         coverage = ("summary.coverage.none" if not p.providers else "summary.coverage.one"
                     if len(p.providers) == 1 else "summary.coverage.several")
-        sources = "; ".join(f"{who}: {provider or '?'}" for who, provider in p.provider_sources)
+        sources = join_parts((f"{who}: {provider or '?'}" for who, provider in p.provider_sources),
+                             o.lang)
         o.row(ws, row, [f"{p.id} {tr(p.title, o.lang)}", o.vocab("severities", p.severity),
-                        ", ".join(o.vocab("assistance", a) for a in p.assistance),
-                        ", ".join(p.providers), o.ui(coverage), sources], widths,
+                        join_items((o.vocab("assistance", a) for a in p.assistance), o.lang),
+                        join_items(p.providers, o.lang), o.ui(coverage), sources], widths,
               [None, o.severity[p.severity], None, None, None, None])
     o.table(ws, head, row - head, labels, "AssistanceMap")
     ws.freeze_panes(head + 1, 1)

@@ -53,7 +53,8 @@ def _header(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
         texts.append((label, sheet.width(col)))
     for col in range(layout.COL_ANSWER + len(labels), layout.COL_PROVIDER + 1):
         check(ws.write_blank(r, col, None, s.table_head), q.id)
-    check(ws.set_row(r, fitted_height(texts)), q.id)
+    # bold text is about a tenth wider than the measure's
+    check(ws.set_row(r, fitted_height([(t, w / 1.1) for t, w in texts])), q.id)
 
 
 def _year(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
