@@ -4,6 +4,7 @@ Responses, Sources, Audit (written into the workbook ``summary`` opens)."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -88,6 +89,10 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
     sheet = ws.get_name()
     per_page = PAGE_ROWS // (SMALL_CHART_ROWS + 1)
     breaks = []
+    # one scale for all, in whole needs, so that the components compare at a glance
+    top_count = max([1, *(row[sev] for row in rows for sev in SEVERITIES)])
+    step = max(1, math.ceil(top_count / 5))
+    top_count = step * math.ceil(top_count / step)
     for i, row in enumerate(rows):
         r = head + 1 + i
         chart = o.wb.add_chart({"type": "column"})
@@ -100,7 +105,8 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
         chart.set_title({"name": tr(row["component"].title, o.lang),
                          "name_font": {"size": 10}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": False}})
+        chart.set_y_axis({"min": 0, "max": top_count, "major_unit": step,
+                          "major_gridlines": {"visible": False}})
         chart.set_size({"width": 260, "height": SMALL_CHART_ROWS * ROW_PX})
         line = i // 3
         page, place = divmod(line, per_page)
