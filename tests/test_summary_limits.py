@@ -89,6 +89,8 @@ def test_under_the_limit_the_sheet_holds_every_answer(toolkit, tmp_path):
     data = [r for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
     assert len(data) == len(_every_answer(records))
     assert len(_rows_of_csv(tmp_path / "summary-responses.csv")) == len(data)
+    # no decisions: the Audit sheet says how to record them instead of printing a bare header
+    assert "--resolutions" in _load(out)["Audit"].cell(2, 1).value
 
 
 def test_folding_returns_as_they_arrive_equals_consolidating_them_at_once(toolkit, tmp_path):

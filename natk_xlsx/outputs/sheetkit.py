@@ -116,6 +116,8 @@ class Out:
         self.text = wb.add_format({**base, "num_format": "@"})
         self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#1F3864",
                                      "font_color": "#FFFFFF", "border": 1})
+        self.header_figure = wb.add_format({**base, "bold": True, "bg_color": "#1F3864",
+                                            "font_color": "#FFFFFF", "border": 1, "align": "right"})
         self.number = wb.add_format({**base, "num_format": "#,##0"})
         self.decimal = wb.add_format({**base, "num_format": "0.0"})
         self.percent = wb.add_format({**base, "num_format": "0%"})

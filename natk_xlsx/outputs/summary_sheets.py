@@ -134,6 +134,8 @@ def write_chains(o: Out) -> None:
         o.s(ws, row, 0, o.ui(f"summary.chain.{chain}"), o.subtitle)
         row += 1
         o.headers(ws, row, [o.ui("summary.col.indicator")] + [str(y) for y in years], widths)
+        for j, year in enumerate(years, start=1):  # a year stands over its figures, right-aligned
+            o.s(ws, row, j, str(year), o.header_figure)
         for stage_row in steps:
             row += 1
             o.row(ws, row, [o.vocab("indicators", stage_row[0].indicator)], widths)
@@ -367,3 +369,5 @@ def write_audit(o: Out) -> None:
                       o.ui("summary.yes" if d.applied else "summary.no"), d.original, d.note],
               widths)
     o.table(ws, 0, len(o.c.decisions), labels, "Audit")
+    if not o.c.decisions:  # say so, and how to record them, rather than print a bare header
+        o.note_row(ws, 1, o.ui("summary.audit.none"), len(labels) - 1, widths)
