@@ -10,7 +10,7 @@ or more of its 10 pt text.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -178,10 +178,11 @@ class Out:
             _check(ws.write_number(row, col, value, fmt or self.number), "summary number")
 
     def headers(self, ws: Worksheet, row: int, labels: Sequence[str],
-                widths: Sequence[float]) -> None:
-        """A header row, tall enough for every label wrapped in its column."""
+                widths: Sequence[float], formats: Sequence[Any] | None = None) -> None:
+        """A header row, tall enough for every label wrapped in its column (``formats``: one
+        per column where it is not the plain header's)."""
         for col, label in enumerate(labels):
-            self.s(ws, row, col, label, self.header)
+            self.s(ws, row, col, label, formats[col] if formats and formats[col] else self.header)
         self.height(ws, row, list(zip(labels, widths, strict=True)), bold=True)
 
     def height(self, ws: Worksheet, row: int, texts: Sequence[tuple[str, float]],
@@ -259,8 +260,10 @@ class Out:
         return display_width(text)
 
 
-def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str) -> str:
-    """An answer as a person reads it, in ``lang``."""
+def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str,
+                join: Callable[[Iterable[str], str], str] = join_items) -> str:
+    """An answer as a person reads it, in ``lang`` (``join``: how the items of a multiple
+    choice are put together)."""
     if value is None:
         return ""
     if q.type in ("yes_no", "single_choice") and isinstance(value, str):
@@ -270,7 +273,7 @@ def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str) -> str:
             return value
     if q.type == "multiple_choice" and isinstance(value, list):
         # ", " within one answer; "; " separates the answers of different respondents
-        return join_items((toolkit.answer_label(q, v, lang) for v in value), lang)
+        return join((toolkit.answer_label(q, v, lang) for v in value), lang)
     if q.type == "stats_table" and isinstance(value, dict):
         return figures_text(value)
     if q.type == "percentage" and isinstance(value, int | float):

@@ -157,7 +157,6 @@ def write_packages(o: Out) -> None:
                *[o.mark if m else None for m in marks], None, None, None, None, o.decimal])
     o.table(ws, head, row - head, labels, "Plan")
     ws.freeze_panes(head + 1, 2)
-    ws.repeat_rows(head)
 
 
 # -- Needs ---------------------------------------------------------------------------------
@@ -184,7 +183,6 @@ def write_needs(o: Out) -> None:
               widths, [None, o.severity[n.severity]] + [None] * 8)
     o.table(ws, head, row - head, labels, "Needs")
     ws.freeze_panes(head + 1, 3)
-    ws.repeat_rows(head)
 
 
 # -- Action plan ---------------------------------------------------------------------------
@@ -225,7 +223,6 @@ def write_action_plan(o: Out) -> None:
                o.input, o.input, o.input], max_lines=MOST_LINES)  # every action of the package
     o.table(ws, head, row - head, labels, "ActionPlan")
     ws.freeze_panes(head + 1, 2)
-    ws.repeat_rows(head)
 
 
 # -- By institution ------------------------------------------------------------------------

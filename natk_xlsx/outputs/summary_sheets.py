@@ -133,9 +133,9 @@ def write_chains(o: Out) -> None:
             continue
         o.s(ws, row, 0, o.ui(f"summary.chain.{chain}"), o.subtitle)
         row += 1
-        o.headers(ws, row, [o.ui("summary.col.indicator")] + [str(y) for y in years], widths)
-        for j, year in enumerate(years, start=1):  # a year stands over its figures, right-aligned
-            o.s(ws, row, j, str(year), o.header_figure)
+        # a year stands over its figures, right-aligned
+        o.headers(ws, row, [o.ui("summary.col.indicator")] + [str(y) for y in years], widths,
+                  [None] + [o.header_figure] * len(years))
         for stage_row in steps:
             row += 1
             o.row(ws, row, [o.vocab("indicators", stage_row[0].indicator)], widths)
@@ -290,16 +290,15 @@ def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
             kinds[r.kind] = tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
         if q.id not in questions:
             questions[q.id] = tr(q.text, lang)
+        # one answer a row: its items apart as the codes are (labels may hold commas, so a
+        # list is split by semicolons, as in ``value``)
         if type(value) is str or (type(value) is list and all(type(v) is str for v in value)):
             key = (q.id, value if type(value) is str else tuple(value))
             label = labels.get(key)
-            if label is None:  # one answer a row: its items apart as the codes are (labels
-                # may hold commas, so a list is split by semicolons, as in ``value``)
-                label = labels[key] = (join_parts((tk.answer_label(q, v, lang) for v in value),
-                                                  lang) if type(value) is list
-                                       else answer_text(tk, q, value, lang))
+            if label is None:
+                label = labels[key] = answer_text(tk, q, value, lang, join_parts)
         else:
-            label = answer_text(tk, q, value, lang)
+            label = answer_text(tk, q, value, lang, join_parts)
         priority = str(d.get("priority") or "")
         provided = str(d.get("provided") or "")
         yield {
@@ -339,7 +338,6 @@ def write_responses(o: Out, csv_name: str | None = None) -> None:
         o.row(ws, head + rows, [record[k] for k in RESPONSE_KEYS], widths)
     o.table(ws, head, rows, labels, "Responses")
     ws.freeze_panes(head + 1, 0)
-    ws.repeat_rows(head)
 
 
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:

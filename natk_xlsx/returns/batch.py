@@ -292,21 +292,13 @@ def iter_files(
                          records_only, annotate)
 
 
-def read_files(
-    paths: Sequence[str | Path],
-    toolkit: Toolkit,
-    jobs: int | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    memory_mb: int = DEFAULT_MEMORY_MB,
-    isolate: bool = True,
-    progress: Callable[[FileResult], None] | None = None,
-    records_only: bool = False,
-    annotate: Annotate | None = None,
-) -> list[FileResult]:
-    """Every file's result, in the order of ``paths`` (``iter_files``, collected)."""
+def read_files(paths: Sequence[str | Path], toolkit: Toolkit,
+               progress: Callable[[FileResult], None] | None = None,
+               **options: Any) -> list[FileResult]:
+    """Every file's result, in the order of ``paths`` (``iter_files`` with ``options``,
+    collected), each passed to ``progress`` as it arrives."""
     done: dict[int, FileResult] = {}
-    for index, result in iter_files(paths, toolkit, jobs, timeout, memory_mb, isolate,
-                                    records_only, annotate):
+    for index, result in iter_files(paths, toolkit, **options):
         done[index] = result
         if progress:
             progress(result)
