@@ -143,13 +143,15 @@ def test_no_scorecard_chart_straddles_a_printed_page(demo):
 
 @pytest.mark.skipif(shutil.which("soffice") is None or pdftotext() is None,
                     reason="needs LibreOffice (soffice) and poppler's pdftotext")
-def test_the_chinese_summary_prints_every_line_of_its_rows(demo, tmp_path):
-    """Rendered by LibreOffice, the Chinese summary cuts no row's last line (its Latin names are
-    set in the CJK font, and lines mixing both scripts break by rules of their own) and prints
-    no line over another."""
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_the_summary_prints_every_line_of_its_rows(demo, tmp_path, lang):
+    """Rendered by LibreOffice, the Chinese and Arabic summaries cut no row's last line (their
+    Latin names and codes are set in the language's font, whose Latin glyphs are wider, and
+    lines mixing Chinese and Latin break by rules of their own) and print no line over
+    another."""
     folder, _ = demo
-    path = tmp_path / "summary-zh.xlsx"
-    summarise([folder / "returns"], load_toolkit(), path, lang="zh", jobs=2)
+    path = tmp_path / f"summary-{lang}.xlsx"
+    summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
     found = words(convert(path, tmp_path / "pdf", "pdf"))
     assert len({w.page for w in found}) > 20
     assert clipped(found, PACKAGE_ID) == []

@@ -36,8 +36,11 @@ from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
                     "low": "#A9D08E"}
-#: Languages whose summary is set in a CJK font (Latin glyphs wider than Carlito's).
-CJK_FONT_LANGUAGES = frozenset({"zh"})
+#: How much wider than Carlito's the Latin glyphs are in the font a language's summary is set
+#: in: Chinese (Microsoft YaHei, Noto Sans CJK) about a fifth, Arabic (Arial, Liberation Sans)
+#: about a seventh. A code list such as "PRV.17, PRV.20" printed on two lines in the Arabic
+#: summary where the measure counted one.
+LATIN_WIDTH = {"zh": LATIN_IN_CJK_WEIGHT, "ar": 1.15}
 #: Longest text in one cell, and the most lines a wrapped cell shows.
 MAX_CELL = 1000
 MAX_LINES = 16
@@ -193,11 +196,12 @@ class Out:
 
     def room(self, text: str, width: float) -> float:
         """The width ``text`` can use in a column ``width`` wide, in the measure's narrow
-        characters: a Chinese summary sets Latin-only text (names of institutions and
-        partners) in its CJK font, whose Latin glyphs are about a fifth wider."""
-        if self.lang in CJK_FONT_LANGUAGES and not has_wide(text):
-            return width / LATIN_IN_CJK_WEIGHT
-        return width
+        characters: a Chinese or Arabic summary sets Latin-only text (codes, names of
+        institutions and partners) in its own font, whose Latin glyphs are wider."""
+        factor = LATIN_WIDTH.get(self.lang)
+        if factor is None or _in_own_script(self.lang, text):
+            return width
+        return width / factor
 
     def row(self, ws: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float],
             formats: Sequence[Any] | None = None, max_lines: int = MAX_LINES) -> None:
@@ -258,6 +262,13 @@ class Out:
 
     def width_of(self, text: str) -> int:
         return display_width(text)
+
+
+def _in_own_script(lang: str, text: str) -> bool:
+    """Whether ``text`` holds letters of ``lang``'s script (measured as they are)."""
+    if lang == "zh":
+        return has_wide(text)
+    return not text.isascii() and any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str,
