@@ -175,6 +175,7 @@ def summarise(
         else:
             src["status"] = ui("summary.status.kept", lang)
     summary = SummaryResult(c, sources)
+    from natk_xlsx.outputs.alongside import alongside
     from natk_xlsx.outputs.summary import write_summary
     from natk_xlsx.outputs.summary_data import (
         responses_beside,
@@ -185,9 +186,10 @@ def summarise(
 
     if output is not None:
         beside = responses_beside(output)
-        with atomic_path(output) as temp:
+        with alongside(lambda: write_responses_csv(beside, c, lang)), \
+                atomic_path(output) as temp:
             write_summary(temp, c, sources, lang, beside.name)
-        summary.outputs += [Path(output), write_responses_csv(beside, c, lang)]
+        summary.outputs += [Path(output), beside]
     if json_path is not None:
         with atomic_path(json_path) as temp:
             write_json(temp, c, lang)

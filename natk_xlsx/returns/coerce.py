@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
@@ -33,9 +33,9 @@ TICKS = frozenset({"x", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
 UNTICKS = frozenset({"0", "false", "no", "n", "-", ""})
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A raw cell as the reader found it."""
+class Cell(NamedTuple):
+    """A raw cell as the reader found it (a named tuple: the reader builds thousands a return,
+    and a tuple is built four times faster than a frozen dataclass)."""
 
     value: Any
     sheet: str

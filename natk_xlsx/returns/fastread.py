@@ -17,11 +17,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from natk_xlsx import layout
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, SheetGrid, cell_ref, file_bytes
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, READ_COLUMNS, SheetGrid, cell_ref, file_bytes
 from natk_xlsx.returns.coerce import Cell
 
 #: The fast path is refused for any sheet with a cell beyond these bounds.
@@ -82,6 +83,43 @@ def _cell_at(xml: bytes, pos: int) -> tuple[int, int] | None:
     return int(ref.group(2)), _column(ref.group(1)) - 1
 
 
+#: A cell whose first child is its formula, as every common writer puts it.
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*+(?<!/)><f(?:[ \t\r\n][^>]*+)?(?:/>|>([^<]*+)</f>)')
+
+
+def _formula_cells(xml: bytes) -> dict[tuple[int, int], str] | None:
+    """The formula cells of a sheet in one match each, or None when some formula is not the
+    first child of a cell naming its place (then each is placed by ``_cell_at``)."""
+    cells = _FORMULA_CELL.findall(xml)
+    if len(cells) != len(_FORMULA_TAG.findall(xml)):
+        return None
+    found = {}
+    for letters, row, text in cells:
+        place = (int(row), _column(letters) - 1)
+        if place in found:
+            return None
+        # the text only where the reader can look (the helper formulas past it are many)
+        found[place] = ("=" + (_unescape(text) if text else "…") if place[1] < READ_COLUMNS
+                        else "=")
+    return found
+
+
+def _formulas_one_by_one(xml: bytes) -> dict[tuple[int, int], str] | None:
+    """Each formula placed by the cell that holds it, or None when one is not in a cell that
+    names its place."""
+    formulas: dict[tuple[int, int], str] = {}
+    for match in _FORMULA_TAG.finditer(xml):
+        place = _cell_at(xml, match.start())
+        if place is None:
+            return None
+        end = xml.find(b">", match.start())
+        close = xml.find(b"</f>", end) if end >= 0 and xml[end - 1:end] != b"/" else -1
+        text = xml[end + 1:close] if close >= 0 else b""
+        formulas[place] = "=" + (_unescape(text) if text else "…")
+    return formulas
+
+
 def scan_sheet(xml: bytes) -> Marks | None:
     """One pass over a sheet's XML: its formula and error cells, or None when the sheet cannot
     be read safely by the fast path (a cell out of bounds, a formula or error that is not in a
@@ -93,15 +131,11 @@ def scan_sheet(xml: bytes) -> Marks | None:
     data = xml.find(b"sheetData")  # the first one: near the start, so this costs little
     if data > 0 and xml[data - 1:data] == b":":
         return None
-    formulas: dict[tuple[int, int], str] = {}
-    for match in _FORMULA_TAG.finditer(xml):
-        place = _cell_at(xml, match.start())
-        if place is None:
+    formulas = _formula_cells(xml)
+    if formulas is None:
+        formulas = _formulas_one_by_one(xml)
+        if formulas is None:
             return None
-        end = xml.find(b">", match.start())
-        close = xml.find(b"</f>", end) if end >= 0 and xml[end - 1:end] != b"/" else -1
-        text = xml[end + 1:close] if close >= 0 else b""
-        formulas[place] = "=" + (_unescape(text) if text else "…")
     errors: set[tuple[int, int]] = set()
     at = xml.find(b't="e"')
     while at >= 0:
@@ -264,15 +298,17 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str]) -> dict[str, Marks] | None:
+def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str],
+                 inflated: Mapping[str, bytes]) -> dict[str, Marks] | None:
     """Every sheet the reader may open, scanned once (``scan_sheet``); None as soon as one
     cannot be read safely. The hidden lists sheet, never read on import, is not scanned."""
     marks: dict[str, Marks] = {}
     for name, path in paths.items():
         if name == layout.LISTS_SHEET:
             continue
+        xml = inflated.get(path)
         try:
-            xml = archive.read(path)
+            xml = archive.read(path) if xml is None else xml
         except KeyError:
             return None
         found = scan_sheet(xml)
@@ -294,8 +330,10 @@ def _declares_entities(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def open_fast(source: str | Path | bytes) -> CalamineBook | None:
-    """A ``CalamineBook``, or None where the fast path cannot be used safely."""
+def open_fast(source: str | Path | bytes,
+              inflated: Mapping[str, bytes] | None = None) -> CalamineBook | None:
+    """A ``CalamineBook``, or None where the fast path cannot be used safely. ``inflated``:
+    worksheets' XML already inflated from these very bytes, by part name."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
@@ -304,7 +342,7 @@ def open_fast(source: str | Path | bytes) -> CalamineBook | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         paths = _sheet_paths(archive)
-        marks = _scan_sheets(archive, paths) if paths else None
+        marks = _scan_sheets(archive, paths, inflated or {}) if paths else None
         if marks is None:
             archive.close()
             return None

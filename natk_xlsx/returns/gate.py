@@ -13,6 +13,7 @@ says what is wrong and what to do. Nothing else escapes: an unexpected failure b
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -76,11 +77,39 @@ class FileInfo:
     notes: tuple[str, ...]  # sentences about the above worth telling the user
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file the gate let through, as the gate read it: its bytes and the XML of its worksheets
+    (part name → text), so that the reader neither reads the file again nor inflates a sheet a
+    second time, and reads exactly the bytes that were checked."""
+
+    info: FileInfo
+    data: bytes
+    sheets: dict[str, bytes]
+
+
 def inspect_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> FileInfo:
     """Check that ``path`` can be read as an xlsx/xlsm workbook; raise ``UnusableFile`` if not."""
+    return _guarded(path, limits, None)
+
+
+def open_checked(path: str | os.PathLike[str], limits: Limits = Limits()) -> Checked:
+    """``inspect_file``, keeping what it read for the reader."""
+    kept = _Kept()
+    info = _guarded(path, limits, kept)
+    return Checked(info, kept.data, kept.sheets)
+
+
+class _Kept:
+    def __init__(self) -> None:
+        self.data = b""
+        self.sheets: dict[str, bytes] = {}
+
+
+def _guarded(path: str | os.PathLike[str], limits: Limits, kept: _Kept | None) -> FileInfo:
     shown = os.fspath(path)
     try:
-        return _inspect(shown, limits)
+        return _inspect(shown, limits, kept)
     except UnusableFile:
         raise
     except Exception as exc:  # the gate's promise: a coded message, never a traceback
@@ -93,10 +122,14 @@ def inspect_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> Fil
 
 # -- the steps -----------------------------------------------------------------------------------
 
-def _inspect(path: str, limits: Limits) -> FileInfo:
+def _inspect(path: str, limits: Limits, kept: _Kept | None = None) -> FileInfo:
     size = _check_file(path, limits)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below; open has its own errors
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        if kept is not None:  # read whole (its size is bounded above), then checked in memory
+            with handle:
+                kept.data = handle.read()
+            handle = io.BytesIO(kept.data)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     with handle:
@@ -116,7 +149,8 @@ def _inspect(path: str, limits: Limits) -> FileInfo:
                 "send the file again",
             ) from exc
         with archive:
-            return _inspect_archive(path, size, archive, limits)
+            return _inspect_archive(path, size, archive, limits,
+                                    kept.sheets if kept is not None else None)
 
 
 def _check_file(path: str, limits: Limits) -> int:
@@ -214,7 +248,8 @@ def _too_many_members(path: str, count: int | None, limits: Limits) -> UnusableF
     )
 
 
-def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Limits) -> FileInfo:
+def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Limits,
+                     sheets: dict[str, bytes] | None = None) -> FileInfo:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise _too_many_members(path, len(infos), limits)
@@ -248,7 +283,7 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
             f"it is packed with a compression method Excel does not use (method {unusual[0]}); "
             f"{RESAVE}",
         )
-    _check_structure(path, archive, by_name, limits)
+    _check_structure(path, archive, by_name, limits, sheets)
     names = list(by_name)
     has_macros = "xl/vbaproject.bin" in by_name or _any_under(names, "xl/macrosheets/")
     has_links = _any_under(names, "xl/externallinks/")
@@ -270,10 +305,10 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
 
 
 def _check_structure(path: str, archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
-                     limits: Limits) -> None:
+                     limits: Limits, sheets: dict[str, bytes] | None) -> None:
     try:
         check_parts(archive, by_name, limits.max_sheets, limits.max_cells,
-                    limits.max_workbook_xml_bytes)
+                    limits.max_workbook_xml_bytes, sheets)
     except StructureProblem as exc:
         raise UnusableFile(path, exc.code, exc.message) from exc
 

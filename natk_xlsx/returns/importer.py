@@ -263,13 +263,13 @@ def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     """Read and check one filled workbook (in this process; see ``batch`` for isolation).
 
     Raises ``UnusableFile``/``WorkbookError`` when the file cannot be used at all."""
-    from natk_xlsx.returns.gate import inspect_file, notices
+    from natk_xlsx.returns.gate import notices, open_checked
 
-    info = inspect_file(path)
-    data = Path(path).read_bytes()
-    raw = read_raw(path, toolkit, data)
+    checked = open_checked(path)
+    info = checked.info
+    raw = read_raw(path, toolkit, checked.data, checked.sheets)
     raw.application = info.application
-    digest = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(checked.data).hexdigest()
     submission = build_submission(raw, toolkit, digest)
     submission.issues[:0] = [make_issue(code, WARNING, submission.language)
                              for code in notices(info)]

@@ -46,8 +46,10 @@ class StructureProblem(Exception):
 
 
 def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], max_sheets: int,
-                max_cells: int, max_workbook_bytes: int) -> None:
-    """Refuse (``StructureProblem``) what would make a reader abort, loop or lie."""
+                max_cells: int, max_workbook_bytes: int,
+                keep: dict[str, bytes] | None = None) -> None:
+    """Refuse (``StructureProblem``) what would make a reader abort, loop or lie. With ``keep``,
+    the XML of every worksheet scanned is kept there, under its part's name."""
     try:
         for key, info in by_name.items():
             if key.endswith((".xml", ".rels", ".vml")) and _declares_entities(archive, info):
@@ -65,7 +67,7 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
         for key in sorted(sheets | {k for k in by_name if _is_worksheet(k)}):
             sheet = by_name.get(key)
             if sheet is not None:
-                cells = _scan_cells(archive, sheet, cells, max_cells)
+                cells = _scan_cells(archive, sheet, cells, max_cells, keep)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise StructureProblem(
             "FILE-TRUNCATED",
@@ -165,35 +167,74 @@ ROW = b"<row "
 
 
 def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
-                max_cells: int) -> int:
+                max_cells: int, keep: dict[str, bytes] | None = None) -> int:
     """Check every row and cell reference of one worksheet part; the running count of cells.
     The part is read in chunks cut where a row starts, so that each row is checked whole."""
     carry = b""
     plain: bool | None = None  # no namespace prefixes: the quick check applies
+    chunks: list[bytes] = []
     with archive.open(info) as member:
         while True:
             chunk = member.read(CHUNK)
+            if keep is not None:
+                chunks.append(chunk)
             buffer = carry + chunk
             if plain is None:
                 plain = b"<worksheet" in buffer[:4096]
             cut = buffer.rfind(ROW) if chunk else len(buffer)
             cut = 0 if cut < 0 else cut
-            pieces = buffer[:cut].split(ROW)
-            for index, piece in enumerate(pieces):
-                row_tag = index > 0
-                cells += (_scan_row(piece, info.filename) if plain and row_tag else
-                          _scan_tags(ROW + piece if row_tag else piece, info.filename))
-                if cells > max_cells:
-                    raise StructureProblem(
-                        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, "
-                        "far beyond a questionnaire; send the questionnaire workbook alone")
+            first = buffer.find(ROW, 0, cut)
+            if plain and first >= 0 and _plain_rows(buffer, first, cut):
+                cells += _scan_tags(buffer[:first], info.filename) if first else 0
+                cells += buffer.count(b"<c ", first, cut)
+            else:
+                cells += _scan_pieces(buffer[:cut], info.filename, bool(plain), max_cells - cells)
+            if cells > max_cells:
+                raise _too_many_cells(max_cells)
             carry = buffer[cut:]
             if len(carry) > MAX_ROW_BYTES:
                 raise StructureProblem(
                     "FILE-MALFORMED", f"a row of a sheet is far longer than any spreadsheet "
                     f"writes; {DAMAGED}")
             if not chunk:
+                if keep is not None:
+                    keep[info.filename] = b"".join(chunks)
                 return cells
+
+
+#: Whole rows as every common writer emits them, each cell placed in its own row (``\\1``): the
+#: rows of a chunk are checked by one match, in C. Possessive, so a row that does not match ends
+#: the match at once, without backtracking; the chunk is then checked row by row.
+_PLAIN_ROWS = re.compile(
+    rb'(?:<row r="([1-9][0-9]{0,6})"(?:[^<]++|<(?!c[\s>/]|row[\s>/])|<c r="[A-Z]{1,3}\1")*+)*+')
+#: Places the quick match does not bound: rows of seven digits, columns from XAA on.
+_NEAR_LIMIT = re.compile(rb'<row r="[0-9]{7}|<c r="[X-Z][A-Z]{2}[0-9]')
+
+
+def _plain_rows(buffer: bytes, start: int, end: int) -> bool:
+    """Whether ``buffer[start:end]`` (from a row's start) is plain rows whose cells all lie in
+    their own row, within Excel's grid."""
+    found = _PLAIN_ROWS.match(buffer, start, end)
+    return (found is not None and found.end() == end
+            and _NEAR_LIMIT.search(buffer, start, end) is None)
+
+
+def _scan_pieces(segment: bytes, part: str, plain: bool, room: int) -> int:
+    """The cells of ``segment``, row by row, naming the first misplaced one."""
+    cells = 0
+    for index, piece in enumerate(segment.split(ROW)):
+        row_tag = index > 0
+        cells += (_scan_row(piece, part) if plain and row_tag else
+                  _scan_tags(ROW + piece if row_tag else piece, part))
+        if cells > room:
+            break
+    return cells
+
+
+def _too_many_cells(max_cells: int) -> StructureProblem:
+    return StructureProblem(
+        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, far beyond a "
+        "questionnaire; send the questionnaire workbook alone")
 
 
 def _scan_row(piece: bytes, part: str) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,26 +144,28 @@ def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
     return grid.get(row, col)
 
 
-def open_book(source: str | Path | bytes) -> Any:
+def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None) -> Any:
     """The fast reader where it can be used safely (python-calamine, for a file whose cells all
-    lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter."""
+    lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter.
+    ``inflated``: worksheets' XML already inflated from these bytes (by the gate), by part name."""
     import os
 
     if os.environ.get("NATK_READER", "") != "openpyxl":
         from natk_xlsx.returns.fastread import open_fast
 
         data = file_bytes(source)
-        book = open_fast(data)
+        book = open_fast(data, inflated)
         if book is not None:
             return book
         source = data
     return OpenpyxlBook(source)
 
 
-def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None) -> RawWorkbook:
+def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None,
+             inflated: Mapping[str, bytes] | None = None) -> RawWorkbook:
     """Read a filled workbook's raw answers and their places (``data``: its bytes, when the
-    caller has them already)."""
-    wb = open_book(path if data is None else data)
+    caller has them already; ``inflated``: its worksheets' XML, as the gate inflated them)."""
+    wb = open_book(path if data is None else data, inflated)
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):

@@ -1,0 +1,181 @@
+"""The quick checks that make reading a return cheap give what the careful ones give: the gate's
+one-match check of a chunk of rows, the formula cells found by one pattern, the sheets the gate
+inflated handed to the reader, and the CSV written in a second process beside the summary."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from factory import BUNDLED_SPECS
+
+from natk_xlsx.demo import fill_complete
+from natk_xlsx.outputs import alongside as alongside_module
+from natk_xlsx.outputs.alongside import alongside
+from natk_xlsx.returns import fastread, partscan
+from natk_xlsx.returns.gate import inspect_file, open_checked
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.reader import read_raw
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    folder = tmp_path_factory.mktemp("fast")
+    blank = generate_workbook(toolkit, folder / "blank.xlsx",
+                              GenerateOptions(components=["legal", "victims", "data"])).path
+    return toolkit, fill_complete(toolkit, blank, folder / "filled.xlsx", seed=3)
+
+
+def _sheets(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+
+
+def _rows(xml: bytes) -> tuple[int, int]:
+    start = xml.find(partscan.ROW)
+    return start, len(xml)
+
+
+# -- the gate: one match for a chunk of rows, the row-by-row check where it does not match ------
+
+def test_the_quick_row_check_accepts_and_counts_a_questionnaire_as_the_careful_one(filled):
+    _toolkit, path = filled
+    for name, xml in _sheets(path).items():
+        start, end = _rows(xml)
+        if start < 0:
+            continue
+        assert partscan._plain_rows(xml, start, end), name
+        careful = partscan._scan_pieces(xml[start:end], name, True, 10**9)
+        assert xml.count(b"<c ", start, end) == careful > 0
+
+
+ROW = b'<row r="7" spans="1:4"><c r="A7" t="inlineStr"><is><t>a &lt;b&gt;</t></is></c>' \
+      b'<c r="D7"><v>3</v></c></row>'
+
+
+@pytest.mark.parametrize(("row", "quick"), [
+    (ROW, True),
+    (ROW.replace(b'r="D7"', b'r="D8"'), False),  # a cell placed in another row
+    (ROW.replace(b'r="D7"', b'r="D77"'), False),  # the row's number as a prefix only
+    (ROW.replace(b'<c r="D7">', b"<c>"), False),  # a cell without a place
+    (ROW.replace(b'<c r="D7">', b'<c s="1" r="D7">'), False),  # the place not first
+    (ROW.replace(b'r="D7"', b'r="XFE7"'), False),  # past Excel's last column: looked at closely
+    (ROW.replace(b'r="7"', b'r="1048577"').replace(b'7"', b'1048577"'), False),
+    (ROW.replace(b'<row r="7"', b"<row"), False),  # a row without a number
+])
+def test_the_quick_row_check_leaves_every_doubtful_row_to_the_careful_one(row, quick):
+    segment = ROW + row + ROW.replace(b"7", b"9")
+    assert partscan._plain_rows(segment, 0, len(segment)) is quick
+
+
+def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path):
+    rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 5000))
+    bad = rows.replace(b'<c r="D2345">', b'<c r="D2346">')
+    for xml, refused in ((rows, False), (bad, True)):
+        path = tmp_path / "w.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("s.xml", b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>")
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("s.xml")
+            if refused:
+                with pytest.raises(partscan.StructureProblem, match="D2346"):
+                    partscan._scan_cells(z, info, 0, 10**9)
+            else:
+                assert partscan._scan_cells(z, info, 0, 10**9) == 2 * 4999
+
+
+# -- the fast reader: formula cells in one pattern ----------------------------------------------
+
+def test_formula_cells_found_by_one_pattern_are_those_found_one_by_one(filled):
+    _toolkit, path = filled
+    found = 0
+    for name, xml in _sheets(path).items():
+        quick = fastread._formula_cells(xml)
+        careful = fastread._formulas_one_by_one(xml)
+        assert quick is not None and careful is not None, name
+        assert quick.keys() == careful.keys()
+        for place, text in quick.items():  # the text where the reader can look
+            assert text == (careful[place] if place[1] < fastread.READ_COLUMNS else "=")
+        found += len(quick)
+    assert found > 50
+
+
+@pytest.mark.parametrize(("xml", "placed"), [
+    (b'<c r="B2"><v>1</v><f>A1+1</f></c>', True),  # the formula after the value
+    (b'<c r="B2"><f>A1</f><f>A2</f></c>', True),  # two formulas in one cell
+    (b'<c r="B2"/><f>A1+1</f>', False),  # a formula outside any cell: the fast path steps aside
+])
+def test_an_unusual_formula_is_placed_one_by_one(xml, placed):
+    assert fastread._formula_cells(xml) is None
+    marks = fastread.scan_sheet(xml)
+    if placed:
+        assert marks is not None and (2, 1) in marks[0]
+    else:
+        assert marks is None
+
+
+# -- the gate's bytes and sheets are what the reader reads ----------------------------------------
+
+def test_the_reader_reads_the_sheets_the_gate_inflated(filled):
+    toolkit, path = filled
+    checked = open_checked(path)
+    assert checked.info == inspect_file(path)
+    assert checked.data == path.read_bytes()
+    assert checked.sheets == _sheets(path)
+    with_sheets = read_raw(path, toolkit, checked.data, checked.sheets)
+    without = read_raw(path, toolkit, checked.data)
+    assert with_sheets.questions == without.questions and len(with_sheets.questions) > 80
+    sub = read_workbook(path, toolkit)
+    assert sub.answers and not sub.errors
+
+
+def test_the_reader_sees_only_the_sheets_it_was_given_from_the_gate(filled, monkeypatch):
+    """The XML the gate checked is the XML scanned for formulas: a sheet is not read again."""
+    toolkit, path = filled
+    checked = open_checked(path)
+    calls: list[str] = []
+    original = zipfile.ZipFile.read
+
+    def read(self, member, pwd=None):
+        calls.append(str(member))
+        return original(self, member, pwd)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", read)
+    read_raw(path, toolkit, checked.data, checked.sheets)
+    assert calls and not [c for c in calls if c in checked.sheets]
+
+
+# -- the CSV beside the summary, written in a second process -------------------------------------
+
+def test_what_the_second_process_writes_is_there_when_the_block_ends(tmp_path):
+    target = tmp_path / "beside.txt"
+    with alongside(lambda: target.write_text("every answer", "utf-8")):
+        (tmp_path / "here.txt").write_text("summary", "utf-8")
+    assert target.read_text("utf-8") == "every answer"
+
+
+def test_an_error_in_the_second_process_is_raised_here(tmp_path):
+    def fails() -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "x.csv"))
+
+    with pytest.raises(PermissionError, match="x.csv"), alongside(fails):
+        pass
+
+
+def test_the_blocks_own_error_wins_after_the_second_process_ended(tmp_path):
+    target = tmp_path / "beside.txt"
+    with pytest.raises(KeyError), alongside(lambda: target.write_text("done", "utf-8")):
+        raise KeyError("workbook")
+    assert target.read_text("utf-8") == "done"
+
+
+def test_without_fork_the_work_is_done_here_after_the_block(tmp_path, monkeypatch):
+    monkeypatch.setattr(alongside_module, "_can_fork", lambda: False)
+    order: list[str] = []
+    with alongside(lambda: order.append("csv")):
+        order.append("summary")
+    assert order == ["summary", "csv"]
