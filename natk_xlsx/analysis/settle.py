@@ -11,12 +11,12 @@ No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.spec.conditions import evaluate, is_answered
+from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
 from natk_xlsx.spec.model import DONT_KNOW, NOT_APPLICABLE, SEVERITIES, Question, Toolkit
 
 #: Fallback until the specs name authoritative respondents: component → respondent kinds.
@@ -105,8 +105,35 @@ def _choose(views: Sequence[View]) -> list[View]:
     return max(pool, key=lambda group: (group[0].severity, len(group)))
 
 
+def _rule_inputs(q: Question) -> tuple[str, ...]:
+    """The questions whose answers ``q``'s needs rules look at."""
+    return tuple(sorted(set().union(*(referenced_questions(rule.when, q.id) for rule in q.needs))))
+
+
+def _severities(q: Question) -> Callable[[Mapping[str, Any]], int]:
+    """``view_severity`` for ``q``, worked out once per distinct set of the answers its rules look
+    at (a thousand respondents give a handful of distinct answers to a question); figures,
+    which seldom repeat, are evaluated each time."""
+    inputs = _rule_inputs(q)
+    known: dict[tuple[Any, ...], int] = {}
+
+    def severity(answers: Mapping[str, Any]) -> int:
+        values = [answers.get(qid) for qid in inputs]
+        if not all(v is None or type(v) is str
+                   or (type(v) is list and all(type(x) is str for x in v)) for v in values):
+            return view_severity(q, answers)
+        key = tuple(tuple(v) if type(v) is list else v for v in values)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = view_severity(q, answers)
+        return found
+
+    return severity
+
+
 def settle_question(toolkit: Toolkit, q: Question, respondents: Sequence[Respondent]) -> Settled:
-    views = [View(r, r.answers.get(q.id), view_severity(q, r.answers),
+    severity = _severities(q)
+    views = [View(r, r.answers.get(q.id), severity(r.answers),
                   bool(str(r.detail(q.id, "evidence") or "").strip()))
              for r in respondents if _counts(r.answers.get(q.id))]
     kinds = authoritative_kinds(toolkit, q)
