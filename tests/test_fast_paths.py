@@ -179,3 +179,45 @@ def test_without_fork_the_work_is_done_here_after_the_block(tmp_path, monkeypatc
     with alongside(lambda: order.append("csv")):
         order.append("summary")
     assert order == ["summary", "csv"]
+
+
+# -- formulas passed on as xlsxwriter would leave them -----------------------------------------
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_xlsxwriter_leaves_every_classic_function_as_it_is(expand):
+    from xlsxwriter.worksheet import Worksheet
+
+    from natk_xlsx.workbook.xlsx import CLASSIC_FUNCTIONS
+
+    base = Worksheet()
+    for name in sorted(CLASSIC_FUNCTIONS):
+        formula = f"{name}(A1,(B2+1),$C$3)"
+        assert base._prepare_formula("=" + formula, expand) == formula
+
+
+@pytest.mark.parametrize("formula", [
+    "=IF(AND(V5=1,COUNTA($D$6:$D$9)>0),1,0)", "{=SUM(A1:A3)}", "=(A1+B1)*2", "=A1",
+    "=IF(XLOOKUP(A1,B:B,C:C)>0,1,0)", "=CONCAT(A1,B1)", "=_xlfn.STDEV.S(A1:A9)",
+    "=IFS(A1>0,1)", "=ISOWEEKNUM(A1)",
+])
+@pytest.mark.parametrize("expand", [False, True])
+def test_a_formula_comes_out_as_xlsxwriter_writes_it(formula, expand):
+    from xlsxwriter.worksheet import Worksheet
+
+    from natk_xlsx.workbook.xlsx import _Worksheet
+
+    assert _Worksheet()._prepare_formula(formula, expand) == \
+        Worksheet()._prepare_formula(formula, expand)
+
+
+def test_the_questionnaire_is_the_same_file_as_xlsxwriter_alone_writes(tmp_path, monkeypatch):
+    from xlsxwriter.worksheet import Worksheet
+
+    from natk_xlsx.workbook import xlsx
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    options = GenerateOptions(components=["legal", "data"], lang="ar", reproducible=True)
+    quick = generate_workbook(toolkit, tmp_path / "quick.xlsx", options).path
+    monkeypatch.setattr(xlsx._Workbook, "worksheet_class", Worksheet)
+    plain = generate_workbook(toolkit, tmp_path / "plain.xlsx", options).path
+    assert quick.read_bytes() == plain.read_bytes()

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from natk_xlsx import __version__
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
@@ -33,6 +31,7 @@ from natk_xlsx.outputs.sheetkit import (
 from natk_xlsx.spec.model import SEVERITIES
 from natk_xlsx.textwidth import wrapped_lines
 from natk_xlsx.workbook.writer import WriterError
+from natk_xlsx.workbook.xlsx import new_workbook
 
 #: The national body responsible by default: by kind of assistance first, else by component
 #: (codes of lists.json's respondent_kinds).
@@ -260,9 +259,8 @@ def write_summary(path: str | Path, c: Any, sources: Sequence[dict[str, Any]],
                   lang: str = "en", responses_csv: str | None = None) -> None:
     """The one place the summary workbook is opened and closed. ``responses_csv`` names the
     CSV beside it that holds every answer (the Responses sheet may hold only the first)."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = new_workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                  "strings_to_urls": False})
     wb.set_properties({"title": ui("summary.title", lang, count=len(c.respondents)),
                        "comments": f"natk-xlsx {__version__}"})
     o = Out(wb, c, lang)

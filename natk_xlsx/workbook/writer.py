@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import xlsxwriter
-
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.workbook.common import (
     DEFAULT_FONT,
@@ -27,6 +25,7 @@ from natk_xlsx.workbook.instructions import write_instructions
 from natk_xlsx.workbook.lists import Lists
 from natk_xlsx.workbook.metadata import write_metadata
 from natk_xlsx.workbook.styles import Styles
+from natk_xlsx.workbook.xlsx import new_workbook
 
 __all__ = ["DEFAULT_FONT", "FONTS", "Cover", "WorkbookSpec", "WriterError", "write_workbook"]
 
@@ -41,7 +40,7 @@ def _row_height(texts: Sequence[tuple[str, float]]) -> float:
 
 def write_workbook(path: str, spec: WorkbookSpec) -> None:
     """Write the workbook described by ``spec`` to ``path``."""
-    wb = xlsxwriter.Workbook(path, {
+    wb = new_workbook(path, {
         "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
     })
     wb.set_properties({
