@@ -107,6 +107,8 @@ def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
     (submissions / "none.json").write_text("{}", "utf-8")
     target = tmp_path / "needs.xlsx"
     target.write_bytes(b"previous summary")
+    beside = tmp_path / "needs-responses.csv"  # written meanwhile by a second process
+    beside.write_bytes(b"previous answers")
 
     def broken(path: str | Path, *args: object, **kwargs: object) -> None:
         Path(path).write_bytes(b"PK\x03\x04 half")
@@ -117,7 +119,9 @@ def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
     with pytest.raises(OSError):
         summarise([submissions], toolkit, target)
     assert target.read_bytes() == b"previous summary"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["needs.xlsx", "subs"]
+    assert beside.read_bytes() == b"previous answers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["needs-responses.csv", "needs.xlsx",
+                                                         "subs"]
 
 
 # -- file names ----------------------------------------------------------------------------------

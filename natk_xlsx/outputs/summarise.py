@@ -186,7 +186,10 @@ def summarise(
 
     if output is not None:
         beside = responses_beside(output)
-        with alongside(lambda: write_responses_csv(beside, c, lang)), \
+        # the CSV is put in place only once the workbook is: a failed summary leaves both as
+        # they were
+        with atomic_path(beside) as csv_temp, \
+                alongside(lambda: write_responses_csv(csv_temp, c, lang)), \
                 atomic_path(output) as temp:
             write_summary(temp, c, sources, lang, beside.name)
         summary.outputs += [Path(output), beside]
