@@ -65,3 +65,17 @@ def write_specs(tmp_path: Path) -> SpecWriter:
         return folder
 
     return write
+
+
+@pytest.fixture(scope="session")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, Path]:
+    """A return of three components filled completely (the readers' tests read it)."""
+    from natk_xlsx.demo import fill_complete
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    folder = tmp_path_factory.mktemp("readers")
+    blank = generate_workbook(toolkit, folder / "blank.xlsx",
+                              GenerateOptions(components=["legal", "victims", "data"])).path
+    return toolkit, fill_complete(toolkit, blank, folder / "filled.xlsx", seed=5), folder

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from factory import BUNDLED_SPECS
 
-from natk_xlsx.demo import fill_complete
 from natk_xlsx.outputs import alongside as alongside_module
 from natk_xlsx.outputs.alongside import alongside
 from natk_xlsx.returns import fastread, partscan
@@ -19,15 +18,6 @@ from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import read_raw
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    toolkit = load_toolkit(BUNDLED_SPECS)
-    folder = tmp_path_factory.mktemp("fast")
-    blank = generate_workbook(toolkit, folder / "blank.xlsx",
-                              GenerateOptions(components=["legal", "victims", "data"])).path
-    return toolkit, fill_complete(toolkit, blank, folder / "filled.xlsx", seed=3)
 
 
 def _sheets(path: Path) -> dict[str, bytes]:
@@ -43,7 +33,7 @@ def _rows(xml: bytes) -> tuple[int, int]:
 # -- the gate: one match for a chunk of rows, the row-by-row check where it does not match ------
 
 def test_the_quick_row_check_accepts_and_counts_a_questionnaire_as_the_careful_one(filled):
-    _toolkit, path = filled
+    _toolkit, path, _folder = filled
     for name, xml in _sheets(path).items():
         start, end = _rows(xml)
         if start < 0:
@@ -91,7 +81,7 @@ def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path
 # -- the fast reader: formula cells in one pattern ----------------------------------------------
 
 def test_formula_cells_found_by_one_pattern_are_those_found_one_by_one(filled):
-    _toolkit, path = filled
+    _toolkit, path, _folder = filled
     found = 0
     for name, xml in _sheets(path).items():
         quick = fastread._formula_cells(xml)
@@ -121,7 +111,7 @@ def test_an_unusual_formula_is_placed_one_by_one(xml, placed):
 # -- the gate's bytes and sheets are what the reader reads ----------------------------------------
 
 def test_the_reader_reads_the_sheets_the_gate_inflated(filled):
-    toolkit, path = filled
+    toolkit, path, _folder = filled
     checked = open_checked(path)
     assert checked.info == inspect_file(path)
     assert checked.data == path.read_bytes()
@@ -135,7 +125,7 @@ def test_the_reader_reads_the_sheets_the_gate_inflated(filled):
 
 def test_the_reader_sees_only_the_sheets_it_was_given_from_the_gate(filled, monkeypatch):
     """The XML the gate checked is the XML scanned for formulas: a sheet is not read again."""
-    toolkit, path = filled
+    toolkit, path, _folder = filled
     checked = open_checked(path)
     calls: list[str] = []
     original = zipfile.ZipFile.read

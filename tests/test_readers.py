@@ -8,24 +8,11 @@ import warnings
 import hostile
 import openpyxl
 import pytest
-from factory import BUNDLED_SPECS
 
-from natk_xlsx.demo import fill_complete
 from natk_xlsx.returns.books import OpenpyxlBook
 from natk_xlsx.returns.fastread import CalamineBook, open_fast
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import open_book
-from natk_xlsx.spec.lint import load_toolkit
-from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    toolkit = load_toolkit(BUNDLED_SPECS)
-    folder = tmp_path_factory.mktemp("readers")
-    blank = generate_workbook(toolkit, folder / "blank.xlsx",
-                              GenerateOptions(components=["legal", "victims", "data"])).path
-    return toolkit, fill_complete(toolkit, blank, folder / "filled.xlsx", seed=5), folder
 
 
 def test_both_readers_give_the_same_submission(filled, monkeypatch):
