@@ -164,7 +164,7 @@ def test_the_blocks_own_error_wins_after_the_second_process_ended(tmp_path):
 
 
 def test_without_fork_the_work_is_done_here_after_the_block(tmp_path, monkeypatch):
-    monkeypatch.setattr(alongside_module, "_can_fork", lambda: False)
+    monkeypatch.setattr(alongside_module, "can_fork", lambda: False)
     order: list[str] = []
     with alongside(lambda: order.append("csv")):
         order.append("summary")

@@ -18,9 +18,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-
-def _can_fork() -> bool:
-    return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
+from natk_xlsx.returns.batch import can_fork
 
 
 def _run(write: Callable[[], Any], report: Connection) -> None:
@@ -41,7 +39,7 @@ def _run(write: Callable[[], Any], report: Connection) -> None:
 def alongside(write: Callable[[], Any]) -> Iterator[None]:
     """Run ``write`` in a forked process while the ``with`` block runs here; on leaving, wait
     for it and raise what it raised. The block's own error wins, after ``write`` has ended."""
-    if not _can_fork():
+    if not can_fork():
         yield
         write()
         return

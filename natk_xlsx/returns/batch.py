@@ -263,7 +263,8 @@ def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: boo
             conn.send(FileResult(path, None, message, code))
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (not on Windows)."""
     return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
 
 
@@ -284,7 +285,7 @@ def iter_files(
     names = [str(p) for p in paths]
     targets = annotated_targets(names, annotate.folder) if annotate else {}
     tasks = [(name, targets.get(name)) for name in names]
-    if not isolate or not _can_fork():
+    if not isolate or not can_fork():
         for index, (name, target) in enumerate(tasks):
             yield index, _read_one(name, toolkit, records_only, annotate, target)
         return

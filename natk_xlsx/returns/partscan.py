@@ -190,7 +190,9 @@ def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
             else:
                 cells += _scan_pieces(buffer[:cut], info.filename, bool(plain), max_cells - cells)
             if cells > max_cells:
-                raise _too_many_cells(max_cells)
+                raise StructureProblem(
+                    "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, far "
+                    "beyond a questionnaire; send the questionnaire workbook alone")
             carry = buffer[cut:]
             if len(carry) > MAX_ROW_BYTES:
                 raise StructureProblem(
@@ -229,12 +231,6 @@ def _scan_pieces(segment: bytes, part: str, plain: bool, room: int) -> int:
         if cells > room:
             break
     return cells
-
-
-def _too_many_cells(max_cells: int) -> StructureProblem:
-    return StructureProblem(
-        "FILE-TOO-LARGE", f"its sheets hold more than {max_cells:,} cells, far beyond a "
-        "questionnaire; send the questionnaire workbook alone")
 
 
 def _scan_row(piece: bytes, part: str) -> int:
