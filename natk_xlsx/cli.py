@@ -187,8 +187,8 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     from natk_xlsx.spec.lint import load_toolkit
     from natk_xlsx.workbook.generate import (
         GenerateOptions,
-        build_generated,
         generate_for_recipients,
+        generate_languages,
         generate_workbook,
         generated_file_name,
         load_recipients,
@@ -204,15 +204,8 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     if recipients:
         results = generate_for_recipients(toolkit, load_recipients(recipients, toolkit), out,
                                           options)
-    elif lang == "all" and not components and not country and not period and depth == "full":
-        results = build_generated(toolkit, out) if reproducible else [
-            generate_workbook(toolkit, out / generated_file_name(toolkit, code),
-                              GenerateOptions(lang=code, assessment=assessment))
-            for code in toolkit.languages]
     elif lang == "all":
-        results = [generate_workbook(toolkit, out / generated_file_name(toolkit, code),
-                                     GenerateOptions(**{**options.__dict__, "lang": code}))
-                   for code in toolkit.languages]
+        results = generate_languages(toolkit, out, options)
     else:
         target = out if out.suffix.lower() == ".xlsx" else out / generated_file_name(
             toolkit, lang or toolkit.source_language)

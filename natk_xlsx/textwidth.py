@@ -106,20 +106,23 @@ def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     latin = LATIN_IN_CJK_WEIGHT if has_wide(text) else 1.0
     lines = 0
     for paragraph in str(text).split("\n"):
-        if _weight(paragraph, latin) <= capacity:
-            lines += 1
-        elif paragraph.isascii() and latin == 1.0:
-            lines += _ascii_lines(paragraph, capacity)
+        if paragraph.isascii() and latin == 1.0:
+            lines += 1 if len(paragraph) <= capacity else _ascii_lines(paragraph, capacity)
         else:
             lines += _paragraph_lines(paragraph, capacity, latin)
     return max(1, lines)
 
 
 def _paragraph_lines(paragraph: str, capacity: float, latin: float = 1.0) -> int:
-    """Lines of one paragraph, token by token (``_tokens``)."""
+    """Lines of one paragraph, token by token (``_tokens``). Without wide characters the
+    tokens are the words between single spaces, each weighed once (``_word_weight``)."""
+    if not has_wide(paragraph):
+        words = paragraph.split(" ")
+        return _word_lines(words, [_word_weight(word, latin) for word in words], capacity,
+                           latin)
     used, count = 0.0, 1
     for token in _tokens(paragraph):
-        w = _weight(token.rstrip(" "), latin)
+        w = _word_weight(token.rstrip(" "), latin)
         if used and used + w > capacity:
             count += 1
             used = 0.0
@@ -128,20 +131,31 @@ def _paragraph_lines(paragraph: str, capacity: float, latin: float = 1.0) -> int
             count += extra
             used = w - extra * capacity
         else:
-            used += _weight(token, latin)
+            used += _word_weight(token, latin)
     return count
 
 
+@lru_cache(maxsize=65536)  # words recur across the questions of a language
+def _word_weight(word: str, latin: float) -> float:
+    return _weight(word, latin)
+
+
 def _ascii_lines(paragraph: str, capacity: float) -> int:
-    """``_paragraph_lines`` of a paragraph of ASCII text, where every character is one column
-    and the tokens are the words between single spaces (a token keeps its space)."""
-    used, count = 0.0, 1
+    """``_paragraph_lines`` of a paragraph of ASCII text, where every character is one column."""
     words = paragraph.split(" ")
+    return _word_lines(words, [float(len(word)) for word in words], capacity, 1.0)
+
+
+def _word_lines(words: Sequence[str], weights: Sequence[float], capacity: float,
+                space: float) -> int:
+    """Lines of the words of a paragraph split at single spaces (``weights``: the room of each
+    word; ``space``: of the space after it), placed greedily as ``_paragraph_lines`` places
+    the tokens (a token is a word and the space after it)."""
+    used, count = 0.0, 1
     last = len(words) - 1
-    for i, word in enumerate(words):
-        if i == last and not word:  # a trailing space ends the paragraph: no token follows
+    for i, w in enumerate(weights):
+        if i == last and not words[i]:  # a trailing space ends the paragraph: no token follows
             break
-        w = float(len(word))
         if used and used + w > capacity:
             count += 1
             used = 0.0
@@ -150,7 +164,7 @@ def _ascii_lines(paragraph: str, capacity: float) -> int:
             count += extra
             used = w - extra * capacity
         else:
-            used += w + (i < last)
+            used += w + space if i < last else w
     return count
 
 
@@ -167,10 +181,16 @@ def _spare(text: str, width: float, font_size: float) -> int:
     return 0
 
 
+#: Below this character no character is wide (Unicode's first wide block is Hangul Jamo):
+#: a text of Latin, Cyrillic or Arabic letters is known narrow from its largest character.
+FIRST_WIDE = "\u1100"
+
+
 @lru_cache(maxsize=65536)
 def has_wide(text: str) -> bool:
     """Whether ``text`` holds a wide (CJK) character, whose lines are taller."""
-    return not text.isascii() and any(char_width(ch) == 2 for ch in text)
+    return (not text.isascii() and max(text) >= FIRST_WIDE
+            and any(char_width(ch) == 2 for ch in text))
 
 
 def row_height(texts: Sequence[tuple[str, float]], font_size: float = 10.0,

@@ -1,17 +1,21 @@
 """The quick checks that make reading a return cheap give what the careful ones give: the gate's
 one-match check of a chunk of rows, the formula cells found by one pattern, the sheets the gate
-inflated handed to the reader, and the CSV written in a second process beside the summary."""
+inflated handed to the reader, the CSV written in a second process beside the summary, and the
+questionnaires written half in a second process."""
 
 from __future__ import annotations
 
+import os
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
 from factory import BUNDLED_SPECS
 
-from natk_xlsx.outputs import alongside as alongside_module
-from natk_xlsx.outputs.alongside import alongside
+from natk_xlsx import alongside as alongside_module
+from natk_xlsx.alongside import alongside, in_two
+from natk_xlsx.errors import InputError, NatkError
 from natk_xlsx.returns import fastread, partscan
 from natk_xlsx.returns.gate import inspect_file, open_checked
 from natk_xlsx.returns.importer import read_workbook
@@ -169,6 +173,39 @@ def test_without_fork_the_work_is_done_here_after_the_block(tmp_path, monkeypatc
     with alongside(lambda: order.append("csv")):
         order.append("summary")
     assert order == ["summary", "csv"]
+
+
+def test_what_the_second_process_returns_is_kept(tmp_path):
+    with alongside(lambda: (os.getpid(), "rows")) as later:
+        here = os.getpid()
+    assert later.value is not None and later.value[1] == "rows"
+    assert later.value[0] != here  # made in another process
+
+
+def test_in_two_gives_every_result_in_order_half_made_elsewhere(monkeypatch):
+    monkeypatch.setattr(alongside_module, "cores", lambda: 2)
+    results = in_two([partial(lambda i: (i, os.getpid()), i) for i in range(5)])
+    assert [i for i, _ in results] == [0, 1, 2, 3, 4]
+    pids = {pid for _, pid in results}
+    assert len(pids) == 2 and os.getpid() in pids
+    assert {pid for i, pid in results if i < 3} == {os.getpid()}
+
+
+def test_in_two_brings_back_an_error_that_does_not_unpickle(monkeypatch, tmp_path):
+    monkeypatch.setattr(alongside_module, "cores", lambda: 2)
+    path = str(tmp_path / "fr.xlsx")
+
+    def fails() -> int:
+        raise InputError(path, "cannot write the workbook; check the folder")
+
+    with pytest.raises(NatkError) as caught:
+        in_two([lambda: 1, fails])
+    assert str(caught.value) == f"{path}: cannot write the workbook; check the folder"
+
+
+def test_in_two_on_one_core_makes_everything_here(monkeypatch):
+    monkeypatch.setattr(alongside_module, "cores", lambda: 1)
+    assert {pid for pid in in_two([os.getpid, os.getpid, os.getpid])} == {os.getpid()}
 
 
 # -- formulas passed on as xlsxwriter would leave them -----------------------------------------

@@ -1,6 +1,8 @@
 """Row heights follow a text's display width: a wide (CJK) character counts double."""
 
-from hypothesis import given
+import math
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from natk_xlsx.textwidth import MAX_ROW_HEIGHT, display_width, row_height, wrapped_lines
@@ -29,11 +31,54 @@ def test_height_is_capped_at_excels_maximum() -> None:
     assert row_height([("x" * 100_000, 10)]) == MAX_ROW_HEIGHT
 
 
+def _reference_lines(text: str, width: float, font_size: float = 10.0) -> int:
+    """``wrapped_lines`` the plain way: every paragraph token by token (a token is a run of
+    narrow characters with the space after it, or one wide character), every character
+    weighed one by one."""
+    from natk_xlsx import textwidth as tw
+
+    def weight(part: str, latin: float) -> float:
+        return sum(latin if ch.isascii() else tw._char_weight(ch) for ch in part)
+
+    capacity = max(4.0, width * tw.CHARS_PER_UNIT * 10.0 / font_size)
+    latin = tw.LATIN_IN_CJK_WEIGHT if any(tw.char_width(c) == 2 for c in text) else 1.0
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0.0, 1
+        for token in tw._tokens(paragraph):
+            w = weight(token.rstrip(" "), latin)
+            if used and used + w > capacity:
+                count, used = count + 1, 0.0
+            if w > capacity:
+                extra = math.ceil(w / capacity) - 1
+                count += extra
+                used = w - extra * capacity
+            else:
+                used += weight(token, latin)
+        lines += count
+    return max(1, lines)
+
+
 @given(st.text(alphabet=st.sampled_from("ab  .-\t"), max_size=200),
        st.floats(min_value=1, max_value=60))
 def test_the_ascii_path_counts_as_the_token_path(text: str, width: float) -> None:
     """The quick count for ASCII text gives what the token-by-token count gives."""
-    from natk_xlsx.textwidth import CHARS_PER_UNIT, _ascii_lines, _paragraph_lines
+    assert wrapped_lines.__wrapped__(text, width) == _reference_lines(text, width)
 
-    capacity = max(4.0, width * CHARS_PER_UNIT)
-    assert _ascii_lines(text, capacity) == _paragraph_lines(text, capacity)
+
+@given(st.text(alphabet=st.sampled_from("ab  \nдЖمحَ中文。、é\u0301\u200f"), max_size=200),
+       st.floats(min_value=1, max_value=60), st.sampled_from([8.0, 10.0, 11.0]))
+@example("中文\n" + "ab " * 30, 11.2, 10.0)  # Latin words set in the CJK font of the text
+@example("Право человека " * 5, 12.0, 10.0)
+def test_every_script_counts_as_the_token_path(text: str, width: float, size: float) -> None:
+    """Words weighed once each (Latin, Cyrillic, Arabic with its marks, Chinese among them)
+    count the lines the character-by-character count gives."""
+    assert wrapped_lines.__wrapped__(text, width, size) == _reference_lines(text, width, size)
+
+
+def test_no_character_below_the_first_wide_one_is_wide() -> None:
+    from natk_xlsx.textwidth import FIRST_WIDE, char_width, has_wide
+
+    assert not [c for c in range(ord(FIRST_WIDE)) if char_width(chr(c)) == 2]
+    assert char_width(FIRST_WIDE) == 2
+    assert has_wide("Право \u2013 中") and not has_wide("Право \u2013 مرحبا")

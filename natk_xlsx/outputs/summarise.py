@@ -175,7 +175,7 @@ def summarise(
         else:
             src["status"] = ui("summary.status.kept", lang)
     summary = SummaryResult(c, sources)
-    from natk_xlsx.outputs.alongside import alongside
+    from natk_xlsx.alongside import alongside
     from natk_xlsx.outputs.summary import write_summary
     from natk_xlsx.outputs.summary_data import (
         responses_beside,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import sys
 import time
 import traceback
 import zipfile
@@ -23,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from natk_xlsx.alongside import can_fork
 from natk_xlsx.errors import InputError
 from natk_xlsx.spec.model import Toolkit
 
@@ -261,11 +261,6 @@ def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: boo
         except Exception as exc:  # the result could not be sent back (pickling, memory)
             code, message = describe_failure(path, exc)
             conn.send(FileResult(path, None, message, code))
-
-
-def can_fork() -> bool:
-    """Whether worker processes can be forked here (not on Windows)."""
-    return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
 
 
 def iter_files(

@@ -13,10 +13,12 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from natk_xlsx import __version__, layout
+from natk_xlsx.alongside import in_two
 from natk_xlsx.errors import InputError, NatkError, UsageError
 from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.safeio import atomic_path
@@ -288,7 +290,7 @@ def generate_for_recipients(
     """One workbook per recipient in ``out_dir``, named after the recipient."""
     folder = Path(out_dir)
     opts = options or GenerateOptions()
-    results = []
+    calls = []
     used: set[str] = set()
     for i, recipient in enumerate(recipients, start=1):
         lang = recipient.language or opts.lang or toolkit.source_language
@@ -296,8 +298,9 @@ def generate_for_recipients(
         while stem in used:
             stem += "-x"
         used.add(stem)
-        results.append(generate_workbook(toolkit, folder / f"{stem}.xlsx", opts, recipient))
-    return results
+        calls.append(partial(generate_workbook, toolkit, folder / f"{stem}.xlsx", opts,
+                             recipient))
+    return in_two(calls)
 
 
 def generated_file_name(toolkit: Toolkit, lang: str) -> str:
@@ -307,10 +310,13 @@ def generated_file_name(toolkit: Toolkit, lang: str) -> str:
 def build_generated(toolkit: Toolkit, out_dir: str | Path) -> list[GeneratedWorkbook]:
     """The ready-to-send blank workbook of the complete toolkit, one per published language,
     byte-reproducible (``generated/`` in the repository)."""
+    return generate_languages(toolkit, out_dir, GenerateOptions(reproducible=True))
+
+
+def generate_languages(toolkit: Toolkit, out_dir: str | Path,
+                       options: GenerateOptions) -> list[GeneratedWorkbook]:
+    """One workbook per published language in ``out_dir``, each named after its language
+    (``generated_file_name``), with ``options`` but for the language."""
     folder = Path(out_dir)
-    opts = GenerateOptions(reproducible=True)
-    return [
-        generate_workbook(toolkit, folder / generated_file_name(toolkit, lang),
-                          GenerateOptions(lang=lang, reproducible=opts.reproducible))
-        for lang in toolkit.languages
-    ]
+    return in_two([partial(generate_workbook, toolkit, folder / generated_file_name(toolkit, code),
+                           replace(options, lang=code)) for code in toolkit.languages])
