@@ -219,6 +219,17 @@ def test_a_renamed_xlsx_is_read_with_a_note(tmp_path: Path) -> None:
     )
 
 
+def test_a_shared_text_used_by_many_cells_is_not_taken_for_damage(tmp_path: Path) -> None:
+    """``count`` counts the cells that use the shared texts (a workbook whose cells repeat a few
+    texts declares far more uses than texts): it is held to the cells a workbook may have, not
+    to the texts its part can hold."""
+    base = hostile.workbook(tmp_path, "base.xlsx")
+    xml = re.sub(r'\bcount="\d+"', 'count="150000"', hostile._member(base, "xl/sharedStrings.xml"))
+    many = hostile.rewrite(base, tmp_path / "many.xlsx", replace={"xl/sharedStrings.xml": xml})
+    assert inspect_file(many).application is not None
+    refused(many, "FILE-MALFORMED", Limits(max_cells=100_000))
+
+
 def test_too_many_cells(tmp_path: Path) -> None:
     refused(hostile.workbook(tmp_path), "FILE-TOO-LARGE", Limits(max_cells=0))
 

@@ -59,7 +59,10 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
                     "(entity definitions); it was not read. Save the workbook again from Excel "
                     "or LibreOffice and send it again")
             if key.endswith("sharedstrings.xml"):
-                _check_declared(info, _read(archive, info, HEAD_BYTES), "shared texts")
+                # count: the cells that use a shared text (one text may serve thousands),
+                # at most one per cell; uniqueCount: the texts the part holds
+                _check_declared(info, _read(archive, info, HEAD_BYTES), "shared texts",
+                                references=max_cells)
             elif key.endswith("styles.xml"):
                 _check_declared(info, _read(archive, info, STYLES_BYTES), "cell styles")
         sheets = _sheet_parts(archive, by_name, max_sheets, max_workbook_bytes)
@@ -87,18 +90,24 @@ def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
-_COUNT = re.compile(rb'\b(?:count|uniqueCount)\s*=\s*["\'](\d+)["\']')
+_COUNT = re.compile(rb'\b(count|uniqueCount)\s*=\s*["\'](\d+)["\']')
 
 
-def _check_declared(info: zipfile.ZipInfo, head: bytes, what: str) -> None:
+def _check_declared(info: zipfile.ZipInfo, head: bytes, what: str,
+                    references: int | None = None) -> None:
+    """Refuse a count of items the part cannot hold; with ``references``, a ``count`` counts
+    uses of the items (the cells of the workbook), not items, and may reach that many."""
     cap = info.file_size // MIN_ITEM_BYTES + 16
-    for raw in _COUNT.findall(head):
-        if len(raw) > 12 or int(raw) > cap:
+    for name, raw in _COUNT.findall(head):
+        uses = references is not None and name == b"count"
+        limit = max(cap, references or 0) if uses else cap
+        if len(raw) > 12 or int(raw) > limit:
+            held = (f"a workbook of at most {references} cells" if uses
+                    else f"a part that can hold at most {cap}")
             raise StructureProblem(
                 "FILE-MALFORMED",
-                f"it declares {int(raw) if len(raw) <= 12 else 'billions of'} {what} in a part "
-                f"that can hold at most {cap}; it is damaged or was not written by a spreadsheet "
-                f"application; {DAMAGED}")
+                f"it declares {int(raw) if len(raw) <= 12 else 'billions of'} {what} in {held}; "
+                f"it is damaged or was not written by a spreadsheet application; {DAMAGED}")
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
