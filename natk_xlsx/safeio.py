@@ -195,14 +195,16 @@ class _SafeWriter:
         self._writer = csv.writer(handle, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        # ``neutralise_csv`` inlined: it runs for every field of every row
-        return self._writer.writerow([
-            "'" + v if (isinstance(v, str) and v[:1] in _STARTS and not _PLAIN_NUMBER.fullmatch(v))
-            else v for v in row])
+        return self._writer.writerow(_neutralised(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
+        self._writer.writerows(map(_neutralised, rows))
+
+
+def _neutralised(row: Iterable[Any]) -> list[Any]:
+    # ``neutralise_csv`` inlined: it runs for every field of every row
+    return ["'" + v if (isinstance(v, str) and v[:1] in _STARTS and not _PLAIN_NUMBER.fullmatch(v))
+            else v for v in row]
 
 
 def csv_writer(handle: IO[str], **kwargs: Any) -> _SafeWriter:

@@ -15,7 +15,7 @@ from typing import Any
 from natk_xlsx.analysis.consolidate import Consolidation
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records
+from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records, response_rows
 from natk_xlsx.safeio import atomic_open, csv_writer
 
 #: What ``--json`` holds, in order (the help of ``natk summarise`` says the same).
@@ -127,8 +127,7 @@ def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[An
 
 def write_responses_csv(path: str | Path, c: Consolidation, lang: str) -> Path:
     """Every answer of every respondent (responses.csv; also written beside the summary)."""
-    return write_csv_file(Path(path), RESPONSE_FIELDS,
-                          ([r[k] for k in RESPONSE_FIELDS] for r in response_records(c, lang)))
+    return write_csv_file(Path(path), RESPONSE_FIELDS, response_rows(c, lang))
 
 
 def responses_beside(summary: str | Path) -> Path:

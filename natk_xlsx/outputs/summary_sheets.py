@@ -278,13 +278,21 @@ def response_count(c: Consolidation) -> int:
 
 
 def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
-    """Every answer of every respondent, with codes and labels (one at a time: at 1,000
-    returns they are over 250,000)."""
+    """Every answer of every respondent, with codes and labels, keyed by ``RESPONSE_FIELDS``
+    (one at a time: at 1,000 returns they are over 250,000)."""
+    for row in response_rows(c, lang):
+        yield dict(zip(RESPONSE_FIELDS, row, strict=True))
+
+
+def response_rows(c: Consolidation, lang: str) -> Iterator[tuple[str, ...]]:
+    """``response_records`` as rows of the ``RESPONSE_FIELDS`` in order (the CSV's rows,
+    without a dictionary built for each of hundreds of thousands)."""
     tk = c.toolkit
     kinds: dict[str | None, str] = {}
     components = {comp.id: tr(comp.title, lang) for comp in tk.components}
     questions: dict[str, str] = {}
     labels: dict[tuple[str, Any], str] = {}  # the few answers that repeat, labelled once
+    priorities, yes_no = tk.choice_lists["priority"], tk.choice_lists["yes_no"]
     for r, q, value, d in _answered(c):
         if r.kind not in kinds:
             kinds[r.kind] = tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
@@ -301,21 +309,12 @@ def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
             label = answer_text(tk, q, value, lang, join_parts)
         priority = str(d.get("priority") or "")
         provided = str(d.get("provided") or "")
-        yield {
-            "respondent": r.key, "institution": r.institution, "kind": r.kind or "",
-            "kind_label": kinds[r.kind], "component": q.component,
-            "component_label": components[q.component],
-            "question_id": q.id, "question": questions[q.id],
-            "value": _code(value), "value_label": label,
-            "comment": str(d.get("comment") or ""),
-            "evidence_source": str(d.get("evidence") or ""),
-            "priority": priority,
-            "priority_label": tk.choice_lists["priority"].label(priority, lang)
-            if priority else "",
-            "provided": provided,
-            "provided_label": tk.choice_lists["yes_no"].label(provided, lang)
-            if provided in ("yes", "no", "dont_know") else provided,
-            "provider": str(d.get("provider") or "")}
+        yield (r.key, r.institution, r.kind or "", kinds[r.kind], q.component,
+               components[q.component], q.id, questions[q.id], _code(value), label,
+               str(d.get("comment") or ""), str(d.get("evidence") or ""), priority,
+               priorities.label(priority, lang) if priority else "", provided,
+               yes_no.label(provided, lang) if provided in ("yes", "no", "dont_know")
+               else provided, str(d.get("provider") or ""))
 
 
 def write_responses(o: Out, csv_name: str | None = None) -> None:
