@@ -135,3 +135,26 @@ def test_a_multiple_choice_answer_is_listed_as_its_language_lists(toolkit, lang,
     text = answer_text(toolkit, q, [first, second], lang)
     labels = [toolkit.answer_label(q, code, lang) for code in (first, second)]
     assert text == separator.join(labels)
+
+
+def test_a_count_of_one_reads_in_the_singular_in_every_language():
+    """"1 questionnaires could not be read" no more: a text counting things has a singular form
+    (``<key>.one``) in the six languages, with the placeholders of its English, used for 1."""
+    import string
+
+    texts = interface.strings()
+    singular = [k for k in texts if k.endswith(".one") and k[:-len(".one")] in texts]
+    assert "report.limits.unusable.one" in singular and len(singular) >= 5
+    fields = string.Formatter()
+    for key in singular:
+        assert set(texts[key]) == set(LANGS), key
+        english = {f for _, f, _, _ in fields.parse(texts[key]["en"]) if f}
+        for lang, text in texts[key].items():
+            assert {f for _, f, _, _ in fields.parse(text) if f} == english, (key, lang)
+    assert interface.ui("report.limits.unusable", "en", count=1).startswith(
+        "One questionnaire could not be read and is")
+    assert interface.ui("report.limits.unusable", "en", count=2).startswith(
+        "2 questionnaires could not be read and are")
+    assert interface.ui("report.limits.unusable", "fr", count=1).startswith("Un questionnaire")
+    assert interface.ui("summary.title", "en", count=1).endswith("summary of 1 return")
+    assert interface.ui("summary.title", "en", count=3).endswith("summary of 3 returns")

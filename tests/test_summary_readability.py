@@ -156,3 +156,20 @@ def test_the_summary_prints_every_line_of_its_rows(demo, tmp_path, lang):
     assert len({w.page for w in found}) > 20
     assert clipped(found, PACKAGE_ID) == []
     assert overprinted(found) == []
+
+
+def test_a_phase_without_a_space_fits_its_column_on_one_line():
+    """A phase is a short label in a narrow column. One with no space to break at (every
+    Chinese one) breaks anywhere: "短期（速效）" left its closing bracket alone on a line. Each
+    such label fits the Phase column of the executive summary and of the action plan on one
+    line (as ``textwidth`` counts, erring long)."""
+    from natk_xlsx.textwidth import wrapped_lines
+
+    columns = (summary.TOP_WIDTHS[summary.TOP_KEYS.index("phase")],
+               summary.ACTION_WIDTHS[summary.ACTION_KEYS.index("phase")])
+    labels = [ui(f"summary.horizon.{phase}", lang) for phase in ("short", "medium", "long")
+              for lang in UN_LANGUAGES]
+    unbroken = [label for label in labels if " " not in label]
+    assert len(unbroken) >= 3  # the Chinese ones at least
+    for label in unbroken:
+        assert all(wrapped_lines(label, width) == 1 for width in columns), label

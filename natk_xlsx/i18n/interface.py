@@ -22,6 +22,9 @@ def strings() -> dict[str, dict[str, str]]:
 
 
 def ui(key: str, lang: str, **values: Any) -> str:
-    """The interface text ``key`` in ``lang`` (English where not yet translated)."""
-    text = tr(strings()[key], lang)
+    """The interface text ``key`` in ``lang`` (English where not yet translated). Where the
+    ``count`` is 1 and the text has a singular form (``<key>.one``) in ``lang``, that form."""
+    texts = strings()
+    one = texts.get(f"{key}.one") if values.get("count") == 1 else None
+    text = tr(one if one is not None and lang in one else texts[key], lang)
     return text.format(**values) if values else text
