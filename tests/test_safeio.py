@@ -96,8 +96,12 @@ def test_a_killed_run_leaves_the_previous_output_and_the_next_run_cleans_up(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["submission.json"]
 
 
+@pytest.mark.parametrize("failing", ["writing", "consolidating"])
 def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    """Whether the workbook's writing or the consolidation fails (the CSV of every answer is
+    being written meanwhile by a second process), both files stay as they were."""
+    from natk_xlsx.outputs import summarise as summarise_module
     from natk_xlsx.outputs import summary
     from natk_xlsx.outputs.summarise import summarise
     from natk_xlsx.spec.lint import load_toolkit
@@ -114,7 +118,13 @@ def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
         Path(path).write_bytes(b"PK\x03\x04 half")
         raise OSError("killed half way")
 
-    monkeypatch.setattr(summary, "write_summary", broken)
+    if failing == "writing":
+        monkeypatch.setattr(summary, "write_summary", broken)
+    else:
+        def stops(*args: object) -> None:
+            raise OSError("out of memory half way")
+
+        monkeypatch.setattr(summarise_module, "consolidate_gathered", stops)
     toolkit = load_toolkit(REPO / "workbook_specs")
     with pytest.raises(OSError):
         summarise([submissions], toolkit, target)

@@ -27,9 +27,9 @@ from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Toolkit
 Conflict = Settled
 #: Severity codes in order, with their points (the scorecard's readiness uses them).
 SEVERITY_POINTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-__all__ = ["CHAIN", "SEVERITY_POINTS", "Conflict", "Consolidation", "Decision", "Figure", "Need",
-           "Package", "Respondent", "attrition", "consolidate", "consolidate_respondents",
-           "scorecard"]
+__all__ = ["CHAIN", "SEVERITY_POINTS", "Conflict", "Consolidation", "Decision", "Figure",
+           "Gathered", "Need", "Package", "Respondent", "attrition", "consolidate",
+           "consolidate_gathered", "consolidate_respondents", "gather", "scorecard"]
 
 #: Answer types whose disagreements are listed as conflicts.
 CONFLICT_TYPES = ("yes_no", "single_choice")
@@ -126,13 +126,20 @@ def consolidate(toolkit: Toolkit, records: Iterable[tuple[str, Mapping[str, Any]
                   for file, record in records], same_institution, decisions, weights)
 
 
-def consolidate_respondents(toolkit: Toolkit, returns: Iterable[Respondent],
-                            same_institution: str = "all",
-                            decisions: list[Decision] | None = None,
-                            weights: Weights | None = None) -> Consolidation:
-    """Consolidate returns already folded into respondents (``respondent_from_record``, as
-    each arrives: only what the summary needs is kept of a return)."""
-    w = weights or load_weights()
+@dataclass(frozen=True)
+class Gathered:
+    """Who answered, before anything is consolidated: each return once (``duplicates``: the
+    same workbook read again, as (file, key)), the returns of one institution grouped
+    (``multiple``), each respondent named and grouped as the summary shows it."""
+
+    respondents: list[Respondent]
+    duplicates: list[tuple[str, str]]
+    multiple: list[list[Respondent]]
+
+
+def gather(toolkit: Toolkit, returns: Iterable[Respondent],
+           same_institution: str = "all") -> Gathered:
+    """The respondents to consolidate, and whose answers the responses CSV lists."""
     respondents, duplicates, multiple = select(returns, same_institution)
     for r in respondents:
         r.group = group_of(toolkit, r.kind)
@@ -140,6 +147,26 @@ def consolidate_respondents(toolkit: Toolkit, returns: Iterable[Respondent],
         for r in respondents:
             if r.country:
                 r.institution = f"{r.institution} ({r.country})"
+    return Gathered(respondents, duplicates, multiple)
+
+
+def consolidate_respondents(toolkit: Toolkit, returns: Iterable[Respondent],
+                            same_institution: str = "all",
+                            decisions: list[Decision] | None = None,
+                            weights: Weights | None = None) -> Consolidation:
+    """Consolidate returns already folded into respondents (``respondent_from_record``, as
+    each arrives: only what the summary needs is kept of a return)."""
+    return consolidate_gathered(toolkit, gather(toolkit, returns, same_institution), decisions,
+                                weights)
+
+
+def consolidate_gathered(toolkit: Toolkit, gathered: Gathered,
+                         decisions: list[Decision] | None = None,
+                         weights: Weights | None = None) -> Consolidation:
+    """Consolidate the respondents ``gather`` gave."""
+    w = weights or load_weights()
+    respondents, duplicates, multiple = (gathered.respondents, gathered.duplicates,
+                                         gathered.multiple)
     decisions = decisions or []
     for d in decisions:
         if d.kind not in ("answer", "figure", "need"):

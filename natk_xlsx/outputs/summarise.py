@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from natk_xlsx.analysis.consolidate import Consolidation, Decision, consolidate_respondents
+from natk_xlsx.analysis.consolidate import (
+    Consolidation,
+    Decision,
+    consolidate_gathered,
+    gather,
+)
 from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
@@ -95,6 +100,28 @@ def load_resolutions(path: str | Path) -> list[Decision]:
     return decisions
 
 
+def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
+                  same_institution: str) -> None:
+    """Each source read says what became of it: kept, a duplicate, one of an institution's
+    several returns, or kept with invalid answers."""
+    duplicate_of = dict(c.duplicates)
+    kept = {r.key for r in c.respondents}
+    grouped = {r.key for group in c.same_institution for r in group}
+    for src in sources:
+        if src["state"] != "read":
+            continue
+        if src["file"] in duplicate_of:
+            src["state"] = "duplicate"
+            src["status"] = ui("summary.status.duplicate", lang, id=duplicate_of[src["file"]])
+        elif src["workbook"] in grouped:
+            src["status"] = ui("summary.status.same_institution", lang) + (
+                "" if src["workbook"] in kept else f" ({same_institution})")
+        elif src["errors"]:
+            src["status"] = ui("summary.status.invalid", lang, errors=src["errors"])
+        else:
+            src["status"] = ui("summary.status.kept", lang)
+
+
 def summarise(
     inputs: Sequence[str | Path],
     toolkit: Toolkit,
@@ -156,25 +183,6 @@ def summarise(
             fold(i, record, error, False)
             if progress:
                 progress(None)
-    c = consolidate_respondents(toolkit, [r for r in folded if r is not None], same_institution,
-                                decisions, ranking)
-    duplicate_of = dict(c.duplicates)
-    kept = {r.key for r in c.respondents}
-    grouped = {r.key for group in c.same_institution for r in group}
-    for src in sources:
-        if src["state"] != "read":
-            continue
-        if src["file"] in duplicate_of:
-            src["state"] = "duplicate"
-            src["status"] = ui("summary.status.duplicate", lang, id=duplicate_of[src["file"]])
-        elif src["workbook"] in grouped:
-            src["status"] = ui("summary.status.same_institution", lang) + (
-                "" if src["workbook"] in kept else f" ({same_institution})")
-        elif src["errors"]:
-            src["status"] = ui("summary.status.invalid", lang, errors=src["errors"])
-        else:
-            src["status"] = ui("summary.status.kept", lang)
-    summary = SummaryResult(c, sources)
     from natk_xlsx.alongside import alongside
     from natk_xlsx.outputs.summary import write_summary
     from natk_xlsx.outputs.summary_data import (
@@ -184,15 +192,28 @@ def summarise(
         write_responses_csv,
     )
 
+    gathered = gather(toolkit, [r for r in folded if r is not None], same_institution)
+
+    def consolidated() -> Consolidation:
+        c = consolidate_gathered(toolkit, gathered, decisions, ranking)
+        _mark_sources(c, sources, lang, same_institution)
+        return c
+
     if output is not None:
         beside = responses_beside(output)
-        # the CSV is put in place only once the workbook is: a failed summary leaves both as
-        # they were
+        # the CSV of every answer needs only who answered: a second process writes it while
+        # this one consolidates and writes the workbook; it is put in place only once the
+        # workbook is, so a failed summary leaves both as they were
         with atomic_path(beside) as csv_temp, \
-                alongside(lambda: write_responses_csv(csv_temp, c, lang)), \
+                alongside(lambda: write_responses_csv(csv_temp, toolkit, gathered.respondents,
+                                                      lang)), \
                 atomic_path(output) as temp:
+            c = consolidated()
             write_summary(temp, c, sources, lang, beside.name)
-        summary.outputs += [Path(output), beside]
+        summary = SummaryResult(c, sources, [Path(output), beside])
+    else:
+        summary = SummaryResult(consolidated(), sources)
+    c = summary.consolidation
     if json_path is not None:
         with atomic_path(json_path) as temp:
             write_json(temp, c, lang)

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.analysis.consolidate import Consolidation
+from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records, response_rows
 from natk_xlsx.safeio import atomic_open, csv_writer
+from natk_xlsx.spec.model import Toolkit
 
 #: What ``--json`` holds, in order (the help of ``natk summarise`` says the same).
 JSON_PARTS = ("packages", "needs", "conflicts", "statistics", "responses")
@@ -125,9 +127,10 @@ def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[An
     return path
 
 
-def write_responses_csv(path: str | Path, c: Consolidation, lang: str) -> Path:
+def write_responses_csv(path: str | Path, toolkit: Toolkit, respondents: Iterable[Respondent],
+                        lang: str) -> Path:
     """Every answer of every respondent (responses.csv; also written beside the summary)."""
-    return write_csv_file(Path(path), RESPONSE_FIELDS, response_rows(c, lang))
+    return write_csv_file(Path(path), RESPONSE_FIELDS, response_rows(toolkit, respondents, lang))
 
 
 def responses_beside(summary: str | Path) -> Path:
@@ -161,6 +164,6 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
             "need_key", "package_id", "component", "component_label", "question_id", "question",
             "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
             "status", "settled_basis", "confidence", "supported_by", "providers"), needs),
-        write_responses_csv(out / "responses.csv", c, lang),
+        write_responses_csv(out / "responses.csv", c.toolkit, c.respondents, lang),
         write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
     ]

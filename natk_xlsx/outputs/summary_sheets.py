@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -16,7 +16,7 @@ from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import join_items, join_parts, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
-from natk_xlsx.spec.model import SEVERITIES, Question
+from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
 
 # -- Scorecard -----------------------------------------------------------------------------
@@ -257,10 +257,10 @@ def _code(value: Any) -> str:
 RESPONSE_SHEET_ROWS = 20_000
 
 
-def _answered(c: Consolidation) -> Iterator[tuple[Respondent, Question, Any, Mapping[str, Any]]]:
+def _answered(tk: Toolkit, respondents: Iterable[Respondent]
+              ) -> Iterator[tuple[Respondent, Question, Any, Mapping[str, Any]]]:
     """Every answer of every respondent: (respondent, question, value, details)."""
-    tk = c.toolkit
-    for r in c.respondents:
+    for r in respondents:
         for qid in r.asked:
             value = r.answers.get(qid)
             d = r.details.get(qid) or {}
@@ -274,26 +274,28 @@ def _answered(c: Consolidation) -> Iterator[tuple[Respondent, Question, Any, Map
 
 
 def response_count(c: Consolidation) -> int:
-    return sum(1 for _ in _answered(c))
+    return sum(1 for _ in _answered(c.toolkit, c.respondents))
 
 
 def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
     """Every answer of every respondent, with codes and labels, keyed by ``RESPONSE_FIELDS``
     (one at a time: at 1,000 returns they are over 250,000)."""
-    for row in response_rows(c, lang):
+    for row in response_rows(c.toolkit, c.respondents, lang):
         yield dict(zip(RESPONSE_FIELDS, row, strict=True))
 
 
-def response_rows(c: Consolidation, lang: str) -> Iterator[tuple[str, ...]]:
+def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str
+                  ) -> Iterator[tuple[str, ...]]:
     """``response_records`` as rows of the ``RESPONSE_FIELDS`` in order (the CSV's rows,
-    without a dictionary built for each of hundreds of thousands)."""
-    tk = c.toolkit
+    without a dictionary built for each of hundreds of thousands). They need only who
+    answered (``consolidate.gather``), so they can be written while the answers are
+    consolidated."""
     kinds: dict[str | None, str] = {}
     components = {comp.id: tr(comp.title, lang) for comp in tk.components}
     questions: dict[str, str] = {}
     labels: dict[tuple[str, Any], str] = {}  # the few answers that repeat, labelled once
     priorities, yes_no = tk.choice_lists["priority"], tk.choice_lists["yes_no"]
-    for r, q, value, d in _answered(c):
+    for r, q, value, d in _answered(tk, respondents):
         if r.kind not in kinds:
             kinds[r.kind] = tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
         if q.id not in questions:
