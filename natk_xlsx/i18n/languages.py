@@ -23,6 +23,11 @@ LANGUAGE_NAMES: Mapping[str, tuple[str, str]] = {
 #: Languages written right to left.
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
 
+#: The font of each script, in the workbooks and in the report: a font every office suite has
+#: or substitutes well (Chinese and Arabic need one that covers them).
+FONTS = {"zh": "Microsoft YaHei", "ar": "Arial"}
+DEFAULT_FONT = "Calibri"
+
 SOURCE_LANGUAGE = "en"
 
 

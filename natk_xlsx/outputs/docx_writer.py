@@ -33,7 +33,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from natk_xlsx.errors import NatkError
-from natk_xlsx.i18n.languages import RTL_LANGUAGES
+from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES
 from natk_xlsx.outputs.report_chart import CONTENT_TYPE, chart_xml
 from natk_xlsx.outputs.report_text import (
     Block,
@@ -47,9 +47,6 @@ from natk_xlsx.outputs.report_text import (
 )
 from natk_xlsx.textwidth import display_width
 
-#: Fonts per script: a font every office suite has or substitutes well.
-FONTS = {"zh": "Microsoft YaHei", "ar": "Arial"}
-DEFAULT_FONT = "Calibri"
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
              "es": "es-ES"}
 TEXT_WIDTH_CM = 16.0  # A4 less margins of 2.5 cm

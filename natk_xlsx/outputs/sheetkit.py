@@ -22,7 +22,14 @@ from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.analysis.weights import Weights
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
+from natk_xlsx.i18n.languages import (
+    DEFAULT_FONT,
+    FONTS,
+    RTL_LANGUAGES,
+    join_items,
+    join_parts,
+    tr,
+)
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 from natk_xlsx.textwidth import (
     CHARS_PER_UNIT,
@@ -32,7 +39,7 @@ from natk_xlsx.textwidth import (
     row_height,
     wrapped_lines,
 )
-from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS, _check
+from natk_xlsx.workbook.writer import _check
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
                     "low": "#A9D08E"}

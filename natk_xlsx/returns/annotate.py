@@ -76,7 +76,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from natk_xlsx.workbook.writer import DEFAULT_FONT, FONTS
+    from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS
 
     source = Path(submission.file).resolve()
     given = Path(out_dir)

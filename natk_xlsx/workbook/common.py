@@ -17,9 +17,6 @@ from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.textwidth import LINE_HEIGHT, PADDING, row_height
 from natk_xlsx.workbook.plan import SheetPlan
 
-#: Fonts that cover the script of each language in Excel and LibreOffice.
-FONTS = {"zh": "Microsoft YaHei", "ar": "Arial"}
-DEFAULT_FONT = "Calibri"
 #: The body text size of every sheet, in points; nothing smaller is written.
 BODY_SIZE = 10.0
 #: A4 in xlsxwriter's paper codes, and the left and right margins in inches. With the column

@@ -7,8 +7,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.format import Format
 
-from natk_xlsx.i18n.languages import RTL_LANGUAGES
-from natk_xlsx.workbook.common import BODY_SIZE, DEFAULT_FONT, FONTS
+from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES
+from natk_xlsx.workbook.common import BODY_SIZE
 
 DATE_FORMAT = "yyyy-mm-dd"
 NAVY = "#1F3864"

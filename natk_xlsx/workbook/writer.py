@@ -11,8 +11,6 @@ from collections.abc import Sequence
 
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.workbook.common import (
-    DEFAULT_FONT,
-    FONTS,
     Cover,
     WorkbookSpec,
     WriterError,
@@ -27,7 +25,7 @@ from natk_xlsx.workbook.metadata import write_metadata
 from natk_xlsx.workbook.styles import Styles
 from natk_xlsx.workbook.xlsx import new_workbook
 
-__all__ = ["DEFAULT_FONT", "FONTS", "Cover", "WorkbookSpec", "WriterError", "write_workbook"]
+__all__ = ["Cover", "WorkbookSpec", "WriterError", "write_workbook"]
 
 #: Older names, still used by the summary workbook's writer.
 _check = check
