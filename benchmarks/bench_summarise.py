@@ -151,6 +151,7 @@ def measure_natk(folder: Path, jobs: int) -> dict[str, Any]:
 
     phases: dict[str, float] = {}
     for owner, name, phase in ((module, "consolidate_respondents", "consolidate"),
+                               (module, "consolidate_gathered", "consolidate"),
                                (module, "consolidate", "consolidate")):
         if hasattr(owner, name):
             setattr(owner, name, _timed(phases, phase, getattr(owner, name)))
@@ -164,11 +165,10 @@ def measure_natk(folder: Path, jobs: int) -> dict[str, Any]:
     except (ImportError, AttributeError):
         pass
     try:  # the CSV written in a second process beside the summary: the time waited for it
-        from natk_xlsx.outputs import alongside
-
-        alongside.alongside = _waited(phases, alongside.alongside)
+        from natk_xlsx import alongside
     except ImportError:
-        pass
+        from natk_xlsx.outputs import alongside
+    alongside.alongside = _waited(phases, alongside.alongside)
     start, cpu = time.perf_counter(), _cpu()
     toolkit = load_toolkit()
     files = sorted((folder / "returns").glob("*.xlsx"))
