@@ -158,3 +158,33 @@ def test_a_count_of_one_reads_in_the_singular_in_every_language():
     assert interface.ui("report.limits.unusable", "fr", count=1).startswith("Un questionnaire")
     assert interface.ui("summary.title", "en", count=1).endswith("summary of 1 return")
     assert interface.ui("summary.title", "en", count=3).endswith("summary of 3 returns")
+
+
+def test_every_refusal_of_a_file_reads_in_six_languages():
+    """Each code a file is refused with (the gate's, the reader's, the batch's) has a line in the
+    six languages for the summary's Sources sheet and the report's annex."""
+    import re
+    from pathlib import Path
+
+    import natk_xlsx
+
+    package = Path(natk_xlsx.__file__).parent
+    source = "".join(p.read_text("utf-8") for p in (package / "returns").glob("*.py"))
+    notes = {"FILE-MACROS", "FILE-LINKS", "FILE-EMBEDDED"}  # read, with a note to the assessor
+    codes = set(re.findall(r'"((?:FILE|WORKBOOK)-[A-Z-]+)"', source)) - notes
+    assert len(codes) >= 20
+    texts = interface.strings()
+    for code in sorted(codes | {"INTERNAL"}):
+        assert set(texts[f"unusable.{code}"]) == set(LANGS), code
+
+
+def test_a_file_not_read_is_explained_in_the_language_of_the_summary(tmp_path, toolkit):
+    import hostile
+
+    bad = hostile.truncated(tmp_path)
+    english = summarise([bad], toolkit, None, lang="en").sources[0]["status"]
+    assert "cut off while sending" in english  # the reader's own, detailed message
+    chinese = summarise([bad], toolkit, None, lang="zh").sources[0]["status"]
+    assert chinese == interface.ui("summary.status.unusable", "zh", error=interface.ui(
+        "unusable.FILE-TRUNCATED", "zh") + "（FILE-TRUNCATED）")
+    assert "cut off" not in chinese

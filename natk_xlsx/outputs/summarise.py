@@ -17,7 +17,8 @@ from natk_xlsx.analysis.consolidate import (
 from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
-from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.interface import strings, ui
+from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
 from natk_xlsx.safeio import atomic_path
@@ -100,6 +101,16 @@ def load_resolutions(path: str | Path) -> list[Decision]:
     return decisions
 
 
+def unusable_text(code: str | None, detail: str | None, lang: str) -> str:
+    """Why a file was not read, for a summary in ``lang``: the reader's own message in English
+    (it names the part or the limit), else what is wrong and what to do in ``lang``, with the
+    code that ``natk check`` prints beside the English detail."""
+    key = f"unusable.{code}"
+    if lang == SOURCE_LANGUAGE or key not in strings():
+        return detail or ""
+    return ui("unusable.coded", lang, text=ui(key, lang), code=code)
+
+
 def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
                   same_institution: str) -> None:
     """Each source read says what became of it: kept, a duplicate, one of an institution's
@@ -150,13 +161,15 @@ def summarise(
     sources: list[dict[str, Any]] = [{} for _ in files]
     folded: list[Respondent | None] = [None] * len(files)
 
-    def fold(i: int, record: dict[str, Any] | None, error: str | None, internal: bool) -> None:
+    def fold(i: int, record: dict[str, Any] | None, error: str | None, internal: bool,
+             code: str | None = None) -> None:
         """Keep of one return only its source line and what the summary needs (its answers,
         details and figures, not its messages), so that memory stays flat past 1,000 returns."""
         name = str(files[i])
         if record is None:
-            sources[i] = {"file": name, "state": "unusable", "internal": internal,
-                          "status": ui("summary.status.unusable", lang, error=error)}
+            sources[i] = {"file": name, "state": "unusable", "internal": internal, "code": code,
+                          "status": ui("summary.status.unusable", lang,
+                                       error=unusable_text(code, error, lang))}
             return
         try:
             received = Path(name).stat().st_mtime
@@ -174,7 +187,7 @@ def summarise(
                                 records_only=True):
         fold(workbooks[n], result.record,
              None if result.record else (result.error or "").split(": ", 1)[-1],
-             result.internal)
+             result.internal, result.code)
         if progress:
             progress(result)
     for i, f in enumerate(files):
