@@ -5,6 +5,7 @@ questionnaires written half in a second process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zipfile
 from functools import partial
@@ -17,6 +18,8 @@ from natk_xlsx import alongside as alongside_module
 from natk_xlsx.alongside import alongside, in_two
 from natk_xlsx.errors import InputError, NatkError
 from natk_xlsx.returns import fastread, partscan
+from natk_xlsx.returns.books import cell_ref
+from natk_xlsx.returns.coerce import Cell
 from natk_xlsx.returns.gate import inspect_file, open_checked
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import read_raw
@@ -141,6 +144,46 @@ def test_the_reader_sees_only_the_sheets_it_was_given_from_the_gate(filled, monk
     monkeypatch.setattr(zipfile.ZipFile, "read", read)
     read_raw(path, toolkit, checked.data, checked.sheets)
     assert calls and not [c for c in calls if c in checked.sheets]
+
+
+# -- a cell built in one step -------------------------------------------------------------------
+
+def _cell_by_value(grid: fastread.RowGrid, row: int, col: int) -> Cell:
+    """A cell the plain way: its value (``RowGrid.value``), then the marks of its place."""
+    value = grid.value(row, col)
+    if value is None:
+        return Cell(None, grid.title, cell_ref(row, col))
+    place = (row, col)
+    return Cell(value, grid.title, cell_ref(row, col), place in grid._formulas,
+                place in grid._errors)
+
+
+def test_a_cell_is_what_its_value_and_marks_make_it(filled):
+    """``RowGrid.get`` builds a cell in one step; it gives, for every place of every sheet of a
+    filled return and past its edges, the cell its value and its marks make."""
+    _, path, _ = filled
+    book = fastread.open_fast(path.read_bytes())
+    assert book is not None
+    seen = 0
+    for name in book.sheetnames:
+        grid = book.grid(name, 400)
+        for row in range(1, grid.max_row + 3):
+            for col in range(fastread.READ_COLUMNS + 2):
+                assert grid.get(row, col) == _cell_by_value(grid, row, col), (name, row, col)
+                seen += grid.get(row, col).value is not None
+    assert seen > 1000
+
+
+def test_a_cell_in_error_a_time_and_a_formula_are_built_as_their_value_and_marks_say():
+    rows = [["", "", dt.time(9, 30)], ["x", "", 3.0]]
+    marks = ({(2, 1): "=A2&\"!\"", (1, 0): "=1/0"}, {(1, 0), (1, 1)})
+    grid = fastread.RowGrid("S", rows, (0, 0), marks, 10, 3)
+    for row in range(0, 5):
+        for col in range(0, 5):
+            assert grid.get(row, col) == _cell_by_value(grid, row, col), (row, col)
+    assert grid.get(1, 1) == Cell("", "S", "B1", False, True)
+    assert grid.get(1, 0) == Cell("=1/0", "S", "A1", True, True)
+    assert grid.get(1, 2).value == "09:30:00"
 
 
 # -- the CSV beside the summary, written in a second process -------------------------------------

@@ -21,12 +21,12 @@ READ_COLUMNS = layout.COL_KEY + 1
 
 
 #: Column letters of the first columns (0-based index → "A", "B", ...).
-_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)]
+COLUMN_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)]
 
 
 def cell_ref(row: int, col: int) -> str:
     """(1-based row, 0-based column) → ``D14``."""
-    letters = _LETTERS[col] if col < len(_LETTERS) else layout.cell_name(0, col, False)[:-1]
+    letters = COLUMN_LETTERS[col] if col < len(COLUMN_LETTERS) else layout.cell_name(0, col, False)[:-1]
     return f"{letters}{row}"
 
 
