@@ -26,7 +26,9 @@ COLUMN_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)
 
 def cell_ref(row: int, col: int) -> str:
     """(1-based row, 0-based column) → ``D14``."""
-    letters = COLUMN_LETTERS[col] if col < len(COLUMN_LETTERS) else layout.cell_name(0, col, False)[:-1]
+    if col < len(COLUMN_LETTERS):
+        return f"{COLUMN_LETTERS[col]}{row}"
+    letters = layout.cell_name(0, col, False)[:-1]
     return f"{letters}{row}"
 
 
