@@ -161,18 +161,20 @@ def test_a_count_of_one_reads_in_the_singular_in_every_language():
 
 
 def test_every_refusal_of_a_file_reads_in_six_languages():
-    """Each code a file is refused with (the gate's, the reader's, the batch's) has a line in the
-    six languages for the summary's Sources sheet and the report's annex."""
+    """Each code a file is refused with (the gate's, the reader's, the batch's, a submission
+    file's) has a line in the six languages for the summary's Sources sheet and the report's
+    annex."""
     import re
     from pathlib import Path
 
     import natk_xlsx
 
     package = Path(natk_xlsx.__file__).parent
-    source = "".join(p.read_text("utf-8") for p in (package / "returns").glob("*.py"))
+    readers = [*(package / "returns").glob("*.py"), package / "outputs" / "summarise.py"]
+    source = "".join(p.read_text("utf-8") for p in readers)
     notes = {"FILE-MACROS", "FILE-LINKS", "FILE-EMBEDDED"}  # read, with a note to the assessor
-    codes = set(re.findall(r'"((?:FILE|WORKBOOK)-[A-Z-]+)"', source)) - notes
-    assert len(codes) >= 20
+    codes = set(re.findall(r'"((?:FILE|WORKBOOK|SUBMISSION)-[A-Z-]+)"', source)) - notes
+    assert len(codes) >= 20 and "SUBMISSION-NOT-JSON" in codes
     texts = interface.strings()
     for code in sorted(codes | {"INTERNAL"}):
         assert set(texts[f"unusable.{code}"]) == set(LANGS), code
@@ -188,3 +190,8 @@ def test_a_file_not_read_is_explained_in_the_language_of_the_summary(tmp_path, t
     assert chinese == interface.ui("summary.status.unusable", "zh", error=interface.ui(
         "unusable.FILE-TRUNCATED", "zh") + "（FILE-TRUNCATED）")
     assert "cut off" not in chinese
+    other = tmp_path / "notes.json"
+    other.write_text('{"title": "not a submission"}', "utf-8")
+    (source,) = summarise([other], toolkit, None, lang="ar").sources
+    assert interface.ui("unusable.SUBMISSION-OTHER", "ar") in source["status"]
+    assert source["code"] == "SUBMISSION-OTHER"

@@ -54,22 +54,24 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    """A submission file's record, or why it cannot be used and the code of that reason."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        return None, "there is no such file"
+        return None, "there is no such file", "FILE-MISSING"
     except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot be read ({exc})"
+        return None, f"cannot be read ({exc})", "FILE-UNREADABLE"
     except json.JSONDecodeError as exc:
-        return None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
+        return None, f"not valid JSON (line {exc.lineno}: {exc.msg})", "SUBMISSION-NOT-JSON"
     except RecursionError:
-        return None, "nested far deeper than a submission file; import the workbook again"
+        return (None, "nested far deeper than a submission file; import the workbook again",
+                "SUBMISSION-MALFORMED")
     if not isinstance(data, dict) or data.get("format") != SUBMISSION_FORMAT:
         return None, (f"not a submission file (expected \"format\": \"{SUBMISSION_FORMAT}\"); "
-                      "write submissions with 'natk import'")
+                      "write submissions with 'natk import'"), "SUBMISSION-OTHER"
     problem = record_problem(data)
-    return (None, problem) if problem else (data, None)
+    return (None, problem, "SUBMISSION-MALFORMED") if problem else (data, None, None)
 
 
 def load_resolutions(path: str | Path) -> list[Decision]:
@@ -192,8 +194,8 @@ def summarise(
             progress(result)
     for i, f in enumerate(files):
         if f.suffix.lower() == ".json":
-            record, error = _read_json(f)
-            fold(i, record, error, False)
+            record, error, code = _read_json(f)
+            fold(i, record, error, False, code)
             if progress:
                 progress(None)
     from natk_xlsx.alongside import alongside
