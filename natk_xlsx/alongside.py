@@ -64,9 +64,9 @@ def _portable(exc: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:
-        text = str(exc) if isinstance(exc, NatkError) else "".join(
-            traceback.format_exception_only(exc)).strip()
-        return NatkError(text) if isinstance(exc, NatkError) else RuntimeError(text)
+        if isinstance(exc, NatkError):
+            return NatkError(str(exc))
+        return RuntimeError("".join(traceback.format_exception_only(exc)).strip())
 
 
 @contextmanager
