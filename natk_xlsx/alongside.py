@@ -11,24 +11,26 @@ is simply done here, after the rest.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import pickle
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from natk_xlsx.errors import NatkError
+
+if TYPE_CHECKING:  # multiprocessing is imported only where a process is started (a single
+    # questionnaire, or a check of one file, never pays for it here)
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
 
 def can_fork() -> bool:
     """Whether worker processes can be forked here (not on Windows)."""
+    import multiprocessing as mp
+
     return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
 
 
@@ -60,6 +62,9 @@ def _run(work: Callable[[], Any], report: Connection) -> None:
 def _portable(exc: BaseException) -> BaseException:
     """``exc`` if it comes through a pipe whole; else an error of its kind with its message (an
     exception whose constructor takes other arguments than its message does not unpickle)."""
+    import pickle
+    import traceback
+
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
@@ -79,6 +84,8 @@ def alongside(work: Callable[[], T]) -> Iterator[Later[T]]:
         yield later
         later.value = work()
         return
+    import multiprocessing as mp
+
     ctx = mp.get_context("fork")
     receive, report = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_run, args=(work, report), daemon=True)
