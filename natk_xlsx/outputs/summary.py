@@ -259,8 +259,7 @@ def write_summary(path: str | Path, c: Any, sources: Sequence[dict[str, Any]],
                   lang: str = "en", responses_csv: str | None = None) -> None:
     """The one place the summary workbook is opened and closed. ``responses_csv`` names the
     CSV beside it that holds every answer (the Responses sheet may hold only the first)."""
-    wb = new_workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                  "strings_to_urls": False})
+    wb = new_workbook(str(path))
     wb.set_properties({"title": ui("summary.title", lang, count=len(c.respondents)),
                        "comments": f"natk-xlsx {__version__}"})
     o = Out(wb, c, lang)

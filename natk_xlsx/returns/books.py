@@ -21,13 +21,13 @@ READ_COLUMNS = layout.COL_KEY + 1
 
 
 #: Column letters of the first columns (0-based index → "A", "B", ...).
-COLUMN_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)]
+_LETTERS = [layout.cell_name(0, c, absolute=False)[:-1] for c in range(64)]
 
 
 def cell_ref(row: int, col: int) -> str:
     """(1-based row, 0-based column) → ``D14``."""
-    if col < len(COLUMN_LETTERS):
-        return f"{COLUMN_LETTERS[col]}{row}"
+    if col < len(_LETTERS):
+        return f"{_LETTERS[col]}{row}"
     letters = layout.cell_name(0, col, False)[:-1]
     return f"{letters}{row}"
 

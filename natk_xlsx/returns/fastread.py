@@ -24,7 +24,6 @@ from typing import Any
 
 from natk_xlsx import layout
 from natk_xlsx.returns.books import (
-    COLUMN_LETTERS,
     MAX_SCAN_ROWS,
     READ_COLUMNS,
     SheetGrid,
@@ -231,7 +230,7 @@ class RowGrid(SheetGrid):
 
     def get(self, row: int, col: int) -> Cell:
         # ``value`` and the ``Cell`` built in one step: the reader asks for ~3,000 a return
-        ref = f"{COLUMN_LETTERS[col]}{row}" if col < len(COLUMN_LETTERS) else cell_ref(row, col)
+        ref = cell_ref(row, col)
         i, j = row - 1 - self._row0, col - self._col0
         if row > self._max_rows or col >= self._max_cols or i < 0 or j < 0:
             return _cell((None, self.title, ref, False, False, GENERAL))

@@ -38,9 +38,7 @@ def _row_height(texts: Sequence[tuple[str, float]]) -> float:
 
 def write_workbook(path: str, spec: WorkbookSpec) -> None:
     """Write the workbook described by ``spec`` to ``path``."""
-    wb = new_workbook(path, {
-        "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-    })
+    wb = new_workbook(path)
     wb.set_properties({
         "title": tr(spec.toolkit.title, spec.lang),
         "subject": spec.cover.country,

@@ -42,6 +42,10 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
 
 
-def new_workbook(path: str, options: dict[str, Any]) -> Any:
+#: A text is written as the text it is: never turned into a number, a formula or a link.
+OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+
+
+def new_workbook(path: str) -> Any:
     """An xlsxwriter workbook writing to ``path`` (its worksheets pass classic formulas on)."""
-    return _Workbook(path, options)
+    return _Workbook(path, OPTIONS)
