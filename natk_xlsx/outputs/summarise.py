@@ -164,7 +164,7 @@ def summarise(
     folded: list[Respondent | None] = [None] * len(files)
 
     def fold(i: int, record: dict[str, Any] | None, error: str | None, internal: bool,
-             code: str | None = None) -> None:
+             code: str | None) -> None:
         """Keep of one return only its source line and what the summary needs (its answers,
         details and figures, not its messages), so that memory stays flat past 1,000 returns."""
         name = str(files[i])
