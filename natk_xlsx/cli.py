@@ -231,14 +231,17 @@ def _progress(total: int) -> Any:
 
 
 def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None,
-          annotate: Any = None) -> tuple[Any, list[Any]]:
+          annotate: Any = None) -> list[Any]:
     from natk_xlsx.returns.batch import expand_workbooks, read_files
-    from natk_xlsx.spec.lint import load_toolkit
 
-    toolkit = load_toolkit(specs_dir)
+    def toolkit() -> Any:  # loaded when the reader asks, so that a single file opens meanwhile
+        from natk_xlsx.spec.lint import load_toolkit
+
+        return load_toolkit(specs_dir)
+
     paths = expand_workbooks(files)
-    return toolkit, read_files(paths, toolkit, jobs=jobs, progress=_progress(len(paths)),
-                               annotate=annotate)
+    return read_files(paths, toolkit, jobs=jobs, progress=_progress(len(paths)),
+                      annotate=annotate)
 
 
 def _exit_for(results: list[Any]) -> None:
@@ -272,14 +275,14 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     allowed), 1 when some hold invalid answers, 3 when some cannot be read at all, 4 when an
     internal error stopped one. The other files are still checked.
     """
-    from natk_xlsx.outputs.report import check_json, check_text, clean
-
     annotate = None
     if annotate_dir:
         from natk_xlsx.returns.batch import Annotate
 
         annotate = Annotate(annotate_dir, annotate_warnings)
-    _, results = _read(files, specs_dir, jobs, annotate)
+    results = _read(files, specs_dir, jobs, annotate)
+    from natk_xlsx.outputs.report import check_json, check_text, clean
+
     if fmt == "text":
         for result in results:
             if result.annotated:
@@ -318,7 +321,7 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
     from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.submissions import write_submissions
 
-    _, results = _read(files, specs_dir, jobs)
+    results = _read(files, specs_dir, jobs)
     imported = write_submissions(results, out_dir)
     for item in imported:
         if item.target is None:

@@ -18,8 +18,7 @@ from natk_xlsx import alongside as alongside_module
 from natk_xlsx.alongside import alongside, in_two
 from natk_xlsx.errors import InputError, NatkError
 from natk_xlsx.returns import fastread, partscan
-from natk_xlsx.returns.books import cell_ref
-from natk_xlsx.returns.coerce import Cell
+from natk_xlsx.returns.books import Cell, cell_ref
 from natk_xlsx.returns.gate import inspect_file, open_checked
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import read_raw

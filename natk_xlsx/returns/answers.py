@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import (
-    Cell,
     Context,
     coerce_choice,
     coerce_count,

@@ -11,6 +11,7 @@ and still one line naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import time
@@ -20,11 +21,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.alongside import can_fork
 from natk_xlsx.errors import InputError
-from natk_xlsx.spec.model import Toolkit
+
+if TYPE_CHECKING:  # the model is imported by whoever loads the toolkit, while a file opens
+    from natk_xlsx.spec.model import Toolkit
+
+    Loader = Toolkit | Callable[[], Toolkit]  # the toolkit, or how to load it when needed
 
 #: A questionnaire reads in about 0.1 s, and the gate refuses what would take far longer: a
 #: file still being read after this many seconds is stopped.
@@ -46,6 +51,7 @@ class FileResult:
     annotated: str | None = None  # the hand-back copy written, when asked for
     annotate_error: str | None = None  # why no hand-back copy could be written
     annotate_bug: bool = False  # ... because of a bug in natk
+    opened: Any = None  # reader.Opened, frozen: the file opened in a worker, read on here
 
     @property
     def internal(self) -> bool:
@@ -148,12 +154,15 @@ def _caused_by_hostile_xml(exc: BaseException) -> bool:
 
 
 def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
-              annotate: Annotate | None = None, target: str | None = None) -> FileResult:
-    from natk_xlsx.returns.importer import read_workbook
+              annotate: Annotate | None = None, target: str | None = None,
+              opened: Any = None) -> FileResult:
+    """One file read and checked (``opened``: the file as a worker opened it)."""
+    from natk_xlsx.returns.importer import read_opened, read_workbook
 
     start = time.perf_counter()
     try:
-        submission = read_workbook(path, toolkit)
+        submission = (read_workbook(path, toolkit) if opened is None
+                      else read_opened(opened, toolkit))
     except Exception as exc:  # every failure becomes a line in the report
         code, message = describe_failure(path, exc)
         if os.environ.get("NATK_DEBUG"):
@@ -238,9 +247,42 @@ def _quiet() -> None:
         pass
 
 
-def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: bool,
-           annotate: Annotate | None) -> None:
-    """A worker: read the files it is sent, one at a time, until told to stop."""
+def _open_one(path: str, target: str | None = None) -> FileResult:
+    """In a worker: the file opened and its book frozen, to be read on by the process that
+    holds the toolkit. A book that cannot be frozen comes back with neither a book nor an
+    error: then the file is read as in a batch."""
+    from natk_xlsx.returns.reader import open_return
+
+    start = time.perf_counter()
+    try:
+        opened = open_return(path)
+    except Exception as exc:  # the same failures as ``_read_one``'s, at the same step
+        code, message = describe_failure(path, exc)
+        if os.environ.get("NATK_DEBUG"):
+            traceback.print_exc()
+        return FileResult(path, None, message, code, time.perf_counter() - start)
+    try:
+        frozen = opened.frozen()
+    except Exception:  # a sheet the reader might never have asked for: let it judge
+        if os.environ.get("NATK_DEBUG"):
+            traceback.print_exc()
+        frozen = None
+    return FileResult(path, seconds=time.perf_counter() - start, opened=frozen)
+
+
+Job = Callable[[str, "str | None"], FileResult]  # a file and its hand-back copy → its result
+
+
+def _reading(toolkit: Toolkit, records_only: bool, annotate: Annotate | None) -> Job:
+    """The job of a worker of a batch: read and check each file (``_read_one``)."""
+    def job(path: str, target: str | None) -> FileResult:
+        return _read_one(path, toolkit, records_only, annotate, target)
+
+    return job
+
+
+def _serve(job: Job, conn: Connection, memory_mb: int) -> None:
+    """A worker: do ``job`` on each file it is sent, one at a time, until told to stop."""
     _quiet()
     _limit_memory(memory_mb)
     while True:
@@ -252,7 +294,7 @@ def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: boo
             return
         path, target = task
         try:
-            result = _read_one(path, toolkit, records_only, annotate, target)
+            result = job(path, target)
         except BaseException as exc:  # MemoryError, or an error escaping the handlers
             code, message = describe_failure(path, exc)
             result = FileResult(path, None, message, code)
@@ -263,9 +305,13 @@ def _serve(toolkit: Toolkit, conn: Connection, memory_mb: int, records_only: boo
             conn.send(FileResult(path, None, message, code))
 
 
+def _loaded(toolkit: Loader) -> Toolkit:
+    return toolkit() if callable(toolkit) else toolkit
+
+
 def iter_files(
     paths: Sequence[str | Path],
-    toolkit: Toolkit,
+    toolkit: Loader,
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
@@ -276,19 +322,24 @@ def iter_files(
     """Read every file; each result comes back as soon as it is ready, with its index in
     ``paths``, so that a caller can fold it in and let it go. With ``records_only`` each result
     keeps only the submission's canonical record (less to hold and to send); with ``annotate``
-    the hand-back copies are written as the files are read."""
+    the hand-back copies are written as the files are read. ``toolkit`` may be a function that
+    loads it: a single file is then opened in a worker while the toolkit loads."""
     names = [str(p) for p in paths]
     targets = annotated_targets(names, annotate.folder) if annotate else {}
     tasks = [(name, targets.get(name)) for name in names]
     if not isolate or not can_fork():
+        loaded = _loaded(toolkit)
         for index, (name, target) in enumerate(tasks):
-            yield index, _read_one(name, toolkit, records_only, annotate, target)
+            yield index, _read_one(name, loaded, records_only, annotate, target)
         return
-    yield from _run_pool(tasks, toolkit, jobs or default_jobs(), timeout, memory_mb,
-                         records_only, annotate)
+    if len(tasks) == 1 and annotate is None:
+        yield 0, _read_beside(names[0], toolkit, timeout, memory_mb, records_only)
+        return
+    yield from _run_pool(tasks, _reading(_loaded(toolkit), records_only, annotate),
+                         jobs or default_jobs(), timeout, memory_mb)
 
 
-def read_files(paths: Sequence[str | Path], toolkit: Toolkit,
+def read_files(paths: Sequence[str | Path], toolkit: Loader,
                progress: Callable[[FileResult], None] | None = None,
                **options: Any) -> list[FileResult]:
     """Every file's result, in the order of ``paths`` (``iter_files`` with ``options``,
@@ -299,6 +350,32 @@ def read_files(paths: Sequence[str | Path], toolkit: Toolkit,
         if progress:
             progress(result)
     return [done[i] for i in range(len(paths))]
+
+
+def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
+                 records_only: bool) -> FileResult:
+    """One file, on two cores: a worker opens it (the gate and the native reader, under the
+    worker's limits) while this process loads the toolkit and the reading code, then this
+    process reads the answers from the frozen book (plain data, bounded by the gate). A book
+    that cannot be frozen is read by a worker as in a batch."""
+    worker = _Worker(mp.get_context("fork"), _open_one, memory_mb)
+    try:
+        worker.send(0, (path, None))
+        loaded = _loaded(toolkit)
+        import natk_xlsx.returns.importer  # noqa: F401  (while the worker works)
+
+        opening = _receive(worker, timeout)
+        worker.tell_stop()  # it ends while the answers are read here
+        if opening.opened is not None:
+            result = _read_one(path, loaded, records_only, opened=opening.opened)
+            result.seconds += opening.seconds
+            return result
+    finally:
+        worker.stop(kill=worker.task is not None)
+    if opening.error is not None:
+        return opening
+    return next(_run_pool([(path, None)], _reading(loaded, records_only, None), 1, timeout,
+                          memory_mb))[1]
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -328,27 +405,56 @@ Task = tuple[str, str | None]  # a file, and where its hand-back copy goes
 
 
 class _Worker:
-    def __init__(self, ctx: Any, toolkit: Toolkit, memory_mb: int, records_only: bool,
-                 annotate: Annotate | None) -> None:
+    def __init__(self, ctx: Any, job: Job, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_serve, args=(toolkit, child, memory_mb, records_only,
-                                                     annotate), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(job, child, memory_mb), daemon=True)
         self.proc.start()
         child.close()
         self.task: tuple[int, str, float] | None = None
+        self.crashed = False
+        self.told = False  # told to stop
 
     def send(self, index: int, task: Task) -> None:
         self.task = (index, task[0], time.monotonic())
         self.conn.send(task)
 
-    def stop(self, kill: bool = False) -> None:
+    def result(self) -> FileResult:
+        """The result of its task, which is ready; a crash becomes a line of its own."""
+        assert self.task is not None
+        _, name, started = self.task
+        self.task = None
         try:
-            if kill:
-                self.proc.kill()
-            else:
+            return self.conn.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            self.crashed = True
+            self.stop(kill=True)
+            return _crashed(name, self.proc.exitcode, time.monotonic() - started)
+
+    def overdue(self, now: float, timeout: float) -> FileResult | None:
+        """Stopped, and the line that says so, when its task has run longer than ``timeout``."""
+        if self.task is None or now - self.task[2] <= timeout:
+            return None
+        _, name, started = self.task
+        self.stop(kill=True)
+        self.task = None
+        return FileResult(name, None, f"{name}: reading took longer than {timeout:.0f} s and "
+                          "was stopped; the file is far larger or more complex than a "
+                          "questionnaire. Open it in Excel or LibreOffice, save it again as "
+                          ".xlsx and send it again", "FILE-TIMEOUT", now - started)
+
+    def tell_stop(self) -> None:
+        """Ask it to end once it is idle, without waiting for it (``stop`` waits)."""
+        if not self.told:
+            self.told = True
+            with contextlib.suppress(OSError, ValueError):
                 self.conn.send(None)
-        except (OSError, ValueError):
-            pass
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            with contextlib.suppress(OSError, ValueError):
+                self.proc.kill()
+        else:
+            self.tell_stop()
         self.proc.join(5)
         if self.proc.is_alive():
             self.proc.kill()
@@ -363,19 +469,26 @@ def _crashed(name: str, exitcode: int | None, seconds: float) -> FileResult:
                       "save it again as .xlsx and send it again", "FILE-CRASH", seconds)
 
 
-def _run_pool(tasks: list[Task], toolkit: Toolkit, jobs: int, timeout: float, memory_mb: int,
-              records_only: bool, annotate: Annotate | None
+def _receive(worker: _Worker, timeout: float) -> FileResult:
+    """The result of a worker's one task, waiting no longer than ``timeout`` from its start."""
+    while True:
+        assert worker.task is not None
+        left = worker.task[2] + timeout - time.monotonic()
+        if worker.conn.poll(max(0.0, min(left, 0.2))):
+            return worker.result()
+        late = worker.overdue(time.monotonic(), timeout)
+        if late is not None:
+            return late
+
+
+def _run_pool(tasks: list[Task], job: Job, jobs: int, timeout: float, memory_mb: int
               ) -> Iterator[tuple[int, FileResult]]:
     """A few long-lived forked workers (started while this process is still small), each
-    reading one file at a time; a worker that crashes or overruns is replaced."""
+    doing ``job`` on one file at a time; a worker that crashes or overruns is replaced."""
     ctx = mp.get_context("fork")
     pending = list(enumerate(tasks))
     pending.reverse()
-
-    def worker() -> _Worker:
-        return _Worker(ctx, toolkit, memory_mb, records_only, annotate)
-
-    workers = [worker() for _ in range(min(jobs, len(tasks)))]
+    workers = [_Worker(ctx, job, memory_mb) for _ in range(min(jobs, len(tasks)))]
     try:
         while pending or any(w.task for w in workers):
             for w in workers:
@@ -385,26 +498,18 @@ def _run_pool(tasks: list[Task], toolkit: Toolkit, jobs: int, timeout: float, me
             for conn in wait(list(busy), timeout=0.2):
                 w = busy[conn]
                 assert w.task is not None
-                index, name, started = w.task
-                w.task = None
-                try:
-                    result = w.conn.recv()
-                except (EOFError, OSError):
-                    w.stop(kill=True)
-                    workers[workers.index(w)] = worker()
-                    result = _crashed(name, w.proc.exitcode, time.monotonic() - started)
+                index = w.task[0]
+                result = w.result()
+                if w.crashed:
+                    workers[workers.index(w)] = _Worker(ctx, job, memory_mb)
                 yield index, result
             now = time.monotonic()
             for i, w in enumerate(workers):
-                if w.task is not None and now - w.task[2] > timeout:
-                    index, name, started = w.task
-                    w.stop(kill=True)
-                    workers[i] = worker()
-                    yield index, FileResult(name, None, f"{name}: reading took longer than "
-                                            f"{timeout:.0f} s and was stopped; the file is far "
-                                            "larger or more complex than a questionnaire. Open "
-                                            "it in Excel or LibreOffice, save it again as .xlsx "
-                                            "and send it again", "FILE-TIMEOUT", now - started)
+                index = w.task[0] if w.task is not None else -1
+                late = w.overdue(now, timeout)
+                if late is not None:
+                    workers[i] = _Worker(ctx, job, memory_mb)
+                    yield index, late
     finally:
         for w in workers:
             w.stop()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import (
-    Cell,
     Context,
 )
 from natk_xlsx.returns.issues import ERROR, WARNING, shown

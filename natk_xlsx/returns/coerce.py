@@ -14,9 +14,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 
@@ -31,18 +32,6 @@ NOT_RECORDED = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "nd", "n.d.", 
                           "unknown", "not recorded", "not available", "x"})
 TICKS = frozenset({"x", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
 UNTICKS = frozenset({"0", "false", "no", "n", "-", ""})
-
-
-class Cell(NamedTuple):
-    """A raw cell as the reader found it (a named tuple: the reader builds thousands a return,
-    and a tuple is built four times faster than a frozen dataclass)."""
-
-    value: Any
-    sheet: str
-    cell: str
-    is_formula: bool = False
-    is_error: bool = False
-    number_format: str = "General"
 
 
 @dataclass

@@ -26,11 +26,11 @@ from natk_xlsx import layout
 from natk_xlsx.returns.books import (
     MAX_SCAN_ROWS,
     READ_COLUMNS,
+    Cell,
     SheetGrid,
     cell_ref,
     file_bytes,
 )
-from natk_xlsx.returns.coerce import Cell
 
 #: The fast path is refused for any sheet with a cell beyond these bounds.
 MAX_COLUMN = 64
@@ -184,6 +184,10 @@ class RowGrid(SheetGrid):
         marked = [r for (r, c) in (*self._formulas, *self._errors)
                   if r <= max_rows and c < max_cols]
         self.max_row = max(last, *marked) if marked else last
+
+    def within(self, max_rows: int, max_cols: int) -> RowGrid:
+        return RowGrid(self.title, self._rows, (self._row0, self._col0),
+                       (self._formulas, self._errors), max_rows, max_cols)
 
     def _raw(self, row: int, col: int) -> Any:
         i, j = row - 1 - self._row0, col - self._col0

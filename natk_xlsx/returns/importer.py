@@ -7,16 +7,15 @@ JSON Schema validation mapped back to cells and the checks a schema cannot make 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.answers import coerce_multiple, coerce_single, coerce_table, detail_codes, read_details
+from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.checks import check_submission, validate_submission
 from natk_xlsx.returns.coerce import (
-    Cell,
     Context,
     coerce_date,
     coerce_text,
@@ -31,7 +30,14 @@ from natk_xlsx.returns.issues import (
     json_safe,
     make_issue,
 )
-from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, read_raw
+from natk_xlsx.returns.reader import (
+    Opened,
+    QuestionCells,
+    RawWorkbook,
+    WorkbookError,
+    open_return,
+    read_book,
+)
 from natk_xlsx.returns.submission import Submission
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -259,18 +265,18 @@ def sort_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
     return sorted(issues, key=key)
 
 
+def read_opened(opened: Opened, toolkit: Toolkit) -> Submission:
+    """The rest of reading: the answers in the book, checked against the toolkit."""
+    raw = read_book(opened.path, opened.book, toolkit)
+    raw.application = opened.application
+    submission = build_submission(raw, toolkit, opened.digest)
+    submission.issues[:0] = [make_issue(code, WARNING, submission.language)
+                             for code in opened.notices]
+    return submission
+
+
 def read_workbook(path: str | Path, toolkit: Toolkit) -> Submission:
     """Read and check one filled workbook (in this process; see ``batch`` for isolation).
 
     Raises ``UnusableFile``/``WorkbookError`` when the file cannot be used at all."""
-    from natk_xlsx.returns.gate import notices, open_checked
-
-    checked = open_checked(path)
-    info = checked.info
-    raw = read_raw(path, toolkit, checked.data, checked.sheets)
-    raw.application = info.application
-    digest = hashlib.sha256(checked.data).hexdigest()
-    submission = build_submission(raw, toolkit, digest)
-    submission.issues[:0] = [make_issue(code, WARNING, submission.language)
-                             for code in notices(info)]
-    return submission
+    return read_opened(open_return(path), toolkit)

@@ -10,21 +10,30 @@ raw cells with their places, for ``importer`` to coerce and check.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, OpenpyxlBook, SheetGrid, file_bytes
-from natk_xlsx.returns.coerce import Cell
-from natk_xlsx.spec.model import Toolkit
+from natk_xlsx.returns.books import (
+    MAX_SCAN_ROWS,
+    Cell,
+    FrozenBook,
+    OpenpyxlBook,
+    SheetGrid,
+    file_bytes,
+)
+
+if TYPE_CHECKING:
+    from natk_xlsx.spec.model import Toolkit
 
 #: Rows scanned past the last known question row, for answers typed into inserted rows.
 SCAN_MARGIN = 50
@@ -161,11 +170,50 @@ def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None =
     return OpenpyxlBook(source)
 
 
+@dataclass
+class Opened:
+    """A workbook the gate let through, opened and not yet read: its book (a
+    ``books.FrozenBook`` when it is to be read in another process), the application that saved
+    it, what the gate noticed, and the SHA-256 of the bytes that were checked."""
+
+    path: str
+    book: Any
+    application: str | None
+    notices: list[str]
+    digest: str
+
+    def frozen(self) -> Opened:
+        """The same, with every sheet read at once into a book that can be sent to another
+        process (the book this one holds is closed)."""
+        try:
+            return Opened(self.path, FrozenBook(self.book), self.application, self.notices,
+                          self.digest)
+        finally:
+            self.book.close()
+
+
+def open_return(path: str | Path) -> Opened:
+    """The part of reading that needs the file and not the toolkit: the gate, then the book.
+    Raises ``UnusableFile`` when the file cannot be used at all."""
+    from natk_xlsx.returns.gate import notices, open_checked
+
+    checked = open_checked(path)
+    info = checked.info
+    book = open_book(checked.data, checked.sheets)
+    return Opened(str(path), book, info.application, notices(info),
+                  hashlib.sha256(checked.data).hexdigest())
+
+
 def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None,
              inflated: Mapping[str, bytes] | None = None) -> RawWorkbook:
     """Read a filled workbook's raw answers and their places (``data``: its bytes, when the
     caller has them already; ``inflated``: its worksheets' XML, as the gate inflated them)."""
-    wb = open_book(path if data is None else data, inflated)
+    return read_book(path, open_book(path if data is None else data, inflated), toolkit)
+
+
+def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
+    """``read_raw`` from a book already opened (``open_book``, or a ``books.FrozenBook`` read in
+    another process); the book is closed when done."""
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):

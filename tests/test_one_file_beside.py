@@ -1,0 +1,160 @@
+"""One file read on two cores: a worker opens it (the gate, the native reader) while this
+process loads the toolkit, then this process reads the answers from the book the worker froze.
+
+What must hold: the frozen book reads exactly as the book itself, through a pickle, for every
+kind of return the reader knows; the worker's failures (a refusal, a native crash, a hang) are
+the same one line as in a batch; a book that cannot be frozen is still read; and a toolkit that
+cannot be loaded leaves no worker behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from conftest_helpers import write_toolkit
+from factory import default_components
+from fill import fill_workbook
+from openpyxl import load_workbook
+
+from natk_xlsx.errors import SpecError
+from natk_xlsx.returns import reader
+from natk_xlsx.returns.batch import read_files
+from natk_xlsx.returns.books import FrozenBook
+from natk_xlsx.returns.fastread import CalamineBook
+from natk_xlsx.returns.importer import read_opened, read_workbook
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import generate_workbook
+
+ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Every Tuesday", "BET.01": "No"}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    root = tmp_path_factory.mktemp("beside")
+    specs = write_toolkit(root / "specs", default_components())
+    toolkit = load_toolkit(specs)
+    blank = generate_workbook(toolkit, root / "blank.xlsx").path
+    filled = fill_workbook(blank, root / "filled.xlsx", toolkit, ANSWERS)
+    return SimpleNamespace(root=root, specs=specs, toolkit=toolkit, blank=blank, filled=filled)
+
+
+def _variants(small: Any, folder: Path) -> dict[str, Path]:
+    """Returns the reader treats differently: filled, blank, a formula and an inserted row, a
+    renamed sheet without its metadata, and a far cell that sends it to openpyxl."""
+    found = {"filled": small.filled, "blank": small.blank}
+    wb = load_workbook(small.filled)
+    ws = wb[wb.sheetnames[2]]
+    ws["D8"] = "=1+1"
+    ws.insert_rows(9)
+    ws["D9"] = "typed into an inserted row"
+    wb.save(folder / "edited.xlsx")
+    found["edited"] = folder / "edited.xlsx"
+    wb = load_workbook(small.filled)
+    wb[wb.sheetnames[2]].title = "Renamed"
+    del wb["natk_meta"]
+    wb.save(folder / "renamed.xlsx")
+    found["renamed"] = folder / "renamed.xlsx"
+    wb = load_workbook(small.filled)
+    wb[wb.sheetnames[2]]["BZ900"] = "far away"
+    wb.save(folder / "far.xlsx")
+    found["far"] = folder / "far.xlsx"
+    return found
+
+
+def _same(a: Any, b: Any) -> None:
+    assert a.record() == b.record()
+    assert [(i.code, i.severity, i.sheet, i.cell, i.message) for i in a.issues] == \
+        [(i.code, i.severity, i.sheet, i.cell, i.message) for i in b.issues]
+
+
+def test_a_frozen_book_reads_as_the_book_itself(small, tmp_path):
+    variants = _variants(small, tmp_path)
+    kinds, codes = set(), set()
+    for name, path in variants.items():
+        opened = reader.open_return(path)
+        kinds.add(type(opened.book).__name__)
+        sent = pickle.loads(pickle.dumps(opened.frozen()))
+        assert isinstance(sent.book, FrozenBook), name
+        direct = read_workbook(path, small.toolkit)
+        _same(read_opened(sent, small.toolkit), direct)
+        codes |= {issue.code for issue in direct.issues}
+    assert kinds == {"CalamineBook", "OpenpyxlBook"}  # both readers were frozen
+    assert {"FORMULA", "ROW-INSERTED", "METADATA-MISSING"} <= codes  # and what they report
+
+
+def test_a_frozen_grid_with_smaller_bounds_is_the_grid_read_with_them(small):
+    book = reader.open_book(small.filled.read_bytes())
+    assert isinstance(book, CalamineBook)
+    frozen = FrozenBook(reader.open_book(small.filled.read_bytes()))
+    for name in book.sheetnames:
+        for rows, cols in ((40, 1), (40, 6), (60, 2), (200, 21)):
+            want, got = book.grid(name, rows, cols), frozen.grid(name, rows, cols)
+            assert got.max_row == want.max_row
+            assert [got.get(r, c) for r in range(1, rows + 1) for c in range(cols)] == \
+                [want.get(r, c) for r in range(1, rows + 1) for c in range(cols)]
+
+
+def test_one_file_is_read_as_in_a_batch_and_the_toolkit_loads_meanwhile(small):
+    started = []
+
+    def load() -> Any:
+        started.append(len(multiprocessing.active_children()))
+        return small.toolkit
+
+    (alone,) = read_files([small.filled], load)
+    assert started == [1]  # loaded once, while the worker was opening the file
+    batch = read_files([small.filled, small.filled], small.toolkit, jobs=2)
+    _same(alone.submission, batch[0].submission)
+    assert alone.seconds > 0
+
+
+def test_the_workers_failures_are_the_same_lines(small, tmp_path, monkeypatch):
+    shutil.copy(small.filled, tmp_path / "abort.xlsx")
+    shutil.copy(small.filled, tmp_path / "slow.xlsx")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    real = reader.open_return
+
+    def misbehaving(path: Any) -> Any:
+        name = Path(path).name
+        if name.startswith("abort"):
+            os.abort()
+        if name.startswith("slow"):
+            time.sleep(30)
+        return real(path)
+
+    monkeypatch.setattr(reader, "open_return", misbehaving)
+    (crash,) = read_files([tmp_path / "abort.xlsx"], small.toolkit)
+    assert crash.code == "FILE-CRASH" and crash.error.startswith(f"{tmp_path / 'abort.xlsx'}: ")
+    (late,) = read_files([tmp_path / "slow.xlsx"], small.toolkit, timeout=1)
+    assert late.code == "FILE-TIMEOUT" and late.submission is None
+    (empty,) = read_files([tmp_path / "empty.xlsx"], small.toolkit)
+    (empty_in_batch, _) = read_files([tmp_path / "empty.xlsx", small.filled], small.toolkit)
+    assert (empty.code, empty.error) == (empty_in_batch.code, empty_in_batch.error)
+    assert empty.code == "FILE-EMPTY"
+    assert not multiprocessing.active_children()
+
+
+def test_a_book_that_cannot_be_frozen_is_read_by_a_worker(small, monkeypatch):
+    def refuse(self: Any) -> Any:
+        raise ValueError("a sheet calamine cannot give")
+
+    monkeypatch.setattr(reader.Opened, "frozen", refuse)
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.error is None
+    _same(result.submission, read_workbook(small.filled, small.toolkit))
+
+
+def test_a_toolkit_that_cannot_load_stops_the_worker(small):
+    def load() -> Any:
+        raise SpecError(str(small.specs), [])
+
+    with pytest.raises(SpecError):
+        read_files([small.filled], load)
+    assert not multiprocessing.active_children()
