@@ -290,3 +290,17 @@ def test_the_questionnaire_is_the_same_file_as_xlsxwriter_alone_writes(tmp_path,
     monkeypatch.setattr(xlsx._Workbook, "worksheet_class", Worksheet)
     plain = generate_workbook(toolkit, tmp_path / "plain.xlsx", options).path
     assert quick.read_bytes() == plain.read_bytes()
+
+
+def test_labels_of_other_languages_are_indexed_only_when_an_answer_needs_them(filled):
+    from natk_xlsx.returns import coerce
+
+    toolkit, path, _ = filled
+    coerce._INDEXES.clear()
+    coerce._BY_QUESTION.clear()
+    read_workbook(path, toolkit)  # every answer typed as the workbook's own labels
+    assert coerce._INDEXES and not any("other" in vars(i) for i in coerce._INDEXES.values())
+    q = next(q for q in toolkit.questions() if q.type == "yes_no")
+    index = coerce.label_index(toolkit, q, "en")
+    french = toolkit.answer_label(q, "partly", "fr")
+    assert index.other[coerce.normalise_text(french)] == "partly"  # built when asked

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
@@ -272,29 +273,30 @@ def coerce_text(cell: Cell, q: Question | None, ctx: Context, path: str) -> str 
 
 
 # -- choices ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class LabelIndex:
     """Maps typed answers to codes: labels in the workbook's language first, then codes, then
-    labels in the other languages."""
+    labels in the other languages. Those are indexed only when an answer is not found among the
+    first (rarely), so that a new process reads its first return sooner."""
 
-    own: Mapping[str, str]
-    other: Mapping[str, str]
-
-    @classmethod
-    def build(cls, codes: Sequence[str], label: Callable[[str, str], str], lang: str) -> LabelIndex:
+    def __init__(self, codes: Sequence[str], label: Callable[[str, str], str], lang: str) -> None:
         own: dict[str, str] = {}
-        other: dict[str, str] = {}
         for code in codes:
             own.setdefault(normalise_text(label(code, lang)), code)
             own.setdefault(normalise_text(code), code)
             own.setdefault(normalise_text(code.replace("_", " ")), code)
-        for code in codes:
+        self.own: Mapping[str, str] = own
+        self._codes, self._label, self._lang = codes, label, lang
+
+    @cached_property
+    def other(self) -> Mapping[str, str]:
+        other: dict[str, str] = {}
+        for code in self._codes:
             for other_lang in UN_LANGUAGES:
-                if other_lang != lang:
-                    key = normalise_text(label(code, other_lang))
-                    if key not in own:
+                if other_lang != self._lang:
+                    key = normalise_text(self._label(code, other_lang))
+                    if key not in self.own:
                         other.setdefault(key, code)
-        return cls(own, other)
+        return other
 
 
 _INDEXES: dict[tuple[str, str, str, str], LabelIndex] = {}
@@ -323,7 +325,7 @@ def _build_label_index(toolkit: Toolkit, q: Question, lang: str) -> LabelIndex:
     def label(code: str, language: str) -> str:
         return toolkit.answer_label(q, code, language) if _has(toolkit, q, code, language) else ""
 
-    return LabelIndex.build(codes, label, lang)
+    return LabelIndex(codes, label, lang)
 
 
 def _has(toolkit: Toolkit, q: Question, code: str, language: str) -> bool:
