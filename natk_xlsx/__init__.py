@@ -19,7 +19,7 @@ from typing import Any
 
 # openpyxl parses with lxml whenever lxml is installed (python-docx, for the report, brings it),
 # and then not through defusedxml, which the readers rely on to refuse hostile XML with a clear
-# error (see returns/batch.py). Keep openpyxl on defusedxml unless the caller decided otherwise.
+# error (see returns/outcome.py). Keep openpyxl on defusedxml unless the caller decided otherwise.
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
 __version__ = "0.1.0"

@@ -79,3 +79,23 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, Path]:
     blank = generate_workbook(toolkit, folder / "blank.xlsx",
                               GenerateOptions(components=["legal", "victims", "data"])).path
     return toolkit, fill_complete(toolkit, blank, folder / "filled.xlsx", seed=5), folder
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A two-component toolkit and a return of it with four answers (``SMALL_ANSWERS``): the
+    batch's tests read it in many ways."""
+    from types import SimpleNamespace
+
+    from conftest_helpers import SMALL_ANSWERS, write_toolkit
+    from fill import fill_workbook
+
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import generate_workbook
+
+    root = tmp_path_factory.mktemp("small")
+    specs = write_toolkit(root / "specs", default_components())
+    toolkit = load_toolkit(specs)
+    blank = generate_workbook(toolkit, root / "blank.xlsx").path
+    filled = fill_workbook(blank, root / "filled.xlsx", toolkit, SMALL_ANSWERS)
+    return SimpleNamespace(root=root, specs=specs, toolkit=toolkit, filled=filled)

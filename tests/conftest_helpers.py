@@ -8,6 +8,9 @@ from typing import Any
 
 from factory import BUNDLED_SPECS
 
+#: The answers of the ``small`` return (the ``small`` fixture).
+SMALL_ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Every Tuesday", "BET.01": "No"}
+
 
 def write_toolkit(folder: Path, components: dict[str, dict[str, Any]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)

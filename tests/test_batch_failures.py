@@ -16,7 +16,7 @@ from typing import Any
 import hostile
 import pytest
 from click.testing import CliRunner
-from conftest_helpers import write_toolkit
+from conftest_helpers import SMALL_ANSWERS, write_toolkit
 from factory import default_components
 from fill import fill_workbook
 from hypothesis import HealthCheck, given, settings
@@ -36,18 +36,6 @@ from natk_xlsx.returns.batch import (
 )
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import generate_workbook
-
-ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Every Tuesday", "BET.01": "No"}
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    root = tmp_path_factory.mktemp("small")
-    specs = write_toolkit(root / "specs", default_components())
-    toolkit = load_toolkit(specs)
-    blank = generate_workbook(toolkit, root / "blank.xlsx").path
-    filled = fill_workbook(blank, root / "filled.xlsx", toolkit, ANSWERS)
-    return SimpleNamespace(root=root, specs=specs, toolkit=toolkit, filled=filled)
 
 
 def _misbehaving(real: Any) -> Any:
@@ -221,7 +209,7 @@ def _small_return() -> SimpleNamespace:
         toolkit = load_toolkit(write_toolkit(root / "specs", default_components()))
         blank = generate_workbook(toolkit, root / "blank.xlsx").path
         _SMALL.update(root=root, toolkit=toolkit,
-                      filled=fill_workbook(blank, root / "filled.xlsx", toolkit, ANSWERS))
+                      filled=fill_workbook(blank, root / "filled.xlsx", toolkit, SMALL_ANSWERS))
     return SimpleNamespace(**_SMALL)
 
 

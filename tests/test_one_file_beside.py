@@ -14,13 +14,9 @@ import pickle
 import shutil
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest_helpers import write_toolkit
-from factory import default_components
-from fill import fill_workbook
 from openpyxl import load_workbook
 
 from natk_xlsx.errors import SpecError
@@ -29,26 +25,12 @@ from natk_xlsx.returns.batch import read_files
 from natk_xlsx.returns.books import FrozenBook
 from natk_xlsx.returns.fastread import CalamineBook
 from natk_xlsx.returns.importer import read_opened, read_workbook
-from natk_xlsx.spec.lint import load_toolkit
-from natk_xlsx.workbook.generate import generate_workbook
-
-ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Every Tuesday", "BET.01": "No"}
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    root = tmp_path_factory.mktemp("beside")
-    specs = write_toolkit(root / "specs", default_components())
-    toolkit = load_toolkit(specs)
-    blank = generate_workbook(toolkit, root / "blank.xlsx").path
-    filled = fill_workbook(blank, root / "filled.xlsx", toolkit, ANSWERS)
-    return SimpleNamespace(root=root, specs=specs, toolkit=toolkit, blank=blank, filled=filled)
 
 
 def _variants(small: Any, folder: Path) -> dict[str, Path]:
     """Returns the reader treats differently: filled, blank, a formula and an inserted row, a
     renamed sheet without its metadata, and a far cell that sends it to openpyxl."""
-    found = {"filled": small.filled, "blank": small.blank}
+    found = {"filled": small.filled, "blank": small.root / "blank.xlsx"}
     wb = load_workbook(small.filled)
     ws = wb[wb.sheetnames[2]]
     ws["D8"] = "=1+1"
