@@ -11,8 +11,9 @@ import pytest
 
 from natk_xlsx.returns.books import OpenpyxlBook
 from natk_xlsx.returns.fastread import CalamineBook, open_fast
+from natk_xlsx.returns.gate import UnusableFile
 from natk_xlsx.returns.importer import read_workbook
-from natk_xlsx.returns.reader import open_book
+from natk_xlsx.returns.reader import open_book, open_return
 
 
 def test_both_readers_give_the_same_submission(filled, monkeypatch):
@@ -52,6 +53,15 @@ def test_fast_reader_steps_aside_for_far_cells_and_entities(filled, tmp_path):
     assert open_fast(tmp_path / "far.xlsx") is None
     assert open_fast(hostile.billion_laughs(tmp_path)) is None
     assert open_fast(path) is not None
+
+
+def test_entities_are_refused_before_the_fast_reader_that_trusts_the_gate(tmp_path):
+    # open_fast does not look for entity declarations again in bytes the gate has passed
+    for part in ("xl/sharedStrings.xml", "xl/workbook.xml", "docProps/app.xml"):
+        for build in (hostile.billion_laughs, hostile.external_entity):
+            with pytest.raises(UnusableFile) as refused:
+                open_return(build(tmp_path, part))
+            assert refused.value.code == "FILE-HOSTILE-XML"
 
 
 def test_fast_reader_steps_aside_when_a_formula_cell_has_no_address(filled, tmp_path):

@@ -362,7 +362,8 @@ def _declares_entities(archive: zipfile.ZipFile) -> bool:
 def open_fast(source: str | Path | bytes,
               inflated: Mapping[str, bytes] | None = None) -> CalamineBook | None:
     """A ``CalamineBook``, or None where the fast path cannot be used safely. ``inflated``:
-    worksheets' XML already inflated from these very bytes, by part name."""
+    worksheets' XML already inflated from these very bytes by the gate, by part name (the gate
+    has then refused entity declarations in every part, so they are not looked for again)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
@@ -375,7 +376,7 @@ def open_fast(source: str | Path | bytes,
         if marks is None:
             archive.close()
             return None
-        if _declares_entities(archive):
+        if inflated is None and _declares_entities(archive):
             archive.close()
             return None  # the careful reader refuses these with a clear message
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
