@@ -304,3 +304,52 @@ def test_labels_of_other_languages_are_indexed_only_when_an_answer_needs_them(fi
     index = coerce.label_index(toolkit, q, "en")
     french = toolkit.answer_label(q, "partly", "fr")
     assert index.other[coerce.normalise_text(french)] == "partly"  # built when asked
+
+
+# -- settling: a severity remembered per distinct answer is the one worked out each time --------
+
+def test_a_remembered_severity_is_the_one_worked_out_for_each_respondent():
+    import random
+
+    from natk_xlsx.analysis.respondents import Respondent
+    from natk_xlsx.analysis.settle import settle_question, view_severity
+    from natk_xlsx.spec.model import DONT_KNOW
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    rng = random.Random(12)
+    pool: dict[str, list] = {}
+    for q in toolkit.questions():
+        values: list = [None, "", "  ", DONT_KNOW]
+        if q.type in ("yes_no", "single_choice"):
+            values += list(toolkit.answer_codes(q))
+        elif q.type == "multiple_choice":
+            codes = list(toolkit.answer_codes(q))
+            values += [[], codes[:1], codes[-2:], codes]
+        elif q.type in ("integer", "decimal", "year", "percentage"):
+            values += [0, 1, 7, 250, 2020, 99.5]
+        else:
+            values += ["some text"]
+        pool[q.id] = values
+    respondents = [
+        Respondent(key=f"R{i}", institution=f"I{i}", kind=None, file=f"r{i}.xlsx", version="1",
+                   language="en", answers={qid: rng.choice(v) for qid, v in pool.items()},
+                   details={qid: {"evidence": rng.choice([None, "", "Decree 4/2019"])}
+                            for qid in pool}, tables={}, asked=tuple(pool), completion_date=None)
+        for i in range(60)]
+    checked = fired = 0
+    for q in toolkit.questions():
+        if not q.needs:
+            continue
+        settled = settle_question(toolkit, q, respondents)
+        stating = [r for r in respondents if r.answers[q.id] is not None
+                   and (not isinstance(r.answers[q.id], str)
+                        or r.answers[q.id].strip() not in ("", DONT_KNOW, "not_applicable"))
+                   and r.answers[q.id] != []]
+        assert [v.respondent for v in settled.views] == stating, q.id
+        for view in settled.views:
+            assert view.severity == view_severity(q, view.respondent.answers), q.id
+            evidence = view.respondent.details[q.id]["evidence"]
+            assert view.documented == bool(evidence), q.id
+            checked += 1
+            fired += view.severity > 0
+    assert checked > 1000 and fired > 100  # the answers drawn reach the rules

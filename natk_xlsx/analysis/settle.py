@@ -88,6 +88,9 @@ def view_severity(q: Question, answers: Mapping[str, Any]) -> int:
                 if evaluate(rule.when, answers, q.id)), default=0)
 
 
+_NOT_STATED = frozenset((DONT_KNOW, NOT_APPLICABLE))
+
+
 def _counts(value: Any) -> bool:
     """An answer that states something (not blank, not "don't know", not "not applicable")."""
     return is_answered(value) and value not in (DONT_KNOW, NOT_APPLICABLE)
@@ -115,7 +118,7 @@ def _severities(q: Question) -> Callable[[Mapping[str, Any]], int]:
     at (a thousand respondents give a handful of distinct answers to a question); figures,
     which seldom repeat, are evaluated each time."""
     inputs = _rule_inputs(q)
-    known: dict[tuple[Any, ...], int] = {}
+    known: dict[Any, int] = {}
 
     def severity(answers: Mapping[str, Any]) -> int:
         values = [answers.get(qid) for qid in inputs]
@@ -128,14 +131,40 @@ def _severities(q: Question) -> Callable[[Mapping[str, Any]], int]:
             found = known[key] = view_severity(q, answers)
         return found
 
-    return severity
+    if len(inputs) != 1:
+        return severity
+    only = inputs[0]
+
+    def one_input(answers: Mapping[str, Any]) -> int:
+        # the rules of most questions look at one answer: a text is its own key (the general
+        # key of one value is a tuple, so the two never meet in ``known``)
+        value = answers.get(only)
+        if value is None or type(value) is str:
+            found = known.get(value)
+            if found is None:
+                found = known[value] = view_severity(q, answers)
+            return found
+        return severity(answers)
+
+    return one_input
 
 
 def settle_question(toolkit: Toolkit, q: Question, respondents: Sequence[Respondent]) -> Settled:
     severity = _severities(q)
-    views = [View(r, r.answers.get(q.id), severity(r.answers),
-                  bool(str(r.detail(q.id, "evidence") or "").strip()))
-             for r in respondents if _counts(r.answers.get(q.id))]
+    qid = q.id
+    views = []
+    for r in respondents:  # a thousand respondents and hundreds of questions: kept plain
+        value = r.answers.get(qid)
+        if value is None:
+            continue
+        if type(value) is str:
+            if value in _NOT_STATED or not value.strip():
+                continue
+        elif not _counts(value):
+            continue
+        details = r.details.get(qid)
+        evidence = details.get("evidence") if details else None
+        views.append(View(r, value, severity(r.answers), bool(evidence and str(evidence).strip())))
     kinds = authoritative_kinds(toolkit, q)
     if not views:
         return Settled(q, None, AGREED, views, kinds)
