@@ -24,13 +24,14 @@ def with_question(cid: str, index: int, **changes: Any) -> dict[str, dict[str, A
 
 
 def complete(comps: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The components as version 2 of the format wants them: a theme on every needs rule and the
-    authoritative respondents of every question."""
+    """The components as version 2 of the format wants them: a theme and a gap on every needs
+    rule and the authoritative respondents of every question."""
     for comp in comps.values():
         for q in comp["questions"]:
             q.setdefault("authoritative", list(q.get("respondents", comp["respondents"]))[:1])
             for rule in q.get("needs", []):
                 rule.setdefault("theme", "training")
+                rule.setdefault("gap", {"en": f"{q['id']} reveals a gap"})
     return comps
 
 
@@ -338,6 +339,14 @@ def test_needs_rule_without_theme_warns_and_unknown_theme_is_an_error(write_spec
     report = lint_specs(write_specs(comps))
     assert ("SPEC-NO-THEME", "alpha.json", "$.questions[0].needs[0]") in codes(report, "warning")
     assert ("SPEC-REF", "beta.json", "$.questions[0].needs[0].theme") in codes(report)
+
+
+def test_needs_rule_without_a_gap_warns_that_the_question_stands_in_for_the_finding(write_specs):
+    comps = complete(default_components())
+    del comps["alpha"]["questions"][0]["needs"][0]["gap"]
+    report = lint_specs(write_specs(comps))
+    assert codes(report, "warning") == [("SPEC-NO-GAP", "alpha.json", "$.questions[0].needs[0]")]
+    assert "ALP.01" in report.problems[0].render()
 
 
 def test_authoritative_respondents_must_be_asked_the_question(write_specs):

@@ -1,6 +1,7 @@
 """Lint of the method's rules: what makes a question bank one an institution can answer.
 
-- every needs rule names a theme of lists.json (the subject its recommendation package is about);
+- every needs rule names a theme of lists.json (the subject its recommendation package is about)
+  and says the gap it reveals (the finding a reader sees, rather than the question);
 - every question names its authoritative respondents, among those it is asked of;
 - a multiple-choice list whose unticked option can reveal a gap offers "Don't know";
 - guidance quotes only answer labels that exist;
@@ -57,6 +58,11 @@ def _check_themes(q: Question, where: str, file: str, themes: set[str], check: C
         elif rule.theme not in themes:
             check.error("SPEC-REF", file, f"{where}.needs[{r}].theme", f"no theme '{rule.theme}'",
                         "use a code of themes in lists.json")
+        if rule.gap is None:
+            check.warning("SPEC-NO-GAP", file, f"{where}.needs[{r}]",
+                          f"a needs rule of {q.id} does not say the gap it reveals, so the summary "
+                          "and the report show the question where a finding belongs",
+                          "add \"gap\": the finding in a few words, e.g. \"Victims are detained\"")
 
 
 def _check_respondents(
