@@ -173,3 +173,25 @@ def test_a_phase_without_a_space_fits_its_column_on_one_line():
     assert len(unbroken) >= 3  # the Chinese ones at least
     for label in unbroken:
         assert all(wrapped_lines(label, width) == 1 for width in columns), label
+
+
+def test_every_finding_states_its_gap_not_the_question(demo):
+    """The Needs sheet's Finding column says what was found (the rule's gap, with the figures
+    where a table revealed it), never the question that revealed it."""
+    folder, _ = demo
+    toolkit = load_toolkit()
+    ws = _load(folder / "needs_summary.xlsx")["Needs"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if "Need key" in row)
+    key, finding = rows[header].index("Need key"), rows[header].index("Finding")
+    seen = 0
+    for row in rows[header + 1:]:
+        if not row[key]:
+            continue
+        qid, number = row[key].split("#")
+        rule = toolkit.question(qid).needs[int(number) - 1]
+        assert rule.gap is not None, row[key]
+        assert row[finding].startswith(rule.gap["en"]), (row[key], row[finding])
+        assert not row[finding].rstrip().endswith("?"), row[key]
+        seen += 1
+    assert seen > 30
