@@ -20,7 +20,7 @@ def question(qid: str, type_: str = "yes_no", section: str = "basics", **extra: 
     }
     if type_ == "yes_no":
         q["needs"] = [{
-            "when": {"in": ["no"]}, "severity": "high", "assistance": ["training"],
+            "when": {"in": ["no", "partly"]}, "severity": "high", "assistance": ["training"],
             "action": {"en": f"Act on {qid}."},
         }]
     q.update(extra)

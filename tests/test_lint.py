@@ -349,6 +349,22 @@ def test_needs_rule_without_a_gap_warns_that_the_question_stands_in_for_the_find
     assert "ALP.01" in report.problems[0].render()
 
 
+@pytest.mark.parametrize(("when", "partly", "warned"), [
+    ({"in": ["no"]}, True, True),  # "Partly" offered, read nowhere
+    ({"in": ["yes"]}, True, True),
+    ({"in": ["no", "partly"]}, True, False),
+    ({"in": ["no"]}, False, False),  # no middle answer offered
+])
+def test_a_partly_answer_offered_is_read_where_no_is(write_specs, when, partly, warned):
+    comps = complete(default_components())
+    q = comps["alpha"]["questions"][0]
+    q["needs"][0]["when"] = when
+    q["partly"] = partly
+    report = lint_specs(write_specs(comps))
+    found = ("SPEC-PARTLY-UNREAD", "alpha.json", "$.questions[0].needs") in codes(report, "warning")
+    assert found is warned
+
+
 def test_authoritative_respondents_must_be_asked_the_question(write_specs):
     comps = complete(default_components())
     comps["alpha"]["questions"][0]["authoritative"] = ["judiciary"]

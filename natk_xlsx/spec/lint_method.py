@@ -4,6 +4,7 @@
   and says the gap it reveals (the finding a reader sees, rather than the question);
 - every question names its authoritative respondents, among those it is asked of;
 - a multiple-choice list whose unticked option can reveal a gap offers "Don't know";
+- a yes/no question that offers "Partly" reads it wherever it reads "No" (or "Yes");
 - guidance quotes only answer labels that exist;
 - standards cite articles, OHCHR principles and guidelines in a form the reader can find;
 - a question is asked only of kinds its component is meant for;
@@ -44,6 +45,7 @@ def check_method(
             _check_themes(question, where, file, themes, check)
             _check_respondents(question, component.respondents, docs[i], where, file, check)
             _check_dont_know(question, toolkit, where, file, check)
+            _check_partly(question, where, file, check)
             _check_quoted_labels(question, toolkit, where, file, check)
             _check_standards(question, where, file, check)
 
@@ -86,6 +88,23 @@ def _check_respondents(
         check.error("SPEC-AUTHORITATIVE", file, f"{where}.authoritative",
                     f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} authoritative for {q.id} "
                     "but not asked it", "add the kind to the question's respondents or remove it")
+
+
+def _check_partly(q: Question, where: str, file: str, check: Checker) -> None:
+    """A yes/no question that offers "Partly" and has a rule on "No" (or "Yes") has one on
+    "Partly" too: otherwise a respondent who answers "Partly" reveals nothing, though the
+    question itself treats the answer as a gap of a lesser degree."""
+    if q.type != "yes_no" or not q.partly or not q.needs:
+        return
+    def fires(answer: str) -> bool:
+        return any(evaluate(rule.when, {q.id: answer}, q.id) for rule in q.needs)
+    side = next((a for a in ("no", "yes") if fires(a)), None)
+    if side is not None and not fires("partly"):
+        check.warning("SPEC-PARTLY-UNREAD", file, f"{where}.needs",
+                      f"{q.id} offers 'Partly' and a needs rule reads '{side.capitalize()}', but "
+                      "none reads 'Partly', so that answer reveals nothing",
+                      "add a rule for \"partly\" (usually one degree less severe), or set "
+                      "\"partly\": false if the question has no middle answer")
 
 
 def _check_dont_know(q: Question, toolkit: Toolkit, where: str, file: str, check: Checker) -> None:
