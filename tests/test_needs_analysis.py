@@ -280,3 +280,20 @@ def test_action_plan_prefills_the_responsible_body_and_partners(toolkit, tmp_pat
     assert row["Supporting partners"] == "UNODC"
     assert row["Phase"] == "short term (quick win)" and row["Agreed timeframe"] is None
     assert len(set(header)) == len(header)  # one "Timeframe", beside the phase
+
+
+@pytest.mark.parametrize(("int20", "keys"), [
+    ("yes", ["INT.20#1"]),  # the dedicated question says it: one finding, not two
+    (None, ["INT.13#2"]),  # a core assessment does not ask INT.20: INT.13 says it alone
+    ("no", ["INT.13#2"]),
+])
+def test_refusals_for_dual_criminality_make_one_finding_in_the_bundled_toolkit(int20, keys):
+    toolkit = load_toolkit()
+    answers = {"INT.13": ["dual_criminality"]}
+    if int20 is not None:
+        answers["INT.20"] = int20
+    rec = record("moj", "Ministry of Justice", "ministry_justice", answers)
+    rec["components"] = ["intl_coop"]
+    c = consolidate(toolkit, [("moj", rec)])
+    found = sorted(n.key for n in c.needs if n.question.id in ("INT.13", "INT.20"))
+    assert found == keys
