@@ -360,3 +360,16 @@ def test_targeted_assessment_and_period(toolkit, tmp_path):
     assert [ws.title for ws in wb.worksheets][2:4] == ["Legislation", "Victims"]
     meta = {r[0].value: r[1].value for r in wb[layout.META_SHEET].iter_rows(max_col=2)}
     assert meta["reference_period"] == "2019-2021"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_instrument_is_named_once_with_all_its_articles(tmp_path, lang):
+    """LEG.12 rests on two articles of the Protocol and one of the Model Law: the guidance
+    names each instrument once, in the workbook's language."""
+    bundled = load_toolkit()
+    short = {e.code: e.extra["short"][lang] for e in bundled.vocabularies["instruments"]}
+    path = generate_workbook(bundled, tmp_path / "w.xlsx", GenerateOptions(lang=lang)).path
+    ws = openpyxl.load_workbook(path)[bundled.component("legal").sheet_name[lang]]
+    guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "LEG.12")
+    assert guidance.endswith(
+        f"\n[{short['tip_protocol']} 3(c), 3(d); {short['model_law']} 8]")

@@ -119,12 +119,18 @@ class ComponentSheet(SheetBase):
         check(ws.set_row(r, fitted_height(texts, min_lines=room)), q.id)
 
     def _standards(self, q: Question) -> str:
-        parts = []
+        """The instruments a question rests on, each named once with its articles:
+        "Trafficking Protocol 3(c), 3(d); UNODC Model Law 8"."""
+        articles: dict[str, list[str]] = {}
         for st in q.standards:
+            articles.setdefault(st.instrument, [])
+            if st.article:
+                articles[st.instrument].append(st.article)
+        parts = []
+        for code, cited in articles.items():
             short = next((tr(e.extra["short"], self.lang) for e in
-                          self.toolkit.vocabularies["instruments"] if e.code == st.instrument),
-                         st.instrument)
-            parts.append(f"{short} {st.article}" if st.article else short)
+                          self.toolkit.vocabularies["instruments"] if e.code == code), code)
+            parts.append(f"{short} {', '.join(cited)}" if cited else short)
         return "; ".join(parts)
 
     def _answer_cell(self, r: int, q: Question) -> None:
