@@ -96,6 +96,7 @@ def _check_partly(q: Question, where: str, file: str, check: Checker) -> None:
     question itself treats the answer as a gap of a lesser degree."""
     if q.type != "yes_no" or not q.partly or not q.needs:
         return
+
     def fires(answer: str) -> bool:
         return any(evaluate(rule.when, {q.id: answer}, q.id) for rule in q.needs)
     side = next((a for a in ("no", "yes") if fires(a)), None)
