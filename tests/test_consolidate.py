@@ -25,7 +25,8 @@ def rule(when, severity, **extra):
 
 COMPONENTS = {
     "law": component("law", "LAW", [
-        question("LAW.01", needs=[rule({"in": ["no"]}, "critical", horizon="medium"),
+        question("LAW.01", needs=[rule({"in": ["no"]}, "critical", horizon="medium",
+                                       gap={"en": "No offence of the kind"}),
                                   rule({"in": ["partly"]}, "medium")]),
         question("LAW.02", needs=[rule({"in": ["no"]}, "low")]),
         question("LAW.03", needs=[rule({"in": ["no"]}, "high", depends_on=["LAW.01"])]),
@@ -238,9 +239,15 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     assert {r["institution"] for r in rows} == {"Police", "NGO"}
     assert {(r["value"], r["value_label"]) for r in rows if r["question_id"] == "LAW.01"} == {
         ("no", "No"), ("yes", "Yes")}
+    assert data["needs"][0]["finding"] == "No offence of the kind"
     with (tmp_path / "csv" / "needs.csv").open(encoding="utf-8-sig") as f:
-        header = next(csv.reader(f))
+        needs = list(csv.DictReader(f))
+    header = list(needs[0])
     assert header[0] == "need_key" and "severity_label" in header
+    # the finding beside the question it came from; empty where the specs give no gap
+    assert [(n["need_key"], n["finding"]) for n in needs if n["question_id"] == "LAW.01"] == [
+        ("LAW.01#1", "No offence of the kind")]
+    assert all(n["finding"] == "" for n in needs if n["question_id"] != "LAW.01")
     assert not any("evidence_col" in name for name in header + list(rows[0]))
 
 

@@ -2,7 +2,8 @@
 
 Every CSV carries codes and their labels side by side (``severity`` and ``severity_label``), is
 UTF-8 with a BOM (so Excel opens it right) and is written by ``write_csv_file``, the one function
-that writes a CSV file. needs.csv carries ``need_key``, the key the resolutions file uses.
+that writes a CSV file. needs.csv carries ``need_key``, the key the resolutions file uses, and
+the ``finding`` (the rule's gap; empty where the specs give none, the question being beside it).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def needs_records(c: Consolidation, lang: str) -> list[dict[str, Any]]:
         out.append({
             "need_key": n.key, "package_id": n.package, "component": q.component,
             "component_label": tr(c.toolkit.component(q.component).title, lang),
-            "question_id": q.id, "question": tr(q.text, lang), "severity": n.severity,
+            "question_id": q.id, "question": tr(q.text, lang),
+            "finding": tr(n.gap, lang) if n.gap else "", "severity": n.severity,
             "severity_label": _label(c, "severities", n.severity, lang),
             "assistance": list(n.assistance),
             "assistance_label": [_label(c, "assistance", a, lang) for a in n.assistance],
@@ -149,7 +151,7 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
                  ";".join(p["need_keys"]), ";".join(p["partners"])]
                 for p in package_records(c, lang)]
     needs = [[n["need_key"], n["package_id"], n["component"], n["component_label"],
-              n["question_id"], n["question"], n["severity"], n["severity_label"],
+              n["question_id"], n["question"], n["finding"], n["severity"], n["severity_label"],
               ";".join(n["assistance"]), ";".join(n["assistance_label"]), n["action"],
               n["horizon"] or "", n["status"], n["settled_basis"], n["confidence"],
               ";".join(x["institution"] for x in n["supported_by"]),
@@ -162,7 +164,7 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
             "need_keys", "partners"), packages),
         write_csv_file(out / "needs.csv", (
             "need_key", "package_id", "component", "component_label", "question_id", "question",
-            "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
+            "finding", "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
             "status", "settled_basis", "confidence", "supported_by", "providers"), needs),
         write_responses_csv(out / "responses.csv", c.toolkit, c.respondents, lang),
         write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
