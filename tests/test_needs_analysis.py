@@ -174,8 +174,15 @@ def test_no_convictions_over_five_years_yields_a_finding_with_the_figures(toolki
         warnings.simplefilter("ignore")
         ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Needs"]
     cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert ("No convictions for trafficking in the period (2019: 0; 2020: 0; 2021: 0; 2022: 0; "
-            "2023: 0)") in cells
+    said = ("No convictions for trafficking in the period (2019: 0; 2020: 0; 2021: 0; 2022: 0; "
+            "2023: 0)")
+    assert said in cells
+    # the draft report says it the same way, figures included
+    from natk_xlsx.outputs.report_content import build
+
+    report = build(result.consolidation, "en")
+    (courts,) = [f for f in report.findings if f.id == "courts"]
+    assert [g.text for g in courts.gaps] == [said]
     stats = (tmp_path / "csv" / "statistics.csv").read_text("utf-8-sig").splitlines()
     assert stats[0].startswith("workbook_id,institution,kind,kind_label,question_id,indicator")
     assert len(stats) == 1 + 5 and "Court registry" in stats[1] and ",high,High" in stats[1]

@@ -27,7 +27,7 @@ from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_items, join_parts, tr
-from natk_xlsx.outputs.sheetkit import answer_text, ranking_text
+from natk_xlsx.outputs.sheetkit import answer_text, finding_text, ranking_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -231,12 +231,10 @@ def _strengths(tk: Toolkit, settled: Mapping[str, Settled], answered: Sequence[Q
 def _gaps(tk: Toolkit, needs: Sequence[Need], lang: str) -> list[Cited]:
     out = []
     for need in sorted(needs, key=lambda n: (SEVERITIES.index(n.severity), n.rank)):
-        if need.gap:
-            text = tr(need.gap, lang)
-        else:  # the question and the settled answer that revealed the gap
-            text = tr(need.question.text, lang)
-            if need.settled.value is not None:
-                text += f" — {_answer_label(tk, need.question.id, need.settled.value, lang)}"
+        text = finding_text(tk, need, lang)  # as the summary's Needs sheet says it
+        if not need.gap and need.question.type != "stats_table" and \
+                need.settled.value is not None:  # the question, and the answer that revealed it
+            text += f" — {_answer_label(tk, need.question.id, need.settled.value, lang)}"
         out.append(Cited(text, (need.question.id,), note=need.severity, basis=need.settled.basis,
                          confidence=need.confidence,
                          evidence=evidence(need.groups, need.documented, lang)))

@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx.analysis.consolidate import Consolidation
+from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import Package
 from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
@@ -276,6 +277,17 @@ def _in_own_script(lang: str, text: str) -> bool:
     if lang == "zh":
         return has_wide(text)
     return not text.isascii() and any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def finding_text(toolkit: Toolkit, need: Need, lang: str) -> str:
+    """What a need says was found, as the summary and the report both show it: its rule's gap
+    (the question where the specs give none), with the figures where a statistics table
+    revealed it."""
+    q = need.question
+    text = tr(need.gap, lang) if need.gap else tr(q.text, lang)
+    if q.type == "stats_table" and need.settled.value is not None:
+        text += f" ({answer_text(toolkit, q, need.settled.value, lang)})"
+    return text
 
 
 def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str,

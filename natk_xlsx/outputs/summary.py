@@ -24,6 +24,7 @@ from natk_xlsx.outputs.sheetkit import (
     answer_text,  # noqa: F401 - other outputs (the draft report) take it from here
     coordinate_text,
     evidence_text,
+    finding_text,
     ranking_text,
     settled_text,
     who_said,
@@ -50,10 +51,7 @@ def package_title(o: Out, p: Package) -> str:
 
 
 def finding(o: Out, n: Need) -> str:
-    gap = tr(n.gap, o.lang) if n.gap else o.question(n.question)
-    if n.question.type == "stats_table" and n.settled.value is not None:
-        gap += f" ({o.answer(n.question, n.settled.value)})"
-    return gap
+    return finding_text(o.tk, n, o.lang)
 
 
 def responsible_kinds(p: Package) -> list[str]:
