@@ -7,7 +7,6 @@ and still one line naming the file.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +52,8 @@ def describe_failure(path: str, exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, MemoryError):
         return "FILE-TOO-BIG", (f"{path}: reading it needs more memory than any questionnaire "
                                 "could; it cannot be read safely")
+    import zipfile  # here: a check of one file forks before it needs zipfile
+
     if isinstance(exc, zipfile.BadZipFile | EOFError):
         return "FILE-TRUNCATED", (f"{path}: the file is damaged or incomplete; send the file "
                                   "again")
