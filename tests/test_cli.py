@@ -147,3 +147,21 @@ def test_generate_missing_recipients_file_exits_3(tmp_path: Path):
     code, _, err = run("generate", "--recipients", str(tmp_path / "none.csv"), "-o", str(tmp_path))
     assert code == 3
     assert "none.csv: no such file" in err
+
+
+def test_a_check_line_counts_in_the_singular_and_the_plural(small, tmp_path):
+    """"22 answers read, 1 error, 2 warnings": each count agrees with its number."""
+    import re
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(small.filled)
+    ws = wb[wb.sheetnames[2]]
+    ws["D5"] = "not an answer"  # an answer no list allows: errors, and one warning
+    wb.save(tmp_path / "one.xlsx")
+    code, out, _ = run("check", "-q", str(tmp_path / "one.xlsx"), "--specs", str(small.specs))
+    assert code == 1  # invalid
+    line = next(line for line in out.splitlines() if ": INVALID: " in line)
+    assert re.search(r"\b1 (answer|error|warning)\b", line), line  # a count of one is in it
+    for n, noun in re.findall(r"(\d+) (answers?|errors?|warnings?)\b", line):
+        assert noun.endswith("s") == (n != "1"), line

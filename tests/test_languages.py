@@ -158,6 +158,21 @@ def test_a_count_of_one_reads_in_the_singular_in_every_language():
     assert interface.ui("report.limits.unusable", "fr", count=1).startswith("Un questionnaire")
     assert interface.ui("summary.title", "en", count=1).endswith("summary of 1 return")
     assert interface.ui("summary.title", "en", count=3).endswith("summary of 3 returns")
+    # counts in the summary's narrow columns and notes: no "(s)" left to read around
+    assert interface.ui("summary.group.government", "fr", count=1) == "1 administration"
+    assert interface.ui("summary.group.government", "fr", count=2) == "2 administrations"
+    assert interface.ui("summary.status.invalid", "en", count=1) == "read, with 1 error to correct"
+    assert "(1 año antes)" in interface.ui("summary.chain.attrition_lag", "es", stage="A",
+                                            previous="B", count=1)
+    plural_marks = ("(s)", "(es)")
+    for key in ("summary.group.government", "summary.group.international",
+                "summary.status.invalid", "summary.exec.why", "summary.chain.attrition_lag",
+                "summary.chain.note", "report.chain.intro"):
+        for lang in ("en", "fr", "es"):
+            for count in (1, 2):
+                text = interface.ui(key, lang, count=count, stage="A", previous="B",
+                                    questions="Q", evidence="E", alert="50%")
+                assert not any(mark in text for mark in plural_marks), (key, lang, text)
 
 
 def test_every_refusal_of_a_file_reads_in_six_languages():

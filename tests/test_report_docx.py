@@ -209,7 +209,7 @@ def test_statistics_and_the_justice_chain(toolkit, returns, tmp_path):
     assert victims[2] == ["Victims referred to assistance", "60", "90"]
     # each stage over the stage before it one year earlier: 90 of 120
     assert victims[3] == ["Victims referred to assistance as a share of Victims formally "
-                          "identified (1 year(s) earlier)", "–", "75%"]
+                          "identified (1 year earlier)", "–", "75%"]
     cases = {r[0]: r[1:] for r in rows(table_after(doc, "Cases (unit: cases)"))}
     assert cases["Cases decided"] == ["20", "4"]
     assert [v for k, v in cases.items() if "as a share" in k] == [["–", "8% !"]]  # under 20%

@@ -119,8 +119,8 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
         out.append(
             f"{clean(result.path)}: {result.status.upper()}: {clean(who)} (workbook "
             f"{clean(sub.workbook_id[:8])}, {sub.language}, toolkit "
-            f"{clean(sub.toolkit_version or '?')}): {len(sub.answers)} answers read, "
-            f"{len(sub.errors)} errors, {len(sub.warnings)} warnings")
+            f"{clean(sub.toolkit_version or '?')}): {_count(len(sub.answers), 'answer')} read, "
+            f"{_count(len(sub.errors), 'error')}, {_count(len(sub.warnings), 'warning')}")
         if verbose:
             for issue in sub.issues:
                 out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.message)}")
@@ -129,6 +129,11 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
     out.append(f"{len(results)} file(s): {counts['valid']} valid, {counts['invalid']} invalid, "
                f"{counts['unusable']} unusable{bugs}.")
     return "\n".join(out)
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 error", "2 errors": a count of a regular English noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def check_json(results: list[Any]) -> str:

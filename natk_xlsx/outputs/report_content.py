@@ -178,7 +178,7 @@ class Report:
 # -- recommendations: the packages ------------------------------------------------------------
 def evidence(groups: Mapping[str, int], documented: bool, lang: str) -> str:
     """"2 government, 1 civil society; documents", as the summary says it."""
-    parts = [ui(f"summary.group.{g}", lang, n=groups[g]) for g in GROUPS if groups.get(g)]
+    parts = [ui(f"summary.group.{g}", lang, count=groups[g]) for g in GROUPS if groups.get(g)]
     return join_parts([join_items(parts, lang), ui(
         "summary.evidence.documents" if documented else "summary.evidence.perception", lang)],
         lang)

@@ -258,7 +258,7 @@ def findings(w: _Writer) -> None:
     w.add(Para(w.t("findings.intro")))
     if r.chains:
         w.add(Heading(w.t("h.chain"), 2))
-        w.add(Para(w.t("chain.intro", lag=r.chains[0].lag, alert=percent(r.chains[0].alert))))
+        w.add(Para(w.t("chain.intro", count=r.chains[0].lag, alert=percent(r.chains[0].alert))))
         for chain in r.chains:
             justice_chain(w, chain)
     for comp in r.findings:
@@ -277,7 +277,7 @@ def justice_chain(w: _Writer, chain: Chain) -> None:
             for stage, values in zip(chain.stages, chain.values, strict=True)]
     for k in range(1, len(chain.stages)):
         rows.append((w.s("summary.chain.attrition_lag", stage=chain.stages[k],
-                         previous=chain.stages[k - 1], lag=chain.lag),
+                         previous=chain.stages[k - 1], count=chain.lag),
                      *(percent(v) + (" !" if v is not None and v < chain.alert else "")
                        for v in chain.ratios[k])))
     w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),

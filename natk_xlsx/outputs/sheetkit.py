@@ -324,7 +324,7 @@ def figures_text(table: Any) -> str:
 # -- shared phrases --------------------------------------------------------------------------
 def evidence_text(o: Out, groups: dict[str, int] | Any, documented: bool) -> str:
     """"2 government, 1 civil society; documents" in the summary's language."""
-    parts = [o.ui(f"summary.group.{g}", n=groups[g]) for g in GROUPS if groups.get(g)]
+    parts = [o.ui(f"summary.group.{g}", count=groups[g]) for g in GROUPS if groups.get(g)]
     return join_parts([join_items(parts, o.lang), o.ui(
         "summary.evidence.documents" if documented else "summary.evidence.perception")], o.lang)
 

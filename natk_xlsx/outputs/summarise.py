@@ -130,7 +130,7 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             src["status"] = ui("summary.status.same_institution", lang) + (
                 "" if src["workbook"] in kept else f" ({same_institution})")
         elif src["errors"]:
-            src["status"] = ui("summary.status.invalid", lang, errors=src["errors"])
+            src["status"] = ui("summary.status.invalid", lang, count=src["errors"])
         else:
             src["status"] = ui("summary.status.kept", lang)
 

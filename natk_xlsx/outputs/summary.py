@@ -113,7 +113,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     ws.repeat_rows(row)  # the ten may run onto a second page
     for p in top_ten(c.packages, c.weights):
         row += 1
-        why = o.ui("summary.exec.why", needs=len(p.needs), questions=", ".join(p.questions[:6]),
+        why = o.ui("summary.exec.why", count=len(p.needs), questions=", ".join(p.questions[:6]),
                    evidence=evidence_text(o, p.groups, p.documented))
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}",
                         o.vocab("severities", p.severity), o.ui(f"summary.confidence.{p.confidence}"),

@@ -124,7 +124,7 @@ def write_chains(o: Out) -> None:
     ws, widths = o.sheet("chain", [44.0] + [10.0] * len(years))
     lag = c.weights.chain_lag_years
     o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
-    o.note_row(ws, 1, o.ui("summary.chain.note", lag=lag,
+    o.note_row(ws, 1, o.ui("summary.chain.note", count=lag,
                            alert=f"{c.weights.attrition_alert:.0%}"), len(widths) - 1, widths)
     row = 3
     for chain in CHAINS:
@@ -147,7 +147,7 @@ def write_chains(o: Out) -> None:
             row += 1
             label = o.ui("summary.chain.attrition_lag", stage=o.vocab("indicators",
                                                                   steps[k][0].indicator),
-                         previous=o.vocab("indicators", steps[k - 1][0].indicator), lag=lag)
+                         previous=o.vocab("indicators", steps[k - 1][0].indicator), count=lag)
             o.row(ws, row, [label], widths)
             for j, step in enumerate(steps[k], start=1):
                 low = step.ratio is not None and step.ratio < c.weights.attrition_alert
