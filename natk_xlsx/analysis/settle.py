@@ -88,12 +88,13 @@ def view_severity(q: Question, answers: Mapping[str, Any]) -> int:
                 if evaluate(rule.when, answers, q.id)), default=0)
 
 
-_NOT_STATED = frozenset((DONT_KNOW, NOT_APPLICABLE))
+#: Answers that state nothing about the question.
+_NOT_STATED = (DONT_KNOW, NOT_APPLICABLE)
 
 
 def _counts(value: Any) -> bool:
     """An answer that states something (not blank, not "don't know", not "not applicable")."""
-    return is_answered(value) and value not in (DONT_KNOW, NOT_APPLICABLE)
+    return is_answered(value) and value not in _NOT_STATED
 
 
 def _choose(views: Sequence[View]) -> list[View]:
