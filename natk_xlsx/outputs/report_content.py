@@ -23,11 +23,10 @@ from typing import Any
 from natk_xlsx.analysis.chains import CHAINS, Figure, chain_steps
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
-from natk_xlsx.analysis.respondents import GROUPS
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_items, join_parts, tr
-from natk_xlsx.outputs.sheetkit import answer_text, finding_text, ranking_text
+from natk_xlsx.outputs.sheetkit import answer_text, evidence_text, finding_text, ranking_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -176,14 +175,6 @@ class Report:
 
 
 # -- recommendations: the packages ------------------------------------------------------------
-def evidence(groups: Mapping[str, int], documented: bool, lang: str) -> str:
-    """"2 government, 1 civil society; documents", as the summary says it."""
-    parts = [ui(f"summary.group.{g}", lang, count=groups[g]) for g in GROUPS if groups.get(g)]
-    return join_parts([join_items(parts, lang), ui(
-        "summary.evidence.documents" if documented else "summary.evidence.perception", lang)],
-        lang)
-
-
 def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
                    ) -> Recommendation:
     return Recommendation(
@@ -197,7 +188,7 @@ def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
                           for k in responsible_kinds(p)),
         partners=tuple(p.providers), timeframe=p.phase,
         assistance=tuple(tk.vocabulary_label("assistance", a, lang) for a in p.assistance),
-        id=p.id, score=p.score, evidence=evidence(p.groups, p.documented, lang))
+        id=p.id, score=p.score, evidence=evidence_text(p.groups, p.documented, lang))
 
 
 def recommendations(c: Consolidation, lang: str) -> list[Recommendation]:
@@ -237,7 +228,7 @@ def _gaps(tk: Toolkit, needs: Sequence[Need], lang: str) -> list[Cited]:
             text += f" — {_answer_label(tk, need.question.id, need.settled.value, lang)}"
         out.append(Cited(text, (need.question.id,), note=need.severity, basis=need.settled.basis,
                          confidence=need.confidence,
-                         evidence=evidence(need.groups, need.documented, lang)))
+                         evidence=evidence_text(need.groups, need.documented, lang)))
     return out
 
 

@@ -10,7 +10,7 @@ or more of its 10 pt text.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -322,11 +322,13 @@ def figures_text(table: Any) -> str:
 
 
 # -- shared phrases --------------------------------------------------------------------------
-def evidence_text(o: Out, groups: dict[str, int] | Any, documented: bool) -> str:
-    """"2 government, 1 civil society; documents" in the summary's language."""
-    parts = [o.ui(f"summary.group.{g}", count=groups[g]) for g in GROUPS if groups.get(g)]
-    return join_parts([join_items(parts, o.lang), o.ui(
-        "summary.evidence.documents" if documented else "summary.evidence.perception")], o.lang)
+def evidence_text(groups: Mapping[str, int], documented: bool, lang: str) -> str:
+    """"2 government, 1 civil society; documents" in ``lang``, as the summary and the report
+    both say it."""
+    parts = [ui(f"summary.group.{g}", lang, count=groups[g]) for g in GROUPS if groups.get(g)]
+    return join_parts([join_items(parts, lang), ui(
+        "summary.evidence.documents" if documented else "summary.evidence.perception", lang)],
+        lang)
 
 
 def who_said(o: Out, s: Settled) -> str:

@@ -114,7 +114,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     for p in top_ten(c.packages, c.weights):
         row += 1
         why = o.ui("summary.exec.why", count=len(p.needs), questions=", ".join(p.questions[:6]),
-                   evidence=evidence_text(o, p.groups, p.documented))
+                   evidence=evidence_text(p.groups, p.documented, o.lang))
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}",
                         o.vocab("severities", p.severity), o.ui(f"summary.confidence.{p.confidence}"),
                         o.ui(f"summary.horizon.{p.phase}"), why, coordinate_text(o, p)],
@@ -148,7 +148,7 @@ def write_packages(o: Out) -> None:
         marks = ["■" if p.phase == phase else "" for phase in PHASES]
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", o.vocab("severities", p.severity),
                         o.ui(f"summary.confidence.{p.confidence}"), *marks, ", ".join(p.after),
-                        ", ".join(p.questions), evidence_text(o, p.groups, p.documented),
+                        ", ".join(p.questions), evidence_text(p.groups, p.documented, o.lang),
                         coordinate_text(o, p), p.score], widths,
               [None, None, o.severity[p.severity], None,
                *[o.mark if m else None for m in marks], None, None, None, None, o.decimal])
@@ -176,7 +176,7 @@ def write_needs(o: Out) -> None:
         o.row(ws, row, [n.package, o.vocab("severities", n.severity), n.key, finding(o, n),
                         who_said(o, n.settled), settled_text(o, n.settled),
                         o.ui(f"summary.confidence.{n.confidence}"),
-                        evidence_text(o, n.groups, n.documented), tr(n.action, o.lang), status],
+                        evidence_text(n.groups, n.documented, o.lang), tr(n.action, o.lang), status],
               widths, [None, o.severity[n.severity]] + [None] * 8)
     o.table(ws, head, row - head, labels, "Needs")
     ws.freeze_panes(head + 1, 3)
