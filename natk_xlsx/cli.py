@@ -117,13 +117,14 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
 def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | None) -> None:
     """Write every text of the specs, and the workbook's interface texts, to a CSV for
     translation into LANG."""
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.spec.loading import resolve_specs_dir
     from natk_xlsx.spec.texts import export_texts, is_installed
 
     count = export_texts(specs_dir, lang, output, missing)
     folder = resolve_specs_dir(specs_dir)
     target = "DIR" if is_installed(folder) else str(folder)
-    click.echo(f"{count} text(s) written to {output} from {folder}; fill in the '{lang}' column "
+    click.echo(f"{counted(count, 'text')} written to {output} from {folder}; fill in the '{lang}' column "
                f"and run 'natk specs import-texts {lang} {output} --specs {target}'.")
 
 
@@ -136,12 +137,13 @@ def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     """Write the translations of a filled CSV (from export-texts) into the specs folder named
     by --specs (required; never an installed copy), and the interface texts into the checkout's
     natk_xlsx/i18n/interface.json beside it."""
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.spec.texts import import_texts
 
     result = import_texts(specs_dir, source, lang)
     for problem in result.problems:
         click.echo(f"{source}: {problem}")
-    click.echo(f"{result.applied} translation(s) applied, {result.unchanged} unchanged, "
+    click.echo(f"{counted(result.applied, 'translation')} applied, {result.unchanged} unchanged, "
                f"{len(result.problems)} not applied. Run 'natk specs check' next.")
     if result.problems:
         sys.exit(EXIT_INVALID)
@@ -184,6 +186,7 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     """
     from pathlib import Path
 
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.spec.lint import load_toolkit
     from natk_xlsx.workbook.generate import (
         GenerateOptions,
@@ -214,7 +217,7 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         who = f" for {result.recipient.institution}" if result.recipient else ""
         click.echo(f"{result.path}: {len(result.components)} components, {result.questions} "
                    f"questions, {result.language}{who}")
-    click.echo(f"{len(results)} workbook(s) written.")
+    click.echo(f"{counted(len(results), 'workbook')} written.")
 
 
 def _progress(total: int) -> Any:
@@ -318,6 +321,7 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
     both written, named apart by their contents, and flagged; the same file given twice is
     written once.
     """
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.submissions import write_submissions
 
@@ -333,7 +337,7 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
         if item.note:
             click.echo(f"{clean(item.path)}: note: {clean(item.note)}")
     written = sum(1 for item in imported if item.target is not None)
-    click.echo(f"{written} of {len(results)} workbook(s) imported.")
+    click.echo(f"{written} of {counted(len(results), 'workbook')} imported.")
     _exit_for(results)
     if any(item.write_failed for item in imported):
         sys.exit(EXIT_UNUSABLE)
@@ -394,6 +398,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     twice counts once. Every answer is also written as CSV beside the summary
     (OUTPUT-responses.csv). Exit code 0, or 3 when some input could not be read.
     """
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.summarise import expand_inputs
     from natk_xlsx.outputs.summarise import summarise as run
@@ -411,10 +416,12 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     c = result.consolidation
     for src in result.unusable:
         click.echo(f"{clean(src['file'])}: {clean(src['status'])}")
-    click.echo(f"{len(c.respondents)} return(s) consolidated ({len(c.duplicates)} duplicate(s) "
-               f"counted once, {len(result.unusable)} unusable): {len(c.open_packages)} "
-               f"packages of {len(c.needs)} needs, {len(c.conflicts)} conflicts, "
-               f"{sum(d.applied for d in c.decisions)} of {len(c.decisions)} decisions applied.")
+    click.echo(f"{counted(len(c.respondents), 'return')} consolidated "
+               f"({counted(len(c.duplicates), 'duplicate')} counted once, "
+               f"{len(result.unusable)} unusable): "
+               f"{counted(len(c.open_packages), 'package')} of {counted(len(c.needs), 'need')}, "
+               f"{counted(len(c.conflicts), 'conflict')}, {sum(d.applied for d in c.decisions)} "
+               f"of {counted(len(c.decisions), 'decision')} applied.")
     for path in result.outputs:
         click.echo(f"written: {path}")
     if any(src.get("internal") for src in result.unusable):
@@ -456,6 +463,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
     recommendation packages in the summary's rank order and annexes. Exit code 0, or 3 when
     some input could not be read.
     """
+    from natk_xlsx.i18n.interface import counted
     from natk_xlsx.outputs.draft_report import write_report
     from natk_xlsx.outputs.summarise import expand_inputs
     from natk_xlsx.spec.lint import load_toolkit
@@ -473,8 +481,10 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
     r = result.report
     for src in result.summary.unusable:
         click.echo(f"{src['file']}: {src['status']}")
-    click.echo(f"{len(r.institutions)} return(s) reported on: {len(r.findings)} components, "
-               f"{len(r.recommendations)} recommendations, {r.open_needs} open needs.")
+    click.echo(f"{counted(len(r.institutions), 'return')} reported on: "
+               f"{counted(len(r.findings), 'component')}, "
+               f"{counted(len(r.recommendations), 'recommendation')}, "
+               f"{counted(r.open_needs, 'open need')}.")
     click.echo(f"written: {result.path}")
     if result.summary.unusable:
         sys.exit(EXIT_UNUSABLE)

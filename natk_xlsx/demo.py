@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx import layout
+from natk_xlsx.i18n.interface import counted
 from natk_xlsx.outputs.submissions import write_submissions
 from natk_xlsx.spec.conditions import evaluate
 from natk_xlsx.spec.model import Question, Toolkit
@@ -368,7 +369,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
             say(f"   {r.path}: UNUSABLE: {(r.error or '').split(': ', 1)[-1]}")
         elif not r.submission.valid:
             copy = annotate_workbook(r.submission, handback)
-            say(f"   {r.path}: {len(r.submission.errors)} error(s); annotated copy "
+            say(f"   {r.path}: {counted(len(r.submission.errors), 'error')}; annotated copy "
                 f"{handback / Path(copy).name}")
     say("4. Importing the valid returns ...")
     submissions = out / "submissions"
@@ -380,10 +381,11 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
                                json_path=out / "needs_summary.json", csv_dir=out / "csv",
                                jobs=jobs)
     c = summary_result.consolidation
-    say(f"   {len(c.respondents)} returns consolidated ({len(c.duplicates)} duplicate(s) counted "
-        f"once, {len(summary_result.unusable)} unusable, the invalid return summarised and "
-        f"flagged on the Sources sheet); {len(c.needs)} needs in {len(c.open_packages)} "
-        f"packages, {len(c.conflicts)} conflicts")
+    say(f"   {counted(len(c.respondents), 'return')} consolidated "
+        f"({counted(len(c.duplicates), 'duplicate')} counted once, "
+        f"{len(summary_result.unusable)} unusable, the invalid return summarised and flagged on "
+        f"the Sources sheet); {counted(len(c.needs), 'need')} in "
+        f"{counted(len(c.open_packages), 'package')}, {counted(len(c.conflicts), 'conflict')}")
     for p in top_ten(c.packages, c.weights)[:5]:
         say(f"   #{p.rank} [{p.severity}, confidence {p.confidence}] {p.title.get('en', '')}")
     say(f"   Summary: {summary}")

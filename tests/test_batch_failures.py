@@ -95,7 +95,7 @@ def test_summarise_finishes_and_exits_4_on_a_bug(small, files, tmp_path):
                                       str(small.specs)])
     assert result.exit_code == 4
     assert out.is_file()
-    assert "2 return(s) consolidated" in result.stdout or "1 return(s)" in result.stdout
+    assert "2 returns consolidated" in result.stdout or "1 return consolidated" in result.stdout
     assert f"{files[2]}: " in result.stdout and "Traceback" not in result.output
 
 

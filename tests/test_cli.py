@@ -128,7 +128,7 @@ def test_generate_for_recipients(tmp_path: Path):
                          "--country", "Veridia", "-o", str(tmp_path))
     assert code == 0, err
     assert len(list(tmp_path.glob("*.xlsx"))) == 10
-    assert "10 workbook(s) written." in out
+    assert "10 workbooks written." in out
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,12 @@ def test_a_check_line_counts_in_the_singular_and_the_plural(small, tmp_path):
     assert re.search(r"\b1 (answer|error|warning)\b", line), line  # a count of one is in it
     for n, noun in re.findall(r"(\d+) (answers?|errors?|warnings?)\b", line):
         assert noun.endswith("s") == (n != "1"), line
+    assert "\n1 file: 0 valid, 1 invalid, 0 unusable." in out  # never "1 file(s)"
+
+
+def test_the_command_lines_count_without_parentheses(tmp_path: Path):
+    """The closing line of a command says "1 workbook", "2 returns", never "workbook(s)"."""
+    code, out, err = run("generate", "-c", "data", "-o", str(tmp_path))
+    assert code == 0, err
+    assert out.rstrip().endswith("\n1 workbook written."), out
+    assert "(s)" not in out

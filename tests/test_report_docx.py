@@ -436,7 +436,7 @@ def test_cli_report(toolkit, returns, tmp_path):
     res = CliRunner().invoke(cli, ["report", str(returns), "-o", str(out), "--specs",
                                    str(toolkit.directory), "--country", "Veridia"])
     assert res.exit_code == 0, res.output
-    assert "3 return(s) reported on: 2 components, 4 recommendations" in res.output
+    assert "3 returns reported on: 2 components, 4 recommendations" in res.output
     assert out.exists()
 
 

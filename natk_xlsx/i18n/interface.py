@@ -28,3 +28,9 @@ def ui(key: str, lang: str, **values: Any) -> str:
     one = texts.get(f"{key}.one") if values.get("count") == 1 else None
     text = tr(one if one is not None and lang in one else texts[key], lang)
     return text.format(**values) if values else text
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 error", "2 errors": a count of a regular English noun, for the command line's own
+    lines (which are in English)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

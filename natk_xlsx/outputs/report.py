@@ -6,6 +6,7 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from natk_xlsx.i18n.interface import counted
 from natk_xlsx.i18n.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -119,21 +120,16 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
         out.append(
             f"{clean(result.path)}: {result.status.upper()}: {clean(who)} (workbook "
             f"{clean(sub.workbook_id[:8])}, {sub.language}, toolkit "
-            f"{clean(sub.toolkit_version or '?')}): {_count(len(sub.answers), 'answer')} read, "
-            f"{_count(len(sub.errors), 'error')}, {_count(len(sub.warnings), 'warning')}")
+            f"{clean(sub.toolkit_version or '?')}): {counted(len(sub.answers), 'answer')} read, "
+            f"{counted(len(sub.errors), 'error')}, {counted(len(sub.warnings), 'warning')}")
         if verbose:
             for issue in sub.issues:
                 out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.message)}")
     out.append("")
     bugs = f", {internal} of them by an internal error" if internal else ""
-    out.append(f"{len(results)} file(s): {counts['valid']} valid, {counts['invalid']} invalid, "
+    out.append(f"{counted(len(results), 'file')}: {counts['valid']} valid, {counts['invalid']} invalid, "
                f"{counts['unusable']} unusable{bugs}.")
     return "\n".join(out)
-
-
-def _count(n: int, noun: str) -> str:
-    """"1 error", "2 errors": a count of a regular English noun."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def check_json(results: list[Any]) -> str:

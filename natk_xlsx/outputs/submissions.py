@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from natk_xlsx.i18n.interface import counted
 from natk_xlsx.safeio import inside, safe_file_name, write_text
 
 
@@ -91,7 +92,7 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
             done.append(Imported(result.path, reason=_reason(result)))
             continue
         if not sub.valid:
-            done.append(Imported(result.path, reason=f"{len(sub.errors)} error(s); run "
+            done.append(Imported(result.path, reason=f"{counted(len(sub.errors), 'error')}; run "
                                  f"'natk check {result.path}' to see them"))
             continue
         sha = sub.file_sha256
