@@ -175,6 +175,21 @@ def test_a_count_of_one_reads_in_the_singular_in_every_language():
                 assert not any(mark in text for mark in plural_marks), (key, lang, text)
 
 
+def test_no_interface_text_leaves_a_plural_ending_in_parentheses():
+    """"2 год(а) ранее", "article(s)": a reader reads around them; a count has its own form
+    (``.one``) or a phrasing that agrees with any number ("лет: 2")."""
+    import re
+
+    ending = re.compile(r"[^\W\d_]\((?:s|es|e|а|ов|и|ы|ей|я|ев)\)")
+    found = [(key, lang) for key, texts in interface.strings().items()
+             for lang, text in texts.items() if ending.search(text)]
+    assert found == []
+    lag = interface.ui("summary.chain.attrition_lag", "ru", stage="A", previous="B", count=2)
+    assert lag == "A как доля от B (лаг, лет: 2)"
+    assert "1 год ранее" in interface.ui("summary.chain.attrition_lag", "ru", stage="A",
+                                         previous="B", count=1)
+
+
 def test_every_refusal_of_a_file_reads_in_six_languages():
     """Each code a file is refused with (the gate's, the reader's, the batch's, a submission
     file's) has a line in the six languages for the summary's Sources sheet and the report's
