@@ -32,7 +32,7 @@ def test_export_translate_import_publish(write_specs, tmp_path):
     result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs", str(folder)])
     assert result.exit_code == 1
     assert f"the English text at {stale} has changed" in result.stdout
-    assert f"{len(rows) - 1} translation(s) applied" in result.stdout
+    assert f"{len(rows) - 1} translations applied" in result.stdout
     alpha = json.loads((folder / "alpha.json").read_text("utf-8"))
     assert alpha["questions"][0]["text"]["fr"] == "FR Question ALP.01?"
     fr = next(s for s in lint_specs(folder).languages if s.lang == "fr")
