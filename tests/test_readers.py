@@ -114,6 +114,38 @@ def test_the_fast_grid_and_the_careful_one_hold_the_same_values(filled):
         (b.get(*rc).cell, b.get(*rc).is_formula) for rc in cells]
 
 
+def test_a_row_read_at_once_is_the_row_read_cell_by_cell(filled, tmp_path):
+    """``row_values``/``row_cells`` (the fast grid reads a plain row from calamine's list) give
+    what ``value``/``get`` give one cell at a time, beside formulas, errors, a time of day, and
+    past the grid's bounds."""
+    import datetime as dt
+
+    toolkit, path, folder = filled
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    name = toolkit.component("legal").sheet_name["en"]
+    ws = wb[name]
+    ws["F20"] = "=1/0"  # a formula among the details
+    ws["G21"] = "#N/A"  # text, not an error
+    ws["E22"] = dt.time(9, 30)
+    ws["H23"] = "=NA()"
+    wb.save(folder / "rows.xlsx")
+    fast = open_book(folder / "rows.xlsx")
+    assert isinstance(fast, CalamineBook)
+    for grid in (fast.grid(name, 2000), fast.grid(name, 22, 7), OpenpyxlBook(
+            folder / "rows.xlsx").grid(name, 2000)):
+        for row in range(1, grid.max_row + 3):
+            for cols in ((4, 5, 6, 7, 8), (0, 3), (6, 7, 8, 9)):
+                assert grid.row_values(row, cols) == [grid.value(row, c) for c in cols], row
+            for col, count in ((3, 1), (3, 4), (5, 3), (19, 3)):
+                assert grid.row_cells(row, col, count) == [
+                    grid.get(row, c) for c in range(col, col + count)], (row, col)
+    plain = fast.grid(name, 2000)
+    assert plain.row_values(22, (4,)) == ["09:30:00"]
+    assert plain.row_cells(20, 5, 1)[0].is_formula
+
+
 def _plain(value):
     """calamine reads every number as a float, openpyxl a whole number as an int."""
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value

@@ -72,6 +72,14 @@ class SheetGrid:
             return found
         return Cell(None, self.title, cell_ref(row, col))
 
+    def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
+        """``value`` of each of these columns of a row."""
+        return [self.value(row, col) for col in cols]
+
+    def row_cells(self, row: int, col: int, count: int) -> list[Cell]:
+        """``get`` of ``count`` cells of a row from column ``col``."""
+        return [self.get(row, c) for c in range(col, col + count)]
+
     def within(self, max_rows: int, max_cols: int) -> SheetGrid:
         """The same sheet as if it had been read with these (smaller) bounds."""
         return SheetGrid(self.title, {place: cell for place, cell in self.cells.items()

@@ -176,6 +176,7 @@ class RowGrid(SheetGrid):
         self._formulas, self._errors = marks
         self._max_rows = max_rows
         self._max_cols = max_cols
+        self._marked: dict[int, list[int]] | None = None  # row → its formula and error columns
         last = 0
         for r in range(min(len(rows) + self._row0, max_rows), 0, -1):
             if any(self._raw(r, c) not in ("", None) for c in range(max_cols)):
@@ -184,6 +185,47 @@ class RowGrid(SheetGrid):
         marked = [r for (r, c) in (*self._formulas, *self._errors)
                   if r <= max_rows and c < max_cols]
         self.max_row = max(last, *marked) if marked else last
+
+    def _plain_line(self, row: int, first: int, last: int) -> list[Any] | None:
+        """Calamine's row ``row`` when its cells from column ``first`` to ``last`` read as they
+        stand (within bounds, none a formula or an error), else None."""
+        if self._marked is None:
+            self._marked = {}
+            for r, c in (*self._formulas, *self._errors):
+                self._marked.setdefault(r, []).append(c)
+        i = row - 1 - self._row0
+        if (row > self._max_rows or last >= self._max_cols or self._col0 or i < 0
+                or i >= len(self._rows)):
+            return None
+        marked = self._marked.get(row)
+        if marked and any(first <= c <= last for c in marked):
+            return None
+        return self._rows[i]
+
+    def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
+        line = self._plain_line(row, min(cols), max(cols))
+        if line is None:
+            return [self.value(row, col) for col in cols]
+        found = []
+        for col in cols:
+            value = line[col] if col < len(line) else None
+            found.append(None if value == "" else
+                         value.isoformat() if isinstance(value, dt.time) else value)
+        return found
+
+    def row_cells(self, row: int, col: int, count: int) -> list[Cell]:
+        line = self._plain_line(row, col, col + count - 1)
+        if line is None or count <= 0:
+            return [self.get(row, c) for c in range(col, col + count)]
+        title, found = self.title, []
+        for c in range(col, col + count):
+            value = line[c] if c < len(line) else None
+            if value == "":
+                value = None
+            elif isinstance(value, dt.time):
+                value = value.isoformat()
+            found.append(_cell((value, title, cell_ref(row, c), False, False, GENERAL)))
+        return found
 
     def within(self, max_rows: int, max_cols: int) -> RowGrid:
         return RowGrid(self.title, self._rows, (self._row0, self._col0),

@@ -98,6 +98,8 @@ DETAIL_COLUMNS = {
     "provided": layout.COL_PROVIDED,
     "provider": layout.COL_PROVIDER,
 }
+_DETAILS = tuple(DETAIL_COLUMNS)
+_DETAIL_COLS = tuple(DETAIL_COLUMNS.values())
 
 
 def read_metadata(book: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -147,10 +149,6 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
         if key:
             found[key.strip()].append(row)
     return found, grid.max_row
-
-
-def _cell(grid: SheetGrid, row: int, col: int) -> Cell:
-    return grid.get(row, col)
 
 
 def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None) -> Any:
@@ -309,42 +307,75 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
     return rows
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What reading a sheet needs of a toolkit, worked out once per toolkit: the rows each
+    component's sheet can hold, and each grid question's width and whether it has row totals."""
+
+    rows: dict[str, int]
+    grids: dict[str, tuple[int, bool]]  # question id → (breakdown columns, additive)
+
+
+_PLANS: dict[int, tuple[Toolkit, _Plan]] = {}
+
+
+def _plan(toolkit: Toolkit) -> _Plan:
+    known = _PLANS.get(id(toolkit))
+    if known is not None and known[0] is toolkit:
+        return known[1]
+    years = len(toolkit.years())
+    rows = {comp.id: layout.FIRST_BODY_ROW + sum(
+        1 + len(toolkit.answer_codes(q)) + (years + 6 if q.type == "stats_table" else 0)
+        for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
+        for comp in toolkit.components}
+    grids = {}
+    for q in toolkit.questions():
+        if q.type in ("multiple_choice", "stats_table"):
+            breakdown = toolkit.breakdowns[q.breakdown] if q.breakdown else None
+            grids[q.id] = ((len(breakdown.columns), bool(breakdown.additive)) if breakdown
+                           else (0, False))
+    plan = _Plan(rows, grids)
+    if len(_PLANS) > 8:  # a long-lived process that loads many toolkits
+        _PLANS.clear()
+    _PLANS[id(toolkit)] = (toolkit, plan)
+    return plan
+
+
 def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
                           unplaced: list[Cell], named_rows: dict[str, dict[str, int]]) -> None:
-    expected_rows = 2000
-    if cid in {c.id for c in toolkit.components}:
-        comp = toolkit.component(cid)
-        expected_rows = layout.FIRST_BODY_ROW + sum(
-            1 + len(toolkit.answer_codes(q)) + (len(toolkit.years()) + 6
-                                                 if q.type == "stats_table" else 0)
-            for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
-    limit = min(MAX_SCAN_ROWS, expected_rows * 3)
+    plan = _plan(toolkit)
+    limit = min(MAX_SCAN_ROWS, plan.rows.get(cid, 2000) * 3)
     ws = book.grid(name, limit)
     keys, last = _index_keys(ws)
     named = named_rows.get(name, {})
     placed_rows: set[int] = set()
+    parts: list[tuple[str, str, list[int]]] = []
+    get, title = ws.get, ws.title
     for key, rows in keys.items():
-        qid, part = layout.parse_row_key(key)
-        if part is not None or not _looks_like_id(qid):
+        qid, _, part = key.partition(layout.KEY_SEPARATOR)
+        if part:
+            parts.append((qid, part, rows))
+            continue
+        if not _looks_like_id(qid):
             continue
         if len(rows) > 1:
-            notes.append(Located("DUPLICATE-ID", ws.title, f"A{rows[1]}", qid, None,
+            notes.append(Located("DUPLICATE-ID", title, f"A{rows[1]}", qid, None,
                                  {"rows": ", ".join(str(r) for r in rows)}))
         row = rows[0]
-        q = QuestionCells(qid, ws.title, row)
-        if qid in named and named[qid] != row and not _is_grid(toolkit, qid):
-            notes.append(Located("NAME-MISMATCH", ws.title, f"D{row}", qid, None,
+        q = QuestionCells(qid, title, row)
+        if qid in named and named[qid] != row and qid not in plan.grids:
+            notes.append(Located("NAME-MISMATCH", title, f"D{row}", qid, None,
                                  {"named": f"D{named[qid]}", "found": f"D{row}"}))
-        q.answer = _cell(ws, row, layout.COL_ANSWER)
-        for detail, col in DETAIL_COLUMNS.items():
-            if ws.value(row, col) is not None:  # only the details given
-                q.details[detail] = _cell(ws, row, col)
+        q.answer = get(row, layout.COL_ANSWER)
+        given = ws.row_values(row, _DETAIL_COLS)
+        for detail, col, value in zip(_DETAILS, _DETAIL_COLS, given, strict=True):
+            if value is not None:  # only the details given
+                q.details[detail] = get(row, col)
         questions.setdefault(qid, q)
         placed_rows.update(rows)
-    for key, rows in keys.items():
-        qid, part = layout.parse_row_key(key)
-        if part is None or qid not in questions:
+    for qid, part, rows in parts:
+        if qid not in questions:
             continue
         q = questions[qid]
         row = rows[0]
@@ -352,16 +383,16 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         if part in (layout.KEY_HEADER, layout.KEY_TOTAL):
             continue
         if part == layout.KEY_SOURCE:
-            q.table_source = _cell(ws, row, layout.COL_ANSWER)
+            q.table_source = get(row, layout.COL_ANSWER)
         elif part == layout.KEY_RELIABILITY:
-            q.table_reliability = _cell(ws, row, layout.COL_ANSWER)
+            q.table_reliability = get(row, layout.COL_ANSWER)
         elif part.isdigit() and len(part) == 4:
-            width = _grid_width(toolkit, qid)
-            q.table[int(part)] = [_cell(ws, row, layout.COL_ANSWER + i) for i in range(width)]
-            if width and _grid_additive(toolkit, qid):
-                q.totals[int(part)] = _cell(ws, row, layout.COL_ANSWER + width)
+            width, additive = plan.grids.get(qid, (0, False))
+            q.table[int(part)] = ws.row_cells(row, layout.COL_ANSWER, width)
+            if width and additive:
+                q.totals[int(part)] = get(row, layout.COL_ANSWER + width)
         else:
-            q.options[part] = _cell(ws, row, layout.COL_ANSWER)
+            q.options[part] = get(row, layout.COL_ANSWER)
     if placed_rows:
         _find_unplaced(ws, placed_rows, min(max(placed_rows) + SCAN_MARGIN, last), unplaced,
                        notes)
@@ -370,26 +401,6 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
 def _looks_like_id(text: str) -> bool:
     head, _, number = text.partition(".")
     return len(head) == 3 and head.isupper() and number.isdigit()
-
-
-def _is_grid(toolkit: Toolkit, qid: str) -> bool:
-    try:
-        return toolkit.question(qid).type in ("multiple_choice", "stats_table")
-    except KeyError:
-        return False
-
-
-def _grid_width(toolkit: Toolkit, qid: str) -> int:
-    try:
-        q = toolkit.question(qid)
-    except KeyError:
-        return 0
-    return len(toolkit.breakdowns[q.breakdown].columns) if q.breakdown else 0
-
-
-def _grid_additive(toolkit: Toolkit, qid: str) -> bool:
-    q = toolkit.question(qid)
-    return bool(q.breakdown and toolkit.breakdowns[q.breakdown].additive)
 
 
 def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
@@ -402,7 +413,7 @@ def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
         for col in range(layout.COL_ANSWER, layout.COL_PROVIDER + 1):
             if ws.value(row, col) is None:
                 continue
-            cell = _cell(ws, row, col)
+            cell = ws.get(row, col)
             if str(cell.value).strip() and not cell.is_formula:
                 unplaced.append(cell)
                 notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
