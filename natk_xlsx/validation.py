@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.schema_check import Check, UnknownKeyword, compile_check
@@ -31,10 +31,14 @@ class SchemaError:
     fix: str
 
 
+#: The package's folder (its data files are read beside its modules).
+_PACKAGE = Path(__file__).resolve().parent
+
+
 @cache
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema (Draft 2020-12) of the spec format, shipped inside the package."""
-    text = resources.files("natk_xlsx").joinpath("schemas/spec.schema.json").read_text("utf-8")
+    text = (_PACKAGE / "schemas" / "spec.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ class Weights:
 
 
 def _defaults() -> dict[str, Any]:
-    text = resources.files("natk_xlsx").joinpath("analysis/weights.json").read_text("utf-8")
+    text = (Path(__file__).parent / "weights.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

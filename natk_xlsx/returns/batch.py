@@ -208,6 +208,9 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
         worker.send(0, (path, None))
         loaded = _loaded(toolkit)
         import natk_xlsx.returns.importer  # noqa: F401  (while the worker works)
+        from natk_xlsx.i18n.interface import strings
+
+        strings()  # the texts of the messages, read while the worker works
 
         opening = receive(worker, timeout)
         worker.tell_stop()  # it ends while the answers are read here
