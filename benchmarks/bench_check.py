@@ -3,7 +3,9 @@
 Both are timed as commands in their own process, as a user runs them (start-up included):
 - natk-xlsx: ``python -m natk_xlsx check -q FILE``, once with no remembered lint verdict (the
   first command after the specs change) and then warm;
-- the floor: python-calamine reading every cell of the same file, in a process of its own.
+- the floor: python-calamine reading every cell of the same file, in a process of its own;
+- for reference, the same behind natk's gate (the checks that refuse a hostile or damaged file
+  before any parser sees it, which every read must pass).
 Reports the median of each, the ratio (goal: 3x) and the peak memory of each process, and which
 heavy libraries the warm command imported (``-X importtime``).
 
@@ -28,6 +30,18 @@ CALAMINE = """
 import sys
 from python_calamine import CalamineWorkbook
 wb = CalamineWorkbook.from_path(sys.argv[1])
+cells = 0
+for name in wb.sheet_names:
+    for row in wb.get_sheet_by_name(name).to_python():
+        cells += sum(1 for v in row if v not in ("", None))
+"""
+
+#: The floor behind natk's gate: the checks every read must pass first (for reference).
+GUARDED = """
+import io, sys
+from python_calamine import CalamineWorkbook
+from natk_xlsx.returns.gate import open_checked
+wb = CalamineWorkbook.from_filelike(io.BytesIO(open_checked(sys.argv[1]).data))
 cells = 0
 for name in wb.sheet_names:
     for row in wb.get_sheet_by_name(name).to_python():
@@ -61,6 +75,7 @@ def main() -> None:
         cold = run(natk, env)
         warm = median_run(natk, env, args.runs)
         floor = median_run(floor_cmd, env, args.runs)
+        guarded = median_run([sys.executable, "-c", GUARDED, str(filled)], env, args.runs)
         heavy = imported(natk, env)
         size = filled.stat().st_size
     print(f"check of one complete return ({size / 1024:.0f} KiB, "
@@ -71,6 +86,8 @@ def main() -> None:
     print(line("floor: python-calamine reads every cell", *floor))
     print(f"ratio: {warm[0] / floor[0]:.2f}x the floor (goal 3x), in CPU time "
           f"{warm[1] / floor[1]:.2f}x; first run {cold[0] / floor[0]:.1f}x")
+    print(line("for reference: the same behind natk's gate", *guarded))
+    print(f"  natk check {warm[0] / guarded[0]:.2f}x it, in CPU time {warm[1] / guarded[1]:.2f}x")
     print(f"heavy libraries imported by natk check: {', '.join(heavy) or 'none'}")
 
 
