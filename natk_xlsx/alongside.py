@@ -11,6 +11,7 @@ is simply done here, after the rest.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,7 @@ class Later(Generic[T]):
 
 
 def _run(work: Callable[[], Any], report: Connection) -> None:
+    gc.enable()  # as every process does, whatever the parent had paused
     try:
         value = work()
     except BaseException as exc:  # sent back, and raised by the parent

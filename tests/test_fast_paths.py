@@ -21,6 +21,7 @@ from natk_xlsx.returns import fastread, partscan
 from natk_xlsx.returns.books import Cell, cell_ref
 from natk_xlsx.returns.gate import inspect_file, open_checked
 from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.outcome import FileResult
 from natk_xlsx.returns.reader import read_raw
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
@@ -353,3 +354,49 @@ def test_a_remembered_severity_is_the_one_worked_out_for_each_respondent():
             checked += 1
             fired += view.severity > 0
     assert checked > 1000 and fired > 100  # the answers drawn reach the rules
+
+
+# -- the collector of reference cycles, paused while a summary is made ---------------------------
+
+def _collecting(path: str, target: str | None) -> FileResult:
+    import gc
+
+    return FileResult(path, error=f"collecting={gc.isenabled()}")
+
+
+def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
+    """``summarise`` pauses the collector (its passes over every return kept cost seconds at
+    1,000 returns) and resumes it after, even when it fails; a worker or a second process
+    forked meanwhile collects, so that cycles made in reading never pile up there."""
+    import gc
+
+    from natk_xlsx.outputs.summarise import collector_paused, summarise
+    from natk_xlsx.returns.workers import run_pool
+
+    toolkit = load_toolkit()
+    blank = generate_workbook(toolkit, tmp_path / "blank.xlsx", GenerateOptions(
+        components=["data"])).path
+    seen: list[bool] = []
+    assert gc.isenabled()
+    summarise([blank], toolkit, tmp_path / "s.xlsx", progress=lambda _: seen.append(
+        gc.isenabled()))
+    assert seen == [False] and gc.isenabled()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError):  # no workbooks in the folder
+        summarise([tmp_path / "empty"], toolkit)
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        results = [r for _, r in run_pool([("a", None), ("b", None)], _collecting, 2, 30, 512)]
+        with alongside(gc.isenabled) as beside:
+            pass
+        assert not gc.isenabled()
+    assert [r.error for r in results] == ["collecting=True"] * 2
+    assert beside.value is True and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # resumed as it was: paused
+    finally:
+        gc.enable()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +137,22 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             src["status"] = ui("summary.status.kept", lang)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's collector of reference cycles paused (and resumed as it was). What a summary
+    reads is kept to the end, and each pass of the collector over it frees nothing: at 1,000
+    returns its passes cost this process 2-4 s of CPU. Memory is freed as before (by reference
+    counting); the worker processes, forked meanwhile, collect as usual (``workers``)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@collector_paused()
 def summarise(
     inputs: Sequence[str | Path],
     toolkit: Toolkit,

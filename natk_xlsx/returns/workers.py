@@ -7,6 +7,7 @@ discarded unless ``NATK_DEBUG`` is set). A worker that crashes or overruns becom
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -49,6 +50,8 @@ def _quiet() -> None:
 
 def _serve(job: Job, conn: Connection, memory_mb: int) -> None:
     """A worker: do ``job`` on each file it is sent, one at a time, until told to stop."""
+    gc.enable()  # forked from a process that may have paused it (``summarise``); reading makes
+    # cycles (openpyxl's books), which must not pile up to the memory limit
     _quiet()
     _limit_memory(memory_mb)
     while True:
