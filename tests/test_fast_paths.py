@@ -63,10 +63,34 @@ ROW = b'<row r="7" spans="1:4"><c r="A7" t="inlineStr"><is><t>a &lt;b&gt;</t></i
     (ROW.replace(b'r="D7"', b'r="XFE7"'), False),  # past Excel's last column: looked at closely
     (ROW.replace(b'r="7"', b'r="1048577"').replace(b'7"', b'1048577"'), False),
     (ROW.replace(b'<row r="7"', b"<row"), False),  # a row without a number
+    (ROW.replace(b'r="D7"', b'r="WZZ7"'), True),  # the quick match's last column
+    (ROW.replace(b'r="D7"', b'r="XAA7"'), False),  # near the grid's last column: looked at closely
+    (ROW.replace(b"7", b"999999"), True),  # the quick match's last row
+    (ROW.replace(b"7", b"1000000"), False),  # near the grid's last row: looked at closely
 ])
 def test_the_quick_row_check_leaves_every_doubtful_row_to_the_careful_one(row, quick):
     segment = ROW + row + ROW.replace(b"7", b"9")
     assert partscan._plain_rows(segment, 0, len(segment)) is quick
+
+
+@pytest.mark.parametrize(("place", "refused"), [
+    (b"XFD1048576", False), (b"XAA1000000", False), (b"XFE1000000", True), (b"XFD1048577", True)])
+def test_places_near_the_grids_limits_are_bounded_by_the_careful_check(tmp_path, place, refused):
+    """What the quick match leaves aside near the grid's limits, the row-by-row check bounds:
+    the last cell of Excel's grid passes, one past it is refused."""
+    row = place.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'"><c r="' + place
+           + b'"><v>1</v></c></row></sheetData></worksheet>')
+    path = tmp_path / "w.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", xml)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("s.xml")
+        if refused:
+            with pytest.raises(partscan.StructureProblem, match=row.decode()):  # named
+                partscan._scan_cells(z, info, 0, 10**9)
+        else:
+            assert partscan._scan_cells(z, info, 0, 10**9) == 3
 
 
 def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path):

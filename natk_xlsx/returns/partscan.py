@@ -215,19 +215,19 @@ def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
 
 #: Whole rows as every common writer emits them, each cell placed in its own row (``\\1``): the
 #: rows of a chunk are checked by one match, in C. Possessive, so a row that does not match ends
-#: the match at once, without backtracking; the chunk is then checked row by row.
+#: the match at once, without backtracking; the chunk is then checked row by row. Only places
+#: that always lie within Excel's grid match (rows up to 999,999, columns up to WZZ), so a place
+#: near the grid's limits is left to the row-by-row check, which bounds it.
 _PLAIN_ROWS = re.compile(
-    rb'(?:<row r="([1-9][0-9]{0,6})"(?:[^<]++|<(?!c[\s>/]|row[\s>/])|<c r="[A-Z]{1,3}\1")*+)*+')
-#: Places the quick match does not bound: rows of seven digits, columns from XAA on.
-_NEAR_LIMIT = re.compile(rb'<row r="[0-9]{7}|<c r="[X-Z][A-Z]{2}[0-9]')
+    rb'(?:<row r="([1-9][0-9]{0,5})"(?:[^<]++|<(?!c[\s>/]|row[\s>/])'
+    rb'|<c r="(?:[A-Z]{1,2}|[A-W][A-Z]{2})\1")*+)*+')
 
 
 def _plain_rows(buffer: bytes, start: int, end: int) -> bool:
     """Whether ``buffer[start:end]`` (from a row's start) is plain rows whose cells all lie in
     their own row, within Excel's grid."""
     found = _PLAIN_ROWS.match(buffer, start, end)
-    return (found is not None and found.end() == end
-            and _NEAR_LIMIT.search(buffer, start, end) is None)
+    return found is not None and found.end() == end
 
 
 def _scan_pieces(segment: bytes, part: str, plain: bool, room: int) -> int:
