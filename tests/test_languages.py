@@ -188,6 +188,11 @@ def test_no_interface_text_leaves_a_plural_ending_in_parentheses():
     assert lag == "A как доля от B (лаг, лет: 2)"
     assert "1 год ранее" in interface.ui("summary.chain.attrition_lag", "ru", stage="A",
                                          previous="B", count=1)
+    # Arabic counts years in one form for 1, another for 2, 3-10 and 11 on: a lag other than 1
+    # is given as a number ("عدد السنوات: 2"), never as "2 سنة"
+    for key in ("summary.chain.attrition_lag", "summary.chain.note", "report.chain.intro"):
+        text = interface.ui(key, "ar", stage="A", previous="B", count=2, alert="20%")
+        assert "عدد السنوات: 2" in text and "2 سنة" not in text, key
 
 
 def test_every_refusal_of_a_file_reads_in_six_languages():
