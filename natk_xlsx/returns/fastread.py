@@ -163,6 +163,14 @@ _cell: Callable[[tuple[Any, ...]], Cell] = partial(tuple.__new__, Cell)
 GENERAL = Cell._field_defaults["number_format"]
 
 
+def _as_read(value: Any) -> Any:
+    """A plain cell's value from calamine as the reader takes it: empty is None, a time of day
+    its ISO text."""
+    if value == "":
+        return None
+    return value.isoformat() if isinstance(value, dt.time) else value
+
+
 class RowGrid(SheetGrid):
     """A sheet as calamine's rows: a value is looked up where the reader asks, and a ``Cell``
     built only then. Formulas and error cells come from the XML scan."""
@@ -206,26 +214,15 @@ class RowGrid(SheetGrid):
         line = self._plain_line(row, min(cols), max(cols))
         if line is None:
             return [self.value(row, col) for col in cols]
-        found = []
-        for col in cols:
-            value = line[col] if col < len(line) else None
-            found.append(None if value == "" else
-                         value.isoformat() if isinstance(value, dt.time) else value)
-        return found
+        return [_as_read(line[col] if col < len(line) else None) for col in cols]
 
     def row_cells(self, row: int, col: int, count: int) -> list[Cell]:
         line = self._plain_line(row, col, col + count - 1)
-        if line is None or count <= 0:
+        if line is None:
             return [self.get(row, c) for c in range(col, col + count)]
-        title, found = self.title, []
-        for c in range(col, col + count):
-            value = line[c] if c < len(line) else None
-            if value == "":
-                value = None
-            elif isinstance(value, dt.time):
-                value = value.isoformat()
-            found.append(_cell((value, title, cell_ref(row, c), False, False, GENERAL)))
-        return found
+        title = self.title
+        return [_cell((_as_read(line[c] if c < len(line) else None), title, cell_ref(row, c),
+                       False, False, GENERAL)) for c in range(col, col + count)]
 
     def within(self, max_rows: int, max_cols: int) -> RowGrid:
         return RowGrid(self.title, self._rows, (self._row0, self._col0),

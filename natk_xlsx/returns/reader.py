@@ -309,20 +309,21 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What reading a sheet needs of a toolkit, worked out once per toolkit: the rows each
-    component's sheet can hold, and each grid question's width and whether it has row totals."""
+    """What reading a sheet needs of a toolkit: the rows each component's sheet can hold, and
+    each grid question's width and whether it has row totals."""
 
     rows: dict[str, int]
     grids: dict[str, tuple[int, bool]]  # question id → (breakdown columns, additive)
 
 
-_PLANS: dict[int, tuple[Toolkit, _Plan]] = {}
+#: Plans by specs edition, worked out once (as ``coerce`` keeps its label indexes).
+_PLANS: dict[str, _Plan] = {}
 
 
 def _plan(toolkit: Toolkit) -> _Plan:
-    known = _PLANS.get(id(toolkit))
-    if known is not None and known[0] is toolkit:
-        return known[1]
+    plan = _PLANS.get(toolkit.spec_hash)
+    if plan is not None:
+        return plan
     years = len(toolkit.years())
     rows = {comp.id: layout.FIRST_BODY_ROW + sum(
         1 + len(toolkit.answer_codes(q)) + (years + 6 if q.type == "stats_table" else 0)
@@ -334,10 +335,7 @@ def _plan(toolkit: Toolkit) -> _Plan:
             breakdown = toolkit.breakdowns[q.breakdown] if q.breakdown else None
             grids[q.id] = ((len(breakdown.columns), bool(breakdown.additive)) if breakdown
                            else (0, False))
-    plan = _Plan(rows, grids)
-    if len(_PLANS) > 8:  # a long-lived process that loads many toolkits
-        _PLANS.clear()
-    _PLANS[id(toolkit)] = (toolkit, plan)
+    plan = _PLANS[toolkit.spec_hash] = _Plan(rows, grids)
     return plan
 
 
