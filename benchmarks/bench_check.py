@@ -26,15 +26,19 @@ from natk_xlsx.demo import fill_complete
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
-CALAMINE = """
-import sys
-from python_calamine import CalamineWorkbook
-wb = CalamineWorkbook.from_path(sys.argv[1])
+#: Every non-empty cell of the book ``wb``, counted (what both floors do once they have it).
+_COUNT = """
 cells = 0
 for name in wb.sheet_names:
     for row in wb.get_sheet_by_name(name).to_python():
         cells += sum(1 for v in row if v not in ("", None))
 """
+
+CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+""" + _COUNT
 
 #: The floor behind natk's gate: the checks every read must pass first (for reference).
 GUARDED = """
@@ -42,11 +46,7 @@ import io, sys
 from python_calamine import CalamineWorkbook
 from natk_xlsx.returns.gate import open_checked
 wb = CalamineWorkbook.from_filelike(io.BytesIO(open_checked(sys.argv[1]).data))
-cells = 0
-for name in wb.sheet_names:
-    for row in wb.get_sheet_by_name(name).to_python():
-        cells += sum(1 for v in row if v not in ("", None))
-"""
+""" + _COUNT
 
 HEAVY = ("openpyxl", "jsonschema", "xlsxwriter", "numpy")
 

@@ -94,15 +94,18 @@ def build(folder: Path, count: int, small: bool) -> list[Path]:
     return files
 
 
-def _read_every_cell(path: Path) -> int:
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(path))
+def _count_cells(wb: Any) -> int:
     cells = 0
     for name in wb.sheet_names:
         for row in wb.get_sheet_by_name(name).to_python():
             cells += len(row)
     return cells
+
+
+def _read_every_cell(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    return _count_cells(CalamineWorkbook.from_path(str(path)))
 
 
 def _read_every_cell_guarded(path: Path) -> int:
@@ -113,12 +116,7 @@ def _read_every_cell_guarded(path: Path) -> int:
 
     from natk_xlsx.returns.gate import open_checked
 
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(open_checked(path).data))
-    cells = 0
-    for name in wb.sheet_names:
-        for row in wb.get_sheet_by_name(name).to_python():
-            cells += len(row)
-    return cells
+    return _count_cells(CalamineWorkbook.from_filelike(io.BytesIO(open_checked(path).data)))
 
 
 def _cpu() -> float:
