@@ -31,14 +31,10 @@ class SchemaError:
     fix: str
 
 
-#: The package's folder (its data files are read beside its modules).
-_PACKAGE = Path(__file__).resolve().parent
-
-
 @cache
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema (Draft 2020-12) of the spec format, shipped inside the package."""
-    text = (_PACKAGE / "schemas" / "spec.schema.json").read_text("utf-8")
+    text = (Path(__file__).parent / "schemas" / "spec.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
