@@ -24,7 +24,7 @@ from typing import Any
 Check = Callable[[Any], bool]
 
 #: Keywords that say nothing about validity.
-_ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$comment", "default",
+ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$comment", "default",
                           "examples"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
@@ -126,7 +126,7 @@ def _properties(props: Mapping[str, Check], extra: Check | None) -> Check:
 
 def _keyword(name: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
     """One keyword as a check (None where the keyword is handled with another)."""
-    if name in _ANNOTATIONS or name in ("then", "else", "additionalProperties"):
+    if name in ANNOTATIONS or name in ("then", "else", "additionalProperties"):
         return None
     if name == "type":
         return _type(value)

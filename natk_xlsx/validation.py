@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from natk_xlsx.schema_check import Check, UnknownKeyword, compile_check
+from natk_xlsx.schema_check import ANNOTATIONS, Check, UnknownKeyword, compile_check
 
 if TYPE_CHECKING:
     import jsonschema
@@ -135,15 +135,24 @@ def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[D
     return found
 
 
+#: The keywords of an object schema whose errors stay the same when the document holds only
+#: the answers that fail: each answer is judged on its own.
+_PER_ANSWER = frozenset({"type", "properties", "additionalProperties"})
+
+
 @dataclass(frozen=True)
 class _Plan:
     """A schema of answers split for the first stage: the compiled check of everything but the
-    required answers, and the required answers (always, and under a condition)."""
+    required answers, and the required answers (always, and under a condition). Where the check
+    is made of answers judged one by one, each answer's own check, to find those that fail."""
 
     schema: dict[str, Any]
     core: Check | None  # None: cannot be compiled, walk every document
     required: tuple[str, ...]
     conditional: tuple[tuple[Check, tuple[str, ...]], ...]
+    core_schema: dict[str, Any] | None = None  # None: walk the whole document when it fails
+    answers: dict[str, Check] | None = None  # each answer's check, by question
+    other: Check | None = None  # an answer to a question the schema does not list
 
 
 def _plan(schema: dict[str, Any]) -> _Plan:
@@ -159,7 +168,16 @@ def _plan(schema: dict[str, Any]) -> _Plan:
         check: Check | None = compile_check(core)
     except UnknownKeyword:
         return _Plan(schema, None, (), ())
-    return _Plan(schema, check, tuple(schema.get("required", ())), tuple(conditional))
+    required = tuple(schema.get("required", ()))
+    # the full walk gives its errors keyword by keyword: the answers' must come first
+    order = [k for k in schema if k not in ANNOTATIONS]
+    last = [k for k in order if k in ("required", "allOf")]
+    if not set(core) - ANNOTATIONS <= _PER_ANSWER or core.get("type", "object") != "object" \
+            or order[len(order) - len(last):] != last:
+        return _Plan(schema, check, required, tuple(conditional))
+    answers = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
+    return _Plan(schema, check, required, tuple(conditional), core, answers,
+                 compile_check(schema.get("additionalProperties", True)))
 
 
 def _missing(document: dict[str, Any], required: tuple[str, ...]) -> list[DataError]:
@@ -186,10 +204,32 @@ def answer_errors(document: Any, key: str, make_schema: Callable[[], dict[str, A
         if len(_PLANS) > 64:
             _PLANS.clear()
         plan = _PLANS[key] = _plan(make_schema())
-    if plan.core is None or not isinstance(document, dict) or not plan.core(document):
+    if plan.core is None or not isinstance(document, dict):
         return submission_errors(document, plan.schema, key)
-    found = _missing(document, plan.required)
+    if plan.core(document):
+        found = []
+    elif plan.core_schema is None:
+        return submission_errors(document, plan.schema, key)
+    else:
+        found = _failing(document, plan, key)
+    found.extend(_missing(document, plan.required))
     for condition, required in plan.conditional:
         if condition(document):
             found.extend(_missing(document, required))
     return found
+
+
+def _failing(document: dict[str, Any], plan: _Plan, key: str) -> list[DataError]:
+    """The errors of the answers that fail their compiled check, as the full walk gives them:
+    jsonschema walks only these answers (a return with one wrong answer costs a fraction of
+    a millisecond, not the 15-20 ms of a walk over every answer)."""
+    answers, other = plan.answers, plan.other
+    assert plan.core_schema is not None and answers is not None and other is not None
+    failing = {}
+    for qid, value in document.items():
+        check = answers.get(qid)
+        if not (other(value) if check is None else check(value)):
+            failing[qid] = value
+    return [error if error.path else DataError((), error.validator, error.validator_value,
+                                               document, error.message)  # as of the whole
+            for error in submission_errors(failing, plan.core_schema, key + "#answers")]

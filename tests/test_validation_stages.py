@@ -99,6 +99,39 @@ def test_a_valid_return_passes_the_first_stage_alone(toolkits, monkeypatch):
     assert walks == [] and [e.validator for e in found] == ["required"]
 
 
+def test_a_return_with_wrong_answers_is_walked_only_at_those_answers(toolkits, monkeypatch):
+    toolkit = toolkits["bundled"]
+    questions = list(toolkit.questions())
+    schema = answers_schema(toolkit, [q.id for q in questions], toolkit.years())
+    answers = {q.id: valid_answer(toolkit, q) for q in questions}
+    yes_no = next(q.id for q in questions if q.type == "yes_no")
+    number = next(q.id for q in questions if q.type == "integer")
+    answers.update({yes_no: "perhaps", number: -3, "ZZZ.99": "stray"})
+    del answers[next(q.id for q in questions if q.required and q.relevant is None)]
+    full = validation.submission_errors(answers, schema, "walked-full")
+    walked = []
+    walk = validation.submission_errors
+    monkeypatch.setattr(validation, "submission_errors",
+                        lambda doc, *a: walked.append(doc) or walk(doc, *a))
+    staged = validation.answer_errors(answers, "walked-staged", lambda: schema)
+    assert walked == [{yes_no: "perhaps", number: -3, "ZZZ.99": "stray"}]
+    assert staged == full
+    assert {e.validator for e in staged} == {"enum", "minimum", "additionalProperties",
+                                             "required"}
+
+
+def test_a_schema_judging_the_answers_together_is_walked_whole(monkeypatch):
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}},
+              "minProperties": 3, "required": ["b"]}
+    walked = []
+    walk = validation.submission_errors
+    monkeypatch.setattr(validation, "submission_errors",
+                        lambda doc, *a: walked.append(doc) or walk(doc, *a))
+    found = validation.answer_errors({"a": "x", "c": 1}, "together", lambda: schema)
+    assert walked == [{"a": "x", "c": 1}]
+    assert [e.validator for e in found] == ["type", "minProperties", "required"]
+
+
 def test_a_schema_with_an_unknown_keyword_is_always_walked():
     with pytest.raises(UnknownKeyword):
         compile_check({"type": "object", "patternProperties": {"^x": {}}})
