@@ -2,8 +2,8 @@
 
 Validating a return's answers with jsonschema's full ``iter_errors`` walk costs 7-17 ms, and
 almost every return passes. ``compile_check`` turns a schema into nested closures that answer one
-question, "does the document pass?", in well under a millisecond; only a document that does not
-pass is walked by jsonschema (``validation.submission_errors``), which lists every error with
+question, "does the document pass?", in well under a millisecond; only the answers that do not
+pass are walked by jsonschema (``validation.submission_errors``), which lists every error with
 its place, so every message a respondent sees stays the same.
 
 It understands the keywords of the schemas natk-xlsx derives from its specs (types, enums,

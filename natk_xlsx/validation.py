@@ -3,7 +3,7 @@
 Spec files are checked against the spec format's schema here; later, submissions against the
 schema derived from the specs. jsonschema is imported only when a document is checked with it
 (it costs ~75 ms to import): a command that loads specs whose verdict is cached, or reads returns
-that pass the fast check (``submission_check``), never imports it.
+that pass the fast check (``schema_check``), never imports it.
 """
 
 from __future__ import annotations
