@@ -139,6 +139,17 @@ def test_an_unusual_formula_is_placed_one_by_one(xml, placed):
         assert marks is None
 
 
+@pytest.mark.parametrize("tag", [b"<f>", b"<f >", b"<f\n>", b"<f\t>", b"<f\r\n>",
+                                 b'<f\nt="normal">', b'<f\tt="shared" si="0">'])
+def test_a_formula_tag_ended_by_any_white_space_is_a_formula(tag):
+    """XML lets any white space end a tag's name: each such formula is found, so that its cached
+    value (7) is never read as the answer."""
+    for xml in (b'<c r="B2">' + tag + b"A1+1</f><v>7</v></c>",
+                b'<c r="B2"><v>7</v>' + tag + b"A1+1</f></c>"):  # placed one by one
+        marks = fastread.scan_sheet(xml)
+        assert marks is not None and marks[0].get((2, 1)) == "=A1+1", xml
+
+
 # -- the gate's bytes and sheets are what the reader reads ----------------------------------------
 
 def test_the_reader_reads_the_sheets_the_gate_inflated(filled):

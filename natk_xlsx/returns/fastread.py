@@ -43,7 +43,7 @@ _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"
 _NAME = re.compile(rb'<definedName\b([^>]*)>([^<]*)</definedName>', re.S)
 _NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_FORMULA_TAG = re.compile(rb"<f[ >/]")
+_FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")  # any XML white space may end the name
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
