@@ -93,6 +93,58 @@ def test_places_near_the_grids_limits_are_bounded_by_the_careful_check(tmp_path,
             assert partscan._scan_cells(z, info, 0, 10**9) == 3
 
 
+def _kept_scan(tmp_path: Path, xml: bytes) -> partscan.Kept:
+    path = tmp_path / "near.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", xml)
+    kept = partscan.Kept()
+    with zipfile.ZipFile(path) as z:
+        partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9, kept)
+    assert kept.sheets == {"s.xml": xml}
+    return kept
+
+
+def test_the_gates_near_bounds_are_the_fast_readers():
+    from natk_xlsx.returns.books import MAX_SCAN_ROWS
+
+    assert partscan.NEAR_ROWS == fastread.MAX_ROW == MAX_SCAN_ROWS
+    assert partscan.NEAR_COLUMNS == fastread.MAX_COLUMN == 64  # column BL
+
+
+@pytest.mark.parametrize(("row", "place"), [
+    (b"7", b"D7"), (b"20000", b"BL20000"), (b"9", b"BM9"), (b"20001", b"A20001"),
+    (b"7", b"AAA7"), (b"123456", b"B123456"), (b"99999", b"A99999"), (b"19999", b"BK19999")])
+def test_a_sheet_is_proved_near_exactly_when_the_fast_reader_finds_no_far_cell(tmp_path, row,
+                                                                                 place):
+    """The gate's proof that every cell lies near lets the fast reader skip its own search for
+    far cells: it must hold exactly where that search would find none."""
+    xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'"><c r="' + place
+           + b'"><v>1</v></c></row></sheetData></worksheet>')
+    kept = _kept_scan(tmp_path, xml)
+    searched = fastread.scan_sheet(xml) is not None  # the fast reader's own search
+    assert ("s.xml" in kept.near) is searched
+    if "s.xml" in kept.near:
+        assert fastread.scan_sheet(xml, near=True) == fastread.scan_sheet(xml)
+
+
+@pytest.mark.parametrize("xml", [
+    b'<worksheet><sheetData><c r="A1"><v>1</v></c>' + ROW + b"</sheetData></worksheet>",
+    b"<x:worksheet><x:sheetData>" + ROW.replace(b"<row", b"<x:row") + b"</x:sheetData>",
+    b"<worksheet><sheetData></sheetData></worksheet>",
+])
+def test_a_sheet_the_quick_check_does_not_cover_is_not_proved_near(tmp_path, xml):
+    """A cell outside any row, prefixed tags, no rows at all: the fast reader looks itself."""
+    assert "s.xml" not in _kept_scan(tmp_path, xml).near
+
+
+def test_a_questionnaires_sheets_are_proved_near_where_the_fast_reader_finds_no_far_cell(filled):
+    _toolkit, path, _folder = filled
+    checked = open_checked(path)
+    assert len(checked.near) >= 3 and checked.near <= checked.sheets.keys()
+    for part, xml in checked.sheets.items():
+        assert (part in checked.near) is (fastread.scan_sheet(xml) is not None), part
+
+
 def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path):
     rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 5000))
     bad = rows.replace(b'<c r="D2345">', b'<c r="D2346">')

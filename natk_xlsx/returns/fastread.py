@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,9 +31,11 @@ from natk_xlsx.returns.books import (
     cell_ref,
     file_bytes,
 )
+from natk_xlsx.returns.partscan import NEAR_COLUMNS
 
-#: The fast path is refused for any sheet with a cell beyond these bounds.
-MAX_COLUMN = 64
+#: The fast path is refused for any sheet with a cell beyond these bounds (the rows the reader
+#: scans; the gate proves most sheets within them as it checks them, ``partscan.NEAR_ROWS``).
+MAX_COLUMN = NEAR_COLUMNS
 MAX_ROW = MAX_SCAN_ROWS
 
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
@@ -127,11 +129,12 @@ def _formulas_one_by_one(xml: bytes) -> dict[tuple[int, int], str] | None:
     return formulas
 
 
-def scan_sheet(xml: bytes) -> Marks | None:
+def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
     """One pass over a sheet's XML: its formula and error cells, or None when the sheet cannot
     be read safely by the fast path (a cell out of bounds, a formula or error that is not in a
-    cell naming its place, namespace-prefixed cells that the formula scan would not see)."""
-    for ref in _FAR_REF.findall(xml):
+    cell naming its place, namespace-prefixed cells that the formula scan would not see).
+    ``near``: the gate has proved every row and cell within bounds, so none is looked for."""
+    for ref in () if near else _FAR_REF.findall(xml):
         letters = ref.rstrip(b"0123456789")
         if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
             return None
@@ -367,7 +370,7 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str],
-                 inflated: Mapping[str, bytes]) -> dict[str, Marks] | None:
+                 inflated: Mapping[str, bytes], near: Set[str]) -> dict[str, Marks] | None:
     """Every sheet the reader may open, scanned once (``scan_sheet``); None as soon as one
     cannot be read safely. The hidden lists sheet, never read on import, is not scanned."""
     marks: dict[str, Marks] = {}
@@ -379,7 +382,7 @@ def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str],
             xml = archive.read(path) if xml is None else xml
         except KeyError:
             return None
-        found = scan_sheet(xml)
+        found = scan_sheet(xml, path in near)
         if found is None:
             return None
         marks[name] = found
@@ -398,11 +401,12 @@ def _declares_entities(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def open_fast(source: str | Path | bytes,
-              inflated: Mapping[str, bytes] | None = None) -> CalamineBook | None:
+def open_fast(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None,
+              near: Set[str] = frozenset()) -> CalamineBook | None:
     """A ``CalamineBook``, or None where the fast path cannot be used safely. ``inflated``:
     worksheets' XML already inflated from these very bytes by the gate, by part name (the gate
-    has then refused entity declarations in every part, so they are not looked for again)."""
+    has then refused entity declarations in every part, so they are not looked for again);
+    ``near``: those of them the gate proved to lie within ``MAX_ROW`` and ``MAX_COLUMN``."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
@@ -411,7 +415,7 @@ def open_fast(source: str | Path | bytes,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         paths = _sheet_paths(archive)
-        marks = _scan_sheets(archive, paths, inflated or {}) if paths else None
+        marks = _scan_sheets(archive, paths, inflated or {}, near) if paths else None
         if marks is None:
             archive.close()
             return None

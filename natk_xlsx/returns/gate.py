@@ -25,7 +25,7 @@ from typing import BinaryIO
 # defusedxml ships no type information; it is a hard dependency so hostile XML cannot expand.
 from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
 
-from natk_xlsx.returns.partscan import StructureProblem, check_parts
+from natk_xlsx.returns.partscan import Kept, StructureProblem, check_parts
 from natk_xlsx.returns.sniff import (
     RESAVE,
     UnusableFile,
@@ -86,6 +86,7 @@ class Checked:
     info: FileInfo
     data: bytes
     sheets: dict[str, bytes]
+    near: frozenset[str] = frozenset()  # the parts of ``sheets`` whose cells all lie near
 
 
 def inspect_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> FileInfo:
@@ -97,13 +98,13 @@ def open_checked(path: str | os.PathLike[str], limits: Limits = Limits()) -> Che
     """``inspect_file``, keeping what it read for the reader."""
     kept = _Kept()
     info = _guarded(path, limits, kept)
-    return Checked(info, kept.data, kept.sheets)
+    return Checked(info, kept.data, kept.sheets, frozenset(kept.near))
 
 
-class _Kept:
+class _Kept(Kept):
     def __init__(self) -> None:
+        super().__init__()
         self.data = b""
-        self.sheets: dict[str, bytes] = {}
 
 
 def _guarded(path: str | os.PathLike[str], limits: Limits, kept: _Kept | None) -> FileInfo:
@@ -149,8 +150,7 @@ def _inspect(path: str, limits: Limits, kept: _Kept | None = None) -> FileInfo:
                 "send the file again",
             ) from exc
         with archive:
-            return _inspect_archive(path, size, archive, limits,
-                                    kept.sheets if kept is not None else None)
+            return _inspect_archive(path, size, archive, limits, kept)
 
 
 def _check_file(path: str, limits: Limits) -> int:
@@ -249,7 +249,7 @@ def _too_many_members(path: str, count: int | None, limits: Limits) -> UnusableF
 
 
 def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Limits,
-                     sheets: dict[str, bytes] | None = None) -> FileInfo:
+                     kept: Kept | None = None) -> FileInfo:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise _too_many_members(path, len(infos), limits)
@@ -283,7 +283,7 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
             f"it is packed with a compression method Excel does not use (method {unusual[0]}); "
             f"{RESAVE}",
         )
-    _check_structure(path, archive, by_name, limits, sheets)
+    _check_structure(path, archive, by_name, limits, kept)
     names = list(by_name)
     has_macros = "xl/vbaproject.bin" in by_name or _any_under(names, "xl/macrosheets/")
     has_links = _any_under(names, "xl/externallinks/")
@@ -305,10 +305,10 @@ def _inspect_archive(path: str, size: int, archive: zipfile.ZipFile, limits: Lim
 
 
 def _check_structure(path: str, archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
-                     limits: Limits, sheets: dict[str, bytes] | None) -> None:
+                     limits: Limits, kept: Kept | None) -> None:
     try:
         check_parts(archive, by_name, limits.max_sheets, limits.max_cells,
-                    limits.max_workbook_xml_bytes, sheets)
+                    limits.max_workbook_xml_bytes, kept)
     except StructureProblem as exc:
         raise UnusableFile(path, exc.code, exc.message) from exc
 

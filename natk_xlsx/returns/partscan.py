@@ -10,6 +10,10 @@ checks, with bounded work and without building any XML tree:
 - every cell's reference (``<c r="...">``) in every worksheet: a well-formed reference within
   Excel's grid, in the row that holds it, and not absurdly many cells.
 
+On the way it can keep (``Kept``) what the reader needs next: each worksheet's XML, inflated once,
+and which worksheets have every cell where a questionnaire's cells lie (``NEAR_ROWS``,
+``NEAR_COLUMNS``), so that the fast reader need not look for far cells again.
+
 Each refusal is a ``StructureProblem`` (a stable code and a sentence); the gate names the file.
 """
 
@@ -38,6 +42,21 @@ CHUNK = 2**20
 DAMAGED = ("open it in Excel or LibreOffice, save it again as .xlsx and send it again")
 
 
+#: Where a questionnaire's cells lie: the fast reader reads only a sheet whose cells all do
+#: (``fastread.MAX_ROW``, ``fastread.MAX_COLUMN``: column BL).
+NEAR_ROWS = 20_000
+NEAR_COLUMNS = 64
+
+
+class Kept:
+    """What the scan keeps for the reader: each worksheet's XML by part name, and the parts
+    whose every row and cell lies within ``NEAR_ROWS`` and ``NEAR_COLUMNS``."""
+
+    def __init__(self) -> None:
+        self.sheets: dict[str, bytes] = {}
+        self.near: set[str] = set()
+
+
 class StructureProblem(Exception):
     def __init__(self, code: str, message: str) -> None:
         self.code = code
@@ -46,10 +65,10 @@ class StructureProblem(Exception):
 
 
 def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], max_sheets: int,
-                max_cells: int, max_workbook_bytes: int,
-                keep: dict[str, bytes] | None = None) -> None:
+                max_cells: int, max_workbook_bytes: int, keep: Kept | None = None) -> None:
     """Refuse (``StructureProblem``) what would make a reader abort, loop or lie. With ``keep``,
-    the XML of every worksheet scanned is kept there, under its part's name."""
+    the XML of every worksheet scanned is kept there, under its part's name, with the parts
+    whose cells all lie near."""
     try:
         for key, info in by_name.items():
             if key.endswith((".xml", ".rels", ".vml")) and _declares_entities(archive, info):
@@ -176,11 +195,12 @@ ROW = b"<row "
 
 
 def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
-                max_cells: int, keep: dict[str, bytes] | None = None) -> int:
+                max_cells: int, keep: Kept | None = None) -> int:
     """Check every row and cell reference of one worksheet part; the running count of cells.
     The part is read in chunks cut where a row starts, so that each row is checked whole."""
     carry = b""
     plain: bool | None = None  # no namespace prefixes: the quick check applies
+    near = True  # every row and cell so far lies near (proved by the quick check)
     chunks: list[bytes] = []
     with archive.open(info) as member:
         while True:
@@ -193,9 +213,12 @@ def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
             cut = buffer.rfind(ROW) if chunk else len(buffer)
             cut = 0 if cut < 0 else cut
             first = buffer.find(ROW, 0, cut)
-            if plain and first >= 0 and _plain_rows(buffer, first, cut):
-                cells += _scan_tags(buffer[:first], info.filename) if first else 0
-                cells += buffer.count(b"<c ", first, cut)
+            quick = bool(plain) and first >= 0
+            near = near and quick and _plain_rows(buffer, first, cut, _NEAR_ROWS)
+            if near or (quick and _plain_rows(buffer, first, cut)):
+                ahead = _scan_tags(buffer[:first], info.filename) if first else 0
+                near = near and not ahead  # cells before any row: not proved near
+                cells += ahead + buffer.count(b"<c ", first, cut)
             else:
                 cells += _scan_pieces(buffer[:cut], info.filename, bool(plain), max_cells - cells)
             if cells > max_cells:
@@ -209,7 +232,9 @@ def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
                     f"writes; {DAMAGED}")
             if not chunk:
                 if keep is not None:
-                    keep[info.filename] = b"".join(chunks)
+                    keep.sheets[info.filename] = b"".join(chunks)
+                    if near:
+                        keep.near.add(info.filename)
                 return cells
 
 
@@ -223,10 +248,18 @@ _PLAIN_ROWS = re.compile(
     rb'|<c r="(?:[A-Z]{1,2}|[A-W][A-Z]{2})\1")*+)*+')
 
 
-def _plain_rows(buffer: bytes, start: int, end: int) -> bool:
+#: The same, where every row and cell also lies near (rows up to ``NEAR_ROWS``, 20,000, columns
+#: up to ``NEAR_COLUMNS``, BL): a questionnaire's sheets, tried first.
+_NEAR_ROWS = re.compile(
+    rb'(?:<row r="([1-9][0-9]{0,3}|1[0-9]{4}|20000)"(?:[^<]++|<(?!c[\s>/]|row[\s>/])'
+    rb'|<c r="(?:[A-Z]|A[A-Z]|B[A-L])\1")*+)*+')
+
+
+def _plain_rows(buffer: bytes, start: int, end: int, rows: re.Pattern[bytes] = _PLAIN_ROWS
+                ) -> bool:
     """Whether ``buffer[start:end]`` (from a row's start) is plain rows whose cells all lie in
-    their own row, within Excel's grid."""
-    found = _PLAIN_ROWS.match(buffer, start, end)
+    their own row, within Excel's grid (with ``_NEAR_ROWS``: near)."""
+    found = rows.match(buffer, start, end)
     return found is not None and found.end() == end
 
 

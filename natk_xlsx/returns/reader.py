@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,17 +152,19 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
     return found, grid.max_row
 
 
-def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None) -> Any:
+def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None,
+              near: AbstractSet[str] = frozenset()) -> Any:
     """The fast reader where it can be used safely (python-calamine, for a file whose cells all
     lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter.
-    ``inflated``: worksheets' XML already inflated from these bytes (by the gate), by part name."""
+    ``inflated``: worksheets' XML already inflated from these bytes (by the gate), by part name;
+    ``near``: those the gate proved to have every cell where a questionnaire's lie."""
     import os
 
     if os.environ.get("NATK_READER", "") != "openpyxl":
         from natk_xlsx.returns.fastread import open_fast
 
         data = file_bytes(source)
-        book = open_fast(data, inflated)
+        book = open_fast(data, inflated, near)
         if book is not None:
             return book
         source = data
@@ -197,7 +200,7 @@ def open_return(path: str | Path) -> Opened:
 
     checked = open_checked(path)
     info = checked.info
-    book = open_book(checked.data, checked.sheets)
+    book = open_book(checked.data, checked.sheets, checked.near)
     return Opened(str(path), book, info.application, notices(info),
                   hashlib.sha256(checked.data).hexdigest())
 
