@@ -5,8 +5,10 @@ properties.
 It is used only when python-calamine is installed and every cell of the file lies where a
 questionnaire's can (a hostile file with a cell in the far corner would make calamine allocate
 without bound): otherwise ``open_fast`` returns None and the reader falls back to openpyxl.
-Each sheet's XML is inflated once, when the file is opened: one pass finds far cells, formulas
-and error cells (and refuses a formula or error it cannot place). Cells are built only for the
+Each sheet's XML is inflated once, by the gate, which also proves most sheets free of far cells
+as it checks their rows (``partscan.NEAR_ROWS``); one pass over each sheet then finds far cells
+(where the gate proved nothing), formulas and error cells (and refuses a formula or error it
+cannot place). Cells are built only for the
 places the reader asks for (``RowGrid``), not for every non-empty cell. Formulas are never
 evaluated, and their cached values are never used as answers.
 """
