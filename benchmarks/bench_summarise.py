@@ -260,8 +260,8 @@ def main() -> None:
     guarded = in_process("guarded", folder, args.jobs)
     natk = in_process("natk", folder, args.jobs)
     n = len(files)
-    print(f"summarise: {natk['returns']} returns ({natk['with_errors']} with errors, each "
-          f"checked twice), {natk['needs']} needs, summary {natk['summary_mib']:.1f} MiB")
+    print(f"summarise: {natk['returns']} returns ({natk['with_errors']} with errors), "
+          f"{natk['needs']} needs, summary {natk['summary_mib']:.1f} MiB")
     print(f"natk-xlsx summarise ({args.jobs} workers): {natk['seconds']:7.1f} s  "
           f"({natk['seconds'] / n * 1000:.1f} ms per return)")
     for name, seconds in natk["phases"].items():
