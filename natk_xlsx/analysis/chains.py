@@ -13,7 +13,7 @@ from typing import Any
 
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.analysis.settle import authoritative_kinds
-from natk_xlsx.spec.conditions import numeric_value
+from natk_xlsx.spec.conditions import is_mapping, numeric_value
 from natk_xlsx.spec.model import Question, Toolkit
 
 #: Each chain counts one unit from stage to stage; a ratio is only taken within one chain.
@@ -73,7 +73,7 @@ def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: s
     """A respondent's figure for one year: the sum over an additive breakdown, else the first
     column (e.g. requests sent)."""
     row = table.get(year)
-    if not isinstance(row, Mapping):
+    if not is_mapping(row):
         return None
     assert q.breakdown is not None
     breakdown = toolkit.breakdowns[q.breakdown]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
+from natk_xlsx.spec.conditions import evaluate, is_answered, is_mapping, referenced_questions
 from natk_xlsx.spec.model import DONT_KNOW, NOT_APPLICABLE, SEVERITIES, Question, Toolkit
 
 #: Fallback until the specs name authoritative respondents: component → respondent kinds.
@@ -63,9 +63,11 @@ class Settled:
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, str):  # most answers: no need to ask whether a text is a mapping
+        return value
     if isinstance(value, list):
         return tuple(sorted(map(str, value)))
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return repr(sorted(value.items(), key=lambda kv: str(kv[0])))
     return value
 

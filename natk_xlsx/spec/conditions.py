@@ -17,7 +17,7 @@ Needs rules may also look at the figures of statistics tables as a whole:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 Condition = Mapping[str, Any]
 
@@ -69,6 +69,12 @@ def referenced_questions(condition: Condition, default: str | None = None) -> se
     return found
 
 
+def is_mapping(value: Any) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, a dict (nearly every case) found without the ABC's check,
+    which costs ten times more: consolidation asks it hundreds of thousands of times."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def is_answered(value: Any) -> bool:
     if value is None:
         return False
@@ -76,7 +82,7 @@ def is_answered(value: Any) -> bool:
         return value.strip() != ""
     if isinstance(value, list | tuple | set | frozenset):
         return len(value) > 0
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return any(is_answered(v) for v in value.values())
     return True
 
@@ -87,11 +93,11 @@ def numeric_value(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         total = 0.0
         seen = False
         for row in value.values():
-            if isinstance(row, Mapping):
+            if is_mapping(row):
                 for cell in row.values():
                     if isinstance(cell, int | float) and not isinstance(cell, bool):
                         total += cell
