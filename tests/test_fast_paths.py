@@ -127,6 +127,17 @@ def test_a_sheet_is_proved_near_exactly_when_the_fast_reader_finds_no_far_cell(t
         assert fastread.scan_sheet(xml, near=True) == fastread.scan_sheet(xml)
 
 
+@pytest.mark.parametrize("far", [None, b"BM14000", b"A20001"])
+def test_a_sheet_read_in_several_chunks_is_proved_near_only_if_every_chunk_is(tmp_path, far):
+    rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 16000))
+    if far is not None:  # one far cell or row, in the second chunk
+        row = far.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        rows += b'<row r="' + row + b'"><c r="' + far + b'"><v>1</v></c></row>'
+    xml = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
+    assert len(xml) > 1.5 * partscan.CHUNK
+    assert ("s.xml" in _kept_scan(tmp_path, xml).near) is (far is None)
+
+
 @pytest.mark.parametrize("xml", [
     b'<worksheet><sheetData><c r="A1"><v>1</v></c>' + ROW + b"</sheetData></worksheet>",
     b"<x:worksheet><x:sheetData>" + ROW.replace(b"<row", b"<x:row") + b"</x:sheetData>",
