@@ -156,6 +156,58 @@ def test_a_questionnaires_sheets_are_proved_near_where_the_fast_reader_finds_no_
         assert (part in checked.near) is (fastread.scan_sheet(xml) is not None), part
 
 
+@pytest.mark.parametrize("gap", [b"\t", b"\n", b"\r\n", b"  "])
+def test_a_misplaced_cell_in_any_tag_form_is_refused(tmp_path, gap):
+    """XML lets any white space end a tag's name: a cell written so is checked like any other
+    (it escaped the row-by-row check, which counted '<c ' tags only)."""
+    row = ROW.replace(b'<c r="D7">', b"<c" + gap + b'r="D8">')
+    xml = b"<worksheet><sheetData>" + ROW.replace(b"7", b"5") + row + b"</sheetData></worksheet>"
+    path = tmp_path / "w.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", xml)
+    with zipfile.ZipFile(path) as z, pytest.raises(partscan.StructureProblem, match="D8"):
+        partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9)
+
+
+FAR = b'<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
+
+
+@pytest.mark.parametrize("cell", [
+    b'<c\tr="XFD1048576">', b'<c\nr="XFD1048576">', b"<c r='XFD1048576'>",
+    b'<c r = "XFD1048576">', b'<c s="0" r="XFD1048576">', b"<c>"])
+def test_the_fast_reader_steps_aside_for_a_cell_whose_place_it_cannot_read(tmp_path, cell):
+    """The last cell of Excel's grid, written in a form the search for far cells does not read
+    (or with no place, which calamine would set after the one before): calamine, which sizes a
+    sheet by its farthest cell, must not read it, so the careful reader does."""
+    sheet = (b"<worksheet><sheetData>" + ROW + FAR.replace(b'<c r="XFD1048576">', cell)
+             + b"</sheetData></worksheet>")
+    assert fastread.scan_sheet(sheet) is None
+    assert fastread.scan_sheet(b"<worksheet><sheetData>" + ROW + b"</sheetData></worksheet>")
+    assert "s.xml" not in _kept_scan(tmp_path, sheet).near
+
+
+def test_a_workbook_with_a_far_cell_in_a_tab_separated_tag_is_not_read_by_calamine(tmp_path):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", FAR.replace(b"<c r=", b"<c\tr=")
+                                    + b"</sheetData>")
+            zout.writestr(info, data)
+    checked = open_checked(path)  # a place within Excel's grid: the gate lets it through
+    assert not checked.near
+    assert fastread.open_fast(checked.data, checked.sheets, checked.near) is None
+
+
 def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path):
     rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 5000))
     bad = rows.replace(b'<c r="D2345">', b'<c r="D2346">')

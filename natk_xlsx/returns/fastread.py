@@ -50,6 +50,10 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")  # any XML white space may end the name
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
+#: A cell tag not written ``<c r="``, as every common writer writes it (white space other than
+#: one space, a place in single quotes or after another attribute, no place at all): where the
+#: gate has not proved a sheet near, ``_FAR_REF`` could not see where such a cell lies.
+_OTHER_CELL = re.compile(rb'<c(?:[\t\r\n/>]| (?!r="))')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
                    re.S)
@@ -134,8 +138,11 @@ def _formulas_one_by_one(xml: bytes) -> dict[tuple[int, int], str] | None:
 def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
     """One pass over a sheet's XML: its formula and error cells, or None when the sheet cannot
     be read safely by the fast path (a cell out of bounds, a formula or error that is not in a
-    cell naming its place, namespace-prefixed cells that the formula scan would not see).
-    ``near``: the gate has proved every row and cell within bounds, so none is looked for."""
+    cell naming its place, namespace-prefixed cells that the formula scan would not see, a cell
+    whose place the far-cell search cannot read). ``near``: the gate has proved every row and
+    cell within bounds, and written as every common writer writes it, so none is looked for."""
+    if not near and _OTHER_CELL.search(xml):
+        return None
     for ref in () if near else _FAR_REF.findall(xml):
         letters = ref.rstrip(b"0123456789")
         if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
