@@ -51,9 +51,10 @@ _FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")  # any XML white space may end the 
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 #: A cell tag not written ``<c r="``, as every common writer writes it (white space other than
-#: one space, a place in single quotes or after another attribute, no place at all): where the
+#: one space, a place in single quotes or after another attribute, no place at all, a prefix,
+#: as in ``<x:c>``, which calamine reads as a cell too): where the
 #: gate has not proved a sheet near, ``_FAR_REF`` could not see where such a cell lies.
-_OTHER_CELL = re.compile(rb'<c(?:[\t\r\n/>]| (?!r="))')
+_OTHER_CELL = re.compile(rb'<(?:c(?:[\t\r\n/>]| (?!r="))|\w+:c[\s/>])')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
                    re.S)

@@ -182,8 +182,9 @@ def _is_worksheet(key: str) -> bool:
 #: prefix, the place as the first attribute. Rows written so are checked quickly, a row at a
 #: time; others tag by tag.
 _FAST_CELL = re.compile(rb'<c r="([^"]*)"')
-#: A cell tag in any other form: its name ended by a tab, a line break, "/" or ">".
-_OTHER_CELL = re.compile(rb"<c[\t\r\n/>]")
+#: A cell tag in any other form: its name ended by a tab, a line break, "/" or ">", or a prefix
+#: (calamine reads ``<x:c>`` as a cell too).
+_OTHER_CELL = re.compile(rb"<(?:c[\t\r\n/>]|\w+:c[\s/>])")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _CELL_REF = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
@@ -244,16 +245,18 @@ def _scan_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int,
 #: rows of a chunk are checked by one match, in C. Possessive, so a row that does not match ends
 #: the match at once, without backtracking; the chunk is then checked row by row. Only places
 #: that always lie within Excel's grid match (rows up to 999,999, columns up to WZZ), so a place
-#: near the grid's limits is left to the row-by-row check, which bounds it.
+#: near the grid's limits is left to the row-by-row check, which bounds it. A row or cell tag with
+#: a prefix (``<x:c>``, which calamine reads as a cell) is not passed over as another tag.
+_OTHER_TAG = rb'</|<(?!c[\s>/]|row[\s>/]|\w++:(?:c|row)[\s>/])'  # not a row's or cell's start
 _PLAIN_ROWS = re.compile(
-    rb'(?:<row r="([1-9][0-9]{0,5})"(?:[^<]++|<(?!c[\s>/]|row[\s>/])'
+    rb'(?:<row r="([1-9][0-9]{0,5})"(?:[^<]++|' + _OTHER_TAG +
     rb'|<c r="(?:[A-Z]{1,2}|[A-W][A-Z]{2})\1")*+)*+')
 
 
 #: The same, where every row and cell also lies near (rows up to ``NEAR_ROWS``, 20,000, columns
 #: up to ``NEAR_COLUMNS``, BL): a questionnaire's sheets, tried first.
 _NEAR_ROWS = re.compile(
-    rb'(?:<row r="([1-9][0-9]{0,3}|1[0-9]{4}|20000)"(?:[^<]++|<(?!c[\s>/]|row[\s>/])'
+    rb'(?:<row r="([1-9][0-9]{0,3}|1[0-9]{4}|20000)"(?:[^<]++|' + _OTHER_TAG +
     rb'|<c r="(?:[A-Z]|A[A-Z]|B[A-L])\1")*+)*+')
 
 
