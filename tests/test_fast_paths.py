@@ -6,6 +6,7 @@ questionnaires written half in a second process."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import zipfile
 from functools import partial
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from factory import BUNDLED_SPECS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from natk_xlsx import alongside as alongside_module
 from natk_xlsx.alongside import alongside, in_two
@@ -188,6 +191,33 @@ def test_the_fast_reader_steps_aside_for_a_cell_whose_place_it_cannot_read(tmp_p
     assert fastread.scan_sheet(sheet) is None
     assert fastread.scan_sheet(b"<worksheet><sheetData>" + ROW + b"</sheetData></worksheet>")
     assert "s.xml" not in _kept_scan(tmp_path, sheet).near
+
+
+@settings(max_examples=200, deadline=None)
+@given(prefix=st.sampled_from([b"", b"x:"]), gap=st.sampled_from([b" ", b"\t", b"\n", b"\r\n", b"  "]),
+       before=st.sampled_from([b"", b's="1" ', b"s='1' "]), quote=st.sampled_from([b'"', b"'"]),
+       equals=st.sampled_from([b"=", b" = "]), far=st.sampled_from(
+           [(b"1048576", b"XFD1048576"), (b"5", b"BM5"), (b"20001", b"A20001"), (b"5", b"XFD5")]))
+def test_a_far_cell_in_any_tag_form_never_reaches_calamine(prefix, gap, before, quote, equals,
+                                                           far):
+    """Whatever form XML lets a cell tag take, a cell beyond the fast reader's bounds is refused
+    by the gate, or leaves the sheet unproved and the fast reader's own scan refuses it: calamine,
+    which sizes a sheet by its farthest cell, never reads it."""
+    row, ref = far
+    cell = (b"<" + prefix + b"c" + gap + before + b"r" + equals + quote + ref + quote + b"><"
+            + prefix + b"v>7</" + prefix + b"v></" + prefix + b"c>")
+    xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'">' + cell
+           + b"</row></sheetData></worksheet>")
+    with zipfile.ZipFile(io.BytesIO(), "w") as z:
+        z.writestr("s.xml", xml)
+        kept = partscan.Kept()
+        try:
+            partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9, kept)
+        except partscan.StructureProblem:
+            return  # refused by the gate
+    assert kept.sheets == {"s.xml": xml}  # scanned whole
+    assert "s.xml" not in kept.near
+    assert fastread.scan_sheet(xml) is None
 
 
 def test_a_workbook_with_a_far_cell_in_a_tab_separated_tag_is_not_read_by_calamine(tmp_path):
