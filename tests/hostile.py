@@ -98,9 +98,10 @@ def long_text_cell(folder: Path) -> tuple[Path, str]:
     return workbook(folder, "long.xlsx", text), text
 
 
-def billion_laughs(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
-    """A real workbook whose ``part`` declares nested entities (entity expansion)."""
-    return _with_entity_part(folder, "laughs.xlsx", part, _LAUGHS, "&lol9;")
+def billion_laughs(folder: Path, part: str = "xl/sharedStrings.xml", prolog: str = "") -> Path:
+    """A real workbook whose ``part`` declares nested entities (entity expansion), after
+    ``prolog``."""
+    return _with_entity_part(folder, "laughs.xlsx", part, _LAUGHS, "&lol9;", prolog)
 
 
 def external_entity(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
@@ -110,7 +111,8 @@ def external_entity(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
     )
 
 
-def _with_entity_part(folder: Path, name: str, part: str, dtd: str, use: str) -> Path:
+def _with_entity_part(folder: Path, name: str, part: str, dtd: str, use: str,
+                      prolog: str = "") -> Path:
     root, body = {
         "xl/sharedStrings.xml": (
             "sst", f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>{use}</t></si></sst>'
@@ -128,7 +130,7 @@ def _with_entity_part(folder: Path, name: str, part: str, dtd: str, use: str) ->
             "Properties", f"<Properties><Application>{use}</Application></Properties>"
         ),
     }[part]
-    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [\n{dtd}]>\n{body}'
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<!DOCTYPE {root} [\n{dtd}]>\n{body}'
     return rewrite(workbook(folder, "base.xlsx"), folder / name, replace={part: xml})
 
 
@@ -343,18 +345,41 @@ def duplicate_sheet_member(folder: Path) -> Path:
     return Path(path)
 
 
-def shared_strings_count(folder: Path) -> Path:
-    """A shared-strings part that declares 2^31 strings (python-calamine would reserve 48 GB)."""
+#: A prolog longer than the few kilobytes a part's head is first read in: a comment and a
+#: processing instruction, both legal before the root element.
+LONG_PROLOG = "<!-- " + "padding " * 1200 + "-->\n<?natk pad?>\n"
+
+
+def _after_declaration(xml: str, prolog: str) -> str:
+    """``xml`` with ``prolog`` between its XML declaration and its root element."""
+    end = xml.index("?>") + 2 if xml.startswith("<?xml") else 0
+    return xml[:end] + prolog + xml[end:]
+
+
+def shared_strings_count(folder: Path, prolog: str = "", before: str = "") -> Path:
+    """A shared-strings part that declares 2^31 strings (python-calamine would reserve 48 GB),
+    after ``prolog``, and after the attributes ``before`` in its root tag."""
     base = workbook(folder, "base.xlsx")
     xml = re.sub(r'(count|uniqueCount)="\d+"', r'\1="2147483648"',
                  _member(base, "xl/sharedStrings.xml"))
+    xml = _after_declaration(xml.replace("<sst ", "<sst " + before, 1), prolog)
     return rewrite(base, folder / "sst.xlsx", replace={"xl/sharedStrings.xml": xml})
 
 
-def styles_count(folder: Path) -> Path:
+def styles_count(folder: Path, prolog: str = "") -> Path:
     base = workbook(folder, "base.xlsx")
     xml = _member(base, "xl/styles.xml").replace('<cellXfs count="1"', '<cellXfs count="999999999"')
-    return rewrite(base, folder / "styles.xlsx", replace={"xl/styles.xml": xml})
+    return rewrite(base, folder / "styles.xlsx",
+                   replace={"xl/styles.xml": _after_declaration(xml, prolog)})
+
+
+def long_prologs(folder: Path) -> Path:
+    """A real workbook whose every XML part has a long (legal) prolog: nothing hostile."""
+    base = workbook(folder, "base.xlsx")
+    with zipfile.ZipFile(base) as z:
+        parts = [n for n in z.namelist() if n.endswith((".xml", ".rels"))]
+    return rewrite(base, folder / "prologs.xlsx", replace={
+        name: _after_declaration(_member(base, name), LONG_PROLOG) for name in parts})
 
 
 def sheets_sharing_a_part(folder: Path, count: int = 3) -> Path:

@@ -273,6 +273,33 @@ def test_hostile_xml_is_refused_before_any_reader(
     assert time.perf_counter() - started < 1
 
 
+@pytest.mark.parametrize("part", XML_PARTS)
+def test_a_document_type_after_a_long_prolog_is_refused_too(tmp_path: Path, part: str) -> None:
+    """A part's head was read in its first 4 KB only: comments before the document type hid
+    it from the gate."""
+    refused(hostile.billion_laughs(tmp_path, part, prolog=hostile.LONG_PROLOG),
+            "FILE-HOSTILE-XML")
+
+
+@pytest.mark.parametrize(("prolog", "before"), [
+    (hostile.LONG_PROLOG, ""),  # the counts past the first 4 KB
+    ("", 'note="a>b" '),  # a ">" in an attribute value before them
+    ("", f'note="{"x" * 5000}" '),  # a long root tag
+])
+def test_a_lying_shared_text_count_is_refused_however_its_part_begins(
+        tmp_path: Path, prolog: str, before: str) -> None:
+    refused(hostile.shared_strings_count(tmp_path, prolog, before), "FILE-MALFORMED")
+
+
+def test_a_lying_style_count_is_refused_after_a_long_prolog(tmp_path: Path) -> None:
+    refused(hostile.styles_count(tmp_path, hostile.LONG_PROLOG), "FILE-MALFORMED")
+
+
+def test_long_prologs_without_a_document_type_pass(tmp_path: Path) -> None:
+    info = inspect_file(hostile.long_prologs(tmp_path))
+    assert info.extension == ".xlsx"
+
+
 # -- the exception itself --------------------------------------------------------------------------
 
 def test_unusable_file_is_an_input_error_and_survives_pickling() -> None:

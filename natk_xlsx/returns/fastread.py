@@ -33,7 +33,7 @@ from natk_xlsx.returns.books import (
     cell_ref,
     file_bytes,
 )
-from natk_xlsx.returns.partscan import NEAR_COLUMNS
+from natk_xlsx.returns.partscan import NEAR_COLUMNS, root_offset
 
 #: The fast path is refused for any sheet with a cell beyond these bounds (the rows the reader
 #: scans; the gate proves most sheets within them as it checks them, ``partscan.NEAR_ROWS``).
@@ -400,15 +400,10 @@ def _scan_sheets(archive: zipfile.ZipFile, paths: dict[str, str],
 
 
 def _declares_entities(archive: zipfile.ZipFile) -> bool:
-    """Any XML part with a document type declaration (entity definitions): never in a real
-    spreadsheet."""
-    for info in archive.infolist():
-        if info.filename.endswith((".xml", ".rels")):
-            with archive.open(info) as f:
-                head = f.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return True
-    return False
+    """Any XML part whose prolog declares a document type (entity definitions), however long
+    the prolog: never in a real spreadsheet."""
+    return any(root_offset(archive, info) < 0 for info in archive.infolist()
+               if info.filename.endswith((".xml", ".rels")))
 
 
 def open_fast(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None,

@@ -71,7 +71,10 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
     whose cells all lie near."""
     try:
         for key, info in by_name.items():
-            if key.endswith((".xml", ".rels", ".vml")) and _declares_entities(archive, info):
+            if not key.endswith((".xml", ".rels", ".vml")):
+                continue
+            root = root_offset(archive, info)
+            if root < 0:
                 raise StructureProblem(
                     "FILE-HOSTILE-XML",
                     "the file contains XML constructs that are never found in a spreadsheet "
@@ -80,10 +83,10 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
             if key.endswith("sharedstrings.xml"):
                 # count: the cells that use a shared text (one text may serve thousands),
                 # at most one per cell; uniqueCount: the texts the part holds
-                _check_declared(info, _read(archive, info, HEAD_BYTES), "shared texts",
+                _check_declared(info, _root_tag(archive, info, root), "shared texts",
                                 references=max_cells)
             elif key.endswith("styles.xml"):
-                _check_declared(info, _read(archive, info, STYLES_BYTES), "cell styles")
+                _check_declared(info, _read(archive, info, root + STYLES_BYTES), "cell styles")
         sheets = _sheet_parts(archive, by_name, max_sheets, max_workbook_bytes)
         cells = 0
         for key in sorted(sheets | {k for k in by_name if _is_worksheet(k)}):
@@ -102,11 +105,66 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
         return member.read(limit)
 
 
-def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """A document type declaration (entity definitions) in the part's head: never in a real
-    spreadsheet, the start of entity expansion and external entity attacks."""
-    head = _read(archive, info, HEAD_BYTES)
-    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+def root_offset(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Where the part's root element starts, after its prolog (the XML declaration, comments,
+    processing instructions), read whole however long; -1 when the prolog declares a document
+    type (entity definitions: never in a real spreadsheet, the start of entity expansion and
+    external entity attacks) or holds anything else a prolog cannot."""
+    size = HEAD_BYTES
+    while True:
+        head = _read(archive, info, size)
+        found = _root_at(head)
+        if found is None and len(head) == size:
+            size *= 4
+            continue
+        root = len(head) if found is None else found  # None: no root element, not XML at all
+        seen = head[:max(root, HEAD_BYTES)]  # and, as ever, the part's first bytes
+        return -1 if root < 0 or b"<!DOCTYPE" in seen or b"<!ENTITY" in seen else root
+
+
+_NAME_START = re.compile(rb"[A-Za-z_:\x80-\xff]")
+
+
+def _root_at(head: bytes) -> int | None:
+    """``root_offset`` in ``head``, or None when ``head`` ends within the prolog."""
+    pos = 0
+    while True:
+        start = head.find(b"<", pos)
+        if start < 0 or len(head) - start < 4:
+            return None
+        if head.startswith(b"<?", start):  # the XML declaration, a processing instruction
+            closing = b"?>"
+        elif head.startswith(b"<!--", start):  # a comment
+            closing = b"-->"
+        elif _NAME_START.match(head, start + 1):  # the root element
+            return start
+        else:  # a document type, or anything else no prolog holds
+            return -1
+        end = head.find(closing, start + 2)
+        if end < 0:
+            return None
+        pos = end + len(closing)
+
+
+#: An element's start tag, its attribute values quoted (where ">" may stand).
+_START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+
+
+def _root_tag(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: int) -> bytes:
+    """The root element's start tag, where a part declares its counts, however long its prolog
+    (a start tag longer than ``MAX_TAG_BYTES`` is not a spreadsheet's)."""
+    head = _read(archive, info, root + HEAD_BYTES)
+    found = _START_TAG.match(head, root)
+    if found is None and len(head) == root + HEAD_BYTES:  # a long tag: read as far as one may go
+        head = _read(archive, info, root + MAX_TAG_BYTES)
+        found = _START_TAG.match(head, root)
+    if found is None:
+        if len(head) < root + MAX_TAG_BYTES and head[root:].strip() == b"":
+            return b""  # no root element: the parsers say it is not XML
+        raise StructureProblem(
+            "FILE-MALFORMED", f"the first tag of its part {_shown(info.filename)} is not one a "
+                              f"spreadsheet application writes; {DAMAGED}")
+    return found.group(0)
 
 
 _COUNT = re.compile(rb'\b(count|uniqueCount)\s*=\s*["\'](\d+)["\']')
