@@ -373,6 +373,21 @@ def styles_count(folder: Path, prolog: str = "") -> Path:
                    replace={"xl/styles.xml": _after_declaration(xml, prolog)})
 
 
+def utf16_part(folder: Path, part: str = "xl/sharedStrings.xml", count: str | None = None,
+               doctype: bool = False) -> Path:
+    """A real workbook whose ``part`` is in UTF-16 (which XML allows), with its declared
+    ``count``s changed, or a document type with entities declared before its root."""
+    base = workbook(folder, "base.xlsx")
+    xml = _member(base, part).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    if count is not None:
+        xml = re.sub(r'(count|uniqueCount)="\d+"', rf'\1="{count}"', xml)
+    if doctype:
+        root = re.search(r"<(?!\?)(\w+)", xml)
+        assert root is not None
+        xml = _after_declaration(xml, f"<!DOCTYPE {root.group(1)} [{_LAUGHS}]>")
+    return rewrite(base, folder / "utf16.xlsx", replace={part: xml.encode("utf-16")})
+
+
 def long_prologs(folder: Path) -> Path:
     """A real workbook whose every XML part has a long (legal) prolog: nothing hostile."""
     base = workbook(folder, "base.xlsx")

@@ -295,6 +295,17 @@ def test_a_lying_style_count_is_refused_after_a_long_prolog(tmp_path: Path) -> N
     refused(hostile.styles_count(tmp_path, hostile.LONG_PROLOG), "FILE-MALFORMED")
 
 
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_a_part_in_utf16_is_judged_as_one_in_utf8(tmp_path: Path, part: str) -> None:
+    """XML allows UTF-16: such a part passes, and its document type or counts are judged."""
+    assert inspect_file(hostile.utf16_part(tmp_path, part)).extension == ".xlsx"
+    refused(hostile.utf16_part(tmp_path, part, doctype=True), "FILE-HOSTILE-XML")
+
+
+def test_a_lying_shared_text_count_in_utf16_is_refused(tmp_path: Path) -> None:
+    refused(hostile.utf16_part(tmp_path, count="2147483648"), "FILE-MALFORMED")
+
+
 def test_long_prologs_without_a_document_type_pass(tmp_path: Path) -> None:
     info = inspect_file(hostile.long_prologs(tmp_path))
     assert info.extension == ".xlsx"

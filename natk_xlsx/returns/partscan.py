@@ -86,7 +86,7 @@ def check_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], m
                 _check_declared(info, _root_tag(archive, info, root), "shared texts",
                                 references=max_cells)
             elif key.endswith("styles.xml"):
-                _check_declared(info, _read(archive, info, root + STYLES_BYTES), "cell styles")
+                _check_declared(info, _head(archive, info, root + STYLES_BYTES)[0], "cell styles")
         sheets = _sheet_parts(archive, by_name, max_sheets, max_workbook_bytes)
         cells = 0
         for key in sorted(sheets | {k for k in by_name if _is_worksheet(k)}):
@@ -106,20 +106,32 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
 
 
 def root_offset(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Where the part's root element starts, after its prolog (the XML declaration, comments,
-    processing instructions), read whole however long; -1 when the prolog declares a document
-    type (entity definitions: never in a real spreadsheet, the start of entity expansion and
-    external entity attacks) or holds anything else a prolog cannot."""
+    """Where the part's root element starts (in ``_head``'s text), after its prolog (the XML
+    declaration, comments, processing instructions), read whole however long; -1 when the
+    prolog declares a document type (entity definitions: never in a real spreadsheet, the start
+    of entity expansion and external entity attacks) or holds anything else a prolog cannot."""
     size = HEAD_BYTES
     while True:
-        head = _read(archive, info, size)
+        head, whole = _head(archive, info, size)
         found = _root_at(head)
-        if found is None and len(head) == size:
+        if found is None and not whole:
             size *= 4
             continue
         root = len(head) if found is None else found  # None: no root element, not XML at all
         seen = head[:max(root, HEAD_BYTES)]  # and, as ever, the part's first bytes
         return -1 if root < 0 or b"<!DOCTYPE" in seen or b"<!ENTITY" in seen else root
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> tuple[bytes, bool]:
+    """About the first ``size`` characters of the part, as UTF-8 (a part in UTF-16, which XML
+    allows, transcoded), and whether that is the whole part."""
+    raw = _read(archive, info, size)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raw = _read(archive, info, 2 * size)
+        encoding = ("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+                    else "utf-16-le" if raw[:1] == b"<" else "utf-16-be")
+        return raw.decode(encoding, "ignore").encode("utf-8"), len(raw) < 2 * size
+    return raw, len(raw) < size
 
 
 _NAME_START = re.compile(rb"[A-Za-z_:\x80-\xff]")
@@ -153,13 +165,13 @@ _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))
 def _root_tag(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: int) -> bytes:
     """The root element's start tag, where a part declares its counts, however long its prolog
     (a start tag longer than ``MAX_TAG_BYTES`` is not a spreadsheet's)."""
-    head = _read(archive, info, root + HEAD_BYTES)
+    head, whole = _head(archive, info, root + HEAD_BYTES)
     found = _START_TAG.match(head, root)
-    if found is None and len(head) == root + HEAD_BYTES:  # a long tag: read as far as one may go
-        head = _read(archive, info, root + MAX_TAG_BYTES)
+    if found is None and not whole:  # a long tag: read as far as one may go
+        head, whole = _head(archive, info, root + MAX_TAG_BYTES)
         found = _START_TAG.match(head, root)
     if found is None:
-        if len(head) < root + MAX_TAG_BYTES and head[root:].strip() == b"":
+        if whole and head[root:].strip() == b"":
             return b""  # no root element: the parsers say it is not XML
         raise StructureProblem(
             "FILE-MALFORMED", f"the first tag of its part {_shown(info.filename)} is not one a "
