@@ -25,7 +25,7 @@ Check = Callable[[Any], bool]
 
 #: Keywords that say nothing about validity.
 ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$comment", "default",
-                          "examples"})
+                         "examples"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 

@@ -33,7 +33,7 @@ from natk_xlsx.returns.books import (
     cell_ref,
     file_bytes,
 )
-from natk_xlsx.returns.partscan import NEAR_COLUMNS, root_offset
+from natk_xlsx.returns.partscan import NEAR_COLUMNS, ODD_CELL, root_offset
 
 #: The fast path is refused for any sheet with a cell beyond these bounds (the rows the reader
 #: scans; the gate proves most sheets within them as it checks them, ``partscan.NEAR_ROWS``).
@@ -50,11 +50,6 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")  # any XML white space may end the name
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
-#: A cell tag not written ``<c r="``, as every common writer writes it (white space other than
-#: one space, a place in single quotes or after another attribute, no place at all, a prefix,
-#: as in ``<x:c>``, which calamine reads as a cell too): where the
-#: gate has not proved a sheet near, ``_FAR_REF`` could not see where such a cell lies.
-_OTHER_CELL = re.compile(rb'<(?:c(?:[\t\r\n/>]| (?!r="))|\w+:c[\s/>])')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
                    re.S)
@@ -142,7 +137,7 @@ def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
     cell naming its place, namespace-prefixed cells that the formula scan would not see, a cell
     whose place the far-cell search cannot read). ``near``: the gate has proved every row and
     cell within bounds, and written as every common writer writes it, so none is looked for."""
-    if not near and _OTHER_CELL.search(xml):
+    if not near and ODD_CELL.search(xml):  # a cell ``_FAR_REF`` cannot place
         return None
     for ref in () if near else _FAR_REF.findall(xml):
         letters = ref.rstrip(b"0123456789")

@@ -252,9 +252,11 @@ def _is_worksheet(key: str) -> bool:
 #: prefix, the place as the first attribute. Rows written so are checked quickly, a row at a
 #: time; others tag by tag.
 _FAST_CELL = re.compile(rb'<c r="([^"]*)"')
-#: A cell tag in any other form: its name ended by a tab, a line break, "/" or ">", or a prefix
-#: (calamine reads ``<x:c>`` as a cell too).
-_OTHER_CELL = re.compile(rb"<(?:c[\t\r\n/>]|\w+:c[\s/>])")
+#: A cell tag not written ``<c r="``: its name ended by other white space than one space, "/" or
+#: ">", another attribute (or its place in single quotes) first, or a prefix (calamine reads
+#: ``<x:c>`` as a cell too). The quick checks here and the fast reader's far-cell search cannot
+#: place such a cell; the tag-by-tag check and openpyxl can.
+ODD_CELL = re.compile(rb'<(?:c(?:[\t\r\n/>]| (?!r="))|\w+:c[\s/>])')
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _CELL_REF = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
@@ -353,7 +355,7 @@ def _scan_pieces(segment: bytes, part: str, plain: bool, room: int) -> int:
 def _scan_row(piece: bytes, part: str) -> int:
     """One row (what follows ``<row ``): its cells, after checking their places."""
     refs = _FAST_CELL.findall(piece)
-    if (piece.count(b"<c ") != len(refs) or _OTHER_CELL.search(piece)
+    if (piece.count(b"<c ") != len(refs) or ODD_CELL.search(piece)
             or not piece.startswith(b'r="')):
         return _scan_tags(ROW + piece, part)  # every cell, in whatever form, checked
     row = _row_number(piece[3:piece.find(b'"', 3)], part)
