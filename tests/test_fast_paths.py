@@ -78,31 +78,31 @@ def test_the_quick_row_check_leaves_every_doubtful_row_to_the_careful_one(row, q
 
 @pytest.mark.parametrize(("place", "refused"), [
     (b"XFD1048576", False), (b"XAA1000000", False), (b"XFE1000000", True), (b"XFD1048577", True)])
-def test_places_near_the_grids_limits_are_bounded_by_the_careful_check(tmp_path, place, refused):
+def test_places_near_the_grids_limits_are_bounded_by_the_careful_check(place, refused):
     """What the quick match leaves aside near the grid's limits, the row-by-row check bounds:
     the last cell of Excel's grid passes, one past it is refused."""
     row = place.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'"><c r="' + place
            + b'"><v>1</v></c></row></sheetData></worksheet>')
-    path = tmp_path / "w.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("s.xml", xml)
-    with zipfile.ZipFile(path) as z:
-        info = z.getinfo("s.xml")
-        if refused:
-            with pytest.raises(partscan.StructureProblem, match=row.decode()):  # named
-                partscan._scan_cells(z, info, 0, 10**9)
-        else:
-            assert partscan._scan_cells(z, info, 0, 10**9) == 3
+    if refused:
+        with pytest.raises(partscan.StructureProblem, match=row.decode()):  # named
+            _scan(xml)
+    else:
+        assert _scan(xml) == 3
 
 
-def _kept_scan(tmp_path: Path, xml: bytes) -> partscan.Kept:
-    path = tmp_path / "near.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+def _scan(xml: bytes, kept: partscan.Kept | None = None) -> int:
+    """The gate's check of a worksheet part holding ``xml``: its count of cells."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("s.xml", xml)
+    with zipfile.ZipFile(buffer) as z:
+        return partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9, kept)
+
+
+def _kept_scan(xml: bytes) -> partscan.Kept:
     kept = partscan.Kept()
-    with zipfile.ZipFile(path) as z:
-        partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9, kept)
+    _scan(xml, kept)
     assert kept.sheets == {"s.xml": xml}
     return kept
 
@@ -117,13 +117,12 @@ def test_the_gates_near_bounds_are_the_fast_readers():
 @pytest.mark.parametrize(("row", "place"), [
     (b"7", b"D7"), (b"20000", b"BL20000"), (b"9", b"BM9"), (b"20001", b"A20001"),
     (b"7", b"AAA7"), (b"123456", b"B123456"), (b"99999", b"A99999"), (b"19999", b"BK19999")])
-def test_a_sheet_is_proved_near_exactly_when_the_fast_reader_finds_no_far_cell(tmp_path, row,
-                                                                                 place):
+def test_a_sheet_is_proved_near_exactly_when_the_fast_reader_finds_no_far_cell(row, place):
     """The gate's proof that every cell lies near lets the fast reader skip its own search for
     far cells: it must hold exactly where that search would find none."""
     xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'"><c r="' + place
            + b'"><v>1</v></c></row></sheetData></worksheet>')
-    kept = _kept_scan(tmp_path, xml)
+    kept = _kept_scan(xml)
     searched = fastread.scan_sheet(xml) is not None  # the fast reader's own search
     assert ("s.xml" in kept.near) is searched
     if "s.xml" in kept.near:
@@ -131,14 +130,14 @@ def test_a_sheet_is_proved_near_exactly_when_the_fast_reader_finds_no_far_cell(t
 
 
 @pytest.mark.parametrize("far", [None, b"BM14000", b"A20001"])
-def test_a_sheet_read_in_several_chunks_is_proved_near_only_if_every_chunk_is(tmp_path, far):
+def test_a_sheet_read_in_several_chunks_is_proved_near_only_if_every_chunk_is(far):
     rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 16000))
     if far is not None:  # one far cell or row, in the second chunk
         row = far.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         rows += b'<row r="' + row + b'"><c r="' + far + b'"><v>1</v></c></row>'
     xml = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
     assert len(xml) > 1.5 * partscan.CHUNK
-    assert ("s.xml" in _kept_scan(tmp_path, xml).near) is (far is None)
+    assert ("s.xml" in _kept_scan(xml).near) is (far is None)
 
 
 @pytest.mark.parametrize("xml", [
@@ -146,9 +145,9 @@ def test_a_sheet_read_in_several_chunks_is_proved_near_only_if_every_chunk_is(tm
     b"<x:worksheet><x:sheetData>" + ROW.replace(b"<row", b"<x:row") + b"</x:sheetData>",
     b"<worksheet><sheetData></sheetData></worksheet>",
 ])
-def test_a_sheet_the_quick_check_does_not_cover_is_not_proved_near(tmp_path, xml):
+def test_a_sheet_the_quick_check_does_not_cover_is_not_proved_near(xml):
     """A cell outside any row, prefixed tags, no rows at all: the fast reader looks itself."""
-    assert "s.xml" not in _kept_scan(tmp_path, xml).near
+    assert "s.xml" not in _kept_scan(xml).near
 
 
 def test_a_questionnaires_sheets_are_proved_near_where_the_fast_reader_finds_no_far_cell(filled):
@@ -161,18 +160,15 @@ def test_a_questionnaires_sheets_are_proved_near_where_the_fast_reader_finds_no_
 
 @pytest.mark.parametrize("tag", [b'<c\tr="D8">', b'<c\nr="D8">', b'<c\r\nr="D8">', b'<c  r="D8">',
                                  b'<x:c r="D8">', b"<x:c r='D8'>"])
-def test_a_misplaced_cell_in_any_tag_form_is_refused(tmp_path, tag):
+def test_a_misplaced_cell_in_any_tag_form_is_refused(tag):
     """XML lets any white space end a tag's name, and a tag have a prefix (calamine reads
     ``<x:c>`` as a cell): a cell written so is checked like any other. Such cells escaped the
     quick check (which passed a prefixed tag over) and the row-by-row one (which counted '<c '
     tags only)."""
     row = ROW.replace(b'<c r="D7">', tag)
     xml = b"<worksheet><sheetData>" + ROW.replace(b"7", b"5") + row + b"</sheetData></worksheet>"
-    path = tmp_path / "w.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("s.xml", xml)
-    with zipfile.ZipFile(path) as z, pytest.raises(partscan.StructureProblem, match="D8"):
-        partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9)
+    with pytest.raises(partscan.StructureProblem, match="D8"):
+        _scan(xml)
 
 
 FAR = b'<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
@@ -182,7 +178,7 @@ FAR = b'<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
     b'<c\tr="XFD1048576">', b'<c\nr="XFD1048576">', b"<c r='XFD1048576'>",
     b'<c r = "XFD1048576">', b'<c s="0" r="XFD1048576">', b"<c>", b'<x:c r="XFD1048576">',
     b"<x:c r='XFD1048576'>"])
-def test_the_fast_reader_steps_aside_for_a_cell_whose_place_it_cannot_read(tmp_path, cell):
+def test_the_fast_reader_steps_aside_for_a_cell_whose_place_it_cannot_read(cell):
     """The last cell of Excel's grid, written in a form the search for far cells does not read
     (or with no place, which calamine would set after the one before): calamine, which sizes a
     sheet by its farthest cell, must not read it, so the careful reader does."""
@@ -190,7 +186,7 @@ def test_the_fast_reader_steps_aside_for_a_cell_whose_place_it_cannot_read(tmp_p
              + b"</sheetData></worksheet>")
     assert fastread.scan_sheet(sheet) is None
     assert fastread.scan_sheet(b"<worksheet><sheetData>" + ROW + b"</sheetData></worksheet>")
-    assert "s.xml" not in _kept_scan(tmp_path, sheet).near
+    assert "s.xml" not in _kept_scan(sheet).near
 
 
 @settings(max_examples=200, deadline=None)
@@ -208,21 +204,15 @@ def test_a_far_cell_in_any_tag_form_never_reaches_calamine(prefix, gap, before, 
             + prefix + b"v>7</" + prefix + b"v></" + prefix + b"c>")
     xml = (b"<worksheet><sheetData>" + ROW + b'<row r="' + row + b'">' + cell
            + b"</row></sheetData></worksheet>")
-    with zipfile.ZipFile(io.BytesIO(), "w") as z:
-        z.writestr("s.xml", xml)
-        kept = partscan.Kept()
-        try:
-            partscan._scan_cells(z, z.getinfo("s.xml"), 0, 10**9, kept)
-        except partscan.StructureProblem:
-            return  # refused by the gate
-    assert kept.sheets == {"s.xml": xml}  # scanned whole
+    try:
+        kept = _kept_scan(xml)  # scanned whole
+    except partscan.StructureProblem:
+        return  # refused by the gate
     assert "s.xml" not in kept.near
     assert fastread.scan_sheet(xml) is None
 
 
 def test_a_workbook_with_a_far_cell_in_a_tab_separated_tag_is_not_read_by_calamine(tmp_path):
-    import io
-
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -242,20 +232,16 @@ def test_a_workbook_with_a_far_cell_in_a_tab_separated_tag_is_not_read_by_calami
     assert fastread.open_fast(checked.data, checked.sheets, checked.near) is None
 
 
-def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused(tmp_path):
+def test_a_misplaced_cell_among_thousands_of_good_rows_is_still_refused():
     rows = b"".join(ROW.replace(b"7", str(r).encode()) for r in range(1, 5000))
     bad = rows.replace(b'<c r="D2345">', b'<c r="D2346">')
     for xml, refused in ((rows, False), (bad, True)):
-        path = tmp_path / "w.zip"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("s.xml", b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>")
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("s.xml")
-            if refused:
-                with pytest.raises(partscan.StructureProblem, match="D2346"):
-                    partscan._scan_cells(z, info, 0, 10**9)
-            else:
-                assert partscan._scan_cells(z, info, 0, 10**9) == 2 * 4999
+        sheet = b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>"
+        if refused:
+            with pytest.raises(partscan.StructureProblem, match="D2346"):
+                _scan(sheet)
+        else:
+            assert _scan(sheet) == 2 * 4999
 
 
 # -- the fast reader: formula cells in one pattern ----------------------------------------------
