@@ -20,19 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from natk_xlsx.errors import NatkError
+from natk_xlsx.forked import can_fork
 
-if TYPE_CHECKING:  # multiprocessing is imported only where a process is started (a single
-    # questionnaire, or a check of one file, never pays for it here)
-    from multiprocessing.connection import Connection
+if TYPE_CHECKING:
+    from natk_xlsx.forked import End
 
 T = TypeVar("T")
-
-
-def can_fork() -> bool:
-    """Whether worker processes can be forked here (not on Windows)."""
-    import multiprocessing as mp
-
-    return sys.platform != "win32" and "fork" in mp.get_all_start_methods()
 
 
 def cores() -> int:
@@ -49,7 +42,7 @@ class Later(Generic[T]):
     value: T | None = None
 
 
-def _run(work: Callable[[], Any], report: Connection) -> None:
+def _run(work: Callable[[], Any], report: End) -> None:
     gc.enable()  # as every process does, whatever the parent had paused
     try:
         value = work()
@@ -86,13 +79,10 @@ def alongside(work: Callable[[], T]) -> Iterator[Later[T]]:
         yield later
         later.value = work()
         return
-    import multiprocessing as mp
+    from natk_xlsx.forked import Child, pipe
 
-    ctx = mp.get_context("fork")
-    receive, report = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_run, args=(work, report), daemon=True)
-    process.start()
-    report.close()
+    receive, report = pipe()
+    process = Child(_run, (work, report), report)
     try:
         yield later
     finally:

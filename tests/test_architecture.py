@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "natk_xlsx"
 #: Stages from the bottom up; a module may import its own stage and those below it.
 STAGES = ("base", "spec", "workbook", "returns", "analysis", "outputs", "top")
 BASE = {"errors", "validation", "schema_check", "tabular", "layout", "textwidth", "safeio", "i18n",
-        "alongside"}
+        "alongside", "forked"}
 TOP = {"cli", "demo", "__init__", "__main__"}
 
 

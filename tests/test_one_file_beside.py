@@ -8,7 +8,6 @@ cannot be loaded leaves no worker behind."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -20,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from natk_xlsx.errors import SpecError
+from natk_xlsx.forked import children
 from natk_xlsx.returns import reader
 from natk_xlsx.returns.batch import read_files
 from natk_xlsx.returns.books import FrozenBook
@@ -87,7 +87,7 @@ def test_one_file_is_read_as_in_a_batch_and_the_toolkit_loads_meanwhile(small):
     started = []
 
     def load() -> Any:
-        started.append(len(multiprocessing.active_children()))
+        started.append(len(children()))
         return small.toolkit
 
     (alone,) = read_files([small.filled], load)
@@ -120,7 +120,7 @@ def test_the_workers_failures_are_the_same_lines(small, tmp_path, monkeypatch):
     (empty_in_batch, _) = read_files([tmp_path / "empty.xlsx", small.filled], small.toolkit)
     assert (empty.code, empty.error) == (empty_in_batch.code, empty_in_batch.error)
     assert empty.code == "FILE-EMPTY"
-    assert not multiprocessing.active_children()
+    assert not children()
 
 
 def test_a_book_that_cannot_be_frozen_is_read_by_a_worker(small, monkeypatch):
@@ -139,4 +139,4 @@ def test_a_toolkit_that_cannot_load_stops_the_worker(small):
 
     with pytest.raises(SpecError):
         read_files([small.filled], load)
-    assert not multiprocessing.active_children()
+    assert not children()

@@ -10,7 +10,6 @@ the answers from that book.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import time
 import traceback
@@ -19,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from natk_xlsx.alongside import can_fork
 from natk_xlsx.errors import InputError
+from natk_xlsx.forked import can_fork
 from natk_xlsx.returns.outcome import INTERNAL, FileResult, describe_failure, one_line
 from natk_xlsx.returns.workers import Job, Worker, receive, run_pool
 
@@ -203,7 +202,7 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
     worker's limits) while this process loads the toolkit and the reading code, then this
     process reads the answers from the frozen book (plain data, bounded by the gate). A book
     that cannot be frozen is read by a worker as in a batch."""
-    worker = Worker(mp.get_context("fork"), _open_one, memory_mb)
+    worker = Worker(_open_one, memory_mb)
     try:
         worker.send(0, (path, None))
         loaded = _loaded(toolkit)

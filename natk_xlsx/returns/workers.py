@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
-from typing import Any
 
+from natk_xlsx.forked import Child, End, pipe, wait
 from natk_xlsx.returns.outcome import FileResult, describe_failure
 
 Job = Callable[[str, "str | None"], FileResult]  # a file and its hand-back copy → its result
@@ -48,7 +46,7 @@ def _quiet() -> None:
         pass
 
 
-def _serve(job: Job, conn: Connection, memory_mb: int) -> None:
+def _serve(job: Job, conn: End, memory_mb: int) -> None:
     """A worker: do ``job`` on each file it is sent, one at a time, until told to stop."""
     gc.enable()  # forked from a process that may have paused it (``summarise``); reading makes
     # cycles (openpyxl's books), which must not pile up to the memory limit
@@ -75,11 +73,9 @@ def _serve(job: Job, conn: Connection, memory_mb: int) -> None:
 
 
 class Worker:
-    def __init__(self, ctx: Any, job: Job, memory_mb: int) -> None:
-        self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_serve, args=(job, child, memory_mb), daemon=True)
-        self.proc.start()
-        child.close()
+    def __init__(self, job: Job, memory_mb: int) -> None:
+        self.conn, child = pipe()
+        self.proc = Child(_serve, (job, child, memory_mb), child)
         self.task: tuple[int, str, float] | None = None
         self.crashed = False
         self.told = False  # told to stop
@@ -155,10 +151,9 @@ def run_pool(tasks: list[Task], job: Job, jobs: int, timeout: float, memory_mb: 
               ) -> Iterator[tuple[int, FileResult]]:
     """A few long-lived forked workers (started while this process is still small), each
     doing ``job`` on one file at a time; a worker that crashes or overruns is replaced."""
-    ctx = mp.get_context("fork")
     pending = list(enumerate(tasks))
     pending.reverse()
-    workers = [Worker(ctx, job, memory_mb) for _ in range(min(jobs, len(tasks)))]
+    workers = [Worker(job, memory_mb) for _ in range(min(jobs, len(tasks)))]
     try:
         while pending or any(w.task for w in workers):
             for w in workers:
@@ -171,14 +166,14 @@ def run_pool(tasks: list[Task], job: Job, jobs: int, timeout: float, memory_mb: 
                 index = w.task[0]
                 result = w.result()
                 if w.crashed:
-                    workers[workers.index(w)] = Worker(ctx, job, memory_mb)
+                    workers[workers.index(w)] = Worker(job, memory_mb)
                 yield index, result
             now = time.monotonic()
             for i, w in enumerate(workers):
                 index = w.task[0] if w.task is not None else -1
                 late = w.overdue(now, timeout)
                 if late is not None:
-                    workers[i] = Worker(ctx, job, memory_mb)
+                    workers[i] = Worker(job, memory_mb)
                     yield index, late
     finally:
         for w in workers:
