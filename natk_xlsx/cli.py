@@ -524,8 +524,9 @@ def main() -> None:
 def _ending() -> None:
     """The command is done and the process ends: what it holds is freed as the interpreter
     exits, without the final collections walking every object first (``gc.freeze``; about a
-    sixth of a ``check``). Nothing this package holds needs a collection to be finalised:
-    every file is closed, and a temporary folder is removed, by the code that opened it."""
+    tenth of a ``check``). Nothing this package holds needs a collection to be finalised:
+    the code that opens a file closes it, and every output is in place before the command
+    returns."""
     import gc
 
     gc.freeze()

@@ -1,5 +1,5 @@
 """Forked processes and the pipes that join them to this one, without ``multiprocessing``
-(whose import alone is about a tenth of a ``natk check``).
+(whose import alone is about a twentieth of a ``natk check`` of one file).
 
 A child is a forked copy of this process that runs one function and ends with ``os._exit``
 (it runs none of this process's exit handlers and flushes none of its buffers). Each side of
