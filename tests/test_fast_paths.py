@@ -534,13 +534,40 @@ def _collecting(path: str, target: str | None) -> FileResult:
     return FileResult(path, error=f"collecting={gc.isenabled()}")
 
 
+def test_a_check_pauses_the_collector_only_while_workers_read(tmp_path):
+    """While workers read (one file or many), the process that keeps the results pauses the
+    collector and resumes it after; read here, with no worker, it collects as usual (the
+    careful reader's books make cycles)."""
+    import gc
+
+    from natk_xlsx.returns.batch import read_files
+
+    toolkit = load_toolkit()
+    blank = generate_workbook(toolkit, tmp_path / "blank.xlsx", GenerateOptions(
+        components=["data"])).path
+    seen: list[bool] = []
+
+    def loading() -> object:
+        seen.append(gc.isenabled())
+        return toolkit
+
+    for files in ([blank], [blank, blank]):
+        results = read_files(files, loading, progress=lambda _: seen.append(gc.isenabled()))
+        assert all(r.error is None for r in results)
+    assert seen == [False] * 5 and gc.isenabled()
+    seen.clear()
+    read_files([blank], toolkit, isolate=False, progress=lambda _: seen.append(gc.isenabled()))
+    assert seen == [True]
+
+
 def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
     """``summarise`` pauses the collector (its passes over every return kept cost seconds at
     1,000 returns) and resumes it after, even when it fails; a worker or a second process
     forked meanwhile collects, so that cycles made in reading never pile up there."""
     import gc
 
-    from natk_xlsx.outputs.summarise import collector_paused, summarise
+    from natk_xlsx.outputs.summarise import summarise
+    from natk_xlsx.returns.batch import collector_paused
     from natk_xlsx.returns.workers import run_pool
 
     toolkit = load_toolkit()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
 from natk_xlsx.outputs.submissions import record_problem
+from natk_xlsx.returns.batch import collector_paused
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
 from natk_xlsx.safeio import atomic_path
 from natk_xlsx.spec.model import Toolkit
@@ -135,21 +134,6 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             src["status"] = ui("summary.status.invalid", lang, count=src["errors"])
         else:
             src["status"] = ui("summary.status.kept", lang)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's collector of reference cycles paused (and resumed as it was). What a summary
-    reads is kept to the end, and each pass of the collector over it frees nothing: at 1,000
-    returns its passes cost this process 2-4 s of CPU. Memory is freed as before (by reference
-    counting); the worker processes, forked meanwhile, collect as usual (``workers``)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @collector_paused()
