@@ -11,6 +11,7 @@ Exit codes:
      should be)
   4  internal error: a bug in natk-xlsx; please report it with the command you ran (over many
      files, the others are still read and the line names the file)
+  130 interrupted (Ctrl-C): no output is left half-written, and no worker keeps running
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_UNUSABLE = 3
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +65,9 @@ def handles_errors(func: F) -> F:
             _fail(str(exc), EXIT_UNUSABLE)
         except NatkError as exc:
             _fail(str(exc), EXIT_UNUSABLE)
+        except KeyboardInterrupt:  # here, before click makes it "Aborted!" and exit code 1
+            click.echo("\nnatk: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -75,7 +80,7 @@ def cli() -> None:
     persons, run through Excel workbooks.
 
     Exit codes: 0 valid, 1 invalid specs or data, 2 wrong command line, 3 unusable input,
-    4 internal error.
+    4 internal error, 130 interrupted.
     """
 
 
@@ -512,9 +517,6 @@ def main() -> None:
     except SystemExit:
         _ending()
         raise
-    except KeyboardInterrupt:
-        click.echo("natk: interrupted", err=True)
-        sys.exit(130)
     except Exception as exc:  # a bug: one line, no traceback, and how to report it
         _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in natk-xlsx, "
               "please report it with the command you ran (set NATK_DEBUG=1 for details)",

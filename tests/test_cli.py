@@ -108,6 +108,20 @@ def test_help_does_not_import_heavy_libraries():
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+def test_an_interrupted_command_exits_130_not_as_invalid(small, monkeypatch):
+    """Ctrl-C stops a command with one line and exit code 130, as a shell reports it; click
+    alone would print "Aborted!" and exit with 1, which means "invalid" here."""
+    from natk_xlsx.returns import batch
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "read_files", interrupted)
+    code, out, err = run("check", str(small.filled))
+    assert code == 130
+    assert err.strip() == "natk: interrupted" and "Traceback" not in out + err
+
+
 def test_generate_one_workbook_to_a_file(tmp_path: Path):
     target = tmp_path / "legal.xlsx"
     code, out, err = run("generate", "-c", "legal,victims", "--country", "Veridia", "-o",
