@@ -514,13 +514,12 @@ def main() -> None:
     """Entry point of the ``natk`` command."""
     try:
         cli(prog_name="natk")
-    except SystemExit:
-        _ending()
-        raise
     except Exception as exc:  # a bug: one line, no traceback, and how to report it
         _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in natk-xlsx, "
               "please report it with the command you ran (set NATK_DEBUG=1 for details)",
               EXIT_INTERNAL)
+    finally:
+        _ending()
 
 
 def _ending() -> None:

@@ -151,6 +151,12 @@ def _reading(toolkit: Toolkit, records_only: bool, annotate: Annotate | None) ->
     return job
 
 
+def in_workers(isolate: bool = True) -> bool:
+    """Whether files are read in worker processes (asked for, and possible here), not in this
+    one."""
+    return isolate and can_fork()
+
+
 def _loaded(toolkit: Loader) -> Toolkit:
     return toolkit() if callable(toolkit) else toolkit
 
@@ -173,7 +179,7 @@ def iter_files(
     names = [str(p) for p in paths]
     targets = annotated_targets(names, annotate.folder) if annotate else {}
     tasks = [(name, targets.get(name)) for name in names]
-    if not isolate or not can_fork():
+    if not in_workers(isolate):
         loaded = _loaded(toolkit)
         for index, (name, target) in enumerate(tasks):
             yield index, _read_one(name, loaded, records_only, annotate, target)
@@ -208,8 +214,8 @@ def read_files(paths: Sequence[str | Path], toolkit: Loader,
     collected), each passed to ``progress`` as it arrives. While workers read, this process
     only loads the toolkit and keeps the results: its collector is paused."""
     done: dict[int, FileResult] = {}
-    in_workers = options.get("isolate", True) and can_fork()
-    with collector_paused() if in_workers else contextlib.nullcontext():
+    reading_here = not in_workers(options.get("isolate", True))
+    with contextlib.nullcontext() if reading_here else collector_paused():
         for index, result in iter_files(paths, toolkit, **options):
             done[index] = result
             if progress:
