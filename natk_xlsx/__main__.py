@@ -1,6 +1,6 @@
 """``python -m natk_xlsx``: the same as the ``natk`` command."""
 
-from natk_xlsx.cli import main
+from natk_xlsx.entry import main
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "natk_xlsx"
 STAGES = ("base", "spec", "workbook", "returns", "analysis", "outputs", "top")
 BASE = {"errors", "validation", "schema_check", "tabular", "layout", "textwidth", "safeio", "i18n",
         "alongside", "forked"}
-TOP = {"cli", "demo", "__init__", "__main__"}
+TOP = {"cli", "entry", "demo", "__init__", "__main__"}
 
 
 def _module(path: Path) -> str:

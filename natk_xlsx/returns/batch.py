@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.errors import InputError
 from natk_xlsx.forked import can_fork
+from natk_xlsx.returns import ahead
+from natk_xlsx.returns.ahead import open_one
 from natk_xlsx.returns.outcome import INTERNAL, FileResult, describe_failure, one_line
-from natk_xlsx.returns.workers import Job, Worker, receive, run_pool
+from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, Job, Worker, receive, run_pool
 
 __all__ = ["INTERNAL", "Annotate", "FileResult", "collector_paused", "describe_failure",
            "expand_workbooks", "iter_files", "read_files"]
@@ -36,7 +38,6 @@ if TYPE_CHECKING:  # the model is imported by whoever loads the toolkit, while a
 #: A questionnaire reads in about 0.1 s, and the gate refuses what would take far longer: a
 #: file still being read after this many seconds is stopped.
 DEFAULT_TIMEOUT = 20.0
-DEFAULT_MEMORY_MB = 2048
 
 
 @dataclass(frozen=True)
@@ -120,29 +121,6 @@ def _digest(path: str) -> str:
     return hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
-def _open_one(path: str, target: str | None = None) -> FileResult:
-    """In a worker: the file opened and its book frozen, to be read on by the process that
-    holds the toolkit. A book that cannot be frozen comes back with neither a book nor an
-    error: then the file is read as in a batch."""
-    from natk_xlsx.returns.reader import open_return
-
-    start = time.perf_counter()
-    try:
-        opened = open_return(path)
-    except Exception as exc:  # the same failures as ``_read_one``'s, at the same step
-        code, message = describe_failure(path, exc)
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
-        return FileResult(path, None, message, code, time.perf_counter() - start)
-    try:
-        frozen = opened.frozen()
-    except Exception:  # a sheet the reader might never have asked for: let it judge
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
-        frozen = None
-    return FileResult(path, seconds=time.perf_counter() - start, opened=frozen)
-
-
 def _reading(toolkit: Toolkit, records_only: bool, annotate: Annotate | None) -> Job:
     """The job of a worker of a batch: read and check each file (``_read_one``)."""
     def job(path: str, target: str | None) -> FileResult:
@@ -179,13 +157,14 @@ def iter_files(
     names = [str(p) for p in paths]
     targets = annotated_targets(names, annotate.folder) if annotate else {}
     tasks = [(name, targets.get(name)) for name in names]
+    if len(tasks) == 1 and annotate is None and in_workers(isolate):
+        yield 0, _read_beside(names[0], toolkit, timeout, memory_mb, records_only)
+        return
+    ahead.dismiss()  # started for a single file: of no use here
     if not in_workers(isolate):
         loaded = _loaded(toolkit)
         for index, (name, target) in enumerate(tasks):
             yield index, _read_one(name, loaded, records_only, annotate, target)
-        return
-    if len(tasks) == 1 and annotate is None:
-        yield 0, _read_beside(names[0], toolkit, timeout, memory_mb, records_only)
         return
     yield from run_pool(tasks, _reading(_loaded(toolkit), records_only, annotate),
                          jobs or default_jobs(), timeout, memory_mb)
@@ -223,15 +202,31 @@ def read_files(paths: Sequence[str | Path], toolkit: Loader,
     return [done[i] for i in range(len(paths))]
 
 
+def _opener(path: str, memory_mb: int) -> Worker:
+    """A worker opening ``path``: the one started ahead (``ahead``) when there is one, limited
+    as asked and still there, else a new one."""
+    started = ahead.take() if memory_mb == DEFAULT_MEMORY_MB else None
+    ahead.dismiss()
+    if started is not None:
+        worker = Worker(open_one, memory_mb, started)
+        try:
+            worker.send(0, (path, None))
+            return worker
+        except OSError:  # it has gone: start another
+            worker.stop(kill=True)
+    worker = Worker(open_one, memory_mb)
+    worker.send(0, (path, None))
+    return worker
+
+
 def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
                  records_only: bool) -> FileResult:
     """One file, on two cores: a worker opens it (the gate and the native reader, under the
     worker's limits) while this process loads the toolkit and the reading code, then this
     process reads the answers from the frozen book (plain data, bounded by the gate). A book
     that cannot be frozen is read by a worker as in a batch."""
-    worker = Worker(_open_one, memory_mb)
+    worker = _opener(path, memory_mb)
     try:
-        worker.send(0, (path, None))
         loaded = _loaded(toolkit)
         import natk_xlsx.returns.importer  # noqa: F401  (while the worker works)
         from natk_xlsx.i18n.interface import strings

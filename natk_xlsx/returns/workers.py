@@ -19,6 +19,9 @@ Job = Callable[[str, "str | None"], FileResult]  # a file and its hand-back copy
 
 Task = tuple[str, str | None]  # a file, and where its hand-back copy goes
 
+#: The memory a worker may use: a questionnaire needs a few tens of MiB.
+DEFAULT_MEMORY_MB = 2048
+
 
 def _limit_memory(memory_mb: int) -> None:
     try:
@@ -46,7 +49,7 @@ def _quiet() -> None:
         pass
 
 
-def _serve(job: Job, conn: End, memory_mb: int) -> None:
+def serve(job: Job, conn: End, memory_mb: int) -> None:
     """A worker: do ``job`` on each file it is sent, one at a time, until told to stop."""
     gc.enable()  # forked from a process that may have paused it (``summarise``); reading makes
     # cycles (openpyxl's books), which must not pile up to the memory limit
@@ -73,9 +76,15 @@ def _serve(job: Job, conn: End, memory_mb: int) -> None:
 
 
 class Worker:
-    def __init__(self, job: Job, memory_mb: int) -> None:
-        self.conn, child = pipe()
-        self.proc = Child(_serve, (job, child, memory_mb), child)
+    def __init__(self, job: Job, memory_mb: int, started: tuple[End, Child] | None = None
+                 ) -> None:
+        """A new worker doing ``job``; or the one ``started`` already (its side of the pipe and
+        the child), which serves the same way (``ahead``)."""
+        if started is None:
+            self.conn, child = pipe()
+            self.proc = Child(serve, (job, child, memory_mb), child)
+        else:
+            self.conn, self.proc = started
         self.task: tuple[int, str, float] | None = None
         self.crashed = False
         self.told = False  # told to stop

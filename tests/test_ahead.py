@@ -1,0 +1,114 @@
+"""The opener started ahead of the command line (``returns.ahead``): forked only for a command
+that may read one workbook, before click is imported; taken by the reading of a single file
+instead of a new worker; stopped by any other use; replaced when it has gone; and never left
+running."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from natk_xlsx.cli import cli
+from natk_xlsx.forked import children
+from natk_xlsx.returns import ahead, workers
+from natk_xlsx.returns.batch import read_files
+from natk_xlsx.returns.importer import read_workbook
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left() -> Any:
+    yield
+    ahead.dismiss()
+    assert not children()
+
+
+def _same(a: Any, b: Any) -> None:
+    assert a.record() == b.record()
+    assert [(i.code, i.cell, i.message) for i in a.issues] == \
+        [(i.code, i.cell, i.message) for i in b.issues]
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["generate", "-o", "x"], ["summarise", "a"],
+                                  ["specs", "check"], ["--version"]])
+def test_only_a_command_that_reads_a_workbook_starts_it(argv: list[str]) -> None:
+    ahead.start(argv)
+    assert ahead.take() is None and not children()
+
+
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_command_that_may_read_one_workbook_starts_it(command: str) -> None:
+    ahead.start([command, "return.xlsx"])
+    ahead.start([command, "return.xlsx"])  # once only
+    assert len(children()) == 1
+    taken = ahead.take()
+    assert taken is not None and taken[1].is_alive()
+    assert ahead.take() is None
+    workers.Worker(ahead.open_one, workers.DEFAULT_MEMORY_MB, taken).stop()
+    assert not taken[1].is_alive()
+
+
+def test_a_single_file_is_opened_by_it_and_by_no_new_worker(small, monkeypatch):
+    ahead.start(["check", str(small.filled)])
+    (started,) = children()
+
+    def no_new_pipe() -> Any:
+        raise AssertionError("a new worker was forked")
+
+    monkeypatch.setattr(workers, "pipe", no_new_pipe)
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.error is None
+    _same(result.submission, read_workbook(small.filled, small.toolkit))
+    assert not started.is_alive() and started.exitcode == 0  # told to stop once done
+
+
+@pytest.mark.parametrize("use", ["two files", "in this process", "another memory limit"])
+def test_any_other_reading_stops_it(small, use):
+    ahead.start(["check", str(small.filled)])
+    (started,) = children()
+    files, options = [small.filled], {}
+    if use == "two files":
+        files = [small.filled, small.filled]
+    elif use == "in this process":
+        options = {"isolate": False}
+    else:
+        options = {"memory_mb": 1024}
+    results = read_files(files, small.toolkit, **options)
+    assert all(r.error is None for r in results)
+    assert ahead.take() is None and not started.is_alive()
+
+
+def test_one_that_has_gone_is_replaced(small):
+    ahead.start(["check", str(small.filled)])
+    (started,) = children()
+    started.kill()
+    started.join(5)
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.error is None and result.submission is not None
+
+
+def test_the_natk_command_starts_it_before_importing_click(small):
+    """The entry point, in a process of its own: the opener is forked while click is not yet
+    imported, and the check says what it says without it."""
+    script = (
+        "import sys\n"
+        "from natk_xlsx.returns import ahead\n"
+        "real = ahead.start\n"
+        "def spy(argv):\n"
+        "    real(argv)\n"
+        "    print('started', ahead._started is not None, 'click' in sys.modules, "
+        "file=sys.stderr)\n"
+        "ahead.start = spy\n"
+        "sys.argv = ['natk', 'check', '-q', '--specs', sys.argv[1], sys.argv[2]]\n"
+        "from natk_xlsx.entry import main\n"
+        "main()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(small.specs), str(small.filled)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "started True False" in done.stderr
+    without = CliRunner().invoke(cli, ["check", "-q", "--specs", str(small.specs),
+                                       str(small.filled)])
+    assert ": INVALID: " in without.output
+    assert (done.returncode, done.stdout) == (without.exit_code, without.output)
