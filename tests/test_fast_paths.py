@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from natk_xlsx import alongside as alongside_module
 from natk_xlsx.alongside import alongside, in_two
 from natk_xlsx.errors import InputError, NatkError
-from natk_xlsx.returns import fastread, partscan
+from natk_xlsx.returns import books, fastread, partscan
 from natk_xlsx.returns.books import Cell, cell_ref
 from natk_xlsx.returns.gate import inspect_file, open_checked
 from natk_xlsx.returns.importer import read_workbook
@@ -318,7 +318,7 @@ def test_the_reader_sees_only_the_sheets_it_was_given_from_the_gate(filled, monk
 
 # -- a cell built in one step -------------------------------------------------------------------
 
-def _cell_by_value(grid: fastread.RowGrid, row: int, col: int) -> Cell:
+def _cell_by_value(grid: books.RowGrid, row: int, col: int) -> Cell:
     """A cell the plain way: its value (``RowGrid.value``), then the marks of its place."""
     value = grid.value(row, col)
     if value is None:
@@ -347,7 +347,7 @@ def test_a_cell_is_what_its_value_and_marks_make_it(filled):
 def test_a_cell_in_error_a_time_and_a_formula_are_built_as_their_value_and_marks_say():
     rows = [["", "", dt.time(9, 30)], ["x", "", 3.0]]
     marks = ({(2, 1): "=A2&\"!\"", (1, 0): "=1/0"}, {(1, 0), (1, 1)})
-    grid = fastread.RowGrid("S", rows, (0, 0), marks, 10, 3)
+    grid = books.RowGrid("S", rows, (0, 0), marks, 10, 3)
     for row in range(0, 5):
         for col in range(0, 5):
             assert grid.get(row, col) == _cell_by_value(grid, row, col), (row, col)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -140,3 +142,30 @@ def test_a_toolkit_that_cannot_load_stops_the_worker(small):
     with pytest.raises(SpecError):
         read_files([small.filled], load)
     assert not children()
+
+
+def test_the_process_that_reads_a_frozen_book_imports_no_scan_of_the_fast_reader(small, tmp_path):
+    """The main process reads the frozen book with what it has loaded already: unpickling the
+    book and reading its answers import none of the fast reader's scans."""
+    from natk_xlsx.returns.ahead import open_one
+
+    opened = open_one(str(small.filled))
+    assert opened.opened is not None
+    (tmp_path / "opened.pickle").write_bytes(pickle.dumps(opened.opened))
+    script = (
+        "import pickle, sys\n"
+        "from natk_xlsx.returns.importer import read_opened\n"
+        "from natk_xlsx.spec.lint import load_toolkit\n"
+        "toolkit = load_toolkit(sys.argv[2])\n"
+        "before = set(sys.modules)\n"
+        "book = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "print(len(read_opened(book, toolkit).answers))\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "opened.pickle"),
+                           str(small.specs)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    count, imported = [*done.stdout.splitlines(), "", ""][:2]
+    assert done.returncode == 0, done.stderr
+    assert int(count) == len(read_workbook(small.filled, small.toolkit).answers)
+    assert not {"natk_xlsx.returns.fastread", "natk_xlsx.returns.partscan"} & \
+        set(imported.split()), imported

@@ -1,11 +1,17 @@
-"""The books the reader reads from: a bounded grid of cells per sheet, and the openpyxl book,
-the safe and complete reader (``fastread.CalamineBook`` has the same interface).
+"""The books the reader reads from: a bounded grid of cells per sheet (a dict of cells, or
+calamine's rows as they came: ``RowGrid``), the book frozen to be sent to another process, and
+the openpyxl book, the safe and complete reader (``fastread.CalamineBook`` has the same
+interface). The process that reads a frozen book imports only this module, not the fast
+reader's scans.
 
 openpyxl is imported only when its book is opened (it costs ~100 ms to import)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -47,8 +53,8 @@ def cell_ref(row: int, col: int) -> str:
 
 class SheetGrid:
     """The cells of one sheet that the reader needs, bounded in rows and columns whatever the
-    file claims. Built by a ``Book``; this one holds its cells in a dict, ``fastread.RowGrid``
-    builds them on demand from calamine's rows."""
+    file claims. Built by a ``Book``; this one holds its cells in a dict, ``RowGrid`` builds
+    them on demand from calamine's rows."""
 
     def __init__(self, title: str, cells: dict[tuple[int, int], Cell]) -> None:
         self.title = title
@@ -84,6 +90,147 @@ class SheetGrid:
         """The same sheet as if it had been read with these (smaller) bounds."""
         return SheetGrid(self.title, {place: cell for place, cell in self.cells.items()
                                       if place[0] <= max_rows and place[1] < max_cols})
+
+
+#: (formula cells with their text, error cells) of a sheet, keyed by (1-based row, 0-based
+#: column).
+Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]
+
+
+#: A ``Cell`` from its six fields in order, without its constructor's keyword handling.
+_cell: Callable[[tuple[Any, ...]], Cell] = partial(tuple.__new__, Cell)
+GENERAL = Cell._field_defaults["number_format"]
+
+
+def _as_read(value: Any) -> Any:
+    """A plain cell's value from calamine as the reader takes it: empty is None, a time of day
+    its ISO text."""
+    if value == "":
+        return None
+    return value.isoformat() if isinstance(value, dt.time) else value
+
+
+class RowGrid(SheetGrid):
+    """A sheet as calamine's rows: a value is looked up where the reader asks, and a ``Cell``
+    built only then. Formulas and error cells come from the XML scan."""
+
+    def __init__(self, title: str, rows: list[list[Any]], start: tuple[int, int], marks: Marks,
+                 max_rows: int, max_cols: int) -> None:
+        self.title = title
+        self.cells = {}
+        self._rows = rows
+        self._row0, self._col0 = start
+        self._formulas, self._errors = marks
+        self._max_rows = max_rows
+        self._max_cols = max_cols
+        self._marked: dict[int, list[int]] | None = None  # row → its formula and error columns
+        last = 0
+        for r in range(min(len(rows) + self._row0, max_rows), 0, -1):
+            if any(self._raw(r, c) not in ("", None) for c in range(max_cols)):
+                last = r
+                break
+        marked = [r for (r, c) in (*self._formulas, *self._errors)
+                  if r <= max_rows and c < max_cols]
+        self.max_row = max(last, *marked) if marked else last
+
+    def _plain_line(self, row: int, first: int, last: int) -> list[Any] | None:
+        """Calamine's row ``row`` when its cells from column ``first`` to ``last`` read as they
+        stand (within bounds, none a formula or an error), else None."""
+        if self._marked is None:
+            self._marked = {}
+            for r, c in (*self._formulas, *self._errors):
+                self._marked.setdefault(r, []).append(c)
+        i = row - 1 - self._row0
+        if (row > self._max_rows or last >= self._max_cols or self._col0 or i < 0
+                or i >= len(self._rows)):
+            return None
+        marked = self._marked.get(row)
+        if marked and any(first <= c <= last for c in marked):
+            return None
+        return self._rows[i]
+
+    def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
+        line = self._plain_line(row, min(cols), max(cols))
+        if line is None:
+            return [self.value(row, col) for col in cols]
+        return [_as_read(line[col] if col < len(line) else None) for col in cols]
+
+    def row_cells(self, row: int, col: int, count: int) -> list[Cell]:
+        line = self._plain_line(row, col, col + count - 1)
+        if line is None:
+            return [self.get(row, c) for c in range(col, col + count)]
+        title = self.title
+        return [_cell((_as_read(line[c] if c < len(line) else None), title, cell_ref(row, c),
+                       False, False, GENERAL)) for c in range(col, col + count)]
+
+    def within(self, max_rows: int, max_cols: int) -> RowGrid:
+        return RowGrid(self.title, self._rows, (self._row0, self._col0),
+                       (self._formulas, self._errors), max_rows, max_cols)
+
+    def _raw(self, row: int, col: int) -> Any:
+        i, j = row - 1 - self._row0, col - self._col0
+        if i < 0 or j < 0 or i >= len(self._rows):
+            return None
+        line = self._rows[i]
+        return line[j] if j < len(line) else None
+
+    def value(self, row: int, col: int) -> Any:
+        if row > self._max_rows or col >= self._max_cols:
+            return None
+        formula = self._formulas.get((row, col))
+        if formula is not None:
+            return formula  # the formula, never its cached value
+        i = row - 1 - self._row0
+        j = col - self._col0
+        if i < 0 or j < 0 or i >= len(self._rows):
+            return None
+        line = self._rows[i]
+        value = line[j] if j < len(line) else None
+        if value == "":
+            return "" if (row, col) in self._errors else None
+        if isinstance(value, dt.time):
+            return value.isoformat()
+        return value
+
+    def column(self, col: int) -> list[Any]:
+        if col >= self._max_cols:
+            return [None] * self.max_row
+        j = col - self._col0
+        first = self._row0  # rows above calamine's first row are empty
+        found: list[Any] = [None] * min(first, self.max_row)
+        for line in self._rows[:max(0, self.max_row - first)]:
+            value = line[j] if 0 <= j < len(line) else None
+            found.append(None if value == "" else value)
+        found += [None] * (self.max_row - len(found))  # rows past calamine's last one
+        for row, c in (*self._formulas, *self._errors):
+            if c == col and row <= self.max_row:
+                found[row - 1] = self.value(row, col)
+        for i, value in enumerate(found):
+            if isinstance(value, dt.time):
+                found[i] = value.isoformat()
+        return found
+
+    def get(self, row: int, col: int) -> Cell:
+        # ``value`` and the ``Cell`` built in one step: the reader asks for ~3,000 a return
+        ref = cell_ref(row, col)
+        i, j = row - 1 - self._row0, col - self._col0
+        if row > self._max_rows or col >= self._max_cols or i < 0 or j < 0:
+            return _cell((None, self.title, ref, False, False, GENERAL))
+        place = (row, col)
+        formula = self._formulas.get(place)
+        if formula is not None:  # the formula, never its cached value
+            return _cell((formula, self.title, ref, True, place in self._errors, GENERAL))
+        if i >= len(self._rows):
+            return _cell((None, self.title, ref, False, False, GENERAL))
+        line = self._rows[i]
+        value = line[j] if j < len(line) else None
+        if value == "" or value is None:
+            error = value == "" and place in self._errors
+            return _cell(("" if error else None, self.title, ref, False, error, GENERAL))
+        if isinstance(value, dt.time):
+            value = value.isoformat()
+        return _cell((value, self.title, ref, False, place in self._errors, GENERAL))
+
 
 
 class FrozenBook:

@@ -8,19 +8,17 @@ without bound): otherwise ``open_fast`` returns None and the reader falls back t
 Each sheet's XML is inflated once, by the gate, which also proves most sheets free of far cells
 as it checks their rows (``partscan.NEAR_ROWS``); one pass over each sheet then finds far cells
 (where the gate proved nothing), formulas and error cells (and refuses a formula or error it
-cannot place). Cells are built only for the
-places the reader asks for (``RowGrid``), not for every non-empty cell. Formulas are never
-evaluated, and their cached values are never used as answers.
+cannot place). Cells are built only for the places the reader asks for (``books.RowGrid``), not
+for every non-empty cell. Formulas are never evaluated, and their cached values are never used
+as answers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping, Set
-from functools import partial
+from collections.abc import Mapping, Set
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,9 +26,9 @@ from natk_xlsx import layout
 from natk_xlsx.returns.books import (
     MAX_SCAN_ROWS,
     READ_COLUMNS,
-    Cell,
+    Marks,
+    RowGrid,
     SheetGrid,
-    cell_ref,
     file_bytes,
 )
 from natk_xlsx.returns.partscan import NEAR_COLUMNS, ODD_CELL, root_offset
@@ -71,9 +69,6 @@ def _column(letters: bytes) -> int:
     return n
 
 
-#: (formula cells with their text, error cells) of a sheet, keyed by (1-based row, 0-based
-#: column).
-Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]
 
 
 def _cell_at(xml: bytes, pos: int) -> tuple[int, int] | None:
@@ -164,141 +159,6 @@ def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
             errors.add(place)
         at = xml.find(b't="e"', at + 5)
     return formulas, errors
-
-
-#: A ``Cell`` from its six fields in order, without its constructor's keyword handling.
-_cell: Callable[[tuple[Any, ...]], Cell] = partial(tuple.__new__, Cell)
-GENERAL = Cell._field_defaults["number_format"]
-
-
-def _as_read(value: Any) -> Any:
-    """A plain cell's value from calamine as the reader takes it: empty is None, a time of day
-    its ISO text."""
-    if value == "":
-        return None
-    return value.isoformat() if isinstance(value, dt.time) else value
-
-
-class RowGrid(SheetGrid):
-    """A sheet as calamine's rows: a value is looked up where the reader asks, and a ``Cell``
-    built only then. Formulas and error cells come from the XML scan."""
-
-    def __init__(self, title: str, rows: list[list[Any]], start: tuple[int, int], marks: Marks,
-                 max_rows: int, max_cols: int) -> None:
-        self.title = title
-        self.cells = {}
-        self._rows = rows
-        self._row0, self._col0 = start
-        self._formulas, self._errors = marks
-        self._max_rows = max_rows
-        self._max_cols = max_cols
-        self._marked: dict[int, list[int]] | None = None  # row → its formula and error columns
-        last = 0
-        for r in range(min(len(rows) + self._row0, max_rows), 0, -1):
-            if any(self._raw(r, c) not in ("", None) for c in range(max_cols)):
-                last = r
-                break
-        marked = [r for (r, c) in (*self._formulas, *self._errors)
-                  if r <= max_rows and c < max_cols]
-        self.max_row = max(last, *marked) if marked else last
-
-    def _plain_line(self, row: int, first: int, last: int) -> list[Any] | None:
-        """Calamine's row ``row`` when its cells from column ``first`` to ``last`` read as they
-        stand (within bounds, none a formula or an error), else None."""
-        if self._marked is None:
-            self._marked = {}
-            for r, c in (*self._formulas, *self._errors):
-                self._marked.setdefault(r, []).append(c)
-        i = row - 1 - self._row0
-        if (row > self._max_rows or last >= self._max_cols or self._col0 or i < 0
-                or i >= len(self._rows)):
-            return None
-        marked = self._marked.get(row)
-        if marked and any(first <= c <= last for c in marked):
-            return None
-        return self._rows[i]
-
-    def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
-        line = self._plain_line(row, min(cols), max(cols))
-        if line is None:
-            return [self.value(row, col) for col in cols]
-        return [_as_read(line[col] if col < len(line) else None) for col in cols]
-
-    def row_cells(self, row: int, col: int, count: int) -> list[Cell]:
-        line = self._plain_line(row, col, col + count - 1)
-        if line is None:
-            return [self.get(row, c) for c in range(col, col + count)]
-        title = self.title
-        return [_cell((_as_read(line[c] if c < len(line) else None), title, cell_ref(row, c),
-                       False, False, GENERAL)) for c in range(col, col + count)]
-
-    def within(self, max_rows: int, max_cols: int) -> RowGrid:
-        return RowGrid(self.title, self._rows, (self._row0, self._col0),
-                       (self._formulas, self._errors), max_rows, max_cols)
-
-    def _raw(self, row: int, col: int) -> Any:
-        i, j = row - 1 - self._row0, col - self._col0
-        if i < 0 or j < 0 or i >= len(self._rows):
-            return None
-        line = self._rows[i]
-        return line[j] if j < len(line) else None
-
-    def value(self, row: int, col: int) -> Any:
-        if row > self._max_rows or col >= self._max_cols:
-            return None
-        formula = self._formulas.get((row, col))
-        if formula is not None:
-            return formula  # the formula, never its cached value
-        i = row - 1 - self._row0
-        j = col - self._col0
-        if i < 0 or j < 0 or i >= len(self._rows):
-            return None
-        line = self._rows[i]
-        value = line[j] if j < len(line) else None
-        if value == "":
-            return "" if (row, col) in self._errors else None
-        if isinstance(value, dt.time):
-            return value.isoformat()
-        return value
-
-    def column(self, col: int) -> list[Any]:
-        if col >= self._max_cols:
-            return [None] * self.max_row
-        j = col - self._col0
-        first = self._row0  # rows above calamine's first row are empty
-        found: list[Any] = [None] * min(first, self.max_row)
-        for line in self._rows[:max(0, self.max_row - first)]:
-            value = line[j] if 0 <= j < len(line) else None
-            found.append(None if value == "" else value)
-        found += [None] * (self.max_row - len(found))  # rows past calamine's last one
-        for row, c in (*self._formulas, *self._errors):
-            if c == col and row <= self.max_row:
-                found[row - 1] = self.value(row, col)
-        for i, value in enumerate(found):
-            if isinstance(value, dt.time):
-                found[i] = value.isoformat()
-        return found
-
-    def get(self, row: int, col: int) -> Cell:
-        # ``value`` and the ``Cell`` built in one step: the reader asks for ~3,000 a return
-        ref = cell_ref(row, col)
-        i, j = row - 1 - self._row0, col - self._col0
-        if row > self._max_rows or col >= self._max_cols or i < 0 or j < 0:
-            return _cell((None, self.title, ref, False, False, GENERAL))
-        place = (row, col)
-        formula = self._formulas.get(place)
-        if formula is not None:  # the formula, never its cached value
-            return _cell((formula, self.title, ref, True, place in self._errors, GENERAL))
-        if i >= len(self._rows):
-            return _cell((None, self.title, ref, False, False, GENERAL))
-        line = self._rows[i]
-        value = line[j] if j < len(line) else None
-        if value == "" or value is None:
-            error = value == "" and place in self._errors
-            return _cell(("" if error else None, self.title, ref, False, error, GENERAL))
-        if isinstance(value, dt.time):
-            value = value.isoformat()
-        return _cell((value, self.title, ref, False, place in self._errors, GENERAL))
 
 
 class CalamineBook:
