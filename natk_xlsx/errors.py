@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
+    """A problem found in a spec or an input: where it is and how to fix it."""
+
     severity: str  # "error" or "warning"
     code: str
     file: str

@@ -53,6 +53,8 @@ COMPRESSION_METHODS_READ = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 @dataclass(frozen=True)
 class Limits:
+    """What the gate lets through: sizes, counts and ratios a questionnaire stays far below."""
+
     max_file_bytes: int = 50 * MiB
     max_members: int = 2000
     max_uncompressed_bytes: int = 200 * MiB  # whole archive
@@ -65,6 +67,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class FileInfo:
+    """What the gate learnt of a file it let through."""
+
     path: str
     size: int
     extension: str  # ".xlsx" or ".xlsm", from the contents (not the file's name)

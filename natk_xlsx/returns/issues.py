@@ -24,6 +24,9 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Issue:
+    """A problem of a return, in the workbook's language, with its sheet, cell and question
+    where it has them."""
+
     code: str
     severity: str
     message: str

@@ -79,6 +79,9 @@ class Located:
 
 @dataclass
 class RawWorkbook:
+    """What the reader found in a return before coercion: its metadata, and the raw cells of
+    each question and of the cover, with their places."""
+
     path: str
     metadata: dict[str, str]
     metadata_source: str  # "sheet", "properties" or "detected"

@@ -54,12 +54,16 @@ def plain_number(number: float) -> int | float:
 
 @dataclass(frozen=True)
 class Choice:
+    """One code of a choice list, with its label in each language."""
+
     code: str
     label: Text
 
 
 @dataclass(frozen=True)
 class ChoiceList:
+    """A named list of choices (``lists.json`` or a component's own), in display order."""
+
     id: str
     choices: tuple[Choice, ...]
 
@@ -76,6 +80,9 @@ class ChoiceList:
 
 @dataclass(frozen=True)
 class Breakdown:
+    """The columns a statistics table breaks its figures down by (sex, age, form of
+    exploitation...); ``additive`` when they sum to the row's total."""
+
     id: str
     label: Text
     additive: bool
@@ -88,12 +95,17 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class Standard:
+    """An international instrument a question tests against, and its article if one."""
+
     instrument: str
     article: str | None = None
 
 
 @dataclass(frozen=True)
 class NeedsRule:
+    """When an answer shows a need (``when``, a condition), how severe it is, what
+    assistance meets it and the action to take."""
+
     when: Condition
     severity: str
     assistance: tuple[str, ...]
@@ -106,6 +118,9 @@ class NeedsRule:
 
 @dataclass(frozen=True)
 class Question:
+    """One question of a component: its answer type, texts in every language, the rules that
+    check its answer and the needs its answer may show."""
+
     id: str
     component: str
     section: str
@@ -133,12 +148,17 @@ class Question:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled group of a component's questions."""
+
     id: str
     title: Text
 
 
 @dataclass(frozen=True)
 class Component:
+    """One component of the assessment (a sheet of the workbook): its purpose, who answers
+    it, and its sections and questions in order."""
+
     id: str
     prefix: str
     category: str
@@ -157,6 +177,9 @@ class Component:
 
 @dataclass(frozen=True)
 class Labelled:
+    """A code of a fixed vocabulary (respondent kinds, instruments, stages...) with its label,
+    and what else the vocabulary says of it (``extra``)."""
+
     code: str
     label: Text
     extra: Mapping[str, Any] = field(default_factory=dict)

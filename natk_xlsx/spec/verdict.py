@@ -22,7 +22,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +141,8 @@ def remember(files: SpecFiles, toolkit: Toolkit) -> bool:
              "directory": str(files.directory)}
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only here: a verdict is written once per change of the specs
+
         handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(entry, out)
