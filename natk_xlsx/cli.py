@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -514,20 +514,34 @@ def main() -> None:
     """Entry point of the ``natk`` command."""
     try:
         cli(prog_name="natk")
+        code: object = 0
+    except SystemExit as done:  # how click ends every command
+        code = done.code
     except Exception as exc:  # a bug: one line, no traceback, and how to report it
-        _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in natk-xlsx, "
-              "please report it with the command you ran (set NATK_DEBUG=1 for details)",
-              EXIT_INTERNAL)
-    finally:
-        _ending()
+        click.echo(f"natk: error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                   "natk-xlsx, please report it with the command you ran (set NATK_DEBUG=1 for "
+                   "details)", err=True)
+        code = EXIT_INTERNAL
+    _end(code)
 
 
-def _ending() -> None:
-    """The command is done and the process ends: what it holds is freed as the interpreter
-    exits, without the final collections walking every object first (``gc.freeze``; about a
-    tenth of a ``check``). Nothing this package holds needs a collection to be finalised:
-    the code that opens a file closes it, and every output is in place before the command
-    returns."""
-    import gc
+def _end(code: object) -> NoReturn:
+    """The command is done and the process ends at once (``os._exit``), once the exit handlers
+    have run (children stopped, temporary folders removed) and its output is flushed. The
+    interpreter would otherwise free every object it holds one by one, after collections that
+    walk them all (about a twentieth of a ``check`` of one file). Nothing this package holds
+    needs that: the code that opens a file closes it, every output is in place (written
+    atomically) before the command returns, and no thread is ever started."""
+    import atexit
+    import contextlib
+    import os
 
-    gc.freeze()
+    if code is not None and not isinstance(code, int):  # a message as the exit code
+        click.echo(str(code), err=True)
+        code = 1
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a reader of the output that has gone
+            stream.flush()
+    os._exit(code or 0)

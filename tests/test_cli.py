@@ -122,6 +122,39 @@ def test_an_interrupted_command_exits_130_not_as_invalid(small, monkeypatch):
     assert err.strip() == "natk: interrupted" and "Traceback" not in out + err
 
 
+def _natk(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run in a process of its own with ``args`` as the command's arguments, then
+    ``natk``'s entry point."""
+    code = ("import sys\n" + script + "\nsys.argv = ['natk', *sys.argv[1:]]\n"
+            "from natk_xlsx.entry import main\nmain()\nprint('main returned')\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env=env, check=False, timeout=60)
+
+
+def test_the_process_ends_with_the_commands_exit_code_and_all_its_output(small, tmp_path):
+    """The command ends the process at once (``cli._end``): each exit code as documented, the
+    output whole, the exit handlers run, and nothing after."""
+    handler = "import atexit; atexit.register(lambda: print('handler ran', flush=True))"
+    done = _natk(handler, "check", "--specs", str(small.specs), str(small.filled))
+    expected = CliRunner().invoke(cli, ["check", "--specs", str(small.specs), str(small.filled)])
+    assert (done.returncode, done.stdout) == (1, expected.output + "handler ran\n")
+    done = _natk("", "--version")
+    assert (done.returncode, done.stdout.strip()) == (0, f"natk, version {__version__}")
+    done = _natk("", "check", str(tmp_path / "missing.xlsx"))
+    assert done.returncode == 3 and "missing.xlsx" in done.stdout + done.stderr
+    assert _natk("", "specs", "check", "--format", "xml").returncode == 2
+
+
+def test_a_bug_ends_the_process_with_one_line_and_exit_code_4():
+    done = _natk("import natk_xlsx.cli as c\n"
+                 "def boom(*a, **k):\n    raise RuntimeError('boom')\n"
+                 "c.cli = boom", "--version")
+    assert done.returncode == 4 and done.stdout == ""
+    assert done.stderr.startswith("natk: error: internal error (RuntimeError: boom); this is a bug")
+    assert "Traceback" not in done.stderr
+
+
 def test_generate_one_workbook_to_a_file(tmp_path: Path):
     target = tmp_path / "legal.xlsx"
     code, out, err = run("generate", "-c", "legal,victims", "--country", "Veridia", "-o",
