@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import time
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -42,16 +41,22 @@ def open_one(path: str, target: str | None = None) -> FileResult:
         opened = open_return(path)
     except Exception as exc:  # the same failures as ``batch``'s reading, at the same step
         code, message = describe_failure(path, exc)
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
+        _debug()
         return FileResult(path, None, message, code, time.perf_counter() - start)
     try:
         frozen = opened.frozen()
     except Exception:  # a sheet the reader might never have asked for: let it judge
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
+        _debug()
         frozen = None
     return FileResult(path, seconds=time.perf_counter() - start, opened=frozen)
+
+
+def _debug() -> None:
+    """With ``NATK_DEBUG`` set, the traceback of the exception being handled."""
+    if os.environ.get("NATK_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
 
 
 def _ready_and_serve(end: End) -> None:
