@@ -531,7 +531,8 @@ def _end(code: object) -> NoReturn:
     interpreter would otherwise free every object it holds one by one, after collections that
     walk them all (about a twentieth of a ``check`` of one file). Nothing this package holds
     needs that: the code that opens a file closes it, every output is in place (written
-    atomically) before the command returns, and no thread is ever started."""
+    atomically) before the command returns, and no thread is ever started. Under a profiler, a
+    debugger or a coverage tool the interpreter exits as usual, so that they finish their work."""
     import atexit
     import contextlib
     import os
@@ -539,6 +540,8 @@ def _end(code: object) -> NoReturn:
     if code is not None and not isinstance(code, int):  # a message as the exit code
         click.echo(str(code), err=True)
         code = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     with contextlib.suppress(Exception):
         atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -11,6 +11,7 @@ import sys
 
 
 def main() -> None:
+    """Run the ``natk`` command given by ``sys.argv``."""
     from natk_xlsx.returns import ahead
 
     ahead.start(sys.argv[1:])

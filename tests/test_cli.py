@@ -146,6 +146,15 @@ def test_the_process_ends_with_the_commands_exit_code_and_all_its_output(small, 
     assert _natk("", "specs", "check", "--format", "xml").returncode == 2
 
 
+def test_under_a_profiler_the_process_ends_as_usual():
+    """``python -m cProfile -m natk_xlsx ...`` still prints its profile once the command ends."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-m", "natk_xlsx", "--version"],
+                          capture_output=True, text=True, env=env, check=False, timeout=60)
+    assert done.returncode == 0 and __version__ in done.stdout
+    assert "function calls" in done.stdout
+
+
 def test_a_bug_ends_the_process_with_one_line_and_exit_code_4():
     done = _natk("import natk_xlsx.cli as c\n"
                  "def boom(*a, **k):\n    raise RuntimeError('boom')\n"

@@ -7,8 +7,8 @@ the command line, so that the worker imports what opening needs while the main p
 the rest. The file is named to it later (``batch`` takes it); a command that has no use for it
 stops it (``dismiss``), and one that ends before either kills it as it exits (``forked``).
 
-At module level this imports nothing but ``forked``, so that the worker starts as early as it
-can.
+At module level this imports nothing of natk-xlsx but ``forked``, so that the worker starts
+as early as it can.
 """
 
 from __future__ import annotations
