@@ -253,3 +253,23 @@ def test_the_themes_table_of_the_docs_is_the_specs(report):
     page = (Path(__file__).parent.parent / "docs" / "subject-ownership.md").read_text("utf-8")
     table = [line for line in page.splitlines() if line.startswith("| `")]
     assert table == theme_rows(report.toolkit)
+
+
+def test_the_model_survives_a_pickle_and_its_empty_mappings_stay_empty(report):
+    """The toolkit crosses to another process whole; a part built without constraints or extras
+    shares one empty mapping, which pickles as itself and cannot be written to."""
+    import pickle
+
+    from natk_xlsx.spec.model import NO_MAPPING, Labelled, Question
+
+    toolkit = report.toolkit
+    again = pickle.loads(pickle.dumps(toolkit))
+    assert again.components == toolkit.components
+    assert again.vocabularies == toolkit.vocabularies
+    bare = Question("TST.01", "test", "s", "integer", {"en": "How many?"}, {"en": ""})
+    assert bare.constraints is NO_MAPPING and Labelled("x", {}).extra is NO_MAPPING
+    assert pickle.loads(pickle.dumps(bare)) == bare
+    assert pickle.loads(pickle.dumps(bare)).constraints is NO_MAPPING
+    assert dict(bare.constraints) == {} and bare.constraints.get("max") is None
+    with pytest.raises(TypeError):
+        bare.constraints["max"] = 3  # type: ignore[index]

@@ -131,7 +131,7 @@ def generate_workbook(
     if opts.depth not in DEPTHS:
         raise UsageError(f"unknown depth '{opts.depth}'; use one of {', '.join(DEPTHS)}")
     if opts.depth != "full":
-        shallow = [replace(c, questions=select_questions(c, None, opts.depth)) for c in components]
+        shallow = [c._replace(questions=select_questions(c, None, opts.depth)) for c in components]
         omitted += [q.id for c, t in zip(components, shallow, strict=True)
                     for q in c.questions if q not in t.questions]
         components = tuple(t for t in shallow if t.questions)
@@ -205,7 +205,7 @@ def tailor(component: Component, kind: str) -> Component:
                     needed |= referenced_questions(q.relevant)
                 changed = True
     kept_ids = {q.id for q in keep}
-    return replace(component, questions=tuple(q for q in component.questions if q.id in kept_ids))
+    return component._replace(questions=tuple(q for q in component.questions if q.id in kept_ids))
 
 
 def _workbook_id(toolkit: Toolkit, lang: str, components: Sequence[Component],
