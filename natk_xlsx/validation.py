@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from natk_xlsx.schema_check import ANNOTATIONS, Check, UnknownKeyword, compile_check
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One schema violation: where (a JSON path as a list of keys) and what."""
 
     path: tuple[str | int, ...]
@@ -95,8 +93,7 @@ def spec_schema_errors(document: Any) -> list[SchemaError]:
     return found
 
 
-@dataclass(frozen=True)
-class DataError:
+class DataError(NamedTuple):
     """One way a submission breaks its schema, with what the importer needs to place it."""
 
     path: tuple[str | int, ...]
@@ -140,8 +137,7 @@ def submission_errors(document: Any, schema: dict[str, Any], key: str) -> list[D
 _PER_ANSWER = frozenset({"type", "properties", "additionalProperties"})
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """A schema of answers split for the first stage: the compiled check of everything but the
     required answers, and the required answers (always, and under a condition). Where the check
     is made of answers judged one by one, each answer's own check, to find those that fail."""

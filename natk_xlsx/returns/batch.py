@@ -16,9 +16,8 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from natk_xlsx.errors import InputError
 from natk_xlsx.forked import can_fork
@@ -40,8 +39,7 @@ if TYPE_CHECKING:  # the model is imported by whoever loads the toolkit, while a
 DEFAULT_TIMEOUT = 20.0
 
 
-@dataclass(frozen=True)
-class Annotate:
+class Annotate(NamedTuple):
     """Write a hand-back copy into ``folder`` for each return with errors (and, with
     ``warnings``, for each return with warnings only)."""
 

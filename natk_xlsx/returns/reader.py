@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError
@@ -313,8 +313,7 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
     return rows
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """What reading a sheet needs of a toolkit: the rows each component's sheet can hold, and
     each grid question's width and whether it has row totals."""
 

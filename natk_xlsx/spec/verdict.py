@@ -22,9 +22,8 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from natk_xlsx import __version__
 from natk_xlsx.spec.loading import LISTS_FILE, MANIFEST_FILE, build_toolkit, resolve_specs_dir, spec_hash
@@ -42,8 +41,7 @@ _JUDGES = ("layout.py", "validation.py", "errors.py", "schemas/spec.schema.json"
            "i18n/interface.json", "i18n/languages.py", "i18n/interface.py")
 
 
-@dataclass(frozen=True)
-class SpecFiles:
+class SpecFiles(NamedTuple):
     """The bytes of a specs folder's JSON files, read once, and the key of their verdict."""
 
     directory: Path
