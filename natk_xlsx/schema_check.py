@@ -124,6 +124,14 @@ def _properties(props: Mapping[str, Check], extra: Check | None) -> Check:
     return check
 
 
+def object_check(properties: Mapping[str, Check], extra: Check, typed: bool) -> Check:
+    """The check of an object schema made of ``properties`` (``typed``: with ``"type":
+    "object"``) from its parts compiled already: each property's check, and ``extra``, that of
+    any other property. The same as ``compile_check`` of the whole."""
+    check = _properties(properties, extra)
+    return _all_of([_TYPES["object"], check]) if typed else check
+
+
 def _keyword(name: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
     """One keyword as a check (None where the keyword is handled with another)."""
     if name in ANNOTATIONS or name in ("then", "else", "additionalProperties"):

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from natk_xlsx.schema_check import ANNOTATIONS, Check, UnknownKeyword, compile_check
+from natk_xlsx.schema_check import ANNOTATIONS, Check, UnknownKeyword, compile_check, object_check
 
 if TYPE_CHECKING:
     import jsonschema
@@ -153,6 +153,12 @@ class _Plan(NamedTuple):
 
 def _plan(schema: dict[str, Any]) -> _Plan:
     core = {k: v for k, v in schema.items() if k not in ("required", "allOf")}
+    required = tuple(schema.get("required", ()))
+    # the full walk gives its errors keyword by keyword: the answers' must come first
+    order = [k for k in schema if k not in ANNOTATIONS]
+    last = [k for k in order if k in ("required", "allOf")]
+    per_answer = (set(core) - ANNOTATIONS <= _PER_ANSWER and core.get("type", "object") == "object"
+                  and order[len(order) - len(last):] == last)
     conditional = []
     try:
         for part in schema.get("allOf", ()):
@@ -161,19 +167,15 @@ def _plan(schema: dict[str, Any]) -> _Plan:
                     "required"}:
                 raise UnknownKeyword("allOf other than if/then required")
             conditional.append((compile_check(part["if"]), tuple(then["required"])))
-        check: Check | None = compile_check(core)
+        if not per_answer:
+            return _Plan(schema, compile_check(core), required, tuple(conditional))
+        # each answer compiled once: its own check, and a part of the whole one
+        answers = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
+        other = compile_check(schema.get("additionalProperties", True))
     except UnknownKeyword:
         return _Plan(schema, None, (), ())
-    required = tuple(schema.get("required", ()))
-    # the full walk gives its errors keyword by keyword: the answers' must come first
-    order = [k for k in schema if k not in ANNOTATIONS]
-    last = [k for k in order if k in ("required", "allOf")]
-    if not set(core) - ANNOTATIONS <= _PER_ANSWER or core.get("type", "object") != "object" \
-            or order[len(order) - len(last):] != last:
-        return _Plan(schema, check, required, tuple(conditional))
-    answers = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
-    return _Plan(schema, check, required, tuple(conditional), core, answers,
-                 compile_check(schema.get("additionalProperties", True)))
+    return _Plan(schema, object_check(answers, other, "type" in core), required,
+                 tuple(conditional), core, answers, other)
 
 
 def _missing(document: dict[str, Any], required: tuple[str, ...]) -> list[DataError]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from natk_xlsx import validation
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.submission_schema import answers_schema
-from natk_xlsx.schema_check import UnknownKeyword, compile_check
+from natk_xlsx.schema_check import UnknownKeyword, compile_check, object_check
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.spec.model import Question, Toolkit
 from natk_xlsx.workbook.generate import generate_workbook
@@ -130,6 +130,29 @@ def test_a_schema_judging_the_answers_together_is_walked_whole(monkeypatch):
     found = validation.answer_errors({"a": "x", "c": 1}, "together", lambda: schema)
     assert walked == [{"a": "x", "c": 1}]
     assert [e.validator for e in found] == ["type", "minProperties", "required"]
+
+
+_OBJECT_PARTS = {"a": {"type": "integer", "minimum": 0}, "b": {"enum": ["yes", "no"]},
+                 "c": {"type": "array", "items": {"type": "string"}}}
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+                    st.sampled_from(["yes", "no", "x"]), st.lists(st.sampled_from(["y", 1])))
+
+
+@pytest.mark.parametrize("typed", [True, False])
+@pytest.mark.parametrize("extra", [None, False, {"type": "string"}])
+@given(document=st.one_of(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _VALUES),
+                          _VALUES))
+def test_an_object_check_from_compiled_parts_is_the_compiled_whole(typed, extra, document):
+    """The plan compiles each answer once and makes the whole answers' check of those parts
+    (``object_check``): it judges every document as ``compile_check`` of the whole does."""
+    schema: dict[str, Any] = {"properties": _OBJECT_PARTS}
+    if typed:
+        schema["type"] = "object"
+    if extra is not None:
+        schema["additionalProperties"] = extra
+    parts = {k: compile_check(v) for k, v in _OBJECT_PARTS.items()}
+    whole = object_check(parts, compile_check(True if extra is None else extra), typed)
+    assert whole(document) == compile_check(schema)(document)
 
 
 def test_a_schema_with_an_unknown_keyword_is_always_walked():
