@@ -1,6 +1,6 @@
 """The plain data model of a toolkit, built from the spec files: named tuples for its many
-small parts (a tuple is built several times faster than a frozen dataclass, and its class is
-made without compiling generated code on every start), a frozen dataclass for the toolkit.
+small parts (their classes are made on every start without the generated methods a frozen
+dataclass compiles, and they are built faster), a frozen dataclass for the toolkit.
 
 Nothing here does I/O; ``specs.load_toolkit`` builds these from a folder of JSON files.
 """
@@ -16,6 +16,7 @@ from natk_xlsx.i18n.languages import tr
 
 Text = Mapping[str, str]
 Condition = Mapping[str, Any]
+
 
 class _NoMapping(Mapping[str, Any]):
     """The empty mapping a part built without constraints or extras holds: one, shared, so
