@@ -17,13 +17,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from natk_xlsx.errors import NatkError
-from natk_xlsx.forked import can_fork
-
-if TYPE_CHECKING:
-    from natk_xlsx.forked import End
+from natk_xlsx.forked import Child, End, can_fork, pipe
 
 T = TypeVar("T")
 
@@ -79,8 +76,6 @@ def alongside(work: Callable[[], T]) -> Iterator[Later[T]]:
         yield later
         later.value = work()
         return
-    from natk_xlsx.forked import Child, pipe
-
     receive, report = pipe()
     process = Child(_run, (work, report), report)
     try:

@@ -13,7 +13,6 @@ as early as it can.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -33,7 +32,7 @@ def open_one(path: str, target: str | None = None) -> FileResult:
     """In a worker: the file opened and its book frozen, to be read on by the process that
     holds the toolkit. A book that cannot be frozen comes back with neither a book nor an
     error: then the file is read as in a batch."""
-    from natk_xlsx.returns.outcome import FileResult, describe_failure
+    from natk_xlsx.returns.outcome import FileResult, describe_failure, show_traceback
     from natk_xlsx.returns.reader import open_return
 
     start = time.perf_counter()
@@ -41,22 +40,14 @@ def open_one(path: str, target: str | None = None) -> FileResult:
         opened = open_return(path)
     except Exception as exc:  # the same failures as ``batch``'s reading, at the same step
         code, message = describe_failure(path, exc)
-        _debug()
+        show_traceback()
         return FileResult(path, None, message, code, time.perf_counter() - start)
     try:
         frozen = opened.frozen()
     except Exception:  # a sheet the reader might never have asked for: let it judge
-        _debug()
+        show_traceback()
         frozen = None
     return FileResult(path, seconds=time.perf_counter() - start, opened=frozen)
-
-
-def _debug() -> None:
-    """With ``NATK_DEBUG`` set, the traceback of the exception being handled."""
-    if os.environ.get("NATK_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
 
 
 def _ready_and_serve(end: End) -> None:

@@ -14,7 +14,6 @@ import contextlib
 import gc
 import os
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,8 +21,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from natk_xlsx.errors import InputError
 from natk_xlsx.forked import can_fork
 from natk_xlsx.returns import ahead
-from natk_xlsx.returns.ahead import open_one
-from natk_xlsx.returns.outcome import INTERNAL, FileResult, describe_failure, one_line
+from natk_xlsx.returns.outcome import (
+    INTERNAL,
+    FileResult,
+    describe_failure,
+    one_line,
+    show_traceback,
+)
 from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, Job, Worker, receive, run_pool
 
 __all__ = ["INTERNAL", "Annotate", "FileResult", "collector_paused", "describe_failure",
@@ -63,8 +67,7 @@ def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
                       else read_opened(opened, toolkit))
     except Exception as exc:  # every failure becomes a line in the report
         code, message = describe_failure(path, exc)
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
+        show_traceback()
         return FileResult(path, None, message, code, time.perf_counter() - start)
     result = FileResult(path, submission, errors=len(submission.errors))
     if annotate is not None and target is not None and _wants_copy(submission, annotate):
@@ -87,8 +90,7 @@ def _annotate(result: FileResult, target: str) -> None:
     except InputError as exc:
         result.annotate_error = str(exc)
     except Exception as exc:  # the copy is a courtesy: the file's result stands without it
-        if os.environ.get("NATK_DEBUG"):
-            traceback.print_exc()
+        show_traceback()
         code, _ = describe_failure(result.path, exc)
         result.annotate_bug = code == INTERNAL
         why = ("internal error, a bug in natk-xlsx: " + one_line(f"{type(exc).__name__} {exc}")
@@ -206,13 +208,13 @@ def _opener(path: str, memory_mb: int) -> Worker:
     started = ahead.take() if memory_mb == DEFAULT_MEMORY_MB else None
     ahead.dismiss()
     if started is not None:
-        worker = Worker(open_one, memory_mb, started)
+        worker = Worker(ahead.open_one, memory_mb, started)
         try:
             worker.send(0, (path, None))
             return worker
         except OSError:  # it has gone: start another
             worker.stop(kill=True)
-    worker = Worker(open_one, memory_mb)
+    worker = Worker(ahead.open_one, memory_mb)
     worker.send(0, (path, None))
     return worker
 

@@ -7,6 +7,7 @@ and still one line naming the file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +117,12 @@ def _caused_by_hostile_xml(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def show_traceback() -> None:
+    """With ``NATK_DEBUG`` set, the traceback of the exception being handled, on standard
+    error (a worker's is shown too: it keeps the screen then)."""
+    if os.environ.get("NATK_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
