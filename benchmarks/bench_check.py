@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import environment, line, median_run, run
+from common import environment, line, median_runs, run
 
 from natk_xlsx.demo import fill_complete
 from natk_xlsx.spec.lint import load_toolkit
@@ -73,14 +73,13 @@ def main() -> None:
         floor_cmd = [sys.executable, "-c", CALAMINE, str(filled)]
         run(natk, environment(folder / "warm-up"))  # bytecode compiled, as when installed
         cold = run(natk, env)
-        warm = median_run(natk, env, args.runs)
-        floor = median_run(floor_cmd, env, args.runs)
-        guarded = median_run([sys.executable, "-c", GUARDED, str(filled)], env, args.runs)
+        guarded_cmd = [sys.executable, "-c", GUARDED, str(filled)]
+        warm, floor, guarded = median_runs([natk, floor_cmd, guarded_cmd], env, args.runs)
         heavy = imported(natk, env)
         size = filled.stat().st_size
     print(f"check of one complete return ({size / 1024:.0f} KiB, "
           f"{sum(len(c.questions) for c in toolkit.components)} questions), median of "
-          f"{args.runs}, each in its own process")
+          f"{args.runs}, each in its own process, natk and the floors taking turns")
     print(line("natk check, first run (specs linted)", *cold))
     print(line("natk check (lint verdict remembered)", *warm))
     print(line("floor: python-calamine reads every cell", *floor))

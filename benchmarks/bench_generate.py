@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from common import environment, line, median_run, run
+from common import environment, line, median_runs, run
 
 FLOOR = """
 import pickle, sys
@@ -107,13 +107,14 @@ def main() -> None:
         plan = folder / "cells.pickle"
         with plan.open("wb") as f:
             pickle.dump([(str(floor_dir / b.name), cells_of(b)) for b in books], f)
-        warm = median_run(natk, env, args.runs)
-        floor = median_run([sys.executable, "-c", FLOOR, str(plan)], env, args.runs)
+        warm, floor = median_runs([natk, [sys.executable, "-c", FLOOR, str(plan)]], env,
+                                  args.runs)
         total, distinct = validations(books[0])
         sizes = sum(b.stat().st_size for b in books), sum(
             b.stat().st_size for b in floor_dir.glob("*.xlsx"))
     print(f"generate --lang all: {len(books)} workbooks, {sizes[0] / 2**20:.1f} MiB "
-          f"(bare: {sizes[1] / 2**20:.1f} MiB), median of {args.runs}, each in its own process")
+          f"(bare: {sizes[1] / 2**20:.1f} MiB), median of {args.runs}, each in its own process, "
+          "natk and the floor taking turns")
     print(line("natk generate, first run (specs linted)", *cold))
     print(line("natk generate (lint verdict remembered)", *warm))
     print(line("floor: bare xlsxwriter, same cells", *floor))

@@ -56,12 +56,17 @@ def run(command: Sequence[str], env: dict[str, str]) -> tuple[float, float, floa
     return float(seconds), float(cpu), int(kib) / 1024
 
 
-def median_run(command: Sequence[str], env: dict[str, str], runs: int
-               ) -> tuple[float, float, float]:
-    """(median wall seconds, median CPU seconds, largest peak MiB) over ``runs`` runs."""
-    results = [run(command, env) for _ in range(runs)]
-    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
-            max(r[2] for r in results))
+def median_runs(commands: Sequence[Sequence[str]], env: dict[str, str], runs: int
+                ) -> list[tuple[float, float, float]]:
+    """For each command: (median wall seconds, median CPU seconds, largest peak MiB) over
+    ``runs`` runs. The commands take turns, round after round, so that a slow spell of a shared
+    machine falls on each of them alike rather than on whichever ran during it."""
+    results: list[list[tuple[float, float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for done, command in zip(results, commands, strict=True):
+            done.append(run(command, env))
+    return [(statistics.median(r[0] for r in done), statistics.median(r[1] for r in done),
+             max(r[2] for r in done)) for done in results]
 
 
 def line(label: str, seconds: float, cpu: float, mib: float) -> str:
