@@ -1,9 +1,9 @@
 """JSON Schema validation: the one module that uses jsonschema.
 
 Spec files are checked against the spec format's schema here; later, submissions against the
-schema derived from the specs. jsonschema is imported only when a document is checked with it
-(it costs ~75 ms to import): a command that loads specs whose verdict is cached, or reads returns
-that pass the fast check (``schema_check``), never imports it.
+schema derived from the specs. Both are checked first by the compiled check (``schema_check``);
+jsonschema walks only a document that fails it, and is imported only then (it costs ~75 ms to
+import): linting valid specs, or reading returns that pass, never imports it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from natk_xlsx.schema_check import ANNOTATIONS, Check, UnknownKeyword, compile_check, object_check
+from natk_xlsx.schema_check import (
+    ANNOTATIONS,
+    Check,
+    UnknownKeyword,
+    compile_check,
+    exact,
+    object_check,
+)
 
 if TYPE_CHECKING:
     import jsonschema
@@ -166,6 +173,8 @@ def _plan(schema: dict[str, Any]) -> _Plan:
             if set(part) != {"if", "then"} or not isinstance(then, dict) or set(then) != {
                     "required"}:
                 raise UnknownKeyword("allOf other than if/then required")
+            if not exact(part["if"]):  # an unsure "fails" would hide a missing answer
+                raise UnknownKeyword("a condition the first stage cannot judge exactly")
             conditional.append((compile_check(part["if"]), tuple(then["required"])))
         if not per_answer:
             return _Plan(schema, compile_check(core), required, tuple(conditional))
