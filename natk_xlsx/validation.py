@@ -90,8 +90,23 @@ def _flatten(error: ValidationError) -> Iterator[ValidationError]:
         yield error
 
 
+@cache
+def _spec_check() -> Check | None:
+    """The spec-format schema compiled (``schema_check``); None if it cannot be."""
+    try:
+        return compile_check(spec_schema())
+    except UnknownKeyword:
+        return None
+
+
 def spec_schema_errors(document: Any) -> list[SchemaError]:
-    """Every way ``document`` breaks the spec-format schema, in document order."""
+    """Every way ``document`` breaks the spec-format schema, in document order. A document
+    that passes the compiled check has none; only one that fails it is walked by jsonschema,
+    which finds every error and its place (linting the bundled toolkit's 3 MB costs a few
+    hundredths of a second instead of two seconds)."""
+    check = _spec_check()
+    if check is not None and check(document):
+        return []
     found: list[SchemaError] = []
     for error in _spec_validator().iter_errors(document):
         for leaf in _flatten(error):

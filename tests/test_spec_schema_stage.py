@@ -1,13 +1,131 @@
-"""The compiled check (``schema_check``) of the keywords of the spec format's schema judges as
-jsonschema does, and never passes what jsonschema fails, even where it is unsure (``exact``)."""
+"""The lint checks spec files against the spec format's schema in two stages: the compiled check
+first (``schema_check``), jsonschema's walk only for a file that fails it. The result is what
+the walk alone gives, for valid and broken files alike; a compiled check never passes what
+jsonschema fails, even where it is unsure (``exact``)."""
 
 from __future__ import annotations
 
+import copy
+import json
+import subprocess
+import sys
+from typing import Any
+
 import jsonschema
 import pytest
+from factory import BUNDLED_SPECS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from natk_xlsx import validation
 from natk_xlsx.schema_check import compile_check, exact
+
+DOCUMENTS = {p.name: json.loads(p.read_text("utf-8")) for p in sorted(BUNDLED_SPECS.glob("*.json"))}
+
+
+def walked(document: Any) -> list[validation.SchemaError]:
+    """The lint's errors from the full walk alone (as when the schema cannot be compiled)."""
+    compiled = validation._spec_check
+    validation._spec_check = lambda: None  # type: ignore[assignment]
+    try:
+        return validation.spec_schema_errors(document)
+    finally:
+        validation._spec_check = compiled  # type: ignore[assignment]
+
+
+def full_walk(document: Any) -> list[str]:
+    schema = validation.spec_schema()
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return [e.message for e in validator.iter_errors(document)]
+
+
+def test_every_bundled_spec_file_passes_the_compiled_check_as_it_passes_the_walk():
+    check = validation._spec_check()
+    assert check is not None, "the spec-format schema no longer compiles: every lint walks"
+    for name, document in DOCUMENTS.items():
+        assert check(document), name
+        assert full_walk(document) == [], name
+
+
+def test_the_spec_format_schema_is_a_valid_draft_2020_12_schema():
+    """jsonschema checked it on every lint; now it does so only when a file fails."""
+    jsonschema.Draft202012Validator.check_schema(validation.spec_schema())
+
+
+def test_linting_valid_specs_does_not_import_jsonschema():
+    code = ("import sys; from natk_xlsx.spec.lint import lint_specs; "
+            f"r = lint_specs({str(BUNDLED_SPECS)!r}); "
+            "print(len(r.errors), 'jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["0", "False"]
+
+
+_VALUES = [None, True, False, 0, 1, -1, 1.5, 2.0, "", " ", "x", "ABC.01", "yes", "en",
+           "a_b", [], ["x"], {}, {"en": "x"}, {"question": "ABC.01"}, 2020, "2020-01-01",
+           "2020-13-01"]
+_KEYS = ["zz", "question", "all", "not", "value", "total", "above", "attrition_from", "any",
+         "in", "en", "required"]
+
+
+def _places(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            found += _places(sub, (*at, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            found += _places(sub, (*at, index))
+    return found
+
+
+@st.composite
+def broken_documents(draw: st.DrawFn) -> Any:
+    """A bundled spec file (its lists cut to a few items), changed in one to three places: a
+    value replaced, removed, moved from elsewhere in the file, or a key added."""
+    name = draw(st.sampled_from(sorted(DOCUMENTS)))
+    document = dict(DOCUMENTS[name])
+    for key, value in document.items():  # each list cut to a few items, for speed
+        if isinstance(value, list) and len(value) > 3:
+            start = draw(st.integers(0, len(value) - 3))
+            document[key] = value[start:start + 3]
+    document = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, 3))):
+        places = [p for p in _places(document) if p]
+        place = draw(st.sampled_from(places))
+        parent = document
+        for key in place[:-1]:
+            parent = parent[key]
+        key = place[-1]
+        how = draw(st.sampled_from(["replace", "remove", "move", "add"]))
+        if how == "replace":
+            parent[key] = copy.deepcopy(draw(st.sampled_from(_VALUES)))
+        elif how == "remove":
+            del parent[key]
+        elif how == "move":
+            source = draw(st.sampled_from(places))
+            value: Any = document
+            for part in source:
+                value = value[part]
+            parent[key] = copy.deepcopy(value)
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(_KEYS))] = copy.deepcopy(draw(st.sampled_from(_VALUES)))
+    return document
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=broken_documents())
+def test_the_lint_finds_what_the_walk_alone_finds(document):
+    """Whichever way a spec file is broken (or left valid by the change), the two stages give
+    jsonschema's errors, and the compiled check passes only a file the walk passes."""
+    check = validation._spec_check()
+    assert check is not None
+    expected = walked(document)
+    if check(document):
+        assert expected == []
+    assert validation.spec_schema_errors(document) == expected
+
 
 # -- the keywords of the spec-format schema, one by one -----------------------------------------
 
