@@ -534,6 +534,39 @@ def _collecting(path: str, target: str | None) -> FileResult:
     return FileResult(path, error=f"collecting={gc.isenabled()}")
 
 
+def test_a_worker_collects_young_objects_seldom_and_still_collects_cycles(filled):
+    """A worker reads a return with few passes of the cycle collector over its young objects
+    (at Python's default threshold, a dozen a return: 5-6 % of reading), yet cycles made there
+    are still collected without being asked (openpyxl's books leave thousands a return)."""
+    import gc
+
+    from natk_xlsx.returns.batch import _read_one
+    from natk_xlsx.returns.workers import YOUNG_COLLECTION, run_pool
+
+    toolkit, path, _ = filled
+
+    def job(name: str, target: str | None) -> FileResult:
+        _read_one(name, toolkit, records_only=True)  # what a first read builds once
+        before = gc.get_stats()[0]["collections"]
+        reads = [_read_one(name, toolkit, records_only=True) for _ in range(4)]
+        passes = gc.get_stats()[0]["collections"] - before
+        collected = sum(generation["collected"] for generation in gc.get_stats())
+        for _ in range(3 * YOUNG_COLLECTION):
+            cycle: list[object] = []
+            cycle.append(cycle)
+        del cycle
+        collected = sum(generation["collected"] for generation in gc.get_stats()) - collected
+        read = all(r.record is not None for r in reads)
+        return FileResult(name, error=f"{read} {passes} {collected}")
+
+    [(_, result)] = run_pool([(str(path), None)], job, 1, 60, 2048)
+    assert result.error is not None
+    read, passes, collected = result.error.split()
+    assert read == "True"
+    assert int(passes) <= 2  # four reads: 11 passes at Python's default
+    assert int(collected) >= YOUNG_COLLECTION
+
+
 def test_a_check_pauses_the_collector_only_while_workers_read(tmp_path):
     """While workers read (one file or many), the process that keeps the results pauses the
     collector and resumes it after; read here, with no worker, it collects as usual (the
