@@ -112,3 +112,53 @@ def test_the_natk_command_starts_it_before_importing_click(small):
                                        str(small.filled)])
     assert ": INVALID: " in without.output
     assert (done.returncode, done.stdout) == (without.exit_code, without.output)
+
+
+_COUNTING = (
+    "import atexit, gc, os, sys\n"
+    "from natk_xlsx.returns import ahead\n"
+    "real, pid, passes = ahead.start, os.getpid(), []\n"
+    "def spy(argv):\n"
+    "    started = real(argv)\n"
+    "    gc.callbacks.append(lambda phase, info: phase == 'start' and os.getpid() == pid\n"
+    "                        and passes.append(info))\n"
+    "    return started\n"
+    "ahead.start = spy\n"
+    "atexit.register(lambda: os.getpid() == pid and print('passes', len(passes), gc.isenabled(),\n"
+    "                                                     file=sys.stderr))\n"
+    "sys.argv = ['natk', *sys.argv[1:]]\n"
+    "from natk_xlsx.entry import main\n"
+    "main()\n")
+
+
+def test_a_command_that_reads_in_workers_never_collects_cycles_in_its_own_process(small):
+    """Its process keeps only what the workers send back, and ends at once: the collector's
+    passes over what it imports and loads (some 25 for a check) would free nothing. Another
+    command collects as usual."""
+    def run(*argv: str) -> str:
+        done = subprocess.run([sys.executable, "-c", _COUNTING, *argv], capture_output=True,
+                              text=True, timeout=60, check=False)
+        return done.stderr.strip().splitlines()[-1]
+
+    assert run("check", "-q", "--specs", str(small.specs), str(small.filled)) == \
+        "passes 0 False"
+    assert run("specs", "check", str(small.specs)).endswith(" True")
+
+
+def test_the_opener_makes_no_pass_of_the_collector_over_what_it_imports():
+    """The opener imports what opening needs with the collector waiting; the worker's loop then
+    sets all it holds aside for good and starts the collector for what reading makes."""
+    script = (
+        "import gc, os\n"
+        "os.environ['NATK_DEBUG'] = '1'  # the worker keeps its standard error\n"
+        "from natk_xlsx.returns import ahead\n"
+        "passes = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and passes.append(info))\n"
+        "class Gone:\n"
+        "    def recv(self):\n"
+        "        raise EOFError\n"
+        "ahead._ready_and_serve(Gone())\n"
+        "print(len(passes), gc.get_freeze_count() > 0, gc.isenabled())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["0", "True", "True"]

@@ -13,6 +13,7 @@ as early as it can.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -52,7 +53,10 @@ def open_one(path: str, target: str | None = None) -> FileResult:
 
 def _ready_and_serve(end: End) -> None:
     """In the worker started ahead: what opening a file needs, imported now, then the loop of
-    every worker (under the default memory limit: a caller with another does not take it)."""
+    every worker (under the default memory limit: a caller with another does not take it).
+    The collector waits meanwhile: what is imported stays to the end (``serve`` sets it aside,
+    and starts the collector for what reading makes)."""
+    gc.disable()
     from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, serve
 
     try:  # a failure here is met again, and reported, when the file is opened
@@ -64,14 +68,15 @@ def _ready_and_serve(end: End) -> None:
     serve(open_one, end, DEFAULT_MEMORY_MB)
 
 
-def start(argv: Sequence[str]) -> None:
+def start(argv: Sequence[str]) -> bool:
     """Fork the opener when the command in ``argv`` (the arguments after the program's name)
-    may read a single workbook."""
+    may read a single workbook; whether it was forked now."""
     global _started
     if _started is not None or not argv or argv[0] not in READING_COMMANDS or not can_fork():
-        return
+        return False
     mine, theirs = pipe()
     _started = mine, Child(_ready_and_serve, (theirs,), theirs)
+    return True
 
 
 def take() -> tuple[End, Child] | None:
