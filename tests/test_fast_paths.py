@@ -531,7 +531,7 @@ def test_a_remembered_severity_is_the_one_worked_out_for_each_respondent():
 def _collecting(path: str, target: str | None) -> FileResult:
     import gc
 
-    return FileResult(path, error=f"collecting={gc.isenabled()}")
+    return FileResult(path, error=f"collecting={gc.isenabled()} set aside={gc.get_freeze_count() > 0}")
 
 
 def test_a_worker_collects_young_objects_seldom_and_still_collects_cycles(filled):
@@ -596,7 +596,8 @@ def test_a_check_pauses_the_collector_only_while_workers_read(tmp_path):
 def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
     """``summarise`` pauses the collector (its passes over every return kept cost seconds at
     1,000 returns) and resumes it after, even when it fails; a worker or a second process
-    forked meanwhile collects, so that cycles made in reading never pile up there."""
+    forked meanwhile collects, so that cycles made in reading never pile up there, but sets
+    aside what it was forked with."""
     import gc
 
     from natk_xlsx.outputs.summarise import summarise
@@ -618,11 +619,12 @@ def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
     with collector_paused():
         assert not gc.isenabled()
         results = [r for _, r in run_pool([("a", None), ("b", None)], _collecting, 2, 30, 512)]
-        with alongside(gc.isenabled) as beside:
+        with alongside(lambda: (gc.isenabled(), gc.get_freeze_count() > 0)) as beside:
             pass
         assert not gc.isenabled()
-    assert [r.error for r in results] == ["collecting=True"] * 2
-    assert beside.value is True and gc.isenabled()
+    # they collect what they make, not what they were forked with (set aside: never walked)
+    assert [r.error for r in results] == ["collecting=True set aside=True"] * 2
+    assert beside.value == (True, True) and gc.isenabled()
     gc.disable()
     try:
         with collector_paused():
