@@ -36,18 +36,24 @@ def calamine_read(path: Path) -> int:
     return cells
 
 
-def timed(func, runs: int) -> tuple[float, float]:
-    """(median seconds, peak MiB of one run under tracemalloc)."""
-    times = []
+def timed(funcs, runs: int) -> list[tuple[float, float]]:
+    """For each function: (median seconds, peak MiB of one run under tracemalloc). The
+    functions take turns, run after run, so that a slow spell of a shared machine falls on
+    each alike."""
+    times: list[list[float]] = [[] for _ in funcs]
     for _ in range(runs):
-        start = time.perf_counter()
+        for func, done in zip(funcs, times, strict=True):
+            start = time.perf_counter()
+            func()
+            done.append(time.perf_counter() - start)
+    peaks = []
+    for func in funcs:
+        tracemalloc.start()
         func()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    func()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak / 2**20
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        peaks.append(peak / 2**20)
+    return [(statistics.median(done), peak) for done, peak in zip(times, peaks, strict=True)]
 
 
 def main() -> None:
@@ -60,8 +66,8 @@ def main() -> None:
         filled = fill_complete(toolkit, blank, Path(tmp) / "filled.xlsx", seed=1)
         sub = read_workbook(filled, toolkit)
         cells = calamine_read(filled)
-        natk, natk_mem = timed(lambda: read_workbook(filled, toolkit), args.runs)
-        cal, cal_mem = timed(lambda: calamine_read(filled), args.runs)
+        (natk, natk_mem), (cal, cal_mem) = timed(
+            [lambda: read_workbook(filled, toolkit), lambda: calamine_read(filled)], args.runs)
     print(f"complete toolkit: {sum(len(c.questions) for c in toolkit.components)} questions, "
           f"{len(sub.answers)} answered, {cells} non-empty cells, {len(sub.issues)} issues")
     print(f"natk-xlsx read + validate: {natk * 1000:8.1f} ms   peak {natk_mem:6.1f} MiB")
