@@ -232,7 +232,6 @@ class RowGrid(SheetGrid):
         return _cell((value, self.title, ref, False, place in self._errors, GENERAL))
 
 
-
 class FrozenBook:
     """A book read to its reader's bounds in one process, to be read on in another: every
     sheet's grid, the document properties and the defined names, as plain data that pickles.

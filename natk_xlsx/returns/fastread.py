@@ -69,8 +69,6 @@ def _column(letters: bytes) -> int:
     return n
 
 
-
-
 def _cell_at(xml: bytes, pos: int) -> tuple[int, int] | None:
     """The (row, column) of the cell whose element holds the position ``pos`` (a formula or an
     attribute), or None when it is not inside a cell that names its place."""
