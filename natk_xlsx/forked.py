@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -140,6 +141,13 @@ class Child:
                 os.kill(self.pid, signal.SIGKILL)
 
 
+def collect_from_here() -> None:
+    """Set aside what this process holds now (it stays to the end: the collector never walks
+    it) and collect what it makes from here on, whatever was paused before."""
+    gc.freeze()
+    gc.enable()
+
+
 def _run_child(target: Callable[..., Any], args: tuple[Any, ...], end: End) -> None:
     code = 1
     try:
@@ -147,6 +155,10 @@ def _run_child(target: Callable[..., Any], args: tuple[Any, ...], end: End) -> N
             if other is not end:
                 other.close()
         _LIVE.clear()
+        # a child collects what it makes, not what it was forked with: walking that (a
+        # summary's returns, kept by a parent whose collector is paused) cost the CSV beside
+        # a summary of 1,000 returns 0.3 s and made it copy 86 MiB of its parent's pages
+        collect_from_here()
         with contextlib.suppress(Exception):  # as multiprocessing does: no reading the terminal
             sys.stdin.close()
             sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115

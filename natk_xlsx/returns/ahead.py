@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from natk_xlsx.forked import Child, End, can_fork, pipe
+from natk_xlsx.forked import Child, End, can_fork, collect_from_here, pipe
 
 if TYPE_CHECKING:
     from natk_xlsx.returns.outcome import FileResult
@@ -54,8 +54,8 @@ def open_one(path: str, target: str | None = None) -> FileResult:
 def _ready_and_serve(end: End) -> None:
     """In the worker started ahead: what opening a file needs, imported now, then the loop of
     every worker (under the default memory limit: a caller with another does not take it).
-    The collector waits meanwhile: what is imported stays to the end (``serve`` sets it aside,
-    and starts the collector for what reading makes)."""
+    The collector waits meanwhile, and then sets aside what was imported, as what the worker
+    was forked with: it stays to the end."""
     gc.disable()
     from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, serve
 
@@ -65,6 +65,7 @@ def _ready_and_serve(end: End) -> None:
         from natk_xlsx.returns import fastread, gate, outcome, reader  # noqa: F401
     except Exception:
         pass
+    collect_from_here()
     serve(open_one, end, DEFAULT_MEMORY_MB)
 
 

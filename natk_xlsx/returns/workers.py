@@ -59,9 +59,8 @@ def _quiet() -> None:
 
 def serve(job: Job, conn: End, memory_mb: int) -> None:
     """A worker: do ``job`` on each file it is sent, one at a time, until told to stop."""
-    gc.freeze()  # what it was forked with, and imported, stays to its end: never walked
-    gc.enable()  # forked from a process that may have paused it (``summarise``); reading makes
-    # cycles (openpyxl's books), which must not pile up to the memory limit
+    # it collects (``forked``): reading makes cycles (openpyxl's books), which must not pile up
+    # to the memory limit
     gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     _quiet()
     _limit_memory(memory_mb)
