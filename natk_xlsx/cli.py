@@ -12,6 +12,8 @@ Exit codes:
   4  internal error: a bug in natk-xlsx; please report it with the command you ran (over many
      files, the others are still read and the line names the file)
   130 interrupted (Ctrl-C): no output is left half-written, and no worker keeps running
+  141 the reader of the output went away (``natk check ... | head``): the command stops
+      quietly, as a shell reports a command ended by a closed pipe (SIGPIPE)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ EXIT_USAGE = 2
 EXIT_UNUSABLE = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+EXIT_OUTPUT_CLOSED = 141  # as a shell reports a command ended by a closed pipe (SIGPIPE)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +49,17 @@ jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=N
 def _fail(message: str, code: int) -> None:
     click.echo(f"natk: error: {message}", err=True)
     sys.exit(code)
+
+
+def _writing_output(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while the command wrote its output (``click.echo``), rather
+    than by a pipe of its own, to a worker, which would be a bug."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is click.echo.__code__:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def handles_errors(func: F) -> F:
@@ -68,6 +82,12 @@ def handles_errors(func: F) -> F:
         except KeyboardInterrupt:  # here, before click makes it "Aborted!" and exit code 1
             click.echo("\nnatk: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError as exc:  # here, before click makes either exit code 1, "invalid"
+            if not _writing_output(exc):
+                sys.exit(_internal_error(exc))
+            # Nobody reads what is left to say, and standard error may be the same closed pipe:
+            # nothing is said. The command goes no further; what it has written is whole.
+            sys.exit(EXIT_OUTPUT_CLOSED)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -517,12 +537,21 @@ def main() -> None:
         code: object = 0
     except SystemExit as done:  # how click ends every command
         code = done.code
-    except Exception as exc:  # a bug: one line, no traceback, and how to report it
-        click.echo(f"natk: error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-                   "natk-xlsx, please report it with the command you ran (set NATK_DEBUG=1 for "
-                   "details)", err=True)
-        code = EXIT_INTERNAL
+    except Exception as exc:
+        code = _internal_error(exc)
     _end(code)
+
+
+def _internal_error(exc: BaseException) -> int:
+    """A bug: one line, no traceback (unless ``NATK_DEBUG`` asks for it), how to report it,
+    and the exit code that says so."""
+    from natk_xlsx.returns.outcome import show_traceback
+
+    show_traceback()
+    click.echo(f"natk: error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+               "natk-xlsx, please report it with the command you ran (set NATK_DEBUG=1 for "
+               "details)", err=True)
+    return EXIT_INTERNAL
 
 
 def _end(code: object) -> NoReturn:

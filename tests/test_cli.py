@@ -122,6 +122,38 @@ def test_an_interrupted_command_exits_130_not_as_invalid(small, monkeypatch):
     assert err.strip() == "natk: interrupted" and "Traceback" not in out + err
 
 
+def test_a_closed_output_stops_the_command_quietly_with_141(small):
+    """When the reader of the output goes away (``natk check f | head``), the command stops
+    without a word and with 141, as a shell reports a command ended by a closed pipe; click
+    alone would exit with 1, which means "invalid" here."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the command writes its report
+    try:
+        done = subprocess.run([sys.executable, "-m", "natk_xlsx", "check", str(small.filled)],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, check=False,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_a_broken_pipe_of_natk_s_own_is_an_internal_error(small, monkeypatch):
+    """Only the command's output closing is taken quietly: a pipe of natk's own that breaks
+    (to a worker) is a bug, reported as one, with its traceback under NATK_DEBUG."""
+    from natk_xlsx.returns import batch
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(batch, "read_files", broken)
+    code, out, err = run("check", str(small.filled))
+    assert code == 4 and out == ""
+    assert err.startswith("natk: error: internal error (BrokenPipeError") and "Traceback" not in err
+    monkeypatch.setenv("NATK_DEBUG", "1")
+    code, _, err = run("check", str(small.filled))
+    assert code == 4 and "Traceback" in err and "in broken" in err
+
+
 def _natk(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``script`` run in a process of its own with ``args`` as the command's arguments, then
     ``natk``'s entry point."""
@@ -162,6 +194,10 @@ def test_a_bug_ends_the_process_with_one_line_and_exit_code_4():
     assert done.returncode == 4 and done.stdout == ""
     assert done.stderr.startswith("natk: error: internal error (RuntimeError: boom); this is a bug")
     assert "Traceback" not in done.stderr
+    debug = _natk("import os; os.environ['NATK_DEBUG'] = '1'\nimport natk_xlsx.cli as c\n"
+                  "def boom(*a, **k):\n    raise RuntimeError('boom')\n"
+                  "c.cli = boom", "--version")  # the details the line promises
+    assert debug.returncode == 4 and "Traceback" in debug.stderr and "in boom" in debug.stderr
 
 
 def test_generate_one_workbook_to_a_file(tmp_path: Path):
