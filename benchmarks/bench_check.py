@@ -5,7 +5,8 @@ Both are timed as commands in their own process, as a user runs them (start-up i
   first command after the specs change) and then warm;
 - the floor: python-calamine reading every cell of the same file, in a process of its own;
 - for reference, the same behind natk's gate (the checks that refuse a hostile or damaged file
-  before any parser sees it, which every read must pass).
+  before any parser sees it, which every read must pass), and after what every natk command
+  pays first in this design (importing click, parsing the spec files).
 Reports the median of each, the ratio (goal: 3x) and the peak memory of each process, and which
 heavy libraries the warm command imported (``-X importtime``).
 
@@ -48,6 +49,14 @@ from natk_xlsx.returns.gate import open_checked
 wb = CalamineWorkbook.from_filelike(io.BytesIO(open_checked(sys.argv[1]).data))
 """ + _COUNT
 
+#: What every natk command pays before any work of its own, in this design: importing the
+#: command-line library it is built on and parsing the spec files (for reference).
+BEFORE_NATK = """
+import click, json, sys
+from pathlib import Path
+specs = [json.loads(p.read_bytes()) for p in sorted(Path(sys.argv[2]).glob("*.json"))]
+""" + CALAMINE
+
 HEAVY = ("openpyxl", "jsonschema", "xlsxwriter", "numpy")
 
 
@@ -74,7 +83,9 @@ def main() -> None:
         run(natk, environment(folder / "warm-up"))  # bytecode compiled, as when installed
         cold = run(natk, env)
         guarded_cmd = [sys.executable, "-c", GUARDED, str(filled)]
-        warm, floor, guarded = median_runs([natk, floor_cmd, guarded_cmd], env, args.runs)
+        before_cmd = [sys.executable, "-c", BEFORE_NATK, str(filled), toolkit.directory]
+        warm, floor, guarded, before = median_runs([natk, floor_cmd, guarded_cmd, before_cmd],
+                                                   env, args.runs)
         heavy = imported(natk, env)
         size = filled.stat().st_size
     print(f"check of one complete return ({size / 1024:.0f} KiB, "
@@ -87,6 +98,9 @@ def main() -> None:
           f"{warm[1] / floor[1]:.2f}x; first run {cold[0] / floor[0]:.1f}x")
     print(line("for reference: the same behind natk's gate", *guarded))
     print(f"  natk check {warm[0] / guarded[0]:.2f}x it, in CPU time {warm[1] / guarded[1]:.2f}x")
+    print(line("for reference: floor + click + specs parsed", *before))
+    print(f"  what any natk command pays first: {before[0] / floor[0]:.2f}x the floor; natk "
+          f"check takes {(warm[0] - before[0]) * 1000:.0f} ms more")
     print(f"heavy libraries imported by natk check: {', '.join(heavy) or 'none'}")
 
 
