@@ -276,8 +276,8 @@ def _exit_for(results: list[Any]) -> None:
     statuses = {r.status for r in results}
     if any(r.internal or r.annotate_bug for r in results):
         sys.exit(EXIT_INTERNAL)
-    if "unusable" in statuses:
-        sys.exit(EXIT_UNUSABLE)
+    if "unusable" in statuses or any(r.annotate_error for r in results):
+        sys.exit(EXIT_UNUSABLE)  # a hand-back copy asked for and not written: its folder too
     if "invalid" in statuses:
         sys.exit(EXIT_INVALID)
 

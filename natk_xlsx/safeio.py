@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import os
 import re
@@ -26,6 +27,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from natk_xlsx.errors import InputError
 
 #: Temporary files end with this, so that no command ever reads one as an input.
 TEMP_SUFFIX = ".natk-tmp"
@@ -84,6 +87,52 @@ def inside(folder: str | Path, name: str) -> Path:
 
 
 # -- atomic writing -------------------------------------------------------------------------------
+
+def write_failure(exc: OSError) -> str:
+    """Why writing an output failed and what to do, for the end of a message: ``(No space
+    left on device); free some space ...``."""
+    advice = {
+        errno.ENOSPC: "free some space on the disk, or write to another folder",
+        errno.EDQUOT: "free some space on the disk, or write to another folder",
+        errno.EFBIG: "write to another disk (this one, or a limit set for you, takes no file "
+                     "this large)",
+        errno.ENOENT: "check that the folder exists",
+        errno.EROFS: "write to another folder (this disk is read-only)",
+        errno.EACCES: "check that the folder is writable and the file is not open in another "
+                      "program",
+        errno.EPERM: "check that the folder is writable and the file is not open in another "
+                     "program",
+    }.get(exc.errno or 0, "check that the folder exists, is writable and has room, and that "
+                          "the file is not open in another program")
+    return f"({exc.strerror or exc}); {advice}"
+
+
+def close_left_open(error: BaseException) -> None:
+    """Close the zip files that the frames ``error`` went through still hold: the writers of
+    workbooks and documents open one and leave it open when writing fails. Closed when freed
+    instead, it would try to write its end once more (on a full disk, in vain) and print the
+    failure as a traceback."""
+    import zipfile
+
+    frames = error.__traceback__
+    while frames is not None:
+        for value in list(frames.tb_frame.f_locals.values()):
+            if isinstance(value, zipfile.ZipFile):
+                with contextlib.suppress(OSError, ValueError):
+                    value.close()
+        frames = frames.tb_next
+
+
+@contextlib.contextmanager
+def writing(target: str | Path, what: str) -> Iterator[None]:
+    """A failure to write ``target`` within the block (a full disk, a folder that is not
+    writable) becomes one line that names it and says what to do: ``InputError``."""
+    try:
+        yield
+    except OSError as exc:
+        close_left_open(exc)
+        raise InputError(str(target), f"cannot write {what} {write_failure(exc)}") from None
+
 
 def _temp_path(target: Path) -> Path:
     stem = _fits(target.name, 80)

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from natk_xlsx import safeio
+from natk_xlsx.errors import InputError
 from natk_xlsx.safeio import (
     TEMP_SUFFIX,
     atomic_open,
@@ -126,8 +127,8 @@ def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
 
         monkeypatch.setattr(summarise_module, "consolidate_gathered", stops)
     toolkit = load_toolkit(REPO / "workbook_specs")
-    with pytest.raises(OSError):
-        summarise([submissions], toolkit, target)
+    with pytest.raises(InputError, match=r"needs\.xlsx: cannot write the summary \(.* half way\)"):
+        summarise([submissions], toolkit, target)  # one line, naming the summary, not its temp
     assert target.read_bytes() == b"previous summary"
     assert beside.read_bytes() == b"previous answers"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["needs-responses.csv", "needs.xlsx",

@@ -45,6 +45,7 @@ from natk_xlsx.outputs.report_text import (
     Para,
     Table,
 )
+from natk_xlsx.safeio import atomic_path, close_left_open, write_failure
 from natk_xlsx.textwidth import display_width
 
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
@@ -345,7 +346,9 @@ def write_docx(path: str | Path, blocks: Sequence[Block], lang: str, title: str 
     props.language = LANG_TAGS.get(lang, lang)
     props.author = "natk-xlsx"
     try:
-        out.doc.save(str(path))
+        with atomic_path(path) as temp:  # a report that fails half way leaves the last one
+            out.doc.save(str(temp))
     except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write the report ({exc.strerror or exc}); "
-                               "check that the folder exists and the file is not open") from None
+        close_left_open(exc)
+        raise ReportWriteError(f"{path}: cannot write the report {write_failure(exc)}"
+                               ) from None

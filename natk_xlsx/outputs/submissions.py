@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.i18n.interface import counted
-from natk_xlsx.safeio import inside, safe_file_name, write_text
+from natk_xlsx.safeio import inside, safe_file_name, write_failure, write_text
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def _write_one(result: Any, out: Path, shas: set[str], taken: set[str]) -> Impor
     try:
         write_text(target, text)
     except OSError as exc:
-        return Imported(result.path, reason=f"cannot write {target} ({exc.strerror or exc}); "
-                        "check that the folder is writable and has room", write_failed=True)
+        return Imported(result.path, reason=f"cannot write {target} {write_failure(exc)}",
+                        write_failed=True)
     return Imported(result.path, target, len(sub.answers), len(sub.warnings), note=note)
 
 

@@ -22,7 +22,7 @@ from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
-from natk_xlsx.safeio import atomic_path
+from natk_xlsx.safeio import atomic_path, writing
 from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
@@ -221,7 +221,7 @@ def summarise(
         # the CSV of every answer needs only who answered: a second process writes it while
         # this one consolidates and writes the workbook; it is put in place only once the
         # workbook is, so a failed summary leaves both as they were
-        with atomic_path(beside) as csv_temp, \
+        with writing(output, "the summary"), atomic_path(beside) as csv_temp, \
                 alongside(lambda: write_responses_csv(csv_temp, toolkit, gathered.respondents,
                                                       lang)), \
                 atomic_path(output) as temp:
@@ -232,9 +232,10 @@ def summarise(
         summary = SummaryResult(consolidated(), sources)
     c = summary.consolidation
     if json_path is not None:
-        with atomic_path(json_path) as temp:
+        with writing(json_path, "the JSON"), atomic_path(json_path) as temp:
             write_json(temp, c, lang)
         summary.outputs.append(Path(json_path))
     if csv_dir is not None:
-        summary.outputs += write_csv(csv_dir, c, lang)
+        with writing(csv_dir, "the CSV files"):
+            summary.outputs += write_csv(csv_dir, c, lang)
     return summary

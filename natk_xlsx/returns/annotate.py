@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
-from natk_xlsx.safeio import atomic_path, safe_file_name
+from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 
 if TYPE_CHECKING:
     from natk_xlsx.returns.submission import Submission
@@ -144,12 +144,8 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-    try:
-        with atomic_path(target) as temp:
-            wb.save(temp)
-    except OSError as exc:
-        raise InputError(str(target), f"cannot write the annotated copy ({exc.strerror or exc})"
-                         ) from None
+    with writing(target, "the annotated copy"), atomic_path(target) as temp:
+        wb.save(temp)
     return target
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES
-from natk_xlsx.safeio import atomic_open, write_text
+from natk_xlsx.safeio import atomic_open, write_text, writing
 from natk_xlsx.spec.lint_translations import text_maps
 from natk_xlsx.spec.loading import resolve_specs_dir
 
@@ -52,7 +52,8 @@ def export_texts(directory: str | Path | None, lang: str, target: str | Path,
         raise UsageError(f"unknown language '{lang}'; use one of {', '.join(UN_LANGUAGES)}")
     folder = resolve_specs_dir(directory)
     rows = 0
-    with atomic_open(target, "w", newline="", encoding="utf-8-sig") as f:
+    with writing(target, "the texts"), \
+            atomic_open(target, "w", newline="", encoding="utf-8-sig") as f:
         out = csv.writer(f)
         out.writerow(["key", "en", lang])
         for name, doc in _documents(folder):
@@ -147,7 +148,11 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         result.problems.append(f"{skipped_interface} interface text(s) not applied: there is no "
                                f"{INTERFACE_PATH} beside {folder}; import them in a checkout of "
                                "natk-xlsx")
-    for name in sorted(changed):
+    for done, name in enumerate(sorted(changed)):
         target = interface_file if name == INTERFACE_FILE else folder / name
-        write_text(target, json.dumps(_ordered(docs[name]), indent=2, ensure_ascii=False) + "\n")
+        with writing(target, f"the translations ({done} of {len(changed)} files written "
+                              "before it; import again once it can be written)"):
+            write_text(target, json.dumps(_ordered(docs[name]), indent=2,
+                                          ensure_ascii=False) + "\n")
     return result
+

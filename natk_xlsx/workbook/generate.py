@@ -21,7 +21,7 @@ from natk_xlsx import __version__, layout
 from natk_xlsx.alongside import in_two
 from natk_xlsx.errors import InputError, NatkError, UsageError
 from natk_xlsx.i18n.languages import UN_LANGUAGES
-from natk_xlsx.safeio import atomic_path
+from natk_xlsx.safeio import atomic_path, writing
 from natk_xlsx.spec.burden import DEPTHS, select_questions
 from natk_xlsx.spec.conditions import referenced_questions
 from natk_xlsx.spec.model import Component, Toolkit
@@ -174,15 +174,9 @@ def generate_workbook(
         contact=recipient.contact if recipient else "",
     )
     path = Path(output)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as temp:
-            write_workbook(str(temp), WorkbookSpec(toolkit, plans, lang, years, cover,
-                                                   metadata, created))
-    except OSError as exc:
-        raise InputError(str(path), f"cannot write the workbook ({exc.strerror or exc}); "
-                         "check that the folder exists, is writable and the file is not open "
-                         "in another program") from None
+    with writing(path, "the workbook"), atomic_path(path) as temp:
+        write_workbook(str(temp), WorkbookSpec(toolkit, plans, lang, years, cover, metadata,
+                                               created))
     return GeneratedWorkbook(path, workbook_id, lang, tuple(c.id for c in components),
                              sum(len(c.questions) for c in components), recipient)
 

@@ -15,7 +15,10 @@ import re
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
+
+from natk_xlsx.safeio import close_left_open
 
 #: Functions every Excel since 2007 knows by these names, which xlsxwriter never rewrites ("" is a
 #: bracket that follows no name).
@@ -40,6 +43,19 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
 
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
+
+    def close(self) -> None:
+        """Write the file; a failure to write it (a full disk, a folder that is not writable)
+        is the ``OSError`` it is, for the caller to report, rather than xlsxwriter's own
+        exception, and leaves no zip file open to fail again, with a traceback, when freed."""
+        try:
+            super().close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args else None
+            if not isinstance(cause, OSError):
+                raise
+            close_left_open(cause)
+            raise OSError(cause.errno, cause.strerror or str(cause), cause.filename) from None
 
 
 #: A text is written as the text it is: never turned into a number, a formula or a link.

@@ -1,0 +1,128 @@
+"""An output that cannot be written (a full disk, a file larger than the disk or a limit allows):
+one line naming the output and saying what to do, exit code 3, never a traceback or "a bug in
+natk-xlsx", and nothing left half-written."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factory import REPO
+
+from natk_xlsx.safeio import TEMP_SUFFIX, write_failure
+
+resource = pytest.importorskip("resource")  # the limit on file sizes: POSIX only
+
+#: ``natk`` with every file it writes limited to 1 KiB (its outputs are all larger): a write
+#: past it fails with EFBIG, as a write to a full disk fails with ENOSPC.
+LIMITED = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not the process
+resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+sys.argv = ["natk", *sys.argv[1:]]
+from natk_xlsx.entry import main
+main()
+"""
+
+
+def _limited(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", LIMITED, *args], capture_output=True, text=True,
+                          env=env, check=False, timeout=120)
+
+
+@pytest.mark.parametrize("command, name, what", [
+    (["generate", "-o", "{out}/w.xlsx"], "w.xlsx", "the workbook"),
+    (["summarise", "{filled}", "-o", "{out}/s.xlsx"], "s.xlsx", "the summary"),
+    (["report", "{filled}", "-o", "{out}/r.docx"], "r.docx", "the report"),
+    (["specs", "export-texts", "fr", "-o", "{out}/t.csv"], "t.csv", "the texts"),
+])
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_3(small: Any, tmp_path: Path,
+                                                                 command: list[str], name: str,
+                                                                 what: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.format(out=out, filled=small.filled) for a in command]
+    done = _limited(*args, "--specs", str(small.specs))
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(f"natk: error: {out / name}: cannot write {what} (File too "
+                                  "large); write to another disk")
+    assert done.stderr.count("\n") == 1 and "bug" not in done.stderr
+    assert list(out.iterdir()) == []  # neither the output nor a temporary file is left
+
+
+def test_copies_and_submissions_that_cannot_be_written_are_said_and_exit_3(
+        small: Any, filled: tuple[Any, Path, Path], tmp_path: Path) -> None:
+    """``check --annotate`` and ``import`` go on past the file they cannot write, each named
+    on its own line."""
+    out = tmp_path / "out"
+    done = _limited("check", "--specs", str(small.specs), str(small.filled), "--annotate",
+                    str(out), "--annotate-warnings")
+    assert done.returncode == 3, done.stderr
+    assert f"{out / 'filled-checked.xlsx'}: cannot write the annotated copy (File too large)" \
+        in done.stdout
+    assert done.stderr == "" and not [p for p in out.iterdir() if p.name.endswith(TEMP_SUFFIX)]
+    done = _limited("import", "--specs", str(REPO / "workbook_specs"), str(filled[2] / "filled.xlsx"),
+                    "-o", str(out))  # a valid return
+    assert done.returncode == 3, done.stderr
+    assert "not imported: cannot write" in done.stdout + done.stderr
+    assert "(File too large); write to another disk" in done.stdout + done.stderr
+    assert [p.suffix for p in out.iterdir()] == []
+
+
+@pytest.mark.parametrize("code, advice", [
+    (errno.ENOSPC, "free some space on the disk"),
+    (errno.EACCES, "check that the folder is writable"),
+    (errno.ENOENT, "check that the folder exists"),
+    (errno.EROFS, "(this disk is read-only)"),
+    (errno.EIO, "check that the folder exists, is writable and has room"),
+])
+def test_the_advice_fits_the_failure(code: int, advice: str) -> None:
+    text = write_failure(OSError(code, os.strerror(code)))
+    assert text.startswith(f"({os.strerror(code)}); ") and advice in text
+
+
+class _FullDisk(io.BytesIO):
+    """A file on a disk that fills after ``room`` bytes."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(data)
+
+
+def _write_on_a_full_disk() -> int | None:
+    """The errno of the ``OSError`` a workbook's writing raises on a full disk."""
+    from natk_xlsx.workbook.xlsx import OPTIONS, _Workbook
+
+    wb = _Workbook(_FullDisk(4096), OPTIONS)
+    sheet = wb.add_worksheet()
+    for row in range(2000):
+        sheet.write_string(row, 0, f"answer {row} " * 4)
+    try:
+        wb.close()
+    except OSError as exc:
+        return exc.errno
+    return None
+
+
+def test_a_workbook_on_a_full_disk_fails_once_and_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlsxwriter leaves its zip file open when writing fails; freed later, it would try to
+    write its end again and print the failure as a traceback. The writer closes it at once, and
+    the failure is the ``OSError`` it is."""
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    assert _write_on_a_full_disk() == errno.ENOSPC
+    gc.collect()  # what the failure held is freed
+    assert unraisable == []
