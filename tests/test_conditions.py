@@ -158,3 +158,20 @@ def test_statistics_leaves_are_not_skip_logic(write_specs):
         _table("ALP.05", "victims_assisted", relevant={"question": "ALP.04", "no_data": False}))
     found = [(p.code, p.path) for p in lint_specs(write_specs(comps)).errors]
     assert ("SPEC-CONDITION", "$.questions[4].relevant.no_data") in found
+
+
+@pytest.mark.parametrize("condition, ruled_out, holds", [
+    ({"question": "A", "in": ["x"]}, False, False),  # blank: may yet go either way
+    ({"question": "A", "answered": True}, True, False),  # a blank settles this one
+    ({"not": {"question": "A", "answered": True}}, False, True),
+    ({"not": {"question": "A", "in": ["x"]}}, False, False),
+    ({"all": [{"question": "A", "answered": True}, {"question": "B", "in": ["x"]}]}, True, False),
+    ({"any": [{"question": "A", "answered": True}, {"question": "B", "in": ["x"]}]}, False, False),
+])
+def test_a_blank_workbook_rules_out_only_what_a_blank_settles(condition, ruled_out, holds):
+    """The workbook greys a question out only once the answers given rule it out; before any
+    answer, only a condition on whether a question was answered is settled."""
+    from natk_xlsx.workbook.formulas import settled_when_blank
+
+    assert settled_when_blank(condition, False) is ruled_out
+    assert settled_when_blank(condition, True) is holds

@@ -17,6 +17,7 @@ from factory import BUNDLED_SPECS, REPO
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError, NatkError
+from natk_xlsx.spec.conditions import referenced_questions
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import (
     GenerateOptions,
@@ -185,8 +186,15 @@ def test_skip_logic_greys_out_rows_that_do_not_apply(full, toolkit):
                        if ws.cell(r, layout.COL_KEY + 1).value == q.id)
             if q.relevant is None:
                 assert f"A{row}" not in rules, q.id
-            else:
-                assert rules[f"A{row}"].startswith("NOT("), q.id
+                continue
+            # grey only once the controlling answer is given (and rules the question out), the
+            # test the hidden 'applicable' cell makes too
+            assert rules[f"A{row}"].startswith("AND("), q.id
+            for gate in referenced_questions(q.relevant, q.id):
+                (_, ref), = list(wb.defined_names[gate].destinations)
+                assert ref.split(":")[0] in rules[f"A{row}"], (q.id, gate)
+            applicable = ws.cell(row, layout.COL_APPLICABLE + 1).value
+            assert applicable == f"=IF({rules[f'A{row}']},0,1)", q.id
 
 
 def test_skip_logic_formula_names_the_controlling_answer(full, toolkit):
@@ -247,8 +255,8 @@ def test_progress_formulas_have_correct_cached_values(full, toolkit):
     result, _ = full
     with zipfile.ZipFile(result.path) as z:
         sheet1 = z.read("xl/worksheets/sheet1.xml").decode()
-    applicable = sum(1 for q in toolkit.questions() if q.relevant is None)
-    assert f"<v>{applicable}</v>" in sheet1
+    # before any answer no question is ruled out: every one applies
+    assert f"<v>{sum(1 for _ in toolkit.questions())}</v>" in sheet1
 
 
 def test_builds_are_byte_reproducible(toolkit, tmp_path):

@@ -7,6 +7,7 @@ import warnings
 import openpyxl
 import pytest
 from factory import BUNDLED_SPECS
+from fill import fill_workbook
 from libreoffice import convert
 
 from natk_xlsx import layout
@@ -76,3 +77,38 @@ def test_metadata_and_protection_survive(pair):
         answer = ws[ref.replace("$", "").split(":")[0]]
         assert answer.protection.locked is False
         assert ws.cell(answer.row, 1).protection.locked is True
+
+
+def _applicable(path, toolkit, component):
+    """Question id → the value of its hidden 'applicable' cell, as LibreOffice calculated it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path, data_only=True)  # the values calculated
+    ws = book[toolkit.component(component).sheet_name["en"]]
+    return {row[layout.COL_KEY].value: row[layout.COL_APPLICABLE].value
+            for row in ws.iter_rows(min_row=layout.FIRST_BODY_ROW)
+            if row[layout.COL_KEY].value in {q.id for q in toolkit.component(component).questions}}
+
+
+def test_a_question_looks_ruled_out_only_once_an_answer_rules_it_out(tmp_path):
+    """A blank workbook, and a blank one printed to fill by hand, shows every question as one to
+    answer: the offence's definition follows a question on where the offence is defined, and
+    while that is blank it may yet apply. LibreOffice's recalculation sets the hidden
+    'applicable' cell (the grey format makes the same test) to 0 only once the answer given
+    rules the question out."""
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    blank = generate_workbook(toolkit, tmp_path / "legal.xlsx",
+                              GenerateOptions(components=["legal"])).path
+    gate = toolkit.question("LEG.06")
+    gated = {q.id for q in toolkit.component("legal").questions
+             if q.relevant and q.relevant.get("question") == gate.id}
+    assert len(gated) >= 10
+    ruling_out = next(c for c in toolkit.answer_codes(gate)
+                      if c not in toolkit.question(min(gated)).relevant["in"])
+    answered = fill_workbook(blank, tmp_path / "answered.xlsx", toolkit,
+                             {gate.id: toolkit.answer_label(gate, ruling_out, "en")})
+    before = _applicable(convert(blank, tmp_path / "blank"), toolkit, "legal")
+    after = _applicable(convert(answered, tmp_path / "answered"), toolkit, "legal")
+    assert set(before.values()) == {1}, before
+    assert {qid for qid, value in after.items() if value == 0} >= gated
+    assert all(after[q] == 1 for q in before if toolkit.question(q).relevant is None)

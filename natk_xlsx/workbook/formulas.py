@@ -61,19 +61,60 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
     return f"AND(ISNUMBER({cells}),{cells}{symbol}{scaled})"
 
 
+def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
+                  self_id: str, value: bool) -> str:
+    """An Excel formula true when the answers already given settle ``cond`` as ``value``. A
+    blank answer settles nothing (the question may still be answered either way) but a leaf
+    that asks whether it was answered: so a question whose earlier answer is still blank is
+    not ruled out, and does not look, on paper or in a workbook not yet filled, as if it did
+    not apply."""
+
+    def sub(c: Mapping[str, Any], v: bool) -> str:
+        return excel_settled(toolkit, plan, lang, c, self_id, v)
+
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        joined = "AND" if (key == "all") == value else "OR"
+        return joined + "(" + ",".join(sub(c, value) for c in cond[key]) + ")"
+    if "not" in cond:
+        return sub(cond["not"], not value)
+    holds = excel_condition(toolkit, plan, lang, cond, self_id)
+    if leaf_op(cond) == "answered":
+        return holds if value else f"NOT({holds})"
+    if value:  # every other leaf holds only once its question is answered
+        return holds
+    answered = excel_condition(toolkit, plan, lang,
+                               {"question": cond.get("question", self_id), "answered": True},
+                               self_id)
+    return f"AND({answered},NOT({holds}))"
+
+
+def settled_when_blank(cond: Mapping[str, Any], value: bool) -> bool:
+    """``excel_settled`` in a workbook with no answer at all."""
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        parts = (settled_when_blank(c, value) for c in cond[key])
+        return all(parts) if (key == "all") == value else any(parts)
+    if "not" in cond:
+        return settled_when_blank(cond["not"], not value)
+    return leaf_op(cond) == "answered" and evaluate(cond, {}) == value
+
+
 def skip_formula(toolkit: Toolkit, plan: SheetPlan, lang: str, q: Question) -> str | None:
-    """The conditional format's formula that greys out a question that does not apply."""
+    """The conditional format's formula that greys out a question that does not apply, given
+    the answers already there."""
     if q.relevant is None:
         return None
-    return "=NOT(" + excel_condition(toolkit, plan, lang, q.relevant, q.id) + ")"
+    return "=" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False)
 
 
 def progress_formulas(toolkit: Toolkit, plan: SheetPlan, lang: str, row: int,
                       q: Question) -> tuple[tuple[str, int], tuple[str, int]]:
-    """(formula, value before recalculation) of the hidden 'applicable' and 'answered' cells."""
+    """(formula, value before recalculation) of the hidden 'applicable' and 'answered' cells:
+    a question applies until the answers given rule it out."""
     applicable = "1" if q.relevant is None else \
-        "IF(" + excel_condition(toolkit, plan, lang, q.relevant, q.id) + ",1,0)"
-    cached = 1 if q.relevant is None or evaluate(q.relevant, {}) else 0
+        "IF(" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False) + ",0,1)"
+    cached = 0 if q.relevant is not None and settled_when_blank(q.relevant, False) else 1
     answered = excel_condition(toolkit, plan, lang, {"question": q.id, "answered": True}, q.id)
     apply_cell = layout.cell_name(row, layout.COL_APPLICABLE, False)
     return ("=" + applicable, cached), (f"=IF(AND({apply_cell}=1,{answered}),1,0)", 0)
@@ -82,4 +123,5 @@ def progress_formulas(toolkit: Toolkit, plan: SheetPlan, lang: str, row: int,
 def applicable_when_blank(plan: SheetPlan) -> int:
     """Questions that apply in a blank workbook: the cover's figure before any recalculation."""
     return sum(1 for r in plan.rows if r.kind == QUESTION and r.question is not None
-               and (r.question.relevant is None or evaluate(r.question.relevant, {})))
+               and (r.question.relevant is None
+                    or not settled_when_blank(r.question.relevant, False)))
