@@ -381,3 +381,20 @@ def test_an_instrument_is_named_once_with_all_its_articles(tmp_path, lang):
     guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "LEG.12")
     assert guidance.endswith(
         f"\n[{short['tip_protocol']} 3(c), 3(d); {short['model_law']} 8]")
+
+
+@pytest.mark.parametrize("lang, principle", [("en", "Principle 7"), ("zh", "原则7"),
+                                             ("ar", "المبدأ 7"), ("fr", "Principe 7")])
+def test_a_named_article_is_cited_in_the_sheet_s_language(toolkit, tmp_path, lang, principle):
+    """The Recommended Principles and Guidelines are cited by principle and guideline: those
+    words are in the sheet's language, as the instrument's name is ("Principle 7" stood in
+    English in the Chinese and Arabic guidance)."""
+    path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
+                             GenerateOptions(components=["legal"], lang=lang)).path
+    ws = open_wb(path)[toolkit.component("legal").sheet_name[lang]]
+    column, = ws.iter_cols(min_col=layout.COL_GUIDANCE + 1, max_col=layout.COL_GUIDANCE + 1)
+    guidance = [str(cell.value or "") for cell in column]
+    cited = [text for text in guidance if principle in text]
+    assert cited, principle
+    if lang != "en":
+        assert not [text for text in guidance if "Principle " in text or "Guideline " in text]

@@ -4,6 +4,7 @@ statistics-table line (the table rows are in ``stats_table``), laid out to print
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from natk_xlsx import layout
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
@@ -23,6 +24,8 @@ from natk_xlsx.workbook.stats_table import OPTION_INDENT, table_width, write_tab
 DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
 DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
 INTEGER_MAX = 999_999_999
+#: An article that is a named part of an instrument, not a number ("Principle 7").
+_NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: Lines of room to write a long text answer by hand on the printed sheet.
 LONG_TEXT_LINES = 4
 
@@ -125,13 +128,21 @@ class ComponentSheet(SheetBase):
         for st in q.standards:
             articles.setdefault(st.instrument, [])
             if st.article:
-                articles[st.instrument].append(st.article)
+                articles[st.instrument].append(self._article(st.article))
         parts = []
         for code, cited in articles.items():
             short = next((tr(e.extra["short"], self.lang) for e in
                           self.toolkit.vocabularies["instruments"] if e.code == code), code)
             parts.append(f"{short} {', '.join(cited)}" if cited else short)
         return "; ".join(parts)
+
+    def _article(self, article: str) -> str:
+        """An article as cited in the sheet's language: "3(c)" as it is, "Principle 7" and
+        "Guideline 2.1" (the Recommended Principles and Guidelines) in words of that language."""
+        named = _NAMED_ARTICLE.fullmatch(article)
+        if named is None:
+            return article
+        return self.ui(f"row.{named.group(1).lower()}", n=named.group(2))
 
     def _answer_cell(self, r: int, q: Question) -> None:
         ws, s, c = self.ws, self.s, layout.COL_ANSWER
