@@ -197,3 +197,16 @@ def test_every_finding_states_its_gap_not_the_question(demo):
         assert not row[finding].rstrip().endswith("?"), row[key]
         seen += 1
     assert seen > 30
+
+
+def test_every_printed_page_names_its_sheet_its_summary_and_its_number(demo):
+    """On paper a page of the summary says which sheet it is, of which summary, and its number
+    of how many, so that it can be cited in a meeting (it said none of these)."""
+    folder, _ = demo
+    book = _load(folder / "needs_summary.xlsx")
+    title = book.properties.title
+    assert title.startswith("Needs assessment: summary of ")
+    for ws in book.worksheets:
+        assert ws.oddHeader.left.text == "&A", ws.title  # the sheet's name
+        assert ws.oddFooter.left.text == title, ws.title
+        assert ws.oddFooter.right.text == "&P / &N", ws.title

@@ -173,6 +173,11 @@ class Out:
         if total and page / total >= MIN_SCALE + 0.02:  # stored widths round up
             ws.fit_to_pages(1, 0)
         ws.set_margins(0.5, 0.5, 0.6, 0.6)
+        # on paper every page says which sheet it is, of which summary, and its number, so
+        # that a page can be cited in a meeting (the questionnaire's pages do the same)
+        ws.set_header("&L&\"-,Bold\"&A", {"margin": 0.25})
+        summary = self.ui("summary.title", count=len(self.c.respondents))
+        ws.set_footer("&L" + summary.replace("&", "&&") + "&R&P / &N", {"margin": 0.25})
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         return ws, widths
