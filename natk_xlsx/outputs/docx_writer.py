@@ -22,7 +22,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -94,6 +94,7 @@ class _Docx:
         self.doc: DocumentObject = Document()
         self.charts = itertools.count(1)
         self.style_ids: dict[str, str] = {}
+        self.new_page = False  # the next paragraph starts a page
         self._styles()
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
@@ -178,6 +179,9 @@ class _Docx:
             if style not in self.style_ids:
                 self.style_ids[style] = self.doc.styles[style].style_id
             paragraph._p.style = self.style_ids[style]
+        if self.new_page:
+            paragraph.paragraph_format.page_break_before = True
+            self.new_page = False
         return paragraph
 
     def _run_direction(self, paragraph: Paragraph) -> None:
@@ -223,6 +227,9 @@ class _Docx:
             self._run_direction(paragraph)
 
     def table(self, block: Table) -> None:
+        if self.new_page:  # a table cannot start a page itself
+            self.new_page = False
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.headers))
         table.style = self.doc.styles["Table Grid"]
         table.autofit = True
@@ -287,7 +294,7 @@ class _Docx:
             'uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
             '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
             f'r:id="{rid}"/></a:graphicData></a:graphic></wp:inline>')
-        paragraph = self.doc.add_paragraph()
+        paragraph = self._paragraph(None)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         drawing = OxmlElement("w:drawing")
         drawing.append(inline)
@@ -319,7 +326,21 @@ class _Docx:
         self._run_direction(note)
 
     def page_break(self) -> None:
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        """The next paragraph starts a page ("page break before"), rather than a paragraph
+        holding a break: such a paragraph, after a table that fills its page, spills onto a
+        page of its own and leaves it blank."""
+        self.new_page = True
+
+    def end(self) -> None:
+        """The spacing paragraph after a last table (Word ends a document with a paragraph)
+        one point high, so that it does not spill onto a blank page of its own."""
+        last = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        before = last._p.getprevious() if last is not None else None
+        if last is not None and not last.text and before is not None \
+                and before.tag == qn("w:tbl"):
+            last.paragraph_format.space_before = last.paragraph_format.space_after = Pt(0)
+            last.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            last.paragraph_format.line_spacing = Pt(1)
 
 
 def write_docx(path: str | Path, blocks: Sequence[Block], lang: str, title: str = "") -> None:
@@ -341,6 +362,7 @@ def write_docx(path: str | Path, blocks: Sequence[Block], lang: str, title: str 
             out.contents(block, headings)
         elif isinstance(block, PageBreak):
             out.page_break()
+    out.end()
     props = out.doc.core_properties
     props.title = title
     props.language = LANG_TAGS.get(lang, lang)
