@@ -17,6 +17,8 @@ from factory import BUNDLED_SPECS, REPO
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError, NatkError
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import tr
 from natk_xlsx.spec.conditions import referenced_questions
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import (
@@ -398,3 +400,51 @@ def test_a_named_article_is_cited_in_the_sheet_s_language(toolkit, tmp_path, lan
     assert cited, principle
     if lang != "en":
         assert not [text for text in guidance if "Principle " in text or "Guideline " in text]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_workbook_printed_to_fill_by_hand_shows_the_answers_its_lists_offer(toolkit, tmp_path,
+                                                                             lang):
+    """On paper no drop-down list shows its choices: a single-choice question lists the answers
+    it offers under the question, each after a circle to tick, and the instructions say what to
+    write for yes-or-no questions, the priority and the reliability of figures."""
+    path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
+                             GenerateOptions(components=["legal"], lang=lang)).path
+    book = open_wb(path)
+    ws = book[toolkit.component("legal").sheet_name[lang]]
+    rows = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
+    single = [q for q in toolkit.component("legal").questions if q.type == "single_choice"]
+    assert single
+    for q in single:
+        question = ws.cell(rows[q.id], layout.COL_QUESTION + 1).value
+        offered = [toolkit.answer_label(q, code, lang) for code in toolkit.answer_codes(q)]
+        assert [line[2:] for line in question.split("\n") if line.startswith("○ ")] == offered
+    instructions = " ".join(str(c.value) for row in book[ui("sheet.instructions", lang)].iter_rows()
+                            for c in row if c.value)
+    for list_id in ("yes_no", "priority", "reliability"):
+        for choice in toolkit.choice_lists[list_id].choices:
+            assert tr(choice.label, lang) in instructions, (list_id, choice.code)
+
+
+def test_a_long_list_of_answers_sits_side_by_side_where_one_a_line_would_not_fit(write_specs,
+                                                                                 tmp_path):
+    """Listed one a line, these answers would make the row taller than a row can be (409 pt),
+    and the last ones would be cut off on paper: they sit side by side instead, and the row
+    holds them all."""
+    from factory import component, default_components, question
+    from printed import load, short_rows
+
+    labels = [f"Answer {i:02d}" for i in range(40)]
+    comps = default_components()
+    comps["alpha"] = component("alpha", "ALP", [
+        question("ALP.01", "single_choice", choices="alpha_many")],
+        choice_lists={"alpha_many": {"description": "Many long answers.", "choices": [
+            {"code": f"a{i}", "label": {"en": label}} for i, label in enumerate(labels)]}})
+    toolkit = load_toolkit(write_specs(comps))
+    path = generate_workbook(toolkit, tmp_path / "many.xlsx", GenerateOptions()).path
+    ws = load(path)["Alpha"]
+    question_cell = next(c for row in ws.iter_rows(min_col=layout.COL_QUESTION + 1,
+                                                   max_col=layout.COL_QUESTION + 1)
+                         for c in row if str(c.value or "").startswith("Question ALP.01"))
+    assert "   ○ " + labels[1] in question_cell.value and labels[-1] in question_cell.value
+    assert short_rows(ws) == []

@@ -9,6 +9,7 @@ import re
 from natk_xlsx import layout
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
+from natk_xlsx.textwidth import MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
     PAPER_A4,
     SIDE_MARGIN,
@@ -24,6 +25,9 @@ from natk_xlsx.workbook.stats_table import OPTION_INDENT, table_width, write_tab
 DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
 DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
 INTEGER_MAX = 999_999_999
+#: Before each answer a single-choice question offers, listed under the question: a circle to
+#: tick on paper.
+CHOICE_MARK = "○"
 #: An article that is a named part of an instrument, not a number ("Principle 7").
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: Lines of room to write a long text answer by hand on the printed sheet.
@@ -91,6 +95,7 @@ class ComponentSheet(SheetBase):
         text = tr(q.text, self.lang)
         if not q.required:
             text += f" ({self.ui('row.optional')})"
+        text = self._with_choices(q, text)
         guidance = tr(q.guidance, self.lang)
         refs = self._standards(q)
         if refs:
@@ -135,6 +140,20 @@ class ComponentSheet(SheetBase):
                           self.toolkit.vocabularies["instruments"] if e.code == code), code)
             parts.append(f"{short} {', '.join(cited)}" if cited else short)
         return "; ".join(parts)
+
+    def _with_choices(self, q: Question, text: str) -> str:
+        """The question, then (for a single-choice question, whose drop-down list shows nothing
+        on paper) each answer it offers after a circle to tick, as a printed questionnaire
+        lists them: one a line, or side by side where one a line would make the row taller
+        than a row can be."""
+        if q.type != "single_choice":
+            return text
+        offered = [f"{CHOICE_MARK} {self.toolkit.answer_label(q, code, self.lang)}"
+                   for code in self.toolkit.answer_codes(q)]
+        listed = text + "".join(f"\n{choice}" for choice in offered)
+        if fitted_height([(listed, self.width(layout.COL_QUESTION))]) < MAX_ROW_HEIGHT:
+            return listed
+        return text + "\n" + "   ".join(offered)
 
     def _article(self, article: str) -> str:
         """An article as cited in the sheet's language: "3(c)" as it is, "Principle 7" and

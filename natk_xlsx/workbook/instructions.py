@@ -6,7 +6,8 @@ from __future__ import annotations
 import xlsxwriter
 
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import RTL_LANGUAGES
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_parts, tr
+from natk_xlsx.spec.model import YES_NO_CODES
 from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
 from natk_xlsx.workbook.styles import Styles
 
@@ -25,7 +26,8 @@ def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -
     check(ws.write_string(0, 1, ui("instructions.heading", lang), s.title), "instructions")
     check(ws.set_row(0, 28), "instructions")
     row = 2
-    for item in ui("instructions.items", lang).split("\n"):
+    items = ui("instructions.items", lang).split("\n")
+    for item in [*items, f"{len(items) + 1}. {_on_paper(spec)}"]:
         check(ws.write_string(row, 1, item, s.paragraph), "instructions")
         check(ws.set_row(row, fitted_height([(item, text_width)])), "instructions")
         row += 1
@@ -46,3 +48,18 @@ def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -
     ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN)
     check(ws.print_area(0, 0, row, len(WIDTHS) - 1), "instructions print area")
     ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _on_paper(spec: WorkbookSpec) -> str:
+    """What to write where a drop-down list offers the answers, for a workbook printed to be
+    filled by hand (on paper no list shows its choices)."""
+    lang, lists = spec.lang, spec.toolkit.choice_lists
+
+    def labels(list_id: str, codes: tuple[str, ...] | None = None) -> str:
+        return join_parts((tr(c.label, lang) for c in lists[list_id].choices
+                           if codes is None or c.code in codes), lang)
+
+    return ui("instructions.on_paper", lang, answer=ui("col.answer", lang),
+              yes_no=labels("yes_no", YES_NO_CODES), priority_col=ui("col.priority", lang),
+              priority=labels("priority"), reliability_row=ui("row.reliability", lang),
+              reliability=labels("reliability"))
