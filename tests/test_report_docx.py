@@ -514,3 +514,19 @@ def test_a_chapter_starts_its_page_without_a_paragraph_that_could_spill(toolkit,
     last = doc.paragraphs[-1]
     if last._p.getprevious().tag.endswith("}tbl"):
         assert last.text == "" and last.paragraph_format.line_spacing == docx.shared.Pt(1)
+
+
+def test_counts_of_none_and_of_one_read_as_words(toolkit, returns, tmp_path):
+    """The response paragraph leaves out what did not happen ("0 could not be read; 0 received
+    twice"), and a strength one institution stated is that institution's answer, not "(1 in
+    agreement)"."""
+    _, doc = write(toolkit, returns, tmp_path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    response = next(p for p in text.split("\n") if "questionnaires were received" in p)
+    assert "could not be read" not in response and "received twice" not in response
+    assert "(1 in agreement)" not in text
+    assert "(one institution's answer)" in text or "in agreement)" in text
+    (returns / "copy.json").write_text((returns / "0.json").read_text("utf-8"), "utf-8")
+    _, doc = write(toolkit, returns, tmp_path)
+    response = next(p.text for p in doc.paragraphs if "questionnaires were received" in p.text)
+    assert "(1 received twice and counted once)" in response

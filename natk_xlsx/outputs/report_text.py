@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items
+from natk_xlsx.i18n.languages import join_items, join_parts
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -178,9 +178,12 @@ def executive_summary(w: _Writer) -> None:
     if r.asked:
         w.add(Para(w.t("summary.asked", asked=r.asked, answered=r.asked - len(r.not_answered),
                        rate=round(100 * (r.asked - len(r.not_answered)) / r.asked))))
+    lost = [w.t(f"summary.{key}", **{key: count})  # what did not happen goes unsaid
+            for key, count in (("unusable", r.files_unusable), ("duplicates", r.duplicates))
+            if count]
+    aside = w.t("summary.aside", parts=join_parts(lost, r.lang)) if lost else ""
     w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
-                   unusable=r.files_unusable, duplicates=r.duplicates,
-                   covered=len(r.components),
+                   aside=aside, covered=len(r.components),
                    total=len(r.components) + len(r.components_not_covered))))
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
@@ -302,7 +305,8 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
                    answered=comp.questions_answered, asked=comp.questions_asked)))
     w.add(Heading(w.t("h.strengths"), 3))
     if comp.strengths:
-        w.add(Bullets(tuple(("", _cited(s) + " " + w.t("findings.agreed", n=s.note)
+        w.add(Bullets(tuple(("", _cited(s) + " " + (w.t("findings.agreed", n=s.note)
+                                                     if s.note != "1" else w.t("findings.one"))
                              + ("" if s.basis == "agreed" else
                                 f" — {w.s(f'summary.basis.{s.basis}')}"))
                             for s in comp.strengths[:SHOWN_STRENGTHS])))
