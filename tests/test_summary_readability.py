@@ -210,3 +210,35 @@ def test_every_printed_page_names_its_sheet_its_summary_and_its_number(demo):
         assert ws.oddHeader.left.text == "&A", ws.title  # the sheet's name
         assert ws.oddFooter.left.text == title, ws.title
         assert ws.oddFooter.right.text == "&P / &N", ws.title
+
+
+def test_an_arabic_summary_s_charts_read_right_to_left(demo, tmp_path):
+    """In the Arabic summary the severity columns run from critical on the right to low on the
+    left, as the scorecard's table does, and the bars grow from the right (they ran left to
+    right, against the table)."""
+    import zipfile
+
+    folder, _ = demo
+
+    def orientations(path):
+        """(bar direction, category axis, value axis) of every bar or column chart."""
+        with zipfile.ZipFile(path) as book:
+            charts = [book.read(n).decode() for n in book.namelist()
+                      if n.startswith("xl/charts/chart")]
+        found = []
+        for xml in charts:
+            direction = re.search(r'<c:barDir val="(\w+)"/>', xml)
+            if direction:
+                axes = dict(re.findall(r'<c:(catAx|valAx)>.*?<c:orientation val="(\w+)"/>',
+                                       xml, re.S))
+                found.append((direction.group(1), axes["catAx"], axes["valAx"]))
+        return sorted(found)
+
+    path = tmp_path / "summary-ar.xlsx"
+    summarise([folder / "returns"], load_toolkit(), path, lang="ar", jobs=2)
+    english, arabic = orientations(folder / "needs_summary.xlsx"), orientations(path)
+    assert [d for d, *_ in english] == [d for d, *_ in arabic]
+    assert {c for d, c, _ in english if d == "col"} == {"minMax"}
+    assert {c for d, c, _ in arabic if d == "col"} == {"maxMin"}  # critical on the right
+    assert [v for d, _, v in english if d == "bar"] == ["minMax"]
+    assert [v for d, _, v in arabic if d == "bar"] == ["maxMin"]  # bars grow from the right

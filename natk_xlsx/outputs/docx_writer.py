@@ -281,7 +281,7 @@ class _Docx:
         number = next(self.charts)
         part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE,
                     chart_xml(block, LANG_TAGS.get(self.lang, "en-GB"),
-                              FONTS.get(self.lang, DEFAULT_FONT)).encode("utf-8"),
+                              FONTS.get(self.lang, DEFAULT_FONT), self.rtl).encode("utf-8"),
                     self.doc.part.package)
         rid = self.doc.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
         cx, cy = int(TEXT_WIDTH_CM * 360000), int(block.height_cm * 360000)

@@ -42,11 +42,15 @@ def _numbers(values: tuple[float | None, ...]) -> str:
             f"{points}</c:numLit>")
 
 
-def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri") -> str:
-    """The chart part. Horizontal bars list the first category at the top."""
+def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri",
+              rtl: bool = False) -> str:
+    """The chart part. Horizontal bars list the first category at the top; in a right-to-left
+    document columns run from right to left, as the tables beside them do, with their scale on
+    the right."""
     categories = chart.categories
     series = [(s.name, s.values, s.colour) for s in chart.series]
-    if chart.horizontal:  # bar charts draw the first category at the bottom: reverse
+    # bar charts draw the first category at the bottom, columns at the left: reverse
+    if chart.horizontal or rtl:
         categories = categories[::-1]
         series = [(name, values[::-1], colour) for name, values, colour in series]
     ser = "".join(
@@ -57,7 +61,10 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri") -> str:
         for i, (name, values, colour) in enumerate(series))
     grouping = "stacked" if chart.stacked else "clustered"
     overlap = '<c:overlap val="100"/>' if chart.stacked else ""
-    cat_pos, val_pos = ("l", "b") if chart.horizontal else ("b", "l")
+    cat_pos, val_pos = ("l", "b") if chart.horizontal else ("b", "r" if rtl else "l")
+    # where the scale crosses the categories: after the last one, on the right, in a
+    # right-to-left column chart
+    val_crosses = "max" if rtl and not chart.horizontal else "autoZero"
     title = (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1100" '
              f'b="1">{_fonts(font)}</a:defRPr></a:pPr><a:r><a:rPr lang="{escape(lang)}" sz="1100" '
              f'b="1">{_fonts(font)}</a:rPr>'
@@ -75,7 +82,7 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri") -> str:
         '<a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>'
         '<c:numFmt formatCode="#,##0" sourceLinked="0"/><c:majorTickMark val="none"/>'
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{_text_props(900, font)}'
-        '<c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>'
+        f'<c:crossAx val="1001"/><c:crosses val="{val_crosses}"/><c:crossBetween val="between"/>'
         "</c:valAx>")
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
