@@ -169,7 +169,10 @@ class Respondent:
             # how bad: the milder gaps where the component is half-way there
             return bad[0] if truth < level + 0.25 else bad[-1]
         if q.type == "multiple_choice":
-            usable = [c for c in codes if not c.startswith(("none", "not_"))] or codes
+            alone = {c.code for c in self.toolkit.choice_lists[str(q.choices)].choices
+                     if c.exclusive}  # "None of these": never with another option
+            usable = [c for c in codes if c not in alone and not c.startswith(("none", "not_"))
+                      ] or codes
             chosen = [c for c in usable if country.random() < 0.35 or self.rng.random() < 0.05]
             limit = int(q.constraints.get("max_items", len(usable)))
             return chosen[:limit] or [usable[0]]

@@ -492,3 +492,15 @@ def test_specs_check_prints_the_burden_per_kind_and_depth(write_specs):
     line = next(row for row in text.splitlines() if row.startswith("police "))
     assert line.split()[1:] == ["0", "(0)", "6", "(1)"]
     assert '"burden"' in lint_json(report)
+
+
+def test_an_exclusive_choice_is_marked_true_or_false(write_specs):
+    """``exclusive`` ("None of these": never with another option) is true or false."""
+    comps = default_components()
+    comps["beta"]["choice_lists"] = {"beta_kinds": {"choices": [
+        {"code": "one", "label": {"en": "One"}},
+        {"code": "none", "label": {"en": "None of these"}, "exclusive": "yes"}]}}
+    found = codes(lint_specs(write_specs(comps)))
+    assert ("SPEC-SCHEMA", "beta.json", "$.choice_lists.beta_kinds.choices[1].exclusive") in found
+    comps["beta"]["choice_lists"]["beta_kinds"]["choices"][1]["exclusive"] = True
+    assert not lint_specs(write_specs(comps)).errors

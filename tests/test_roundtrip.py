@@ -264,3 +264,37 @@ def test_round_trip_property(setup, text, spaces, number, ratio, day):
     assert sub.answers["OMG.08"] == day.isoformat()
     assert sub.answers["OMG.10"] == (spaces + text + spaces).strip()
     assert not sub.errors
+
+
+def test_none_of_these_with_another_option_is_an_error_at_its_row(write_specs, tmp_path):
+    """A choice that excludes the others ("None of these", ``exclusive`` in the specs) ticked
+    with another option contradicts itself: an error at the exclusive option's row, so that the
+    respondent says which holds; the answer is left out of the summary meanwhile. Ticked alone,
+    or the others without it, the answer stands."""
+    from factory import default_components
+
+    from natk_xlsx.analysis.respondents import respondent_from_record
+
+    comps = default_components()
+    comps["beta"]["questions"][1] = question(
+        "BET.02", "multiple_choice", choices="beta_kinds", section="more")
+    comps["beta"]["choice_lists"] = {"beta_kinds": {"description": "Kinds.", "choices": [
+        {"code": "one", "label": {"en": "One kind"}},
+        {"code": "two", "label": {"en": "Another kind"}},
+        {"code": "none", "label": {"en": "None of these"}, "exclusive": True}]}}
+    toolkit = load_toolkit(write_specs(comps))
+    blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
+
+    def read(name: str, chosen: list[str]):
+        return read_workbook(fill_workbook(blank, tmp_path / name, toolkit,
+                                           {"BET.02": chosen}), toolkit)
+
+    both = read("both.xlsx", ["one", "none"])
+    errors = [(i.code, i.question, i.cell, i.message) for i in both.errors]
+    assert len(errors) == 1 and errors[0][:2] == ("CHOICE-EXCLUSIVE", "BET.02")
+    assert '"None of these" cannot be chosen together with other options' in errors[0][3]
+    assert errors[0][2] == both.source_map["answers/BET.02/none"][1]
+    assert "BET.02" not in respondent_from_record(both.record(), "both.xlsx").answers
+    for name, chosen in (("alone.xlsx", ["none"]), ("others.xlsx", ["one", "two"])):
+        sub = read(name, chosen)
+        assert not sub.errors and sorted(sub.answers["BET.02"]) == sorted(chosen)

@@ -98,11 +98,25 @@ def _add_at(ctx: Context, sub: Submission, code: str, severity: str, qid: str, v
     ctx.add(code, severity, cell, qid, value, path, **fields)
 
 
+def _check_exclusive(ctx: Context, sub: Submission, toolkit: Toolkit, q: Question,
+                     chosen: list[Any]) -> None:
+    """A choice that excludes every other ("None of these") chosen with others: the answer
+    contradicts itself, and which part holds is the respondent's to say."""
+    for choice in toolkit.choice_lists[str(q.choices)].choices:
+        if choice.exclusive and choice.code in chosen:
+            _add_at(ctx, sub, "CHOICE-EXCLUSIVE", ERROR, q.id, None,
+                    f"answers/{q.id}/{choice.code}",
+                    choice=toolkit.answer_label(q, choice.code, ctx.lang))
+
+
 def check_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
     answers = sub.answers
     wrong = {i.question for i in ctx.issues if i.severity == ERROR and i.question}
     for qid in sub.asked:
         q = toolkit.question(qid)
+        if q.type == "multiple_choice" and q.choices and isinstance(answers.get(qid), list) \
+                and len(answers[qid]) > 1 and qid not in wrong:
+            _check_exclusive(ctx, sub, toolkit, q, answers[qid])
         if q.relevant is not None and qid in answers:
             refs = referenced_questions(q.relevant)
             if all(is_answered(answers.get(r)) and r not in wrong for r in refs) and \

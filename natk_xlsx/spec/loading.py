@@ -83,7 +83,8 @@ def spec_hash(documents: Mapping[str, Any]) -> str:
 
 # -- building the model from documents that passed the schema ------------------------------------
 def _choices(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
-    return tuple(Choice(item["code"], item["label"]) for item in items)
+    return tuple(Choice(item["code"], item["label"], item.get("exclusive") is True)
+                 for item in items)
 
 
 def _needs(rule: dict[str, Any]) -> NeedsRule:

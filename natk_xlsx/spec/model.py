@@ -78,10 +78,12 @@ def plain_number(number: float) -> int | float:
 
 
 class Choice(NamedTuple):
-    """One code of a choice list, with its label in each language."""
+    """One code of a choice list, with its label in each language; ``exclusive``: where a
+    question takes several, it cannot be chosen with any other ("None of these")."""
 
     code: str
     label: Text
+    exclusive: bool = False
 
 
 class ChoiceList(NamedTuple):
