@@ -7,8 +7,8 @@ Exit codes:
   0  success: the input is valid (warnings may have been printed)
   1  invalid: the specs or the data have errors; the report lists them
   2  usage: the command line is wrong (unknown option, missing argument)
-  3  unusable input: a file or folder cannot be used at all (missing, unreadable, not what it
-     should be)
+  3  unusable input or output: a file or folder cannot be used at all (missing, unreadable, not
+     what it should be), or an output cannot be written (a full disk, a folder not writable)
   4  internal error: a bug in natk-xlsx; please report it with the command you ran (over many
      files, the others are still read and the line names the file)
   130 interrupted (Ctrl-C): no output is left half-written, and no worker keeps running
