@@ -560,3 +560,28 @@ def test_an_arabic_chart_runs_right_to_left_as_its_table_does(toolkit, returns, 
     bars = [(e, a) for e, a in zip(english, arabic, strict=True) if e[2]]
     for (en_cats, *_), (ar_cats, *_) in bars:  # horizontal bars: first category on top in both
         assert len(ar_cats) == len(en_cats)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+def test_a_priority_names_its_component_when_it_has_one(toolkit, returns, tmp_path, lang):
+    """In the executive summary a priority names its component in brackets exactly when its
+    package lies in one component. A comma in the joined titles was taken for several, so an
+    English component with a comma in its name ("Victim identification, protection and
+    assistance") went unnamed, and in Arabic and Chinese, which join with their own commas,
+    packages spanning several components were named with all of them."""
+    from natk_xlsx.i18n.languages import join_items
+    from natk_xlsx.outputs.report_content import Recommendation
+    from natk_xlsx.outputs.report_text import _rec_title, _Writer
+
+    result, _ = write(toolkit, returns, tmp_path, lang=lang)
+    w = _Writer(result.report)
+    one = "Victim identification, protection and assistance"
+    several = join_items(["Legislative framework", "Law enforcement"], lang)
+
+    def rec(component: str, count: int) -> Recommendation:
+        return Recommendation(1, "Title", component, "high", "high", ("Act.",), ("A.01",), 1,
+                              components=count)
+
+    assert _rec_title(w, rec(one, 1)) == ui("report.fmt.title", lang, title="Title",
+                                            component=one)
+    assert _rec_title(w, rec(several, 2)) == ui("report.fmt.sentence", lang, text="Title")

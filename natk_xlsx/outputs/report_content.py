@@ -64,6 +64,7 @@ class Recommendation:
     assistance: tuple[str, ...] = ()
     id: str = ""  # the package id (P01), as in the needs summary
     score: float = 0.0
+    components: int = 1  # how many components the package spans (``component`` names them)
     evidence: str = ""  # respondents per group; documents or perception
 
 
@@ -180,6 +181,7 @@ def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
     return Recommendation(
         rank=p.rank, title=tr(p.title, lang),
         component=join_items((tr(tk.component(cid).title, lang) for cid in p.components), lang),
+        components=len(p.components),
         priority=p.severity, confidence=p.confidence,
         actions=tuple(dict.fromkeys(tr(n.action, lang) for n in p.needs)),
         question_ids=tuple(p.questions), needs=len(p.needs),

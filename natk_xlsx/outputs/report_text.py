@@ -205,7 +205,7 @@ def executive_summary(w: _Writer) -> None:
 def _rec_title(w: _Writer, rec: Recommendation) -> str:
     """The title, with its component where the package has one (a package spanning several
     names them in the Recommendations chapter)."""
-    if rec.component and ", " not in rec.component:
+    if rec.component and rec.components == 1:
         return w.t("fmt.title", title=rec.title, component=rec.component)
     return w.t("fmt.sentence", text=rec.title)
 
