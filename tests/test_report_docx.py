@@ -230,7 +230,7 @@ def test_statistics_and_the_justice_chain(toolkit, returns, tmp_path):
     assert len(charts) == 4
     xml = b"".join(p.blob for p in charts).decode("utf-8")
     assert "<c:v>Victims formally identified</c:v>" in xml and "<c:v>150</c:v>" in xml
-    assert "<a:t>Cases (unit: cases)</a:t>" in xml
+    assert 'descr="Cases (unit: cases)"' in doc.element.xml  # shown by its heading
     assert "<a:t>Open needs by component and severity</a:t>" in xml
 
 
@@ -585,3 +585,20 @@ def test_a_priority_names_its_component_when_it_has_one(toolkit, returns, tmp_pa
     assert _rec_title(w, rec(one, 1)) == ui("report.fmt.title", lang, title="Title",
                                             component=one)
     assert _rec_title(w, rec(several, 2)) == ui("report.fmt.sentence", lang, text="Title")
+
+
+def test_a_chart_under_a_heading_that_names_it_shows_no_title_of_its_own(toolkit, returns,
+                                                                        tmp_path):
+    """A justice chain's chart sits under the chain's heading: its own title said the same
+    again (in every language). It shows none; the name stays the chart's description."""
+    result, doc = write(toolkit, returns, tmp_path)
+    chains = [c.name for c in result.report.chains]
+    assert chains
+    parts = [p.blob.decode("utf-8") for p in doc.part.package.parts
+             if str(p.partname).startswith("/word/charts/")]
+    untitled = [xml for xml in parts if '<c:autoTitleDeleted val="1"/>' in xml]
+    assert len(untitled) == len(chains) and all("<c:title>" not in x for x in untitled)
+    assert len(parts) > len(untitled)  # the other charts keep their titles
+    described = {d.get("descr") for d in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")}
+    assert set(chains) <= described

@@ -69,7 +69,8 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri",
              f'b="1">{_fonts(font)}</a:defRPr></a:pPr><a:r><a:rPr lang="{escape(lang)}" sz="1100" '
              f'b="1">{_fonts(font)}</a:rPr>'
              f"<a:t>{escape(chart.title)}</a:t></a:r></a:p></c:rich></c:tx>"
-             '<c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>')
+             '<c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>'
+             if chart.shows_title else '<c:autoTitleDeleted val="1"/>')
     axes = (
         f'<c:catAx><c:axId val="1001"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" '

@@ -72,6 +72,9 @@ class Chart:
     horizontal: bool = False  # bars (True) or columns (False)
     stacked: bool = False
     height_cm: float = 7.5
+    #: the title shown above the chart; False where the heading just above says it (the title
+    #: stays the chart's description, for a reader of the document's text)
+    shows_title: bool = True
 
 
 @dataclass(frozen=True)
@@ -275,7 +278,8 @@ def justice_chain(w: _Writer, chain: Chain) -> None:
     years = tuple(str(y) for y in chain.years)
     w.add(Chart(chain.name, years,
                 tuple(Series(stage, values, colour) for stage, values, colour
-                      in zip(chain.stages, chain.values, CHAIN_COLOURS, strict=False))))
+                      in zip(chain.stages, chain.values, CHAIN_COLOURS, strict=False)),
+                shows_title=False))  # the heading above names it
     rows = [(stage, *(number(v) for v in values))
             for stage, values in zip(chain.stages, chain.values, strict=True)]
     for k in range(1, len(chain.stages)):
