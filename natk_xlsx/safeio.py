@@ -97,6 +97,11 @@ def write_failure(exc: OSError) -> str:
         errno.EFBIG: "write to another disk (this one, or a limit set for you, takes no file "
                      "this large)",
         errno.ENOENT: "check that the folder exists",
+        errno.EEXIST: "a file stands where a folder of the path should be; choose another "
+                      "folder",
+        errno.ENOTDIR: "a file stands where a folder of the path should be; choose another "
+                       "folder",
+        errno.EISDIR: "a folder stands where the file should be; choose another name",
         errno.EROFS: "write to another folder (this disk is read-only)",
         errno.EACCES: "check that the folder is writable and the file is not open in another "
                       "program",

@@ -467,6 +467,11 @@ def test_cli_report_into_a_missing_folder(toolkit, returns, tmp_path):
     res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
                                    "-o", str(tmp_path / "nowhere" / "r.docx")])
     assert res.exit_code == 3 and "cannot write the report" in res.output
+    assert "there is no folder" in res.output and "create it first" in res.output
+    (tmp_path / "notes.txt").write_text("", "utf-8")  # a file where the folder should be
+    res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
+                                   "-o", str(tmp_path / "notes.txt" / "r.docx")])
+    assert res.exit_code == 3 and "notes.txt is a file, not a folder" in res.output
 
 
 # -- LibreOffice -------------------------------------------------------------------------------

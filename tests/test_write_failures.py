@@ -82,6 +82,7 @@ def test_copies_and_submissions_that_cannot_be_written_are_said_and_exit_3(
     (errno.EACCES, "check that the folder is writable"),
     (errno.ENOENT, "check that the folder exists"),
     (errno.EROFS, "(this disk is read-only)"),
+    (errno.EEXIST, "a file stands where a folder of the path should be"),
     (errno.EIO, "check that the folder exists, is writable and has room"),
 ])
 def test_the_advice_fits_the_failure(code: int, advice: str) -> None:
@@ -126,3 +127,17 @@ def test_a_workbook_on_a_full_disk_fails_once_and_quietly(monkeypatch: pytest.Mo
     assert _write_on_a_full_disk() == errno.ENOSPC
     gc.collect()  # what the failure held is freed
     assert unraisable == []
+
+
+def test_a_file_where_the_output_s_folder_should_be_is_said_so(small: Any, tmp_path: Path) -> None:
+    """``-o report.txt/summary.xlsx`` where report.txt is a file: the line says that a file
+    stands in the way ("File exists" alone read as if the summary itself were there)."""
+    (tmp_path / "report.txt").write_text("", "utf-8")
+    target = tmp_path / "report.txt" / "summary.xlsx"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "natk_xlsx", "summarise", str(small.filled),
+                           "--specs", str(small.specs), "-o", str(target)],
+                          capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"natk: error: {target}: cannot write the summary (")
+    assert "a file stands where a folder of the path should be" in done.stderr

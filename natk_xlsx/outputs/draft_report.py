@@ -52,7 +52,11 @@ def write_report(
 
     if Path(output).suffix.lower() != ".docx":
         raise UsageError(f"{output}: the report is a Word document; give a name ending in .docx")
-    if not Path(output).resolve().parent.is_dir():  # say so before reading every return
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():  # say so before reading every return
+        if folder.exists():
+            raise ReportWriteError(f"{output}: cannot write the report ({Path(output).parent} "
+                                   "is a file, not a folder); choose another folder")
         raise ReportWriteError(f"{output}: cannot write the report (there is no folder "
                                f"{Path(output).parent}); create it first")
     asked = None
