@@ -102,6 +102,7 @@ def write_failure(exc: OSError) -> str:
         errno.ENOTDIR: "a file stands where a folder of the path should be; choose another "
                        "folder",
         errno.EISDIR: "a folder stands where the file should be; choose another name",
+        errno.ENAMETOOLONG: "choose a shorter name",
         errno.EROFS: "write to another folder (this disk is read-only)",
         errno.EACCES: "check that the folder is writable and the file is not open in another "
                       "program",

@@ -83,6 +83,7 @@ def test_copies_and_submissions_that_cannot_be_written_are_said_and_exit_3(
     (errno.ENOENT, "check that the folder exists"),
     (errno.EROFS, "(this disk is read-only)"),
     (errno.EEXIST, "a file stands where a folder of the path should be"),
+    (errno.ENAMETOOLONG, "choose a shorter name"),
     (errno.EIO, "check that the folder exists, is writable and has room"),
 ])
 def test_the_advice_fits_the_failure(code: int, advice: str) -> None:
