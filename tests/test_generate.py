@@ -405,25 +405,33 @@ def test_a_named_article_is_cited_in_the_sheet_s_language(toolkit, tmp_path, lan
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_workbook_printed_to_fill_by_hand_shows_the_answers_its_lists_offer(toolkit, tmp_path,
                                                                              lang):
-    """On paper no drop-down list shows its choices: a single-choice question lists the answers
-    it offers under the question, each after a circle to tick, and the instructions say what to
-    write for yes-or-no questions, the priority and the reliability of figures."""
+    """On paper no drop-down list shows its choices: a single-choice question, and a yes-or-no
+    question that does not offer the usual four answers, lists the answers it offers under the
+    question, each after a circle to tick; the instructions say what to write for the other
+    yes-or-no questions, the priority and the reliability of figures (they named "Not
+    applicable" and "Partly" for questions that refuse them)."""
     path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
                              GenerateOptions(components=["legal"], lang=lang)).path
     book = open_wb(path)
     ws = book[toolkit.component("legal").sheet_name[lang]]
     rows = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
-    single = [q for q in toolkit.component("legal").questions if q.type == "single_choice"]
-    assert single
-    for q in single:
+    usual = ("yes", "partly", "no", "dont_know")  # the yes-or-no answers the instructions name
+    listing = [q for q in toolkit.component("legal").questions if q.type == "single_choice"
+               or (q.type == "yes_no" and toolkit.answer_codes(q) != usual)]
+    assert any(q.type == "yes_no" for q in listing) and any(q.type != "yes_no" for q in listing)
+    for q in toolkit.component("legal").questions:
         question = ws.cell(rows[q.id], layout.COL_QUESTION + 1).value
         offered = [toolkit.answer_label(q, code, lang) for code in toolkit.answer_codes(q)]
-        assert [line[2:] for line in question.split("\n") if line.startswith("○ ")] == offered
-    instructions = " ".join(str(c.value) for row in book[ui("sheet.instructions", lang)].iter_rows()
-                            for c in row if c.value)
-    for list_id in ("yes_no", "priority", "reliability"):
+        ticks = [line[2:] for line in question.split("\n") if line.startswith("○ ")]
+        assert ticks == (offered if q in listing else []), q.id
+    paper = next(str(c.value) for row in book[ui("sheet.instructions", lang)].iter_rows()
+                 for c in row if str(c.value or "").startswith("13. "))
+    for list_id, codes in (("yes_no", usual), ("priority", None), ("reliability", None)):
         for choice in toolkit.choice_lists[list_id].choices:
-            assert tr(choice.label, lang) in instructions, (list_id, choice.code)
+            if codes is None or choice.code in codes:
+                assert tr(choice.label, lang) in paper, (list_id, choice.code)
+            elif list_id == "yes_no":  # "Not applicable": offered by few, named by those
+                assert tr(choice.label, lang) not in paper, choice.code
 
 
 def test_a_long_list_of_answers_sits_side_by_side_where_one_a_line_would_not_fit(write_specs,

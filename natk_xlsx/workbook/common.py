@@ -23,6 +23,9 @@ BODY_SIZE = 10.0
 #: widths of ``layout``, a component sheet fits an A4 landscape page's width at 83 % or more:
 #: 10 pt text prints at 8.3 pt or more (tests/test_print_layout.py measures it).
 PAPER_A4 = 9
+#: The answers most yes-or-no questions offer, which the instructions name once; a question that
+#: offers others (no "Partly", or "Not applicable" too) lists its own.
+USUAL_YES_NO = ("yes", "partly", "no", "dont_know")
 SIDE_MARGIN = 0.3
 #: Lines of room left to write by hand in the answer cells of a printed question.
 WRITING_LINES = 2

@@ -13,6 +13,7 @@ from natk_xlsx.textwidth import MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
     PAPER_A4,
     SIDE_MARGIN,
+    USUAL_YES_NO,
     WRITING_LINES,
     check,
     fitted_height,
@@ -142,14 +143,15 @@ class ComponentSheet(SheetBase):
         return "; ".join(parts)
 
     def _with_choices(self, q: Question, text: str) -> str:
-        """The question, then (for a single-choice question, whose drop-down list shows nothing
-        on paper) each answer it offers after a circle to tick, as a printed questionnaire
-        lists them: one a line, or side by side where one a line would make the row taller
-        than a row can be."""
-        if q.type != "single_choice":
+        """The question, then (for a single-choice question, and a yes-or-no question that does
+        not offer the usual answers, whose drop-down lists show nothing on paper) each answer it
+        offers after a circle to tick, as a printed questionnaire lists them: one a line, or
+        side by side where one a line would make the row taller than a row can be."""
+        codes = self.toolkit.answer_codes(q)
+        if q.type != "single_choice" and (q.type != "yes_no" or codes == USUAL_YES_NO):
             return text
         offered = [f"{CHOICE_MARK} {self.toolkit.answer_label(q, code, self.lang)}"
-                   for code in self.toolkit.answer_codes(q)]
+                   for code in codes]
         listed = text + "".join(f"\n{choice}" for choice in offered)
         if fitted_height([(listed, self.width(layout.COL_QUESTION))]) < MAX_ROW_HEIGHT:
             return listed

@@ -7,8 +7,14 @@ import xlsxwriter
 
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_parts, tr
-from natk_xlsx.spec.model import YES_NO_CODES
-from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
+from natk_xlsx.workbook.common import (
+    PAPER_A4,
+    SIDE_MARGIN,
+    USUAL_YES_NO,
+    WorkbookSpec,
+    check,
+    fitted_height,
+)
 from natk_xlsx.workbook.styles import Styles
 
 #: A narrow column for the legend's coloured cells, and one for the text.
@@ -60,6 +66,6 @@ def _on_paper(spec: WorkbookSpec) -> str:
                            if codes is None or c.code in codes), lang)
 
     return ui("instructions.on_paper", lang, answer=ui("col.answer", lang),
-              yes_no=labels("yes_no", YES_NO_CODES), priority_col=ui("col.priority", lang),
+              yes_no=labels("yes_no", USUAL_YES_NO), priority_col=ui("col.priority", lang),
               priority=labels("priority"), reliability_row=ui("row.reliability", lang),
               reliability=labels("reliability"))
