@@ -539,7 +539,8 @@ def test_counts_of_none_and_of_one_read_as_words(toolkit, returns, tmp_path):
 
 def test_an_arabic_chart_runs_right_to_left_as_its_table_does(toolkit, returns, tmp_path):
     """In the Arabic report the years of a column chart run from right to left, as the table
-    beside it does, with the scale on the right (they ran left to right, against the table)."""
+    beside it does, with the scale on the right, and bars grow from the right (they ran left to
+    right, against the table and the text)."""
     def charts(lang: str) -> list[tuple[list[str], str]]:
         _, doc = write(toolkit, returns, tmp_path / lang, lang=lang)
         found = []
@@ -549,7 +550,8 @@ def test_an_arabic_chart_runs_right_to_left_as_its_table_does(toolkit, returns, 
                 cats = re.search(r"<c:cat>(.*?)</c:cat>", xml).group(1)
                 crosses = re.search(r'<c:valAx>.*<c:crosses val="(\w+)"/>', xml).group(1)
                 horizontal = '<c:barDir val="bar"/>' in xml
-                found.append((re.findall(r"<c:v>(.*?)</c:v>", cats), crosses, horizontal))
+                scale = re.search(r'<c:valAx>.*?<c:orientation val="(\w+)"/>', xml).group(1)
+                found.append((re.findall(r"<c:v>(.*?)</c:v>", cats), crosses, horizontal, scale))
         return found
 
     (tmp_path / "en").mkdir()
@@ -557,14 +559,16 @@ def test_an_arabic_chart_runs_right_to_left_as_its_table_does(toolkit, returns, 
     english, arabic = charts("en"), charts("ar")
     columns = [(e, a) for e, a in zip(english, arabic, strict=True) if not e[2]]
     assert columns
-    for (en_cats, en_crosses, _), (ar_cats, ar_crosses, _) in columns:
+    for (en_cats, en_crosses, *_), (ar_cats, ar_crosses, *_) in columns:
         assert len(ar_cats) == len(en_cats) > 1
         if all(c.isdigit() for c in en_cats):  # years: the same words in both
             assert ar_cats == en_cats[::-1]
         assert en_crosses == "autoZero" and ar_crosses == "max"
     bars = [(e, a) for e, a in zip(english, arabic, strict=True) if e[2]]
-    for (en_cats, *_), (ar_cats, *_) in bars:  # horizontal bars: first category on top in both
-        assert len(ar_cats) == len(en_cats)
+    assert bars
+    for (en_cats, *_, en_scale), (ar_cats, *_, ar_scale) in bars:
+        assert len(ar_cats) == len(en_cats)  # the first category on top in both
+        assert (en_scale, ar_scale) == ("minMax", "maxMin")  # Arabic bars grow from the right
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ar"])

@@ -46,7 +46,7 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri",
               rtl: bool = False) -> str:
     """The chart part. Horizontal bars list the first category at the top; in a right-to-left
     document columns run from right to left, as the tables beside them do, with their scale on
-    the right."""
+    the right, and bars grow from the right, their categories named on the right."""
     categories = chart.categories
     series = [(s.name, s.values, s.colour) for s in chart.series]
     # bar charts draw the first category at the bottom, columns at the left: reverse
@@ -61,7 +61,9 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri",
         for i, (name, values, colour) in enumerate(series))
     grouping = "stacked" if chart.stacked else "clustered"
     overlap = '<c:overlap val="100"/>' if chart.stacked else ""
-    cat_pos, val_pos = ("l", "b") if chart.horizontal else ("b", "r" if rtl else "l")
+    cat_pos, val_pos = ("r" if rtl else "l", "b") if chart.horizontal else ("b", "r" if rtl else "l")
+    # right to left, bars grow from the right: their scale runs from the right
+    val_order = "maxMin" if rtl and chart.horizontal else "minMax"
     # where the scale crosses the categories: after the last one, on the right, in a
     # right-to-left column chart
     val_crosses = "max" if rtl and not chart.horizontal else "autoZero"
@@ -78,7 +80,7 @@ def chart_xml(chart: Chart, lang: str = "en-GB", font: str = "Calibri",
         f'<c:tickLblPos val="nextTo"/>{_text_props(900, font)}<c:crossAx val="1002"/>'
         '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
         '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
-        f'<c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        f'<c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="{val_order}"/></c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{val_pos}"/><c:majorGridlines><c:spPr><a:ln w="6350">'
         '<a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>'
         '<c:numFmt formatCode="#,##0" sourceLinked="0"/><c:majorTickMark val="none"/>'
