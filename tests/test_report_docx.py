@@ -611,3 +611,11 @@ def test_a_chart_under_a_heading_that_names_it_shows_no_title_of_its_own(toolkit
     described = {d.get("descr") for d in doc.element.body.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")}
     assert set(chains) <= described
+
+
+def test_chinese_sentences_follow_one_another_without_spaces(toolkit, returns, tmp_path):
+    """A Chinese full stop takes no space after it: the executive summary's priorities had one
+    between their line and their first action ("时限：中期。 通过…")."""
+    _, doc = write(toolkit, returns, tmp_path, lang="zh")
+    numbered = [p.text for p in doc.paragraphs if p.style.name.startswith("List Number")]
+    assert numbered and not [t for t in numbered if "。 " in t]

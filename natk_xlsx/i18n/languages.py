@@ -54,3 +54,8 @@ def join_items(texts: Iterable[str], lang: str) -> str:
 def join_parts(texts: Iterable[str], lang: str) -> str:
     """The parts of a list whose parts are lists themselves, as ``lang`` separates them."""
     return PART_SEPARATORS.get(lang, "; ").join(texts)
+
+
+def join_sentences(texts: Iterable[str], lang: str) -> str:
+    """Sentences one after the other: Chinese sets none of the spaces its full stop ends."""
+    return ("" if lang == "zh" else " ").join(texts)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, join_parts
+from natk_xlsx.i18n.languages import join_items, join_parts, join_sentences
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -198,7 +198,8 @@ def executive_summary(w: _Writer) -> None:
         w.add(Para(w.t("no_recommendations")))
     else:
         w.add(Para(w.t("top_note", count=len(top)), style="note"))
-    w.add(Bullets(tuple((_rec_title(w, rec), f"{_rec_line(w, rec)} {rec.actions[0]}")
+    w.add(Bullets(tuple((_rec_title(w, rec),
+                         join_sentences((_rec_line(w, rec), rec.actions[0]), r.lang))
                         for rec in top), numbered=True))
     chart = _needs_chart(w)
     if chart is not None:
