@@ -456,3 +456,14 @@ def test_a_long_list_of_answers_sits_side_by_side_where_one_a_line_would_not_fit
                          for c in row if str(c.value or "").startswith("Question ALP.01"))
     assert "   ○ " + labels[1] in question_cell.value and labels[-1] in question_cell.value
     assert short_rows(ws) == []
+
+
+@pytest.mark.parametrize("lang, font", [("en", "-"), ("zh", "Microsoft YaHei"), ("ar", "Arial")])
+def test_a_printed_page_s_header_is_set_in_its_script_s_font(toolkit, tmp_path, lang, font):
+    """The sheet's name at the top of each printed page is set in the font of the sheet's
+    script: in the default font LibreOffice cut off the foot of Chinese and Arabic letters."""
+    path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
+                             GenerateOptions(components=["legal"], lang=lang)).path
+    ws = open_wb(path)[toolkit.component("legal").sheet_name[lang]]
+    assert (ws.oddHeader.left.text, ws.oddHeader.left.font) == ("&A", f"{font},Bold")
+    assert ws.oddFooter.right.text == "&P / &N" and ws.oddFooter.left.font == f"{font},Regular"

@@ -41,6 +41,7 @@ from natk_xlsx.textwidth import (
     wrapped_lines,
 )
 from natk_xlsx.workbook.writer import _check
+from natk_xlsx.workbook.xlsx import page_footer, page_header
 
 SEVERITY_COLOURS = {"critical": "#C00000", "high": "#ED7D31", "medium": "#FFC000",
                     "low": "#A9D08E"}
@@ -175,9 +176,9 @@ class Out:
         ws.set_margins(0.5, 0.5, 0.6, 0.6)
         # on paper every page says which sheet it is, of which summary, and its number, so
         # that a page can be cited in a meeting (the questionnaire's pages do the same)
-        ws.set_header("&L&\"-,Bold\"&A", {"margin": 0.25})
+        ws.set_header(page_header(self.lang), {"margin": 0.25})
         summary = self.ui("summary.title", count=len(self.c.respondents))
-        ws.set_footer("&L" + summary.replace("&", "&&") + "&R&P / &N", {"margin": 0.25})
+        ws.set_footer(page_footer(summary, self.lang), {"margin": 0.25})
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         return ws, widths

@@ -22,6 +22,7 @@ from natk_xlsx.workbook.formulas import number, progress_formulas
 from natk_xlsx.workbook.plan import OPTION, QUESTION, SECTION, Row
 from natk_xlsx.workbook.sheet_base import SheetBase
 from natk_xlsx.workbook.stats_table import OPTION_INDENT, table_width, write_table_row
+from natk_xlsx.workbook.xlsx import page_footer, page_header
 
 DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
 DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
@@ -253,8 +254,8 @@ class ComponentSheet(SheetBase):
         ws.fit_to_pages(1, 0)
         check(ws.repeat_rows(layout.HEADER_ROW), "print titles")
         ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
-        ws.set_header("&L&\"-,Bold\"&A", {"margin": 0.25})
-        ws.set_footer("&L" + self.spec.cover.country.replace("&", "&&") + "&R&P / &N",
+        ws.set_header(page_header(self.lang), {"margin": 0.25})
+        ws.set_footer(page_footer(self.spec.cover.country, self.lang),
                       {"margin": 0.25})
         check(ws.print_area(0, 0, self.plan.last_row, last), "print area")
         ws.protect("", {"format_columns": True, "format_rows": True,

@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
+from natk_xlsx.i18n.languages import FONTS
 from natk_xlsx.safeio import close_left_open
 
 #: Functions every Excel since 2007 knows by these names, which xlsxwriter never rewrites ("" is a
@@ -56,6 +57,18 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
                 raise
             close_left_open(cause)
             raise OSError(cause.errno, cause.strerror or str(cause), cause.filename) from None
+
+
+def page_header(lang: str) -> str:
+    """A printed page's header: the sheet's name, in bold, in the font of ``lang``'s script
+    (LibreOffice measures a header set in the default font by that font, and cut off the foot
+    of Chinese and Arabic letters)."""
+    return f'&L&"{FONTS.get(lang, "-")},Bold"&A'
+
+
+def page_footer(left: str, lang: str) -> str:
+    """A printed page's footer: ``left`` on the left, the page and the pages on the right."""
+    return f'&L&"{FONTS.get(lang, "-")},Regular"' + left.replace("&", "&&") + "&R&P / &N"
 
 
 #: A text is written as the text it is: never turned into a number, a formula or a link.
