@@ -407,7 +407,7 @@ def test_a_workbook_printed_to_fill_by_hand_shows_the_answers_its_lists_offer(to
                                                                              lang):
     """On paper no drop-down list shows its choices: a single-choice question, and a yes-or-no
     question that does not offer the usual four answers, lists the answers it offers under the
-    question, each after a circle to tick; the instructions say what to write for the other
+    question, each after a box to tick; the instructions say what to write for the other
     yes-or-no questions, the priority and the reliability of figures (they named "Not
     applicable" and "Partly" for questions that refuse them)."""
     path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
@@ -422,7 +422,7 @@ def test_a_workbook_printed_to_fill_by_hand_shows_the_answers_its_lists_offer(to
     for q in toolkit.component("legal").questions:
         question = ws.cell(rows[q.id], layout.COL_QUESTION + 1).value
         offered = [toolkit.answer_label(q, code, lang) for code in toolkit.answer_codes(q)]
-        ticks = [line[2:] for line in question.split("\n") if line.startswith("○ ")]
+        ticks = [line[2:] for line in question.split("\n") if line.startswith("☐ ")]
         assert ticks == (offered if q in listing else []), q.id
     paper = next(str(c.value) for row in book[ui("sheet.instructions", lang)].iter_rows()
                  for c in row if str(c.value or "").startswith("13. "))
@@ -454,7 +454,7 @@ def test_a_long_list_of_answers_sits_side_by_side_where_one_a_line_would_not_fit
     question_cell = next(c for row in ws.iter_rows(min_col=layout.COL_QUESTION + 1,
                                                    max_col=layout.COL_QUESTION + 1)
                          for c in row if str(c.value or "").startswith("Question ALP.01"))
-    assert "   ○ " + labels[1] in question_cell.value and labels[-1] in question_cell.value
+    assert "   ☐ " + labels[1] in question_cell.value and labels[-1] in question_cell.value
     assert short_rows(ws) == []
 
 

@@ -27,9 +27,10 @@ from natk_xlsx.workbook.xlsx import page_footer, page_header
 DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
 DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
 INTEGER_MAX = 999_999_999
-#: Before each answer a single-choice question offers, listed under the question: a circle to
-#: tick on paper.
-CHOICE_MARK = "○"
+#: Before each answer a single-choice question offers, listed under the question: a box to tick
+#: on paper (a ballot box: the white circle ○ collided with a leading Arabic "لا" in the
+#: fonts LibreOffice prints Arabic with).
+CHOICE_MARK = "☐"
 #: An article that is a named part of an instrument, not a number ("Principle 7").
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: Lines of room to write a long text answer by hand on the printed sheet.
@@ -146,7 +147,7 @@ class ComponentSheet(SheetBase):
     def _with_choices(self, q: Question, text: str) -> str:
         """The question, then (for a single-choice question, and a yes-or-no question that does
         not offer the usual answers, whose drop-down lists show nothing on paper) each answer it
-        offers after a circle to tick, as a printed questionnaire lists them: one a line, or
+        offers after a box to tick, as a printed questionnaire lists them: one a line, or
         side by side where one a line would make the row taller than a row can be."""
         codes = self.toolkit.answer_codes(q)
         if q.type != "single_choice" and (q.type != "yes_no" or codes == USUAL_YES_NO):
