@@ -115,9 +115,10 @@ class Out:
 
     def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: str) -> None:
         self.wb, self.c, self.lang, self.tk = wb, c, lang, c.toolkit
+        self.rtl = lang in RTL_LANGUAGES  # sheets, and the charts on them, read right to left
         font = FONTS.get(lang, DEFAULT_FONT)
         base: dict[str, Any] = {"font_name": font, "font_size": 10, "valign": "top"}
-        if lang in RTL_LANGUAGES:  # a cell's text runs right to left: Latin names and figures
+        if self.rtl:  # a cell's text runs right to left: Latin names and figures
             base["reading_order"] = 2  # inside Arabic sentences keep their places
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
         self.subtitle = wb.add_format({**base, "bold": True, "font_size": 11,
@@ -162,7 +163,7 @@ class Out:
         if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
             widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
         ws = self.wb.add_worksheet(self.ui(f"summary.sheet.{key}")[:31])
-        if self.lang in RTL_LANGUAGES:
+        if self.rtl:
             ws.right_to_left()
         ws.set_paper(9)
         total = sum(widths)

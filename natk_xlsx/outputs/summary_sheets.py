@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
+from natk_xlsx.i18n.languages import join_items, join_parts, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
@@ -31,7 +31,6 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
     base = (34, 10, 10, 12, 10, 10, 10, 10, 11)
     ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
     rows = scorecard(o.c)
-    rtl = o.lang in RTL_LANGUAGES
     o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
     o.note_row(ws, 1, o.ui("summary.scorecard.note"), len(keys) - 1, widths)
     head = 3
@@ -54,8 +53,8 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
         # every component named (Arabic and Chinese labels are taller: without a fixed
         # interval, a spreadsheet shows only every other one)
         chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8},
-                          **({"crossing": "max"} if rtl else {})})
-        if rtl:  # bars grow from the right, as the sheet reads
+                          **({"crossing": "max"} if o.rtl else {})})
+        if o.rtl:  # bars grow from the right, as the sheet reads
             chart.set_x_axis({"reverse": True})
         # each chart whole on one printed page: the two large ones on the page after the
         # table, the small ones three rows of three a page (charts stay within the columns,
@@ -91,7 +90,6 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
     """One small bar chart per component (its open needs by severity), three in a row, three
     rows a page; the rows where a new page starts."""
     sheet = ws.get_name()
-    rtl = o.lang in RTL_LANGUAGES
     per_page = PAGE_ROWS // (SMALL_CHART_ROWS + 1)
     breaks = []
     # one scale for all, in whole needs, so that the components compare at a glance
@@ -112,7 +110,7 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
         chart.set_legend({"none": True})
         chart.set_y_axis({"min": 0, "max": top_count, "major_unit": step,
                           "major_gridlines": {"visible": False}})
-        if rtl:  # critical to low from right to left, as the table reads, the scale on the right
+        if o.rtl:  # critical to low from right to left, as the table reads, the scale on the right
             chart.set_x_axis({"reverse": True, "crossing": "max"})
         chart.set_size({"width": 260, "height": SMALL_CHART_ROWS * ROW_PX})
         line = i // 3
