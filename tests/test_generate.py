@@ -381,8 +381,9 @@ def test_an_instrument_is_named_once_with_all_its_articles(tmp_path, lang):
     path = generate_workbook(bundled, tmp_path / "w.xlsx", GenerateOptions(lang=lang)).path
     ws = openpyxl.load_workbook(path)[bundled.component("legal").sheet_name[lang]]
     guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "LEG.12")
+    between, after = ("、", "；") if lang == "zh" else (", ", "; ")
     assert guidance.endswith(
-        f"\n[{short['tip_protocol']} 3(c), 3(d); {short['model_law']} 8]")
+        f"\n[{short['tip_protocol']} 3(c){between}3(d){after}{short['model_law']} 8]")
 
 
 @pytest.mark.parametrize("lang, principle", [("en", "Principle 7"), ("zh", "原则7"),
@@ -467,3 +468,44 @@ def test_a_printed_page_s_header_is_set_in_its_script_s_font(toolkit, tmp_path, 
     ws = open_wb(path)[toolkit.component("legal").sheet_name[lang]]
     assert (ws.oddHeader.left.text, ws.oddHeader.left.font) == ("&A", f"{font},Bold")
     assert ws.oddFooter.right.text == "&P / &N" and ws.oddFooter.left.font == f"{font},Regular"
+
+
+@pytest.mark.parametrize("lang, cited", [
+    ("en", "OHCHR Principle 7; UNODC Model Law 10"),
+    ("zh", "人权高专办原则7；"),
+    ("ar", "المبدأ 7 من المبادئ والمبادئ التوجيهية للمفوضية السامية لحقوق الإنسان؛ "),
+    ("fr", "Principe 7 du HCDH; "),
+])
+def test_an_instrument_of_named_parts_is_cited_without_saying_its_name_twice(toolkit, tmp_path,
+                                                                             lang, cited):
+    """"OHCHR Principles Principle 7" said "principle" twice ("人权高专办建议原则 原则7"): the
+    Recommended Principles and Guidelines are cited by their own form, the parts in its place."""
+    path = generate_workbook(toolkit, tmp_path / f"legal-{lang}.xlsx",
+                             GenerateOptions(components=["legal"], lang=lang)).path
+    ws = open_wb(path)[toolkit.component("legal").sheet_name[lang]]
+    guidance = {row[0].value: str(row[layout.COL_GUIDANCE].value or "") for row in ws.iter_rows()}
+    assert cited in guidance["LEG.23"]
+    short = next(e.extra["short"][lang] for e in toolkit.vocabularies["instruments"]
+                 if e.code == "ohchr_principles")
+    assert not [qid for qid, text in guidance.items() if short in text]
+
+
+def test_parts_of_one_instrument_are_listed_in_its_citation(tmp_path):
+    """POL.35 rests on a principle and a guideline: both go where the citation form puts them."""
+    bundled = load_toolkit()
+    for lang, cited in (("en", "[OHCHR Principle 3, Guideline 1.5; "), ("zh", "[人权高专办原则3、准则1.5；")):
+        path = generate_workbook(bundled, tmp_path / f"{lang}.xlsx",
+                                 GenerateOptions(components=["policy"], lang=lang)).path
+        ws = openpyxl.load_workbook(path)[bundled.component("policy").sheet_name[lang]]
+        guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "POL.35")
+        assert cited in guidance
+
+
+def test_a_citation_form_must_say_where_the_parts_go(write_specs):
+    from natk_xlsx.spec.lint import lint_specs
+
+    lists = {"instruments": [{"code": "rpg", "label": {"en": "Principles"},
+                              "short": {"en": "RPG"}, "cite": {"en": "RPG"}}]}
+    report = lint_specs(write_specs(lists=lists))
+    assert [p.path for p in report.problems if p.code == "SPEC-STANDARD"] == [
+        "$.instruments[0].cite.en"]

@@ -56,6 +56,12 @@ def check_vocabularies(lists: dict[str, Any], check: Checker) -> None:
                 check.error("SPEC-VOCABULARY", LISTS_FILE, f"$.{name}",
                             f"{', '.join(extra)} not in the fixed vocabulary",
                             f"use only {', '.join(fixed)}")
+    for i, instrument in enumerate(lists.get("instruments", ())):
+        for lang, text in (instrument.get("cite") or {}).items():
+            if isinstance(text, str) and text.count("{parts}") != 1:
+                check.error("SPEC-STANDARD", LISTS_FILE, f"$.instruments[{i}].cite.{lang}",
+                            "the citation form must hold {parts} once, where the cited parts go",
+                            "write it as in 'OHCHR {parts}'")
     stages = {e["code"] for e in lists["stages"]}
     for i, indicator in enumerate(lists["indicators"]):
         if indicator["stage"] not in stages:

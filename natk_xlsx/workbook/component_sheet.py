@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
 from natk_xlsx.textwidth import MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
@@ -130,19 +130,28 @@ class ComponentSheet(SheetBase):
         check(ws.set_row(r, fitted_height(texts, min_lines=room)), q.id)
 
     def _standards(self, q: Question) -> str:
-        """The instruments a question rests on, each named once with its articles:
-        "Trafficking Protocol 3(c), 3(d); UNODC Model Law 8"."""
+        """The instruments a question rests on, each named once with its articles, as the sheet's
+        language lists them: "Trafficking Protocol 3(c), 3(d); UNODC Model Law 8". An instrument
+        whose parts have names of their own ("Principle 7") is cited by its ``cite`` form when it
+        has one ("OHCHR Principle 7", not "OHCHR Principles Principle 7")."""
         articles: dict[str, list[str]] = {}
         for st in q.standards:
             articles.setdefault(st.instrument, [])
             if st.article:
-                articles[st.instrument].append(self._article(st.article))
+                articles[st.instrument].append(st.article)
+        known = {e.code: e.extra for e in self.toolkit.vocabularies["instruments"]}
         parts = []
         for code, cited in articles.items():
-            short = next((tr(e.extra["short"], self.lang) for e in
-                          self.toolkit.vocabularies["instruments"] if e.code == code), code)
-            parts.append(f"{short} {', '.join(cited)}" if cited else short)
-        return "; ".join(parts)
+            extra = known.get(code, {})
+            short = tr(extra.get("short"), self.lang) or code
+            named = join_items((self._article(a) for a in cited), self.lang)
+            if not cited:
+                parts.append(short)
+            elif extra.get("cite") and all(_NAMED_ARTICLE.fullmatch(a) for a in cited):
+                parts.append(tr(extra["cite"], self.lang).replace("{parts}", named))
+            else:
+                parts.append(f"{short} {named}")
+        return join_parts(parts, self.lang)
 
     def _with_choices(self, q: Question, text: str) -> str:
         """The question, then (for a single-choice question, and a yes-or-no question that does
