@@ -33,7 +33,9 @@ main()
 
 
 def _limited(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # no bytecode written under the limit: a compiled module cut at 1 KiB would be renamed into
+    # place (a short write is not an error) and break every later import of that module
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([sys.executable, "-c", LIMITED, *args], capture_output=True, text=True,
                           env=env, check=False, timeout=120)
 
