@@ -10,6 +10,7 @@ import warnings
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from factory import default_components
 from fill import fill_workbook
 from libreoffice import convert
 
@@ -260,3 +261,21 @@ def test_cli_schema_validates_an_imported_record(small):
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(record)) == []
     record["answers"]["ALP.01"] = "perhaps"
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(record))
+
+
+def test_cli_schema_refuses_a_choice_that_excludes_the_others_with_another(write_specs):
+    """The printed schema says that "None of these" stands alone, for a validator outside natk."""
+    import jsonschema
+
+    comps = default_components()
+    comps["beta"]["choice_lists"] = {"kinds": {"description": "Kinds.", "choices": [
+        {"code": "one", "label": {"en": "One kind"}},
+        {"code": "none", "label": {"en": "None of these"}, "exclusive": True}]}}
+    beta = next(q for q in comps["beta"]["questions"] if q["type"] == "multiple_choice")
+    beta["choices"] = "kinds"
+    code, out, _ = run("schema", "--specs", str(write_specs(comps)))
+    assert code == 0
+    answer = jsonschema.Draft202012Validator(
+        json.loads(out)["properties"]["answers"]["properties"][beta["id"]])
+    assert list(answer.iter_errors(["one", "none"]))
+    assert not list(answer.iter_errors(["none"])) and not list(answer.iter_errors(["one"]))

@@ -182,3 +182,23 @@ def test_the_importer_reports_the_same_issues_with_and_without_the_first_stage(
         assert [i.to_dict() for i in staged.issues] == [i.to_dict() for i in full.issues], name
         assert staged.answers == full.answers
     assert not read_workbook(tmp_path / "invalid.xlsx", toolkit).valid
+
+
+def test_a_choice_that_excludes_the_others_is_judged_alike_by_both_stages(toolkits):
+    """"None of these" with another choice is an error of the schema itself (``not``), so a
+    validator outside natk refuses it too; both stages report it, at that question only, for
+    every multiple-choice question of the bundled toolkit with such a choice."""
+    toolkit = toolkits["bundled"]
+    questions = list(toolkit.questions())
+    schema = answers_schema(toolkit, [q.id for q in questions], toolkit.years())
+    valid = {q.id: valid_answer(toolkit, q) for q in questions}
+    exclusive = [(q, c.code) for q in questions if q.type == "multiple_choice"
+                 for c in toolkit.choice_lists[str(q.choices)].choices if c.exclusive]
+    assert len(exclusive) >= 40
+    for q, code in exclusive:
+        other = next(c for c in toolkit.answer_codes(q) if c != code)
+        for chosen, wrong in (([other, code], True), ([code], False), ([other], False)):
+            full, staged = both_stages(schema, {**valid, q.id: chosen}, f"alone-{q.id}")
+            assert staged == full, (q.id, chosen)
+            assert [(e.path, e.validator) for e in full] == (
+                [((q.id,), "not")] if wrong else []), (q.id, chosen)

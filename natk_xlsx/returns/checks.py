@@ -13,7 +13,7 @@ from natk_xlsx.returns.coerce import (
 )
 from natk_xlsx.returns.issues import ERROR, WARNING, shown
 from natk_xlsx.returns.submission import Submission
-from natk_xlsx.returns.submission_schema import submission_schema
+from natk_xlsx.returns.submission_schema import exclusive_codes, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
 from natk_xlsx.spec.model import Question, Toolkit
 from natk_xlsx.validation import answer_errors
@@ -68,6 +68,13 @@ def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None
                     max=q.constraints.get("max_items", len(toolkit.answer_codes(q))))
         elif err.validator == "type" and q.type in ("integer", "year"):
             _add_at(ctx, sub, "NUMBER-NOT-WHOLE", ERROR, qid, value, path)
+        elif err.validator == "not" and q.type == "multiple_choice" and isinstance(value, list):
+            # a choice that excludes every other ("None of these") chosen with others: the
+            # answer contradicts itself, and which part holds is the respondent's to say
+            for code in exclusive_codes(toolkit, q):
+                if code in value:
+                    _add_at(ctx, sub, "CHOICE-EXCLUSIVE", ERROR, qid, None, f"{path}/{code}",
+                            choice=toolkit.answer_label(q, code, ctx.lang))
         else:
             _add_at(ctx, sub, "ANSWER-INVALID", ERROR, qid, value, path, detail=err.message)
         reported.add(qid)
@@ -98,25 +105,11 @@ def _add_at(ctx: Context, sub: Submission, code: str, severity: str, qid: str, v
     ctx.add(code, severity, cell, qid, value, path, **fields)
 
 
-def _check_exclusive(ctx: Context, sub: Submission, toolkit: Toolkit, q: Question,
-                     chosen: list[Any]) -> None:
-    """A choice that excludes every other ("None of these") chosen with others: the answer
-    contradicts itself, and which part holds is the respondent's to say."""
-    for choice in toolkit.choice_lists[str(q.choices)].choices:
-        if choice.exclusive and choice.code in chosen:
-            _add_at(ctx, sub, "CHOICE-EXCLUSIVE", ERROR, q.id, None,
-                    f"answers/{q.id}/{choice.code}",
-                    choice=toolkit.answer_label(q, choice.code, ctx.lang))
-
-
 def check_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
     answers = sub.answers
     wrong = {i.question for i in ctx.issues if i.severity == ERROR and i.question}
     for qid in sub.asked:
         q = toolkit.question(qid)
-        if q.type == "multiple_choice" and q.choices and isinstance(answers.get(qid), list) \
-                and len(answers[qid]) > 1 and qid not in wrong:
-            _check_exclusive(ctx, sub, toolkit, q, answers[qid])
         if q.relevant is not None and qid in answers:
             refs = referenced_questions(q.relevant)
             if all(is_answered(answers.get(r)) and r not in wrong for r in refs) and \

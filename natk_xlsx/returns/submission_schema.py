@@ -21,10 +21,14 @@ def question_schema(toolkit: Toolkit, q: Question, years: Iterable[int]) -> dict
     if q.type in ("yes_no", "single_choice"):
         return {**base, "enum": list(toolkit.answer_codes(q))}
     if q.type == "multiple_choice":
-        return {**base, "type": "array", "uniqueItems": True,
-                "items": {"enum": list(toolkit.answer_codes(q))},
-                "minItems": c.get("min_items", 1),
-                **({"maxItems": c["max_items"]} if "max_items" in c else {})}
+        schema = {**base, "type": "array", "uniqueItems": True,
+                  "items": {"enum": list(toolkit.answer_codes(q))},
+                  "minItems": c.get("min_items", 1),
+                  **({"maxItems": c["max_items"]} if "max_items" in c else {})}
+        alone = exclusive_codes(toolkit, q)
+        if alone:  # "None of these" with any other choice contradicts itself
+            schema["not"] = {"contains": {"enum": list(alone)}, "minItems": 2}
+        return schema
     if q.type in ("integer", "year"):
         low, high = (0, None) if q.type == "integer" else (1900, 2100)
         schema = {**base, "type": "integer", "minimum": c.get("min", low)}
@@ -50,6 +54,12 @@ def question_schema(toolkit: Toolkit, q: Question, years: Iterable[int]) -> dict
                     "type": "object", "propertyNames": {"enum": columns},
                     "additionalProperties": {"type": ["integer", "null"], "minimum": 0}}}
     raise ValueError(q.type)
+
+
+def exclusive_codes(toolkit: Toolkit, q: Question) -> tuple[str, ...]:
+    """The choices of a multiple-choice question that exclude every other ("None of these")."""
+    listed = toolkit.choice_lists.get(str(q.choices)) if q.choices else None
+    return tuple(c.code for c in listed.choices if c.exclusive) if listed else ()
 
 
 def condition_schema(toolkit: Toolkit, cond: Mapping[str, Any]) -> dict[str, Any] | bool:
