@@ -137,6 +137,24 @@ def test_a_multiple_choice_answer_is_listed_as_its_language_lists(toolkit, lang,
     assert text == separator.join(labels)
 
 
+@pytest.mark.parametrize(("items", "joined"), [
+    (["GIZ", "US Department of State", "IOM"], "GIZ،\u200f US Department of State،\u200f IOM"),
+    (["وزارة العدل: 12", "Ministry of Interior: 7", "الشرطة"],
+     "وزارة العدل: 12،\u200f Ministry of Interior: 7،\u200f الشرطة"),
+    (["وزارة العدل", "الشرطة"], "وزارة العدل، الشرطة"),
+    (["Police (الشرطة)", "GIZ"], "Police (الشرطة)، GIZ"),
+])
+def test_an_arabic_list_marks_its_direction_only_after_a_left_to_right_item(items, joined):
+    """A neutral comma between two Latin names joins them into one left-to-right run, shown
+    the wrong way round in a right-to-left line; a right-to-left mark after it keeps the
+    items in order. After an Arabic item (by its last letter) nothing is added."""
+    from natk_xlsx.i18n.languages import join_items, join_parts
+
+    assert join_items(items, "ar") == joined
+    assert join_parts(items, "ar") == joined.replace("،", "؛")
+    assert join_items(items, "en") == ", ".join(items) and "\u200f" not in join_items(items, "zh")
+
+
 def test_a_count_of_one_reads_in_the_singular_in_every_language():
     """"1 questionnaires could not be read" no more: a text counting things has a singular form
     (``<key>.one``) in the six languages, with the placeholders of its English, used for 1."""

@@ -619,3 +619,18 @@ def test_chinese_sentences_follow_one_another_without_spaces(toolkit, returns, t
     _, doc = write(toolkit, returns, tmp_path, lang="zh")
     numbered = [p.text for p in doc.paragraphs if p.style.name.startswith("List Number")]
     assert numbered and not [t for t in numbered if "。 " in t]
+
+
+def test_an_arabic_list_of_latin_names_keeps_its_order_and_its_commas(toolkit, returns, tmp_path):
+    """The institutions that did not answer are listed with the Arabic comma (they stood after a
+    Latin one), and a right-to-left mark after each comma that follows a Latin name keeps the
+    names in reading order: without it "Labour Inspectorate، Border Police" is one left-to-right
+    run, the first name shown on the left."""
+    from natk_xlsx.i18n.languages import RLM
+
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("institution\nMinistry of Justice\npolice\nShelter network\n"
+                          "Labour Inspectorate\nBorder Police\n", "utf-8")
+    _, doc = write(toolkit, returns, tmp_path, lang="ar", recipients=recipients)
+    assert f"Labour Inspectorate،{RLM} Border Police" in all_text(doc)
+    assert "Labour Inspectorate, Border Police" not in all_text(doc)

@@ -5,6 +5,7 @@ Every text a person reads is a map from language code to text (see docs/spec-for
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 #: The six official languages of the United Nations, in the order the UN lists them.
@@ -46,14 +47,44 @@ ITEM_SEPARATORS: Mapping[str, str] = {"zh": "、", "ar": "، "}
 PART_SEPARATORS: Mapping[str, str] = {"zh": "；", "ar": "؛ "}
 
 
+#: The right-to-left mark: after a separator that follows a left-to-right item in a
+#: right-to-left text, it keeps the items in the text's order ("GIZ، US Department of State" read
+#: as one left-to-right run, the Arabic comma inside it, and showed the names the wrong way round).
+RLM = "\u200f"
+
+
+def _ends_left_to_right(text: str) -> bool:
+    """Whether the last character of ``text`` that has a direction of its own is left to right
+    (a Latin letter) or a digit, which a neutral separator after it would join."""
+    for char in reversed(text):
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return False
+        if direction in ("L", "EN", "AN"):
+            return True
+    return False
+
+
+def _join(texts: Iterable[str], lang: str, separator: str) -> str:
+    if lang not in RTL_LANGUAGES:
+        return separator.join(texts)
+    mark = separator.rstrip() + RLM + separator[len(separator.rstrip()):]
+    joined: list[str] = []
+    for text in texts:
+        if joined:
+            joined.append(mark if _ends_left_to_right(joined[-1]) else separator)
+        joined.append(text)
+    return "".join(joined)
+
+
 def join_items(texts: Iterable[str], lang: str) -> str:
     """The items of one list, as ``lang`` separates them."""
-    return ITEM_SEPARATORS.get(lang, ", ").join(texts)
+    return _join(texts, lang, ITEM_SEPARATORS.get(lang, ", "))
 
 
 def join_parts(texts: Iterable[str], lang: str) -> str:
     """The parts of a list whose parts are lists themselves, as ``lang`` separates them."""
-    return PART_SEPARATORS.get(lang, "; ").join(texts)
+    return _join(texts, lang, PART_SEPARATORS.get(lang, "; "))
 
 
 def join_sentences(texts: Iterable[str], lang: str) -> str:

@@ -285,7 +285,7 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
 def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     """Where sources disagree on a figure: who said what, the figure retained, its source named,
     and the rule that chose it (as the summary's Justice chains sheet says it)."""
-    said = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in f.reports)
+    said = join_parts((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
     source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
     value = f.consolidated
     retained = ("–" if value is None else f"{value:g}") + (f" ({source})" if source else "")

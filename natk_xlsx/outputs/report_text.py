@@ -233,7 +233,7 @@ def method(w: _Writer) -> None:
     if r.comprehensive:
         w.add(Para(w.t("method.comprehensive")))
     else:
-        w.add(Para(w.t("method.selected", components=", ".join(r.components))))
+        w.add(Para(w.t("method.selected", components=w.items(r.components))))
     w.add(Para(w.t("method.full" if r.full_depth else "method.core")))
     w.add(Heading(w.t("h.who"), 2))
     w.add(Para(w.t("method.who", count=len(r.institutions))))
@@ -246,9 +246,9 @@ def method(w: _Writer) -> None:
     limits = []
     if r.components_not_covered:
         limits.append(("", w.t("limits.not_covered",
-                                components=", ".join(r.components_not_covered))))
+                                components=w.items(r.components_not_covered))))
     if r.not_answered:
-        limits.append(("", w.t("limits.not_answered", institutions=", ".join(r.not_answered))))
+        limits.append(("", w.t("limits.not_answered", institutions=w.items(r.not_answered))))
     if r.low_confidence:
         limits.append(("", w.t("limits.low", count=r.low_confidence)))
     if r.files_unusable:
@@ -324,7 +324,7 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
                      w.s("summary.col.confidence"), w.s("summary.col.question_id")),
                     tuple((_severity(w, g.note), g.text,
                            f"{w.s(f'summary.confidence.{g.confidence}')} ({g.evidence})",
-                           ", ".join(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
+                           w.items(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
                     shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
         _more(w, SHOWN_GAPS, comp.gaps)
     else:
@@ -367,12 +367,12 @@ def recommendations(w: _Writer) -> None:
         details = [
             (w.label(w.s("summary.col.responsible")), w.items(rec.responsible) or w.t("to_agree")),
             (w.label(w.t("rec.partners")), w.items(rec.partners) or w.t("rec.no_partners")),
-            (w.label(w.t("rec.first")), ", ".join(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.t("rec.first")), w.items(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
             (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
                                                   f"{rec.score:g})"),
-            (w.label(w.t("rec.questions")), ", ".join(rec.question_ids)),
+            (w.label(w.t("rec.questions")), w.items(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
     w.add(Heading(w.t("h.matrix"), 2))
@@ -380,10 +380,10 @@ def recommendations(w: _Writer) -> None:
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
          w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
-        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{', '.join(rec.question_ids)}]",
+        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{w.items(rec.question_ids)}]",
                _severity(w, rec.priority), w.items(rec.responsible) or w.t("to_agree"),
                w.items(rec.partners), _timeframe(w, rec),
-               ", ".join(f"#{k}" for k in rec.first))
+               w.items(f"#{k}" for k in rec.first))
               for rec in r.recommendations),
         numeric=frozenset({0}),
         shade=tuple(None for _ in r.recommendations)))
