@@ -172,11 +172,19 @@ def _word_lines(words: Sequence[str], weights: Sequence[float], capacity: float,
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
+#: The right-to-left mark an Arabic list sets after a comma that follows a Latin item
+#: (``languages.join_items``).
+_RLM = "\u200f"
+
+
 def _spare(text: str, width: float, font_size: float) -> int:
-    """A line kept spare for a wrapped text that mixes CJK characters and Latin words: a
-    spreadsheet breaks such lines by rules of its own (no break inside "State、European"; a
-    Latin word carried whole to the next line), which a greedy count cannot follow."""
-    if has_wide(text) and _LATIN_WORD.search(text) and wrapped_lines(text, width, font_size) > 1:
+    """A line kept spare for a wrapped text that mixes CJK characters and Latin words, or a
+    right-to-left list of Latin items: a spreadsheet breaks such lines by rules of its own (no
+    break inside "State、European"; a Latin word carried whole to the next line; an Arabic
+    comma between Latin codes left at the end of a line that had room for it), which a greedy
+    count cannot follow."""
+    mixed = (has_wide(text) and _LATIN_WORD.search(text)) or _RLM in text
+    if mixed and wrapped_lines(text, width, font_size) > 1:
         return 1
     return 0
 

@@ -106,6 +106,10 @@ def words_in_empty_rows(found: list[Word], tops: list[float], heights: list[floa
 QUESTION_ID = re.compile(r"[A-Z]{3}\.\d{2}")
 
 
+#: What stands beside an item of a list: the commas of the six languages, and the right-to-left
+#: mark an Arabic list sets after a comma that follows a Latin item.
+_LIST_MARKS = ",،、\u200f"
+
 #: The id of a recommendation package (the summary's rows).
 PACKAGE_ID = re.compile(r"P\d{2}")
 
@@ -122,8 +126,8 @@ def clipped(found: list[Word], row_id: re.Pattern[str] = QUESTION_ID) -> list[Wo
         by_page.setdefault(w.page, []).append(w)
     for page_words in by_page.values():
         named = [w for w in page_words if row_id.fullmatch(w.text)]
-        if not named or any(row_id.fullmatch(w.text[:-1]) for w in page_words
-                            if w.text.endswith(",")):
+        listed = Counter(w.line for w in page_words if row_id.fullmatch(w.text.strip(_LIST_MARKS)))
+        if not named or max(listed.values()) > 1:
             continue  # no rows keyed by ids, or a page that lists ids ("P01, P02") in a column
         # the id column: where most ids are printed (a guidance text may name a question too)
         column = Counter(round(w.x0 / 5) for w in named).most_common(1)[0][0]

@@ -82,3 +82,17 @@ def test_no_character_below_the_first_wide_one_is_wide() -> None:
     assert not [c for c in range(ord(FIRST_WIDE)) if char_width(chr(c)) == 2]
     assert char_width(FIRST_WIDE) == 2
     assert has_wide("Право \u2013 中") and not has_wide("Право \u2013 مرحبا")
+
+
+def test_a_right_to_left_list_of_latin_codes_keeps_a_line_spare() -> None:
+    """An Arabic list of Latin codes ("LEG.32،‏ PRS.30،‏ PRV.14", a right-to-left mark after each
+    comma) took three lines in LibreOffice's print of the summary where the count said two, and
+    the last was cut: such a list keeps a line spare once it wraps, as CJK text mixed with Latin
+    words does; on one line it needs none."""
+    from natk_xlsx.i18n.languages import join_items
+
+    codes = join_items(["LEG.32", "PRS.30", "PRV.14"], "ar")
+    plain = codes.replace("\u200f", "")
+    assert wrapped_lines(codes, 14) == wrapped_lines(plain, 14) == 2
+    assert row_height([(codes, 14)]) == row_height([(plain, 14)]) + 13.5
+    assert row_height([(codes, 40)]) == row_height([(plain, 40)])
