@@ -173,17 +173,20 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 #: The right-to-left mark an Arabic list sets after a comma that follows a Latin item
-#: (``languages.join_items``).
+#: (``languages.join_items``); a list of Latin items alone (codes, partners' names) then breaks
+#: its lines by the bidirectional rules. A sentence with such a list inside breaks as prose.
 _RLM = "\u200f"
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
 def _spare(text: str, width: float, font_size: float) -> int:
     """A line kept spare for a wrapped text that mixes CJK characters and Latin words, or a
     right-to-left list of Latin items: a spreadsheet breaks such lines by rules of its own (no
-    break inside "State、European"; a Latin word carried whole to the next line; an Arabic
-    comma between Latin codes left at the end of a line that had room for it), which a greedy
-    count cannot follow."""
-    mixed = (has_wide(text) and _LATIN_WORD.search(text)) or _RLM in text
+    break inside "State、European"; a Latin word carried whole to the next line; the Latin
+    codes of an Arabic list set on three lines where two had room), which a greedy count cannot
+    follow."""
+    mixed = (has_wide(text) and _LATIN_WORD.search(text)) or (
+        _RLM in text and not _ARABIC_LETTER.search(text))
     if mixed and wrapped_lines(text, width, font_size) > 1:
         return 1
     return 0

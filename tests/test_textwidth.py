@@ -96,3 +96,15 @@ def test_a_right_to_left_list_of_latin_codes_keeps_a_line_spare() -> None:
     assert wrapped_lines(codes, 14) == wrapped_lines(plain, 14) == 2
     assert row_height([(codes, 14)]) == row_height([(plain, 14)]) + 13.5
     assert row_height([(codes, 40)]) == row_height([(plain, 40)])
+
+
+def test_an_arabic_sentence_citing_latin_articles_wraps_as_prose() -> None:
+    """The spare line is for a list of Latin items alone: a guidance sentence whose citation
+    holds the mark ("بروتوكول الاتجار 3(c)،‏ 3(d)") wraps as prose, and keeps no line spare
+    (it cost the Arabic questionnaire a page and printed whole without it)."""
+    from natk_xlsx.i18n.languages import join_items
+
+    text = "يُرجى تحديد الحقوق التي تنطبق على ضحايا الاتجار [بروتوكول الاتجار " + join_items(
+        ["3(c)", "3(d)"], "ar") + "]"
+    assert "\u200f" in text and wrapped_lines(text, 20) > 1
+    assert row_height([(text, 20)]) == row_height([(text.replace("\u200f", ""), 20)])
