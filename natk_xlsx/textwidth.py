@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from wcwidth import wcwidth
 
+from natk_xlsx.i18n.languages import RLM
+
 #: Excel's largest row height, in points.
 MAX_ROW_HEIGHT = 409.0
 #: Narrow characters of 10 pt text per unit of column width. Measured in LibreOffice (Carlito,
@@ -172,10 +174,10 @@ def _word_lines(words: Sequence[str], weights: Sequence[float], capacity: float,
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-#: The right-to-left mark an Arabic list sets after a comma that follows a Latin item
-#: (``languages.join_items``); a list of Latin items alone (codes, partners' names) then breaks
-#: its lines by the bidirectional rules. A sentence with such a list inside breaks as prose.
-_RLM = "\u200f"
+#: An Arabic letter: a text with the right-to-left mark an Arabic list sets after a comma that
+#: follows a Latin item (``languages.RLM``) and no Arabic letter is a list of Latin items alone
+#: (codes, partners' names), which breaks its lines by the bidirectional rules. A sentence with
+#: such a list inside breaks as prose.
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
@@ -186,7 +188,7 @@ def _spare(text: str, width: float, font_size: float) -> int:
     codes of an Arabic list set on three lines where two had room), which a greedy count cannot
     follow."""
     mixed = (has_wide(text) and _LATIN_WORD.search(text)) or (
-        _RLM in text and not _ARABIC_LETTER.search(text))
+        RLM in text and not _ARABIC_LETTER.search(text))
     if mixed and wrapped_lines(text, width, font_size) > 1:
         return 1
     return 0
