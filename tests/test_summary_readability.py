@@ -158,6 +158,10 @@ def test_the_summary_prints_every_line_of_its_rows(demo, tmp_path, lang):
     assert len({w.page for w in found}) > 20
     assert clipped(found, PACKAGE_ID) == []
     assert overprinted(found) == []
+    # no question id broken across lines ("PRS.0" and "6"; Chinese lists "PRS.06、PRS.26" had
+    # nowhere else to break)
+    assert [w for w in found if re.search(r"[A-Z]\.", w.text)
+            and not re.search(r"[A-Z]{3}\.\d{2}", w.text)] == []
 
 
 def test_a_phase_without_a_space_fits_its_column_on_one_line():

@@ -87,6 +87,14 @@ def join_parts(texts: Iterable[str], lang: str) -> str:
     return _join(texts, lang, PART_SEPARATORS.get(lang, "; "))
 
 
+def join_codes(codes: Iterable[str], lang: str) -> str:
+    """Codes (question and package ids) one after the other: with a comma and a space in every
+    language but a right-to-left one, which joins them as its items. Chinese sets no space
+    after its list comma, and a line of codes joined by it has nowhere to break but inside a
+    code ("PRS.0" and "6" on two lines)."""
+    return join_items(codes, lang) if lang in RTL_LANGUAGES else ", ".join(codes)
+
+
 def join_sentences(texts: Iterable[str], lang: str) -> str:
     """Sentences one after the other: Chinese sets none of the spaces its full stop ends."""
     return ("" if lang == "zh" else " ").join(texts)

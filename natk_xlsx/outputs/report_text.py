@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, join_parts, join_sentences
+from natk_xlsx.i18n.languages import join_codes, join_items, join_parts, join_sentences
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -105,6 +105,10 @@ class _Writer:
     def items(self, texts: Iterable[str]) -> str:
         """Names of one list ("Police, Courts"), as the report's language separates them."""
         return join_items(texts, self.report.lang)
+
+    def codes(self, codes: Iterable[str]) -> str:
+        """Question or package ids, as the report's language lists codes."""
+        return join_codes(codes, self.report.lang)
 
     def label(self, text: str) -> str:
         """``text`` followed by the language's colon, as the bold lead of a line."""
@@ -324,7 +328,7 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
                      w.s("summary.col.confidence"), w.s("summary.col.question_id")),
                     tuple((_severity(w, g.note), g.text,
                            f"{w.s(f'summary.confidence.{g.confidence}')} ({g.evidence})",
-                           w.items(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
+                           w.codes(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
                     shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
         _more(w, SHOWN_GAPS, comp.gaps)
     else:
@@ -367,12 +371,12 @@ def recommendations(w: _Writer) -> None:
         details = [
             (w.label(w.s("summary.col.responsible")), w.items(rec.responsible) or w.t("to_agree")),
             (w.label(w.t("rec.partners")), w.items(rec.partners) or w.t("rec.no_partners")),
-            (w.label(w.t("rec.first")), w.items(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.t("rec.first")), w.codes(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
             (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
                                                   f"{rec.score:g})"),
-            (w.label(w.t("rec.questions")), w.items(rec.question_ids)),
+            (w.label(w.t("rec.questions")), w.codes(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
     w.add(Heading(w.t("h.matrix"), 2))
@@ -380,10 +384,10 @@ def recommendations(w: _Writer) -> None:
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
          w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
-        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{w.items(rec.question_ids)}]",
+        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{w.codes(rec.question_ids)}]",
                _severity(w, rec.priority), w.items(rec.responsible) or w.t("to_agree"),
                w.items(rec.partners), _timeframe(w, rec),
-               w.items(f"#{k}" for k in rec.first))
+               w.codes(f"#{k}" for k in rec.first))
               for rec in r.recommendations),
         numeric=frozenset({0}),
         shade=tuple(None for _ in r.recommendations)))

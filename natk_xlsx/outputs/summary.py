@@ -16,7 +16,7 @@ from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
 from natk_xlsx.analysis.respondents import group_of
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, tr
+from natk_xlsx.i18n.languages import join_codes, join_items, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
     MOST_LINES,
@@ -112,7 +112,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     ws.repeat_rows(row)  # the ten may run onto a second page
     for p in top_ten(c.packages, c.weights):
         row += 1
-        why = o.ui("summary.exec.why", count=len(p.needs), questions=join_items(p.questions[:6], o.lang),
+        why = o.ui("summary.exec.why", count=len(p.needs), questions=join_codes(p.questions[:6], o.lang),
                    evidence=evidence_text(p.groups, p.documented, o.lang))
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}",
                         o.vocab("severities", p.severity), o.ui(f"summary.confidence.{p.confidence}"),
@@ -146,8 +146,8 @@ def write_packages(o: Out) -> None:
         row += 1
         marks = ["■" if p.phase == phase else "" for phase in PHASES]
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", o.vocab("severities", p.severity),
-                        o.ui(f"summary.confidence.{p.confidence}"), *marks, join_items(p.after, o.lang),
-                        join_items(p.questions, o.lang), evidence_text(p.groups, p.documented, o.lang),
+                        o.ui(f"summary.confidence.{p.confidence}"), *marks, join_codes(p.after, o.lang),
+                        join_codes(p.questions, o.lang), evidence_text(p.groups, p.documented, o.lang),
                         coordinate_text(o, p), p.score], widths,
               [None, None, o.severity[p.severity], None,
                *[o.mark if m else None for m in marks], None, None, None, None, o.decimal])
@@ -213,7 +213,7 @@ def write_action_plan(o: Out) -> None:
         actions = _actions(o, p, widths[2])
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", actions,
                         o.vocab("severities", p.severity), o.ui(f"summary.horizon.{p.phase}"),
-                        join_items(p.after, o.lang), responsible(o, p), join_items(p.providers, o.lang),
+                        join_codes(p.after, o.lang), responsible(o, p), join_items(p.providers, o.lang),
                         "", "", ""], widths,
               [None, None, None, o.severity[p.severity], None, None, o.input, o.input,
                o.input, o.input, o.input], max_lines=MOST_LINES)  # every action of the package
@@ -247,7 +247,7 @@ def write_institutions(o: Out) -> None:
         o.row(ws, row, [r.institution, o.vocab("respondent_kinds", r.kind) if r.kind else "",
                         o.ui(f"summary.group_name.{group_of(o.tk, r.kind)}"), len(r.answers),
                         sum(1 for v in r.answers.values() if v == "dont_know"), len(mine),
-                        join_items(packages, o.lang), disputes[r.key]], widths)
+                        join_codes(packages, o.lang), disputes[r.key]], widths)
     o.table(ws, head, row - head, labels, "Institutions")
     ws.freeze_panes(head + 1, 1)
 
