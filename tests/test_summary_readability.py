@@ -246,3 +246,27 @@ def test_an_arabic_summary_s_charts_read_right_to_left(demo, tmp_path):
     assert {c for d, c, _ in arabic if d == "col"} == {"maxMin"}  # critical on the right
     assert [v for d, _, v in english if d == "bar"] == ["minMax"]
     assert [v for d, _, v in arabic if d == "bar"] == ["maxMin"]  # bars grow from the right
+
+
+def test_a_priority_of_the_executive_summary_says_how_many_questions_it_leaves_out(demo):
+    """The executive summary names at most six question ids of a priority: it said "10 needs"
+    and named six, as if they were all, while the Plan sheet lists the ten."""
+    folder, _ = demo
+    wb = _load(folder / "needs_summary.xlsx")
+    plan = {row[1].split(" ", 1)[0]: row[summary.PLAN_KEYS.index("questions")]
+            for row in wb["Plan"].iter_rows(values_only=True)
+            if isinstance(row[1], str) and re.match(r"P\d{2} ", row[1])}
+    why = summary.TOP_KEYS.index("why")
+    seen = 0
+    for row in wb["Executive summary"].iter_rows(values_only=True):
+        if not (isinstance(row[1], str) and re.match(r"P\d{2} ", row[1])):
+            continue
+        listed = plan[row[1].split(" ", 1)[0]].split(", ")
+        named = re.findall(r"[A-Z]{3}\.\d{2}", row[why])
+        assert named == listed[:summary.SHOWN_QUESTIONS]
+        if len(listed) > summary.SHOWN_QUESTIONS:
+            seen += 1
+            assert f"and {len(listed) - summary.SHOWN_QUESTIONS} more" in row[why]
+        else:
+            assert " more" not in row[why]
+    assert seen

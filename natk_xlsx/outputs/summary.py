@@ -72,6 +72,8 @@ def _generated(o: Out) -> str:
 
 
 # -- Executive summary ---------------------------------------------------------------------
+#: Question ids a priority of the executive summary names; the rest are counted.
+SHOWN_QUESTIONS = 6
 TOP_KEYS = ("rank", "package", "priority", "confidence", "phase", "why", "partners")
 TOP_WIDTHS = (6, 32, 10, 10, 10, 38, 24)
 
@@ -112,7 +114,11 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     ws.repeat_rows(row)  # the ten may run onto a second page
     for p in top_ten(c.packages, c.weights):
         row += 1
-        why = o.ui("summary.exec.why", count=len(p.needs), questions=join_codes(p.questions[:6], o.lang),
+        questions = join_codes(p.questions[:SHOWN_QUESTIONS], o.lang)
+        if len(p.questions) > SHOWN_QUESTIONS:  # the Plan sheet lists them all
+            questions = o.ui("summary.exec.more", codes=questions,
+                             count=len(p.questions) - SHOWN_QUESTIONS)
+        why = o.ui("summary.exec.why", count=len(p.needs), questions=questions,
                    evidence=evidence_text(p.groups, p.documented, o.lang))
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}",
                         o.vocab("severities", p.severity), o.ui(f"summary.confidence.{p.confidence}"),
