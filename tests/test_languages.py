@@ -155,6 +155,18 @@ def test_an_arabic_list_marks_its_direction_only_after_a_left_to_right_item(item
     assert join_items(items, "en") == ", ".join(items) and "\u200f" not in join_items(items, "zh")
 
 
+def test_what_each_source_said_is_one_a_line_in_arabic():
+    """"Safe Haven, shelter network: OSCE" beside another Latin name and its value wrapped into
+    fragments of both in a right-to-left cell: in Arabic each source says its part on a line of
+    its own; the other languages list them as parts."""
+    from natk_xlsx.i18n.languages import join_said
+
+    said = ["Safe Haven, shelter network: OSCE", "National Police – Unit: 12"]
+    assert join_said(said, "ar") == "\n".join(said)
+    assert join_said(said, "en") == "; ".join(said)
+    assert join_said(said, "zh") == "；".join(said)
+
+
 def test_a_count_of_one_reads_in_the_singular_in_every_language():
     """"1 questionnaires could not be read" no more: a text counting things has a singular form
     (``<key>.one``) in the six languages, with the placeholders of its English, used for 1."""

@@ -270,3 +270,19 @@ def test_a_priority_of_the_executive_summary_says_how_many_questions_it_leaves_o
         else:
             assert " more" not in row[why]
     assert seen
+
+
+def test_the_assistance_map_names_each_institution_once_with_its_partners(demo):
+    """An institution that named two partners for one package stood twice in its cell ("Safe
+    Haven: European Union; … Safe Haven: UNICEF"): it stands once, with both."""
+    folder, _ = demo
+    ws = _load(folder / "needs_summary.xlsx")["Assistance map"]
+    cells = [row[-1] for row in ws.iter_rows(values_only=True) if isinstance(row[-1], str)
+             and ": " in row[-1]]
+    assert cells
+    several = 0
+    for cell in cells:
+        who = [part.split(": ", 1)[0] for part in cell.split("; ")]
+        assert len(who) == len(set(who)), cell
+        several += any(", " in part.split(": ", 1)[1] for part in cell.split("; "))
+    assert several

@@ -87,6 +87,13 @@ def join_parts(texts: Iterable[str], lang: str) -> str:
     return _join(texts, lang, PART_SEPARATORS.get(lang, "; "))
 
 
+def join_said(texts: Iterable[str], lang: str) -> str:
+    """What each source said ("Ministry of Justice: 12; Police: 9"), as the parts of a list; in a
+    right-to-left language one a line, where a Latin name and its value would otherwise wrap
+    into fragments of each other ("Safe Haven, shelter ؛Unit: OSCE")."""
+    return "\n".join(texts) if lang in RTL_LANGUAGES else join_parts(texts, lang)
+
+
 def join_codes(codes: Iterable[str], lang: str) -> str:
     """Codes (question and package ids) one after the other: with a comma and a space in every
     language but a right-to-left one, which joins them as its items. Chinese sets no space

@@ -25,7 +25,7 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, join_parts, tr
+from natk_xlsx.i18n.languages import join_items, join_said, tr
 from natk_xlsx.outputs.sheetkit import answer_text, evidence_text, finding_text, ranking_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
@@ -244,8 +244,8 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
         said: dict[str, list[str]] = defaultdict(list)
         for v in x.views:
             said[_answer_label(tk, q.id, v.value, lang)].append(v.respondent.institution)
-        who_said = join_parts((f"{join_items(names, lang)}: {label}"
-                               for label, names in said.items()), lang)
+        who_said = join_said((f"{join_items(names, lang)}: {label}"
+                              for label, names in said.items()), lang)
         retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
         out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
                          evidence=retained + (f": {x.resolution}" if x.resolution else "")))
@@ -285,7 +285,7 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
 def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     """Where sources disagree on a figure: who said what, the figure retained, its source named,
     and the rule that chose it (as the summary's Justice chains sheet says it)."""
-    said = join_parts((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
+    said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
     source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
     value = f.consolidated
     retained = ("–" if value is None else f"{value:g}") + (f" ({source})" if source else "")

@@ -29,6 +29,7 @@ from natk_xlsx.i18n.languages import (
     RTL_LANGUAGES,
     join_items,
     join_parts,
+    join_said,
     tr,
 )
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -343,8 +344,8 @@ def who_said(o: Out, s: Settled) -> str:
     by_answer: dict[str, list[str]] = {}
     for v in s.views:
         by_answer.setdefault(o.answer(s.question, v.value), []).append(v.respondent.institution)
-    return join_parts((f"{join_items(names, o.lang)}: {answer}"
-                       for answer, names in by_answer.items()), o.lang)
+    return join_said((f"{join_items(names, o.lang)}: {answer}"
+                      for answer, names in by_answer.items()), o.lang)
 
 
 def settled_text(o: Out, s: Settled) -> str:

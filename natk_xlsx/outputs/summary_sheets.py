@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import join_items, join_parts, tr
+from natk_xlsx.i18n.languages import join_items, join_parts, join_said, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
@@ -170,7 +170,7 @@ def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) ->
     o.s(ws, row, 0, o.ui("summary.chain.sources"), o.subtitle)
     for f in sorted(disputed, key=lambda f: (f.indicator, f.year)):
         row += 1
-        said = join_parts((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), o.lang)
+        said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), o.lang)
         source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
         retained = f"{f.consolidated:g}" + (f" ({source})" if source else "")
         rule = o.ui(f"summary.figure_rule.{f.rule}") + (f": {f.resolution}" if f.resolution
@@ -200,8 +200,11 @@ def write_map(o: Out) -> None:
         row += 1
         coverage = ("summary.coverage.none" if not p.providers else "summary.coverage.one"
                     if len(p.providers) == 1 else "summary.coverage.several")
-        sources = join_parts((f"{who}: {provider or '?'}" for who, provider in p.provider_sources),
-                             o.lang)
+        named: dict[str, list[str]] = {}  # each institution once, with every partner it named
+        for who, provider in p.provider_sources:
+            named.setdefault(who, []).append(provider or "?")
+        sources = join_said((f"{who}: {join_items(providers, o.lang)}"
+                             for who, providers in named.items()), o.lang)
         o.row(ws, row, [f"{p.id} {tr(p.title, o.lang)}", o.vocab("severities", p.severity),
                         join_items((o.vocab("assistance", a) for a in p.assistance), o.lang),
                         join_items(p.providers, o.lang), o.ui(coverage), sources], widths,
