@@ -244,7 +244,7 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
         (4, "P04", ("LAW.02",), "low"),
     ]
     assert recs[0].confidence == "medium" and recs[0].evidence == "2 government; documents"
-    assert recs[1].first == (1,)  # train judges after the offence exists
+    assert recs[1].first == ("P01",)  # train judges after the offence exists
     # its own horizon is short, but it cannot start before what must come first
     assert recs[1].timeframe == "medium" and recs[0].timeframe == "medium"
     assert recs[2].partners == ("IOM",) and recs[2].confidence == "low"
@@ -258,7 +258,9 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
     matrix = rows(table_after(doc, "Recommendations matrix"))
     assert matrix[0][5] == "Phase"
     assert [r[0] for r in matrix[1:]] == ["1", "2", "3", "4"]
-    assert matrix[1][2] == "Critical" and matrix[2][6] == "#1" and matrix[3][4] == "IOM"
+    # a recommendation is named by its package id, as in the summary ("P01", not "#1")
+    assert [r[1].split(" ", 1)[0] for r in matrix[1:]] == ["P01", "P02", "P03", "P04"]
+    assert matrix[1][2] == "Critical" and matrix[2][6] == "P01" and matrix[3][4] == "IOM"
     assert matrix[3][3] == "Social services and child protection" and matrix[4][5] == "long term"
     # the executive summary lists the summary's top ten only: the packages resting on one
     # perception are not there

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,7 @@ class Recommendation:
     actions: tuple[str, ...]
     question_ids: tuple[str, ...]
     needs: int
-    first: tuple[int, ...] = ()  # ranks of the recommendations that must come first
+    first: tuple[str, ...] = ()  # package ids of the recommendations that must come first
     responsible: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     timeframe: str | None = None  # the package's phase: short, medium, long
@@ -176,7 +176,7 @@ class Report:
 
 
 # -- recommendations: the packages ------------------------------------------------------------
-def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
+def recommendation(tk: Toolkit, p: Package, listed: Set[str], lang: str
                    ) -> Recommendation:
     return Recommendation(
         rank=p.rank, title=tr(p.title, lang),
@@ -185,7 +185,7 @@ def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
         priority=p.severity, confidence=p.confidence,
         actions=tuple(dict.fromkeys(tr(n.action, lang) for n in p.needs)),
         question_ids=tuple(p.questions), needs=len(p.needs),
-        first=tuple(ranks[pid] for pid in p.after if pid in ranks),
+        first=tuple(pid for pid in p.after if pid in listed),
         responsible=tuple(tk.vocabulary_label("respondent_kinds", k, lang)
                           for k in responsible_kinds(p)),
         partners=tuple(p.providers), timeframe=p.phase,
@@ -195,8 +195,8 @@ def recommendation(tk: Toolkit, p: Package, ranks: Mapping[str, int], lang: str
 
 def recommendations(c: Consolidation, lang: str) -> list[Recommendation]:
     """The open packages, in their rank order."""
-    ranks = {p.id: p.rank for p in c.open_packages}
-    return [recommendation(c.toolkit, p, ranks, lang) for p in c.open_packages]
+    listed = {p.id for p in c.open_packages}
+    return [recommendation(c.toolkit, p, listed, lang) for p in c.open_packages]
 
 
 # -- findings per component ----------------------------------------------------------------------

@@ -371,7 +371,7 @@ def recommendations(w: _Writer) -> None:
         details = [
             (w.label(w.s("summary.col.responsible")), w.items(rec.responsible) or w.t("to_agree")),
             (w.label(w.t("rec.partners")), w.items(rec.partners) or w.t("rec.no_partners")),
-            (w.label(w.t("rec.first")), w.codes(f"#{k}" for k in rec.first) or w.t("rec.nothing")),
+            (w.label(w.t("rec.first")), w.codes(rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
             (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
@@ -384,10 +384,10 @@ def recommendations(w: _Writer) -> None:
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
          w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
-        tuple((str(rec.rank), f"{rec.title} ({rec.component}) [{w.codes(rec.question_ids)}]",
+        tuple((str(rec.rank), f"{rec.id} {rec.title} ({rec.component}) [{w.codes(rec.question_ids)}]",
                _severity(w, rec.priority), w.items(rec.responsible) or w.t("to_agree"),
                w.items(rec.partners), _timeframe(w, rec),
-               w.codes(f"#{k}" for k in rec.first))
+               w.codes(rec.first))
               for rec in r.recommendations),
         numeric=frozenset({0}),
         shade=tuple(None for _ in r.recommendations)))
