@@ -381,9 +381,9 @@ def test_an_instrument_is_named_once_with_all_its_articles(tmp_path, lang):
     path = generate_workbook(bundled, tmp_path / "w.xlsx", GenerateOptions(lang=lang)).path
     ws = openpyxl.load_workbook(path)[bundled.component("legal").sheet_name[lang]]
     guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "LEG.12")
-    between, after = ("、", "；") if lang == "zh" else (", ", "; ")
-    assert guidance.endswith(
-        f"\n[{short['tip_protocol']} 3(c){between}3(d){after}{short['model_law']} 8]")
+    cited = {"en": f"{short['tip_protocol']}, arts 3(c), 3(d); {short['model_law']}, art. 8",
+             "zh": f"{short['tip_protocol']}第3(c)、3(d)条；{short['model_law']}第8条"}
+    assert guidance.endswith(f"\n[{cited[lang]}]")
 
 
 @pytest.mark.parametrize("lang, principle", [("en", "Principle 7"), ("zh", "原则7"),
@@ -471,9 +471,9 @@ def test_a_printed_page_s_header_is_set_in_its_script_s_font(toolkit, tmp_path, 
 
 
 @pytest.mark.parametrize("lang, cited", [
-    ("en", "OHCHR Principle 7; UNODC Model Law 10"),
+    ("en", "OHCHR Principle 7; UNODC Model Law, art. 10"),
     ("zh", "人权高专办原则7；"),
-    ("ar", "المبدأ 7 من المبادئ والمبادئ التوجيهية للمفوضية السامية لحقوق الإنسان؛ "),
+    ("ar", "المفوضية السامية لحقوق الإنسان، المبدأ 7؛\u200f "),
     ("fr", "Principe 7 du HCDH; "),
 ])
 def test_an_instrument_of_named_parts_is_cited_without_saying_its_name_twice(toolkit, tmp_path,
@@ -509,3 +509,28 @@ def test_a_citation_form_must_say_where_the_parts_go(write_specs):
     report = lint_specs(write_specs(lists=lists))
     assert [p.path for p in report.problems if p.code == "SPEC-STANDARD"] == [
         "$.instruments[0].cite.en"]
+
+
+@pytest.mark.parametrize("lang, cited", [
+    ("en", "ILO P29, art. 2"), ("zh", "劳工组织第29号公约议定书第2条"), ("fr", "OIT P29, art. 2"),
+    ("ar", "بروتوكول عام 2014 لاتفاقية العمل الجبري، المادة \u200e2\u200e")])
+def test_a_numbered_article_is_cited_as_an_article(toolkit, tmp_path, lang, cited):
+    """"ILO C29 25" read as one number after another: an article is cited as one, in the
+    sheet's language ("art. 25", "第25条", "المادة 25"). In Arabic a reference is kept in its
+    own order by a left-to-right mark on each side (the bidirectional rules show "3(a)" as
+    "(a)3" and "7(1)" as "(1)7")."""
+    qid = next(q.id for q in toolkit.questions() for s in q.standards
+               if s.instrument == "ilo_p29" and s.article == "2")
+    cid = qid.split(".")[0]
+    component = next(c for c in toolkit.components if c.questions[0].id.startswith(cid))
+    path = generate_workbook(toolkit, tmp_path / f"{lang}.xlsx",
+                             GenerateOptions(components=[component.id], lang=lang)).path
+    ws = open_wb(path)[component.sheet_name[lang]]
+    guidance = next(str(row[layout.COL_GUIDANCE].value) for row in ws.iter_rows()
+                    if row[0].value == qid)
+    assert cited in guidance
+    if lang == "ar":
+        articles = re.findall(r"[\u200e]?\d+\([a-z0-9]+\)[\u200e]?", "".join(
+            str(row[layout.COL_GUIDANCE].value or "") for row in ws.iter_rows()))
+        assert articles and all(a.startswith("\u200e") and a.endswith("\u200e")
+                                for a in articles)

@@ -51,6 +51,10 @@ PART_SEPARATORS: Mapping[str, str] = {"zh": "；", "ar": "؛ "}
 #: right-to-left text, it keeps the items in the text's order ("GIZ، US Department of State" read
 #: as one left-to-right run, the Arabic comma inside it, and showed the names the wrong way round).
 RLM = "\u200f"
+#: The left-to-right mark: on both sides of a Latin reference in a right-to-left text ("3(a)",
+#: "7(1)"), it keeps the reference in its own order, which the bidirectional rules otherwise
+#: show as "(a)3".
+LRM = "\u200e"
 
 
 def _ends_left_to_right(text: str) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_items, join_parts, tr
+from natk_xlsx.i18n.languages import LRM, RTL_LANGUAGES, join_items, join_parts, tr
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
 from natk_xlsx.textwidth import MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
@@ -131,9 +131,9 @@ class ComponentSheet(SheetBase):
 
     def _standards(self, q: Question) -> str:
         """The instruments a question rests on, each named once with its articles, as the sheet's
-        language lists them: "Trafficking Protocol 3(c), 3(d); UNODC Model Law 8". An instrument
-        whose parts have names of their own ("Principle 7") is cited by its ``cite`` form when it
-        has one ("OHCHR Principle 7", not "OHCHR Principles Principle 7")."""
+        language cites them: "Trafficking Protocol, arts 3(c), 3(d); UNODC Model Law, art. 8". An
+        instrument whose parts have names of their own ("Principle 7") is cited by its ``cite``
+        form when it has one ("OHCHR Principle 7", not "OHCHR Principles Principle 7")."""
         articles: dict[str, list[str]] = {}
         for st in q.standards:
             articles.setdefault(st.instrument, [])
@@ -149,8 +149,9 @@ class ComponentSheet(SheetBase):
                 parts.append(short)
             elif extra.get("cite") and all(_NAMED_ARTICLE.fullmatch(a) for a in cited):
                 parts.append(tr(extra["cite"], self.lang).replace("{parts}", named))
-            else:
-                parts.append(f"{short} {named}")
+            else:  # "ILO C29, art. 25", not "ILO C29 25"
+                parts.append(self.ui("row.articles", instrument=short, articles=named,
+                                     count=len(cited)))
         return join_parts(parts, self.lang)
 
     def _with_choices(self, q: Question, text: str) -> str:
@@ -172,9 +173,11 @@ class ComponentSheet(SheetBase):
         """An article as cited in the sheet's language: "3(c)" as it is, "Principle 7" and
         "Guideline 2.1" (the Recommended Principles and Guidelines) in words of that language."""
         named = _NAMED_ARTICLE.fullmatch(article)
-        if named is None:
-            return article
-        return self.ui(f"row.{named.group(1).lower()}", n=named.group(2))
+        if named is not None:
+            return self.ui(f"row.{named.group(1).lower()}", n=named.group(2))
+        if self.lang in RTL_LANGUAGES:  # "3(a)" read as "(a)3" and "7(1)" as "(1)7" otherwise
+            return f"{LRM}{article}{LRM}"
+        return article
 
     def _answer_cell(self, r: int, q: Question) -> None:
         ws, s, c = self.ws, self.s, layout.COL_ANSWER
