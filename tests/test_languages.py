@@ -167,6 +167,17 @@ def test_what_each_source_said_is_one_a_line_in_arabic():
     assert join_said(said, "zh") == "；".join(said)
 
 
+@pytest.mark.parametrize("key", ["summary.exec.why", "summary.group.government",
+                                 "summary.group.civil_society", "summary.group.international",
+                                 "summary.action.more"])
+def test_an_arabic_count_names_what_it_counts_in_a_form_every_number_takes(key):
+    """An Arabic noun after a number agrees with it (dual for 2, plural for 3-10, singular
+    for 11 and more): "5 احتياج" and "2 احتياج" were wrong, and "4 حكومية" named no noun. A
+    count above one says "N of the <plural noun>" ("5 من الاحتياجات"), right for any N."""
+    text = interface.strings()[key]["ar"]
+    assert "{count} من ال" in text or "{count} من منظمات" in text, text
+
+
 def test_a_count_of_one_reads_in_the_singular_in_every_language():
     """"1 questionnaires could not be read" no more: a text counting things has a singular form
     (``<key>.one``) in the six languages, with the placeholders of its English, used for 1."""
