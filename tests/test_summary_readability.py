@@ -286,3 +286,25 @@ def test_the_assistance_map_names_each_institution_once_with_its_partners(demo):
         assert len(who) == len(set(who)), cell
         several += any(", " in part.split(": ", 1)[1] for part in cell.split("; "))
     assert several
+
+
+def test_a_chain_share_over_a_hundred_percent_is_marked_as_a_low_one_is(demo):
+    """A stage counting more than the stage before it (the demo's referrals, 103-133% of the
+    victims identified) printed unmarked beside the shares under the alert: both are marked,
+    and the sheet's note says why."""
+    from natk_xlsx.analysis.chains import marked
+
+    folder, _ = demo
+    ws = _load(folder / "needs_summary.xlsx")["Justice chains"]
+    shares = [c for row in ws.iter_rows() for c in row
+              if isinstance(c.value, float) and "%" in c.number_format]
+    over = [c for c in shares if c.value > 1]
+    low = [c for c in shares if c.value < 0.2]
+    plain = [c for c in shares if 0.2 <= c.value <= 1]
+    assert over and low and plain
+    alert = {c.fill.fgColor.rgb for c in low}
+    assert {c.fill.fgColor.rgb for c in over} == alert
+    assert not alert & {c.fill.fgColor.rgb for c in plain}
+    assert "Shares over 100% are marked too" in str(ws["A2"].value)
+    assert [marked(v, 0.2) for v in (None, 0.1, 0.2, 1.0, 1.03)] == [False, True, False, False,
+                                                                        True]

@@ -164,6 +164,13 @@ def attrition(figures: Mapping[str, Mapping[int, Figure]], years: Iterable[int]
     return out
 
 
+def marked(ratio: float | None, alert: float) -> bool:
+    """Whether a stage's share of the stage before deserves attention: under ``alert`` (cases
+    lost along the chain), or over 100% (a stage counting more than the one before it, which
+    usually means the two count differently or the earlier figure is incomplete)."""
+    return ratio is not None and (ratio < alert or ratio > 1.0)
+
+
 def chain_steps(figures: Mapping[str, Mapping[int, Figure]], chain: str, years: Iterable[int],
                 lag: int) -> list[list[Step]]:
     """Rows of steps, one row per stage of ``chain`` that has figures, one step per year."""

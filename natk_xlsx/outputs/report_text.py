@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from natk_xlsx.analysis.chains import marked
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_codes, join_items, join_parts, join_sentences
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
@@ -269,7 +270,9 @@ def findings(w: _Writer) -> None:
     w.add(Para(w.t("findings.intro")))
     if r.chains:
         w.add(Heading(w.t("h.chain"), 2))
-        w.add(Para(w.t("chain.intro", count=r.chains[0].lag, alert=percent(r.chains[0].alert))))
+        w.add(Para(join_sentences([w.t("chain.intro", count=r.chains[0].lag,
+                                       alert=percent(r.chains[0].alert)),
+                                   w.s("summary.chain.over")], r.lang)))
         for chain in r.chains:
             justice_chain(w, chain)
     for comp in r.findings:
@@ -290,7 +293,7 @@ def justice_chain(w: _Writer, chain: Chain) -> None:
     for k in range(1, len(chain.stages)):
         rows.append((w.s("summary.chain.attrition_lag", stage=chain.stages[k],
                          previous=chain.stages[k - 1], count=chain.lag),
-                     *(percent(v) + (" !" if v is not None and v < chain.alert else "")
+                     *(percent(v) + (" !" if marked(v, chain.alert) else "")
                        for v in chain.ratios[k])))
     w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),
                 numeric=frozenset(range(1, len(years) + 1))))

@@ -11,10 +11,10 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from natk_xlsx.analysis.chains import CHAINS, chain_steps
+from natk_xlsx.analysis.chains import CHAINS, chain_steps, marked
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import join_items, join_parts, join_said, tr
+from natk_xlsx.i18n.languages import join_items, join_parts, join_said, join_sentences, tr
 from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
@@ -129,8 +129,10 @@ def write_chains(o: Out) -> None:
     ws, widths = o.sheet("chain", [44.0] + [10.0] * len(years))
     lag = c.weights.chain_lag_years
     o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
-    o.note_row(ws, 1, o.ui("summary.chain.note", count=lag,
-                           alert=f"{c.weights.attrition_alert:.0%}"), len(widths) - 1, widths)
+    note = join_sentences([o.ui("summary.chain.note", count=lag,
+                                alert=f"{c.weights.attrition_alert:.0%}"),
+                           o.ui("summary.chain.over")], o.lang)
+    o.note_row(ws, 1, note, len(widths) - 1, widths)
     row = 3
     for chain in CHAINS:
         steps = chain_steps(c.figures, chain, years, lag)
@@ -155,8 +157,8 @@ def write_chains(o: Out) -> None:
                          previous=o.vocab("indicators", steps[k - 1][0].indicator), count=lag)
             o.row(ws, row, [label], widths)
             for j, step in enumerate(steps[k], start=1):
-                low = step.ratio is not None and step.ratio < c.weights.attrition_alert
-                o.n(ws, row, j, step.ratio, o.alert if low else o.percent)
+                o.n(ws, row, j, step.ratio,
+                    o.alert if marked(step.ratio, c.weights.attrition_alert) else o.percent)
         row += 2
     _figure_sources(o, ws, row, widths)
 
