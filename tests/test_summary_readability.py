@@ -308,3 +308,19 @@ def test_a_chain_share_over_a_hundred_percent_is_marked_as_a_low_one_is(demo):
     assert "Shares over 100% are marked too" in str(ws["A2"].value)
     assert [marked(v, 0.2) for v in (None, 0.1, 0.2, 1.0, 1.03)] == [False, True, False, False,
                                                                         True]
+
+
+def test_a_note_in_brackets_is_set_as_chinese_sets_it(demo, tmp_path):
+    """"否 (各方一致)" had Latin brackets and a space in the Chinese summary: Chinese sets a
+    note in full-width brackets with no space ("否（各方一致）")."""
+    from natk_xlsx.i18n.languages import aside
+
+    assert aside("否", "各方一致", "zh") == "否（各方一致）"
+    assert aside("No", "all agree", "en") == "No (all agree)"
+    folder, _ = demo
+    out = tmp_path / "zh.xlsx"
+    summarise([folder / "submissions"], load_toolkit(), out, lang="zh", jobs=1)
+    texts = [c.value for ws in _load(out).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert any("（各方一致）" in t for t in texts)
+    assert not [t for t in texts if "(各方一致)" in t]

@@ -91,6 +91,12 @@ def join_parts(texts: Iterable[str], lang: str) -> str:
     return _join(texts, lang, PART_SEPARATORS.get(lang, "; "))
 
 
+def aside(text: str, note: str, lang: str) -> str:
+    """``text`` with ``note`` in brackets after it, as ``lang`` sets them: "No (all agree)";
+    Chinese "否（各方一致）", with its full-width brackets and no space."""
+    return f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
+
+
 def join_said(texts: Iterable[str], lang: str) -> str:
     """What each source said ("Ministry of Justice: 12; Police: 9"), as the parts of a list; in a
     right-to-left language one a line, where a Latin name and its value would otherwise wrap

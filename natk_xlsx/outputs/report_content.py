@@ -25,7 +25,7 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, join_said, tr
+from natk_xlsx.i18n.languages import aside, join_items, join_said, tr
 from natk_xlsx.outputs.sheetkit import answer_text, evidence_text, finding_text, ranking_text
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
@@ -288,7 +288,8 @@ def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
     source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
     value = f.consolidated
-    retained = ("–" if value is None else f"{value:g}") + (f" ({source})" if source else "")
+    retained = "–" if value is None else f"{value:g}"
+    retained = aside(retained, source, lang) if source else retained
     rule = ui(f"summary.figure_rule.{f.rule}", lang) + (f": {f.resolution}" if f.resolution
                                                         else "")
     return ui("summary.chain.source_line", lang,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from natk_xlsx.analysis.chains import marked
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_codes, join_items, join_parts, join_sentences
+from natk_xlsx.i18n.languages import aside, join_codes, join_items, join_parts, join_sentences
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -330,7 +330,7 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
         w.add(Table((w.s("summary.col.severity"), w.s("summary.col.need"),
                      w.s("summary.col.confidence"), w.s("summary.col.question_id")),
                     tuple((_severity(w, g.note), g.text,
-                           f"{w.s(f'summary.confidence.{g.confidence}')} ({g.evidence})",
+                           aside(w.s(f"summary.confidence.{g.confidence}"), g.evidence, w.report.lang),
                            w.codes(g.question_ids)) for g in comp.gaps[:SHOWN_GAPS]),
                     shade=tuple(SEVERITY_TINTS.get(g.note) for g in comp.gaps[:SHOWN_GAPS])))
         _more(w, SHOWN_GAPS, comp.gaps)
@@ -377,8 +377,8 @@ def recommendations(w: _Writer) -> None:
             (w.label(w.t("rec.first")), w.codes(rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
-            (w.label(w.s("summary.col.package")), f"{rec.id} ({w.s('summary.col.score')} "
-                                                  f"{rec.score:g})"),
+            (w.label(w.s("summary.col.package")),
+             aside(rec.id, f"{w.s('summary.col.score')} {rec.score:g}", r.lang)),
             (w.label(w.t("rec.questions")), w.codes(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
@@ -387,7 +387,8 @@ def recommendations(w: _Writer) -> None:
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
          w.s("summary.col.responsible"), w.t("rec.partners"), w.s("summary.col.phase"),
          w.t("rec.first")),
-        tuple((str(rec.rank), f"{rec.id} {rec.title} ({rec.component}) [{w.codes(rec.question_ids)}]",
+        tuple((str(rec.rank),
+               f"{rec.id} {aside(rec.title, rec.component, r.lang)} [{w.codes(rec.question_ids)}]",
                _severity(w, rec.priority), w.items(rec.responsible) or w.t("to_agree"),
                w.items(rec.partners), _timeframe(w, rec),
                w.codes(rec.first))

@@ -27,6 +27,7 @@ from natk_xlsx.i18n.languages import (
     DEFAULT_FONT,
     FONTS,
     RTL_LANGUAGES,
+    aside,
     join_items,
     join_parts,
     join_said,
@@ -350,7 +351,7 @@ def who_said(o: Out, s: Settled) -> str:
 
 def settled_text(o: Out, s: Settled) -> str:
     value = o.answer(s.question, s.value) if s.value is not None else "—"
-    text = f"{value} ({o.ui(f'summary.basis.{s.basis}')})"
+    text = aside(value, o.ui(f"summary.basis.{s.basis}"), o.lang)
     return text + (f": {s.resolution}" if s.resolution else "")
 
 
