@@ -637,3 +637,29 @@ def test_an_arabic_list_of_latin_names_keeps_its_order_and_its_commas(toolkit, r
     _, doc = write(toolkit, returns, tmp_path, lang="ar", recipients=recipients)
     assert f"Labour Inspectorate،{RLM} Border Police" in all_text(doc)
     assert "Labour Inspectorate, Border Police" not in all_text(doc)
+
+
+def test_the_needs_chart_shows_every_component_assessed(toolkit, returns, tmp_path):
+    """A component without an open need was left out of the chart of open needs, and looked
+    unassessed beside the summary's scorecard: every component assessed has its bar, if empty."""
+    import dataclasses
+
+    from natk_xlsx.outputs.report_text import _needs_chart, _Writer
+
+    result, doc = write(toolkit, returns, tmp_path)
+    findings = result.report.findings
+    assert len(findings) > 1
+    bars = [p.blob.decode("utf-8") for p in doc.part.package.parts
+            if str(p.partname).startswith("/word/charts/")
+            and b'<c:barDir val="bar"/>' in p.blob]
+    assert len(bars) == 1
+    categories = re.search(r"<c:cat>.*?</c:cat>", bars[0], re.S).group(0)
+    shown = re.findall(r"<c:v>([^<]*)</c:v>", categories)  # bottom up: the first on top
+    assert shown[::-1] == [f.title for f in findings]
+    done = dataclasses.replace(findings[0], needs_by_severity={})
+    report = dataclasses.replace(result.report, findings=(done, *findings[1:]))
+    chart = _needs_chart(_Writer(report))
+    assert chart is not None and chart.categories == tuple(f.title for f in findings)
+    assert all(series.values[0] == 0 for series in chart.series)
+    nothing = dataclasses.replace(result.report, findings=(done,))
+    assert _needs_chart(_Writer(nothing)) is None

@@ -220,8 +220,10 @@ def _rec_title(w: _Writer, rec: Recommendation) -> str:
 
 
 def _needs_chart(w: _Writer) -> Chart | None:
-    rows = [f for f in w.report.findings if sum(f.needs_by_severity.values())]
-    if not rows:
+    """Open needs by component and severity: every component assessed, those without an open
+    need too (a component left out looked unassessed beside the summary's scorecard)."""
+    rows = list(w.report.findings)
+    if not any(sum(f.needs_by_severity.values()) for f in rows):
         return None
     return Chart(w.t("chart.needs"), tuple(f.title for f in rows),
                  tuple(Series(_severity(w, s), tuple(float(f.needs_by_severity.get(s, 0))
