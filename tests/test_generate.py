@@ -383,7 +383,8 @@ def test_an_instrument_is_named_once_with_all_its_articles(tmp_path, lang):
     guidance = next(row[2].value for row in ws.iter_rows() if row[0].value == "LEG.12")
     cited = {"en": f"{short['tip_protocol']}, arts 3(c), 3(d); {short['model_law']}, art. 8",
              "zh": f"{short['tip_protocol']}第3(c)、3(d)条；{short['model_law']}第8条"}
-    assert guidance.endswith(f"\n[{cited[lang]}]")
+    # Chinese sets the citation in its full-width brackets
+    assert guidance.endswith(f"\n［{cited[lang]}］" if lang == "zh" else f"\n[{cited[lang]}]")
 
 
 @pytest.mark.parametrize("lang, principle", [("en", "Principle 7"), ("zh", "原则7"),
@@ -493,7 +494,7 @@ def test_an_instrument_of_named_parts_is_cited_without_saying_its_name_twice(too
 def test_parts_of_one_instrument_are_listed_in_its_citation(tmp_path):
     """POL.35 rests on a principle and a guideline: both go where the citation form puts them."""
     bundled = load_toolkit()
-    for lang, cited in (("en", "[OHCHR Principle 3, Guideline 1.5; "), ("zh", "[人权高专办原则3、准则1.5；")):
+    for lang, cited in (("en", "[OHCHR Principle 3, Guideline 1.5; "), ("zh", "［人权高专办原则3、准则1.5；")):
         path = generate_workbook(bundled, tmp_path / f"{lang}.xlsx",
                                  GenerateOptions(components=["policy"], lang=lang)).path
         ws = openpyxl.load_workbook(path)[bundled.component("policy").sheet_name[lang]]

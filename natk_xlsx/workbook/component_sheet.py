@@ -102,7 +102,7 @@ class ComponentSheet(SheetBase):
         guidance = tr(q.guidance, self.lang)
         refs = self._standards(q)
         if refs:
-            guidance += f"\n[{refs}]"
+            guidance += f"\n［{refs}］" if self.lang == "zh" else f"\n[{refs}]"
         check(ws.write_string(r, layout.COL_ID, q.id, s.id), q.id)
         check(ws.write_string(r, layout.COL_QUESTION, text, s.text), q.id)
         check(ws.write_string(r, layout.COL_GUIDANCE, guidance, s.guidance), q.id)
