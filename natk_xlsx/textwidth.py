@@ -174,10 +174,10 @@ def _word_lines(words: Sequence[str], weights: Sequence[float], capacity: float,
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-#: An Arabic letter: a text with the right-to-left mark an Arabic list sets after a comma that
-#: follows a Latin item (``languages.RLM``) and no Arabic letter is a list of Latin items alone
-#: (codes, partners' names), which breaks its lines by the bidirectional rules. A sentence with
-#: such a list inside breaks as prose.
+#: An Arabic letter. A text that holds the right-to-left mark an Arabic list sets after a comma
+#: following a Latin item (``languages.RLM``), and no Arabic letter, is a list of Latin items
+#: alone (codes, partners' names), whose lines break by the bidirectional rules; an Arabic
+#: sentence with such a list inside breaks as prose.
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
