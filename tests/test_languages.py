@@ -161,10 +161,21 @@ def test_what_each_source_said_is_one_a_line_in_arabic():
     its own; the other languages list them as parts."""
     from natk_xlsx.i18n.languages import join_said
 
-    said = ["Safe Haven, shelter network: OSCE", "National Police – Unit: 12"]
+    said = ["National Police – Unit: 12", "Safe Haven, shelter network: OSCE"]
     assert join_said(said, "ar") == "\n".join(said)
     assert join_said(said, "en") == "; ".join(said)
     assert join_said(said, "zh") == "；".join(said)
+    assert join_said(said[::-1], "zh") == "; ".join(said[::-1])  # two Latin names meet
+    assert join_said(["警察：12", "法院：9"], "zh") == "警察：12；法院：9"
+
+
+def test_latin_names_in_a_chinese_list_are_parted_where_a_line_can_break():
+    """"UNODC、OSCE、ILO" had nowhere to break but inside a name ("OSC" and "E" on two lines):
+    two Latin items are parted by a comma and a space; Chinese items keep 、."""
+    from natk_xlsx.i18n.languages import join_items
+
+    assert join_items(["UNODC", "OSCE", "民政部", "ILO"], "zh") == "UNODC, OSCE、民政部、ILO"
+    assert join_items(["公安部", "民政部"], "zh") == "公安部、民政部"
 
 
 @pytest.mark.parametrize("key", ["summary.exec.why", "summary.group.government",

@@ -663,3 +663,16 @@ def test_the_needs_chart_shows_every_component_assessed(toolkit, returns, tmp_pa
     assert all(series.values[0] == 0 for series in chart.series)
     nothing = dataclasses.replace(result.report, findings=(done,))
     assert _needs_chart(_Writer(nothing)) is None
+
+
+def test_a_disagreement_is_set_in_the_report_language_s_punctuation(toolkit, returns, tmp_path):
+    """The Chinese report wrote "否. 采用的答复：是 (权威答复方)" with a Latin full stop and
+    brackets, where the summary has "是（权威答复方）"; the Arabic one keeps a Latin source in
+    its brackets with a right-to-left mark on each side."""
+    from natk_xlsx.i18n.languages import RLM, aside
+
+    _, doc = write(toolkit, returns, tmp_path, lang="zh")
+    lines = [p.text for p in doc.paragraphs if "采用的答复" in p.text]
+    assert lines and all("。" in t and "）" in t and ". " not in t and " (" not in t
+                         for t in lines)
+    assert aside("95", "Ministry of Justice", "ar") == f"95 {RLM}(Ministry of Justice){RLM}"

@@ -5,6 +5,7 @@ Every text a person reads is a map from language code to text (see docs/spec-for
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -69,16 +70,31 @@ def _ends_left_to_right(text: str) -> bool:
     return False
 
 
+#: Two Latin names side by side in a Chinese list are parted by a comma and a space, where a
+#: line can break ("UNODC、OSCE" had nowhere to break but inside a name).
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
+
+
 def _join(texts: Iterable[str], lang: str, separator: str) -> str:
+    if lang == "zh":
+        joined: list[str] = []
+        for text in texts:
+            if joined:
+                latin = _LATIN_END.search(joined[-1]) and _LATIN_START.search(text)
+                joined.append(", " if latin and separator == "、" else
+                              "; " if latin else separator)
+            joined.append(text)
+        return "".join(joined)
     if lang not in RTL_LANGUAGES:
         return separator.join(texts)
     mark = separator.rstrip() + RLM + separator[len(separator.rstrip()):]
-    joined: list[str] = []
+    parts: list[str] = []
     for text in texts:
-        if joined:
-            joined.append(mark if _ends_left_to_right(joined[-1]) else separator)
-        joined.append(text)
-    return "".join(joined)
+        if parts:
+            parts.append(mark if _ends_left_to_right(parts[-1]) else separator)
+        parts.append(text)
+    return "".join(parts)
 
 
 def join_items(texts: Iterable[str], lang: str) -> str:
@@ -93,8 +109,14 @@ def join_parts(texts: Iterable[str], lang: str) -> str:
 
 def aside(text: str, note: str, lang: str) -> str:
     """``text`` with ``note`` in brackets after it, as ``lang`` sets them: "No (all agree)";
-    Chinese "否（各方一致）", with its full-width brackets and no space."""
-    return f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
+    Chinese "否（各方一致）", with its full-width brackets and no space. In a right-to-left
+    language a right-to-left mark on each side keeps the brackets facing the note when it is a
+    Latin name that wraps ("(Ministry of Social Affairs and) 95" otherwise)."""
+    if lang == "zh":
+        return f"{text}（{note}）"
+    if lang in RTL_LANGUAGES:
+        return f"{text} {RLM}({note}){RLM}"
+    return f"{text} ({note})"
 
 
 def join_said(texts: Iterable[str], lang: str) -> str:

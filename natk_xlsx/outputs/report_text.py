@@ -341,8 +341,9 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
     if comp.disagreements:
         w.add(Heading(w.t("h.disagreements"), 3))
         w.add(Bullets(tuple((w.label(_cited(d)),
-                             f"{d.note}. {w.label(w.s('summary.col.settled'))}{d.evidence} "
-                             f"({w.s(f'summary.basis.{d.basis}')})")
+                             w.t("fmt.sentence", text=d.note)
+                             + w.label(w.s("summary.col.settled"))
+                             + aside(d.evidence, w.s(f"summary.basis.{d.basis}"), w.report.lang))
                             for d in comp.disagreements[:SHOWN_DISAGREEMENTS])))
         _more(w, SHOWN_DISAGREEMENTS, comp.disagreements)
     stats = comp.statistics
