@@ -390,7 +390,7 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
         f"the Sources sheet); {counted(len(c.needs), 'need')} in "
         f"{counted(len(c.open_packages), 'package')}, {counted(len(c.conflicts), 'conflict')}")
     for p in top_ten(c.packages, c.weights)[:5]:
-        say(f"   #{p.rank} [{p.severity}, confidence {p.confidence}] {p.title.get('en', '')}")
+        say(f"   {p.id} [{p.severity}, confidence {p.confidence}] {p.title.get('en', '')}")
     say(f"   Summary: {summary}")
     say("6. Writing the draft report ...")
     from natk_xlsx.outputs.draft_report import write_report

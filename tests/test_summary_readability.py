@@ -29,8 +29,9 @@ def demo(tmp_path_factory):
     from natk_xlsx.demo import run_demo
 
     out = tmp_path_factory.mktemp("demo")
-    facts = run_demo(load_toolkit(), out / "demo", say=lambda _: None, jobs=2)
-    return out / "demo", facts
+    said: list[str] = []
+    facts = run_demo(load_toolkit(), out / "demo", say=said.append, jobs=2)
+    return out / "demo", {**facts, "said": said}
 
 
 def _load(path):
@@ -324,3 +325,15 @@ def test_a_note_in_brackets_is_set_as_chinese_sets_it(demo, tmp_path):
              if isinstance(c.value, str)]
     assert any("（各方一致）" in t for t in texts)
     assert not [t for t in texts if "(各方一致)" in t]
+
+
+def test_the_demo_names_its_first_priorities_as_the_summary_does(demo):
+    """The demo's console listed its first priorities as "#1", "#2" while the summary and the
+    report name them "P01", "P02": it names them by package id too."""
+    folder, facts = demo
+    listed = [line.split()[0] for line in facts["said"] if re.match(r"\s+(#\d|P\d\d) \[", line)]
+    assert len(listed) == 5
+    top = [row[1].split(" ", 1)[0] for row in _load(folder / "needs_summary.xlsx")[
+        "Executive summary"].iter_rows(values_only=True)
+           if isinstance(row[1], str) and re.match(r"P\d{2} ", row[1])]
+    assert listed == top[:5]
