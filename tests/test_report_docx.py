@@ -358,6 +358,21 @@ def test_column_widths_share_the_text_width():
     assert min(figures[1:]) >= len("12% !x") * CHAR_CM + CELL_PAD_CM - 0.01  # never breaks
 
 
+def test_a_short_header_stays_whole_and_chinese_text_breaks_anywhere():
+    """The Chinese matrix broke its headers ("必须先 / 行", "极其严 / 重") and the Arabic one a
+    header word ("يسبقه / ا"): a short header is as wide as it is in bold, a header's longest word
+    too; a Chinese text, which may break between any two characters, no longer claims its
+    whole length as one word (which left no room for the rest)."""
+    from natk_xlsx.outputs.docx_writer import BOLD
+    from natk_xlsx.textwidth import display_width
+
+    zh = column_widths(Table(("建议", "必须先行"), (("通过、资助并协调国家战略" * 3, ""),)))
+    assert zh[1] >= round(display_width("必须先行") * BOLD) * CHAR_CM + CELL_PAD_CM - 0.01
+    assert zh[0] > zh[1]
+    ar = column_widths(Table(("التوصية", "ما يجب أن يسبقها"), (("حماية الضحايا " * 20, "P04"),)))
+    assert ar[1] >= round(display_width("يسبقها") * BOLD) * CHAR_CM + CELL_PAD_CM - 0.01
+
+
 # -- languages ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_fixed_texts_are_in_the_report_language(toolkit, returns, tmp_path, lang):

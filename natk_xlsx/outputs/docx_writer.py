@@ -46,7 +46,7 @@ from natk_xlsx.outputs.report_text import (
     Table,
 )
 from natk_xlsx.safeio import atomic_path, close_left_open, write_failure
-from natk_xlsx.textwidth import display_width
+from natk_xlsx.textwidth import display_width, has_wide
 
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
              "es": "es-ES"}
@@ -62,15 +62,48 @@ class ReportWriteError(NatkError):
     """The report cannot be written (the folder is missing or the file is open elsewhere)."""
 
 
+#: Bold header text is wider than the body's; a header of one word up to this many display
+#: columns ("必须先行", "Priority") is kept on one line.
+BOLD = 1.15
+SHORT_HEADER = 10
+
+
+def _unbreakable(text: str) -> list[str]:
+    """The pieces of ``text`` a line cannot break inside: its words, and in Chinese text each
+    wide character alone (a Chinese line breaks between any two)."""
+    pieces: list[str] = []
+    for word in text.split():
+        if not has_wide(word):
+            pieces.append(word)
+            continue
+        run = ""
+        for char in word:
+            if display_width(char) == 2:
+                pieces += [run, char] if run else [char]
+                run = ""
+            else:
+                run += char
+        if run:
+            pieces.append(run)
+    return pieces
+
+
 def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
     """Column widths in cm that fill the text width: each column at least as wide as its longest
-    word (so no word breaks inside), the rest shared by how much each column has to say (its
-    longest text up to 45 characters; a column of figures is as wide as its longest figure and
-    one more character). Widths are measured in display columns, so Chinese counts double."""
+    word (so no word breaks inside) and its header's, in bold, the rest shared by how much each
+    column has to say (its longest text up to 45 characters; a column of figures is as wide as
+    its longest figure and one more character). Widths are measured in display columns, so
+    Chinese counts double; a Chinese text may break between any two characters, a short header
+    never."""
     columns = list(zip(block.headers, *block.rows, strict=True))
     least, natural = [], []
     for k, texts in enumerate(columns):
-        word = max((display_width(w) for t in texts for w in t.split()), default=1)
+        header = texts[0]
+        heading = (display_width(header) if " " not in header.strip()
+                   and display_width(header) <= SHORT_HEADER else
+                   max((display_width(w) for w in _unbreakable(header)), default=1))
+        word = max((display_width(w) for t in texts[1:] for w in _unbreakable(t)), default=1)
+        word = max(word, round(heading * BOLD))
         if k in block.numeric:  # a figure never breaks ("12% !"), with room for wider digits
             word = max((display_width(t) for t in texts), default=1) + 1
         longest = max((display_width(t) for t in texts), default=1)
