@@ -76,25 +76,26 @@ _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
 
+def _between(before: str, after: str, lang: str, separator: str) -> str:
+    """What parts two neighbouring items of a list: the language's separator, a Latin one
+    between two Latin names in Chinese, and in a right-to-left language a right-to-left mark
+    after the separator that follows a left-to-right item."""
+    if lang == "zh" and _LATIN_END.search(before) and _LATIN_START.search(after):
+        return ", " if separator == "、" else "; "
+    if lang in RTL_LANGUAGES and _ends_left_to_right(before):
+        return separator.rstrip() + RLM + separator[len(separator.rstrip()):]
+    return separator
+
+
 def _join(texts: Iterable[str], lang: str, separator: str) -> str:
-    if lang == "zh":
-        joined: list[str] = []
-        for text in texts:
-            if joined:
-                latin = _LATIN_END.search(joined[-1]) and _LATIN_START.search(text)
-                joined.append(", " if latin and separator == "、" else
-                              "; " if latin else separator)
-            joined.append(text)
-        return "".join(joined)
-    if lang not in RTL_LANGUAGES:
+    if lang != "zh" and lang not in RTL_LANGUAGES:
         return separator.join(texts)
-    mark = separator.rstrip() + RLM + separator[len(separator.rstrip()):]
-    parts: list[str] = []
+    joined: list[str] = []
     for text in texts:
-        if parts:
-            parts.append(mark if _ends_left_to_right(parts[-1]) else separator)
-        parts.append(text)
-    return "".join(parts)
+        if joined:
+            joined.append(_between(joined[-1], text, lang, separator))
+        joined.append(text)
+    return "".join(joined)
 
 
 def join_items(texts: Iterable[str], lang: str) -> str:
