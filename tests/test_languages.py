@@ -169,6 +169,15 @@ def test_what_each_source_said_is_one_a_line_in_arabic():
     assert join_said(["警察：12", "法院：9"], "zh") == "警察：12；法院：9"
 
 
+def test_a_note_in_brackets_is_set_as_the_language_sets_it():
+    """Chinese sets a note in full-width brackets with no space ("否（各方一致）"); the
+    summary's Chinese print test checks the written file."""
+    from natk_xlsx.i18n.languages import aside
+
+    assert aside("否", "各方一致", "zh") == "否（各方一致）"
+    assert aside("No", "all agree", "en") == "No (all agree)"
+
+
 def test_latin_names_in_a_chinese_list_are_parted_where_a_line_can_break():
     """"UNODC、OSCE、ILO" had nowhere to break but inside a name ("OSC" and "E" on two lines):
     two Latin items are parted by a comma and a space; Chinese items keep 、."""

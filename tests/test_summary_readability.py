@@ -163,6 +163,11 @@ def test_the_summary_prints_every_line_of_its_rows(demo, tmp_path, lang):
     # nowhere else to break)
     assert [w for w in found if re.search(r"[A-Z]\.", w.text)
             and not re.search(r"[A-Z]{3}\.\d{2}", w.text)] == []
+    if lang == "zh":  # a note in brackets as Chinese sets it: "否（各方一致）", not "否 (各方一致)"
+        texts = [c.value for ws in _load(path).worksheets for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str)]
+        assert any("（各方一致）" in t for t in texts)
+        assert not [t for t in texts if "(各方一致)" in t]
 
 
 def test_a_phase_without_a_space_fits_its_column_on_one_line():
@@ -310,21 +315,6 @@ def test_a_chain_share_over_a_hundred_percent_is_marked_as_a_low_one_is(demo):
     assert [marked(v, 0.2) for v in (None, 0.1, 0.2, 1.0, 1.03)] == [False, True, False, False,
                                                                         True]
 
-
-def test_a_note_in_brackets_is_set_as_chinese_sets_it(demo, tmp_path):
-    """"否 (各方一致)" had Latin brackets and a space in the Chinese summary: Chinese sets a
-    note in full-width brackets with no space ("否（各方一致）")."""
-    from natk_xlsx.i18n.languages import aside
-
-    assert aside("否", "各方一致", "zh") == "否（各方一致）"
-    assert aside("No", "all agree", "en") == "No (all agree)"
-    folder, _ = demo
-    out = tmp_path / "zh.xlsx"
-    summarise([folder / "submissions"], load_toolkit(), out, lang="zh", jobs=1)
-    texts = [c.value for ws in _load(out).worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str)]
-    assert any("（各方一致）" in t for t in texts)
-    assert not [t for t in texts if "(各方一致)" in t]
 
 
 def test_the_demo_names_its_first_priorities_as_the_summary_does(demo):
