@@ -191,14 +191,13 @@ def test_a_choice_that_excludes_the_others_is_judged_alike_by_both_stages(toolki
     toolkit = toolkits["bundled"]
     questions = list(toolkit.questions())
     schema = answers_schema(toolkit, [q.id for q in questions], toolkit.years())
-    valid = {q.id: valid_answer(toolkit, q) for q in questions}
     exclusive = [(q, c.code) for q in questions if q.type == "multiple_choice"
                  for c in toolkit.choice_lists[str(q.choices)].choices if c.exclusive]
     assert len(exclusive) >= 40
-    for q, code in exclusive:
+    for q, code in exclusive:  # the answer alone: the others are missing alike in both stages
         other = next(c for c in toolkit.answer_codes(q) if c != code)
         for chosen, wrong in (([other, code], True), ([code], False), ([other], False)):
-            full, staged = both_stages(schema, {**valid, q.id: chosen}, f"alone-{q.id}")
+            full, staged = both_stages(schema, {q.id: chosen}, f"alone-{q.id}")
             assert staged == full, (q.id, chosen)
-            assert [(e.path, e.validator) for e in full] == (
+            assert [(e.path, e.validator) for e in full if e.path] == (
                 [((q.id,), "not")] if wrong else []), (q.id, chosen)
