@@ -20,13 +20,19 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from natk_xlsx.analysis.chains import CHAINS, Figure, chain_steps
+from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import aside, join_items, join_said, tr
-from natk_xlsx.outputs.sheetkit import answer_text, evidence_text, finding_text, ranking_text
+from natk_xlsx.i18n.languages import join_items, join_said, tr
+from natk_xlsx.outputs.sheetkit import (
+    answer_text,
+    evidence_text,
+    finding_text,
+    ranking_text,
+    source_line,
+)
 from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.conditions import is_answered
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -280,21 +286,6 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
                                    years, lang),
             needs_by_severity=dict(Counter(n.severity for n in mine))))
     return out
-
-
-def source_line(c: Consolidation, f: Figure, lang: str) -> str:
-    """Where sources disagree on a figure: who said what, the figure retained, its source named,
-    and the rule that chose it (as the summary's Justice chains sheet says it)."""
-    said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
-    source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
-    value = f.consolidated
-    retained = "–" if value is None else f"{value:g}"
-    retained = aside(retained, source, lang) if source else retained
-    rule = ui(f"summary.figure_rule.{f.rule}", lang) + (f": {f.resolution}" if f.resolution
-                                                        else "")
-    return ui("summary.chain.source_line", lang,
-              indicator=c.toolkit.vocabulary_label("indicators", f.indicator, lang),
-              year=f.year, reports=said, retained=retained, rule=rule)
 
 
 def _sources(c: Consolidation, indicators: Sequence[str], years: Sequence[int], lang: str

@@ -16,6 +16,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from natk_xlsx.analysis.chains import Figure
 from natk_xlsx.analysis.consolidate import Consolidation
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import Package
@@ -353,6 +354,21 @@ def settled_text(o: Out, s: Settled) -> str:
     value = o.answer(s.question, s.value) if s.value is not None else "—"
     text = aside(value, o.ui(f"summary.basis.{s.basis}"), o.lang)
     return text + (f": {s.resolution}" if s.resolution else "")
+
+
+def source_line(c: Consolidation, f: Figure, lang: str) -> str:
+    """Where sources disagree on a figure: who said what, the figure retained, its source named,
+    and the rule that chose it (the summary's Justice chains sheet and the report say it alike)."""
+    said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
+    source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
+    value = f.consolidated
+    retained = "–" if value is None else f"{value:g}"
+    retained = aside(retained, source, lang) if source else retained
+    rule = ui(f"summary.figure_rule.{f.rule}", lang) + (f": {f.resolution}" if f.resolution
+                                                        else "")
+    return ui("summary.chain.source_line", lang,
+              indicator=c.toolkit.vocabulary_label("indicators", f.indicator, lang),
+              year=f.year, reports=said, retained=retained, rule=rule)
 
 
 def coordinate_text(o: Out, p: Package) -> str:

@@ -14,8 +14,15 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps, marked
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import aside, join_items, join_parts, join_said, join_sentences, tr
-from natk_xlsx.outputs.sheetkit import SEVERITY_COLOURS, Out, answer_text, settled_text, who_said
+from natk_xlsx.i18n.languages import join_items, join_parts, join_said, join_sentences, tr
+from natk_xlsx.outputs.sheetkit import (
+    SEVERITY_COLOURS,
+    Out,
+    answer_text,
+    settled_text,
+    source_line,
+    who_said,
+)
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 
 
@@ -172,15 +179,7 @@ def _figure_sources(o: Out, ws: Worksheet, row: int, widths: Sequence[float]) ->
     o.s(ws, row, 0, o.ui("summary.chain.sources"), o.subtitle)
     for f in sorted(disputed, key=lambda f: (f.indicator, f.year)):
         row += 1
-        said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), o.lang)
-        source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
-        retained = f"{f.consolidated:g}"
-        retained = aside(retained, source, o.lang) if source else retained
-        rule = o.ui(f"summary.figure_rule.{f.rule}") + (f": {f.resolution}" if f.resolution
-                                                        else "")
-        o.note_row(ws, row, o.ui("summary.chain.source_line", indicator=o.vocab(
-            "indicators", f.indicator), year=f.year, reports=said, retained=retained, rule=rule),
-            len(widths) - 1, widths)
+        o.note_row(ws, row, source_line(o.c, f, o.lang), len(widths) - 1, widths)
 
 
 # -- Assistance map ------------------------------------------------------------------------
