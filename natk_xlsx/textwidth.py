@@ -100,6 +100,13 @@ def _tokens(paragraph: str) -> Iterable[str]:
         yield word
 
 
+def pieces(text: str) -> list[str]:
+    """The pieces of ``text`` a line cannot break inside: its words, and each wide (CJK)
+    character alone, as the wrap counts them."""
+    return [piece for paragraph in text.split("\n") for token in _tokens(paragraph)
+            if (piece := token.strip())]
+
+
 @lru_cache(maxsize=65536)  # a summary repeats its question texts and names thousands of times
 def wrapped_lines(text: str, width: float, font_size: float = 10.0) -> int:
     """Lines ``text`` wraps to in a cell ``width`` units wide (greedy word wrap, as Excel and

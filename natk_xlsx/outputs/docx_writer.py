@@ -46,7 +46,7 @@ from natk_xlsx.outputs.report_text import (
     Table,
 )
 from natk_xlsx.safeio import atomic_path, close_left_open, write_failure
-from natk_xlsx.textwidth import display_width, has_wide
+from natk_xlsx.textwidth import display_width, pieces
 
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
              "es": "es-ES"}
@@ -68,26 +68,6 @@ BOLD = 1.15
 SHORT_HEADER = 10
 
 
-def _unbreakable(text: str) -> list[str]:
-    """The pieces of ``text`` a line cannot break inside: its words, and in Chinese text each
-    wide character alone (a Chinese line breaks between any two)."""
-    pieces: list[str] = []
-    for word in text.split():
-        if not has_wide(word):
-            pieces.append(word)
-            continue
-        run = ""
-        for char in word:
-            if display_width(char) == 2:
-                pieces += [run, char] if run else [char]
-                run = ""
-            else:
-                run += char
-        if run:
-            pieces.append(run)
-    return pieces
-
-
 def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
     """Column widths in cm that fill the text width: each column at least as wide as its longest
     word (so no word breaks inside) and its header's, in bold, the rest shared by how much each
@@ -101,8 +81,8 @@ def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
         header = texts[0]
         heading = (display_width(header) if " " not in header.strip()
                    and display_width(header) <= SHORT_HEADER else
-                   max((display_width(w) for w in _unbreakable(header)), default=1))
-        word = max((display_width(w) for t in texts[1:] for w in _unbreakable(t)), default=1)
+                   max((display_width(w) for w in pieces(header)), default=1))
+        word = max((display_width(w) for t in texts[1:] for w in pieces(t)), default=1)
         word = max(word, round(heading * BOLD))
         if k in block.numeric:  # a figure never breaks ("12% !"), with room for wider digits
             word = max((display_width(t) for t in texts), default=1) + 1
