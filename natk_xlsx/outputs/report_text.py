@@ -189,9 +189,9 @@ def executive_summary(w: _Writer) -> None:
     lost = [w.t(f"summary.{key}", **{key: count})  # what did not happen goes unsaid
             for key, count in (("unusable", r.files_unusable), ("duplicates", r.duplicates))
             if count]
-    aside = w.t("summary.aside", parts=join_parts(lost, r.lang)) if lost else ""
+    noted = w.t("summary.aside", parts=join_parts(lost, r.lang)) if lost else ""
     w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
-                   aside=aside, covered=len(r.components),
+                   aside=noted, covered=len(r.components),
                    total=len(r.components) + len(r.components_not_covered))))
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
