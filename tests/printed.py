@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
@@ -121,6 +122,27 @@ def print_scale(ws: Worksheet) -> PrintScale:
                                                             min_col=c1, max_col=c2)
              for cell in row if cell.value not in (None, "")]
     return PrintScale(ws.title, scale, min(sizes, default=11.0))
+
+
+def page_room(ws: Worksheet) -> float:
+    """The height of the sheet, in its points, that one printed page holds between its top and
+    bottom margins, at the scale ``print_scale`` gives (Excel's width fit)."""
+    setup = ws.page_setup
+    short, long = PAPER[int(setup.paperSize or 9)]
+    down = short if setup.orientation == "landscape" else long
+    margins = 72 * (ws.page_margins.top + ws.page_margins.bottom)
+    return (down - margins) / print_scale(ws).scale
+
+
+def printed_pages(ws: Worksheet) -> list[list[int]]:
+    """The rows (1-based) of each printed page of the print area, as the sheet's own page breaks
+    part them (a break's id is the last row before it)."""
+    area = ws.print_area
+    if isinstance(area, list):
+        area = area[0]
+    last = range_boundaries(str(area).split("!")[-1].replace("$", ""))[3]
+    bounds = [0, *sorted(b.id for b in ws.row_breaks.brk), last]
+    return [list(range(a + 1, b + 1)) for a, b in pairwise(bounds)]
 
 
 def letters_to_index(letters: str) -> int:

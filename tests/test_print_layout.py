@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from factory import BUNDLED_SPECS
 from pdftext import clipped, overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
-from printed import load, print_scale, row_height, short_rows
+from printed import load, page_room, print_scale, printed_pages, row_height, short_rows
 
 from natk_xlsx import layout
 from natk_xlsx.spec.lint import load_toolkit
@@ -81,6 +81,49 @@ def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
         assert print_scale(ws).printed_size >= 9.5
 
 
+def _question_sheets(book):
+    return [ws for ws in book.worksheets
+            if ws.sheet_state == "visible" and ws.title not in book.sheetnames[:2]]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh", "ru"])
+def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang):
+    """Each page of a question sheet, as its own page breaks part it, fits the page Excel prints
+    (the sheet at Excel's width-fit scale, between the margins, under the repeated headers);
+    a statistics table lies whole on one page (with its question, unless both do not fit one),
+    a question with its first answer row, and no page ends with a section's title. Before the
+    sheets had breaks of their own, Excel's page breaks (by the same row heights) cut 20 of the
+    54 tables of the English questionnaire in two, 18 of the Arabic and 23 of the Chinese."""
+    book = load(workbooks[lang])
+    header = layout.HEADER_ROW + 1
+    tables = 0
+    for ws in _question_sheets(book):
+        room = page_room(ws)
+        pages = printed_pages(ws)
+        assert len(pages) >= 2, ws.title
+        page_of = {row: i for i, rows in enumerate(pages) for row in rows}
+        keys = {r: str(ws.cell(r, layout.COL_KEY + 1).value or "")
+                for r in range(header + 1, pages[-1][-1] + 1)}
+        for rows in pages:
+            height = sum(row_height(ws, r) for r in rows)
+            if header not in rows:
+                height += row_height(ws, header)  # printed again at the top of the page
+            assert height <= room, (ws.title, rows[0], height, room)
+            assert keys.get(rows[-1]) != "", (ws.title, rows[-1], "a section's title ends a page")
+        for r, key in keys.items():
+            qid, _, part = key.partition(layout.KEY_SEPARATOR)
+            if part == layout.KEY_HEADER:
+                tables += 1
+                grid = [row for row, k in keys.items() if k.startswith(qid + layout.KEY_SEPARATOR)]
+                assert {page_of[row] for row in grid} == {page_of[r]}, (ws.title, qid)
+                if page_of[r - 1] != page_of[r]:  # only when the two do not fit one page
+                    both = sum(row_height(ws, row) for row in [r - 1, *grid])
+                    assert both + row_height(ws, header) > 0.95 * room, (ws.title, qid)
+            elif part and keys.get(r - 1) == qid:  # its first answer row
+                assert page_of[r - 1] == page_of[r], (ws.title, qid, "parted from its answers")
+    assert tables >= 20
+
+
 def test_statistics_tables_have_their_own_heading(workbooks):
     book = load(workbooks["en"])
     ws = book["Situation"]
@@ -132,6 +175,32 @@ def test_libreoffice_prints_no_text_over_other_text(toolkit, tmp_path, lang):
     assert overprinted(found) == []
     assert clipped(found) == []
     assert cover_overflow(path, pdf) == []
+    assert pages_off_their_breaks(path, found) == []
+
+
+def pages_off_their_breaks(xlsx: Path, found: list) -> list[tuple[str, int]]:
+    """The questions LibreOffice printed on another page than the sheet's own page breaks put
+    them (a break of its own, or a blank page, moves every question after it), as (id, page
+    expected); and a last page beyond the sheets' own."""
+    book = load(xlsx)
+    pages_of: dict[str, set[int]] = {}
+    for w in found:
+        pages_of.setdefault(w.text, set()).add(w.page)
+    sheets = _question_sheets(book)
+    first_id = next(key for row in sheets[0].iter_rows(min_col=layout.COL_KEY + 1,
+                                                       max_col=layout.COL_KEY + 1, values_only=True)
+                    if (key := row[0]) and layout.KEY_SEPARATOR not in key)
+    page = min(pages_of[first_id]) - 1  # the cover and the instructions
+    off = []
+    for ws in sheets:
+        for rows in printed_pages(ws):
+            page += 1
+            for r in rows:
+                qid = str(ws.cell(r, layout.COL_KEY + 1).value or "")
+                if qid and layout.KEY_SEPARATOR not in qid and page not in pages_of.get(qid, ()):
+                    off.append((qid, page))  # a question's row, its id not on this page
+    last = max(w.page for w in found)
+    return off + ([("(last page)", last)] if last != page else [])
 
 
 def cover_overflow(xlsx: Path, pdf: Path) -> list:

@@ -19,6 +19,16 @@ from natk_xlsx.workbook.common import (
     fitted_height,
 )
 from natk_xlsx.workbook.formulas import number, progress_formulas
+from natk_xlsx.workbook.pages import (
+    ANSWER,
+    ASKED,
+    SAFETY,
+    TABLE,
+    TITLE,
+    blocks,
+    page_breaks,
+    page_room,
+)
 from natk_xlsx.workbook.plan import OPTION, QUESTION, SECTION, Row
 from natk_xlsx.workbook.sheet_base import SheetBase
 from natk_xlsx.workbook.stats_table import OPTION_INDENT, table_width, write_table_row
@@ -33,6 +43,8 @@ INTEGER_MAX = 999_999_999
 CHOICE_MARK = "☐"
 #: An article that is a named part of an instrument, not a number ("Principle 7").
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
+#: The top and bottom margins of a printed page, in inches (the header and footer lie in them).
+TOP_MARGIN = 0.6
 #: Lines of room to write a long text answer by hand on the printed sheet.
 LONG_TEXT_LINES = 4
 
@@ -51,17 +63,16 @@ class ComponentSheet(SheetBase):
         check(ws.set_column(layout.COL_KEY, layout.COL_ANSWERED, 12, None, {"hidden": True}),
               "hidden columns")
         check(ws.write_string(0, 0, tr(comp.title, self.lang), self.s.title), "title")
-        check(ws.set_row(0, 24), "title row")
+        self.set_height(0, 24, "title row")
         purpose = tr(comp.purpose, self.lang)
         check(ws.merge_range(1, 0, 1, layout.COL_PROVIDER, purpose, self.s.subtitle), "purpose")
-        check(ws.set_row(1, fitted_height([(purpose, self._span(0, layout.COL_PROVIDER))])),
-              "purpose row")
+        self.set_height(1, fitted_height([(purpose, self._span(0, layout.COL_PROVIDER))]),
+                        "purpose row")
         headers = [self.ui(key) for key in layout.HEADERS]
         for col, text in enumerate(headers):
             check(ws.write_string(layout.HEADER_ROW, col, text, self.s.header), "header")
-        check(ws.set_row(layout.HEADER_ROW, fitted_height(  # bold: about a tenth wider
-            [(text, self.width(col) / 1.1) for col, text in enumerate(headers)])),
-            "header row")
+        self.set_height(layout.HEADER_ROW, fitted_height(  # bold: about a tenth wider
+            [(text, self.width(col) / 1.1) for col, text in enumerate(headers)]), "header row")
         for row in self.plan.rows:
             self._write_row(row)
         self.write_validations()
@@ -81,8 +92,8 @@ class ComponentSheet(SheetBase):
             title = tr(row.section.title, self.lang)
             check(ws.merge_range(row.index, 0, row.index, layout.COL_PROVIDER, title,
                                  self.s.section), "section")
-            check(ws.set_row(row.index, max(20.0, fitted_height(
-                [(title, self._span(0, layout.COL_PROVIDER))], 11.0))), "section row")
+            self.set_height(row.index, max(20.0, fitted_height(
+                [(title, self._span(0, layout.COL_PROVIDER))], 11.0)), "section row")
             return
         q = row.question
         assert q is not None
@@ -127,7 +138,7 @@ class ComponentSheet(SheetBase):
         self._progress_cells(r, q)
         self.skip_format(r, q)
         room = LONG_TEXT_LINES if q.type == "long_text" else WRITING_LINES
-        check(ws.set_row(r, fitted_height(texts, min_lines=room)), q.id)
+        self.set_height(r, fitted_height(texts, min_lines=room), q.id)
 
     def _standards(self, q: Question) -> str:
         """The instruments a question rests on, each named once with its articles, as the sheet's
@@ -236,7 +247,7 @@ class ComponentSheet(SheetBase):
         for col in range(layout.COL_COMMENT, layout.COL_PROVIDER + 1):
             check(ws.write_blank(r, col, None, s.blank), q.id)
         width = self.width(layout.COL_GUIDANCE) - OPTION_INDENT
-        check(ws.set_row(r, fitted_height([(label, width)])), q.id)
+        self.set_height(r, fitted_height([(label, width)]), q.id)
         self.skip_format(r, q)
 
     # -- progress and print --------------------------------------------------------------------
@@ -266,10 +277,28 @@ class ComponentSheet(SheetBase):
         ws.set_paper(PAPER_A4)
         ws.fit_to_pages(1, 0)
         check(ws.repeat_rows(layout.HEADER_ROW), "print titles")
-        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
+        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=TOP_MARGIN)
         ws.set_header(page_header(self.lang), {"margin": 0.25})
         ws.set_footer(page_footer(self.spec.cover.country, self.lang),
                       {"margin": 0.25})
         check(ws.print_area(0, 0, self.plan.last_row, last), "print area")
+        self._page_breaks(last)
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})
+
+    def _page_breaks(self, last: int) -> None:
+        """Pages that end between questions, with tables whole (``pages``)."""
+        room = page_room([self.width(c) for c in range(last + 1)], True, SIDE_MARGIN,
+                         TOP_MARGIN, TOP_MARGIN) * SAFETY - self.heights[layout.HEADER_ROW]
+        rows = []
+        for row in self.plan.rows:
+            kind = ANSWER
+            if row.kind == SECTION:
+                kind = TITLE
+            elif row.kind == QUESTION:
+                assert row.question is not None
+                kind = TABLE if row.question.type == "stats_table" else ASKED
+            rows.append((row.index, self.heights[row.index], kind))
+        breaks = page_breaks(blocks(rows, room), room, self.heights[0] + self.heights[1])
+        if breaks:
+            check(self.ws.set_h_pagebreaks(breaks), "page breaks")

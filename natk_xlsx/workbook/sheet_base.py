@@ -35,6 +35,8 @@ class SheetBase:
         self.ws = ws
         #: Grid columns printed beyond the provider column (a wide statistics table).
         self.extra = 0
+        #: The height given to each row, in points (for the page breaks, ``pages``).
+        self.heights: dict[int, float] = {}
         #: Validations to write, each distinct one with every range it applies to.
         self._validations: dict[tuple[tuple[str, str], ...], tuple[
             dict[str, Any], str, list[tuple[int, int, int, int]]]] = {}
@@ -42,6 +44,11 @@ class SheetBase:
     def width(self, col: int) -> float:
         """Column ``col``'s width on this sheet (see ``layout.column_width``)."""
         return layout.column_width(col, self.extra)
+
+    def set_height(self, r: int, height: float, what: str) -> None:
+        """Row ``r``'s height in points, kept for the page breaks."""
+        check(self.ws.set_row(r, height), what)
+        self.heights[r] = height
 
     def ui(self, key: str, **kw: Any) -> str:
         return ui(key, self.lang, **kw)

@@ -54,7 +54,7 @@ def _header(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     for col in range(layout.COL_ANSWER + len(labels), layout.COL_PROVIDER + 1):
         check(ws.write_blank(r, col, None, s.table_head), q.id)
     # bold text is about a tenth wider than the measure's
-    check(ws.set_row(r, fitted_height([(t, w / 1.1) for t, w in texts])), q.id)
+    sheet.set_height(r, fitted_height([(t, w / 1.1) for t, w in texts]), q.id)
 
 
 def _year(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
@@ -71,7 +71,7 @@ def _year(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
         span = f"{layout.cell_name(r, first, False)}:{layout.cell_name(r, last, False)}"
         formula = f"=IF(COUNT({span})=0,\"\",SUM({span}))"
         check(ws.write_formula(r, last + 1, formula, s.total, ""), q.id)
-    check(ws.set_row(r, YEAR_ROW_HEIGHT), q.id)
+    sheet.set_height(r, YEAR_ROW_HEIGHT, q.id)
 
 
 def _total(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
@@ -86,8 +86,7 @@ def _total(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
         check(ws.write_formula(r, col, f"=IF(COUNT({span})=0,\"\",SUM({span}))", s.total, ""),
               q.id)
     label = sheet.ui("row.total")
-    check(ws.set_row(r, fitted_height([(label, sheet.width(layout.COL_GUIDANCE))])),
-          q.id)
+    sheet.set_height(r, fitted_height([(label, sheet.width(layout.COL_GUIDANCE))]), q.id)
 
 
 def _source(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
@@ -98,8 +97,8 @@ def _source(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     check(ws.merge_range(r, layout.COL_ANSWER, r, layout.COL_EVIDENCE, "", s.answer_text), q.id)
     check(sheet.wb.define_name(f"{q.id}_source", "=" + sheet.plan.table_source[q.id].ref(
         sheet.plan.sheet_name)), f"defined name {q.id}_source")
-    check(ws.set_row(r, fitted_height([(label, _option_width(sheet))], min_lines=WRITING_LINES)),
-          q.id)
+    sheet.set_height(r, fitted_height([(label, _option_width(sheet))], min_lines=WRITING_LINES),
+                     q.id)
 
 
 def _reliability(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
@@ -111,7 +110,7 @@ def _reliability(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     sheet.list_validation(r, layout.COL_ANSWER, sheet.lists.shared("reliability"), q.id)
     check(sheet.wb.define_name(f"{q.id}_reliability", "=" + sheet.plan.table_reliability[
         q.id].ref(sheet.plan.sheet_name)), f"defined name {q.id}_reliability")
-    check(ws.set_row(r, fitted_height([(label, _option_width(sheet))])), q.id)
+    sheet.set_height(r, fitted_height([(label, _option_width(sheet))]), q.id)
 
 
 def _option_width(sheet: SheetBase) -> float:

@@ -1,0 +1,67 @@
+"""Where a component sheet's printed pages end (``workbook.pages``), on rows of known heights."""
+
+from __future__ import annotations
+
+import pytest
+
+from natk_xlsx.workbook.pages import (
+    ANSWER,
+    ASKED,
+    TABLE,
+    TITLE,
+    Block,
+    blocks,
+    column_points,
+    page_breaks,
+    page_room,
+)
+
+
+def _rows(*spec: tuple[str, float]) -> list[tuple[int, float, str]]:
+    return [(index, height, kind) for index, (kind, height) in enumerate(spec, start=3)]
+
+
+def test_a_table_that_does_not_fit_what_is_left_starts_the_next_page():
+    rows = _rows((ASKED, 300), (TABLE, 100), *[(ANSWER, 40)] * 5)
+    found = blocks(rows, 500)
+    assert [b.keep for b in found] == [2, 6]
+    assert page_breaks(found, 500) == [4]  # the table's question, row 4, starts page 2
+
+
+def test_a_question_keeps_its_first_answer_row_and_a_section_its_first_question():
+    rows = _rows((ASKED, 400), (TITLE, 20), (ASKED, 60), (ANSWER, 30), (ANSWER, 30))
+    found = blocks(rows, 500)
+    assert [len(b.rows) for b in found] == [1, 4]
+    assert found[1].keep == 3  # the title, the question, its first answer
+    assert page_breaks(found, 500) == [4]  # 400 + 20 + 60 + 30 does not fit: title to page 2
+    # a long list of answers runs on past the page's end, once its first rows are placed
+    assert page_breaks(blocks(_rows((ASKED, 300), (ASKED, 50), *[(ANSWER, 60)] * 6), 500),
+                       500) == [7]
+
+
+def test_a_table_taller_than_a_page_with_its_question_is_kept_whole_on_its_own():
+    rows = _rows((ASKED, 100), (TABLE, 300), *[(ANSWER, 40)] * 6)
+    found = blocks(rows, 500)
+    assert [(len(b.rows), b.keep) for b in found] == [(1, 2), (1, 1), (6, 6)]
+    assert page_breaks(found, 500) == [5]  # 100 + 300 fit; the table's 240 start a new page
+
+
+def test_a_block_taller_than_a_page_breaks_between_rows_and_no_page_overflows():
+    heights = [120.0] * 12
+    found = [Block(tuple((i, h) for i, h in enumerate(heights, start=3)), 12)]
+    breaks = page_breaks(found, 500, first_used=60)
+    assert breaks == [6, 10, 14]  # 60 + 3 rows, then 4 rows a page
+    # never a page with the sheet's title alone
+    assert page_breaks([Block(((3, 450.0),), 1)], 500, first_used=60) == []
+
+
+@pytest.mark.parametrize(("width", "points"), [(7, 40.5), (36, 192.75), (0.5, 4.5)])
+def test_columns_are_measured_as_excel_draws_them(width, points):
+    assert column_points(width) == pytest.approx(points)
+
+
+def test_a_wider_sheet_prints_smaller_so_a_page_holds_more_of_it():
+    narrow = page_room([10] * 10, True, 0.3, 0.6, 0.6)
+    wide = page_room([20] * 10, True, 0.3, 0.6, 0.6)
+    assert narrow == pytest.approx(595.3 - 86.4)  # fits at 100 %: the page as it is
+    assert wide == pytest.approx(narrow * 10 * 145 * 0.75 / (841.9 - 43.2))  # 145 px a column
