@@ -437,6 +437,10 @@ def test_recipients_give_who_was_asked_and_who_did_not_answer(toolkit, returns, 
     text = all_text(doc)
     assert "4 institutions were sent a questionnaire and 3 answered (75%)." in text
     assert "their answers are not in this report: Labour Inspectorate." in text
+    # one questionnaire from each of the three: not said again ("3 questionnaires were received
+    # and 3 institutions answered")
+    assert "questionnaires were received" not in text
+    assert "The answers covered 2 of the 2 components of the toolkit." in text
 
 
 

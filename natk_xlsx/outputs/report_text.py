@@ -190,9 +190,14 @@ def executive_summary(w: _Writer) -> None:
             for key, count in (("unusable", r.files_unusable), ("duplicates", r.duplicates))
             if count]
     noted = w.t("summary.aside", parts=join_parts(lost, r.lang)) if lost else ""
-    w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
-                   aside=noted, covered=len(r.components),
-                   total=len(r.components) + len(r.components_not_covered))))
+    covered = {"covered": len(r.components),
+               "total": len(r.components) + len(r.components_not_covered)}
+    if r.asked and not lost and r.files_received == len(r.institutions) == r.asked - len(
+            r.not_answered):  # one questionnaire from each institution: said just above
+        w.add(Para(w.t("summary.covered", **covered)))
+    else:
+        w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
+                       aside=noted, **covered)))
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
     kinds = Counter(i.kind or "–" for i in r.institutions)
