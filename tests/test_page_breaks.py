@@ -28,21 +28,30 @@ def test_a_table_that_does_not_fit_what_is_left_starts_the_next_page():
     assert page_breaks(found, 500) == [4]  # the table's question, row 4, starts page 2
 
 
-def test_a_question_keeps_its_first_answer_row_and_a_section_its_first_question():
-    rows = _rows((ASKED, 400), (TITLE, 20), (ASKED, 60), (ANSWER, 30), (ANSWER, 30))
+def test_a_short_list_of_answers_is_kept_whole_and_a_section_with_its_first_question():
+    rows = _rows((ASKED, 320), (TITLE, 20), (ASKED, 60), *[(ANSWER, 30)] * 4)
     found = blocks(rows, 500)
-    assert [len(b.rows) for b in found] == [1, 4]
-    assert found[1].keep == 3  # the title, the question, its first answer
-    assert page_breaks(found, 500) == [4]  # 400 + 20 + 60 + 30 does not fit: title to page 2
-    # a long list of answers runs on past the page's end, once its first rows are placed
-    assert page_breaks(blocks(_rows((ASKED, 300), (ASKED, 50), *[(ANSWER, 60)] * 6), 500),
-                       500) == [7]
+    assert [(len(b.rows), b.keep) for b in found] == [(1, 2), (6, 6)]  # 200 <= half of 500
+    assert page_breaks(found, 500) == [4]  # the title, its question and all four answers
+
+
+def test_a_long_list_keeps_its_first_answer_and_never_leaves_its_last_alone():
+    rows = _rows((ASKED, 400), (TITLE, 20), (ASKED, 60), *[(ANSWER, 40)] * 6)
+    found = blocks(rows, 500)
+    assert [(len(b.rows), b.keep) for b in found] == [(1, 2), (8, 3)]  # 320: over half a page
+    assert page_breaks(found, 500) == [4]  # 400 + 20 + 60 + 40 does not fit: title to page 2
+    # a long list runs on past the page's end once its first rows are placed...
+    rows = _rows((ASKED, 200), (ASKED, 50), *[(ANSWER, 40)] * 8)
+    assert page_breaks(blocks(rows, 500), 500) == [11]  # 200 + 50 + 6 x 40 = 490
+    # ...but not leaving its last answer alone at the top of the next page
+    rows = _rows((ASKED, 200), (ASKED, 50), *[(ANSWER, 40)] * 7)
+    assert page_breaks(blocks(rows, 500), 500) == [10]  # two answers on the next page, not one
 
 
 def test_a_table_taller_than_a_page_with_its_question_is_kept_whole_on_its_own():
     rows = _rows((ASKED, 100), (TABLE, 300), *[(ANSWER, 40)] * 6)
     found = blocks(rows, 500)
-    assert [(len(b.rows), b.keep) for b in found] == [(1, 2), (1, 1), (6, 6)]
+    assert [(len(b.rows), b.keep) for b in found] == [(1, 1), (1, 1), (6, 6)]
     assert page_breaks(found, 500) == [5]  # 100 + 300 fit; the table's 240 start a new page
 
 

@@ -91,7 +91,8 @@ def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang
     """Each page of a question sheet, as its own page breaks part it, fits the page Excel prints
     (the sheet at Excel's width-fit scale, between the margins, under the repeated headers);
     a statistics table lies whole on one page (with its question, unless both do not fit one),
-    a question with its first answer row, and no page ends with a section's title. Before the
+    a short list of answers with its question, a long one with at least its first answer and
+    never its last answer alone, and no page ends with a section's title. Before the
     sheets had breaks of their own, Excel's page breaks (by the same row heights) cut 20 of the
     54 tables of the English questionnaire in two, 18 of the Arabic and 23 of the Chinese."""
     book = load(workbooks[lang])
@@ -121,6 +122,12 @@ def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang
                     assert both + row_height(ws, header) > 0.95 * room, (ws.title, qid)
             elif part and keys.get(r - 1) == qid:  # its first answer row
                 assert page_of[r - 1] == page_of[r], (ws.title, qid, "parted from its answers")
+                answers = [row for row, k in keys.items()
+                           if k.startswith(qid + layout.KEY_SEPARATOR)]
+                if sum(row_height(ws, row) for row in [r - 1, *answers]) <= 0.4 * room:
+                    assert page_of[answers[-1]] == page_of[r], (ws.title, qid, "a short list cut")
+                last = answers[-1]
+                assert page_of[last - 1] == page_of[last], (ws.title, qid, "last answer alone")
     assert tables >= 20
 
 

@@ -28,6 +28,9 @@ A4 = (595.3, 841.9)
 SAFETY = 0.98
 #: Rows of a question kept together at the foot of a page: the question and its first answer.
 FIRST_ROWS = 2
+#: A question whose answer rows take at most this share of a page is kept whole on one (most
+#: lists of answers to tick): it costs a page or two in two hundred.
+WHOLE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def blocks(rows: Sequence[tuple[int, float, str]], room: float) -> list[Block]:
     """The sheet's rows, (0-based row, height, kind) in order, as blocks: each question with its
     answer rows and the section titles before it. A statistics table is kept whole with its
     question; when both do not fit a page, the question is a block of its own and the table,
-    kept whole, another."""
+    kept whole, another. Other questions are kept whole when they take at most half a page;
+    longer ones keep their titles, the question and its first answer together."""
     found: list[Block] = []
     start = 0
     while start < len(rows):
@@ -81,7 +85,8 @@ def blocks(rows: Sequence[tuple[int, float, str]], room: float) -> list[Block]:
         block = tuple((row, height) for row, height, _ in rows[start:end])
         held = titles - start
         if titles >= len(rows) or rows[titles][2] != TABLE:
-            found.append(Block(block, held + FIRST_ROWS))
+            short = sum(h for _, h in block) <= WHOLE_SHARE * room
+            found.append(Block(block, len(block) if short else held + FIRST_ROWS))
         elif sum(h for _, h in block) <= room:
             found.append(Block(block, len(block)))
         else:
@@ -94,9 +99,9 @@ def page_breaks(blocks: Sequence[Block], room: float, first_used: float = 0.0) -
     """The rows that start a new page (as ``set_h_pagebreaks`` takes them), for ``blocks`` laid
     one after another on pages holding ``room`` points each, the first page already holding
     ``first_used`` (the sheet's title). A block is moved to the next page when the rows it keeps
-    together do not fit in what is left of this one but would on a fresh page; a block taller
-    than a page runs on from where it starts, breaking between rows. A page always holds at
-    least one row of the blocks."""
+    together do not fit in what is left of this one but would on a fresh page; a longer block
+    runs on from where it starts, breaking between rows, but never leaves its last row alone at
+    the top of a page. A page always holds at least one row of the blocks."""
     breaks: list[int] = []
     used, placed = first_used, False
     for block in blocks:
@@ -104,10 +109,15 @@ def page_breaks(blocks: Sequence[Block], room: float, first_used: float = 0.0) -
         if placed and used + together > room and together <= room:
             breaks.append(block.rows[0][0])
             used, placed = 0.0, False
-        for row, height in block.rows:
+        last = len(block.rows) - 1
+        for i, (row, height) in enumerate(block.rows):
             if placed and used + height > room:
+                if i == last and block.keep < i:  # not the last answer alone on a page
+                    row, before = block.rows[i - 1]
+                    used = before
+                else:
+                    used = 0.0
                 breaks.append(row)
-                used = 0.0
             used += height
             placed = True
     return breaks
