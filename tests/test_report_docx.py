@@ -273,6 +273,40 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
     assert "Adopt a trafficking offence." in summary_items[0]
 
 
+def _heading_at(doc, body, text):
+    """The index in ``body`` of the heading ``text`` (not its entry in the contents)."""
+    return next(i for i, el in enumerate(body) if el.tag == qn("w:p")
+                and Paragraph(el, doc).text == text
+                and Paragraph(el, doc).style.name.startswith("Heading"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_recommendations_matrix_is_printed_across_a_landscape_page(toolkit, returns,
+                                                                      tmp_path, lang):
+    """Seven columns on a portrait page left the recommendation a word or two a line: the matrix
+    has landscape pages of its own, between the portrait ones, its columns sharing their width;
+    the pages go on being numbered (the section's footer is the first's) and the annexes are
+    portrait again."""
+    from docx.enum.section import WD_ORIENT
+
+    _, doc = write(toolkit, returns, tmp_path, lang=lang)
+    sections = doc.sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
+                                                 WD_ORIENT.PORTRAIT]
+    wide = sections[1]
+    assert wide.page_width > wide.page_height and wide.footer.is_linked_to_previous
+    assert (wide._sectPr.find(qn("w:bidi")) is not None) == (lang == "ar")
+    body = list(doc.element.body.iterchildren())
+    ends = [i for i, el in enumerate(body) if el.find(f".//{qn('w:sectPr')}") is not None]
+    at = _heading_at(doc, body, ui("report.h.matrix", lang))
+    table = next(i for i in range(at, len(body)) if body[i].tag == qn("w:tbl"))
+    assert ends[0] < at < table < ends[1]  # the heading and the table: the second section
+    text_width = (wide.page_width - wide.left_margin - wide.right_margin) / 360000
+    widths = [c.width / 360000 for c in DocxTable(body[table], doc).columns]
+    assert sum(widths) == pytest.approx(text_width, abs=0.05)
+    assert _heading_at(doc, body, ui("report.h.annexes", lang)) > ends[1]
+
+
 def test_the_report_says_what_the_summary_says(toolkit, returns, tmp_path):
     """The recommendations are the summary's packages, in the same order; the executive
     summary's are the summary's top ten."""
@@ -524,19 +558,33 @@ def test_libreoffice_converts_the_report_to_pdf(toolkit, returns, tmp_path, lang
         blank = [i for i, page in enumerate(pages[:-1], start=1)
                  if len("".join(page.split()).strip("0123456789")) < 3]
         assert blank == [], f"blank pages: {blank}"
+    if shutil.which("pdfinfo"):  # the matrix's pages, and only they, lie across
+        def info(*pages: str) -> str:
+            return subprocess.run(["pdfinfo", *pages, str(pdf)], capture_output=True, text=True,
+                                  check=True).stdout
+
+        total = re.search(r"Pages: +(\d+)", info()).group(1)
+        across = [int(n) for n, w, h in re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)",
+                                                   info("-f", "1", "-l", total))
+                  if float(w) > float(h)]
+        assert across and across == list(range(across[0], across[-1] + 1))
+        assert across[-1] < int(total)  # the annexes: portrait again
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_chapter_starts_its_page_without_a_paragraph_that_could_spill(toolkit, returns,
                                                                           tmp_path, lang):
-    """A chapter starts a page by its heading's "page break before", not after a paragraph
-    holding a break: after a table that filled its page, such a paragraph spilled onto a page
-    of its own and left it blank (the demo's Arabic report had two). The spacing paragraph
-    after the last table is one point high, for the same reason."""
+    """A chapter starts a page by its heading's "page break before" (or a section of its own),
+    not after a paragraph holding a break: after a table that filled its page, such a paragraph
+    spilled onto a page of its own and left it blank (the demo's Arabic report had two). The
+    spacing paragraph after the last table is one point high, for the same reason."""
+    from docx.enum.section import WD_SECTION
+
     _, doc = write(toolkit, returns, tmp_path, lang=lang)
     assert not doc.element.body.xpath('.//w:br[@w:type="page"]')
     starts = [p for p in doc.paragraphs if p.paragraph_format.page_break_before]
-    assert len(starts) == 5
+    assert len(starts) == 4  # and two sections: the matrix's landscape pages, then the annexes
+    assert [s.start_type for s in doc.sections[1:]] == [WD_SECTION.NEW_PAGE] * 2
     assert {p.style.name for p in starts} <= {"Heading 1", "TOC Heading"}
     last = doc.paragraphs[-1]
     if last._p.getprevious().tag.endswith("}tbl"):

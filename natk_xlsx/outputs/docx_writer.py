@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
@@ -28,6 +28,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -51,6 +52,10 @@ from natk_xlsx.textwidth import display_width, pieces
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
              "es": "es-ES"}
 TEXT_WIDTH_CM = 16.0  # A4 less margins of 2.5 cm
+A4_CM = (21.0, 29.7)
+MARGIN_CM = 2.5
+#: The text width of a landscape page (a wide table's).
+WIDE_TEXT_WIDTH_CM = A4_CM[1] - 2 * MARGIN_CM
 HEADER_FILL = "D9E2F3"
 #: Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms).
 RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -108,15 +113,25 @@ class _Docx:
         self.charts = itertools.count(1)
         self.style_ids: dict[str, str] = {}
         self.new_page = False  # the next paragraph starts a page
+        self.landscape = False
         self._styles()
         section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        self._orient(section, landscape=False)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(2.5))
+            setattr(section, side, Cm(MARGIN_CM))
         if self.rtl:
             section._sectPr.append(OxmlElement("w:bidi"))
         self._page_numbers()
+
+    @staticmethod
+    def _orient(section: Section, landscape: bool) -> None:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        short, long = (Cm(side) for side in A4_CM)
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+    @property
+    def text_width(self) -> float:
+        return WIDE_TEXT_WIDTH_CM if self.landscape else TEXT_WIDTH_CM
 
     # -- styles and settings ----------------------------------------------------------------------
     def _styles(self) -> None:
@@ -256,7 +271,7 @@ class _Docx:
         width.set(qn("w:w"), "5000")  # the text width; columns share it by their content
         if self.rtl:
             tbl_pr.append(OxmlElement("w:bidiVisual"))
-        widths = column_widths(block)
+        widths = column_widths(block, self.text_width)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Cm(width)
         # every cell at once: python-docx rebuilds the whole grid for each row's or column's cells
@@ -338,11 +353,16 @@ class _Docx:
         note = self._paragraph("Note", block.placeholder)
         self._run_direction(note)
 
-    def page_break(self) -> None:
+    def page_break(self, block: PageBreak) -> None:
         """The next paragraph starts a page ("page break before"), rather than a paragraph
         holding a break: such a paragraph, after a table that fills its page, spills onto a
-        page of its own and leaves it blank."""
-        self.new_page = True
+        page of its own and leaves it blank. Pages turned the other way start a section of their
+        own (its margins, direction and page numbers as the first's)."""
+        if block.landscape == self.landscape:
+            self.new_page = True
+            return
+        self.landscape = block.landscape
+        self._orient(self.doc.add_section(WD_SECTION.NEW_PAGE), block.landscape)
 
     def end(self) -> None:
         """The spacing paragraph after a last table (Word ends a document with a paragraph)
@@ -374,7 +394,7 @@ def write_docx(path: str | Path, blocks: Sequence[Block], lang: str, title: str 
         elif isinstance(block, Contents):
             out.contents(block, headings)
         elif isinstance(block, PageBreak):
-            out.page_break()
+            out.page_break(block)
     out.end()
     props = out.doc.core_properties
     props.title = title

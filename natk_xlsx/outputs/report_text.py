@@ -86,7 +86,9 @@ class Contents:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """What follows starts a page; on landscape pages (a wide table), or portrait ones."""
+
+    landscape: bool = False
 
 
 Block = Heading | Para | Bullets | Table | Chart | Contents | PageBreak
@@ -390,6 +392,7 @@ def recommendations(w: _Writer) -> None:
             (w.label(w.t("rec.questions")), w.codes(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
+    w.add(PageBreak(landscape=True))  # seven columns: a portrait page left each a word a line
     w.add(Heading(w.t("h.matrix"), 2))
     w.add(Table(
         (w.s("summary.col.rank"), w.t("col.recommendation"), w.t("col.priority"),
