@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from libreoffice import convert
+from libreoffice import convert_together
 from pdftext import PACKAGE_ID, clipped, overprinted, pdftotext, words
 from readability import measure
 
@@ -144,18 +144,29 @@ def test_no_scorecard_chart_straddles_a_printed_page(demo):
     assert all(b - a <= summary_sheets.PAGE_ROWS for a, b in pairwise(breaks))
 
 
+@pytest.fixture(scope="module")
+def printed(demo, tmp_path_factory):
+    """The demo's summary in Chinese and in Arabic, and each printed to PDF by LibreOffice (the
+    two at once)."""
+    folder, _ = demo
+    out = tmp_path_factory.mktemp("printed")
+    paths = {lang: out / f"summary-{lang}.xlsx" for lang in ("zh", "ar")}
+    for lang, path in paths.items():
+        summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
+    pdfs = convert_together(list(paths.values()), out / "pdf")
+    return {lang: (path, pdf) for (lang, path), pdf in zip(paths.items(), pdfs, strict=True)}
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None or pdftotext() is None,
                     reason="needs LibreOffice (soffice) and poppler's pdftotext")
 @pytest.mark.parametrize("lang", ["zh", "ar"])
-def test_the_summary_prints_every_line_of_its_rows(demo, tmp_path, lang):
+def test_the_summary_prints_every_line_of_its_rows(printed, lang):
     """Rendered by LibreOffice, the Chinese and Arabic summaries cut no row's last line (their
     Latin names and codes are set in the language's font, whose Latin glyphs are wider, and
     lines mixing Chinese and Latin break by rules of their own) and print no line over
     another."""
-    folder, _ = demo
-    path = tmp_path / f"summary-{lang}.xlsx"
-    summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
-    found = words(convert(path, tmp_path / "pdf", "pdf"))
+    path, pdf = printed[lang]
+    found = words(pdf)
     assert len({w.page for w in found}) > 20
     assert clipped(found, PACKAGE_ID) == []
     assert overprinted(found) == []
