@@ -74,3 +74,12 @@ def test_a_wider_sheet_prints_smaller_so_a_page_holds_more_of_it():
     wide = page_room([20] * 10, True, 0.3, 0.6, 0.6)
     assert narrow == pytest.approx(595.3 - 86.4)  # fits at 100 %: the page as it is
     assert wide == pytest.approx(narrow * 10 * 145 * 0.75 / (841.9 - 43.2))  # 145 px a column
+
+
+def test_two_rows_taller_than_a_page_never_make_a_page_without_rows():
+    """The last answer is not left alone, unless the answer before it already starts its page:
+    then each has a page of its own."""
+    block = Block(((3, 100.0), (4, 300.0), (5, 300.0), (6, 300.0)), 2)
+    breaks = page_breaks([block], 500)
+    assert breaks == [5, 6]
+    assert len(set(breaks)) == len(breaks)

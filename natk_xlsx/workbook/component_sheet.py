@@ -44,7 +44,7 @@ CHOICE_MARK = "☐"
 #: An article that is a named part of an instrument, not a number ("Principle 7").
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: The top and bottom margins of a printed page, in inches (the header and footer lie in them).
-TOP_MARGIN = 0.6
+END_MARGIN = 0.6
 #: Lines of room to write a long text answer by hand on the printed sheet.
 LONG_TEXT_LINES = 4
 
@@ -277,7 +277,7 @@ class ComponentSheet(SheetBase):
         ws.set_paper(PAPER_A4)
         ws.fit_to_pages(1, 0)
         check(ws.repeat_rows(layout.HEADER_ROW), "print titles")
-        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=TOP_MARGIN)
+        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=END_MARGIN, bottom=END_MARGIN)
         ws.set_header(page_header(self.lang), {"margin": 0.25})
         ws.set_footer(page_footer(self.spec.cover.country, self.lang),
                       {"margin": 0.25})
@@ -289,7 +289,7 @@ class ComponentSheet(SheetBase):
     def _page_breaks(self, last: int) -> None:
         """Pages that end between questions, with tables whole (``pages``)."""
         room = page_room([self.width(c) for c in range(last + 1)], True, SIDE_MARGIN,
-                         TOP_MARGIN, TOP_MARGIN) * SAFETY - self.heights[layout.HEADER_ROW]
+                         END_MARGIN, END_MARGIN) * SAFETY - self.heights[layout.HEADER_ROW]
         rows = []
         for row in self.plan.rows:
             kind = ANSWER

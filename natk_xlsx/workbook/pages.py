@@ -1,5 +1,6 @@
 """Where the printed pages of a component sheet end: a statistics table is never cut in two,
-nor a question parted from its first answer row, nor a section's title from its first question.
+nor a short list of answers, nor a question parted from its first answer row, nor a section's
+title from its first question.
 
 A spreadsheet application breaks pages wherever the next row no longer fits, so a table of
 figures per year printed its years on one page and the rest on the next, without its column
@@ -112,12 +113,13 @@ def page_breaks(blocks: Sequence[Block], room: float, first_used: float = 0.0) -
         last = len(block.rows) - 1
         for i, (row, height) in enumerate(block.rows):
             if placed and used + height > room:
-                if i == last and block.keep < i:  # not the last answer alone on a page
-                    row, before = block.rows[i - 1]
-                    used = before
+                before, above = block.rows[i - 1] if i else (row, 0.0)
+                if i == last and block.keep < i and breaks[-1:] != [before]:
+                    breaks.append(before)  # not the last answer alone on a page
+                    used = above
                 else:
+                    breaks.append(row)
                     used = 0.0
-                breaks.append(row)
             used += height
             placed = True
     return breaks
