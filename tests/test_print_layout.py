@@ -63,11 +63,15 @@ def test_the_measure_sees_a_row_too_short_for_chinese(tmp_path):
     assert [r.cell for r in short] == ["A2"]
 
 
+def _question_sheets(book):
+    return [ws for ws in book.worksheets
+            if ws.sheet_state == "visible" and ws.title not in book.sheetnames[:2]]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh", "ar"])
 def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
     book = load(workbooks[lang])
-    sheets = [ws for ws in book.worksheets
-              if ws.sheet_state == "visible" and ws.title not in book.sheetnames[:2]]
+    sheets = _question_sheets(book)
     assert len(sheets) == 11
     for ws in sheets:
         scale = print_scale(ws)
@@ -79,11 +83,6 @@ def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
         assert ws.print_title_rows  # the column headers repeat on every page
     for ws in book.worksheets[:2]:  # cover and instructions print at full size
         assert print_scale(ws).printed_size >= 9.5
-
-
-def _question_sheets(book):
-    return [ws for ws in book.worksheets
-            if ws.sheet_state == "visible" and ws.title not in book.sheetnames[:2]]
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh", "ru"])
