@@ -123,7 +123,7 @@ def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang
                 assert page_of[r - 1] == page_of[r], (ws.title, qid, "parted from its answers")
                 answers = [row for row, k in keys.items()
                            if k.startswith(qid + layout.KEY_SEPARATOR)]
-                if sum(row_height(ws, row) for row in [r - 1, *answers]) <= 0.4 * room:
+                if sum(row_height(ws, row) for row in [r - 1, *answers]) <= 0.6 * room:
                     assert page_of[answers[-1]] == page_of[r], (ws.title, qid, "a short list cut")
                 last = answers[-1]
                 assert page_of[last - 1] == page_of[last], (ws.title, qid, "last answer alone")
