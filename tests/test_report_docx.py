@@ -286,7 +286,7 @@ def test_the_recommendations_matrix_is_printed_across_a_landscape_page(toolkit, 
     """Seven columns on a portrait page left the recommendation a word or two a line: the matrix
     has landscape pages of its own, between the portrait ones, its columns sharing their width;
     the pages go on being numbered (the section's footer is the first's) and the annexes are
-    portrait again."""
+    portrait again. No table's row is cut across two pages."""
     from docx.enum.section import WD_ORIENT
 
     _, doc = write(toolkit, returns, tmp_path, lang=lang)
@@ -305,6 +305,11 @@ def test_the_recommendations_matrix_is_printed_across_a_landscape_page(toolkit, 
     widths = [c.width / 360000 for c in DocxTable(body[table], doc).columns]
     assert sum(widths) == pytest.approx(text_width, abs=0.05)
     assert _heading_at(doc, body, ui("report.h.annexes", lang)) > ends[1]
+    # no row of any table is cut across two pages (the matrix's last row printed its last two
+    # lines alone on a landscape page)
+    rows = [tr for table in doc.tables for tr in table._tbl.tr_lst]
+    assert len(rows) > 20
+    assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
 
 
 def test_the_report_says_what_the_summary_says(toolkit, returns, tmp_path):

@@ -277,6 +277,8 @@ class _Docx:
         # every cell at once: python-docx rebuilds the whole grid for each row's or column's cells
         cols = len(block.headers)
         grid = table._cells
+        for tr in table._tbl.tr_lst:  # a row is never cut across two pages (a row's last line
+            tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # alone on a page)
         header = table.rows[0]
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on each page
         texts = [block.headers, *block.rows]
