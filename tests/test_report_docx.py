@@ -397,6 +397,20 @@ def test_column_widths_share_the_text_width():
     assert min(figures[1:]) >= len("12% !x") * CHAR_CM + CELL_PAD_CM - 0.01  # never breaks
 
 
+def test_the_column_that_says_most_in_a_row_gets_the_room():
+    """The matrix's recommendation (200 characters a row) shared the room evenly with the body
+    responsible (40): both were measured by their longest text, up to 45 characters, and the
+    recommendations took nine lines a row. The room now goes by what a row says, on average; a
+    short label without spaces (a Chinese phase) stays on one line."""
+    rows = tuple((f"P{i:02d} " + "Protect victims and give them justice " * 5, "Ministry of Justice "
+                  "and the Prosecution service", "medium term") for i in range(1, 9))
+    rec, body, phase = column_widths(Table(("Recommendation", "Responsible", "Phase"), rows),
+                                     total=24.7)
+    assert rec > 3 * body and body > phase
+    zh = column_widths(Table(("建议", "阶段"), (("保护儿童被害人并提供对儿童友好的司法程序" * 4, "短期（速效）"),)))
+    assert zh[1] >= 12 * CHAR_CM + CELL_PAD_CM - 0.01
+
+
 def test_a_short_header_stays_whole_and_chinese_text_breaks_anywhere():
     """The Chinese matrix broke its headers ("必须先 / 行", "极其严 / 重") and the Arabic one a
     header word ("يسبقه / ا"): a short header is as wide as it is in bold, a header's longest word

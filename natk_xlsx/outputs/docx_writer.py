@@ -71,37 +71,53 @@ class ReportWriteError(NatkError):
 #: columns ("必须先行", "Priority") is kept on one line.
 BOLD = 1.15
 SHORT_HEADER = 10
+#: A cell's text of one word up to this many display columns (a phase, "短期（速效）") is kept on
+#: one line.
+SHORT_LABEL = 12
+
+
+def _pieces(text: str) -> list[str]:
+    """The pieces a line may not break inside: a short label without spaces ("短期（速效）",
+    "P04") whole, as a header; otherwise its words, and a Chinese text's characters."""
+    if " " not in text.strip() and display_width(text) <= SHORT_LABEL:
+        return [text]
+    return pieces(text)
 
 
 def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
     """Column widths in cm that fill the text width: each column at least as wide as its longest
-    word (so no word breaks inside) and its header's, in bold, the rest shared by how much each
-    column has to say (its longest text up to 45 characters; a column of figures is as wide as
-    its longest figure and one more character). Widths are measured in display columns, so
-    Chinese counts double; a Chinese text may break between any two characters, a short header
-    never."""
+    word (so no word breaks inside) and its header's, in bold (a column of figures as wide as
+    its longest figure and one more character). When every text fits on one line, the columns
+    share the width by their longest text (up to 45 characters); otherwise the rest is shared by
+    how much each column says in a row, on average, so that a row's columns take about as many
+    lines (a recommendation of 200 characters no longer shares it evenly with the name of the
+    body responsible). Widths are measured in display columns, so Chinese counts double; a
+    Chinese text may break between any two characters, a short header or label never."""
     columns = list(zip(block.headers, *block.rows, strict=True))
-    least, natural = [], []
+    least, natural, typical, whole = [], [], [], []
     for k, texts in enumerate(columns):
         header = texts[0]
         heading = (display_width(header) if " " not in header.strip()
                    and display_width(header) <= SHORT_HEADER else
                    max((display_width(w) for w in pieces(header)), default=1))
-        word = max((display_width(w) for t in texts[1:] for w in pieces(t)), default=1)
+        word = max((display_width(w) for t in texts[1:] for w in _pieces(t)), default=1)
         word = max(word, round(heading * BOLD))
         if k in block.numeric:  # a figure never breaks ("12% !"), with room for wider digits
             word = max((display_width(t) for t in texts), default=1) + 1
         longest = max((display_width(t) for t in texts), default=1)
+        said = sum(display_width(t) for t in texts[1:]) / max(len(texts) - 1, 1)
         least.append(min(word, 22) * CHAR_CM + CELL_PAD_CM)
         natural.append(max(min(longest, 45) * CHAR_CM + CELL_PAD_CM, least[-1]))
+        typical.append(said * CHAR_CM + CELL_PAD_CM)
+        whole.append(max(longest * CHAR_CM + CELL_PAD_CM, least[-1]))
     if sum(least) >= total:
         return [round(total * w / sum(least), 2) for w in least]
-    spare = total - sum(least)
-    extra = [n - m for n, m in zip(natural, least, strict=True)]
-    if sum(extra) == 0:
-        return [round(total * w / sum(least), 2) for w in least]
-    if sum(natural) <= total:  # all fits: widen in proportion to what each has to say
+    if sum(whole) <= total:  # every text on one line: widen in proportion to what each says
         return [round(total * n / sum(natural), 2) for n in natural]
+    extra = [max(t - m, 0.0) for t, m in zip(typical, least, strict=True)]  # a row's, beyond
+    if sum(extra) == 0:  # its longest word; none: as the longest texts go
+        extra = [n - m for n, m in zip(natural, least, strict=True)]
+    spare = total - sum(least)
     return [round(m + spare * e / sum(extra), 2) for m, e in zip(least, extra, strict=True)]
 
 
