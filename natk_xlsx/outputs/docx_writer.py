@@ -51,10 +51,10 @@ from natk_xlsx.textwidth import display_width, pieces
 
 LANG_TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU",
              "es": "es-ES"}
-TEXT_WIDTH_CM = 16.0  # A4 less margins of 2.5 cm
 A4_CM = (21.0, 29.7)
 MARGIN_CM = 2.5
-#: The text width of a landscape page (a wide table's).
+#: The text width of a portrait page, and of a landscape one (a wide table's).
+TEXT_WIDTH_CM = A4_CM[0] - 2 * MARGIN_CM
 WIDE_TEXT_WIDTH_CM = A4_CM[1] - 2 * MARGIN_CM
 HEADER_FILL = "D9E2F3"
 #: Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms).
@@ -76,10 +76,11 @@ SHORT_HEADER = 10
 SHORT_LABEL = 12
 
 
-def _pieces(text: str) -> list[str]:
-    """The pieces a line may not break inside: a short label without spaces ("短期（速效）",
-    "P04") whole, as a header; otherwise its words, and a Chinese text's characters."""
-    if " " not in text.strip() and display_width(text) <= SHORT_LABEL:
+def _pieces(text: str, whole_up_to: int) -> list[str]:
+    """The pieces a line may not break inside: a short text without spaces (a header such as
+    "必须先行", a label such as "短期（速效）") whole, up to ``whole_up_to`` display columns;
+    otherwise its words, and a Chinese text's characters."""
+    if " " not in text.strip() and display_width(text) <= whole_up_to:
         return [text]
     return pieces(text)
 
@@ -96,11 +97,9 @@ def column_widths(block: Table, total: float = TEXT_WIDTH_CM) -> list[float]:
     columns = list(zip(block.headers, *block.rows, strict=True))
     least, natural, typical, whole = [], [], [], []
     for k, texts in enumerate(columns):
-        header = texts[0]
-        heading = (display_width(header) if " " not in header.strip()
-                   and display_width(header) <= SHORT_HEADER else
-                   max((display_width(w) for w in pieces(header)), default=1))
-        word = max((display_width(w) for t in texts[1:] for w in _pieces(t)), default=1)
+        heading = max((display_width(w) for w in _pieces(texts[0], SHORT_HEADER)), default=1)
+        word = max((display_width(w) for t in texts[1:] for w in _pieces(t, SHORT_LABEL)),
+                   default=1)
         word = max(word, round(heading * BOLD))
         if k in block.numeric:  # a figure never breaks ("12% !"), with room for wider digits
             word = max((display_width(t) for t in texts), default=1) + 1
