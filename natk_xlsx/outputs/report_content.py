@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
@@ -25,9 +26,10 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, join_said, tr
+from natk_xlsx.i18n.languages import join_items, tr
 from natk_xlsx.outputs.sheetkit import (
     answer_text,
+    answers_said,
     evidence_text,
     finding_text,
     ranking_text,
@@ -247,11 +249,7 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
         x = conflicts.get(q.id)
         if x is None:
             continue
-        said: dict[str, list[str]] = defaultdict(list)
-        for v in x.views:
-            said[_answer_label(tk, q.id, v.value, lang)].append(v.respondent.institution)
-        who_said = join_said((f"{join_items(names, lang)}: {label}"
-                              for label, names in said.items()), lang)
+        who_said = answers_said(x, partial(_answer_label, tk, q.id, lang=lang), lang)
         retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
         out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
                          evidence=retained + (f": {x.resolution}" if x.resolution else "")))

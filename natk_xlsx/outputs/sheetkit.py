@@ -343,11 +343,17 @@ def evidence_text(groups: Mapping[str, int], documented: bool, lang: str) -> str
 
 def who_said(o: Out, s: Settled) -> str:
     """"Ministry of Justice, Prosecution: No; Shelter network: Partly": each answer once."""
+    return answers_said(s, lambda value: o.answer(s.question, value), o.lang)
+
+
+def answers_said(s: Settled, label: Callable[[Any], str], lang: str) -> str:
+    """Each answer once, after the institutions that gave it (``label``: an answer's text), as
+    the summary and the report list them."""
     by_answer: dict[str, list[str]] = {}
     for v in s.views:
-        by_answer.setdefault(o.answer(s.question, v.value), []).append(v.respondent.institution)
-    return join_said((f"{join_items(names, o.lang)}: {answer}"
-                      for answer, names in by_answer.items()), o.lang)
+        by_answer.setdefault(label(v.value), []).append(v.respondent.institution)
+    return join_said((f"{join_items(names, lang)}: {answer}"
+                      for answer, names in by_answer.items()), lang)
 
 
 def settled_text(o: Out, s: Settled) -> str:
