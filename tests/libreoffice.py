@@ -21,18 +21,7 @@ def convert(source: Path, out_dir: Path, target: str = "xlsx", timeout: int = 18
 
     Works on a copy with its own profile, so runs in parallel or after a crash do not collide.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        copy = Path(work) / source.name
-        shutil.copy(source, copy)
-        profile = Path(work) / "profile"
-        cmd = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-               "--convert-to", target, "--outdir", str(out_dir), str(copy)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    result = out_dir / (source.stem + "." + target.split(":")[0])
-    if proc.returncode != 0 or not result.exists():
-        raise RuntimeError(f"LibreOffice failed on {source}: {proc.stdout} {proc.stderr}")
-    return result
+    return convert_together([source], out_dir, target, timeout)[0]
 
 
 def convert_together(sources: list[Path], out_dir: Path, target: str = "pdf",
@@ -51,7 +40,13 @@ def convert_together(sources: list[Path], out_dir: Path, target: str = "pdf",
                    "--convert-to", target, "--outdir", str(out_dir), str(copy)]
             running.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                             text=True))
-        done = [(proc, *proc.communicate(timeout=timeout)) for proc in running]
+        try:
+            done = [(proc, *proc.communicate(timeout=timeout)) for proc in running]
+        finally:  # none left running past a timeout, as subprocess.run would leave none
+            for proc in running:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
     results = []
     for source, (proc, out, err) in zip(sources, done, strict=True):
         result = out_dir / (source.stem + "." + target.split(":")[0])
@@ -59,4 +54,3 @@ def convert_together(sources: list[Path], out_dir: Path, target: str = "pdf",
             raise RuntimeError(f"LibreOffice failed on {source}: {out} {err}")
         results.append(result)
     return results
-
