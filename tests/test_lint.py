@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from factory import default_components
+from factory import BUNDLED_SPECS, default_components
 
 from natk_xlsx.errors import InputError, SpecError
 from natk_xlsx.spec.lint import lint_specs, load_toolkit
@@ -341,6 +342,19 @@ def test_needs_rule_without_theme_warns_and_unknown_theme_is_an_error(write_spec
     assert ("SPEC-REF", "beta.json", "$.questions[0].needs[0].theme") in codes(report)
 
 
+def test_a_themes_responsible_bodies_are_respondent_kinds(write_specs):
+    lists = json.loads((BUNDLED_SPECS / "lists.json").read_text("utf-8"))
+    themes = lists["themes"]
+    themes[0]["responsible"] = ["ministry_justice", "ministry_of_magic"]
+    themes[1]["responsible"] = "respondents"
+    report = lint_specs(write_specs(lists={"themes": themes}))
+    assert codes(report) == [("SPEC-REF", "lists.json", "$.themes[0].responsible[1]")]
+    themes[1]["responsible"] = "everyone"  # neither a list of kinds nor "respondents"
+    themes[0]["responsible"] = ["ministry_justice"]
+    report = lint_specs(write_specs(lists={"themes": themes}))
+    assert [c[1] for c in codes(report)] == ["lists.json"] and not report.ok
+
+
 def test_needs_rule_without_a_gap_warns_that_the_question_stands_in_for_the_finding(write_specs):
     comps = complete(default_components())
     del comps["alpha"]["questions"][0]["needs"][0]["gap"]
@@ -472,9 +486,6 @@ def test_interface_labels_of_one_group_must_differ_in_every_language():
 
 
 def test_a_place_along_a_chain_is_held_once(write_specs):
-    import json
-
-    from factory import BUNDLED_SPECS
     lists = json.loads((BUNDLED_SPECS / "lists.json").read_text("utf-8"))
     indicators = lists["indicators"]
     target = next(i for i in indicators if i["code"] == "convictions")

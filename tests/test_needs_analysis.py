@@ -17,6 +17,7 @@ from natk_xlsx.analysis.settle import AUTHORITATIVE, PERCEPTION
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError
 from natk_xlsx.outputs.summarise import summarise
+from natk_xlsx.outputs.summary import responsible_kinds
 from natk_xlsx.spec.lint import load_toolkit
 
 THEMES = [
@@ -287,6 +288,21 @@ def test_action_plan_prefills_the_responsible_body_and_partners(toolkit, tmp_pat
     assert row["Supporting partners"] == "UNODC"
     assert row["Phase"] == "short term (quick win)" and row["Agreed timeframe"] is None
     assert len(set(header)) == len(header)  # one "Timeframe", beside the phase
+
+
+def test_the_responsible_body_comes_from_the_packages_theme():
+    """Document security is led by the interior and border services, not by the ministry of the
+    component the questions sit in; staff and equipment by each institution that lacks them."""
+    toolkit = load_toolkit()
+    border = record("bip", "Border Police", "border_immigration", {"PRV.17": "no"})
+    border["components"] = ["prevention"]
+    police = record("pol", "Police", "police", {"CAP.12": ["staff_numbers"]})
+    police["components"] = ["capacity"]
+    c = consolidate(toolkit, [("bip", border), ("pol", police)])
+    by_theme = {p.theme: p for p in c.open_packages}
+    assert responsible_kinds(by_theme["document_security"]) == ["ministry_interior",
+                                                                 "border_immigration"]
+    assert responsible_kinds(by_theme["resources"]) == ["police"]
 
 
 @pytest.mark.parametrize(("int20", "keys"), [

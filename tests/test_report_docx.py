@@ -248,9 +248,10 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
     # its own horizon is short, but it cannot start before what must come first
     assert recs[1].timeframe == "medium" and recs[0].timeframe == "medium"
     assert recs[2].partners == ("IOM",) and recs[2].confidence == "low"
-    # the body the summary's action plan proposes: by the kind of assistance, else the component
+    # the bodies the summary's action plan proposes: those the package's theme names
     assert recs[0].responsible == ("Ministry of Justice",)
-    assert recs[2].responsible == ("Social services and child protection",)
+    assert recs[2].responsible == ("National anti-trafficking coordinator or coordination body",
+                                   "Social services and child protection")
     detailed = [h for h in (p.text for p in doc.paragraphs if p.style.name == "Heading 3")
                 if re.match(r"\d+\. ", h)]
     assert detailed == [f"{r.rank}. {r.title}" for r in recs]
@@ -261,7 +262,8 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
     # a recommendation is named by its package id, as in the summary ("P01", not "#1")
     assert [r[1].split(" ", 1)[0] for r in matrix[1:]] == ["P01", "P02", "P03", "P04"]
     assert matrix[1][2] == "Critical" and matrix[2][6] == "P01" and matrix[3][4] == "IOM"
-    assert matrix[3][3] == "Social services and child protection" and matrix[4][5] == "long term"
+    assert matrix[3][3] == ("National anti-trafficking coordinator or coordination body, Social "
+                            "services and child protection") and matrix[4][5] == "long term"
     # the executive summary lists the summary's top ten only: the packages resting on one
     # perception are not there
     summary_items = [p.text for p in doc.paragraphs if p.style.name == "List Number"]

@@ -36,6 +36,7 @@ class Package:
     title: Text
     needs: list[Need]  # open needs, most severe first
     addressed: list[Need] = field(default_factory=list)
+    responsible: tuple[str, ...] = ()  # respondent kinds that would lead it, from its theme
     id: str = ""
     rank: int = 0
     score: float = 0.0
@@ -120,6 +121,30 @@ def theme_of(toolkit: Toolkit, need: Need, small: frozenset[tuple[str, str]] = f
     return q.component, component.title
 
 
+#: A theme whose work each institution leads for itself (its own staff and equipment): the
+#: responsible bodies are the kinds of the institutions whose answers revealed the needs.
+BY_RESPONDENTS = "respondents"
+#: At most this many responsible bodies are proposed for a package.
+MAX_RESPONSIBLE = 3
+
+
+def theme_responsible(toolkit: Toolkit, code: str) -> tuple[str, ...] | str:
+    """The respondent kinds lists.json names as usually leading the theme's work, or
+    ``BY_RESPONDENTS``; () for none."""
+    for entry in toolkit.vocabularies.get("themes", ()):
+        if entry.code == code:
+            named = entry.extra.get("responsible", ())
+            return named if named == BY_RESPONDENTS else tuple(named)
+    return ()
+
+
+def _responsible(p: Package, named: tuple[str, ...] | str) -> tuple[str, ...]:
+    if named != BY_RESPONDENTS:
+        return tuple(named)
+    kinds = Counter(r.kind for r in p.supporters if r.kind)
+    return tuple(k for k, _ in kinds.most_common(MAX_RESPONSIBLE))
+
+
 def _credible_severity(needs: Sequence[Need]) -> tuple[str, str]:
     """(severity, confidence) of the package: its most severe credible need."""
     credible = [n for n in needs if n.confidence != "low"] or list(needs)
@@ -157,6 +182,7 @@ def build_packages(toolkit: Toolkit, needs: Sequence[Need], w: Weights) -> list[
     packages = list(groups.values())
     live = [p for p in packages if p.needs]
     for p in live:
+        p.responsible = _responsible(p, theme_responsible(toolkit, p.theme))
         p.severity, p.confidence = _credible_severity(p.needs)
         p.score = score(p, w)
         p.phase = _phase(p)

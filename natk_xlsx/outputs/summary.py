@@ -55,7 +55,10 @@ def finding(o: Out, n: Need) -> str:
 
 def responsible_kinds(p: Package) -> list[str]:
     """The respondent kinds proposed as the responsible national body (the draft report shows
-    the same)."""
+    the same): those its theme names, else from the main kind of assistance of its worst need
+    or from its components."""
+    if p.responsible:
+        return list(p.responsible)
     main = p.needs[0].assistance[0] if p.needs and p.needs[0].assistance else ""
     kind = RESPONSIBLE_BY_ASSISTANCE.get(main)  # the main kind of assistance of its worst need
     return [kind] if kind else list(dict.fromkeys(

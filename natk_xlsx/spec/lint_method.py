@@ -2,6 +2,7 @@
 
 - every needs rule names a theme of lists.json (the subject its recommendation package is about)
   and says the gap it reveals (the finding a reader sees, rather than the question);
+- a theme's responsible bodies are respondent kinds of lists.json;
 - every question names its authoritative respondents, among those it is asked of;
 - a multiple-choice list whose unticked option can reveal a gap offers "Don't know";
 - a yes/no question that offers "Partly" reads it wherever it reads "No" (or "Yes");
@@ -37,6 +38,7 @@ def check_method(
     check: Checker,
 ) -> None:
     themes = {e["code"] for e in lists.get("themes", ())}
+    _check_responsible(lists, check)
     for component in toolkit.components:
         file = f"{component.id}.json"
         docs = components[component.id]["questions"]
@@ -48,6 +50,16 @@ def check_method(
             _check_partly(question, where, file, check)
             _check_quoted_labels(question, toolkit, where, file, check)
             _check_standards(question, where, file, check)
+
+
+def _check_responsible(lists: dict[str, Any], check: Checker) -> None:
+    kinds = {e["code"] for e in lists.get("respondent_kinds", ())}
+    for t, theme in enumerate(lists.get("themes", ())):
+        named = theme.get("responsible", ())
+        for k, kind in enumerate(named if isinstance(named, list) else ()):
+            if kind not in kinds:
+                check.error("SPEC-REF", "lists.json", f"$.themes[{t}].responsible[{k}]",
+                            f"no respondent kind '{kind}'", "use a code of respondent_kinds")
 
 
 def _check_themes(q: Question, where: str, file: str, themes: set[str], check: Checker) -> None:
