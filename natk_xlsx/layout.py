@@ -165,9 +165,10 @@ META_KEYS = ("toolkit_id", "toolkit_version", "spec_hash", "layout_version", "la
              "respondent_kind", "omitted_questions")
 
 
-#: The identity keys also stored as custom document properties (Excel caps their values at 255).
+#: The identity keys also stored as custom document properties (Excel caps their values at 255),
+#: and how percentages are stored: what a workbook whose hidden sheet was deleted is read by.
 PROPERTY_KEYS = ("toolkit_id", "toolkit_version", "spec_hash", "layout_version", "language",
-                 "workbook_id", "generator_version", "created")
+                 "workbook_id", "generator_version", "created", "percentage_storage")
 
 
 def cell_name(row: int, col: int, absolute: bool = True) -> str:

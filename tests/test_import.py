@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+import zipfile
 
 import openpyxl
 import pytest
@@ -116,6 +117,36 @@ def test_workbook_without_metadata_sheet_is_identified(small):
     sub = read_workbook(tmp / "nometa.xlsx", toolkit)
     assert ("METADATA-MISSING", None) in codes(sub, "warning")
     assert sub.answers == EXPECTED
+
+
+@pytest.mark.parametrize("reader", ["fast", "openpyxl"])
+def test_without_the_hidden_sheet_the_properties_identify_it_and_the_sheets_are_read(
+        small, reader, monkeypatch):
+    """A respondent who unhides and deletes the hidden sheet: the document properties (which a
+    re-save by openpyxl writes with a namespace on each value) still identify the workbook,
+    and its component sheets say which components it holds; no answer is lost."""
+    if reader == "openpyxl":
+        monkeypatch.setenv("NATK_READER", "openpyxl")
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    del wb[layout.META_SHEET]
+    wb.save(tmp / "nosheet.xlsx")
+    with zipfile.ZipFile(tmp / "nosheet.xlsx") as z:
+        assert b"natk_workbook_id" in z.read("docProps/custom.xml")  # the properties remain
+    sub = read_workbook(tmp / "nosheet.xlsx", toolkit)
+    assert ("METADATA-MISSING", None) in codes(sub, "warning")
+    assert sub.answers == EXPECTED
+    assert sub.workbook_id == read_workbook(filled, toolkit).workbook_id
+    # a row deleted as well cannot be told from a question left out of the workbook: one
+    # warning says how many are taken as not asked, none asks to restore a row
+    ws = wb["Alpha"]
+    ws.delete_rows(next(r for r in range(1, 40) if ws.cell(r, layout.COL_KEY + 1).value == "ALP.03"))
+    wb.save(tmp / "norow.xlsx")
+    sub = read_workbook(tmp / "norow.xlsx", toolkit)
+    assert ("ROWS-NOT-CHECKED", None) in codes(sub, "warning")
+    assert not [c for c in codes(sub) if c[0] == "QUESTION-MISSING"]
+    assert next(i for i in sub.issues if i.code == "ROWS-NOT-CHECKED").message.startswith("1 ")
+    assert "ALP.03" not in sub.asked and sub.answers["BET.02"] == EXPECTED["BET.02"]
 
 
 def _set_meta(path, out, **values):

@@ -49,7 +49,7 @@ _FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")  # any XML white space may end the 
 #: Cell references of 2+ letters or 5+ digits: the only ones that can lie out of bounds.
 _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
-_PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+>([^<]*)</vt:',
+_PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+(?:\s[^>]*)?>([^<]*)</vt:',
                    re.S)
 _ENTITIES = {b"&amp;": b"&", b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
 

@@ -125,11 +125,11 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
                 differences=f"{len(missing)} not asked, {len(unknown)} unknown")
     elif not same_hash:
         ctx.add("SPEC-DIFFERS", WARNING, None, None, None, version=toolkit.version)
-    if same_version and same_hash:
+    if same_version and same_hash and raw.metadata_source == "sheet":
         for qid in missing:
-            q = toolkit.question(qid)
             ctx.add("QUESTION-MISSING", WARNING, None, qid, None)
-            del q
+    elif missing and raw.metadata_source != "sheet":  # which were left out of the workbook is unknown
+        ctx.add("ROWS-NOT-CHECKED", WARNING, None, None, None, count=len(missing))
     source: dict[str, tuple[str, str]] = {}
     answers: dict[str, Any] = {}
     details: dict[str, dict[str, Any]] = {}

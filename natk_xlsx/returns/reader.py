@@ -232,16 +232,18 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
     else:
         metadata, source = {}, "detected"
     by_name = _sheet_names_by_component(toolkit)
-    if not metadata:
-        present = [by_name[n.casefold()] for n in wb.sheetnames if n.casefold() in by_name]
-        if not present:
+    if not metadata.get("components"):  # no hidden sheet: the component sheets present say
+        present = [c.id for c in toolkit.components
+                   if _find_sheet(wb, c.id, {}, by_name, toolkit) is not None]
+        if not present and source == "detected":
             raise WorkbookError(str(path), "WORKBOOK-OTHER",
                                 "this is not a natk-xlsx questionnaire of this toolkit (no "
                                 "identification sheet and no component sheet was found); send "
                                 "back the workbook you received, filled in")
-        notes.append(Located("METADATA-MISSING", None, None, None))
-        metadata = {"components": ",".join(c.id for c in toolkit.components if c.id in present),
-                    "toolkit_id": toolkit.id}
+        if source == "detected":
+            notes.append(Located("METADATA-MISSING", None, None, None))
+            metadata = {"toolkit_id": toolkit.id}
+        metadata["components"] = ",".join(c.id for c in toolkit.components if c.id in present)
     lang = metadata.get("language") or _detect_language(wb, toolkit)
     if lang not in UN_LANGUAGES:
         lang = toolkit.source_language
@@ -264,7 +266,7 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
             continue
         sheets[cid] = name
         _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named)
-    if source == "detected" and not questions:  # a lookalike: sheet names, but no question ids
+    if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
         raise WorkbookError(str(path), "WORKBOOK-OTHER",
                             "this is not a natk-xlsx questionnaire of this toolkit (no "
