@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -241,6 +242,30 @@ def test_the_copy_that_arrived_later_is_the_duplicate_whatever_its_name(toolkit,
     result = summarise([tmp_path], toolkit, tmp_path / "s.xlsx")
     assert result.consolidation.duplicates == [(str(copy), "w1")]
     assert [r.file for r in result.consolidation.respondents] == [str(original)]
+
+
+def test_a_corrected_copy_sent_back_later_replaces_the_first(toolkit, tmp_path):
+    """The hand-back loop: the return had an error, the respondent corrected the annotated copy
+    and sent it back. Its answers differ, so it is not a copy sent twice: it is used."""
+    first = record("w1", "Police", "police", {"VIC.01": "Sometimes", "VIC.02": "no"})
+    first["issues"] = [{"code": "ANSWER-NOT-ALLOWED", "severity": "error", "question": "VIC.01",
+                        "message": "not allowed", "path": "answers/VIC.01"}]
+    corrected = record("w1", "Police", "police", {"VIC.01": "no", "VIC.02": "no"})
+    (tmp_path / "in").mkdir()
+    original = tmp_path / "in" / "b-police.json"
+    again = tmp_path / "in" / "a-police corrected.json"
+    original.write_text(json.dumps(first), "utf-8")
+    again.write_text(json.dumps(corrected), "utf-8")
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    os.utime(again, (1_700_000_600, 1_700_000_600))
+    result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
+    c = result.consolidation
+    assert [r.file for r in c.respondents] == [str(again)]
+    assert c.respondents[0].answers["VIC.01"] == "no" and c.duplicates == [(str(original), "w1")]
+    status = {Path(s["file"]).name: s["status"] for s in result.sources}
+    assert status["b-police.json"] == ("an earlier copy of w1 with other answers: replaced by the "
+                                       "copy that arrived later, a-police corrected.json")
+    assert status["a-police corrected.json"] == "read"
 
 
 def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit):

@@ -36,6 +36,7 @@ class Respondent:
     issues: int = 0
     country: str | None = None
     received: float = 0.0  # when the file arrived (its modification time), 0 when unknown
+    superseded: tuple[str, ...] = ()  # earlier copies of this workbook with other answers
     group: str = "government"  # government, civil_society or international (``group_of``)
 
     def detail(self, qid: str, key: str) -> Any:
@@ -99,11 +100,17 @@ def _arrival(r: Respondent) -> tuple[str, float, str]:
     return (str(r.completion_date or ""), r.received, r.file)
 
 
+def _same_answers(a: Respondent, b: Respondent) -> bool:
+    return (a.answers, a.details, a.tables, a.issues) == (b.answers, b.details, b.tables, b.issues)
+
+
 def select(respondents: Iterable[Respondent], same_institution: str
            ) -> tuple[list[Respondent], list[tuple[str, str]], list[list[Respondent]]]:
-    """Drop the same workbook read twice (the copy that arrived later is the duplicate); group
-    different returns of one institution and keep ``all`` of them (flagged), or only the
-    ``latest`` or ``first`` by completion date."""
+    """Drop the same workbook read twice: copies with the same answers count once (the copy
+    that arrived later is the duplicate); when the answers differ, the copy that arrived last is
+    the respondent's last word (a corrected return sent back) and replaces the earlier ones
+    (``superseded``). Group different returns of one institution and keep ``all`` of them
+    (flagged), or only the ``latest`` or ``first`` by completion date."""
     by_key: dict[str, list[Respondent]] = defaultdict(list)
     order: list[str] = []
     for r in respondents:
@@ -113,9 +120,13 @@ def select(respondents: Iterable[Respondent], same_institution: str
     seen: dict[str, Respondent] = {}
     duplicates: list[tuple[str, str]] = []
     for key in order:
-        first, *later = sorted(by_key[key], key=_arrival)
-        seen[key] = first
-        duplicates += [(r.file, key) for r in later]
+        copies = sorted(by_key[key], key=_arrival)
+        keep = copies[0]
+        if any(not _same_answers(keep, r) for r in copies[1:]):
+            keep = copies[-1]
+            keep.superseded = tuple(r.file for r in copies[:-1])
+        seen[key] = keep
+        duplicates += [(r.file, key) for r in copies if r is not keep]
     groups: dict[str, list[Respondent]] = defaultdict(list)
     for r in seen.values():
         groups[f"{_norm(r.country or '')}|{_norm(r.institution)}"].append(r)

@@ -120,11 +120,17 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
     several returns, or kept with invalid answers."""
     duplicate_of = dict(c.duplicates)
     kept = {r.key for r in c.respondents}
+    replaced_by = {old: r.file for group in (c.respondents, *c.same_institution) for r in group
+                   for old in r.superseded}
     grouped = {r.key for group in c.same_institution for r in group}
     for src in sources:
         if src["state"] != "read":
             continue
-        if src["file"] in duplicate_of:
+        if src["file"] in replaced_by:
+            src["state"] = "duplicate"
+            src["status"] = ui("summary.status.replaced", lang, id=duplicate_of[src["file"]],
+                               file=Path(replaced_by[src["file"]]).name)
+        elif src["file"] in duplicate_of:
             src["state"] = "duplicate"
             src["status"] = ui("summary.status.duplicate", lang, id=duplicate_of[src["file"]])
         elif src["workbook"] in grouped:
