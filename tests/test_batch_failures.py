@@ -114,6 +114,32 @@ def test_a_bug_while_annotating_is_one_line(small, tmp_path, monkeypatch):
     assert not out.exists() or list(out.iterdir()) == []
 
 
+def test_a_folder_read_accounts_for_every_return_in_it(small, tmp_path):
+    """A return saved in another format, or put in a subfolder, gets a line of its own and
+    counts: a folder read never passes over a return in silence. Lock files do not."""
+    folder = tmp_path / "returns"
+    (folder / "late").mkdir(parents=True)
+    shutil.copy(small.filled, folder / "a.xlsx")
+    shutil.copy(small.filled, folder / "late" / "b.xlsx")
+    (folder / "c.csv").write_text("institution;answer\n", "utf-8")
+    (folder / "d.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    shutil.copy(small.filled, folder / "~$a.xlsx")
+    (folder / "notes.txt").write_text("sent on Monday", "utf-8")
+    result = CliRunner().invoke(cli, ["check", "-q", str(folder), "--specs", str(small.specs)])
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
+        str(folder / n) for n in ("a.xlsx", "c.csv", "d.xls", "late")]
+    assert lines[-1] == "4 files: 0 valid, 1 invalid, 3 unusable."
+    assert lines[3].endswith("holds 1 file that was not read (folders are not read within "
+                             "folders); name it on the command line as well, or move its files up")
+    assert result.exit_code == 3
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(cli, ["summarise", str(folder), "-o", str(out), "--specs",
+                                      str(small.specs)])
+    assert "1 return consolidated" in result.stdout and "3 unusable" in result.stdout
+    assert f"{folder / 'late'}: " in result.stdout
+
+
 def test_describe_failure_tells_bugs_from_damaged_files() -> None:
     import zipfile
 

@@ -20,13 +20,13 @@ from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
 from natk_xlsx.outputs.submissions import record_problem
-from natk_xlsx.returns.batch import collector_paused
+from natk_xlsx.returns.batch import collector_paused, folder_entries
+from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
 from natk_xlsx.safeio import atomic_path, writing
 from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SAME_INSTITUTION = ("all", "latest", "first")
 
 
@@ -42,14 +42,13 @@ class SummaryResult:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders give their .xlsx, .xlsm and .json files (sorted, not recursive)."""
+    """Files as given; folders give their .xlsx, .xlsm and .json files, and what else each must
+    account for (``batch.folder_entries``)."""
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found += sorted(p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in (*WORKBOOK_SUFFIXES, ".json")
-                            and not p.name.startswith(("~$", ".~lock")))
+            found += [Path(p) for p in folder_entries(path, (*WORKBOOK_SUFFIXES, ".json"))]
         else:
             found.append(path)
     return found
@@ -161,7 +160,10 @@ def summarise(
 
     if same_institution not in SAME_INSTITUTION:
         raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
-    outputs = {Path(p).resolve() for p in (output, json_path) if p is not None}
+    from natk_xlsx.outputs.summary_data import responses_beside
+
+    beside_output = [responses_beside(output)] if output is not None else []
+    outputs = {Path(p).resolve() for p in (output, json_path, *beside_output) if p is not None}
     files = [f for f in expand_inputs(inputs) if f.resolve() not in outputs]
     if not files:
         raise InputError(", ".join(str(p) for p in inputs) or ".",

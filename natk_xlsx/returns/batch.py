@@ -28,10 +28,11 @@ from natk_xlsx.returns.outcome import (
     one_line,
     show_traceback,
 )
+from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES, sent_file
 from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, Job, Worker, receive, run_pool
 
 __all__ = ["INTERNAL", "Annotate", "FileResult", "collector_paused", "describe_failure",
-           "expand_workbooks", "iter_files", "read_files"]
+           "expand_workbooks", "folder_entries", "iter_files", "read_files"]
 
 if TYPE_CHECKING:  # the model is imported by whoever loads the toolkit, while a file opens
     from natk_xlsx.spec.model import Toolkit
@@ -247,13 +248,27 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
                           memory_mb))[1]
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+def folder_entries(folder: Path, suffixes: Sequence[str]) -> list[str]:
+    """What a folder gives to read (sorted, not recursive): its files with ``suffixes``, and
+    those in another spreadsheet format, each to get its line; and each subfolder holding such
+    files, which is not read but gets a line saying so (``gate``), so that no return in it is
+    passed over in silence. Lock files and hidden files are left out."""
+    found: list[str] = []
+    for p in sorted(folder.iterdir()):
+        if sent_file(p, suffixes):
+            found.append(str(p))
+        elif p.is_dir() and not p.name.startswith("."):
+            try:
+                if any(sent_file(q, suffixes) for q in p.iterdir()):
+                    found.append(str(p))
+            except OSError:
+                found.append(str(p))
+    return found
 
 
 def expand_workbooks(paths: Sequence[str | Path]) -> list[str]:
-    """Files as given; a folder gives its workbooks (.xlsx, .xlsm; sorted, not recursive,
-    without the lock files spreadsheet applications leave). A folder without any stays in the
-    list, for the gate to report."""
+    """Files as given; a folder gives its workbooks (``folder_entries``). A folder without any
+    stays in the list, for the gate to report."""
     found: list[str] = []
     for item in paths:
         path = Path(item)
@@ -261,12 +276,8 @@ def expand_workbooks(paths: Sequence[str | Path]) -> list[str]:
             found.append(str(item))
             continue
         try:
-            inner = sorted(str(p) for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not p.name.startswith(("~$", ".~lock", ".")))
+            inner = folder_entries(path, WORKBOOK_SUFFIXES)
         except OSError:
             inner = []
         found += inner or [str(item)]
     return found
-
-

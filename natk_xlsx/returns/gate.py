@@ -20,6 +20,7 @@ import stat
 import struct
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 # defusedxml ships no type information; it is a hard dependency so hostile XML cannot expand.
@@ -32,6 +33,7 @@ from natk_xlsx.returns.sniff import (
     not_workbook,
     not_workbook_but,
     ole2_refusal,
+    sent_file,
 )
 
 MiB = 2**20
@@ -157,6 +159,18 @@ def _inspect(path: str, limits: Limits, kept: _Kept | None = None) -> FileInfo:
             return _inspect_archive(path, size, archive, limits, kept)
 
 
+def _files(count: int) -> str:
+    return "1 file that was" if count == 1 else f"{count} files that were"
+
+
+def _files_in(folder: str) -> int:
+    """How many files a folder holds that a folder read would list (``sniff.sent_file``)."""
+    try:
+        return sum(1 for p in Path(folder).iterdir() if sent_file(p))
+    except OSError:
+        return 0
+
+
 def _check_file(path: str, limits: Limits) -> int:
     """The file's size, after refusing what is missing, not a file, empty or too large."""
     try:
@@ -168,8 +182,12 @@ def _check_file(path: str, limits: Limits) -> int:
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     if stat.S_ISDIR(st.st_mode):
+        held = _files_in(path)
         raise UnusableFile(
             path, "FILE-UNREADABLE",
+            f"this folder inside the folder read holds {_files(held)} not read (folders are not "
+            "read within folders); name it on the command line as well, or move its files up"
+            if held else
             "this is a folder with no workbook (.xlsx) in it; give the workbooks' own paths",
         )
     if not stat.S_ISREG(st.st_mode):

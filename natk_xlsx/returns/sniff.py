@@ -5,9 +5,23 @@ the gate's one-line refusal."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
+from pathlib import Path
 from typing import BinaryIO
 
 from natk_xlsx.errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: What a respondent may send back instead of the workbook (saved in another format): a folder
+#: read lists these too, so that each gets its line saying what to do.
+OTHER_SPREADSHEETS = (".xls", ".xlsb", ".xltx", ".xltm", ".ods", ".fods", ".numbers", ".csv")
+
+
+def sent_file(path: Path, suffixes: Sequence[str] = (*WORKBOOK_SUFFIXES, ".json")) -> bool:
+    """Whether a folder read lists this path: a file with ``suffixes`` or in another
+    spreadsheet format, and not a lock file a spreadsheet application leaves, nor hidden."""
+    return (path.suffix.lower() in (*suffixes, *OTHER_SPREADSHEETS)
+            and not path.name.startswith(("~$", ".~lock", ".")) and path.is_file())
 
 #: Bytes read from each end of an OLE2 file to find its directory entries.
 OLE2_SCAN_BYTES = 2**20
