@@ -190,6 +190,8 @@ def _load(path):
 
 
 def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
+    tmp_path = tmp_path / "in"  # the returns' folder, with the outputs written into it
+    tmp_path.mkdir()
     inputs = []
     for wid, inst, answers, details in [
         ("w1", "Police", {"LAW.01": "no", "LAW.05": {"2021": {"number": 12}}},
@@ -289,9 +291,14 @@ def test_regional_view_names_each_country(toolkit):
 
 
 def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_path):
+    tmp_path = tmp_path / "in"  # the returns' folder (the specs' folder is beside it)
+    tmp_path.mkdir()
     (tmp_path / "w1.json").write_text(json.dumps(record("w1", "Police", {"LAW.01": "no"})), "utf-8")
     out = tmp_path / "summary.xlsx"
     summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json")
-    again = summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json")
+    again = summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json",
+                      csv_dir=tmp_path / "csv")
+    again = summarise([tmp_path], toolkit, out, json_path=tmp_path / "summary.json",
+                      csv_dir=tmp_path / "csv")
     assert [s["file"] for s in again.sources] == [str(tmp_path / "w1.json")]
     assert again.unusable == []

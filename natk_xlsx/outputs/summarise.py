@@ -163,7 +163,8 @@ def summarise(
     from natk_xlsx.outputs.summary_data import responses_beside
 
     beside_output = [responses_beside(output)] if output is not None else []
-    outputs = {Path(p).resolve() for p in (output, json_path, *beside_output) if p is not None}
+    outputs = {Path(p).resolve() for p in (output, json_path, csv_dir, *beside_output)
+               if p is not None}
     files = [f for f in expand_inputs(inputs) if f.resolve() not in outputs]
     if not files:
         raise InputError(", ".join(str(p) for p in inputs) or ".",
