@@ -14,6 +14,7 @@ from factory import component, question
 
 from natk_xlsx.analysis.consolidate import consolidate
 from natk_xlsx.analysis.packages import top_ten
+from natk_xlsx.analysis.respondents import respondent_from_record
 from natk_xlsx.analysis.settle import AUTHORITATIVE, PERCEPTION
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError
@@ -276,6 +277,26 @@ def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit
     (respondent,) = c.respondents
     assert respondent.issues == 1 and "VIC.01" not in respondent.answers
     assert [n.question.id for n in c.needs] == ["VIC.02"]
+
+
+def test_a_wrong_figure_leaves_out_its_year_not_the_whole_table(toolkit):
+    """One figure typed wrong (12.5 victims) must not take the other years' figures with it."""
+    table = {"2021": {"female": 4, "male": 6}, "2022": {"female": 5}, "2023": {"male": 2}}
+    bad = record("a", "Police", "police", {"VIC.02": "no", "LEG.01": "yes"})
+    bad["answers"]["STAT.01"] = table  # as the importer records it: the wrong figure left out
+    bad["issues"] = [
+        {"code": "COUNT-INVALID", "severity": "error", "question": "STAT.01",
+         "message": "not a count", "path": "answers/STAT.01/2022/male", "value": "12.5"},
+        {"code": "COUNT-INVALID", "severity": "error", "question": "STAT.01",
+         "message": "not a count", "path": "answers/STAT.01/2024/male", "value": "-1"},
+        {"code": "ANSWER-NOT-ALLOWED", "severity": "error", "question": "LEG.01",
+         "message": "not allowed", "path": "answers/LEG.01"}]
+    r = respondent_from_record(bad, "a.json")
+    assert r.answers["STAT.01"] == {"2021": {"female": 4, "male": 6}, "2023": {"male": 2}}
+    assert "LEG.01" not in r.answers and r.answers["VIC.02"] == "no" and r.issues == 3
+    bad["issues"] = [dict(bad["issues"][0], path=f"answers/STAT.01/{y}/male")
+                     for y in ("2021", "2022", "2023")]
+    assert "STAT.01" not in respondent_from_record(bad, "a.json").answers  # nothing left
 
 
 def test_summarise_help_says_what_json_holds_and_a_bad_weights_file_is_one_line(toolkit,

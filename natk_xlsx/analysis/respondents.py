@@ -69,9 +69,8 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
                            ) -> Respondent:
     resp = record.get("respondent") or {}
     wrong = [i for i in record.get("issues", []) if i.get("severity") == "error"]
-    invalid = {str(i.get("question")) for i in wrong if i.get("question")}
-    answers = {_shared(q): _shared(v) for q, v in (record.get("answers") or {}).items()
-               if q not in invalid}
+    answers = {_shared(q): _shared(v)
+               for q, v in _without_errors(record.get("answers") or {}, wrong).items()}
     return Respondent(
         key=str(record.get("workbook_id") or file),
         institution=str(resp.get("institution") or "(institution not given)"),
@@ -88,6 +87,26 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
         country=resp.get("country"),
         received=received,
     )
+
+
+def _without_errors(answers: Mapping[str, Any], wrong: Iterable[Mapping[str, Any]]
+                    ) -> dict[str, Any]:
+    """The answers without those an error is about: of a statistics table only the year whose
+    figure is wrong (its other figures may not add up without it), the other years kept; of any
+    other question the whole answer."""
+    kept = dict(answers)
+    for issue in wrong:
+        qid = str(issue.get("question") or "")
+        value = kept.get(qid)
+        if value is None:
+            continue
+        parts = str(issue.get("path") or "").split("/")
+        if len(parts) >= 4 and parts[:2] == ["answers", qid] and isinstance(value, dict):
+            kept[qid] = {year: row for year, row in value.items() if year != parts[2]}
+            if kept[qid]:
+                continue
+        del kept[qid]
+    return kept
 
 
 def _norm(name: str) -> str:
