@@ -290,6 +290,28 @@ def test_regional_view_names_each_country(toolkit):
     assert c.same_institution == []
 
 
+def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit, tmp_path):
+    """Files received = answered + could not be read + received again: the executive summary
+    and the report give the same counts (the report said 11 where the summary said 10)."""
+    data = json.dumps(record("w1", "Police", {"LAW.01": "no"}))
+    (tmp_path / "in").mkdir()
+    for name in ("a.json", "a (sent again).json"):
+        (tmp_path / "in" / name).write_text(data, "utf-8")
+    (tmp_path / "in" / "w2.json").write_text(json.dumps(record("w2", "NGO", {"LAW.01": "yes"})),
+                                             "utf-8")
+    (tmp_path / "in" / "broken.json").write_text("{not json", "utf-8")
+    result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
+    ws = _load(tmp_path / "s.xlsx")["Executive summary"]
+    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=12, values_only=True) if r[1]}
+    assert [figures[k] for k in ("Returns received", "Institutions that answered",
+                                 "Returns that could not be read",
+                                 "Received again, counted once")] == [4, 2, 1, 1]
+    assert ws["A2"].value.endswith("returns: 2; files read: 4.")
+    from natk_xlsx.outputs.report_content import build
+
+    assert build(result.consolidation, "en", result.sources).files_received == 4
+
+
 def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_path):
     tmp_path = tmp_path / "in"  # the returns' folder (the specs' folder is beside it)
     tmp_path.mkdir()

@@ -69,9 +69,9 @@ def responsible(o: Out, p: Package) -> str:
     return join_items((o.vocab("respondent_kinds", k) for k in responsible_kinds(p)), o.lang)
 
 
-def _generated(o: Out) -> str:
+def _generated(o: Out, files: int) -> str:
     return o.ui("summary.generated", version=__version__, date=dt.date.today().isoformat(),
-                count=len(o.c.respondents), files=len(o.c.respondents) + len(o.c.duplicates))
+                count=len(o.c.respondents), files=files)
 
 
 # -- Executive summary ---------------------------------------------------------------------
@@ -85,15 +85,18 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     ws, widths = o.sheet("executive", TOP_WIDTHS, o.cols(TOP_KEYS), severity_col=2)
     c = o.c
     o.s(ws, 0, 0, o.ui("summary.title", count=len(c.respondents)), o.title)
-    o.note_row(ws, 1, _generated(o), len(widths) - 1, widths)
+    o.note_row(ws, 1, _generated(o, len(sources)), len(widths) - 1, widths)
     asked = sum(c.asked.values())
     answered = sum(1 for r in c.respondents for q in r.asked if q in r.answers)
     comps = {q.split(".")[0] for r in c.respondents for q in r.answers}
     covered = [comp for comp in c.toolkit.components if comp.prefix in comps]
+    # every file read, as the report counts them: those that answered, could not be read, or
+    # were received again (a copy, or a corrected return replacing one)
     counts: list[tuple[str, float | None]] = [
-        ("returns", sum(1 for s in sources if s.get("state") != "duplicate")),
+        ("returns", len(sources)),
         ("institutions", len(c.respondents)),
         ("unusable", sum(1 for s in sources if s.get("state") == "unusable")),
+        ("duplicates", sum(1 for s in sources if s.get("state") == "duplicate")),
         ("components", len(covered)),
         ("response_rate", answered / asked if asked else None),
         ("needs", sum(1 for n in c.needs if n.status == "open")),
