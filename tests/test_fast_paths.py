@@ -346,12 +346,12 @@ def test_a_cell_is_what_its_value_and_marks_make_it(filled):
 
 def test_a_cell_in_error_a_time_and_a_formula_are_built_as_their_value_and_marks_say():
     rows = [["", "", dt.time(9, 30)], ["x", "", 3.0]]
-    marks = ({(2, 1): "=A2&\"!\"", (1, 0): "=1/0"}, {(1, 0), (1, 1)})
+    marks = ({(2, 1): "=A2&\"!\"", (1, 0): "=1/0"}, {(1, 0): "#DIV/0!", (1, 1): "#N/A"})
     grid = books.RowGrid("S", rows, (0, 0), marks, 10, 3)
     for row in range(0, 5):
         for col in range(0, 5):
             assert grid.get(row, col) == _cell_by_value(grid, row, col), (row, col)
-    assert grid.get(1, 1) == Cell("", "S", "B1", False, True)
+    assert grid.get(1, 1) == Cell("#N/A", "S", "B1", False, True)  # what the cell shows
     assert grid.get(1, 0) == Cell("=1/0", "S", "A1", True, True)
     assert grid.get(1, 2).value == "09:30:00"
 

@@ -43,6 +43,28 @@ def test_formulas_are_seen_by_the_fast_reader_too(filled):
     assert issue.code == "FORMULA" and 'IF(1=1,"Yes","No")' in issue.message
 
 
+def test_both_readers_name_the_error_a_cell_shows(filled, monkeypatch):
+    """An answer cell showing #N/A: the respondent is told which error (calamine gives an
+    error cell's value as empty; the fast reader takes it from the XML)."""
+    toolkit, path, folder = filled
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    ws = wb[toolkit.component("data").sheet_name["en"]]
+    row = next(r for r in range(1, 200) if ws.cell(r, 21).value == "DAT.02")
+    ws.cell(row, 4).value = "#N/A"  # openpyxl writes an error code as an error cell
+    wb.save(folder / "error.xlsx")
+    messages = []
+    for reader in ("fast", "openpyxl"):
+        if reader == "openpyxl":
+            monkeypatch.setenv("NATK_READER", "openpyxl")
+        issue = next(i for i in read_workbook(folder / "error.xlsx", toolkit).errors
+                     if i.question == "DAT.02")
+        assert issue.code == "CELL-ERROR" and "#N/A" in issue.message
+        messages.append(issue.message)
+    assert messages[0] == messages[1]
+
+
 def test_fast_reader_steps_aside_for_far_cells_and_entities(filled, tmp_path):
     _toolkit, path, _ = filled
     with warnings.catch_warnings():

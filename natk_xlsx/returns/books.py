@@ -92,9 +92,9 @@ class SheetGrid:
                                       if place[0] <= max_rows and place[1] < max_cols})
 
 
-#: (formula cells with their text, error cells) of a sheet, keyed by (1-based row, 0-based
-#: column).
-Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]
+#: (formula cells with their text, error cells with what they show) of a sheet, keyed by (1-based
+#: row, 0-based column).
+Marks = tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]
 
 
 #: A ``Cell`` from its six fields in order, without its constructor's keyword handling.
@@ -187,7 +187,7 @@ class RowGrid(SheetGrid):
         line = self._rows[i]
         value = line[j] if j < len(line) else None
         if value == "":
-            return "" if (row, col) in self._errors else None
+            return self._errors.get((row, col))
         if isinstance(value, dt.time):
             return value.isoformat()
         return value
@@ -226,7 +226,8 @@ class RowGrid(SheetGrid):
         value = line[j] if j < len(line) else None
         if value == "" or value is None:
             error = value == "" and place in self._errors
-            return _cell(("" if error else None, self.title, ref, False, error, GENERAL))
+            return _cell((self._errors[place] if error else None, self.title, ref, False, error,
+                          GENERAL))
         if isinstance(value, dt.time):
             value = value.isoformat()
         return _cell((value, self.title, ref, False, place in self._errors, GENERAL))

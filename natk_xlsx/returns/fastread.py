@@ -144,7 +144,7 @@ def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
         formulas = _formulas_one_by_one(xml)
         if formulas is None:
             return None
-    errors: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     at = xml.find(b't="e"')
     while at >= 0:
         start = xml.rfind(b"<", 0, at)
@@ -154,9 +154,23 @@ def scan_sheet(xml: bytes, near: bool = False) -> Marks | None:
             place = _cell_at(xml, at)
             if place is None:
                 return None
-            errors.add(place)
+            errors[place] = _error_text(xml, at)
         at = xml.find(b't="e"', at + 5)
     return formulas, errors
+
+
+_ERROR_VALUE = re.compile(rb"<v>([^<]{1,40})</v>")
+
+
+def _error_text(xml: bytes, at: int) -> str:
+    """What an error cell (its ``t="e"`` at ``at``) shows, such as ``#N/A``: its cached value,
+    which calamine does not give."""
+    end = xml.find(b">", at)
+    if end < 0 or xml[end - 1:end] == b"/":
+        return ""
+    close = xml.find(b"</c>", end)
+    found = _ERROR_VALUE.search(xml, end, close if close >= 0 else end + 200)
+    return _unescape(found.group(1)) if found else ""
 
 
 class CalamineBook:
@@ -175,7 +189,7 @@ class CalamineBook:
     def marks(self, name: str) -> Marks:
         """(formula cells with their text, error cells) of a sheet, keyed by (1-based row,
         0-based column). Formulas are kept as text, never evaluated."""
-        return self._marks.get(name, ({}, set()))
+        return self._marks.get(name, ({}, {}))
 
     def grid(self, name: str, max_rows: int, max_cols: int = layout.COL_KEY + 1) -> SheetGrid:
         if name not in self._rows:
