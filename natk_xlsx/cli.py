@@ -357,8 +357,8 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
             click.echo(f"{clean(item.path)}: not imported: {clean(item.reason)}")
         else:
             click.echo(f"{clean(item.path)}: {clean(_shown_path(item.target))} "
-                       f"({item.answers} answers, "
-                       f"{item.warnings} warnings)")
+                       f"({counted(item.answers, 'answer')}, "
+                       f"{counted(item.warnings, 'warning')})")
         if item.note:
             click.echo(f"{clean(item.path)}: note: {clean(item.note)}")
     written = sum(1 for item in imported if item.target is not None)

@@ -278,6 +278,11 @@ def test_cli_import_writes_valid_workbooks_only(small):
     assert record["answers"] == EXPECTED
     assert files[0].stem == record["workbook_id"]
     assert "bad.xlsx: not imported" in out
+    assert f"({len(EXPECTED)} answers, 0 warnings)" in out  # counted as English counts
+    code, out, err = run("summarise", "--specs", toolkit.directory, "-o", tmp / "summary.txt",
+                         filled)
+    assert code == 2 and "give a name ending in .xlsx" in out + err
+    assert not (tmp / "summary.txt").exists()
 
 
 def test_cli_schema_validates_an_imported_record(small):

@@ -57,8 +57,12 @@ def write_report(
         if folder.exists():
             raise ReportWriteError(f"{output}: cannot write the report ({Path(output).parent} "
                                    "is a file, not a folder); choose another folder")
-        raise ReportWriteError(f"{output}: cannot write the report (there is no folder "
-                               f"{Path(output).parent}); create it first")
+        try:  # as the summary's folder is
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise ReportWriteError(f"{output}: cannot write the report (the folder "
+                                   f"{Path(output).parent} cannot be made: {exc.strerror}); "
+                                   "choose another folder") from exc
     asked = None
     if recipients is not None:
         from natk_xlsx.workbook.generate import load_recipients

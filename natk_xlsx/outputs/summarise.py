@@ -160,6 +160,9 @@ def summarise(
 
     if same_institution not in SAME_INSTITUTION:
         raise UsageError(f"--same-institution must be one of {', '.join(SAME_INSTITUTION)}")
+    if output is not None and Path(output).suffix.lower() != ".xlsx":
+        raise UsageError(f"{output}: the summary is an Excel workbook; give a name ending in "
+                         ".xlsx")
     from natk_xlsx.outputs.summary_data import responses_beside
 
     beside_output = [responses_beside(output)] if output is not None else []
