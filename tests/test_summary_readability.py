@@ -131,6 +131,22 @@ def test_the_action_plan_cuts_no_action_and_says_where_the_others_are(demo):
     assert more >= 1  # the demo has packages of many needs
 
 
+def test_the_action_plan_shows_as_many_actions_in_every_language(demo, tmp_path):
+    """Colleagues working from the English and the Chinese summary see the same actions: the
+    row is cut after as many in each (it was 4 in English, 5 in Arabic, 8 in Chinese)."""
+    folder, _ = demo
+    shown = {}
+    for lang in ("en", "zh"):
+        path = folder / "needs_summary.xlsx" if lang == "en" else tmp_path / f"s-{lang}.xlsx"
+        if lang != "en":
+            summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
+        plan = _load(path).worksheets[7]
+        shown[lang] = [len(r[2].split("\n")) for r in plan.iter_rows(min_row=5, values_only=True)
+                       if r[1] and r[2]]
+    assert shown["en"] == shown["zh"] and len(shown["en"]) > 20
+    assert max(shown["en"]) > 3
+
+
 def test_no_scorecard_chart_straddles_a_printed_page(demo):
     """No page break falls within a chart's rows, and a page holds the rows between two
     breaks (the rows under the table keep the default 15 pt)."""

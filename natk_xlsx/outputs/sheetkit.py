@@ -157,14 +157,7 @@ class Out:
         word of its header (so that no word is broken), landscape when the columns need it,
         fitted to one page width only when that keeps the print scale at ``MIN_SCALE`` or
         more. ``severity_col`` holds severity labels (bold, never broken either)."""
-        floors = [_word_width(label) for label in
-                  [*labels, *[""] * (len(widths) - len(labels))]]
-        if severity_col is not None:  # severity labels are bold words too
-            floors[severity_col] = max(floors[severity_col], *(
-                _word_width(self.vocab("severities", sev)) for sev in SEVERITY_COLOURS))
-        widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
-        if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
-            widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
+        widths = self.widths(widths, labels, severity_col)
         ws = self.wb.add_worksheet(self.ui(f"summary.sheet.{key}")[:31])
         if self.rtl:
             ws.right_to_left()
@@ -262,8 +255,23 @@ class Out:
             "style": "Table Style Light 9", "autofilter": True, "header_row": True}),
             f"table {name}")
 
-    def cols(self, keys: Sequence[str]) -> list[str]:
-        return [self.ui(f"summary.col.{k}") for k in keys]
+    def cols(self, keys: Sequence[str], lang: str | None = None) -> list[str]:
+        return [ui(f"summary.col.{k}", lang or self.lang) for k in keys]
+
+    def widths(self, widths: Sequence[float], labels: Sequence[str] = (),
+               severity_col: int | None = None, lang: str | None = None) -> list[float]:
+        """The column widths ``sheet`` gives (``lang``: those of the same sheet in another
+        language of the summary)."""
+        floors = [_word_width(label) for label in
+                  [*labels, *[""] * (len(widths) - len(labels))]]
+        if severity_col is not None:  # severity labels are bold words too
+            floors[severity_col] = max(floors[severity_col], *(
+                _word_width(self.tk.vocabulary_label("severities", sev, lang or self.lang))
+                for sev in SEVERITY_COLOURS))
+        widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
+        if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
+            widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
+        return widths
 
     # labels
     def question(self, q: Question) -> str:

@@ -29,7 +29,7 @@ from natk_xlsx.outputs.sheetkit import (
     settled_text,
     who_said,
 )
-from natk_xlsx.spec.model import SEVERITIES
+from natk_xlsx.spec.model import SEVERITIES, Text
 from natk_xlsx.textwidth import wrapped_lines
 from natk_xlsx.workbook.xlsx import new_workbook
 
@@ -199,17 +199,25 @@ ACTION_KEYS = ("rank", "package", "action", "priority", "phase", "after", "respo
 ACTION_WIDTHS = (5, 22, 28, 9, 9, 7, 15, 15, 8, 8, 10)
 
 
-def _actions(o: Out, p: Package, width: float) -> str:
-    """The package's actions, one a line, as many whole ones as its row can hold; the count of
-    the others, which the Needs sheet lists, after them."""
-    actions = list(dict.fromkeys(tr(n.action, o.lang) for n in p.needs))
+def _actions_text(actions: Sequence[Text], shown: int, lang: str) -> str:
+    lines = [tr(a, lang) for a in actions[:shown]]
+    if shown < len(actions):
+        lines.append(ui("summary.action.more", lang, count=len(actions) - shown))
+    return "\n".join(lines)
+
+
+def _actions(o: Out, p: Package, widths: dict[str, float]) -> str:
+    """The package's actions, one a line, as many whole ones as its row can hold in every
+    language of the toolkit (``widths``: the column's width in each; colleagues reading the
+    summary in two languages see the same list); the count of the others, which the Needs
+    sheet lists, after them."""
+    actions = list({tuple(sorted(n.action.items())): n.action for n in p.needs}.values())
     shown = len(actions)
-    text = "\n".join(actions)
-    while shown > 1 and wrapped_lines(text, width) > MOST_LINES:
-        shown -= 1
-        text = "\n".join([*actions[:shown],
-                          o.ui("summary.action.more", count=len(actions) - shown)])
-    return text
+    for lang, width in widths.items():
+        while shown > 1 and wrapped_lines(_actions_text(actions, shown, lang),
+                                          width) > MOST_LINES:
+            shown -= 1
+    return _actions_text(actions, shown, o.lang)
 
 
 def write_action_plan(o: Out) -> None:
@@ -220,9 +228,11 @@ def write_action_plan(o: Out) -> None:
     labels = o.cols(ACTION_KEYS)
     o.headers(ws, head, labels, widths)
     row = head
+    action_widths = {lang: o.widths(ACTION_WIDTHS, o.cols(ACTION_KEYS, lang), 3, lang)[2]
+                     for lang in dict.fromkeys([o.lang, *o.tk.languages])}
     for p in o.c.open_packages:
         row += 1
-        actions = _actions(o, p, widths[2])
+        actions = _actions(o, p, action_widths)
         o.row(ws, row, [p.rank, f"{p.id} {package_title(o, p)}", actions,
                         o.vocab("severities", p.severity), o.ui(f"summary.horizon.{p.phase}"),
                         join_codes(p.after, o.lang), responsible(o, p), join_items(p.providers, o.lang),
