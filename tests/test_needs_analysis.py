@@ -267,6 +267,9 @@ def test_a_corrected_copy_sent_back_later_replaces_the_first(toolkit, tmp_path):
     assert status["b-police.json"] == ("an earlier copy of w1 with other answers: replaced by the "
                                        "copy that arrived later, a-police corrected.json")
     assert status["a-police corrected.json"] == "read"
+    # the answers used, as the By institution sheet counts them: VIC.01 had an error
+    assert {Path(s["file"]).name: (s["answers_count"], s["errors"]) for s in result.sources} == {
+        "b-police.json": (1, 1), "a-police corrected.json": (2, 0)}
 
 
 def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit):

@@ -195,7 +195,9 @@ def summarise(
         sources[i] = {"file": name, "workbook": record.get("workbook_id"),
                       "institution": (record.get("respondent") or {}).get("institution"),
                       "kind": r.kind, "language": record.get("language"), "version": r.version,
-                      "answers_count": len(record.get("answers") or {}), "errors": r.issues,
+                      # the answers used, as the By institution sheet counts them: an
+                      # answer with an error is left out (and counted among the errors)
+                      "answers_count": len(r.answers), "errors": r.issues,
                       "state": "read"}
 
     workbooks = [i for i, f in enumerate(files) if f.suffix.lower() != ".json"]
