@@ -152,6 +152,20 @@ def test_figures_disagree_and_the_most_reliable_wins(toolkit):
     assert fig.consolidated == 8
 
 
+def test_two_sources_that_agree_outweigh_one_that_rates_itself_highly(toolkit):
+    def source(wid, inst, male, reliability):
+        return (wid, record(wid, inst, {"LAW.04": {"2021": {"female": 2, "male": male}}},
+                            tables={"LAW.04": {"reliability": reliability}}))
+
+    c = consolidate(toolkit, [source("a", "Police", 7, "low"), source("b", "Courts", 6, "high"),
+                              source("c", "NGO", 7, "medium")])
+    fig = c.figures["convictions"][2021]
+    assert fig.consolidated == 9 and fig.rule == "majority"
+    # one source each: the most reliable, as before
+    c = consolidate(toolkit, [source("a", "Police", 7, "low"), source("b", "Courts", 6, "high")])
+    assert c.figures["convictions"][2021].rule == "most_reliable"
+
+
 def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
     decisions = [
         Decision("answer", "LAW.01", "no", "court records checked", "Assessor", "2026-05-01"),

@@ -5,7 +5,7 @@ that chose it. No I/O here.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -29,6 +29,7 @@ RELIABILITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ONLY_SOURCE = "only_source"
 AGREE = "agree"
 AUTHORITATIVE = "authoritative"
+MAJORITY = "majority"
 MOST_RELIABLE = "most_reliable"
 RESOLVED = "resolved"
 
@@ -85,7 +86,8 @@ def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: s
 
 def _choose(toolkit: Toolkit, fig: Figure) -> None:
     """The figure retained: the one every source gives; else the authoritative respondent's;
-    else the most reliable (by the respondent's own rating), then the first received."""
+    else the one most sources give, when two or more give it and no other as many; else the
+    most reliable (by the respondent's own rating), then the first received."""
     if len(fig.reports) == 1 or not fig.disagree:
         fig.chosen, fig.rule = fig.reports[0], ONLY_SOURCE if len(fig.reports) == 1 else AGREE
         return
@@ -96,6 +98,10 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
         fig.chosen, fig.rule = authoritative[0], AUTHORITATIVE
         return
     pool = authoritative or fig.reports
+    (top, given), *others = Counter(r.value for r in pool).most_common()
+    if given >= 2 and (not others or others[0][1] < given):  # sources that agree, one aside
+        fig.chosen, fig.rule = next(r for r in pool if r.value == top), MAJORITY
+        return
     fig.chosen = min(pool, key=lambda r: RELIABILITY_ORDER.get(r.reliability or "", 3))
     fig.rule = MOST_RELIABLE
 
