@@ -354,6 +354,21 @@ def test_the_responsible_body_comes_from_the_packages_theme():
     assert responsible_kinds(by_theme["resources"]) == ["police"]
 
 
+@pytest.mark.parametrize(("purposes", "key", "action"), [
+    (["forced_labour", "slavery"], "LEG.09#4", "for the purpose of sexual exploitation."),
+    (["sexual_exploitation"], "LEG.09#5", "for the purpose of forced labour or services."),
+    (["slavery"], "LEG.09#1", "for sexual exploitation and for forced labour or services."),
+])
+def test_the_offences_missing_purpose_is_named_not_left_to_the_reader(purposes, key, action):
+    """'whichever is missing' made the assessor work out what the answer already says."""
+    rec = record("moj", "Ministry of Justice", "ministry_justice", {"LEG.09": purposes})
+    rec["components"] = ["legal"]
+    (need,) = [n for n in consolidate(load_toolkit(), [("moj", rec)]).needs
+               if n.question.id == "LEG.09" and n.severity == "critical"]
+    assert need.key == key and need.action["en"].endswith(action)
+    assert "whichever" not in need.action["en"]
+
+
 @pytest.mark.parametrize(("int20", "keys"), [
     ("yes", ["INT.20#1"]),  # the dedicated question says it: one finding, not two
     (None, ["INT.13#2"]),  # a core assessment does not ask INT.20: INT.13 says it alone
