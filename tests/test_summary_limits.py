@@ -67,7 +67,7 @@ def test_lowered_sheet_limit_loses_no_answer(toolkit, tmp_path, monkeypatch):
     rows = _rows_of_csv(beside)
     every = _every_answer(records)
     assert len(every) > 5
-    assert {(r["respondent"], r["question_id"]) for r in rows} == every
+    assert {(r["workbook_id"], r["question_id"]) for r in rows} == every
     assert len(rows) == len(every)
     sheet = _load(out)["Responses"]
     note = sheet.cell(1, 1).value

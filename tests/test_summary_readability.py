@@ -4,6 +4,7 @@ written workbooks: cell lengths, header widths, row heights, print scale)."""
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import warnings
@@ -354,3 +355,33 @@ def test_the_demo_names_its_first_priorities_as_the_summary_does(demo):
         "Executive summary"].iter_rows(values_only=True)
            if isinstance(row[1], str) and re.match(r"P\d{2} ", row[1])]
     assert listed == top[:5]
+
+
+def test_every_csv_column_is_described_and_every_file_is_keyed_alike(demo, tmp_path):
+    """An analyst joining the CSV files: docs/csv.md describes each column of each file, the
+    return is ``workbook_id`` in every one, and a need's supporters have their ids."""
+    folder, _ = demo
+    summarise([folder / "returns"], load_toolkit(), None, csv_dir=tmp_path, jobs=2)
+    page = (Path(__file__).parent.parent / "docs" / "csv.md").read_text("utf-8")
+    described: dict[str, list[str]] = {}
+    current = None
+    for line in page.splitlines():
+        name = line.split()[1].rstrip(":") if line.startswith("## ") else ""
+        if name.endswith(".csv"):
+            current = described.setdefault(name, [])
+        elif current is not None and line.startswith("| `"):
+            current += re.findall(r"`([a-z_]+)`", line.split(" | ")[0])
+    headers = {}
+    for name in ("packages.csv", "needs.csv", "responses.csv", "statistics.csv"):
+        with (tmp_path / name).open(encoding="utf-8-sig", newline="") as f:
+            headers[name] = next(csv.reader(f))
+        assert described[name] == headers[name], name
+    assert headers["responses.csv"][0] == headers["statistics.csv"][0] == "workbook_id"
+    with (tmp_path / "needs.csv").open(encoding="utf-8-sig", newline="") as f:
+        needs = list(csv.DictReader(f))
+    with (tmp_path / "responses.csv").open(encoding="utf-8-sig", newline="") as f:
+        ids = {r["workbook_id"] for r in csv.DictReader(f)}
+    for need in needs:
+        named = need["supported_by_ids"].split(";") if need["supported_by_ids"] else []
+        assert set(named) <= ids and len(named) == len(need["supported_by"].split(";"))
+    assert any(n["supported_by_ids"] for n in needs)

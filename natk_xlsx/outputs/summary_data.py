@@ -155,6 +155,7 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
               ";".join(n["assistance"]), ";".join(n["assistance_label"]), n["action"],
               n["horizon"] or "", n["status"], n["settled_basis"], n["confidence"],
               ";".join(x["institution"] for x in n["supported_by"]),
+              ";".join(x["workbook_id"] for x in n["supported_by"]),
               ";".join(p["provider"] for p in n["providers"])]
              for n in needs_records(c, lang)]
     return [
@@ -165,7 +166,8 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
         write_csv_file(out / "needs.csv", (
             "need_key", "package_id", "component", "component_label", "question_id", "question",
             "finding", "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
-            "status", "settled_basis", "confidence", "supported_by", "providers"), needs),
+            "status", "settled_basis", "confidence", "supported_by", "supported_by_ids",
+            "providers"), needs),
         write_responses_csv(out / "responses.csv", c.toolkit, c.respondents, lang),
         write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
     ]

@@ -245,7 +245,7 @@ RESPONSE_WIDTHS = (14, 12, 11, 8, 24, 14, 16, 13, 10, 12)
 RESPONSE_LABELS = ("institution", "kind", "component", "question_id", "question", "value_label",
                    "comment", "evidence_source", "priority_label", "provider")
 #: Every key of a response record, codes beside their labels (responses.csv, the JSON).
-RESPONSE_FIELDS = ("respondent", "institution", "kind", "kind_label", "component",
+RESPONSE_FIELDS = ("workbook_id", "institution", "kind", "kind_label", "component",
                    "component_label", "question_id", "question", "value", "value_label",
                    "comment", "evidence_source", "priority", "priority_label", "provided",
                    "provided_label", "provider")
