@@ -149,6 +149,23 @@ def test_without_the_hidden_sheet_the_properties_identify_it_and_the_sheets_are_
     assert "ALP.03" not in sub.asked and sub.answers["BET.02"] == EXPECTED["BET.02"]
 
 
+def test_a_figure_far_out_of_scale_is_to_be_checked(small):
+    """10000 typed for 100, a billion in a count: a warning at the cell, the figure kept."""
+    toolkit, _, tmp = small
+    blank = generate_workbook(toolkit, tmp / "blank2.xlsx", GenerateOptions()).path
+    table = {"2021": {"female": 12, "male": 9}, "2022": {"female": 14, "male": 8},
+             "2023": {"female": 11, "male": 100000}}
+    filled = fill_workbook(blank, tmp / "outlier.xlsx", toolkit, {**ANSWERS, "ALP.04": table})
+    sub = read_workbook(filled, toolkit)
+    (issue,) = [i for i in sub.issues if i.code == "FIGURE-OUTLIER"]
+    assert issue.severity == "warning" and issue.question == "ALP.04" and issue.cell
+    assert "(100000)" in issue.message and "(12)" in issue.message
+    assert sub.answers["ALP.04"]["2023"]["male"] == 100000
+    table["2023"]["male"] = 900  # large, but not out of scale for its table's kind of figure
+    filled = fill_workbook(blank, tmp / "large.xlsx", toolkit, {**ANSWERS, "ALP.04": table})
+    assert not [i for i in read_workbook(filled, toolkit).issues if i.code == "FIGURE-OUTLIER"]
+
+
 def _set_meta(path, out, **values):
     wb = load(path)
     ws = wb[layout.META_SHEET]

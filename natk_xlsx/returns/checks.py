@@ -124,6 +124,33 @@ def check_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
                 _add_at(ctx, sub, "DATE-OUT-OF-RANGE", ERROR, qid, value, f"answers/{qid}",
                         min=low, max=high)
     _check_indicator_totals(sub, toolkit, ctx)
+    _check_outliers(sub, toolkit, ctx)
+
+
+#: A figure at least this many times the median figure of its table, and at least
+#: ``OUTLIER_FLOOR``, is most likely a slip (10000 typed for 100, a phone number): the
+#: respondent is asked to check it. Tables of fewer than ``OUTLIER_PEERS`` figures are too small
+#: to say what is usual.
+OUTLIER_RATIO = 100
+OUTLIER_FLOOR = 1000
+OUTLIER_PEERS = 5
+
+
+def _check_outliers(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
+    for qid in sub.asked:
+        table = sub.answers.get(qid)
+        if not isinstance(table, dict) or toolkit.question(qid).type != "stats_table":
+            continue
+        cells = [(year, col, v) for year, row in table.items() if isinstance(row, dict)
+                 for col, v in row.items() if isinstance(v, int | float) and v > 0]
+        if len(cells) < OUTLIER_PEERS:
+            continue
+        values = sorted(v for _, _, v in cells)
+        median = values[len(values) // 2]
+        for year, col, v in cells:
+            if v >= max(OUTLIER_FLOOR, OUTLIER_RATIO * median):
+                _add_at(ctx, sub, "FIGURE-OUTLIER", WARNING, qid, v,
+                        f"answers/{qid}/{year}/{col}", median=shown(median))
 
 
 def _check_indicator_totals(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
