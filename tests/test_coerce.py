@@ -9,6 +9,7 @@ import pytest
 from natk_xlsx.returns.coerce import (
     Cell,
     Context,
+    coerce_count,
     coerce_date,
     coerce_text,
     normalise_text,
@@ -46,6 +47,16 @@ def test_date_serial_in_a_general_cell_is_read_with_a_warning():
     ctx = Context("en")
     assert coerce_date(Cell(45366, "S", "D5"), None, ctx, "p") == "2024-03-15"
     assert [i.code for i in ctx.issues] == ["DATE-FROM-NUMBER"]
+
+
+def test_a_figure_the_spreadsheet_turned_into_a_date_says_so():
+    """Typed "3-1" in a count, Excel stores the 1st of March: the respondent is told why."""
+    ctx = Context("en")
+    q = type("Q", (), {"id": "ENF.33"})()
+    assert coerce_count(Cell(dt.datetime(2026, 3, 1), "S", "D5"), q, ctx, "p") is None
+    (issue,) = ctx.issues
+    assert issue.code == "NUMBER-IS-DATE" and issue.severity == "error"
+    assert "2026-03-01" in issue.message and "Format the cell as a number" in issue.message
 
 
 def test_control_characters_are_removed_with_a_warning():

@@ -121,8 +121,8 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
         return None
     if isinstance(value, int | float):
         return plain_number(value)
-    if isinstance(value, dt.datetime | dt.date):
-        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+    if isinstance(value, dt.datetime | dt.date):  # what was typed, turned into a date
+        ctx.add("NUMBER-IS-DATE", ERROR, cell, q.id, value, path)
         return None
     text = str(value).strip()
     number, ambiguous = parse_number(text.rstrip("%").strip() if q.type == "percentage" else text)
@@ -396,8 +396,8 @@ def coerce_count(cell: Cell, q: Question, ctx: Context, path: str) -> int | str 
             return int(value)
         ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
         return None
-    if isinstance(value, dt.datetime | dt.date):
-        ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
+    if isinstance(value, dt.datetime | dt.date):  # what was typed, turned into a date
+        ctx.add("NUMBER-IS-DATE", ERROR, cell, q.id, value, path)
         return None
     text = normalise_text(str(value))
     if text in NOT_RECORDED:
