@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import warnings
 import zipfile
 
@@ -278,6 +279,24 @@ def test_cli_check_json_and_annotate(small):
         "value": "Nope"}
     assert entry["answers"]["ALP.02"] == 12
     assert (tmp / "back" / "bad-checked.xlsx").exists()
+
+
+def test_cli_check_says_which_files_carry_one_workbook(small):
+    """Before summarising, the data officer learns of a return sent twice, and of one corrected
+    and sent again (whose answers differ: the summary will use the later one)."""
+    toolkit, filled, tmp = small
+    (tmp / "in").mkdir()
+    shutil.copy(filled, tmp / "in" / "a.xlsx")
+    shutil.copy(filled, tmp / "in" / "b.xlsx")
+    code, out, _ = run("check", "-q", "--specs", toolkit.directory, tmp / "in")
+    assert code == 0
+    assert f"note: {tmp / 'in' / 'a.xlsx'}, {tmp / 'in' / 'b.xlsx'} give the same answers" in out
+    wb = load(filled)
+    wb["Beta"]["D5"] = "Yes"
+    wb.save(tmp / "in" / "b.xlsx")
+    code, out, _ = run("check", "-q", "--specs", toolkit.directory, tmp / "in")
+    assert code == 0 and "with different answers: a corrected return sent again?" in out
+    assert "give the same answers" not in out
 
 
 def test_cli_import_writes_valid_workbooks_only(small):

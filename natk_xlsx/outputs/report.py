@@ -125,11 +125,37 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
         if verbose:
             for issue in sub.issues:
                 out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.message)}")
+    out += _copies(results)
     out.append("")
     bugs = f", {internal} of them by an internal error" if internal else ""
     out.append(f"{counted(len(results), 'file')}: {counts['valid']} valid, {counts['invalid']} invalid, "
                f"{counts['unusable']} unusable{bugs}.")
     return "\n".join(out)
+
+
+def _copies(results: list[Any]) -> list[str]:
+    """A line for each workbook id that several files carry: copies of one file count once;
+    different contents are a return corrected and sent again (or a mix-up), which the data
+    officer should know before summarising."""
+    by_id: dict[str, list[Any]] = {}
+    for result in results:
+        if result.submission is not None:
+            by_id.setdefault(str(result.submission.workbook_id), []).append(result)
+    lines = []
+    for wid, group in by_id.items():
+        if len(group) < 2:
+            continue
+        names = ", ".join(clean(r.path) for r in group)
+        answers = {json.dumps([r.submission.answers, r.submission.details], sort_keys=True,
+                              default=str) for r in group}
+        if len(answers) == 1:
+            lines.append(f"note: {names} give the same answers (workbook {clean(wid[:8])}); a "
+                         "summary counts them once")
+        else:
+            lines.append(f"note: {names} carry one workbook id ({clean(wid[:8])}) with different "
+                         "answers: a corrected return sent again? A summary uses the copy that "
+                         "arrived last (its Sources sheet says which); check it is the one to use")
+    return lines
 
 
 def check_json(results: list[Any]) -> str:
