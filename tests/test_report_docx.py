@@ -271,7 +271,7 @@ def test_recommendations_in_rank_order_with_what_comes_first(toolkit, returns, t
     assert len(summary_items) == 1
     assert summary_items[0].startswith("Bring the trafficking offence into line with the Protocol "
                                        "(Legislative framework). Priority: Critical. "
-                                       "Confidence: medium. Timeframe: medium term.")
+                                       "Confidence: medium. Phase: medium term.")
     assert "Adopt a trafficking offence." in summary_items[0]
 
 
