@@ -29,16 +29,22 @@ def test_both_readers_give_the_same_submission(filled, monkeypatch):
     assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in careful.issues]
 
 
-def test_formulas_are_seen_by_the_fast_reader_too(filled):
+def _with_answer(filled, value, name):
+    """The filled workbook with DAT.02's answer cell set to ``value``, saved as ``name``."""
     toolkit, path, folder = filled
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(path)
     ws = wb[toolkit.component("data").sheet_name["en"]]
     row = next(r for r in range(1, 200) if ws.cell(r, 21).value == "DAT.02")
-    ws.cell(row, 4).value = '=IF(1=1,"Yes","No")'
-    wb.save(folder / "formula.xlsx")
-    sub = read_workbook(folder / "formula.xlsx", toolkit)
+    ws.cell(row, 4).value = value
+    wb.save(folder / name)
+    return folder / name
+
+
+def test_formulas_are_seen_by_the_fast_reader_too(filled):
+    toolkit = filled[0]
+    sub = read_workbook(_with_answer(filled, '=IF(1=1,"Yes","No")', "formula.xlsx"), toolkit)
     issue = next(i for i in sub.errors if i.question == "DAT.02")
     assert issue.code == "FORMULA" and 'IF(1=1,"Yes","No")' in issue.message
 
@@ -46,20 +52,14 @@ def test_formulas_are_seen_by_the_fast_reader_too(filled):
 def test_both_readers_name_the_error_a_cell_shows(filled, monkeypatch):
     """An answer cell showing #N/A: the respondent is told which error (calamine gives an
     error cell's value as empty; the fast reader takes it from the XML)."""
-    toolkit, path, folder = filled
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(path)
-    ws = wb[toolkit.component("data").sheet_name["en"]]
-    row = next(r for r in range(1, 200) if ws.cell(r, 21).value == "DAT.02")
-    ws.cell(row, 4).value = "#N/A"  # openpyxl writes an error code as an error cell
-    wb.save(folder / "error.xlsx")
+    toolkit = filled[0]
+    # openpyxl writes an error code as an error cell
+    path = _with_answer(filled, "#N/A", "error.xlsx")
     messages = []
     for reader in ("fast", "openpyxl"):
         if reader == "openpyxl":
             monkeypatch.setenv("NATK_READER", "openpyxl")
-        issue = next(i for i in read_workbook(folder / "error.xlsx", toolkit).errors
-                     if i.question == "DAT.02")
+        issue = next(i for i in read_workbook(path, toolkit).errors if i.question == "DAT.02")
         assert issue.code == "CELL-ERROR" and "#N/A" in issue.message
         messages.append(issue.message)
     assert messages[0] == messages[1]
