@@ -178,6 +178,12 @@ def test_front_matter_and_response(toolkit, returns, tmp_path):
     annex = rows(table_after(doc, "Annex 1. Institutions consulted"))
     assert [r[1] for r in annex[1:]] == ["Ministry of Justice", "Shelter network", "Police"]
     assert annex[0] == ["Kind of respondent", "Institution", "Components answered"]
+    # one institution of each kind: the kinds, without a count of one after each
+    texts = [p.text for p in doc.paragraphs]
+    after = next(i for i, t in enumerate(texts) if t.endswith("answered, by kind:")) + 1
+    kinds = texts[after:after + 3]
+    assert kinds == ["Ministry of Justice", "Non-governmental organisations and service providers",
+                     "Police"]
 
 
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):

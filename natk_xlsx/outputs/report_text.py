@@ -203,7 +203,10 @@ def executive_summary(w: _Writer) -> None:
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
     kinds = Counter(i.kind or "–" for i in r.institutions)
-    w.add(Bullets(tuple((w.label(kind), str(n)) for kind, n in kinds.most_common())))
+    if all(n == 1 for n in kinds.values()):  # one of each: the count would say nothing
+        w.add(Bullets(tuple(("", kind) for kind in kinds)))
+    else:
+        w.add(Bullets(tuple((w.label(kind), str(n)) for kind, n in kinds.most_common())))
     w.add(Heading(w.t("h.top"), 2))
     top = r.top  # the summary's top ten
     if not top:
