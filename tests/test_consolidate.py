@@ -320,7 +320,8 @@ def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit,
     assert [figures[k] for k in ("Returns received", "Institutions that answered",
                                  "Returns that could not be read",
                                  "Received again, counted once")] == [4, 2, 1, 1]
-    assert ws["A2"].value.endswith("returns: 2; files read: 4.")
+    assert ws["A2"].value.endswith("with the questionnaires of toolkit 1.0.0; returns: 2; files "
+                                   "read: 4.")  # the tool's version and the specs' apart
     from natk_xlsx.outputs.report_content import build
 
     assert build(result.consolidation, "en", result.sources).files_received == 4

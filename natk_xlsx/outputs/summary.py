@@ -71,7 +71,7 @@ def responsible(o: Out, p: Package) -> str:
 
 def _generated(o: Out, files: int) -> str:
     return o.ui("summary.generated", version=__version__, date=dt.date.today().isoformat(),
-                count=len(o.c.respondents), files=files)
+                toolkit=o.tk.version, count=len(o.c.respondents), files=files)
 
 
 # -- Executive summary ---------------------------------------------------------------------
