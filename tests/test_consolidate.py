@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import warnings
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -325,6 +326,21 @@ def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit,
     from natk_xlsx.outputs.report_content import build
 
     assert build(result.consolidation, "en", result.sources).files_received == 4
+
+
+def test_a_summary_of_an_earlier_run_in_the_folder_is_named_as_one(toolkit, tmp_path):
+    """Not 'send back the workbook you received': the respondent did nothing wrong."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "w1.json").write_text(json.dumps(record("w1", "Police", {"LAW.01": "no"})),
+                                             "utf-8")
+    summarise([tmp_path / "in"], toolkit, tmp_path / "in" / "old.xlsx",
+              json_path=tmp_path / "in" / "old.json")
+    again = summarise([tmp_path / "in"], toolkit, tmp_path / "new.xlsx")
+    status = {Path(s["file"]).name: s["status"] for s in again.unusable}
+    assert set(status) == {"old.xlsx", "old.json", "old-responses.csv"}
+    assert "a CSV file written by natk-xlsx with a summary" in status["old-responses.csv"]
+    assert "a needs summary written by natk-xlsx, not a return" in status["old.xlsx"]
+    assert "the JSON of a needs summary written by natk-xlsx" in status["old.json"]
 
 
 def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_path):

@@ -67,6 +67,10 @@ def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None, str | Non
     except RecursionError:
         return (None, "nested far deeper than a submission file; import the workbook again",
                 "SUBMISSION-MALFORMED")
+    if isinstance(data, dict) and "format" not in data and {"packages", "needs"} <= set(data):
+        return (None, "this is the JSON of a needs summary written by natk-xlsx, not a "
+                      "submission; keep summaries out of the folder of returns",
+                "SUBMISSION-OTHER")
     if not isinstance(data, dict) or data.get("format") != SUBMISSION_FORMAT:
         return None, (f"not a submission file (expected \"format\": \"{SUBMISSION_FORMAT}\"); "
                       "write submissions with 'natk import'"), "SUBMISSION-OTHER"

@@ -236,6 +236,10 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
         present = [c.id for c in toolkit.components
                    if _find_sheet(wb, c.id, {}, by_name, toolkit) is not None]
         if not present and source == "detected":
+            if _is_summary(wb):
+                raise WorkbookError(str(path), "WORKBOOK-OTHER",
+                                    "this is a needs summary written by natk-xlsx, not a return; "
+                                    "keep summaries out of the folder of returns")
             raise WorkbookError(str(path), "WORKBOOK-OTHER",
                                 "this is not a natk-xlsx questionnaire of this toolkit (no "
                                 "identification sheet and no component sheet was found); send "
@@ -276,6 +280,14 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
                        notes, unplaced)
+
+
+def _is_summary(wb: Any) -> bool:
+    """Whether the book is a needs summary natk-xlsx wrote (its first sheets, in any language)."""
+    names = strings()
+    firsts = [[tr(names[f"summary.sheet.{key}"], lang)[:31] for key in ("executive", "packages")]
+              for lang in UN_LANGUAGES]
+    return list(wb.sheetnames[:2]) in firsts
 
 
 def _find_sheet(wb: Any, cid: str, meta_sheets: dict[str, str], by_name: dict[str, str],

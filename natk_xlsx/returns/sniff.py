@@ -165,7 +165,15 @@ def not_workbook(path: str, head: bytes) -> UnusableFile:
         return not_workbook_but(path, "an Excel 2003 XML spreadsheet", RESAVE)
     if lowered.startswith(("<!doctype html", "<html")) or "<table" in lowered:
         return not_workbook_but(path, "a web page (HTML) under a spreadsheet's name", RESAVE)
+    if lowered.startswith(NATK_CSV_HEADS):
+        return not_workbook_but(path, "a CSV file written by natk-xlsx with a summary",
+                                "keep summaries out of the folder of returns")
     return not_workbook_but(path, "text (perhaps CSV)")
+
+
+#: How the CSV files a summary writes begin (``summary_data``, ``summary_sheets``): a folder of
+#: returns that also holds an earlier summary is told so, not asked for the workbook again.
+NATK_CSV_HEADS = ("workbook_id,institution,", "need_key,package_id,", "package_id,rank,")
 
 
 def _as_text(head: bytes) -> str | None:
