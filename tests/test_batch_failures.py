@@ -138,6 +138,21 @@ def test_a_folder_read_accounts_for_every_return_in_it(small, tmp_path):
                                       str(small.specs)])
     assert "1 return consolidated" in result.stdout and "3 unusable" in result.stdout
     assert f"{folder / 'late'}: " in result.stdout
+    # named as the line advises, the subfolder is read, and no longer said to be passed over;
+    # a folder of CSV files (a summary's) is not taken for returns
+    (folder / "csv").mkdir()
+    (folder / "csv" / "needs.csv").write_text("need_key,package_id\n", "utf-8")
+    result = CliRunner().invoke(cli, ["check", "-q", str(folder), str(folder / "late"),
+                                      "--specs", str(small.specs)])
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert [line.split(": ", 1)[0] for line in lines if not line.startswith("note: ")][:-1] == [
+        str(folder / n) for n in ("a.xlsx", "c.csv", "d.xls", "late/b.xlsx")]
+    # submission files given to check, which reads workbooks: said so, not 'a folder inside'
+    (tmp_path / "json").mkdir()
+    (tmp_path / "json" / "w.json").write_text("{}", "utf-8")
+    result = CliRunner().invoke(cli, ["check", "-q", str(tmp_path / "json"),
+                                      "--specs", str(small.specs)])
+    assert "holds submission files (.json), which 'natk summarise'" in result.stdout
 
 
 def test_describe_failure_tells_bugs_from_damaged_files() -> None:

@@ -45,10 +45,12 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders give their .xlsx, .xlsm and .json files, and what else each must
     account for (``batch.folder_entries``)."""
     found: list[Path] = []
+    paths = list(paths)
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found += [Path(p) for p in folder_entries(path, (*WORKBOOK_SUFFIXES, ".json"))]
+            found += [Path(p) for p in folder_entries(path, (*WORKBOOK_SUFFIXES, ".json"),
+                                                      paths)]
         else:
             found.append(path)
     return found

@@ -28,7 +28,7 @@ from natk_xlsx.returns.outcome import (
     one_line,
     show_traceback,
 )
-from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES, sent_file
+from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES, held_returns, sent_file
 from natk_xlsx.returns.workers import DEFAULT_MEMORY_MB, Job, Worker, receive, run_pool
 
 __all__ = ["INTERNAL", "Annotate", "FileResult", "collector_paused", "describe_failure",
@@ -248,21 +248,19 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
                           memory_mb))[1]
 
 
-def folder_entries(folder: Path, suffixes: Sequence[str]) -> list[str]:
+def folder_entries(folder: Path, suffixes: Sequence[str], given: Sequence[str | Path] = ()
+                   ) -> list[str]:
     """What a folder gives to read (sorted, not recursive): its files with ``suffixes``, and
     those in another spreadsheet format, each to get its line; and each subfolder holding such
-    files, which is not read but gets a line saying so (``gate``), so that no return in it is
-    passed over in silence. Lock files and hidden files are left out."""
+    files (``sniff.held_returns``), which is not read but gets a line saying so (``gate``), so
+    that no return in it is passed over in silence, unless it is among the paths ``given``.
+    Lock files and hidden files are left out."""
+    named = {Path(p).resolve() for p in given}
     found: list[str] = []
     for p in sorted(folder.iterdir()):
-        if sent_file(p, suffixes):
+        if sent_file(p, suffixes) or (p.is_dir() and not p.name.startswith(".") and p.resolve() not in named
+              and held_returns(p, suffixes)):
             found.append(str(p))
-        elif p.is_dir() and not p.name.startswith("."):
-            try:
-                if any(sent_file(q, suffixes) for q in p.iterdir()):
-                    found.append(str(p))
-            except OSError:
-                found.append(str(p))
     return found
 
 
@@ -276,7 +274,7 @@ def expand_workbooks(paths: Sequence[str | Path]) -> list[str]:
             found.append(str(item))
             continue
         try:
-            inner = folder_entries(path, WORKBOOK_SUFFIXES)
+            inner = folder_entries(path, WORKBOOK_SUFFIXES, paths)
         except OSError:
             inner = []
         found += inner or [str(item)]

@@ -29,11 +29,12 @@ from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
 from natk_xlsx.returns.partscan import Kept, StructureProblem, check_parts
 from natk_xlsx.returns.sniff import (
     RESAVE,
+    WORKBOOK_SUFFIXES,
     UnusableFile,
+    held_returns,
     not_workbook,
     not_workbook_but,
     ole2_refusal,
-    sent_file,
 )
 
 MiB = 2**20
@@ -163,12 +164,19 @@ def _files(count: int) -> str:
     return "1 file that was" if count == 1 else f"{count} files that were"
 
 
-def _files_in(folder: str) -> int:
-    """How many files a folder holds that a folder read would list (``sniff.sent_file``)."""
-    try:
-        return sum(1 for p in Path(folder).iterdir() if sent_file(p))
-    except OSError:
-        return 0
+def _folder_problem(folder: Path) -> str:
+    """What to say of a folder given to read as a file: a subfolder a folder read listed
+    (``batch.folder_entries``: it holds returns), or a folder without workbooks."""
+    books = held_returns(folder, WORKBOOK_SUFFIXES)
+    if books:
+        return (f"this folder inside the folder read holds {_files(books)} not read (folders "
+                "are not read within folders); name it on the command line as well, or move its "
+                "files up")
+    if held_returns(folder, (".json",)) - held_returns(folder, ()):
+        return ("this folder holds submission files (.json), which 'natk summarise' and "
+                "'natk report' read when the folder itself is named; 'natk check' and "
+                "'natk import' read workbooks (.xlsx)")
+    return "this is a folder with no workbook (.xlsx) in it; give the workbooks' own paths"
 
 
 def _check_file(path: str, limits: Limits) -> int:
@@ -182,14 +190,7 @@ def _check_file(path: str, limits: Limits) -> int:
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     if stat.S_ISDIR(st.st_mode):
-        held = _files_in(path)
-        raise UnusableFile(
-            path, "FILE-UNREADABLE",
-            f"this folder inside the folder read holds {_files(held)} not read (folders are not "
-            "read within folders); name it on the command line as well, or move its files up"
-            if held else
-            "this is a folder with no workbook (.xlsx) in it; give the workbooks' own paths",
-        )
+        raise UnusableFile(path, "FILE-UNREADABLE", _folder_problem(Path(path)))
     if not stat.S_ISREG(st.st_mode):
         raise UnusableFile(
             path, "FILE-UNREADABLE", "this is not a regular file; give the path of a saved workbook"

@@ -23,6 +23,16 @@ def sent_file(path: Path, suffixes: Sequence[str] = (*WORKBOOK_SUFFIXES, ".json"
     return (path.suffix.lower() in (*suffixes, *OTHER_SPREADSHEETS)
             and not path.name.startswith(("~$", ".~lock", ".")) and path.is_file())
 
+
+def held_returns(folder: Path, suffixes: Sequence[str]) -> int:
+    """How many files a subfolder holds that may be returns (``sent_file``; CSV files alone, such
+    as those a summary writes, are not taken for returns)."""
+    try:
+        return sum(1 for p in folder.iterdir()
+                   if sent_file(p, suffixes) and p.suffix.lower() != ".csv")
+    except OSError:
+        return 0
+
 #: Bytes read from each end of an OLE2 file to find its directory entries.
 OLE2_SCAN_BYTES = 2**20
 
