@@ -326,6 +326,16 @@ def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit,
     from natk_xlsx.outputs.report_content import build
 
     assert build(result.consolidation, "en", result.sources).files_received == 4
+    # another return of the same institution, left out (--same-institution latest): still
+    # accounted for
+    (tmp_path / "in" / "w3.json").write_text(json.dumps(record("w3", "Police", {"LAW.01": "yes"},
+                                                               date="2026-04-01")), "utf-8")
+    summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx", same_institution="latest")
+    ws = _load(tmp_path / "s.xlsx")["Executive summary"]
+    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=12, values_only=True) if r[1]}
+    assert [figures[k] for k in ("Returns received", "Institutions that answered",
+                                 "Returns that could not be read",
+                                 "Received again, counted once")] == [5, 2, 1, 2]
 
 
 def test_a_summary_of_an_earlier_run_in_the_folder_is_named_as_one(toolkit, tmp_path):
@@ -333,9 +343,13 @@ def test_a_summary_of_an_earlier_run_in_the_folder_is_named_as_one(toolkit, tmp_
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "w1.json").write_text(json.dumps(record("w1", "Police", {"LAW.01": "no"})),
                                              "utf-8")
-    summarise([tmp_path / "in"], toolkit, tmp_path / "in" / "old.xlsx",
-              json_path=tmp_path / "in" / "old.json")
+    (tmp_path / "in" / "w2.json").write_text(json.dumps(record("w2", "NGO", {"LAW.01": "yes"})),
+                                             "utf-8")
+    first = summarise([tmp_path / "in"], toolkit, tmp_path / "in" / "old.xlsx",
+                      json_path=tmp_path / "in" / "old.json")
+    assert first.consolidation.conflicts  # its Conflicts sheet cites question ids, as a return
     again = summarise([tmp_path / "in"], toolkit, tmp_path / "new.xlsx")
+    assert len(again.consolidation.respondents) == 2
     status = {Path(s["file"]).name: s["status"] for s in again.unusable}
     assert set(status) == {"old.xlsx", "old.json", "old-responses.csv"}
     assert "a CSV file written by natk-xlsx with a summary" in status["old-responses.csv"]

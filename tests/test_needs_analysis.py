@@ -270,6 +270,15 @@ def test_a_corrected_copy_sent_back_later_replaces_the_first(toolkit, tmp_path):
     # the answers used, as the By institution sheet counts them: VIC.01 had an error
     assert {Path(s["file"]).name: (s["answers_count"], s["errors"]) for s in result.sources} == {
         "b-police.json": (1, 1), "a-police corrected.json": (2, 0)}
+    # the corrected copy sent twice: the second counts once, the first is the one replaced
+    twice = tmp_path / "in" / "c-police corrected again.json"
+    twice.write_text(json.dumps(corrected), "utf-8")
+    os.utime(twice, (1_700_000_900, 1_700_000_900))
+    result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
+    status = {Path(s["file"]).name: s["status"] for s in result.sources}
+    assert status["a-police corrected.json"] == "duplicate of w1: counted once"
+    assert status["b-police.json"].endswith("replaced by the copy that arrived later, "
+                                            "c-police corrected again.json")
 
 
 def test_an_answer_with_an_error_is_left_out_and_the_return_still_counts(toolkit):

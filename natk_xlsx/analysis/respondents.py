@@ -120,7 +120,12 @@ def _arrival(r: Respondent) -> tuple[str, float, str]:
 
 
 def _same_answers(a: Respondent, b: Respondent) -> bool:
-    return (a.answers, a.details, a.tables, a.issues) == (b.answers, b.details, b.tables, b.issues)
+    """Whether two copies of one workbook say the same (as ``outputs.report`` tells the data
+    officer): answers, details, figures' sources, errors, and who answered."""
+    def said(r: Respondent) -> tuple[Any, ...]:
+        return (r.answers, r.details, r.tables, r.issues, r.institution, r.kind, r.country)
+
+    return said(a) == said(b)
 
 
 def select(respondents: Iterable[Respondent], same_institution: str
@@ -143,7 +148,7 @@ def select(respondents: Iterable[Respondent], same_institution: str
         keep = copies[0]
         if any(not _same_answers(keep, r) for r in copies[1:]):
             keep = copies[-1]
-            keep.superseded = tuple(r.file for r in copies[:-1])
+            keep.superseded = tuple(r.file for r in copies[:-1] if not _same_answers(keep, r))
         seen[key] = keep
         duplicates += [(r.file, key) for r in copies if r is not keep]
     groups: dict[str, list[Respondent]] = defaultdict(list)

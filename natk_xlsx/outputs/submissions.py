@@ -133,7 +133,19 @@ def _write_one(result: Any, out: Path, shas: set[str], taken: set[str]) -> Impor
     except OSError as exc:
         return Imported(result.path, reason=f"cannot write {target} {write_failure(exc)}",
                         write_failed=True)
+    _arrived_with(target, result.path)
     return Imported(result.path, target, len(sub.answers), len(sub.warnings), note=note)
+
+
+def _arrived_with(target: Path, source: str) -> None:
+    """Give the submission file the modification time of the workbook it was read from: when
+    copies of one workbook differ, a summary of the submissions then uses the copy that arrived
+    last, as a summary of the workbooks does (not the one imported last)."""
+    try:
+        when = os.stat(source)
+        os.utime(target, (when.st_atime, when.st_mtime))
+    except OSError:
+        pass
 
 
 # -- reading a submission JSON back (natk summarise) ----------------------------------------------

@@ -127,13 +127,14 @@ def check_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
     _check_outliers(sub, toolkit, ctx)
 
 
-#: A figure at least this many times the median figure of its table, and at least
-#: ``OUTLIER_FLOOR``, is most likely a slip (10000 typed for 100, a phone number): the
-#: respondent is asked to check it. Tables of fewer than ``OUTLIER_PEERS`` figures are too small
-#: to say what is usual.
+#: A figure at least this many times the median of its column (the same category over the
+#: years), and at least ``OUTLIER_FLOOR``, is most likely a slip (10000 typed for 100, a phone
+#: number): the respondent is asked to check it. A column of fewer than ``OUTLIER_PEERS``
+#: figures is too short to say what is usual; columns are not compared with each other (a
+#: thousand nationals beside three foreigners is no slip).
 OUTLIER_RATIO = 100
 OUTLIER_FLOOR = 1000
-OUTLIER_PEERS = 5
+OUTLIER_PEERS = 3
 
 
 def _check_outliers(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
@@ -141,16 +142,20 @@ def _check_outliers(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:
         table = sub.answers.get(qid)
         if not isinstance(table, dict) or toolkit.question(qid).type != "stats_table":
             continue
-        cells = [(year, col, v) for year, row in table.items() if isinstance(row, dict)
-                 for col, v in row.items() if isinstance(v, int | float) and v > 0]
-        if len(cells) < OUTLIER_PEERS:
-            continue
-        values = sorted(v for _, _, v in cells)
-        median = values[len(values) // 2]
-        for year, col, v in cells:
-            if v >= max(OUTLIER_FLOOR, OUTLIER_RATIO * median):
-                _add_at(ctx, sub, "FIGURE-OUTLIER", WARNING, qid, v,
-                        f"answers/{qid}/{year}/{col}", median=shown(median))
+        columns: dict[str, list[tuple[str, float]]] = {}
+        for year, row in table.items():
+            for col, v in (row.items() if isinstance(row, dict) else ()):
+                if isinstance(v, int | float) and v > 0:
+                    columns.setdefault(col, []).append((year, v))
+        for col, cells in columns.items():
+            if len(cells) < OUTLIER_PEERS:
+                continue
+            values = sorted(v for _, v in cells)
+            median = values[(len(values) - 1) // 2]
+            for year, v in cells:
+                if v >= max(OUTLIER_FLOOR, OUTLIER_RATIO * median):
+                    _add_at(ctx, sub, "FIGURE-OUTLIER", WARNING, qid, v,
+                            f"answers/{qid}/{year}/{col}", median=shown(median))
 
 
 def _check_indicator_totals(sub: Submission, toolkit: Toolkit, ctx: Context) -> None:

@@ -232,14 +232,15 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
     else:
         metadata, source = {}, "detected"
     by_name = _sheet_names_by_component(toolkit)
+    if source == "detected" and _is_summary(wb):  # its sheets cite question ids too
+        wb.close()
+        raise WorkbookError(str(path), "WORKBOOK-OTHER",
+                            "this is a needs summary written by natk-xlsx, not a return; keep "
+                            "summaries out of the folder of returns")
     if not metadata.get("components"):  # no hidden sheet: the component sheets present say
         present = [c.id for c in toolkit.components
                    if _find_sheet(wb, c.id, {}, by_name, toolkit) is not None]
         if not present and source == "detected":
-            if _is_summary(wb):
-                raise WorkbookError(str(path), "WORKBOOK-OTHER",
-                                    "this is a needs summary written by natk-xlsx, not a return; "
-                                    "keep summaries out of the folder of returns")
             raise WorkbookError(str(path), "WORKBOOK-OTHER",
                                 "this is not a natk-xlsx questionnaire of this toolkit (no "
                                 "identification sheet and no component sheet was found); send "
