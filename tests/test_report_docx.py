@@ -552,9 +552,16 @@ def test_cli_report_into_a_missing_folder(toolkit, returns, tmp_path):
                                    "-o", str(tmp_path / "new" / "folder" / "r.docx")])
     assert res.exit_code == 0 and (tmp_path / "new" / "folder" / "r.docx").is_file()
     (tmp_path / "notes.txt").write_text("", "utf-8")  # a file where the folder should be
-    res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
-                                   "-o", str(tmp_path / "notes.txt" / "r.docx")])
-    assert res.exit_code == 3 and "notes.txt is a file, not a folder" in res.output
+    for out in (tmp_path / "notes.txt" / "r.docx", tmp_path / "notes.txt" / "sub" / "r.docx"):
+        res = CliRunner().invoke(cli, ["report", str(returns), "--specs", str(toolkit.directory),
+                                       "-o", str(out)])
+        assert res.exit_code == 3 and "notes.txt is a file, not a folder" in res.output
+    # nothing read, nothing made: a report that fails leaves no empty folder behind
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(cli, ["report", str(tmp_path / "empty"), "--specs",
+                                   str(toolkit.directory), "-o", str(tmp_path / "out" / "r.docx")])
+    assert res.exit_code != 0 and "no workbooks" in res.output
+    assert not (tmp_path / "out").exists()
 
 
 # -- LibreOffice -------------------------------------------------------------------------------

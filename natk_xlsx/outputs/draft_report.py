@@ -53,16 +53,10 @@ def write_report(
     if Path(output).suffix.lower() != ".docx":
         raise UsageError(f"{output}: the report is a Word document; give a name ending in .docx")
     folder = Path(output).resolve().parent
-    if not folder.is_dir():  # say so before reading every return
-        if folder.exists():
-            raise ReportWriteError(f"{output}: cannot write the report ({Path(output).parent} "
-                                   "is a file, not a folder); choose another folder")
-        try:  # as the summary's folder is
-            folder.mkdir(parents=True)
-        except OSError as exc:
-            raise ReportWriteError(f"{output}: cannot write the report (the folder "
-                                   f"{Path(output).parent} cannot be made: {exc.strerror}); "
-                                   "choose another folder") from exc
+    nearest = next(p for p in (folder, *folder.parents) if p.exists())
+    if not nearest.is_dir():  # say so before reading every return
+        raise ReportWriteError(f"{output}: cannot write the report ({nearest} is a file, not a "
+                               "folder); choose another folder")
     asked = None
     if recipients is not None:
         from natk_xlsx.workbook.generate import load_recipients
@@ -73,5 +67,11 @@ def write_report(
                         progress=progress)
     report = build(summary.consolidation, lang, summary.sources, country=country,
                    assessment=assessment, date=date, recipients=asked)
+    try:  # a missing folder is made, as the summary's is, once there is a report to put in it
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportWriteError(f"{output}: cannot write the report (the folder "
+                               f"{Path(output).parent} cannot be made: {exc.strerror}); "
+                               "choose another folder") from exc
     write_docx(output, blocks(report), lang, title=report.title)
     return ReportResult(Path(output), report, summary)
