@@ -15,6 +15,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -256,12 +257,14 @@ def folder_entries(folder: Path, suffixes: Sequence[str], given: Sequence[str | 
     that no return in it is passed over in silence, unless it is among the paths ``given``.
     Lock files and hidden files are left out."""
     named = {Path(p).resolve() for p in given}
-    found: list[str] = []
-    for p in sorted(folder.iterdir()):
-        if sent_file(p, suffixes) or (p.is_dir() and not p.name.startswith(".") and p.resolve() not in named
-              and held_returns(p, suffixes)):
-            found.append(str(p))
-    return found
+    return [str(p) for p in sorted(folder.iterdir())
+            if sent_file(p, suffixes) or _unread_subfolder(p, suffixes, named)]
+
+
+def _unread_subfolder(path: Path, suffixes: Sequence[str], named: AbstractSet[Path]) -> bool:
+    """A subfolder that may hold returns and is not itself among the paths named."""
+    return (path.is_dir() and not path.name.startswith(".") and path.resolve() not in named
+            and held_returns(path, suffixes) > 0)
 
 
 def expand_workbooks(paths: Sequence[str | Path]) -> list[str]:

@@ -172,7 +172,7 @@ def _folder_problem(folder: Path) -> str:
         return (f"this folder inside the folder read holds {_files(books)} not read (folders "
                 "are not read within folders); name it on the command line as well, or move its "
                 "files up")
-    if held_returns(folder, (".json",)) - held_returns(folder, ()):
+    if held_returns(folder, (".json",)):  # no workbook nor other spreadsheet: .json files
         return ("this folder holds submission files (.json), which 'natk summarise' and "
                 "'natk report' read when the folder itself is named; 'natk check' and "
                 "'natk import' read workbooks (.xlsx)")

@@ -17,7 +17,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".xltx", ".xltm", ".ods", ".fods", ".numbers", ".csv")
 
 
-def sent_file(path: Path, suffixes: Sequence[str] = (*WORKBOOK_SUFFIXES, ".json")) -> bool:
+def sent_file(path: Path, suffixes: Sequence[str]) -> bool:
     """Whether a folder read lists this path: a file with ``suffixes`` or in another
     spreadsheet format, and not a lock file a spreadsheet application leaves, nor hidden."""
     return (path.suffix.lower() in (*suffixes, *OTHER_SPREADSHEETS)
