@@ -119,9 +119,9 @@ def _arrival(r: Respondent) -> tuple[str, float, str]:
     return (str(r.completion_date or ""), r.received, r.file)
 
 
-def _same_answers(a: Respondent, b: Respondent) -> bool:
-    """Whether two copies of one workbook say the same (as ``outputs.report`` tells the data
-    officer): answers, details, figures' sources, errors, and who answered."""
+def same_answers(a: Respondent, b: Respondent) -> bool:
+    """Whether two copies of one workbook say the same (``select``, and the note of
+    ``natk check``): answers, details, figures' sources, errors, and who answered."""
     def said(r: Respondent) -> tuple[Any, ...]:
         return (r.answers, r.details, r.tables, r.issues, r.institution, r.kind, r.country)
 
@@ -146,9 +146,9 @@ def select(respondents: Iterable[Respondent], same_institution: str
     for key in order:
         copies = sorted(by_key[key], key=_arrival)
         keep = copies[0]
-        if any(not _same_answers(keep, r) for r in copies[1:]):
+        if any(not same_answers(keep, r) for r in copies[1:]):
             keep = copies[-1]
-            keep.superseded = tuple(r.file for r in copies[:-1] if not _same_answers(keep, r))
+            keep.superseded = tuple(r.file for r in copies[:-1] if not same_answers(keep, r))
         seen[key] = keep
         duplicates += [(r.file, key) for r in copies if r is not keep]
     groups: dict[str, list[Respondent]] = defaultdict(list)

@@ -133,18 +133,12 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
     return "\n".join(out)
 
 
-def _said(sub: Any) -> list[Any]:
-    """What two copies of one workbook are compared by, as the summary compares them
-    (``analysis.respondents``): answers, details, figures' sources, errors and who answered."""
-    who = sub.respondent
-    return [sub.answers, sub.details, sub.tables, len(sub.errors),
-            [who.get(k) for k in ("institution", "kind", "country")]]
-
-
 def _copies(results: list[Any]) -> list[str]:
     """A line for each workbook id that several files carry: copies of one file count once;
     different contents are a return corrected and sent again (or a mix-up), which the data
     officer should know before summarising."""
+    from natk_xlsx.analysis.respondents import respondent_from_record, same_answers
+
     by_id: dict[str, list[Any]] = {}
     for result in results:
         if result.submission is not None:
@@ -154,8 +148,8 @@ def _copies(results: list[Any]) -> list[str]:
         if len(group) < 2:
             continue
         names = ", ".join(clean(r.path) for r in group)
-        answers = {json.dumps(_said(r.submission), sort_keys=True, default=str) for r in group}
-        if len(answers) == 1:
+        first, *others = [respondent_from_record(r.submission.record(), r.path) for r in group]
+        if all(same_answers(first, other) for other in others):  # as a summary judges them
             lines.append(f"note: {names} give the same answers (workbook {clean(wid[:8])}); a "
                          "summary counts them once")
         else:
