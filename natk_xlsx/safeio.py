@@ -4,7 +4,8 @@
   and moved over the final path with ``os.replace`` only once it is complete. A run that is
   killed or fails never leaves a half-written file at the final path, and never destroys the
   previous good output. Temporary files carry the writer's process id; one left behind by a
-  killed run is removed by the next write of the same output.
+  killed run is removed by the next write of the same output. ``staged`` does the same for a
+  set of outputs (a summary and the files beside it): all are replaced, or none.
 - ``safe_file_name``: a name derived from untrusted text (a workbook id read from a return) that
   is valid on Windows, macOS and Linux: bounded length, no reserved device name (``CON``),
   no control, separator or reserved characters, never ``.`` or ``..``; two different texts never
@@ -176,23 +177,65 @@ def sweep_stale(target: Path) -> None:
                 entry.unlink()
 
 
+class Staged:
+    """Outputs written to temporary paths beside them and put in place together (see
+    ``staged``)."""
+
+    def __init__(self) -> None:
+        self._temps: dict[Path, tuple[Path, str | None]] = {}
+
+    def path(self, target: str | Path, what: str | None = None) -> Path:
+        """The temporary path to write ``target`` to; ``what`` names it in an error."""
+        final = Path(target)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale(final)
+        temp = _temp_path(final)
+        self._temps[final] = (temp, what)
+        return temp
+
+    def _put_in_place(self) -> None:
+        for step in (_check_written, os.replace):
+            for final, (temp, what) in self._temps.items():
+                try:
+                    step(temp, final)
+                except OSError as exc:
+                    if what is None:
+                        raise
+                    raise InputError(str(final), f"cannot write {what} {write_failure(exc)}"
+                                     ) from None
+
+    def _discard(self) -> None:
+        for temp, _ in self._temps.values():
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _check_written(temp: Path, final: Path) -> None:
+    if not temp.exists():
+        raise OSError(f"{final}: nothing was written")
+    _fsync(temp)
+
+
+@contextlib.contextmanager
+def staged() -> Iterator[Staged]:
+    """A set of outputs that replace their targets together: each is written to a temporary
+    path (``Staged.path``); when the block ends without an exception every one is complete and
+    they are all moved over their targets, one right after the other; otherwise all are removed
+    and every target stays as it was. A summary and the files written beside it stay one set."""
+    stage = Staged()
+    try:
+        yield stage
+        stage._put_in_place()
+    finally:
+        stage._discard()
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """A temporary path beside ``target`` to write to; it replaces ``target`` when the block
     ends without an exception, and is removed otherwise."""
-    final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(final)
-    temp = _temp_path(final)
-    try:
-        yield temp
-        if not temp.exists():
-            raise OSError(f"{final}: nothing was written")
-        _fsync(temp)
-        os.replace(temp, final)
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    with staged() as stage:
+        yield stage.path(target)
 
 
 @contextlib.contextmanager

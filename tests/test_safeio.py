@@ -97,42 +97,85 @@ def test_a_killed_run_leaves_the_previous_output_and_the_next_run_cleans_up(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["submission.json"]
 
 
-@pytest.mark.parametrize("failing", ["writing", "consolidating"])
-def test_summarise_that_fails_while_writing_keeps_the_previous_summary(
+@pytest.mark.parametrize("failing", ["writing", "consolidating", "answers beside", "JSON",
+                                     "CSV files"])
+def test_summarise_that_fails_while_writing_keeps_the_previous_set(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
-    """Whether the workbook's writing or the consolidation fails (the CSV of every answer is
-    being written meanwhile by a second process), both files stay as they were."""
+    """Whichever output of a summary fails (the workbook, the consolidation, the CSV of every
+    answer that a second process writes meanwhile, the JSON, one of the CSV files), every output
+    of the set stays as it was: no new summary beside an old JSON."""
     from natk_xlsx.outputs import summarise as summarise_module
-    from natk_xlsx.outputs import summary
+    from natk_xlsx.outputs import summary, summary_data
     from natk_xlsx.outputs.summarise import summarise
     from natk_xlsx.spec.lint import load_toolkit
 
     submissions = tmp_path / "subs"
     submissions.mkdir()
     (submissions / "none.json").write_text("{}", "utf-8")
-    target = tmp_path / "needs.xlsx"
-    target.write_bytes(b"previous summary")
-    beside = tmp_path / "needs-responses.csv"  # written meanwhile by a second process
-    beside.write_bytes(b"previous answers")
+    previous = {"needs.xlsx": b"previous summary",
+                "needs-responses.csv": b"previous answers",  # written by a second process
+                "needs.json": b"previous JSON",
+                "csv/packages.csv": b"previous packages", "csv/needs.csv": b"previous needs",
+                "csv/responses.csv": b"previous responses",
+                "csv/statistics.csv": b"previous statistics"}
+    (tmp_path / "csv").mkdir()
+    for name, content in previous.items():
+        (tmp_path / name).write_bytes(content)
 
     def broken(path: str | Path, *args: object, **kwargs: object) -> None:
         Path(path).write_bytes(b"PK\x03\x04 half")
         raise OSError("killed half way")
 
+    def stops(*args: object) -> None:
+        raise OSError("out of memory half way")
+
+    what = {"JSON": "JSON", "CSV files": "CSV files"}.get(failing, "summary")
     if failing == "writing":
         monkeypatch.setattr(summary, "write_summary", broken)
-    else:
-        def stops(*args: object) -> None:
-            raise OSError("out of memory half way")
-
+    elif failing == "consolidating":
         monkeypatch.setattr(summarise_module, "consolidate_gathered", stops)
+    elif failing == "answers beside":
+        monkeypatch.setattr(summary_data, "write_responses_csv", broken)
+    elif failing == "JSON":
+        monkeypatch.setattr(summary_data, "write_json", broken)
+    else:
+        real = summary_data._write_rows
+
+        def last_fails(path: Path, *args: object) -> None:  # the last of the four files
+            real(path, *args)  # type: ignore[arg-type]
+            if path.name.startswith(".statistics.csv."):
+                raise OSError("killed half way")
+
+        monkeypatch.setattr(summary_data, "_write_rows", last_fails)
     toolkit = load_toolkit(REPO / "workbook_specs")
-    with pytest.raises(InputError, match=r"needs\.xlsx: cannot write the summary \(.* half way\)"):
-        summarise([submissions], toolkit, target)  # one line, naming the summary, not its temp
-    assert target.read_bytes() == b"previous summary"
-    assert beside.read_bytes() == b"previous answers"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["needs-responses.csv", "needs.xlsx",
-                                                         "subs"]
+    target = {"JSON": "needs.json", "CSV files": "csv"}.get(failing, "needs.xlsx")
+    with pytest.raises(InputError, match=rf"{target.replace('.', r'[.]')}: cannot write the "
+                                         rf"{what} \(.* half way\)"):
+        summarise([submissions], toolkit, tmp_path / "needs.xlsx",
+                  json_path=tmp_path / "needs.json", csv_dir=tmp_path / "csv")
+    assert {name: (tmp_path / name).read_bytes() for name in previous} == previous
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted([*previous, "subs/none.json"])  # no temporary file either
+
+
+def test_a_summary_that_succeeds_replaces_the_whole_set(tmp_path: Path) -> None:
+    from natk_xlsx.outputs.summarise import summarise
+    from natk_xlsx.spec.lint import load_toolkit
+
+    submissions = tmp_path / "subs"
+    submissions.mkdir()
+    (submissions / "none.json").write_text("{}", "utf-8")
+    names = ["needs.xlsx", "needs-responses.csv", "needs.json", "csv/packages.csv",
+             "csv/needs.csv", "csv/responses.csv", "csv/statistics.csv"]
+    (tmp_path / "csv").mkdir()
+    for name in names:
+        (tmp_path / name).write_bytes(b"previous")
+    done = summarise([submissions], load_toolkit(REPO / "workbook_specs"),
+                     tmp_path / "needs.xlsx", json_path=tmp_path / "needs.json",
+                     csv_dir=tmp_path / "csv")
+    assert sorted(str(p.relative_to(tmp_path)) for p in done.outputs) == sorted(names)
+    assert all((tmp_path / name).read_bytes() != b"previous" for name in names)
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
 
 
 # -- file names ----------------------------------------------------------------------------------

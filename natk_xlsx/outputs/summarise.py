@@ -23,7 +23,7 @@ from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused, folder_entries
 from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
-from natk_xlsx.safeio import atomic_path, writing
+from natk_xlsx.safeio import staged, writing
 from natk_xlsx.spec.model import Toolkit
 from natk_xlsx.tabular import read_rows
 
@@ -236,26 +236,30 @@ def summarise(
         _mark_sources(c, sources, lang, same_institution)
         return c
 
-    if output is not None:
-        beside = responses_beside(output)
-        # the CSV of every answer needs only who answered: a second process writes it while
-        # this one consolidates and writes the workbook; it is put in place only once the
-        # workbook is, so a failed summary leaves both as they were
-        with writing(output, "the summary"), atomic_path(beside) as csv_temp, \
-                alongside(lambda: write_responses_csv(csv_temp, toolkit, gathered.respondents,
-                                                      lang)), \
-                atomic_path(output) as temp:
-            c = consolidated()
-            write_summary(temp, c, sources, lang, beside.name)
-        summary = SummaryResult(c, sources, [Path(output), beside])
-    else:
-        summary = SummaryResult(consolidated(), sources)
-    c = summary.consolidation
-    if json_path is not None:
-        with writing(json_path, "the JSON"), atomic_path(json_path) as temp:
-            write_json(temp, c, lang)
-        summary.outputs.append(Path(json_path))
-    if csv_dir is not None:
-        with writing(csv_dir, "the CSV files"):
-            summary.outputs += write_csv(csv_dir, c, lang)
+    # the summary, the CSV of every answer beside it, the JSON and the CSV files are one set:
+    # each is written to a temporary file, and all replace the previous set only once every one
+    # is complete, so a run that fails or is stopped half way leaves the previous set whole
+    with staged() as stage:
+        if output is not None:
+            beside = responses_beside(output)
+            with writing(output, "the summary"):
+                csv_temp = stage.path(beside, "the summary")
+                temp = stage.path(output, "the summary")
+                # the CSV of every answer needs only who answered: a second process writes it
+                # while this one consolidates and writes the workbook
+                with alongside(lambda: write_responses_csv(csv_temp, toolkit,
+                                                           gathered.respondents, lang)):
+                    c = consolidated()
+                    write_summary(temp, c, sources, lang, beside.name)
+            summary = SummaryResult(c, sources, [Path(output), beside])
+        else:
+            summary = SummaryResult(consolidated(), sources)
+        c = summary.consolidation
+        if json_path is not None:
+            with writing(json_path, "the JSON"):
+                write_json(stage.path(json_path, "the JSON"), c, lang)
+            summary.outputs.append(Path(json_path))
+        if csv_dir is not None:
+            with writing(csv_dir, "the CSV files"):
+                summary.outputs += write_csv(csv_dir, c, lang, stage)
     return summary

@@ -1,13 +1,14 @@
 """The summary's JSON and CSV twins: packages, needs, conflicts, responses and statistics.
 
 Every CSV carries codes and their labels side by side (``severity`` and ``severity_label``), is
-UTF-8 with a BOM (so Excel opens it right) and is written by ``write_csv_file``, the one function
+UTF-8 with a BOM (so Excel opens it right) and is written by ``_write_rows``, the one function
 that writes a CSV file. needs.csv carries ``need_key``, the key the resolutions file uses, and
 the ``finding`` (the rule's gap; empty where the specs give none, the question being beside it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records, response_rows
-from natk_xlsx.safeio import atomic_open, csv_writer
+from natk_xlsx.safeio import Staged, csv_writer, staged
 from natk_xlsx.spec.model import Toolkit
 
 #: What ``--json`` holds, in order (the help of ``natk summarise`` says the same).
@@ -120,19 +121,27 @@ def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
     Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
-def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
-    """The one function that writes a CSV file (UTF-8 with BOM), atomically."""
-    with atomic_open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv_writer(f)  # respondent text that a spreadsheet would run is neutralised
-        w.writerow(header)
-        w.writerows(rows)
+def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                   stage: Staged | None = None) -> Path:
+    """A CSV file written atomically, or as part of ``stage``'s set of outputs."""
+    with contextlib.nullcontext(stage) if stage else staged() as into:
+        _write_rows(into.path(path, "the CSV files"), header, rows)
     return path
 
 
+def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """The one function that writes CSV (UTF-8 with BOM), to the path it is given."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv_writer(f)  # respondent text that a spreadsheet would run is neutralised
+        w.writerow(header)
+        w.writerows(rows)
+
+
 def write_responses_csv(path: str | Path, toolkit: Toolkit, respondents: Iterable[Respondent],
-                        lang: str) -> Path:
-    """Every answer of every respondent (responses.csv; also written beside the summary)."""
-    return write_csv_file(Path(path), RESPONSE_FIELDS, response_rows(toolkit, respondents, lang))
+                        lang: str) -> None:
+    """Every answer of every respondent, to ``path``: the temporary file of the CSV beside the
+    summary, which the summary's set of outputs puts in place."""
+    _write_rows(Path(path), RESPONSE_FIELDS, response_rows(toolkit, respondents, lang))
 
 
 def responses_beside(summary: str | Path) -> Path:
@@ -141,8 +150,10 @@ def responses_beside(summary: str | Path) -> Path:
     return path.with_name(f"{path.stem}-responses.csv")
 
 
-def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
-    """packages.csv, needs.csv, responses.csv and statistics.csv."""
+def write_csv(folder: str | Path, c: Consolidation, lang: str,
+              stage: Staged | None = None) -> list[Path]:
+    """packages.csv, needs.csv, responses.csv and statistics.csv (put in place with ``stage``'s
+    set of outputs, or each as soon as it is written)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     packages = [[p["package_id"], p["rank"], p["theme"], p["title"], p["severity"],
@@ -162,12 +173,13 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str) -> list[Path]:
         write_csv_file(out / "packages.csv", (
             "package_id", "rank", "theme", "title", "severity", "severity_label", "confidence",
             "confidence_label", "phase", "phase_label", "after", "score", "questions",
-            "need_keys", "partners"), packages),
+            "need_keys", "partners"), packages, stage),
         write_csv_file(out / "needs.csv", (
             "need_key", "package_id", "component", "component_label", "question_id", "question",
             "finding", "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
             "status", "settled_basis", "confidence", "supported_by", "supported_by_ids",
-            "providers"), needs),
-        write_responses_csv(out / "responses.csv", c.toolkit, c.respondents, lang),
-        write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang)),
+            "providers"), needs, stage),
+        write_csv_file(out / "responses.csv", RESPONSE_FIELDS,
+                       response_rows(c.toolkit, c.respondents, lang), stage),
+        write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang), stage),
     ]
