@@ -149,7 +149,7 @@ def test_without_the_hidden_sheet_the_properties_identify_it_and_the_sheets_are_
     assert ("ROWS-NOT-CHECKED", None) in codes(sub, "warning")
     assert not [c for c in codes(sub) if c[0] == "QUESTION-MISSING"]
     assert next(i for i in sub.issues if i.code == "ROWS-NOT-CHECKED").message.startswith(
-        "questions of its components not found in its sheets: 1.")
+        "questions of this workbook's components not found in its sheets: 1.")
     assert "ALP.03" not in sub.asked and sub.answers["BET.02"] == EXPECTED["BET.02"]
 
 

@@ -265,6 +265,37 @@ def test_no_interface_text_leaves_a_plural_ending_in_parentheses():
         assert "سنة واحدة" in text and "1 سنة" not in text, key
 
 
+def _french_texts(node, where=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "fr" and isinstance(value, str):
+                yield where, value
+            else:
+                yield from _french_texts(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _french_texts(value, f"{where}[{i}]")
+
+
+def test_french_punctuation_keeps_its_space_on_the_same_line():
+    """French sets a space before : ; ? ! and inside « »; an ordinary space lets a wrapped cell
+    or paragraph start a line with the colon, so every French text, of the interface and of
+    the specs, uses a no-break space there."""
+    import json
+    import re
+
+    loose = re.compile(r" [:;?!»]|« ")
+    found = [(where, text) for where, text in _french_texts(interface.strings())
+             if loose.search(text)]
+    for path in sorted(BUNDLED_SPECS.glob("*.json")):
+        spec = json.loads(path.read_text("utf-8"))
+        found += [(f"{path.name}{where}", text) for where, text in _french_texts(spec)
+                  if loose.search(text)]
+    assert found == []
+    assert "\u00a0:" in interface.ui("summary.generated", "fr", version="1", date="d",
+                                     toolkit="2", count=1, files=1)
+
+
 def test_every_refusal_of_a_file_reads_in_six_languages():
     """Each code a file is refused with (the gate's, the reader's, the batch's, a submission
     file's) has a line in the six languages for the summary's Sources sheet and the report's
