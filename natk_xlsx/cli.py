@@ -445,14 +445,28 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
                f"({counted(len(c.duplicates), 'duplicate')} counted once, "
                f"{len(result.unusable)} unusable): "
                f"{counted(len(c.open_packages), 'package')} of {counted(len(c.needs), 'need')}, "
-               f"{counted(len(c.conflicts), 'conflict')}, {sum(d.applied for d in c.decisions)} "
-               f"of {counted(len(c.decisions), 'decision')} applied.")
+               f"{counted(len(c.conflicts), 'conflict')}.")
+    _say_decisions(resolutions, c.decisions)
     for path in result.outputs:
         click.echo(f"written: {path}")
     if any(src.get("internal") for src in result.unusable):
         sys.exit(EXIT_INTERNAL)
     if result.unusable:
         sys.exit(EXIT_UNUSABLE)
+
+
+def _say_decisions(resolutions: str | None, decisions: list[Any]) -> None:
+    """How many of the assessor's decisions were applied, and a line for each one that was
+    not (its row, and why), so that none is passed over unseen."""
+    if resolutions is None:
+        return
+    from natk_xlsx.i18n.interface import counted
+
+    click.echo(f"{resolutions}: {sum(d.applied for d in decisions)} of "
+               f"{counted(len(decisions), 'decision')} applied.")
+    for d in decisions:
+        if not d.applied:
+            click.echo(f"{resolutions}: {d.where}: not applied ({d.kind} {d.target}): {d.note}")
 
 
 @cli.command()
@@ -510,6 +524,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
                f"{counted(len(r.findings), 'component')}, "
                f"{counted(len(r.recommendations), 'recommendation')}, "
                f"{counted(r.open_needs, 'open need')}.")
+    _say_decisions(resolutions, result.summary.consolidation.decisions)
     click.echo(f"written: {result.path}")
     if result.summary.unusable:
         sys.exit(EXIT_UNUSABLE)

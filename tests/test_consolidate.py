@@ -189,6 +189,36 @@ def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
     assert "do not disagree" in decisions[3].note
 
 
+@pytest.mark.parametrize(("value", "settled", "note"), [
+    ("yes", "yes", ""),
+    (" Yes ", "yes", ""),  # a label, as the assessor reads it on the Conflicts sheet
+    # not applied: the question stays settled as without a decision (the most severe view)
+    ("maybe", "no", "'maybe' is not an answer to LAW.01; one of: yes, partly, no, dont_know"),
+    ("", "no", "'' is not an answer to LAW.01"),
+])
+def test_a_decision_settles_a_question_only_to_an_answer_it_accepts(toolkit, value, settled,
+                                                                   note):
+    """An answer no respondent could give ('maybe') would settle the question to a value no
+    needs rule reads, and its need would vanish without a word: it is not applied, and says
+    why."""
+    decision = Decision("answer", "LAW.01", value, "", "", "")
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "yes"})),
+        ("b", record("b", "NGO", {"LAW.01": "no"})),
+    ], decisions=[decision])
+    assert decision.applied == (note == "")
+    assert decision.note.startswith(note)
+    assert c.settled["LAW.01"].value == settled
+    assert c.settled["LAW.01"].resolution == ("" if not note else None)  # no "(, )" left
+
+
+def test_a_decision_on_a_question_the_toolkit_lacks_says_so(toolkit):
+    decision = Decision("answer", "LAW.99", "yes", "", "", "")
+    consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "yes"}))],
+                decisions=[decision])
+    assert not decision.applied and decision.note == "no question LAW.99 in the toolkit"
+
+
 def test_scorecard_readiness(toolkit):
     c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "yes",
                                                            "LAW.03": "yes"}))])
@@ -280,7 +310,9 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
                                       str(tmp_path / "w2.json"), "-o", str(tmp_path / "s.xlsx"),
                                       "--resolutions", str(res)])
     assert result.exit_code == 0, result.output
-    assert "1 of 2 decisions applied" in result.stdout
+    assert f"{res}: 1 of 2 decisions applied." in result.stdout
+    assert (f"{res}: row 3: not applied (need LAW.09): no need was found for this question in "
+            "these returns") in result.stdout
     audit = _load(tmp_path / "s.xlsx")["Audit"]
     rows = [[c.value for c in r] for r in audit.iter_rows(min_row=2)]
     assert rows[0][:2] == ["answer", "LAW.01"] and rows[0][7] == "yes"
@@ -369,3 +401,17 @@ def test_summary_written_into_the_input_folder_is_not_read_back(toolkit, tmp_pat
                       csv_dir=tmp_path / "csv")
     assert [s["file"] for s in again.sources] == [str(tmp_path / "w1.json")]
     assert again.unusable == []
+
+
+def test_a_workbook_given_as_the_resolutions_file_is_named_as_one(tmp_path):
+    from natk_xlsx.errors import InputError
+    from natk_xlsx.outputs.summarise import load_resolutions
+
+    path = tmp_path / "decisions.xlsx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x87\xc3")
+    with pytest.raises(InputError, match=r"this is a spreadsheet workbook, not the resolutions "
+                                         r"file as CSV; save the sheet as CSV in UTF-8"):
+        load_resolutions(path)
+    path.write_bytes("kind,target\nanswer,LAW.01\n".encode("utf-16"))
+    with pytest.raises(InputError, match=r"not UTF-8 text; save the resolutions file as CSV"):
+        load_resolutions(path)

@@ -21,7 +21,7 @@ from natk_xlsx.analysis.respondents import Respondent, group_of, respondent_from
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
-from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Question, Toolkit
 
 #: A conflict is a settled question whose respondents disagree.
 Conflict = Settled
@@ -47,6 +47,7 @@ class Decision:
     applied: bool = False
     note: str = ""
     original: str = ""
+    where: str = ""  # the decision's row (CSV) or item (JSON) in the resolutions file
 
 
 @dataclass
@@ -71,19 +72,67 @@ class Consolidation:
 
 
 def _by(d: Decision) -> str:
-    return f"{d.reason} ({d.decided_by}, {d.decided_on})"
+    who = ", ".join(x for x in (d.decided_by, d.decided_on) if x)
+    return f"{d.reason} ({who})" if who else d.reason
 
 
-def _apply_answers(decisions: Iterable[Decision], settled: Mapping[str, Settled]) -> None:
+def _apply_answers(decisions: Iterable[Decision], settled: Mapping[str, Settled],
+                   toolkit: Toolkit) -> None:
+    index = {q.id: q for q in toolkit.questions()}
     for d in decisions:
+        q = index.get(d.target)
+        if q is None:
+            d.note = f"no question {d.target} in the toolkit"
+            continue
+        value, problem = decided_answer(toolkit, q, d.value)
+        if problem:
+            d.note = problem
+            continue
         s = settled.get(d.target)
         if s is None or not (s.disagree or s.basis == PERCEPTION):
             d.note = "the respondents do not disagree on this question"
             continue
         d.original = "; ".join(f"{v.respondent.institution}: {v.value}" for v in s.views)
-        s.value, s.basis, s.resolution = d.value, RESOLVED, _by(d)
-        s.settled_by = [v.respondent for v in s.views if v.value == d.value]
+        s.value, s.basis, s.resolution = value, RESOLVED, _by(d)
+        s.settled_by = [v.respondent for v in s.views if v.value == value]
         d.applied = True
+
+
+def _words(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def decided_answer(toolkit: Toolkit, q: Question, raw: Any) -> tuple[Any, str]:
+    """The assessor's answer as the question's answers are held (a code, a list of codes, a
+    number, a text), or why it cannot be one: a decision never settles a question to a value
+    no respondent could have given, which no needs rule would then read."""
+    if q.type == "stats_table":
+        return None, f"{q.id} is a table: decide its figures year by year (kind 'figure')"
+    codes = toolkit.answer_codes(q)
+    if codes:
+        known: dict[str, str] = {}
+        for code in codes:
+            known.setdefault(_words(code), code)
+            for lang in toolkit.languages:
+                known.setdefault(_words(toolkit.answer_label(q, code, lang)), code)
+        items = raw if isinstance(raw, list) else (
+            str(raw).split(";") if q.type == "multiple_choice" and raw is not None else [raw])
+        found = [known.get(_words(item)) for item in items if item is not None and str(item).strip()]
+        if found and None not in found and (q.type == "multiple_choice" or len(found) == 1):
+            chosen = set(found)
+            return ([c for c in codes if c in chosen] if q.type == "multiple_choice"
+                    else found[0]), ""
+        many = "; one or more of" if q.type == "multiple_choice" else "; one of"
+        return None, f"'{'' if raw is None else raw}' is not an answer to {q.id}{many}: " + \
+            ", ".join(codes)
+    if q.type in ("integer", "decimal", "percentage", "year"):
+        try:
+            number = float(str(raw).strip().rstrip("%").replace(",", "."))
+        except ValueError:
+            return None, f"'{'' if raw is None else raw}' is not a number; {q.id} takes a number"
+        return (int(number) if number.is_integer() else number), ""
+    text = "" if raw is None else str(raw).strip()
+    return (text, "") if text else (None, f"no value given for {q.id}")
 
 
 def _apply_needs(decisions: Iterable[Decision], needs: Iterable[Need]) -> None:
@@ -172,7 +221,7 @@ def consolidate_gathered(toolkit: Toolkit, gathered: Gathered,
         if d.kind not in ("answer", "figure", "need"):
             d.note = f"unknown kind of decision '{d.kind}' (use answer, figure or need)"
     settled = settle(toolkit, respondents)
-    _apply_answers([d for d in decisions if d.kind == "answer"], settled)
+    _apply_answers([d for d in decisions if d.kind == "answer"], settled, toolkit)
     needs = derive_needs(toolkit, settled, respondents, w)
     _apply_needs([d for d in decisions if d.kind == "need"], needs)
     packages = build_packages(toolkit, needs, w)

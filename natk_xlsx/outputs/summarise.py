@@ -105,7 +105,8 @@ def load_resolutions(path: str | Path) -> list[Decision]:
         decisions.append(Decision(kind, target, row.get("value"),
                                   str(row.get("reason") or ""),
                                   str(row.get("decided_by") or ""),
-                                  str(row.get("decided_on") or ""), year_value))
+                                  str(row.get("decided_on") or ""), year_value,
+                                  where=where))
     return decisions
 
 
