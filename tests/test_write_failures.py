@@ -132,15 +132,44 @@ def test_a_workbook_on_a_full_disk_fails_once_and_quietly(monkeypatch: pytest.Mo
     assert unraisable == []
 
 
-def test_a_file_where_the_output_s_folder_should_be_is_said_so(small: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("command", "name", "what"), [
+    ("summarise", "summary.xlsx", "the summary"),
+    ("import", "submissions", "the submissions"),  # was an internal error
+])
+def test_a_file_where_the_output_s_folder_should_be_is_said_so(small: Any, tmp_path: Path,
+                                                              command: str, name: str,
+                                                              what: str) -> None:
     """``-o report.txt/summary.xlsx`` where report.txt is a file: the line says that a file
     stands in the way ("File exists" alone read as if the summary itself were there)."""
     (tmp_path / "report.txt").write_text("", "utf-8")
-    target = tmp_path / "report.txt" / "summary.xlsx"
+    target = tmp_path / "report.txt" / name
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "natk_xlsx", "summarise", str(small.filled),
+    done = subprocess.run([sys.executable, "-m", "natk_xlsx", command, str(small.filled),
                            "--specs", str(small.specs), "-o", str(target)],
                           capture_output=True, text=True, env=env, check=False, timeout=120)
-    assert done.returncode == 3
-    assert done.stderr.startswith(f"natk: error: {target}: cannot write the summary (")
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(f"natk: error: {target}: cannot write {what} (")
     assert "a file stands where a folder of the path should be" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("command", "output"), [("summarise", "s.xlsx"), ("report", "r.docx")])
+def test_a_misspelt_input_folder_writes_nothing(small: Any, tmp_path: Path, command: str,
+                                                output: str) -> None:
+    """A folder that does not exist gave an empty summary (or report) that looked like a
+    result; now it is one line, exit 3, and nothing is written. A folder named beside it that
+    exists is read as before: a batch goes past what it cannot read."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    missing = tmp_path / "retruns"
+    done = subprocess.run([sys.executable, "-m", "natk_xlsx", command, str(missing),
+                           "--specs", str(small.specs), "-o", str(tmp_path / "out" / output)],
+                          capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 3
+    assert done.stderr == (f"natk: error: {missing}: no such file or folder; check the name and "
+                           "the folder\n")
+    assert not (tmp_path / "out").exists()
+    done = subprocess.run([sys.executable, "-m", "natk_xlsx", command, str(missing),
+                           str(small.filled), "--specs", str(small.specs), "-o",
+                           str(tmp_path / "out" / output)],
+                          capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 3 and (tmp_path / "out" / output).exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.i18n.interface import counted
-from natk_xlsx.safeio import inside, safe_file_name, write_failure, write_text
+from natk_xlsx.safeio import inside, safe_file_name, write_failure, write_text, writing
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def _arrival(path: str) -> tuple[float, str]:
 def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Imported]:
     """One JSON per valid submission among ``results`` (``batch.FileResult``), in ``folder``."""
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    with writing(out, "the submissions"):
+        out.mkdir(parents=True, exist_ok=True)
     results = list(results)
     valid = [r for r in results if r.submission is not None and r.submission.valid]
     contents: dict[str, set[str]] = {}

@@ -175,6 +175,10 @@ def summarise(
     beside_output = [responses_beside(output)] if output is not None else []
     outputs = {Path(p).resolve() for p in (output, json_path, csv_dir, *beside_output)
                if p is not None}
+    if inputs and not any(Path(p).exists() for p in inputs):
+        # a misspelt folder must not give an empty summary that looks like a result
+        raise InputError(", ".join(str(p) for p in inputs),
+                         "no such file or folder; check the name and the folder")
     files = [f for f in expand_inputs(inputs) if f.resolve() not in outputs]
     if not files:
         raise InputError(", ".join(str(p) for p in inputs) or ".",
