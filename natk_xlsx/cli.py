@@ -21,11 +21,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from natk_xlsx import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -223,15 +226,21 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         parse_period,
     )
 
-    toolkit = load_toolkit(specs_dir)
     out = Path(output)
+    _check_generate_output(out, recipients, lang)
+    toolkit = load_toolkit(specs_dir)
     options = GenerateOptions(
         components=_split_ids(components), lang=None if lang == "all" else lang, country=country,
         assessment=assessment, period=parse_period(period) if period else None,
         reproducible=reproducible, depth=depth)
     if recipients:
-        results = generate_for_recipients(toolkit, load_recipients(recipients, toolkit), out,
-                                          options)
+        listed = load_recipients(recipients, toolkit)
+        results = generate_for_recipients(toolkit, listed, out, options)
+        own = sum(1 for r in listed if r.language and lang and r.language != lang)
+        if own:
+            click.echo(f"note: the 'language' column of {recipients} gives "
+                       f"{counted(own, 'recipient')} another language than --lang {lang}; each "
+                       "keeps its own.")
     elif lang == "all":
         results = generate_languages(toolkit, out, options)
     else:
@@ -243,6 +252,25 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         click.echo(f"{result.path}: {len(result.components)} components, {result.questions} "
                    f"questions, {result.language}{who}")
     click.echo(f"{counted(len(results), 'workbook')} written.")
+
+
+#: Names that are a file of another kind, never the folder or workbook that -o names.
+_NOT_GENERATED = (".docx", ".doc", ".xls", ".xlsm", ".ods", ".csv", ".json", ".pdf", ".txt")
+
+
+def _check_generate_output(out: Path, recipients: str | None, lang: str | None) -> None:
+    """-o names one .xlsx workbook, or a folder; never a file of another kind, which would
+    become a folder of that name."""
+    suffix = out.suffix.lower()
+    if recipients and lang == "all":
+        raise click.UsageError("--lang all makes one blank workbook per language; with "
+                               "--recipients each institution gets one workbook, in the "
+                               "language of its row or of --lang CODE")
+    if suffix == ".xlsx" and (recipients or lang == "all"):
+        raise click.UsageError(f"{out}: with --recipients or --lang all, -o names a folder "
+                               "(the workbooks are named after each institution or language)")
+    if suffix in _NOT_GENERATED and not out.is_dir():
+        raise click.UsageError(f"{out}: -o names a workbook ending in .xlsx, or a folder")
 
 
 def _progress(total: int) -> Any:

@@ -235,6 +235,36 @@ def test_generate_bad_options_exit_2_with_one_line(tmp_path: Path, args, message
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(("args", "output", "message"), [
+    (["--recipients", str(REPO / "examples" / "recipients.csv"), "--lang", "all"], "out",
+     "--lang all makes one blank workbook per language; with --recipients"),
+    (["--recipients", str(REPO / "examples" / "recipients.csv")], "out.xlsx",
+     "out.xlsx: with --recipients or --lang all, -o names a folder"),
+    (["--lang", "all"], "out.xlsx", "out.xlsx: with --recipients or --lang all, -o names a folder"),
+    ([], "report.docx", "report.docx: -o names a workbook ending in .xlsx, or a folder"),
+])
+def test_generate_refuses_an_output_that_would_become_a_folder_of_another_name(
+        tmp_path: Path, args, output, message):
+    """'-o rec.xlsx' with --recipients made a folder named rec.xlsx, '-o a.docx' one named
+    a.docx, and '--lang all' with --recipients built only the source language, silently."""
+    code, _, err = run("generate", *args, "-o", str(tmp_path / output))
+    assert code == 2 and message in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_for_recipients_says_when_their_own_language_wins(tmp_path: Path):
+    recipients = tmp_path / "r.csv"
+    recipients.write_text("institution,kind,language\nPolice,police,en\nCourts,judiciary,\n",
+                          "utf-8")
+    code, out, err = run("generate", "--recipients", str(recipients), "--lang", "fr", "-o",
+                         str(tmp_path / "out"))
+    assert code == 0, err
+    assert (f"note: the 'language' column of {recipients} gives 1 recipient another language "
+            "than --lang fr; each keeps its own.") in out
+    assert sorted(p.name[-8:] for p in (tmp_path / "out").glob("*.xlsx")) == ["-en.xlsx",
+                                                                              "-fr.xlsx"]
+
+
 def test_generate_missing_recipients_file_exits_3(tmp_path: Path):
     code, _, err = run("generate", "--recipients", str(tmp_path / "none.csv"), "-o", str(tmp_path))
     assert code == 3
