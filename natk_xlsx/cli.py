@@ -467,7 +467,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
                  jobs=jobs,
                  progress=_progress(len(files)))
     c = result.consolidation
-    for src in result.unusable:
+    for src in (*result.unusable, *result.blank):
         click.echo(f"{clean(src['file'])}: {clean(src['status'])}")
     click.echo(f"{counted(len(c.respondents), 'return')} consolidated "
                f"({counted(len(c.duplicates), 'duplicate')} counted once, "
@@ -546,7 +546,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
                           same_institution=same_institution, jobs=jobs,
                           progress=_progress(len(files)))
     r = result.report
-    for src in result.summary.unusable:
+    for src in (*result.summary.unusable, *result.summary.blank):
         click.echo(f"{src['file']}: {src['status']}")
     click.echo(f"{counted(len(r.institutions), 'return')} reported on: "
                f"{counted(len(r.findings), 'component')}, "

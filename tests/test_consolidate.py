@@ -347,27 +347,41 @@ def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit,
     (tmp_path / "in" / "w2.json").write_text(json.dumps(record("w2", "NGO", {"LAW.01": "yes"})),
                                              "utf-8")
     (tmp_path / "in" / "broken.json").write_text("{not json", "utf-8")
+    # the questionnaire sent back unfilled: received, not an institution that answered
+    (tmp_path / "in" / "blank.json").write_text(json.dumps(record("w9", "Courts", {})), "utf-8")
     result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
     ws = _load(tmp_path / "s.xlsx")["Executive summary"]
-    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=12, values_only=True) if r[1]}
+    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=14, values_only=True) if r[1]}
     assert [figures[k] for k in ("Returns received", "Institutions that answered",
                                  "Returns that could not be read",
-                                 "Received again, counted once")] == [4, 2, 1, 1]
+                                 "Returns without any answer, not counted",
+                                 "Received again, counted once")] == [5, 2, 1, 1, 1]
     assert ws["A2"].value.endswith("with the questionnaires of toolkit 1.0.0; returns: 2; files "
-                                   "read: 4.")  # the tool's version and the specs' apart
+                                   "read: 5.")  # the tool's version and the specs' apart
+    assert [s["file"] for s in result.blank] == [str(tmp_path / "in" / "blank.json")]
+    assert "Courts" not in {r.institution for r in result.consolidation.respondents}
+    sources = {Path(r[0]).name: r for r in _load(tmp_path / "s.xlsx")["Sources"].iter_rows(
+        min_row=2, values_only=True) if r[0]}
+    assert ("no question answered (the questionnaire as it was sent): not counted"
+            in sources["blank.json"])
     from natk_xlsx.outputs.report_content import build
+    from natk_xlsx.outputs.report_text import blocks
 
-    assert build(result.consolidation, "en", result.sources).files_received == 4
+    report = build(result.consolidation, "en", result.sources)
+    assert (report.files_received, report.files_blank) == (5, 1)
+    text = " ".join(str(b) for b in blocks(report))
+    assert "1 came back without any answer" in text
+    assert "One questionnaire came back without any answer and is not reflected" in text
     # another return of the same institution, left out (--same-institution latest): still
     # accounted for
     (tmp_path / "in" / "w3.json").write_text(json.dumps(record("w3", "Police", {"LAW.01": "yes"},
                                                                date="2026-04-01")), "utf-8")
     summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx", same_institution="latest")
     ws = _load(tmp_path / "s.xlsx")["Executive summary"]
-    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=12, values_only=True) if r[1]}
+    figures = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=14, values_only=True) if r[1]}
     assert [figures[k] for k in ("Returns received", "Institutions that answered",
                                  "Returns that could not be read",
-                                 "Received again, counted once")] == [5, 2, 1, 2]
+                                 "Received again, counted once")] == [6, 2, 1, 2]
 
 
 def test_a_summary_of_an_earlier_run_in_the_folder_is_named_as_one(toolkit, tmp_path):

@@ -331,7 +331,7 @@ def test_safe_file_stems(text, expected):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("name,kind\nX,police\n", "'institution' column"),
+    [("name,kind\nX,police\n", "column 'institution'"),
      ("institution,kind\n,police\n", "row 2: the institution is missing"),
      ("institution,kind\nX,wizards\n", "row 2: unknown kind 'wizards'"),
      ("institution,components\nX,legal;magic\n", "row 2: unknown component(s) magic"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from factory import component, question
 from fill import fill_workbook
@@ -94,12 +95,46 @@ def test_every_answer_type_comes_back_exactly(setup):
     assert sub.respondent["completion_date"] == "2026-03-01"
 
 
-def test_blank_workbook_reads_as_unanswered_with_warnings(setup):
+def test_a_blank_workbook_is_one_error_not_a_warning_for_each_question(setup):
+    """The questionnaire sent back as it was sent was VALID with a warning per question, and
+    imported; it is one error that says what it is."""
     sub = roundtrip(setup, {})
     assert sub.answers == {}
-    missing = {q for code, q in codes_of(sub) if code == "ANSWER-MISSING"}
-    assert missing == {f"OMG.{n:02d}" for n in range(1, 11)}  # the table is optional
+    assert codes_of(sub) == [("RETURN-BLANK", None)]
+    assert not sub.valid
+    assert sub.errors[0].message.startswith("no question is answered: this is the "
+                                            "questionnaire as it was sent.")
+
+
+def test_one_answer_is_enough_for_a_return_not_to_be_blank(setup):
+    sub = roundtrip(setup, {"OMG.01": "Yes"})
+    missing = {q for code, q in codes_of(sub) if code.startswith("ANSWER-MISSING")}
+    assert missing == {f"OMG.{n:02d}" for n in range(2, 11)}  # the table is optional
     assert sub.valid
+
+
+def test_a_required_question_without_dont_know_asks_for_a_reason_in_the_comments(
+        write_specs, tmp_path):
+    """Choosing "Don't know" is the way out only where the question offers it; a number, a
+    text or a list without it asks for the reason in the Comments column, and a reason given
+    there stands for the answer."""
+    toolkit = load_toolkit(write_specs())
+    blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
+    sub = read_workbook(fill_workbook(blank, tmp_path / "y.xlsx", toolkit, {"ALP.01": "Yes"}),
+                        toolkit)
+    assert ("ANSWER-MISSING-EXPLAIN", "ALP.02") in codes_of(sub)
+    assert toolkit.question("ALP.02").type != "yes_no"
+    message = next(i.message for i in sub.issues if i.code == "ANSWER-MISSING-EXPLAIN")
+    assert message.endswith('ALP.02: this question needs an answer; if you cannot give one, say '
+                            'why in the column "Comments".')
+    assert ("ANSWER-MISSING", "ALP.03") in codes_of(sub)  # a yes/no question: "Don't know"
+    wb = openpyxl.load_workbook(tmp_path / "y.xlsx")
+    ws = wb.worksheets[2]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "ALP.02")
+    ws.cell(row, 5).value = "The ministry keeps no such figure."
+    wb.save(tmp_path / "c.xlsx")
+    sub = read_workbook(tmp_path / "c.xlsx", toolkit)
+    assert not [c for c in codes_of(sub) if c[1] == "ALP.02"]
 
 
 @pytest.mark.parametrize(
@@ -243,8 +278,8 @@ def test_skip_logic_makes_required_answers_conditional(write_specs, tmp_path):
     blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
     no = read_workbook(fill_workbook(blank, tmp_path / "n.xlsx", toolkit, {"ALP.01": "No"}), toolkit)
     yes = read_workbook(fill_workbook(blank, tmp_path / "y.xlsx", toolkit, {"ALP.01": "Yes"}), toolkit)
-    assert ("ANSWER-MISSING", "ALP.02") not in codes_of(no)
-    assert ("ANSWER-MISSING", "ALP.02") in codes_of(yes)
+    assert ("ANSWER-MISSING-EXPLAIN", "ALP.02") not in codes_of(no)
+    assert ("ANSWER-MISSING-EXPLAIN", "ALP.02") in codes_of(yes)
 
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,

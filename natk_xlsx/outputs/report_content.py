@@ -167,6 +167,7 @@ class Report:
     not_answered: tuple[str, ...]
     files_unusable: int
     duplicates: int
+    files_blank: int  # sent back without any answer
     institutions: tuple[Institution, ...]
     recommendations: tuple[Recommendation, ...]  # the open packages, in rank order
     top: tuple[Recommendation, ...]  # the summary's top ten
@@ -377,6 +378,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
                            if _norm(name) not in {_norm(r.institution) for r in c.respondents}),
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
+        files_blank=sum(1 for s in sources if s.get("state") == "blank"),
         top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),

@@ -189,7 +189,8 @@ def executive_summary(w: _Writer) -> None:
         w.add(Para(w.t("summary.asked", asked=r.asked, answered=r.asked - len(r.not_answered),
                        rate=round(100 * (r.asked - len(r.not_answered)) / r.asked))))
     lost = [w.t(f"summary.{key}", **{key: count})  # what did not happen goes unsaid
-            for key, count in (("unusable", r.files_unusable), ("duplicates", r.duplicates))
+            for key, count in (("unusable", r.files_unusable), ("blank", r.files_blank),
+                               ("duplicates", r.duplicates))
             if count]
     noted = w.t("summary.aside", parts=join_parts(lost, r.lang)) if lost else ""
     covered = {"covered": len(r.components),
@@ -270,6 +271,8 @@ def method(w: _Writer) -> None:
         limits.append(("", w.t("limits.low", count=r.low_confidence)))
     if r.files_unusable:
         limits.append(("", w.t("limits.unusable", count=r.files_unusable)))
+    if r.files_blank:
+        limits.append(("", w.t("limits.blank", count=r.files_blank)))
     limits.append(("", w.t("limits.self_reported")))
     w.add(Bullets(tuple(limits)))
 

@@ -40,6 +40,11 @@ class SummaryResult:
     def unusable(self) -> list[dict[str, Any]]:
         return [s for s in self.sources if s["state"] == "unusable"]
 
+    @property
+    def blank(self) -> list[dict[str, Any]]:
+        """Returns without any answer (the questionnaire as sent), left out of the summary."""
+        return [s for s in self.sources if s["state"] == "blank"]
+
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders give their .xlsx, .xlsm and .json files, and what else each must
@@ -197,6 +202,13 @@ def summarise(
             sources[i] = {"file": name, "state": "unusable", "internal": internal, "code": code,
                           "status": ui("summary.status.unusable", lang,
                                        error=unusable_text(code, error, lang))}
+            return
+        if not (record.get("answers") or record.get("details") or record.get("tables")):
+            # the questionnaire sent back as it was sent: received, not an institution's answer
+            sources[i] = {"file": name, "state": "blank", "workbook": record.get("workbook_id"),
+                          "institution": (record.get("respondent") or {}).get("institution"),
+                          "language": record.get("language"),
+                          "status": ui("summary.status.blank", lang)}
             return
         try:
             received = Path(name).stat().st_mtime

@@ -90,14 +90,15 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     answered = sum(1 for r in c.respondents for q in r.asked if q in r.answers)
     comps = {q.split(".")[0] for r in c.respondents for q in r.answers}
     covered = [comp for comp in c.toolkit.components if comp.prefix in comps]
-    # every file read, as the report counts them: those that answered, could not be read, or
-    # were received again (a copy, or a corrected return replacing one)
+    # every file read, as the report counts them: those that answered, could not be read, came
+    # back without any answer, or were received again (a copy, or a corrected return replacing one)
     # (--same-institution latest or first: another return of one institution, left out)
     kept = {r.key for r in c.respondents}
     counts: list[tuple[str, float | None]] = [
         ("returns", len(sources)),
         ("institutions", len(c.respondents)),
         ("unusable", sum(1 for s in sources if s.get("state") == "unusable")),
+        ("blank", sum(1 for s in sources if s.get("state") == "blank")),
         ("duplicates", sum(1 for s in sources if s.get("state") == "duplicate" or (
             s.get("state") == "read" and (s.get("workbook") or s.get("file")) not in kept))),
         ("components", len(covered)),

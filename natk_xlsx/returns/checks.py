@@ -15,7 +15,7 @@ from natk_xlsx.returns.issues import ERROR, WARNING, shown
 from natk_xlsx.returns.submission import Submission
 from natk_xlsx.returns.submission_schema import exclusive_codes, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
-from natk_xlsx.spec.model import Question, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, Question, Toolkit
 from natk_xlsx.validation import answer_errors
 
 
@@ -41,7 +41,7 @@ def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None
             for qid in err.validator_value:
                 if qid not in present and qid not in reported and qid not in missing_reported:
                     missing_reported.add(qid)
-                    _add_at(ctx, sub, "ANSWER-MISSING", WARNING, qid, None, f"answers/{qid}")
+                    _missing(ctx, sub, toolkit, qid)
             continue
         if not err.path:
             continue
@@ -96,6 +96,17 @@ def _range(q: Question, err: Any) -> tuple[str, str]:
     if err.validator in ("minimum", "exclusiveMinimum") and q.type == "stats_table":
         low = 0
     return shown(low), shown(high)
+
+
+def _missing(ctx: Context, sub: Submission, toolkit: Toolkit, qid: str) -> None:
+    """A required question left empty: choose "Don't know" where the question offers it; where
+    it does not (a number, a text, some lists), say why in the Comments column, which then
+    stands for the answer."""
+    if DONT_KNOW in toolkit.answer_codes(toolkit.question(qid)):
+        _add_at(ctx, sub, "ANSWER-MISSING", WARNING, qid, None, f"answers/{qid}")
+    elif not (sub.details.get(qid) or {}).get("comment"):
+        _add_at(ctx, sub, "ANSWER-MISSING-EXPLAIN", WARNING, qid, None, f"answers/{qid}",
+                column=ui("col.comment", ctx.lang))
 
 
 def _add_at(ctx: Context, sub: Submission, code: str, severity: str, qid: str, value: Any,

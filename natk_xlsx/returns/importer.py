@@ -187,8 +187,18 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         application=raw.application, metadata_source=raw.metadata_source)
     validate_submission(submission, toolkit, ctx)
     check_submission(submission, toolkit, ctx)
+    if _blank(submission, ctx):
+        # the questionnaire as it was sent: one line says so, not a warning for each question
+        ctx.issues = [i for i in ctx.issues if not i.code.startswith("ANSWER-MISSING")]
+        ctx.add("RETURN-BLANK", ERROR, None, None, None)
     submission.issues = sort_issues(ctx.issues, raw)
     return submission
+
+
+def _blank(sub: Submission, ctx: Context) -> bool:
+    """Nothing typed in any answer cell: no answer, detail or figure read, none refused."""
+    return not (sub.answers or sub.details or sub.tables or sub.unknown_answers or sub.unplaced
+                or any(i.severity == ERROR and i.question for i in ctx.issues))
 
 
 def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:

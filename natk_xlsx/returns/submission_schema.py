@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, Toolkit
 
 SUBMISSION_FORMAT = "natk-submission/1"
 
@@ -57,9 +57,11 @@ def question_schema(toolkit: Toolkit, q: Question, years: Iterable[int]) -> dict
 
 
 def exclusive_codes(toolkit: Toolkit, q: Question) -> tuple[str, ...]:
-    """The choices of a multiple-choice question that exclude every other ("None of these")."""
+    """The choices of a multiple-choice question that exclude every other: those the list marks
+    ("None of these"), and "Don't know", which cannot stand beside what is known."""
     listed = toolkit.choice_lists.get(str(q.choices)) if q.choices else None
-    return tuple(c.code for c in listed.choices if c.exclusive) if listed else ()
+    return tuple(c.code for c in listed.choices if c.exclusive or c.code == DONT_KNOW
+                 ) if listed else ()
 
 
 def condition_schema(toolkit: Toolkit, cond: Mapping[str, Any]) -> dict[str, Any] | bool:
