@@ -37,10 +37,44 @@ def test_parse_number(text, value, ambiguous):
      ("05/05/2024", dt.date(2024, 5, 5), False), ("15.03.24", dt.date(2024, 3, 15), False),
      ("15 March 2024", dt.date(2024, 3, 15), False), ("15 mars 2024", dt.date(2024, 3, 15), False),
      ("15 марта 2024 г.", dt.date(2024, 3, 15), False), ("2024年3月15日", dt.date(2024, 3, 15), False),
-     ("31/02/2024", None, False), ("soon", None, False)],
+     ("31/02/2024", None, False), ("soon", None, False),
+     ("15 de marzo de 2024", dt.date(2024, 3, 15), False),
+     ("04.03.2024", dt.date(2024, 3, 4), False)],  # dotted: no one writes the month first
 )
 def test_parse_date(text, date, ambiguous):
     assert parse_date(text) == (date, ambiguous)
+
+
+def test_a_language_that_writes_the_day_first_reads_a_slashed_date_without_doubt():
+    assert parse_date("04/03/2024", day_first=True) == (dt.date(2024, 3, 4), False)
+    ctx = Context("ru")
+    assert coerce_date(Cell("03.04.2025", "S", "D5"), None, ctx, "p") == "2025-04-03"
+    assert [i.code for i in ctx.issues] == ["DATE-FROM-TEXT"]
+
+
+@pytest.mark.parametrize(("value", "fmt", "read", "codes"), [
+    (0.5, "0%", 50, []),  # 50% typed in a percentage cell
+    (1, "0%", 100, []),
+    (50, "0%", 5000, []),  # as the cell shows it (5000 %): the schema says it is out of range
+    ("0,5", "@", 50, ["PERCENT-AMBIGUOUS"]),  # text: as the cell reads the number 0.5
+    ("0,5 %", "@", 0.5, ["NUMBER-FROM-TEXT"]),
+    ("50", "@", 50, ["NUMBER-FROM-TEXT"]),
+])
+def test_a_percentage_is_read_by_one_rule_whatever_the_cell_holds(value, fmt, read, codes):
+    """The number 0.5 was read as 50 % and the text "0,5" as 0.5 %, a silent 100-fold error."""
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.returns.coerce import coerce_percentage
+    from natk_xlsx.spec.lint import load_toolkit
+
+    q = load_toolkit(BUNDLED_SPECS).question("POL.10")
+    assert q.type == "percentage"
+    ctx = Context("fr", percent_fraction=True)
+    assert coerce_percentage(Cell(value, "S", "D5", number_format=fmt), q, ctx, "p") == read
+    assert [i.code for i in ctx.issues] == codes
+    if codes == ["PERCENT-AMBIGUOUS"]:  # the other reading, in the respondent's words
+        assert ctx.issues[0].message == ("[S!D5] POL.10: 0,5 a été interprété comme 50\u00a0%\u00a0; "
+                                         "si vous vouliez indiquer 0,5\u00a0%, saisir 0,5\u00a0%.")
 
 
 def test_date_serial_in_a_general_cell_is_read_with_a_warning():
@@ -72,3 +106,59 @@ def test_control_characters_are_removed_with_a_warning():
 )
 def test_normalise_text(typed, folded):
     assert normalise_text(typed) == folded
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.spec.lint import load_toolkit
+
+    return load_toolkit(BUNDLED_SPECS)
+
+
+@pytest.mark.parametrize(("typed", "tick"), [
+    ("Oui", True), ("x", True), ("х", True), ("Х", True),  # the Cyrillic cross of a Russian keyboard
+    ("Non", False), ("нет", False), ("No", False), ("否", False), ("si", True), ("Non.", False),
+    ("peut-être", None),
+])
+def test_an_option_is_ticked_or_left_in_the_words_of_any_language(bundled, typed, tick):
+    """"Non" or "Нет" against an option that does not apply was an error where English "No"
+    passed, and the Cyrillic х was not a cross."""
+    from natk_xlsx.returns.coerce import is_tick, tick_labels
+
+    assert is_tick(Cell(typed, "S", "D6"), tick_labels(bundled)) is tick
+
+
+@pytest.mark.parametrize(("lang", "typed", "code"), [
+    ("es", "si", "yes"), ("es", "Si.", "yes"), ("fr", "Oui.", "yes"), ("fr", "en partie", "partly"),
+    ("ru", "Да.", "yes"), ("es", "quizás", "quizás"),  # nothing close: left for the schema
+])
+def test_an_answer_without_its_accent_or_with_a_full_stop_is_read_with_a_warning(
+        bundled, lang, typed, code):
+    from natk_xlsx.returns.coerce import coerce_choice, label_index
+
+    q = bundled.question("POL.01")
+    ctx = Context(lang)
+    got = coerce_choice(Cell(typed, "S", "D5"), q, label_index(bundled, q, lang), ctx, "p",
+                        lambda c: bundled.answer_label(q, c, lang))
+    assert got == code
+    assert [i.code for i in ctx.issues] == (["ANSWER-NORMALISED"] if code != typed else [])
+
+
+def test_loose_matching_never_joins_two_answers(bundled):
+    """A label that folds to another answer's folded label is matched by neither."""
+    from natk_xlsx.returns.coerce import LabelIndex
+
+    index = LabelIndex(["a", "b"], lambda code, lang: {"a": "Élevé", "b": "élève"}[code], "fr")
+    assert "eleve" not in index.loose and index.own["élevé"] == "a"
+
+
+@pytest.mark.parametrize("typed", ["n/d", "Non enregistré", "нет данных", "н/д", "No consta",
+                                   "Пол не указан", "未记录"])
+def test_not_recorded_in_the_respondent_s_language_leaves_a_figure_blank(bundled, typed):
+    from natk_xlsx.returns.coerce import coerce_count
+
+    ctx = Context("fr")
+    assert coerce_count(Cell(typed, "S", "F9"), bundled.question("ENF.33"), ctx, "p") is None
+    assert [i.code for i in ctx.issues] == ["COUNT-NOT-RECORDED"]

@@ -140,7 +140,12 @@ def test_answer_cells_carry_the_right_validation(full, toolkit):
                 assert dv.type == "list"
                 assert _list_labels(wb, dv.formula1) == ["Yes"]
             elif q.type in ("integer", "year"):
-                assert dv.type == "whole" and dv.operator in (None, "between")
+                assert dv.type == "whole"
+                if q.type == "integer" and "max" not in q.constraints:  # no 999999999 shown
+                    assert (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")
+                    assert dv.error == "Enter a whole number of 0 or more."
+                else:
+                    assert dv.operator in (None, "between")
             elif q.type in ("decimal", "percentage"):
                 assert dv.type == "decimal"
             elif q.type == "date":

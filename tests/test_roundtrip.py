@@ -333,3 +333,50 @@ def test_none_of_these_with_another_option_is_an_error_at_its_row(write_specs, t
     for name, chosen in (("alone.xlsx", ["none"]), ("others.xlsx", ["one", "two"])):
         sub = read(name, chosen)
         assert not sub.errors and sorted(sub.answers["BET.02"]) == sorted(chosen)
+
+
+def test_a_cover_date_refused_is_not_also_called_empty(setup):
+    """"15 de marzo" refused was also 'the cover field is empty; fill it in', which
+    contradicted what the respondent saw in the cell."""
+    sub = roundtrip(setup, {"OMG.01": "Yes"}, cover={**COVER, "completion_date": "soon"})
+    assert [c for c in codes_of(sub) if c[0] in ("DATE-INVALID", "COVER-MISSING")] == [
+        ("DATE-INVALID", None)]
+    sub = roundtrip(setup, {"OMG.01": "Yes"}, cover={**COVER, "completion_date": None})
+    assert ("COVER-MISSING", None) in codes_of(sub)
+
+
+def test_a_number_below_an_open_range_says_the_least_it_may_be(write_specs, tmp_path):
+    """'enter a number from 0 to …' read as cut off; a range without an upper bound says only
+    the lower one, in the check and in the cell's own alert."""
+    toolkit = load_toolkit(write_specs())
+    assert toolkit.question("ALP.02").type == "integer"
+    assert "max" not in toolkit.question("ALP.02").constraints
+    blank = generate_workbook(toolkit, tmp_path / "b.xlsx").path
+    sub = read_workbook(fill_workbook(blank, tmp_path / "n.xlsx", toolkit,
+                                      {"ALP.01": "Yes", "ALP.02": -3}), toolkit)
+    (issue,) = [i for i in sub.errors if i.question == "ALP.02"]
+    assert issue.code == "NUMBER-TOO-SMALL"
+    assert issue.message.endswith("ALP.02: -3 is too small; enter a number of 0 or more.")
+
+
+def test_numbers_in_messages_are_written_as_the_language_writes_them(tmp_path):
+    """'entre 0.5 et 60' in a French alert: a French respondent types and reads 0,5."""
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.returns.issues import make_issue
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    assert toolkit.question("LEG.13").constraints.get("min") == 0.5
+    path = generate_workbook(toolkit, tmp_path / "fr.xlsx",
+                             GenerateOptions(lang="fr", components=["legal"])).path
+    ws = openpyxl.load_workbook(path)[toolkit.component("legal").sheet_name["fr"]]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "LEG.13")
+    (dv,) = [dv for dv in ws.data_validations.dataValidation if f"D{row}" in dv.sqref]
+    assert dv.formula1 == "0.5" and "0,5" in dv.error and "0.5" not in dv.error
+    assert make_issue("NUMBER-OUT-OF-RANGE", "error", "fr", value=0.2, min="0.5", max="60"
+                      ).message.startswith("0,2 se situe en dehors")
+    assert make_issue("NUMBER-OUT-OF-RANGE", "error", "en", value=0.2, min="0.5", max="60"
+                      ).message.startswith("0.2 is outside")
+    # what the respondent typed as text is quoted as typed
+    assert "«\u00a01.234\u00a0»" in make_issue("NUMBER-AMBIGUOUS", "warning", "fr", value="1.234",
+                                               number="1234").message

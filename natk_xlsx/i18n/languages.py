@@ -138,3 +138,17 @@ def join_codes(codes: Iterable[str], lang: str) -> str:
 def join_sentences(texts: Iterable[str], lang: str) -> str:
     """Sentences one after the other: Chinese sets none of the spaces its full stop ends."""
     return ("" if lang == "zh" else " ").join(texts)
+
+
+#: Languages that write a decimal comma: 12,5 where English writes 12.5.
+DECIMAL_COMMA = frozenset({"fr", "es", "ru"})
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def decimal_text(value: object, lang: str) -> object:
+    """A number written in a message as the reader's language writes it ("0,5" in French), from
+    a number or its text ("0.5"); anything else as it is."""
+    if lang in DECIMAL_COMMA and isinstance(value, str | float) and not isinstance(value, bool) \
+            and _DECIMAL.fullmatch(str(value)):
+        return str(value).replace(".", ",")
+    return value

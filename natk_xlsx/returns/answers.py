@@ -56,7 +56,7 @@ def coerce_single(q: Question, cell: Cell, toolkit: Toolkit, ctx: Context) -> An
 
 
 def coerce_multiple(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
-                     ticks: frozenset[str], source: dict[str, tuple[str, str]]) -> list[str]:
+                     ticks: Mapping[str, bool], source: dict[str, tuple[str, str]]) -> list[str]:
     chosen = []
     yes = toolkit.choice_lists["yes_no"].label("yes", ctx.lang)
     for code in toolkit.answer_codes(q):

@@ -56,7 +56,11 @@ def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None
             _add_at(ctx, sub, "ANSWER-NOT-ALLOWED", ERROR, qid, value, path, allowed=allowed)
         elif err.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             low, high = _range(q, err)
-            _add_at(ctx, sub, "NUMBER-OUT-OF-RANGE", ERROR, qid, value, path, min=low, max=high)
+            if high is None:  # no upper bound to give: "from 0 to …" read as cut off
+                _add_at(ctx, sub, "NUMBER-TOO-SMALL", ERROR, qid, value, path, min=low)
+            else:
+                _add_at(ctx, sub, "NUMBER-OUT-OF-RANGE", ERROR, qid, value, path, min=low,
+                        max=high)
         elif err.validator in ("maxLength", "minLength"):
             limit = q.constraints.get("max_length", 255 if q.type == "short_text" else 32767)
             _add_at(ctx, sub, "TEXT-TOO-LONG", ERROR, qid, value, path,
@@ -87,15 +91,16 @@ def _allowed_labels(toolkit: Toolkit, q: Question, lang: str) -> str:
     return ", ".join(labels[:-1]) + ui("issue.or", lang) + labels[-1]
 
 
-def _range(q: Question, err: Any) -> tuple[str, str]:
+def _range(q: Question, err: Any) -> tuple[str, str | None]:
+    """The bounds a number must keep, the upper one None where there is none."""
     c = q.constraints
-    defaults = {"integer": (0, "…"), "decimal": (0, "…"), "percentage": (0, 100),
-                "year": (1900, 2100)}.get(q.type, (0, "…"))
+    defaults: tuple[float, float | None] = {
+        "percentage": (0, 100), "year": (1900, 2100)}.get(q.type, (0, None))
     low = c.get("min", defaults[0])
     high = c.get("max", defaults[1])
     if err.validator in ("minimum", "exclusiveMinimum") and q.type == "stats_table":
         low = 0
-    return shown(low), shown(high)
+    return shown(low), None if high is None else shown(high)
 
 
 def _missing(ctx: Context, sub: Submission, toolkit: Toolkit, qid: str) -> None:

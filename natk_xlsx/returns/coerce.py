@@ -29,9 +29,19 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'",
                          "\u0060": "'", "\u2032": "'"})
-NOT_RECORDED = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "nd", "n.d.", "..", "...", "?",
-                          "unknown", "not recorded", "not available", "x"})
-TICKS = frozenset({"x", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
+#: What respondents type in a statistics cell for a figure not recorded, in the six languages
+#: (the tables' own "Not recorded" headers among them).
+NOT_RECORDED = frozenset({
+    "-", "–", "—", "n/a", "na", "n.a.", "nd", "n.d.", "n/d", "..", "...", "?", "x",
+    "unknown", "not recorded", "not available", "no data",
+    "non enregistré", "non disponible", "inconnu", "nc", "n.c.", "s.o.",
+    "no consta", "s/d", "sin datos", "desconocido", "no disponible",
+    "нет данных", "н/д", "неизвестно", "не указано", "пол не указан",
+    "未记录", "不详", "无数据", "غير مسجل", "غير مسجَّل", "غير معروف", "لا توجد بيانات"})
+#: Marks of a ticked option, beside the "yes" labels of every language: the Cyrillic х is the
+#: cross a Russian keyboard types.
+TICKS = frozenset({"x", "х", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
+#: Marks of an option left unticked, beside the "no" labels of every language.
 UNTICKS = frozenset({"0", "false", "no", "n", "-", ""})
 
 
@@ -59,6 +69,14 @@ def normalise_text(text: str) -> str:
     if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
         folded = folded[1:-1].strip()
     return folded.casefold()
+
+
+def loose_text(key: str) -> str:
+    """A folded answer (``normalise_text``) without its accents and marks or a full stop at the
+    end: "si" for "Sí", "oui." for "Oui", "ещё" as "еще"; matched only where it is unique."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", key)
+                   if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).rstrip(" .;:!。").strip()
 
 
 _ESCAPED = re.compile(r"_x00([01][0-9A-Fa-f]|7[Ff])_")
@@ -150,17 +168,30 @@ def coerce_decimal(cell: Cell, q: Question, ctx: Context, path: str) -> int | fl
 
 
 def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | None:
-    """Percent (0-100): a percent-formatted cell stores 35% as 0.35; text may say "35%"."""
+    """Percent (0-100). A percent-formatted cell stores 35% as 0.35 (and 50 pasted into it is
+    5000 %, as the cell shows it); text may say "35%", and a share typed as text without it
+    ("0,5") is read as the cell reads the number 0.5, with a warning that gives the other
+    reading: one rule whatever the cell holds."""
     value = cell.value
+    fraction = "%" in cell.number_format or ctx.percent_fraction
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if "%" in cell.number_format or ctx.percent_fraction:
+        if fraction:
             return plain_number(round(value * 100, 10))
         if 0 < value < 1:
             ctx.add("PERCENT-AMBIGUOUS", WARNING, cell, q.id, value, path,
                     number=shown(value), alternative=shown(plain_number(round(value * 100, 10))))
         return plain_number(value)
     number = to_number(cell, q, ctx, path)
-    return None if isinstance(number, str) else number
+    if isinstance(number, str):
+        return None
+    if number is not None and fraction and 0 < number < 1 and "%" not in str(value):
+        if ctx.issues and ctx.issues[-1].path == path:  # "read as 0.5": said again below
+            ctx.issues.pop()
+        points = plain_number(round(number * 100, 10))
+        ctx.add("PERCENT-AMBIGUOUS", WARNING, cell, q.id, value, path, number=shown(points),
+                alternative=shown(number))
+        return points
+    return number
 
 
 def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
@@ -197,22 +228,30 @@ _MONTHS = {m: i for i, names in enumerate([
 ], start=1) for m in names}
 
 
-def parse_date(text: str) -> tuple[dt.date | None, bool]:
-    """Parse a date typed as text. Returns (date, ambiguous day/month)."""
+#: Languages whose writers put the day first, so that 03/04/2025 is the 3rd of April.
+DAY_FIRST = frozenset({"fr", "es", "ru", "ar"})
+
+
+def parse_date(text: str, day_first: bool = False) -> tuple[dt.date | None, bool]:
+    """Parse a date typed as text. Returns (date, ambiguous day/month): 03/04/2025 is read day
+    first, and is ambiguous unless the language writes the day first or the date is dotted
+    (03.04.2025, which no one writes month first)."""
     t = normalise_text(text).replace("г.", "").strip(" .")
+    t = re.sub(r"\s+(?:de|del)\s+", " ", t)  # 15 de marzo de 2025
     try:
         m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?", t)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), False
-        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t)
+        m = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})[-/.](\d{4}|\d{2})", t)
         if m:
-            a, b, y = int(m[1]), int(m[2]), int(m[3])
+            a, b, y = int(m[1]), int(m[3]), int(m[4])
             y += 2000 if y < 100 else 0
             if a > 12 >= b:
                 return dt.date(y, b, a), False
             if b > 12 >= a:
                 return dt.date(y, a, b), False
-            return dt.date(y, b, a), a != b  # day first, as most of the world writes it
+            # day first, as most of the world writes it
+            return dt.date(y, b, a), a != b and not day_first and m[2] != "."
         m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([^\d\s,]+),? (\d{4})", t)
         if m and m[2] in _MONTHS:
             return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1])), False
@@ -242,7 +281,7 @@ def coerce_date(cell: Cell, q: Question | None, ctx: Context, path: str) -> str 
             return date.isoformat()
         ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
         return None
-    parsed, ambiguous = parse_date(str(value))
+    parsed, ambiguous = parse_date(str(value), ctx.lang in DAY_FIRST)
     if parsed is None:
         ctx.add("DATE-INVALID", ERROR, cell, qid, value, path)
         return None
@@ -286,6 +325,15 @@ class LabelIndex:
             own.setdefault(normalise_text(code.replace("_", " ")), code)
         self.own: Mapping[str, str] = own
         self._codes, self._label, self._lang = codes, label, lang
+
+    @cached_property
+    def loose(self) -> Mapping[str, str]:
+        """Labels of every language and codes without accents or a final full stop, each kept
+        only where it leads to one code."""
+        found: dict[str, set[str]] = {}
+        for key, code in (*self.own.items(), *self.other.items()):
+            found.setdefault(loose_text(key), set()).add(code)
+        return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 
     @cached_property
     def other(self) -> Mapping[str, str]:
@@ -360,11 +408,16 @@ def coerce_choice(cell: Cell, q: Question, index: LabelIndex, ctx: Context, path
         code = index.other[key]
         ctx.add("ANSWER-OTHER-LANGUAGE", WARNING, cell, q.id, value, path, label=label_of(code))
         return code
+    if loose_text(key) in index.loose:  # "si" for "Sí", "Oui." for "Oui"
+        code = index.loose[loose_text(key)]
+        ctx.add("ANSWER-NORMALISED", WARNING, cell, q.id, value, path, label=label_of(code))
+        return code
     return raw.strip()
 
 
-def is_tick(cell: Cell, yes_labels: frozenset[str]) -> bool | None:
-    """True for a tick, False for an empty or "no" cell, None for anything else."""
+def is_tick(cell: Cell, labels: Mapping[str, bool]) -> bool | None:
+    """True for a tick, False for an empty or "no" cell (in any language: "Non", "Нет"), None
+    for anything else."""
     value = cell.value
     if value is None:
         return False
@@ -373,16 +426,23 @@ def is_tick(cell: Cell, yes_labels: frozenset[str]) -> bool | None:
     if isinstance(value, int | float):
         return True if value == 1 else False if value == 0 else None
     key = normalise_text(str(value))
-    if key in yes_labels or key in TICKS:
+    if key in labels:
+        return labels[key]
+    if loose_text(key) in labels:  # "si", "Non."
+        return labels[loose_text(key)]
+    if key in TICKS:
         return True
     if key in UNTICKS:
         return False
     return None
 
 
-def yes_labels(toolkit: Toolkit) -> frozenset[str]:
-    yes = next(c for c in toolkit.choice_lists["yes_no"].choices if c.code == "yes")
-    return frozenset(normalise_text(tr(yes.label, lang)) for lang in yes.label)
+def tick_labels(toolkit: Toolkit) -> dict[str, bool]:
+    """The "yes" labels of every language, a tick, and the "no" labels, none."""
+    choices = {c.code: c for c in toolkit.choice_lists["yes_no"].choices}
+    labels = {normalise_text(tr(choices[code].label, lang)): code == "yes"
+              for code in ("no", "yes") for lang in choices[code].label}
+    return {**{loose_text(key): tick for key, tick in labels.items()}, **labels}
 
 
 def coerce_count(cell: Cell, q: Question, ctx: Context, path: str) -> int | str | None:

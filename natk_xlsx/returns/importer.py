@@ -20,7 +20,7 @@ from natk_xlsx.returns.coerce import (
     coerce_date,
     coerce_text,
     normalise_text,
-    yes_labels,
+    tick_labels,
 )
 from natk_xlsx.returns.issues import (
     ERROR,
@@ -134,7 +134,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
     answers: dict[str, Any] = {}
     details: dict[str, dict[str, Any]] = {}
     tables: dict[str, dict[str, Any]] = {}
-    ticks = yes_labels(toolkit)
+    ticks = tick_labels(toolkit)
     detail_maps = {
         "priority": detail_codes(toolkit, "priority", toolkit.choice_lists["priority"].codes,
                                   raw.language),
@@ -243,8 +243,9 @@ def _respondent(raw: RawWorkbook, ctx: Context) -> dict[str, Any]:
     if not out["institution"] and raw.metadata.get("institution"):
         out["institution"] = raw.metadata["institution"]
     for fld in (*REQUIRED_COVER, *EXPECTED_COVER):
-        if not out.get(fld):
-            cover_cell = raw.cover.get(fld)
+        cover_cell = raw.cover.get(fld)
+        if not out.get(fld) and (cover_cell is None or cover_cell.value is None
+                                 or fld in REQUIRED_COVER):  # a value refused is said already
             severity = ERROR if fld in REQUIRED_COVER else WARNING
             ctx.add("COVER-MISSING", severity, cover_cell, None, None, f"respondent/{fld}",
                     field=ui(f"cover.{fld}", ctx.lang))

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
-from natk_xlsx.i18n.languages import tr
+from natk_xlsx.i18n.languages import decimal_text, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -90,7 +90,9 @@ def make_issue(
 ) -> Issue:
     """Build an issue whose message comes from the catalogue in ``lang``."""
     template = tr(strings()[f"issue.{code}"], lang)
-    body = template.format(value=shown(value) if value is not None else "", **fields)
+    typed = shown(value) if value is not None else ""
+    body = template.format(value=decimal_text(typed, lang) if isinstance(value, float) else typed,
+                           **{k: decimal_text(v, lang) for k, v in fields.items()})
     prefix = ""
     if sheet and cell:
         prefix = f"[{sheet}!{cell}] "

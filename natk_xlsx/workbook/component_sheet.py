@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import LRM, RTL_LANGUAGES, join_items, join_parts, tr
+from natk_xlsx.i18n.languages import LRM, RTL_LANGUAGES, decimal_text, join_items, join_parts, tr
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
 from natk_xlsx.textwidth import MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
@@ -229,10 +229,15 @@ class ComponentSheet(SheetBase):
         high = con.get("max", high_default)
         scale = 100 if q.type == "percentage" else 1
         check(ws.write_blank(r, c, None, fmt), q.id)
+        open_ended = "max" not in con and q.type in ("integer", "decimal")  # no 999999999
+        bounds = {"criteria": ">=", "value": plain_number(low)} if open_ended else {
+            "criteria": "between", "minimum": plain_number(low / scale),
+            "maximum": plain_number(high / scale)}
         self.validate(r, c, q.id, {
-            "validate": kind, "criteria": "between", "minimum": plain_number(low / scale),
-            "maximum": plain_number(high / scale), "input_title": title, "input_message": prompt,
-            "error_message": self.ui(key, min=number(low), max=number(high))})
+            "validate": kind, **bounds, "input_title": title, "input_message": prompt,
+            "error_message": self.ui(key + (".open" if open_ended else ""),
+                                     min=decimal_text(number(low), self.lang),
+                                     max=decimal_text(number(high), self.lang))})
 
     def _option_row(self, row: Row, q: Question) -> None:
         ws, r, s = self.ws, row.index, self.s
