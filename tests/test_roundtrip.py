@@ -380,3 +380,34 @@ def test_numbers_in_messages_are_written_as_the_language_writes_them(tmp_path):
     # what the respondent typed as text is quoted as typed
     assert "«\u00a01.234\u00a0»" in make_issue("NUMBER-AMBIGUOUS", "warning", "fr", value="1.234",
                                                number="1234").message
+
+
+def test_a_figure_typed_only_in_the_total_column_is_kept(tmp_path):
+    """Only the total known, or a one-column table's figure typed under 'Total': the figure was
+    thrown away with advice to clear it. It is now the one figure of a one-column table, or the
+    figure not broken down ('Not recorded') of a table whose columns add up."""
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx import layout
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    qs = {qid: toolkit.question(qid) for qid in ("ENF.33", "ENF.38")}
+    assert toolkit.breakdowns[qs["ENF.33"].breakdown].codes[-1] == "form_not_recorded"
+    assert toolkit.breakdowns[qs["ENF.38"].breakdown].codes == ("number",)
+    path = generate_workbook(toolkit, tmp_path / "b.xlsx",
+                             GenerateOptions(components=["law_enforcement"])).path
+    wb = openpyxl.load_workbook(path)
+    ws = wb[toolkit.component("law_enforcement").sheet_name["en"]]
+    for qid in qs:
+        (_, ref), = list(wb.defined_names[qid].destinations)
+        last_column = ws[ref.replace("$", "").split(":")[1]].column
+        row = next(r for r in range(1, ws.max_row + 1)
+                   if ws.cell(r, layout.COL_KEY + 1).value == f"{qid}|2024")
+        ws.cell(row, last_column + 1).value = 25  # the Total column
+    wb.save(tmp_path / "t.xlsx")
+    sub = read_workbook(tmp_path / "t.xlsx", toolkit)
+    assert sub.answers["ENF.33"] == {"2024": {"form_not_recorded": 25}}
+    assert sub.answers["ENF.38"] == {"2024": {"number": 25}}
+    codes = {(i.code, i.question) for i in sub.issues}
+    assert {("TOTAL-ONLY", "ENF.33"), ("TOTAL-AS-FIGURE", "ENF.38")} <= codes
+    assert not {c for c in codes if c[0] == "TOTAL-MISMATCH"}

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import (
     Context,
@@ -96,10 +97,36 @@ def coerce_table(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
             count = coerce_count(cell, q, ctx, path)
             if isinstance(count, int):
                 values[code] = count
-        _check_row_total(q, year, values, cells.totals.get(year), ctx)
+        total = cells.totals.get(year)
+        if values or not _only_total(q, year, total, toolkit, ctx, values, source):
+            _check_row_total(q, year, values, total, ctx)
         if values:
             table[str(year)] = values
     return table
+
+
+def _only_total(q: Question, year: int, total: Cell | None, toolkit: Toolkit, ctx: Context,
+                values: dict[str, int | None], source: dict[str, tuple[str, str]]) -> bool:
+    """A row with a figure only in its Total column: the one figure of a one-column table, or,
+    where the breakdown is not known, the column of figures not broken down ("Not recorded").
+    It was thrown away, with advice to clear it. False where neither column exists."""
+    if total is None or total.is_formula or isinstance(total.value, bool) or not isinstance(
+            total.value, int | float) or total.value < 0 or not float(total.value).is_integer():
+        return False
+    assert q.breakdown is not None
+    breakdown = toolkit.breakdowns[q.breakdown]
+    if len(breakdown.columns) == 1:
+        column, code = breakdown.columns[0], "TOTAL-AS-FIGURE"
+    else:
+        unbroken = [c for c in breakdown.columns if c.code.endswith("not_recorded")]
+        if not breakdown.additive or not unbroken:
+            return False
+        column, code = unbroken[0], "TOTAL-ONLY"
+    path = f"answers/{q.id}/{year}/{column.code}"
+    values[column.code] = int(total.value)
+    source[path] = (total.sheet, total.cell)
+    ctx.add(code, WARNING, total, q.id, total.value, path, column=tr(column.label, ctx.lang))
+    return True
 
 
 def _check_row_total(q: Question, year: int, values: Mapping[str, int | None],
