@@ -43,8 +43,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Options several commands share.
 specs_option = click.option("--specs", "specs_dir", type=click.Path(file_okay=False),
-                            default=None, help="Specs folder (default: ./workbook_specs when "
-                                               "there is one, else the bundled toolkit).")
+                            default=None, help="Specs folder (default: $NATK_SPECS if set, else "
+                                               "./workbook_specs when there is one, else the "
+                                               "bundled toolkit).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
                            help="Workbooks read at once (default: the number of cores).")
 
@@ -159,7 +160,9 @@ def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | N
 @specs.command("import-texts")
 @click.argument("lang")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True))
-@specs_option
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False), default=None,
+              help="The specs folder to write the translations into (required; in a checkout: "
+                   "--specs workbook_specs).")
 @handles_errors
 def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     """Write the translations of a filled CSV (from export-texts) into the specs folder named
@@ -172,7 +175,7 @@ def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     for problem in result.problems:
         click.echo(f"{source}: {problem}")
     click.echo(f"{counted(result.applied, 'translation')} applied, {result.unchanged} unchanged, "
-               f"{len(result.problems)} not applied. Run 'natk specs check' next.")
+               f"{result.not_applied} not applied. Run 'natk specs check' next.")
     if result.problems:
         sys.exit(EXIT_INVALID)
 
@@ -332,6 +335,9 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     internal error stopped one. The other files are still checked.
     """
     annotate = None
+    if annotate_warnings and not annotate_dir:
+        raise click.UsageError("--annotate-warnings goes with --annotate DIR, the folder of the "
+                               "copies to hand back")
     if annotate_dir:
         from natk_xlsx.returns.batch import Annotate
 

@@ -296,3 +296,11 @@ def test_the_command_lines_count_without_parentheses(tmp_path: Path):
     assert code == 0, err
     assert out.rstrip().endswith("\n1 workbook written."), out
     assert "(s)" not in out
+
+
+def test_annotate_warnings_without_a_folder_for_the_copies_is_a_usage_error(small):
+    """It was ignored without a word: no copy was written and none was said to be missing."""
+    code, _, err = run("check", str(small.filled), "--specs", str(small.specs),
+                       "--annotate-warnings")
+    assert code == 2
+    assert "--annotate-warnings goes with --annotate DIR" in err

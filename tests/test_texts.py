@@ -32,7 +32,7 @@ def test_export_translate_import_publish(write_specs, tmp_path):
     result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs", str(folder)])
     assert result.exit_code == 1
     assert f"the English text at {stale} has changed" in result.stdout
-    assert f"{len(rows) - 1} translations applied" in result.stdout
+    assert f"{len(rows) - 1} translations applied, 0 unchanged, 1 not applied." in result.stdout
     alpha = json.loads((folder / "alpha.json").read_text("utf-8"))
     assert alpha["questions"][0]["text"]["fr"] == "FR Question ALP.01?"
     fr = next(s for s in lint_specs(folder).languages if s.lang == "fr")
@@ -79,6 +79,8 @@ def test_import_writes_only_where_it_is_told(write_specs, tmp_path):
     result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out)])
     assert result.exit_code == 2
     assert "--specs DIR" in result.output
+    help_text = CliRunner().invoke(cli, ["specs", "import-texts", "--help"]).output
+    assert "default:" not in help_text and "required" in help_text  # no default it never takes
     installed = tmp_path / "lib" / "site-packages" / "natk_xlsx" / "workbook_specs"
     shutil.copytree(write_specs(), installed)
     result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",

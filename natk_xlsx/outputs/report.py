@@ -72,7 +72,8 @@ def lint_text(report: LintReport) -> str:
             out.append(f"{p.severity} {p.code} {p.render()}")
     out.append("")
     verdict = "valid" if report.ok else "NOT valid"
-    out.append(f"{len(report.errors)} errors, {len(report.warnings)} warnings: the specs are {verdict}.")
+    out.append(f"{counted(len(report.errors), 'error')}, {counted(len(report.warnings), 'warning')}: "
+               f"the specs are {verdict}.")
     return "\n".join(out)
 
 

@@ -94,7 +94,7 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
             continue
         if not sub.valid:
             done.append(Imported(result.path, reason=f"{counted(len(sub.errors), 'error')}; run "
-                                 f"'natk check {result.path}' to see them"))
+                                 f"'natk check {result.path}' to see what to correct"))
             continue
         sha = sub.file_sha256
         if sha in written_sha or first_by_sha[sha] != result.path:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.errors import InputError, UsageError
-from natk_xlsx.i18n.interface import strings
+from natk_xlsx.i18n.interface import counted, strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.safeio import atomic_open, write_text, writing
 from natk_xlsx.spec.lint_translations import text_maps
@@ -37,6 +37,7 @@ ORDER = ("en", "ar", "zh", "fr", "ru", "es")
 class ImportResult:
     applied: int = 0
     unchanged: int = 0
+    not_applied: int = 0  # texts: a row with a problem, or each interface text without its file
     problems: list[str] = field(default_factory=list)
 
 
@@ -133,10 +134,12 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
             node = docs[name][path] if name == INTERFACE_FILE else _locate(docs[name], path)
         except (KeyError, IndexError, TypeError):
             result.problems.append(f"row {i}: no text at {row.get('key')}; export again")
+            result.not_applied += 1
             continue
         if not isinstance(node, dict) or node.get("en") != row.get("en"):
             result.problems.append(f"row {i}: the English text at {row.get('key')} has changed "
                                    "since the export; translate the current text")
+            result.not_applied += 1
             continue
         if node.get(lang) == text:
             result.unchanged += 1
@@ -145,7 +148,8 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         changed.add(name)
         result.applied += 1
     if skipped_interface:
-        result.problems.append(f"{skipped_interface} interface text(s) not applied: there is no "
+        result.not_applied += skipped_interface
+        result.problems.append(f"{counted(skipped_interface, 'interface text')} not applied: there is no "
                                f"{INTERFACE_PATH} beside {folder}; import them in a checkout of "
                                "natk-xlsx")
     for done, name in enumerate(sorted(changed)):
