@@ -212,10 +212,20 @@ def test_invalid_answers_are_errors_that_name_the_cell(setup, qid, typed, code, 
 
 
 def test_message_lists_the_allowed_answers(setup):
+    """Each in quotation marks, in the order offered: labels that hold commas and 'or' ("Whole
+    country, with regional branches or focal points") read apart."""
     sub = roundtrip(setup, {"OMG.01": "Perhaps"})
     (issue,) = sub.errors
     assert issue.message == ('[Omega!D5] OMG.01: "Perhaps" is not one of the allowed answers; '
-                             "choose Yes, Partly, No or Don't know.")
+                             'choose "Yes", "Partly", "No" or "Don\'t know".')
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.returns.checks import _allowed_labels
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "fr").startswith(
+        "«\u00a0Ensemble du pays, avec antennes régionales ou points focaux\u00a0», «\u00a0Ensemble")
+    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "zh").count("”、“") == 2
 
 
 @pytest.mark.parametrize("tick", ["Yes", "yes", "x", "X", "✓", True, 1])

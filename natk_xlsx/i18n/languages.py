@@ -152,3 +152,16 @@ def decimal_text(value: object, lang: str) -> object:
             and _DECIMAL.fullmatch(str(value)):
         return str(value).replace(".", ",")
     return value
+
+
+#: How each language quotes a text it names: an answer in a message ("Partly", « En partie »).
+_QUOTES = {"en": ('"', '"'), "fr": ("«\u00a0", "\u00a0»"), "es": ("«", "»"), "ru": ("«", "»"),
+           "ar": ("«", "»"), "zh": ("“", "”")}
+
+
+def quoted(text: str, lang: str) -> str:
+    """``text`` in the quotation marks of ``lang``: a list of answers whose labels hold commas
+    and "or" ("Whole country, with regional offices or focal points") reads apart only so."""
+    start, end = _QUOTES.get(lang, _QUOTES["en"])
+    return f"{start}{text}{end}"
+

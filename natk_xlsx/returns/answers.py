@@ -23,7 +23,7 @@ from natk_xlsx.returns.coerce import (
     label_index,
     normalise_text,
 )
-from natk_xlsx.returns.issues import ERROR, WARNING
+from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list
 from natk_xlsx.returns.reader import QuestionCells
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -184,9 +184,9 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
             code = maps[name].get(normalise_text(text))
             if code is None:
                 column = ui(f"col.{name}", ctx.lang)
-                allowed = ", ".join(sorted({toolkit.choice_lists[
-                    "priority" if name == "priority" else "yes_no"].label(c, ctx.lang)
-                    for c in maps[name].values()}))
+                listed = toolkit.choice_lists["priority" if name == "priority" else "yes_no"]
+                allowed = allowed_list([listed.label(c, ctx.lang) for c in dict.fromkeys(
+                    maps[name].values())], ctx.lang)
                 ctx.add("DETAIL-NOT-ALLOWED", WARNING, cell, q.id, cell.value,
                         f"details/{q.id}/{name}", column=column, allowed=allowed)
                 details[name] = text

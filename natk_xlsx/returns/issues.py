@@ -12,11 +12,12 @@ The message templates are interface strings (``issue.<CODE>``), so they are tran
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
-from natk_xlsx.i18n.languages import decimal_text, tr
+from natk_xlsx.i18n.languages import decimal_text, join_items, quoted, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -62,6 +63,15 @@ def json_safe(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def allowed_list(labels: Sequence[str], lang: str) -> str:
+    """The answers a cell takes, each in quotation marks and in the order offered, the last after
+    "or": «Ensemble du pays, avec antennes régionales ou points focaux» ou «Capitale …»."""
+    marked = [quoted(label, lang) for label in labels]
+    if len(marked) <= 1:
+        return "".join(marked)
+    return join_items(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
 
 
 def shown(value: Any, limit: int = 60) -> str:
