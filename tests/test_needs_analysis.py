@@ -276,7 +276,9 @@ def test_a_corrected_copy_sent_back_later_replaces_the_first(toolkit, tmp_path):
     os.utime(twice, (1_700_000_900, 1_700_000_900))
     result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx")
     status = {Path(s["file"]).name: s["status"] for s in result.sources}
-    assert status["a-police corrected.json"] == "duplicate of w1: counted once"
+    # named by the file kept, not by the workbook id both copies carry
+    assert status["a-police corrected.json"] == ("duplicate of c-police corrected again.json: "
+                                                 "counted once")
     assert status["b-police.json"].endswith("replaced by the copy that arrived later, "
                                             "c-police corrected again.json")
 

@@ -421,3 +421,42 @@ def test_a_figure_typed_only_in_the_total_column_is_kept(tmp_path):
     codes = {(i.code, i.question) for i in sub.issues}
     assert {("TOTAL-ONLY", "ENF.33"), ("TOTAL-AS-FIGURE", "ENF.38")} <= codes
     assert not {c for c in codes if c[0] == "TOTAL-MISMATCH"}
+
+
+@pytest.mark.parametrize(("typed", "stored", "warned"), [
+    ("Faible", "low", False),  # the word before the label's colon, as typed from paper
+    ("faible : données partielles ou estimées", "low", False),
+    ("Moyenne", "medium", False),
+    ("Très faible", "Très faible", True),  # kept as typed, and said
+])
+def test_the_reliability_of_a_table_is_read_as_its_list_reads_it(tmp_path, typed, stored,
+                                                                 warned):
+    from factory import BUNDLED_SPECS
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    path = generate_workbook(toolkit, tmp_path / "b.xlsx",
+                             GenerateOptions(lang="fr", components=["law_enforcement"])).path
+    wb = openpyxl.load_workbook(path)
+    (sheet, ref), = list(wb.defined_names["ENF.33_reliability"].destinations)
+    wb[sheet][ref.replace("$", "")] = typed
+    wb.save(tmp_path / "r.xlsx")
+    sub = read_workbook(tmp_path / "r.xlsx", toolkit)
+    assert sub.tables["ENF.33"]["reliability"] == stored
+    found = [i for i in sub.issues if i.code == "DETAIL-NOT-ALLOWED" and i.question == "ENF.33"]
+    assert bool(found) == warned
+    if warned:
+        assert "«\u00a0Fiabilité de ces chiffres\u00a0»" in found[0].message
+        assert "«\u00a0Faible\u00a0: données partielles ou estimées\u00a0»" in found[0].message
+
+
+def test_a_multiple_choice_left_empty_links_to_its_first_option(setup):
+    """Not to the locked prompt above the options, where nothing can be typed."""
+    from natk_xlsx import layout
+
+    sub = roundtrip(setup, {"OMG.01": "Yes"}, name="mc.xlsx")
+    (issue,) = [i for i in sub.issues if i.question == "OMG.03"]
+    assert issue.code.startswith("ANSWER-MISSING")
+    ws = openpyxl.load_workbook(setup[2] / "mc.xlsx")[issue.sheet]
+    keys = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
+    first = min(r for k, r in keys.items() if str(k).startswith("OMG.03|"))
+    assert first == keys["OMG.03"] + 1 and issue.cell == f"D{first}"

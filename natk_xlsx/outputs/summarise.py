@@ -134,6 +134,8 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
     replaced_by = {old: r.file for group in (c.respondents, *c.same_institution) for r in group
                    for old in r.superseded}
     grouped = {r.key for group in c.same_institution for r in group}
+    kept_file = {r.key: Path(r.file).name for group in (c.respondents, *c.same_institution)
+                 for r in group}
     for src in sources:
         if src["state"] != "read":
             continue
@@ -142,8 +144,10 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             src["status"] = ui("summary.status.replaced", lang, id=duplicate_of[src["file"]],
                                file=Path(replaced_by[src["file"]]).name)
         elif src["file"] in duplicate_of:
+            # named by the file kept: both carry the same workbook id, which told them not apart
             src["state"] = "duplicate"
-            src["status"] = ui("summary.status.duplicate", lang, id=duplicate_of[src["file"]])
+            wid = duplicate_of[src["file"]]
+            src["status"] = ui("summary.status.duplicate", lang, id=kept_file.get(wid, wid))
         elif src["workbook"] in grouped:
             src["status"] = ui("summary.status.same_institution", lang) + (
                 "" if src["workbook"] in kept else f" ({same_institution})")

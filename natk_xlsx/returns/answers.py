@@ -3,6 +3,7 @@ multiple choice, a statistics table (with its row totals checked), and the detai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from natk_xlsx.returns.coerce import (
     coerce_year,
     is_tick,
     label_index,
+    loose_text,
     normalise_text,
 )
 from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list
@@ -166,7 +168,19 @@ def _build_detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], la
                     out.setdefault(normalise_text(text), code)
                 out[normalise_text(code)] = code
                 out.setdefault(normalise_text(choice_list.label(code, lang)), code)
+    # the word before a label's colon ("Faible" for "Faible : données partielles"), and every
+    # form without its accents, where it leads to one code
+    shorter: dict[str, set[str]] = {}
+    for text, code in out.items():
+        for form in (_HEAD.split(text, maxsplit=1)[0], loose_text(text)):
+            shorter.setdefault(form, set()).add(code)
+    for form, found in shorter.items():
+        if len(found) == 1 and form:
+            out.setdefault(form, found.pop())
     return out
+
+
+_HEAD = re.compile(r"\s*[:：]")
 
 
 def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,

@@ -27,6 +27,7 @@ from natk_xlsx.returns.issues import (
     SEVERITY_ORDER,
     WARNING,
     Issue,
+    allowed_list,
     json_safe,
     make_issue,
 )
@@ -147,6 +148,9 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         cells = raw.questions[qid]
         if cells.answer is not None:
             source[f"answers/{qid}"] = (cells.answer.sheet, cells.answer.cell)
+        if cells.options:  # a multiple choice is answered in its options, not in its prompt
+            first = next(iter(cells.options.values()))
+            source[f"answers/{qid}"] = (first.sheet, first.cell)
         value: Any
         if q.type == "multiple_choice":
             value = coerce_multiple(q, cells, toolkit, ctx, ticks, source) or None
@@ -155,7 +159,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
             first_row = next(iter(cells.table.values()), None)
             if first_row:
                 source[f"answers/{qid}"] = (first_row[0].sheet, first_row[0].cell)
-            table_info = _table_info(q, cells, reliability, ctx)
+            table_info = _table_info(q, cells, reliability, ctx, toolkit)
             if table_info:
                 tables[qid] = table_info
         else:
@@ -213,7 +217,7 @@ def _fallback_id(file_sha256: str) -> str:
 
 
 def _table_info(q: Question, cells: QuestionCells, reliability: Mapping[str, str],
-                ctx: Context) -> dict[str, Any]:
+                ctx: Context, toolkit: Toolkit) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if cells.table_source is not None and cells.table_source.value is not None:
         text = coerce_text(cells.table_source, None, ctx, f"tables/{q.id}/source")
@@ -222,7 +226,14 @@ def _table_info(q: Question, cells: QuestionCells, reliability: Mapping[str, str
     if cells.table_reliability is not None and cells.table_reliability.value is not None:
         text = coerce_text(cells.table_reliability, None, ctx, f"tables/{q.id}/reliability")
         if text:
-            info["reliability"] = reliability.get(normalise_text(text), text)
+            code = reliability.get(normalise_text(text))
+            if code is None:  # kept as typed, and said, as a detail of a question is
+                listed = toolkit.choice_lists["reliability"]
+                ctx.add("DETAIL-NOT-ALLOWED", WARNING, cells.table_reliability, q.id, text,
+                        f"tables/{q.id}/reliability", column=ui("row.reliability", ctx.lang),
+                        allowed=allowed_list([listed.label(c, ctx.lang) for c in listed.codes],
+                                             ctx.lang))
+            info["reliability"] = code or text
     return info
 
 
