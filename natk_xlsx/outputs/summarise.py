@@ -209,10 +209,12 @@ def summarise(
             return
         if not (record.get("answers") or record.get("details") or record.get("tables")):
             # the questionnaire sent back as it was sent: received, not an institution's answer
+            who = record.get("respondent") or {}
             sources[i] = {"file": name, "state": "blank", "workbook": record.get("workbook_id"),
-                          "institution": (record.get("respondent") or {}).get("institution"),
+                          "institution": who.get("institution"), "kind": who.get("kind"),
                           "language": record.get("language"),
-                          "status": ui("summary.status.blank", lang)}
+                          "version": str((record.get("toolkit") or {}).get("version") or ""),
+                          "answers_count": 0, "status": ui("summary.status.blank", lang)}
             return
         try:
             received = Path(name).stat().st_mtime
