@@ -23,9 +23,10 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -194,15 +195,45 @@ class Staged:
         return temp
 
     def _put_in_place(self) -> None:
-        for step in (_check_written, os.replace):
+        """Every output complete, then each moved over its target, a copy of the previous
+        target kept meanwhile (a hard link where the disk allows, so that the target is never
+        absent); a move that fails (a summary open in Excel on Windows) puts every previous
+        target back before the error is raised."""
+        for final, (temp, what) in self._temps.items():
+            self._step(_check_written, temp, final, what)
+        kept: dict[Path, Path | None] = {}  # target → its previous version, None: was absent
+        try:
             for final, (temp, what) in self._temps.items():
-                try:
-                    step(temp, final)
-                except OSError as exc:
-                    if what is None:
-                        raise
-                    raise InputError(str(final), f"cannot write {what} {write_failure(exc)}"
-                                     ) from None
+                previous = kept[final] = _temp_path(final) if final.is_file() else None
+                if previous is not None:
+                    self._step(_keep, final, previous, what, final)
+                self._step(os.replace, temp, final, what)
+        except BaseException:
+            for final, previous in kept.items():
+                with contextlib.suppress(OSError):
+                    if previous is None:
+                        final.unlink()
+                    else:
+                        os.replace(previous, final)
+            raise
+        finally:
+            for previous in kept.values():
+                if previous is not None:
+                    with contextlib.suppress(OSError):
+                        previous.unlink()
+
+    @staticmethod
+    def _step(step: Callable[[Path, Path], object], source: Path, target: Path,
+              what: str | None, named: Path | None = None) -> None:
+        """One step on the way to ``target``; its failure names the output (``named``, else
+        ``target``) and what it is, as one line."""
+        try:
+            step(source, target)
+        except OSError as exc:
+            if what is None:
+                raise
+            raise InputError(str(named or target), f"cannot write {what} {write_failure(exc)}"
+                             ) from None
 
     def _discard(self) -> None:
         for temp, _ in self._temps.values():
@@ -210,7 +241,16 @@ class Staged:
                 temp.unlink()
 
 
+def _keep(target: Path, copy: Path) -> None:
+    """A copy of ``target`` at ``copy``: a hard link, or the bytes where links are refused."""
+    try:
+        os.link(target, copy)
+    except OSError:
+        shutil.copy2(target, copy)
+
+
 def _check_written(temp: Path, final: Path) -> None:
+    """A temporary file complete and on the disk (``final`` names it when it is not)."""
     if not temp.exists():
         raise OSError(f"{final}: nothing was written")
     _fsync(temp)

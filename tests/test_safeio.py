@@ -250,3 +250,35 @@ def test_summary_csv_keeps_respondent_text_as_text(write_specs, tmp_path: Path) 
         "'-see the annex", "'@law", "'+Ministry")
     assert next(r for r in rows if r["question_id"] == "ALP.02")["value"] == "4"  # a number
     assert not any(v.startswith(safeio.FORMULA_STARTS) for r in rows for v in r.values() if v)
+
+
+@pytest.mark.parametrize("fails", ["a.csv", "b.json", "c.xlsx"])
+def test_a_set_whose_last_move_fails_puts_every_previous_target_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
+    """Moving the outputs in is the step that fails when a target is locked (a summary open in
+    Excel on Windows); the outputs moved in before it are taken back, so the set stays whole."""
+    from natk_xlsx.safeio import staged
+
+    (tmp_path / "a.csv").write_text("previous a", "utf-8")
+    (tmp_path / "c.xlsx").write_text("previous c", "utf-8")  # b.json did not exist
+    real = os.replace
+
+    def locked(source: object, target: object) -> None:
+        if Path(str(target)).name == fails and str(source).endswith(TEMP_SUFFIX):
+            raise PermissionError(13, "Permission denied")
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safeio.os, "replace", locked)
+    with pytest.raises(InputError, match=rf"{fails}: cannot write the set \(Permission denied\)"):
+        with staged() as stage:
+            for name in ("a.csv", "b.json", "c.xlsx"):
+                stage.path(tmp_path / name, "the set").write_text(f"new {name}", "utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "c.xlsx"]
+    assert (tmp_path / "a.csv").read_text("utf-8") == "previous a"
+    assert (tmp_path / "c.xlsx").read_text("utf-8") == "previous c"
+    monkeypatch.setattr(safeio.os, "replace", real)
+    with staged() as stage:
+        for name in ("a.csv", "b.json", "c.xlsx"):
+            stage.path(tmp_path / name, "the set").write_text(f"new {name}", "utf-8")
+    assert {p.name: p.read_text("utf-8") for p in tmp_path.iterdir()} == {
+        n: f"new {n}" for n in ("a.csv", "b.json", "c.xlsx")}  # and nothing kept aside is left
