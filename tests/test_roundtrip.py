@@ -460,3 +460,29 @@ def test_a_multiple_choice_left_empty_links_to_its_first_option(setup):
     keys = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
     first = min(r for k, r in keys.items() if str(k).startswith("OMG.03|"))
     assert first == keys["OMG.03"] + 1 and issue.cell == f"D{first}"
+
+
+def test_a_return_whose_only_answer_was_refused_is_not_blank_for_check_or_summary(setup):
+    """One test for both: the respondent told to correct a number must not be, for the
+    assessor, a questionnaire sent back as it was sent."""
+    from natk_xlsx.outputs.summarise import summarise
+
+    toolkit, _, folder = setup
+    sub = roundtrip(setup, {"OMG.04": "lots"}, name="refused.xlsx")
+    assert ("NUMBER-INVALID", "OMG.04") in codes_of(sub)
+    assert ("RETURN-BLANK", None) not in codes_of(sub)
+    result = summarise([folder / "refused.xlsx"], toolkit)
+    assert [s["state"] for s in result.sources] == ["read"] and result.blank == []
+    # the questionnaire as sent, its cover empty too: still one error, not one per field
+    blank = roundtrip(setup, {}, name="blank-cover.xlsx", cover={})
+    assert codes_of(blank) == [("RETURN-BLANK", None)]
+    assert [s["state"] for s in summarise([folder / "blank-cover.xlsx"], toolkit).sources] == [
+        "blank"]
+
+
+def test_a_formula_in_the_cover_date_is_still_called_empty(setup):
+    """=TODAY() is not read (formulas never are), so the date is missing and said to be."""
+    sub = roundtrip(setup, {"OMG.01": "Yes"}, name="today.xlsx",
+                    cover={**COVER, "completion_date": "=TODAY()"})
+    assert ("COVER-MISSING", None) in codes_of(sub)
+    assert sub.respondent["completion_date"] is None

@@ -269,10 +269,10 @@ def test_a_set_whose_last_move_fails_puts_every_previous_target_back(
         real(source, target)  # type: ignore[arg-type]
 
     monkeypatch.setattr(safeio.os, "replace", locked)
-    with pytest.raises(InputError, match=rf"{fails}: cannot write the set \(Permission denied\)"):
-        with staged() as stage:
-            for name in ("a.csv", "b.json", "c.xlsx"):
-                stage.path(tmp_path / name, "the set").write_text(f"new {name}", "utf-8")
+    with pytest.raises(InputError, match=rf"{fails}: cannot write the set \(Permission denied\)"), \
+            staged() as stage:
+        for name in ("a.csv", "b.json", "c.xlsx"):
+            stage.path(tmp_path / name, "the set").write_text(f"new {name}", "utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "c.xlsx"]
     assert (tmp_path / "a.csv").read_text("utf-8") == "previous a"
     assert (tmp_path / "c.xlsx").read_text("utf-8") == "previous c"

@@ -22,6 +22,7 @@ from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused, folder_entries
 from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES
+from natk_xlsx.returns.submission import blank_record
 from natk_xlsx.returns.submission_schema import SUBMISSION_FORMAT
 from natk_xlsx.safeio import staged, writing
 from natk_xlsx.spec.model import Toolkit
@@ -207,14 +208,16 @@ def summarise(
                           "status": ui("summary.status.unusable", lang,
                                        error=unusable_text(code, error, lang))}
             return
-        if not (record.get("answers") or record.get("details") or record.get("tables")):
+        if blank_record(record):
             # the questionnaire sent back as it was sent: received, not an institution's answer
             who = record.get("respondent") or {}
             sources[i] = {"file": name, "state": "blank", "workbook": record.get("workbook_id"),
                           "institution": who.get("institution"), "kind": who.get("kind"),
                           "language": record.get("language"),
                           "version": str((record.get("toolkit") or {}).get("version") or ""),
-                          "answers_count": 0, "status": ui("summary.status.blank", lang)}
+                          "answers_count": 0, "status": ui("summary.status.blank", lang),
+                          "errors": sum(1 for i in record.get("issues") or ()
+                                        if i.get("severity") == "error")}
             return
         try:
             received = Path(name).stat().st_mtime

@@ -39,7 +39,7 @@ from natk_xlsx.returns.reader import (
     open_return,
     read_book,
 )
-from natk_xlsx.returns.submission import Submission
+from natk_xlsx.returns.submission import BLANK, Submission, blank_record
 from natk_xlsx.spec.model import Question, Toolkit
 
 REQUIRED_COVER = ("institution",)
@@ -191,18 +191,15 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         application=raw.application, metadata_source=raw.metadata_source)
     validate_submission(submission, toolkit, ctx)
     check_submission(submission, toolkit, ctx)
-    if _blank(submission, ctx):
+    if blank_record(submission.record()):
         # the questionnaire as it was sent: one line says so, not a warning for each question
-        ctx.issues = [i for i in ctx.issues if not i.code.startswith("ANSWER-MISSING")]
-        ctx.add("RETURN-BLANK", ERROR, None, None, None)
+        # or cover field
+        ctx.issues = [i for i in ctx.issues
+                      if not i.code.startswith("ANSWER-MISSING") and i.code != "COVER-MISSING"]
+        ctx.add(BLANK, ERROR, None, None, None)
+        submission.issues = ctx.issues
     submission.issues = sort_issues(ctx.issues, raw)
     return submission
-
-
-def _blank(sub: Submission, ctx: Context) -> bool:
-    """Nothing typed in any answer cell: no answer, detail or figure read, none refused."""
-    return not (sub.answers or sub.details or sub.tables or sub.unknown_answers or sub.unplaced
-                or any(i.severity == ERROR and i.question for i in ctx.issues))
 
 
 def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
@@ -253,10 +250,11 @@ def _respondent(raw: RawWorkbook, ctx: Context) -> dict[str, Any]:
             out[fld] = coerce_text(cell, None, ctx, f"respondent/{fld}")
     if not out["institution"] and raw.metadata.get("institution"):
         out["institution"] = raw.metadata["institution"]
+    said = {i.path for i in ctx.issues}
     for fld in (*REQUIRED_COVER, *EXPECTED_COVER):
         cover_cell = raw.cover.get(fld)
-        if not out.get(fld) and (cover_cell is None or cover_cell.value is None
-                                 or fld in REQUIRED_COVER):  # a value refused is said already
+        # a value refused is said already; a formula is not read, and the field is empty
+        if not out.get(fld) and (fld in REQUIRED_COVER or f"respondent/{fld}" not in said):
             severity = ERROR if fld in REQUIRED_COVER else WARNING
             ctx.add("COVER-MISSING", severity, cover_cell, None, None, f"respondent/{fld}",
                     field=ui(f"cover.{fld}", ctx.lang))

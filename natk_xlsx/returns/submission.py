@@ -3,6 +3,7 @@ the canonical JSON record that consolidation works from."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,19 @@ class Submission:
                        "application": self.application, "read_by": f"natk-xlsx {__version__}"},
             "issues": [i.to_dict() for i in self.issues],
         }
+
+
+#: The one error of a return without any answer: the questionnaire sent back as it was sent.
+BLANK = "RETURN-BLANK"
+
+
+def blank_record(record: Mapping[str, Any]) -> bool:
+    """Nothing typed in any answer cell of a return (a submission record): no answer, detail,
+    figure, text out of place or answer to an unknown question read, and no answer refused.
+    The one test of the check, the import and the summary."""
+    if any(record.get(key) for key in ("answers", "details", "tables", "unplaced",
+                                        "unknown_answers")):
+        return False
+    return not any(i.get("severity") == ERROR and i.get("question") and i.get("code") != BLANK
+                   for i in record.get("issues") or ())
+
