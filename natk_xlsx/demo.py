@@ -20,8 +20,9 @@ from typing import Any
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import counted
 from natk_xlsx.outputs.submissions import write_submissions
+from natk_xlsx.returns.submission_schema import exclusive_codes
 from natk_xlsx.spec.conditions import evaluate
-from natk_xlsx.spec.model import DONT_KNOW, Question, Toolkit
+from natk_xlsx.spec.model import Question, Toolkit
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 PROVIDERS = ("UNODC", "IOM", "UNICEF", "OSCE", "European Union", "ILO", "GIZ",
@@ -169,8 +170,7 @@ class Respondent:
             # how bad: the milder gaps where the component is half-way there
             return bad[0] if truth < level + 0.25 else bad[-1]
         if q.type == "multiple_choice":
-            alone = {c.code for c in self.toolkit.choice_lists[str(q.choices)].choices
-                     if c.exclusive} | {DONT_KNOW}  # "None of these": never with another option
+            alone = set(exclusive_codes(self.toolkit, q))  # "None of these", "Don't know"
             usable = [c for c in codes if c not in alone and not c.startswith(("none", "not_"))
                       ] or codes
             chosen = [c for c in usable if country.random() < 0.35 or self.rng.random() < 0.05]

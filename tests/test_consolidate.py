@@ -429,3 +429,41 @@ def test_a_workbook_given_as_the_resolutions_file_is_named_as_one(tmp_path):
     path.write_bytes("kind,target\nanswer,LAW.01\n".encode("utf-16"))
     with pytest.raises(InputError, match=r"not UTF-8 text; save the resolutions file as CSV"):
         load_resolutions(path)
+
+
+@pytest.mark.parametrize(("qid", "value", "settled", "note"), [
+    ("POL.24", "1 500", 1500, ""),  # read as the returns read it, not as 1.5
+    ("POL.24", "12", 12, ""),
+    ("POL.24", "nan", None, "'nan' is not a number"),
+    ("POL.24", "-5", None, "'-5' is not an answer POL.24 accepts"),
+    ("POL.24", "2.5", None, "'2.5' is not an answer POL.24 accepts"),
+    ("POL.10", "150", None, "'150' is not an answer POL.10 accepts"),
+    ("POL.10", "35%", 35, ""),
+    ("VIC.04", "victims_own;dont_know", None, "is not an answer VIC.04 accepts"),
+    ("POL.01", "En partie", "partly", ""),  # a label of another language
+])
+def test_a_decided_value_is_one_a_respondent_could_have_given(qid, value, settled, note):
+    """Numbers, ranges, whole numbers and choices that stand alone, as the question's own
+    schema has them; the returns' number parser, so that '1 500' is 1500 here as there."""
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.analysis.decisions import decided_answer
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    q = toolkit.question(qid)
+    if qid == "VIC.04":
+        assert q.type == "multiple_choice" and "dont_know" in toolkit.answer_codes(q)
+        value = value.replace("victims_own", toolkit.answer_codes(q)[0])
+    got, problem = decided_answer(toolkit, q, value)
+    assert got == settled
+    assert (note in problem) if note else problem == ""
+
+
+def test_a_decided_figure_is_read_as_the_returns_read_one(toolkit):
+    decisions = [Decision("figure", "LAW.04", "1 500", "", "", "", 2021),
+                 Decision("figure", "LAW.04", "-3", "", "", "", 2021)]
+    c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.04": {"2021": {"female": 10}}}))],
+                    decisions=decisions)
+    assert c.figures["convictions"][2021].consolidated == 1500
+    assert [d.applied for d in decisions] == [True, False]
+    assert decisions[1].note == "'-3' is not a figure (a number of 0 or more)"
