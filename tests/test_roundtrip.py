@@ -486,3 +486,33 @@ def test_a_formula_in_the_cover_date_is_still_called_empty(setup):
                     cover={**COVER, "completion_date": "=TODAY()"})
     assert ("COVER-MISSING", None) in codes_of(sub)
     assert sub.respondent["completion_date"] is None
+
+
+@pytest.mark.parametrize(("breakdown", "total", "read", "codes"), [
+    ((), "20", {"2024": {"form_not_recorded": 20}}, {"TOTAL-ONLY"}),  # a total typed as text
+    (("about 12", "about 8"), 20, None, {"COUNT-INVALID", "TOTAL-MISMATCH"}),  # refused, not absent
+    (("n/d",), 20, None, {"COUNT-NOT-RECORDED", "TOTAL-MISMATCH"}),  # said not recorded
+])
+def test_a_total_is_the_only_figure_only_where_nothing_else_was_typed(tmp_path, breakdown,
+                                                                      total, read, codes):
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx import layout
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    path = generate_workbook(toolkit, tmp_path / "b.xlsx",
+                             GenerateOptions(components=["law_enforcement"])).path
+    wb = openpyxl.load_workbook(path)
+    ws = wb[toolkit.component("law_enforcement").sheet_name["en"]]
+    (_, ref), = list(wb.defined_names["ENF.33"].destinations)
+    first, last = (ws[r] for r in ref.replace("$", "").split(":"))
+    row = next(r for r in range(1, ws.max_row + 1)
+               if ws.cell(r, layout.COL_KEY + 1).value == "ENF.33|2024")
+    for offset, typed in enumerate(breakdown):
+        ws.cell(row, first.column + offset).value = typed
+    ws.cell(row, last.column + 1).value = total
+    wb.save(tmp_path / "t.xlsx")
+    sub = read_workbook(tmp_path / "t.xlsx", toolkit)
+    assert sub.answers.get("ENF.33") == read
+    assert codes <= {i.code for i in sub.issues if i.question == "ENF.33"}
+    assert ("TOTAL-ONLY" in codes) == any(i.code == "TOTAL-ONLY" for i in sub.issues)

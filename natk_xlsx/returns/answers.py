@@ -24,6 +24,8 @@ from natk_xlsx.returns.coerce import (
     label_index,
     loose_text,
     normalise_text,
+    not_recorded_words,
+    parse_number,
 )
 from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list
 from natk_xlsx.returns.reader import QuestionCells
@@ -82,25 +84,28 @@ def coerce_table(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
                   source: dict[str, tuple[str, str]]) -> dict[str, dict[str, int | None]]:
     assert q.breakdown is not None
     columns = toolkit.breakdowns[q.breakdown].codes
+    words = not_recorded_words(toolkit)
     table: dict[str, dict[str, int | None]] = {}
     for year, row in sorted(cells.table.items()):
         values: dict[str, int | None] = {}
+        typed = False  # anything in the row's columns, read or refused
         for code, cell in zip(columns, row, strict=False):
             path = f"answers/{q.id}/{year}/{code}"
             source[path] = (cell.sheet, cell.cell)
             if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                 continue
+            typed = True
             if cell.is_formula:
                 ctx.add("FORMULA", ERROR, cell, q.id, cell.value, path)
                 continue
             if cell.is_error:
                 ctx.add("CELL-ERROR", ERROR, cell, q.id, cell.value, path)
                 continue
-            count = coerce_count(cell, q, ctx, path)
+            count = coerce_count(cell, q, ctx, path, words)
             if isinstance(count, int):
                 values[code] = count
         total = cells.totals.get(year)
-        if values or not _only_total(q, year, total, toolkit, ctx, values, source):
+        if typed or not _only_total(q, year, total, toolkit, ctx, values, source):
             _check_row_total(q, year, values, total, ctx)
         if values:
             table[str(year)] = values
@@ -112,8 +117,8 @@ def _only_total(q: Question, year: int, total: Cell | None, toolkit: Toolkit, ct
     """A row with a figure only in its Total column: the one figure of a one-column table, or,
     where the breakdown is not known, the column of figures not broken down ("Not recorded").
     It was thrown away, with advice to clear it. False where neither column exists."""
-    if total is None or total.is_formula or isinstance(total.value, bool) or not isinstance(
-            total.value, int | float) or total.value < 0 or not float(total.value).is_integer():
+    figure = _typed_total(total)
+    if total is None or figure is None or figure < 0 or not float(figure).is_integer():
         return False
     assert q.breakdown is not None
     breakdown = toolkit.breakdowns[q.breakdown]
@@ -125,21 +130,30 @@ def _only_total(q: Question, year: int, total: Cell | None, toolkit: Toolkit, ct
             return False
         column, code = unbroken[0], "TOTAL-ONLY"
     path = f"answers/{q.id}/{year}/{column.code}"
-    values[column.code] = int(total.value)
+    values[column.code] = int(figure)
     source[path] = (total.sheet, total.cell)
     ctx.add(code, WARNING, total, q.id, total.value, path, column=tr(column.label, ctx.lang))
     return True
 
 
+def _typed_total(total: Cell | None) -> float | None:
+    """The figure typed over a row's Total formula, as a number or as text ("20"); None where
+    the formula is still there, or nothing a number."""
+    if total is None or total.is_formula or isinstance(total.value, bool):
+        return None
+    if isinstance(total.value, int | float):
+        return float(total.value)
+    return parse_number(str(total.value or ""))[0]
+
+
 def _check_row_total(q: Question, year: int, values: Mapping[str, int | None],
                      total: Cell | None, ctx: Context) -> None:
     """A total the respondent typed over (a number where the formula was) must match."""
-    if total is None or total.is_formula or total.value in (None, ""):
-        return
-    if not isinstance(total.value, int | float) or isinstance(total.value, bool):
+    figure = _typed_total(total)
+    if total is None or figure is None:
         return
     expected = sum(v for v in values.values() if v is not None)
-    if abs(float(total.value) - expected) > 1e-9:
+    if abs(figure - expected) > 1e-9:
         ctx.add("TOTAL-MISMATCH", WARNING, total, q.id, total.value,
                 f"answers/{q.id}/{year}", expected=expected)
 

@@ -29,15 +29,15 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'",
                          "\u0060": "'", "\u2032": "'"})
-#: What respondents type in a statistics cell for a figure not recorded, in the six languages
-#: (the tables' own "Not recorded" headers among them).
+#: What respondents type in a statistics cell for a figure not recorded, in the six languages;
+#: the tables' own "Not recorded" headers are added from the specs (``not_recorded_words``).
 NOT_RECORDED = frozenset({
     "-", "–", "—", "n/a", "na", "n.a.", "nd", "n.d.", "n/d", "..", "...", "?", "x",
     "unknown", "not recorded", "not available", "no data",
-    "non enregistré", "non disponible", "inconnu", "nc", "n.c.", "s.o.",
-    "no consta", "s/d", "sin datos", "desconocido", "no disponible",
-    "нет данных", "н/д", "неизвестно", "не указано", "пол не указан",
-    "未记录", "不详", "无数据", "غير مسجل", "غير مسجَّل", "غير معروف", "لا توجد بيانات"})
+    "non disponible", "inconnu", "nc", "n.c.", "s.o.",
+    "s/d", "sin datos", "desconocido", "no disponible",
+    "нет данных", "н/д", "неизвестно", "не указано",
+    "不详", "无数据", "غير معروف", "لا توجد بيانات"})
 #: Marks of a ticked option, beside the "yes" labels of every language: the Cyrillic х is the
 #: cross a Russian keyboard types.
 TICKS = frozenset({"x", "х", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
@@ -445,8 +445,27 @@ def tick_labels(toolkit: Toolkit) -> dict[str, bool]:
     return {**{loose_text(key): tick for key, tick in labels.items()}, **labels}
 
 
-def coerce_count(cell: Cell, q: Question, ctx: Context, path: str) -> int | str | None:
-    """A statistics cell: a whole number of 0 or more, or None when not recorded."""
+def not_recorded_words(toolkit: Toolkit) -> frozenset[str]:
+    """What stands for a figure not recorded: the usual words (``NOT_RECORDED``) and the
+    headers of the tables' own not-recorded columns in every language ("Пол не указан",
+    "Reason not recorded"), each as typed and without its accents."""
+    found = _NOT_RECORDED_BY_SPECS.get(toolkit.spec_hash)
+    if found is None:
+        labels = {normalise_text(text) for breakdown in toolkit.breakdowns.values()
+                  for column in breakdown.columns if column.code.endswith("not_recorded")
+                  for text in column.label.values()}
+        found = _NOT_RECORDED_BY_SPECS[toolkit.spec_hash] = frozenset(
+            {*NOT_RECORDED, *labels, *(loose_text(word) for word in (*NOT_RECORDED, *labels))})
+    return found
+
+
+_NOT_RECORDED_BY_SPECS: dict[str, frozenset[str]] = {}
+
+
+def coerce_count(cell: Cell, q: Question, ctx: Context, path: str,
+                 not_recorded: frozenset[str] = NOT_RECORDED) -> int | str | None:
+    """A statistics cell: a whole number of 0 or more, or None when not recorded (any of
+    ``not_recorded``: ``not_recorded_words`` gives those of a toolkit)."""
     value = cell.value
     if isinstance(value, bool):
         ctx.add("COUNT-INVALID", ERROR, cell, q.id, value, path)
@@ -460,7 +479,7 @@ def coerce_count(cell: Cell, q: Question, ctx: Context, path: str) -> int | str 
         ctx.add("NUMBER-IS-DATE", ERROR, cell, q.id, value, path)
         return None
     text = normalise_text(str(value))
-    if text in NOT_RECORDED:
+    if text in not_recorded or loose_text(text) in not_recorded:
         ctx.add("COUNT-NOT-RECORDED", WARNING, cell, q.id, value, path)
         return None
     number, ambiguous = parse_number(str(value))
