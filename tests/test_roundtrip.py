@@ -427,6 +427,7 @@ def test_a_figure_typed_only_in_the_total_column_is_kept(tmp_path):
     ("Faible", "low", False),  # the word before the label's colon, as typed from paper
     ("faible : données partielles ou estimées", "low", False),
     ("Moyenne", "medium", False),
+    ("Faible.", "low", False),  # with a full stop, as ticks and choices are read
     ("Très faible", "Très faible", True),  # kept as typed, and said
 ])
 def test_the_reliability_of_a_table_is_read_as_its_list_reads_it(tmp_path, typed, stored,
@@ -442,10 +443,10 @@ def test_the_reliability_of_a_table_is_read_as_its_list_reads_it(tmp_path, typed
     wb.save(tmp_path / "r.xlsx")
     sub = read_workbook(tmp_path / "r.xlsx", toolkit)
     assert sub.tables["ENF.33"]["reliability"] == stored
-    found = [i for i in sub.issues if i.code == "DETAIL-NOT-ALLOWED" and i.question == "ENF.33"]
+    found = [i for i in sub.issues if i.code == "ROW-NOT-ALLOWED" and i.question == "ENF.33"]
     assert bool(found) == warned
     if warned:
-        assert "«\u00a0Fiabilité de ces chiffres\u00a0»" in found[0].message
+        assert "dans la ligne «\u00a0Fiabilité de ces chiffres\u00a0»" in found[0].message
         assert "«\u00a0Faible\u00a0: données partielles ou estimées\u00a0»" in found[0].message
 
 
@@ -516,3 +517,21 @@ def test_a_total_is_the_only_figure_only_where_nothing_else_was_typed(tmp_path, 
     assert sub.answers.get("ENF.33") == read
     assert codes <= {i.code for i in sub.issues if i.question == "ENF.33"}
     assert ("TOTAL-ONLY" in codes) == any(i.code == "TOTAL-ONLY" for i in sub.issues)
+
+
+def test_only_numbers_take_the_decimal_comma_in_a_message():
+    """A text quoted ('12.5' stored as text, a version '1.0') stays as it is."""
+    from natk_xlsx.returns.issues import make_issue
+
+    text = make_issue("TEXT-FROM-NUMBER", "warning", "fr", value=12.5, text="12.5").message
+    assert "(12,5)" in text and "«\u00a012.5\u00a0»" in text
+    meta = make_issue("METADATA-DIFFERS", "warning", "fr", key="generator_version", found="0.9",
+                      expected="1.0").message
+    assert "«\u00a00.9\u00a0»" in meta and "«\u00a01.0\u00a0»" in meta
+
+
+def test_a_detail_is_read_with_a_full_stop_or_without_its_accents(setup):
+    sub = roundtrip(setup, {"OMG.01": "Yes"}, name="detail.xlsx",
+                    details={"OMG.01": {"provided": "Yes.", "priority": "high."}})
+    assert sub.details["OMG.01"] == {"provided": "yes", "priority": "high"}
+    assert not [i for i in sub.issues if i.code == "DETAIL-NOT-ALLOWED"]

@@ -209,7 +209,8 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
         if not text:
             continue
         if name in maps:
-            code = maps[name].get(normalise_text(text))
+            key = normalise_text(text)
+            code = maps[name].get(key) or maps[name].get(loose_text(key))  # "Oui.", "Elevee"
             if code is None:
                 column = ui(f"col.{name}", ctx.lang)
                 listed = toolkit.choice_lists["priority" if name == "priority" else "yes_no"]

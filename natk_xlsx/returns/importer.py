@@ -19,6 +19,7 @@ from natk_xlsx.returns.coerce import (
     Context,
     coerce_date,
     coerce_text,
+    loose_text,
     normalise_text,
     tick_labels,
 )
@@ -223,11 +224,12 @@ def _table_info(q: Question, cells: QuestionCells, reliability: Mapping[str, str
     if cells.table_reliability is not None and cells.table_reliability.value is not None:
         text = coerce_text(cells.table_reliability, None, ctx, f"tables/{q.id}/reliability")
         if text:
-            code = reliability.get(normalise_text(text))
+            key = normalise_text(text)
+            code = reliability.get(key) or reliability.get(loose_text(key))
             if code is None:  # kept as typed, and said, as a detail of a question is
                 listed = toolkit.choice_lists["reliability"]
-                ctx.add("DETAIL-NOT-ALLOWED", WARNING, cells.table_reliability, q.id, text,
-                        f"tables/{q.id}/reliability", column=ui("row.reliability", ctx.lang),
+                ctx.add("ROW-NOT-ALLOWED", WARNING, cells.table_reliability, q.id, text,
+                        f"tables/{q.id}/reliability", row=ui("row.reliability", ctx.lang),
                         allowed=allowed_list([listed.label(c, ctx.lang) for c in listed.codes],
                                              ctx.lang))
             info["reliability"] = code or text

@@ -65,6 +65,12 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+#: The fields of a message that give a number natk worked out (a bound, a reading, a usual
+#: figure), written with the language's decimal comma; the others quote a text as it is (a
+#: version "1.0" stays "1.0").
+NUMBER_FIELDS = frozenset({"min", "max", "number", "alternative", "median"})
+
+
 def allowed_list(labels: Sequence[str], lang: str) -> str:
     """The answers a cell takes, each in quotation marks and in the order offered, the last after
     "or": «Ensemble du pays, avec antennes régionales ou points focaux» ou «Capitale …»."""
@@ -101,8 +107,9 @@ def make_issue(
     """Build an issue whose message comes from the catalogue in ``lang``."""
     template = tr(strings()[f"issue.{code}"], lang)
     typed = shown(value) if value is not None else ""
-    body = template.format(value=decimal_text(typed, lang) if isinstance(value, float) else typed,
-                           **{k: decimal_text(v, lang) for k, v in fields.items()})
+    body = template.format(
+        value=decimal_text(typed, lang) if isinstance(value, float) else typed,
+        **{k: decimal_text(v, lang) if k in NUMBER_FIELDS else v for k, v in fields.items()})
     prefix = ""
     if sheet and cell:
         prefix = f"[{sheet}!{cell}] "
