@@ -540,3 +540,15 @@ def test_a_numbered_article_is_cited_as_an_article(toolkit, tmp_path, lang, cite
             str(row[layout.COL_GUIDANCE].value or "") for row in ws.iter_rows()))
         assert articles and all(a.startswith("\u200e") and a.endswith("\u200e")
                                 for a in articles)
+
+
+def test_a_decimal_and_a_percentage_show_what_was_typed(full, toolkit):
+    """'0.##' showed 6 as '6.' and '0%' showed 12.5 % as 13 %, as if the figure had been
+    changed: a decimal is shown as typed, a percentage to a tenth."""
+    _, wb = full
+    for q in toolkit.questions():
+        if q.type not in ("decimal", "percentage"):
+            continue
+        (sheet, ref), = list(wb.defined_names[q.id].destinations)
+        expected = "General" if q.type == "decimal" else "0.0%"
+        assert wb[sheet][ref.replace("$", "")].number_format == expected, q.id

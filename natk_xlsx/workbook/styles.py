@@ -46,8 +46,8 @@ class Styles:
         self.answer_text = fmt(num_format="@", **answer)
         self.answer_general = fmt(**answer)
         self.answer_integer = fmt(num_format="0", **answer)
-        self.answer_decimal = fmt(num_format="0.##", **answer)
-        self.answer_percent = fmt(num_format="0%", **answer)
+        self.answer_decimal = fmt(num_format="General", **answer)  # "0.##" showed 6 as "6."
+        self.answer_percent = fmt(num_format="0.0%", **answer)  # 12.5 % not shown as 13 %
         self.answer_date = fmt(num_format=DATE_FORMAT, **answer)
         self.count = fmt(num_format="#,##0", **answer)
         # A statistics table has its own heading band (not the sheet's column headers above it).
