@@ -65,6 +65,44 @@ def test_a_single_file_is_opened_by_it_and_by_no_new_worker(small, monkeypatch):
     assert not started.is_alive() and started.exitcode == 0  # told to stop once done
 
 
+def test_the_one_workbook_named_is_opened_before_the_command_line_is_parsed(small, monkeypatch):
+    """The file is sent with the fork; the reading of that file takes the opener with its task
+    under way, sending it nothing more."""
+    ahead.start(["check", "-q", "--specs", str(small.specs), str(small.filled)])
+    assert ahead.named() and ahead.guessed(str(small.filled)) is not None
+    assert ahead.guessed(str(small.root / "blank.xlsx")) is None
+
+    def nothing_sent(*_: Any) -> None:
+        raise AssertionError("the opener was sent the file again")
+
+    monkeypatch.setattr(workers.Worker, "send", nothing_sent)
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.error is None
+    _same(result.submission, read_workbook(small.filled, small.toolkit))
+
+
+@pytest.mark.parametrize("argv", [["check", "a.xlsx"], ["check", "folder"],
+                                  ["check", "--resolutions", "decisions.csv", "x.xlsx"]])
+def test_nothing_is_sent_unless_one_workbook_there_is_named(tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "decisions.csv").write_text("x")
+    ahead.start(argv)
+    assert not ahead.named() and len(children()) == 1
+
+
+def test_a_wrong_guess_is_dropped_and_the_file_read_is_the_one_named_later(small):
+    """Two workbooks named, or an option's value taken for the file: the opener sent the other
+    one is stopped, and the file the command line names is read by a new worker."""
+    other = small.root / "blank.xlsx"
+    ahead.start(["check", str(other)])
+    (guessed,) = children()
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.error is None
+    _same(result.submission, read_workbook(small.filled, small.toolkit))
+    assert not guessed.is_alive() and ahead.take() is None
+
+
 @pytest.mark.parametrize("use", ["two files", "in this process", "another memory limit"])
 def test_any_other_reading_stops_it(small, use):
     ahead.start(["check", str(small.filled)])

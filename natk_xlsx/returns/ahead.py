@@ -4,16 +4,23 @@ A single file is read on two cores (``batch``): a worker opens it (``open_one``:
 the native reader) while the main process loads the toolkit. For a command that may read one
 workbook the ``natk`` command forks that worker first of all (``start``), before it imports
 the command line, so that the worker imports what opening needs while the main process imports
-the rest. The file is named to it later (``batch`` takes it); a command that has no use for it
-stops it (``dismiss``), and one that ends before either kills it as it exits (``forked``).
+the rest. When the arguments name one workbook that is there, it is sent that file at once,
+to open as soon as it is ready (``guessed``): the command line, parsed later, decides whether
+that was the file to read; ``batch`` takes the opener with its file, or the opener alone when
+the file is named to it later. A command that has no use for it stops it (``dismiss``), and one
+that ends before either kills it as it exits (``forked``). Opening is reading only: a file
+opened on a wrong guess is merely not used.
 
-At module level this imports nothing of natk-xlsx but ``forked``, so that the worker starts
-as early as it can.
+At module level this imports nothing of natk-xlsx but ``forked``: a command that reads no
+workbook pays nothing for it. One that may read imports, before the fork, only what both
+processes would import (``_import_shared``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -26,7 +33,13 @@ if TYPE_CHECKING:
 #: The commands that may read a single workbook beside the toolkit.
 READING_COMMANDS = frozenset({"check", "import"})
 
+#: The files it is sent before the command line is parsed (``sniff.WORKBOOK_SUFFIXES``, not
+#: imported here: this module must load fast).
+SUFFIXES = (".xlsx", ".xlsm")
+
 _started: tuple[End, Child] | None = None
+#: The file sent to the opener started ahead, and when (``time.monotonic``).
+_guess: tuple[str, float] | None = None
 
 
 def open_one(path: str, target: str | None = None) -> FileResult:
@@ -72,19 +85,60 @@ def _ready_and_serve(end: End) -> None:
 def start(argv: Sequence[str]) -> bool:
     """Fork the opener when the command in ``argv`` (the arguments after the program's name)
     may read a single workbook; whether it was forked now."""
-    global _started
+    global _started, _guess
     if _started is not None or not argv or argv[0] not in READING_COMMANDS or not can_fork():
         return False
+    _import_shared()
     mine, theirs = pipe()
     _started = mine, Child(_ready_and_serve, (theirs,), theirs)
+    named = _named_workbooks(argv[1:])
+    if len(named) == 1:
+        try:
+            mine.send((named[0], None))
+            _guess = named[0], time.monotonic()
+        except OSError:  # it has gone already: ``batch`` starts another
+            pass
     return True
+
+
+def _import_shared() -> None:
+    """What both the opener and the command import (the reader's modules, and the standard
+    library's they use: some 20 ms), imported once before the fork, not once on each core.
+    The opener is ready no later for it: it would import them first."""
+    # a failure here is met again, and reported, where they are used
+    with contextlib.suppress(Exception):
+        from natk_xlsx.returns import outcome, reader, sniff, workers  # noqa: F401
+
+
+def _named_workbooks(args: Sequence[str]) -> list[str]:
+    """The arguments that name a workbook file that is there (before the command line is
+    parsed, any of them may yet be an option's value: ``guessed`` settles it)."""
+    return [a for a in args if not a.startswith("-") and a.lower().endswith(SUFFIXES)
+            and os.path.isfile(a)]
+
+
+def guessed(path: str) -> float | None:
+    """When the opener started ahead was sent ``path`` to open (``time.monotonic``), if it was;
+    then its result is the next thing it sends. None when it was sent no file, or another."""
+    if _guess is None or _started is None:
+        return None
+    try:
+        return _guess[1] if os.path.samefile(_guess[0], path) else None
+    except OSError:
+        return None
+
+
+def named() -> bool:
+    """Whether the opener started ahead was sent a file to open."""
+    return _guess is not None and _started is not None
 
 
 def take() -> tuple[End, Child] | None:
     """The opener started ahead (its side of the pipe, and the child), now the caller's; None
-    when there is none."""
-    global _started
-    taken, _started = _started, None
+    when there is none. An opener sent a file the caller does not read (``guessed``) is of no
+    use to it: the caller dismisses it."""
+    global _started, _guess
+    taken, _started, _guess = _started, None, None
     return taken
 
 

@@ -206,11 +206,17 @@ def read_files(paths: Sequence[str | Path], toolkit: Loader,
 
 def _opener(path: str, memory_mb: int) -> Worker:
     """A worker opening ``path``: the one started ahead (``ahead``) when there is one, limited
-    as asked and still there, else a new one."""
-    started = ahead.take() if memory_mb == DEFAULT_MEMORY_MB else None
+    as asked and still there (already opening the file when it was named to it), else a new
+    one."""
+    sent = ahead.guessed(path)
+    started = ahead.take() if memory_mb == DEFAULT_MEMORY_MB and (
+        sent is not None or not ahead.named()) else None
     ahead.dismiss()
     if started is not None:
         worker = Worker(ahead.open_one, memory_mb, started)
+        if sent is not None:  # opening it since the command started
+            worker.task = (0, path, sent)
+            return worker
         try:
             worker.send(0, (path, None))
             return worker
@@ -227,6 +233,7 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
     worker's limits) while this process loads the toolkit and the reading code, then this
     process reads the answers from the frozen book (plain data, bounded by the gate). A book
     that cannot be frozen is read by a worker as in a batch."""
+    early = ahead.guessed(path) is not None and memory_mb == DEFAULT_MEMORY_MB  # opening it
     worker = _opener(path, memory_mb)
     try:
         loaded = _loaded(toolkit)
@@ -236,6 +243,9 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
         strings()  # the texts of the messages, read while the worker works
 
         opening = receive(worker, timeout)
+        if early and worker.crashed:  # it may have gone for another cause: open it once more
+            worker = _opener(path, memory_mb)
+            opening = receive(worker, timeout)
         worker.tell_stop()  # it ends while the answers are read here
         if opening.opened is not None:
             result = _read_one(path, loaded, records_only, opened=opening.opened)
