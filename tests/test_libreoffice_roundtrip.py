@@ -11,6 +11,7 @@ from fill import fill_workbook
 from libreoffice import convert
 
 from natk_xlsx import layout
+from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.spec.lint import load_toolkit
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
@@ -32,13 +33,29 @@ def _validated_cells(ws):
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory):
+def files(tmp_path_factory):
     toolkit = load_toolkit(BUNDLED_SPECS)
     folder = tmp_path_factory.mktemp("lo")
     original = generate_workbook(toolkit, folder / "toolkit.xlsx",
                                  GenerateOptions(country="Veridia")).path
-    resaved = convert(original, folder / "resaved")
+    return toolkit, original, convert(original, folder / "resaved")
+
+
+@pytest.fixture(scope="module")
+def pair(files):
+    toolkit, original, resaved = files
     return toolkit, _load(original), _load(resaved)
+
+
+def test_nothing_the_generator_wrote_is_taken_for_text_out_of_place(files):
+    """Every row of every component, as written and as LibreOffice saves it again: no title,
+    label, instruction or header is reported as typed where no answer is read."""
+    toolkit, original, resaved = files
+    for path in (original, resaved):
+        sub = read_workbook(path, toolkit)
+        assert sub.unplaced == [], path
+        assert not {i.code for i in sub.issues} & {
+            "CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED"}, path
 
 
 def test_sheets_and_hidden_states_survive(pair):

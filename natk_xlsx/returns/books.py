@@ -78,6 +78,22 @@ class SheetGrid:
             return found
         return Cell(None, self.title, cell_ref(row, col))
 
+    def filled(self, row: int, first: int, last: int) -> list[int]:
+        """The columns from ``first`` to ``last`` of a row where a value is, not a formula."""
+        found = (self.cells.get((row, col)) for col in range(first, last + 1))
+        return [first + k for k, cell in enumerate(found)
+                if cell is not None and cell.value is not None and not cell.is_formula]
+
+    def blank(self, row: int, first: int, last: int) -> bool:
+        """Whether nothing at all (not even a formula) is in the columns from ``first`` to
+        ``last`` of a row."""
+        return all(self.value(row, col) is None for col in range(first, last + 1))
+
+    def occupied_rows(self, *bands: tuple[int, int]) -> list[set[int]]:
+        """For each band of columns (first, last), the rows with something there (a formula
+        too)."""
+        return [{r for r, c in self.cells if first <= c <= last} for first, last in bands]
+
     def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
         """``value`` of each of these columns of a row."""
         return [self.value(row, col) for col in cols]
@@ -133,21 +149,70 @@ class RowGrid(SheetGrid):
                   if r <= max_rows and c < max_cols]
         self.max_row = max(last, *marked) if marked else last
 
-    def _plain_line(self, row: int, first: int, last: int) -> list[Any] | None:
-        """Calamine's row ``row`` when its cells from column ``first`` to ``last`` read as they
-        stand (within bounds, none a formula or an error), else None."""
+    def _by_row(self) -> dict[int, list[int]]:
+        """Row → its formula and error columns."""
         if self._marked is None:
             self._marked = {}
             for r, c in (*self._formulas, *self._errors):
                 self._marked.setdefault(r, []).append(c)
+        return self._marked
+
+    def _plain_line(self, row: int, first: int, last: int) -> list[Any] | None:
+        """Calamine's row ``row`` when its cells from column ``first`` to ``last`` read as they
+        stand (within bounds, none a formula or an error), else None."""
         i = row - 1 - self._row0
         if (row > self._max_rows or last >= self._max_cols or self._col0 or i < 0
                 or i >= len(self._rows)):
             return None
-        marked = self._marked.get(row)
+        marked = self._by_row().get(row)
         if marked and any(first <= c <= last for c in marked):
             return None
         return self._rows[i]
+
+    def filled(self, row: int, first: int, last: int) -> list[int]:
+        # most rows hold nothing there: told at C speed from calamine's row
+        last = min(last, self._max_cols - 1)
+        i = row - 1 - self._row0
+        if self._col0 or row > self._max_rows or i < 0 or first > last:
+            return super().filled(row, first, last) if first <= last else []
+        found: list[int] = []
+        if i < len(self._rows):
+            part = self._rows[i][first:last + 1]
+            if part.count("") + part.count(None) < len(part):
+                found = [first + k for k, v in enumerate(part) if v != "" and v is not None]
+        marked = self._by_row().get(row)
+        if not marked:
+            return found
+        errors = [c for c in marked if first <= c <= last and (row, c) not in self._formulas]
+        found = [c for c in found if (row, c) not in self._formulas]
+        return sorted(set(found + errors))
+
+    def blank(self, row: int, first: int, last: int) -> bool:
+        i = row - 1 - self._row0
+        if self._col0 or i < 0 or row > self._max_rows:
+            return super().blank(row, first, last)
+        marked = self._by_row().get(row)
+        if marked and any(first <= c <= last for c in marked):
+            return False
+        if i >= len(self._rows):
+            return True
+        part = self._rows[i][first:min(last, self._max_cols - 1) + 1]
+        return part.count("") == len(part)
+
+    def occupied_rows(self, *bands: tuple[int, int]) -> list[set[int]]:
+        # one pass over calamine's rows, each band of each told at C speed
+        if self._col0:
+            return super().occupied_rows(*bands)
+        lines = self._rows[:max(0, self._max_rows - self._row0)]
+        found: list[set[int]] = []
+        for first, last in bands:
+            start, stop, row0 = first, min(last, self._max_cols - 1) + 1, self._row0 + 1
+            rows = {i + row0 for i, line in enumerate(lines)
+                    if (part := line[start:stop]) and part.count("") < len(part)}
+            rows.update(r for r, c in self._formulas if start <= c < stop)
+            rows.update(r for r, c in self._errors if start <= c < stop)
+            found.append({r for r in rows if r <= self._max_rows})
+        return found
 
     def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
         line = self._plain_line(row, min(cols), max(cols))

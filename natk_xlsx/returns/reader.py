@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.returns import stray
 from natk_xlsx.returns.books import (
     MAX_SCAN_ROWS,
     Cell,
@@ -270,7 +271,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
             notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
             continue
         sheets[cid] = name
-        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named)
+        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named,
+                              lang if metadata.get("spec_hash") == toolkit.spec_hash else None)
     if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
         raise WorkbookError(str(path), "WORKBOOK-OTHER",
@@ -361,10 +363,17 @@ def _plan(toolkit: Toolkit) -> _Plan:
 
 def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
-                          unplaced: list[Cell], named_rows: dict[str, dict[str, int]]) -> None:
+                          unplaced: list[Cell], named_rows: dict[str, dict[str, int]],
+                          label_lang: str | None = None) -> None:
+    """The cells of a component's questions, found by their keys; and what was typed where no
+    answer is read (``stray``: kept in ``unplaced`` and noted). ``label_lang``: the workbook's
+    language when its table labels can be compared with this specs edition's."""
     plan = _plan(toolkit)
+    texts = stray.texts(toolkit)
+    before = len(unplaced)
     limit = min(MAX_SCAN_ROWS, plan.rows.get(cid, 2000) * 3)
     ws = book.grid(name, limit)
+    seen = stray.busy(ws)
     keys, last = _index_keys(ws)
     named = named_rows.get(name, {})
     placed_rows: set[int] = set()
@@ -386,6 +395,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
             notes.append(Located("NAME-MISMATCH", title, f"D{row}", qid, None,
                                  {"named": f"D{named[qid]}", "found": f"D{row}"}))
         q.answer = get(row, layout.COL_ANSWER)
+        _outside(stray.question_row(ws, row, seen), qid, notes, unplaced)
         given = ws.row_values(row, _DETAIL_COLS)
         for detail, col, value in zip(_DETAILS, _DETAIL_COLS, given, strict=True):
             if value is not None:  # only the details given
@@ -398,6 +408,12 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         q = questions[qid]
         row = rows[0]
         placed_rows.update(rows)
+        found = stray.part_row(ws, row, qid, part, texts, seen, label_lang)
+        _outside(found.outside, qid, notes, unplaced)
+        for cell, label in found.changed:
+            unplaced.append(cell)
+            notes.append(Located("LABEL-CHANGED", title, cell.cell, qid, cell.value,
+                                 {"label": label}))
         if part in (layout.KEY_HEADER, layout.KEY_TOTAL):
             continue
         if part == layout.KEY_SOURCE:
@@ -411,9 +427,27 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                 q.totals[int(part)] = get(row, layout.COL_ANSWER + width)
         else:
             q.options[part] = get(row, layout.COL_ANSWER)
+    for qid, cell in stray.prompts_typed_over(
+            ws, {qid: q.row for qid, q in questions.items() if q.sheet == title}, texts):
+        unplaced.append(cell)
+        notes.append(Located("PROMPT-OVERWRITTEN", title, cell.cell, qid, cell.value))
     if placed_rows:
         _find_unplaced(ws, placed_rows, min(max(placed_rows) + SCAN_MARGIN, last), unplaced,
-                       notes)
+                       notes, lambda row: stray.loose_row(ws, row, cid, texts))
+    unplaced[before:] = sorted(unplaced[before:], key=_place)
+
+
+def _place(cell: Cell) -> tuple[int, int]:
+    """A cell's place (row, column), to list a sheet's unplaced text in reading order."""
+    letters = cell.cell.rstrip("0123456789")
+    return int(cell.cell[len(letters):]), layout.column_number(letters)
+
+
+def _outside(cells: list[Cell], qid: str, notes: list[Located], unplaced: list[Cell]) -> None:
+    """Text typed beside a question's cells, where no answer is read: kept, and noted."""
+    for cell in cells:
+        unplaced.append(cell)
+        notes.append(Located("CELL-NOT-READ", cell.sheet, cell.cell, qid, cell.value))
 
 
 def _looks_like_id(text: str) -> bool:
@@ -422,19 +456,16 @@ def _looks_like_id(text: str) -> bool:
 
 
 def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
-                   notes: list[Located]) -> None:
-    """Rows the respondent inserted: answers without a question id. Kept, and reported."""
+                   notes: list[Located], typed: Callable[[int], list[Cell]]) -> None:
+    """Rows without a question id (a section's title, or rows the respondent inserted): what
+    was ``typed`` in them. Kept, and reported."""
     first = min(placed)
     for row in range(first, last + 1):
         if row in placed:
             continue
-        for col in range(layout.COL_ANSWER, layout.COL_PROVIDER + 1):
-            if ws.value(row, col) is None:
-                continue
-            cell = ws.get(row, col)
-            if str(cell.value).strip() and not cell.is_formula:
-                unplaced.append(cell)
-                notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
+        for cell in typed(row):
+            unplaced.append(cell)
+            notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
 
 
 def _read_cover(wb: Any, lang: str) -> dict[str, Cell]:

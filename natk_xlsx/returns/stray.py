@@ -1,0 +1,201 @@
+"""Text a respondent wrote where no answer is read, found so that nothing typed is lost.
+
+The reader takes each question's answers from known cells (``layout``). A respondent also writes
+elsewhere: a remark in column J beside a question, a note in an inserted row's first columns, a
+reply typed over the instruction of a multiple-choice question or of a table, a figure typed over
+a table's year or header. Each such cell is kept (the submission's ``unplaced``) and reported,
+with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN`` or ``LABEL-CHANGED``
+(``ROW-INSERTED`` for a row that has no question id).
+
+What the generator writes on each kind of row (``workbook.plan``) is known here, so that only
+what was typed is reported: on a question row, its id, text and guidance (A-C) and the answer
+and details (D-I); on an option row, its label (C) and tick (D); on a table's rows, the header
+and year labels and the grid with its total column; on a source or reliability row, the label
+and the answer (C-D); on a section row, its title (A). Columns up to T are looked at (U holds
+the row keys; the columns past it are hidden). Formulas are left to the reader's own checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from natk_xlsx import layout
+from natk_xlsx.i18n.interface import strings
+from natk_xlsx.i18n.languages import tr
+from natk_xlsx.returns.books import Cell
+
+if TYPE_CHECKING:
+    from natk_xlsx.spec.model import Toolkit
+
+#: The last column looked at (T): the next one holds the row keys.
+LAST = layout.COL_KEY - 1
+_SIDE = (layout.COL_ID, layout.COL_QUESTION)  # grey on the rows under a question
+
+
+def loose(value: Any) -> str:
+    """A label as compared here: spaces of any kind collapsed, case folded."""
+    return " ".join(str(value).split()).casefold()
+
+
+class Texts(NamedTuple):
+    """What the generator writes that a typed text is told from, in every language."""
+
+    prompts: frozenset[str]  # the instruction in D of a multiple-choice or table question row
+    sections: dict[str, frozenset[str]]  # component id → its section titles
+    tables: dict[str, tuple[int, bool]]  # table question → (its columns, whether additive)
+    labels: dict[str, tuple[Mapping[str, str], ...]]  # table question → each column's label
+    loose_labels: dict[str, tuple[frozenset[str], ...]]  # the same, as compared
+    kinds: dict[str, str]  # question id → its type
+
+
+_TEXTS: dict[str, Texts] = {}
+
+
+def texts(toolkit: Toolkit) -> Texts:
+    """The texts of a specs edition (worked out once, as the reader's plan)."""
+    found = _TEXTS.get(toolkit.spec_hash)
+    if found is not None:
+        return found
+    ui = strings()
+    prompts = frozenset(loose(text) for key in ("row.multiple", "row.table")
+                        for text in ui[key].values())
+    sections = {c.id: frozenset(loose(t) for s in c.sections for t in s.title.values())
+                for c in toolkit.components}
+    tables: dict[str, tuple[int, bool]] = {}
+    labels: dict[str, tuple[Mapping[str, str], ...]] = {}
+    for q in toolkit.questions():
+        breakdown = toolkit.breakdowns.get(q.breakdown or "")
+        if q.type == "stats_table" and breakdown is not None:
+            tables[q.id] = (len(breakdown.columns), bool(breakdown.additive))
+            labels[q.id] = tuple(column.label for column in breakdown.columns)
+    loose_labels = {qid: tuple(frozenset(loose(t) for t in label.values()) for label in each)
+                    for qid, each in labels.items()}
+    kinds = {q.id: q.type for q in toolkit.questions()}
+    found = _TEXTS[toolkit.spec_hash] = Texts(prompts, sections, tables, labels, loose_labels,
+                                              kinds)
+    return found
+
+
+#: Bands of columns, each looked at once for the whole sheet (``Busy``): the grey cells beside
+#: the rows under a question (A-B), the details (E-I), and what lies past them (J-T).
+_BANDS = ((layout.COL_ID, layout.COL_QUESTION), (layout.COL_COMMENT, layout.COL_PROVIDER),
+          (layout.COL_PROVIDER + 1, LAST))
+
+
+class Busy(NamedTuple):
+    """The rows of a sheet with something in each band: a row with nothing there is passed
+    over without looking at its cells (most rows)."""
+
+    side: set[int]
+    details: set[int]
+    past: set[int]
+
+
+def busy(ws: Any) -> Busy:
+    side, details, past = ws.occupied_rows(*_BANDS)
+    return Busy(side, details, past)
+
+
+def typed(ws: Any, row: int, first: int, last: int) -> list[Cell]:
+    """The cells of ``row`` from column ``first`` to ``last`` that hold a typed value (not a
+    formula, not only spaces)."""
+    columns = ws.filled(row, first, min(last, LAST))
+    if not columns:
+        return []
+    return [c for c in (ws.get(row, col) for col in columns) if str(c.value).strip()]
+
+
+class Found(NamedTuple):
+    """What one row holds outside the cells read, and labels changed (each with the label the
+    workbook wrote, which its figures keep)."""
+
+    outside: list[Cell]
+    changed: list[tuple[Cell, str]]
+
+
+NOTHING = Found([], [])
+
+
+def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str | None
+             ) -> Found:
+    """A row under question ``qid`` (its key's ``part``: an option's code, or a table's
+    header, year, total, source or reliability row). ``lang``: the workbook's language when
+    its header labels are this specs edition's own (the workbook's specs are these), and so
+    can be compared; None when they cannot."""
+    if qid in t.tables and (part in (layout.KEY_HEADER, layout.KEY_TOTAL)
+                            or (part.isdigit() and len(part) == 4)):
+        return _table_row(ws, row, qid, part, t, seen, lang)
+    # an option, or a table's source or reliability row: its label in C and its answer in D
+    if row not in seen.side and row not in seen.details and row not in seen.past:
+        return NOTHING
+    return Found(typed(ws, row, layout.COL_ID, layout.COL_QUESTION)
+                 + typed(ws, row, layout.COL_COMMENT, LAST), [])
+
+
+def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str | None
+               ) -> Found:
+    width, additive = t.tables[qid]
+    end = layout.COL_ANSWER + width + (1 if additive else 0)  # the first column past the grid
+    changed: list[tuple[Cell, str]] = []
+    if part == layout.KEY_HEADER:
+        if lang is not None:
+            for i, allowed in enumerate(t.loose_labels[qid]):
+                value = ws.value(row, layout.COL_ANSWER + i)
+                if value is not None and loose(value) not in allowed:
+                    cell = ws.get(row, layout.COL_ANSWER + i)
+                    if not cell.is_formula:
+                        changed.append((cell, tr(t.labels[qid][i], lang)))
+        outside = typed(ws, row, layout.COL_ID, layout.COL_ID) if row in seen.side else []
+    else:
+        outside = (typed(ws, row, layout.COL_ID, layout.COL_QUESTION) if row in seen.side
+                   else [])
+        if part == layout.KEY_TOTAL:  # sums the workbook wrote: a typed figure replaced one
+            outside += typed(ws, row, layout.COL_ANSWER, end - 1)
+        else:
+            value = ws.value(row, layout.COL_GUIDANCE)
+            if value is not None and value != int(part) and not _is_year(value, int(part)):
+                changed.append((ws.get(row, layout.COL_GUIDANCE), part))
+    if row in seen.past or (end <= layout.COL_PROVIDER and row in seen.details
+                            and not ws.blank(row, end, layout.COL_PROVIDER)):
+        outside += typed(ws, row, end, LAST)
+    return Found(outside, changed)
+
+
+def _is_year(value: Any, year: int) -> bool:
+    try:
+        return float(str(value).strip()) == year
+    except ValueError:
+        return False
+
+
+def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:
+    """A question's own row: what lies past its details (J onwards)."""
+    return typed(ws, row, layout.COL_PROVIDER + 1, LAST) if row in seen.past else []
+
+
+def prompts_typed_over(ws: Any, rows: dict[str, int], t: Texts) -> list[tuple[str, Cell]]:
+    """The multiple-choice and table questions of a sheet (question → its row) whose
+    instruction in D was replaced by a typed text. A text that stands on two or more such rows
+    is an instruction too (the wording of an earlier edition), not a reply."""
+    found = []
+    for qid, row in rows.items():
+        if t.kinds.get(qid) in ("multiple_choice", "stats_table"):
+            value = ws.value(row, layout.COL_ANSWER)
+            if value is None or loose(value) in t.prompts or not str(value).strip():
+                continue
+            cell = ws.get(row, layout.COL_ANSWER)
+            if not cell.is_formula:
+                found.append((qid, cell))
+    seen = Counter(loose(cell.value) for _, cell in found)
+    return [(qid, cell) for qid, cell in found if seen[loose(cell.value)] == 1]
+
+
+def loose_row(ws: Any, row: int, cid: str, t: Texts) -> list[Cell]:
+    """A row without a question id: a section's title row (its title in A), or a row the
+    respondent inserted, of which everything typed is reported."""
+    title = ws.value(row, layout.COL_ID)
+    if title is not None and loose(title) in t.sections.get(cid, ()):
+        return typed(ws, row, layout.COL_QUESTION, LAST)
+    return typed(ws, row, layout.COL_ID, LAST)

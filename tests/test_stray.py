@@ -1,0 +1,175 @@
+"""Text written where no answer is read (``returns.stray``): a remark beside a question, a note
+in an inserted row's first columns, a reply typed over an instruction, a table's year or header
+rewritten. Each is kept in ``unplaced`` and reported with its cell, by both readers; what the
+generator wrote itself is never reported (after LibreOffice re-saves the file too:
+``test_libreoffice_roundtrip``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from natk_xlsx import layout
+from natk_xlsx.returns.books import OpenpyxlBook
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.reader import open_book, read_book
+
+CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED"}
+
+
+def _rows(ws: Any) -> dict[str, int]:
+    """Row key → its (1-based) row."""
+    return {str(ws.cell(row=r, column=layout.COL_KEY + 1).value): r
+            for r in range(1, ws.max_row + 1)
+            if ws.cell(row=r, column=layout.COL_KEY + 1).value is not None}
+
+
+def _edited(filled: tuple[Any, Path, Path], name: str, edits: list[tuple[str, str, int, Any]]
+            ) -> tuple[Any, Path]:
+    """A copy of the return with ``edits``: (sheet, row key, 0-based column, value)."""
+    toolkit, path, folder = filled
+    wb = openpyxl.load_workbook(path)
+    for sheet, key, col, value in edits:
+        ws = wb[sheet]
+        ws.cell(row=_rows(ws)[key], column=col + 1, value=value)
+    out = folder / name
+    wb.save(out)
+    return toolkit, out
+
+
+def _found(sub: Any) -> list[tuple[str, str | None, str | None, Any]]:
+    return sorted((i.code, i.cell, i.question, i.value) for i in sub.issues if i.code in CODES)
+
+
+def _questions(toolkit: Any, kind: str, components: tuple[str, ...] = ("legal", "victims",
+                                                                         "data")) -> list[Any]:
+    return [q for c in toolkit.components if c.id in components for q in c.questions
+            if q.type == kind]
+
+
+def _sheet(toolkit: Any, qid: str) -> str:
+    return next(c.sheet_name["en"] for c in toolkit.components
+                if any(q.id == qid for q in c.questions))
+
+
+def test_a_generated_return_holds_nothing_out_of_place(filled):
+    toolkit, path, _ = filled
+    assert _found(read_workbook(path, toolkit)) == []
+    assert read_workbook(path, toolkit).unplaced == []
+
+
+def test_text_beside_a_question_and_under_it_is_kept_and_reported(filled):
+    toolkit = filled[0]
+    text = _questions(toolkit, "short_text")[0]
+    choice = _questions(toolkit, "multiple_choice")[0]
+    code = toolkit.answer_codes(choice)[0]
+    table = _questions(toolkit, "stats_table")[0]
+    year = toolkit.years()[0]
+    edits = [
+        (_sheet(toolkit, text.id), text.id, 9, "see the attached note"),  # J
+        (_sheet(toolkit, text.id), text.id, 19, "and annex 3"),  # T, the last looked at
+        (_sheet(toolkit, choice.id), layout.row_key(choice.id, code), 4, "mostly online"),
+        (_sheet(toolkit, table.id), layout.row_key(table.id, layout.KEY_SOURCE), 1, "police"),
+        (_sheet(toolkit, table.id), layout.row_key(table.id, year), 18, "estimate"),
+    ]
+    toolkit, path = _edited(filled, "beside.xlsx", edits)
+    sub = read_workbook(path, toolkit)
+    found = _found(sub)
+    assert sorted((c, q, v) for c, _, q, v in found) == sorted(
+        ("CELL-NOT-READ", qid, value) for qid, value in [
+            (text.id, "see the attached note"), (text.id, "and annex 3"),
+            (choice.id, "mostly online"), (table.id, "police"), (table.id, "estimate")])
+    assert sorted(u["value"] for u in sub.unplaced) == sorted(e[3] for e in edits)
+    assert all(i.severity == "warning" for i in sub.issues if i.code in CODES)
+    assert sub.answers == read_workbook(filled[1], toolkit).answers  # nothing else changed
+
+
+def test_a_note_in_an_inserted_rows_first_columns_is_kept(filled):
+    toolkit, path, folder = filled
+    sheet = _sheet(toolkit, _questions(toolkit, "short_text")[0].id)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    row = _rows(ws)[_questions(toolkit, "short_text")[0].id] + 1
+    ws.insert_rows(row)
+    ws.cell(row=row, column=2, value="Note: data for the capital only")
+    ws.cell(row=row, column=12, value="see annex")
+    wb.save(folder / "inserted-note.xlsx")
+    sub = read_workbook(folder / "inserted-note.xlsx", toolkit)
+    assert [(c, cell, v) for c, cell, _, v in _found(sub)] == [
+        ("ROW-INSERTED", f"B{row}", "Note: data for the capital only"),
+        ("ROW-INSERTED", f"L{row}", "see annex")]
+    assert [u["cell"] for u in sub.unplaced] == [f"B{row}", f"L{row}"]
+
+
+def test_a_reply_typed_over_an_instruction_is_kept_and_reported(filled):
+    toolkit = filled[0]
+    choice = _questions(toolkit, "multiple_choice")[0]
+    table = _questions(toolkit, "stats_table")[0]
+    edits = [(_sheet(toolkit, choice.id), choice.id, layout.COL_ANSWER, "manual and indicators"),
+             (_sheet(toolkit, table.id), table.id, layout.COL_ANSWER, "No data kept by form")]
+    toolkit, path = _edited(filled, "prompts.xlsx", edits)
+    sub = read_workbook(path, toolkit)
+    assert sorted((c, q, v) for c, _, q, v in _found(sub)) == sorted([
+        ("PROMPT-OVERWRITTEN", choice.id, "manual and indicators"),
+        ("PROMPT-OVERWRITTEN", table.id, "No data kept by form")])
+    message = next(i.message for i in sub.issues if i.code == "PROMPT-OVERWRITTEN")
+    assert "is not read as an answer" in message
+
+
+def test_an_instruction_of_an_earlier_wording_is_not_taken_for_a_reply(filled):
+    """The same text on two instruction cells is the workbook's own, from another edition."""
+    toolkit = filled[0]
+    choices = _questions(toolkit, "multiple_choice", ("victims",))[:2]
+    edits = [(_sheet(toolkit, q.id), q.id, layout.COL_ANSWER, "Tick each that applies")
+             for q in choices]
+    toolkit, path = _edited(filled, "old-prompts.xlsx", edits)
+    assert _found(read_workbook(path, toolkit)) == []
+
+
+def test_a_year_or_header_rewritten_is_reported_with_the_label_its_figures_keep(filled):
+    toolkit = filled[0]
+    table = _questions(toolkit, "stats_table")[0]
+    year = toolkit.years()[0]
+    first = toolkit.breakdowns[table.breakdown].columns[0].label["en"]
+    sheet = _sheet(toolkit, table.id)
+    edits = [(sheet, layout.row_key(table.id, year), layout.COL_GUIDANCE, 7),
+             (sheet, layout.row_key(table.id, layout.KEY_HEADER), layout.COL_ANSWER,
+              "Sexual and labour exploitation")]
+    toolkit, path = _edited(filled, "labels.xlsx", edits)
+    sub = read_workbook(path, toolkit)
+    changed = {i.value: i.message for i in sub.issues if i.code == "LABEL-CHANGED"}
+    assert set(changed) == {7, "Sexual and labour exploitation"}
+    assert f'still read as "{year}"' in changed[7]
+    assert f'still read as "{first}"' in changed["Sexual and labour exploitation"]
+    assert sub.tables == read_workbook(filled[1], toolkit).tables  # read as before
+
+
+def test_the_same_header_in_another_language_is_not_a_change(filled):
+    toolkit = filled[0]
+    table = _questions(toolkit, "stats_table")[0]
+    french = toolkit.breakdowns[table.breakdown].columns[0].label["fr"]
+    edits = [(_sheet(toolkit, table.id), layout.row_key(table.id, layout.KEY_HEADER),
+              layout.COL_ANSWER, f"  {french.upper()} ")]
+    toolkit, path = _edited(filled, "header-fr.xlsx", edits)
+    assert _found(read_workbook(path, toolkit)) == []
+
+
+def test_both_readers_find_the_same(filled):
+    toolkit = filled[0]
+    text = _questions(toolkit, "short_text")[0]
+    choice = _questions(toolkit, "multiple_choice")[0]
+    edits = [(_sheet(toolkit, text.id), text.id, 11, "remark in L"),
+             (_sheet(toolkit, choice.id), choice.id, layout.COL_ANSWER, "typed over")]
+    toolkit, path = _edited(filled, "readers.xlsx", edits)
+    fast = read_book(path, open_book(path), toolkit)
+    slow = read_book(path, OpenpyxlBook(path), toolkit)
+    assert [(c.sheet, c.cell, c.value) for c in fast.unplaced] == \
+        [(c.sheet, c.cell, c.value) for c in slow.unplaced] != []
+    assert [(n.code, n.cell) for n in fast.notes] == [(n.code, n.cell) for n in slow.notes]
+    sheet = _sheet(toolkit, text.id)
+    a, b = open_book(path).grid(sheet, 2000), OpenpyxlBook(path).grid(sheet, 2000)
+    for first, last in ((0, 20), (9, 19), (3, 3), (20, 40)):
+        assert [a.filled(r, first, last) for r in range(1, a.max_row + 3)] == \
+            [b.filled(r, first, last) for r in range(1, a.max_row + 3)]
