@@ -267,6 +267,26 @@ def test_unknown_priority_is_kept_and_flagged(setup):
     assert ("DETAIL-NOT-ALLOWED", "OMG.01") in codes_of(sub)
 
 
+def test_a_number_in_a_list_detail_is_not_a_lost_zero(setup):
+    """A priority typed as 3 is not one of the choices; there is no leading zero to check."""
+    sub = roundtrip(setup, {}, details={"OMG.01": {"priority": 3}})
+    assert sub.details["OMG.01"]["priority"] == "3"
+    assert ("DETAIL-NOT-ALLOWED", "OMG.01") in codes_of(sub)
+    assert ("TEXT-FROM-NUMBER", "OMG.01") not in codes_of(sub)
+
+
+def test_providers_named_beside_no_assistance_are_flagged(setup):
+    sub = roundtrip(setup, {}, details={"OMG.01": {"provided": "No", "provider": "IOM, UNODC"}})
+    assert sub.details["OMG.01"] == {"provided": "no", "provider": "IOM, UNODC"}
+    (issue,) = [i for i in sub.issues if i.code == "DETAIL-CONFLICT"]
+    assert issue.severity == "warning" and issue.question == "OMG.01"
+    assert issue.message == ('[Omega!I5] OMG.01: "IOM, UNODC" is given in the column "If so, by whom", but the '
+                             'column "Assistance already provided?" says "No"; correct whichever '
+                             'of the two is wrong.')
+    sub = roundtrip(setup, {}, details={"OMG.01": {"provided": "Yes", "provider": "IOM"}})
+    assert "DETAIL-CONFLICT" not in {i.code for i in sub.issues}
+
+
 def test_missing_institution_is_an_error(setup):
     sub = roundtrip(setup, FULL, cover={"respondent_name": "Someone"})
     codes = [(i.code, i.severity) for i in sub.issues if i.code == "COVER-MISSING"]

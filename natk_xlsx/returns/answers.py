@@ -27,7 +27,7 @@ from natk_xlsx.returns.coerce import (
     not_recorded_words,
     parse_number,
 )
-from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list
+from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list, shown
 from natk_xlsx.returns.reader import QuestionCells
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -205,7 +205,12 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
             continue
         if cell.is_formula:
             ctx.add("FORMULA-TEXT", WARNING, cell, q.id, cell.value, f"details/{q.id}/{name}")
-        text = coerce_text(cell, None, ctx, f"details/{q.id}/{name}")
+        text: str | None
+        if name in maps and isinstance(cell.value, int | float) and not isinstance(
+                cell.value, bool):
+            text = shown(cell.value, limit=10**6)  # a choice from a list: no zero to lose
+        else:
+            text = coerce_text(cell, None, ctx, f"details/{q.id}/{name}")
         if not text:
             continue
         if name in maps:
@@ -223,4 +228,9 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
             details[name] = code
         else:
             details[name] = text
+    if details.get("provided") == "no" and details.get("provider"):
+        no = toolkit.choice_lists["yes_no"].label("no", ctx.lang)
+        ctx.add("DETAIL-CONFLICT", WARNING, cells.details["provider"], q.id,
+                details["provider"], f"details/{q.id}/provider", column=ui("col.provider", ctx.lang),
+                asked=ui("col.provided", ctx.lang), answer=no)
     return details
