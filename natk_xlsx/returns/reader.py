@@ -378,6 +378,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
     named = named_rows.get(name, {})
     placed_rows: set[int] = set()
     parts: list[tuple[str, str, list[int]]] = []
+    moved: list[tuple[str, int, int]] = []  # names no longer on their question's row
     get, title = ws.get, ws.title
     for key, rows in keys.items():
         qid, _, part = key.partition(layout.KEY_SEPARATOR)
@@ -392,8 +393,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         row = rows[0]
         q = QuestionCells(qid, title, row)
         if qid in named and named[qid] != row and qid not in plan.grids:
-            notes.append(Located("NAME-MISMATCH", title, f"D{row}", qid, None,
-                                 {"named": f"D{named[qid]}", "found": f"D{row}"}))
+            moved.append((qid, named[qid], row))
         q.answer = get(row, layout.COL_ANSWER)
         _outside(stray.question_row(ws, row, seen), qid, notes, unplaced)
         given = ws.row_values(row, _DETAIL_COLS)
@@ -427,6 +427,10 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                 q.totals[int(part)] = get(row, layout.COL_ANSWER + width)
         else:
             q.options[part] = get(row, layout.COL_ANSWER)
+    if moved:  # one line for the sheet: the rows were found by id, nothing is to be done
+        qid, was, row = moved[0]
+        notes.append(Located("NAME-MISMATCH", title, None, None, None, {
+            "count": len(moved), "first": qid, "named": f"D{was}", "found": f"D{row}"}))
     for qid, cell in stray.prompts_typed_over(
             ws, {qid: q.row for qid, q in questions.items() if q.sheet == title}, texts):
         unplaced.append(cell)
