@@ -480,7 +480,7 @@ def test_a_printed_page_s_header_is_set_in_its_script_s_font(toolkit, tmp_path, 
     ("en", "OHCHR Principle 7; UNODC Model Law, art. 10"),
     ("zh", "人权高专办原则7；"),
     ("ar", "المفوضية السامية لحقوق الإنسان، المبدأ 7؛\u200f "),
-    ("fr", "Principe 7 du HCDH; "),
+    ("fr", "Principe 7 du HCDH\u00a0; "),
 ])
 def test_an_instrument_of_named_parts_is_cited_without_saying_its_name_twice(toolkit, tmp_path,
                                                                              lang, cited):

@@ -43,9 +43,10 @@ def tr(text: Mapping[str, str] | None, lang: str, fallback: str = SOURCE_LANGUAG
 
 
 #: How a language separates the items of one list ("Police, Courts"; Chinese 、, Arabic ،) and
-#: the parts of a longer one ("Police: No; Courts: Yes"; Chinese ；, Arabic ؛).
+#: the parts of a longer one ("Police: No; Courts: Yes"; Chinese ；, Arabic ؛; French with a
+#: no-break space before the semicolon).
 ITEM_SEPARATORS: Mapping[str, str] = {"zh": "、", "ar": "، "}
-PART_SEPARATORS: Mapping[str, str] = {"zh": "；", "ar": "؛ "}
+PART_SEPARATORS: Mapping[str, str] = {"zh": "；", "ar": "؛ ", "fr": "\u00a0; "}
 
 
 #: The right-to-left mark: after a separator that follows a left-to-right item in a

@@ -65,7 +65,10 @@ def _on_paper(spec: WorkbookSpec) -> str:
         return join_parts((tr(c.label, lang) for c in lists[list_id].choices
                            if codes is None or c.code in codes), lang)
 
+    # the reliability's answers explain themselves ("High: complete and verified data"): one
+    # a line, not strung together with their own colons
+    reliability = "".join(f"\n   – {tr(c.label, lang)}" for c in lists["reliability"].choices)
     return ui("instructions.on_paper", lang, answer=ui("col.answer", lang),
               yes_no=labels("yes_no", USUAL_YES_NO), priority_col=ui("col.priority", lang),
               priority=labels("priority"), reliability_row=ui("row.reliability", lang),
-              reliability=labels("reliability"))
+              reliability=reliability)
