@@ -325,9 +325,12 @@ def _exit_for(results: list[Any]) -> None:
 @specs_option
 @jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per file, no issues.")
+@click.option("--lang", default=None, metavar="CODE",
+              help="Language of the issues' messages here: ar, zh, en, fr, ru or es (default: "
+                   "each workbook's own). The copies handed back keep the workbook's language.")
 @handles_errors
 def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_warnings: bool,
-          specs_dir: str | None, jobs: int | None, quiet: bool) -> None:
+          specs_dir: str | None, jobs: int | None, quiet: bool, lang: str | None) -> None:
     """Read and validate filled workbooks; report every problem with its sheet and cell.
 
     FILES are workbooks or folders of them. Exit code 0 when every workbook is valid (warnings
@@ -335,6 +338,11 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     internal error stopped one. The other files are still checked.
     """
     annotate = None
+    from natk_xlsx.i18n.languages import UN_LANGUAGES
+
+    if lang is not None and lang not in UN_LANGUAGES:
+        raise click.UsageError(f"unknown language '{lang}' for --lang; use one of "
+                               f"{', '.join(UN_LANGUAGES)}")
     if annotate_warnings and not annotate_dir:
         raise click.UsageError("--annotate-warnings goes with --annotate DIR, the folder of the "
                                "copies to hand back")
@@ -352,7 +360,8 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
                            f"{clean(result.annotated)}")
             elif result.annotate_error:
                 click.echo(clean(result.annotate_error))
-    click.echo(check_json(results) if fmt == "json" else check_text(results, not quiet))
+    click.echo(check_json(results, lang) if fmt == "json"
+               else check_text(results, not quiet, lang))
     _exit_for(results)
 
 

@@ -304,3 +304,36 @@ def test_annotate_warnings_without_a_folder_for_the_copies_is_a_usage_error(smal
                        "--annotate-warnings")
     assert code == 2
     assert "--annotate-warnings goes with --annotate DIR" in err
+
+
+def test_check_tells_the_issues_of_a_return_in_the_assessors_language(tmp_path):
+    """A French return's issues, read by an assessor who reads English: the same issues at the
+    same places, each message in English; the answers the cell takes are still named as the
+    French workbook names them. Without --lang each stays in the workbook's language."""
+    from factory import BUNDLED_SPECS
+    from fill import fill_workbook
+
+    from natk_xlsx.spec.lint import load_toolkit
+    from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    blank = generate_workbook(toolkit, tmp_path / "blank.xlsx",
+                              GenerateOptions(components=["legal"], lang="fr")).path
+    qid = next(q.id for q in toolkit.component("legal").questions if q.type == "yes_no")
+    path = fill_workbook(blank, tmp_path / "fr.xlsx", toolkit, {qid: "Peut-être"}, lang="fr")
+    runner = CliRunner()
+    french = runner.invoke(cli, ["check", str(path)])
+    english = runner.invoke(cli, ["check", "--lang", "en", str(path)])
+    assert french.exit_code == english.exit_code == 1
+    line = next(x for x in english.output.splitlines() if "ANSWER-NOT-ALLOWED" in x)
+    assert (f'{qid}: "Peut-être" is not one of the allowed answers; choose "Oui", "En partie", '
+            '"Non" or "Ne sait pas".') in line
+    assert "ne fait pas partie des réponses autorisées" in next(
+        x for x in french.output.splitlines() if "ANSWER-NOT-ALLOWED" in x)
+    places = [x.split()[:3] for x in french.output.splitlines() if x.startswith("  ")]
+    assert places == [x.split()[:3] for x in english.output.splitlines() if x.startswith("  ")]
+    as_json = json.loads(runner.invoke(cli, ["check", "--format", "json", "--lang", "en",
+                                             str(path)]).output)
+    (refused,) = [i for i in as_json["files"][0]["issues"] if i["code"] == "ANSWER-NOT-ALLOWED"]
+    assert refused["message"] in line
+    assert runner.invoke(cli, ["check", "--lang", "de", str(path)]).exit_code == 2

@@ -223,9 +223,9 @@ def test_message_lists_the_allowed_answers(setup):
     from natk_xlsx.returns.checks import _allowed_labels
 
     toolkit = load_toolkit(BUNDLED_SPECS)
-    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "fr").startswith(
+    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "fr").told("fr").startswith(
         "«\u00a0Ensemble du pays, avec antennes régionales ou points focaux\u00a0», «\u00a0Ensemble")
-    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "zh").count("”、“") == 2
+    assert _allowed_labels(toolkit, toolkit.question("ENF.06"), "zh").told("zh").count("”、“") == 2
 
 
 @pytest.mark.parametrize("tick", ["Yes", "yes", "x", "X", "✓", True, 1])

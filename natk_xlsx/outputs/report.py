@@ -105,7 +105,10 @@ def reason(path: str, error: str | None) -> str:
     return text[len(path) + 2:] if text.startswith(f"{path}: ") else text
 
 
-def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileResult
+def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
+               ) -> str:  # batch.FileResult
+    """The screen's report of a check: a line per file, its issues under it (each in the
+    workbook's language, or in ``lang``), and the count of files."""
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
     internal = 0
@@ -125,7 +128,8 @@ def check_text(results: list[Any], verbose: bool = True) -> str:  # batch.FileRe
             f"{counted(len(sub.errors), 'error')}, {counted(len(sub.warnings), 'warning')}")
         if verbose:
             for issue in sub.issues:
-                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.message)}")
+                message = issue.told_in(lang) if lang else issue.message
+                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(message)}")
     out += _copies(results)
     out.append("")
     bugs = f", {internal} of them by an internal error" if internal else ""
@@ -160,7 +164,8 @@ def _copies(results: list[Any]) -> list[str]:
     return lines
 
 
-def check_json(results: list[Any]) -> str:
+def check_json(results: list[Any], lang: str | None = None) -> str:
+    """The report of a check for programs; with ``lang``, each issue's message in it."""
     files = []
     for result in results:
         entry: dict[str, Any] = {"file": result.path, "status": result.status,
@@ -177,7 +182,10 @@ def check_json(results: list[Any]) -> str:
                 "details": record["details"],
                 "tables": record["tables"],
                 "unplaced": record["unplaced"],
-                "issues": record["issues"],
+                "issues": record["issues"] if not lang else [
+                    {**entry, "message": issue.told_in(lang)}
+                    for entry, issue in zip(record["issues"], result.submission.issues,
+                                            strict=True)],
             })
         if getattr(result, "annotated", None) or getattr(result, "annotate_error", None):
             entry["annotated"] = result.annotated

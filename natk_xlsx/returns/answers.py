@@ -220,7 +220,7 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
                 column = ui(f"col.{name}", ctx.lang)
                 listed = toolkit.choice_lists["priority" if name == "priority" else "yes_no"]
                 allowed = allowed_list([listed.label(c, ctx.lang) for c in dict.fromkeys(
-                    maps[name].values())], ctx.lang)
+                    maps[name].values())])
                 ctx.add("DETAIL-NOT-ALLOWED", WARNING, cell, q.id, cell.value,
                         f"details/{q.id}/{name}", column=column, allowed=allowed)
                 details[name] = text

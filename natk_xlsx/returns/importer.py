@@ -230,8 +230,7 @@ def _table_info(q: Question, cells: QuestionCells, reliability: Mapping[str, str
                 listed = toolkit.choice_lists["reliability"]
                 ctx.add("ROW-NOT-ALLOWED", WARNING, cells.table_reliability, q.id, text,
                         f"tables/{q.id}/reliability", row=ui("row.reliability", ctx.lang),
-                        allowed=allowed_list([listed.label(c, ctx.lang) for c in listed.codes],
-                                             ctx.lang))
+                        allowed=allowed_list([listed.label(c, ctx.lang) for c in listed.codes]))
             info["reliability"] = code or text
     return info
 

@@ -12,8 +12,8 @@ The message templates are interface strings (``issue.<CODE>``), so they are tran
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
@@ -36,11 +36,26 @@ class Issue:
     question: str | None = None
     path: str | None = None
     value: Any = None
+    #: What the message was made of (the value as found, and the template's fields), to tell
+    #: it in another language (``told_in``); not part of the record.
+    made_of: tuple[Any, Mapping[str, Any]] | None = field(default=None, compare=False,
+                                                           repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["value"] = json_safe(self.value)
-        return data
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "sheet": self.sheet, "cell": self.cell, "question": self.question,
+                "path": self.path, "value": json_safe(self.value)}
+
+    def told_in(self, lang: str) -> str:
+        """The message in ``lang``: the same template and fields, so the answers a cell takes
+        and the workbook's column names stay as the workbook words them. An issue read back
+        from a record, without what it was made of, keeps its message."""
+        if self.made_of is None:
+            return self.message
+        value, fields = self.made_of
+        return make_issue(self.code, self.severity, lang, sheet=self.sheet, cell=self.cell,
+                          question=self.question, path=self.path, value=value,
+                          **fields).message
 
     @property
     def place(self) -> str:
@@ -71,13 +86,22 @@ def json_safe(value: Any) -> Any:
 NUMBER_FIELDS = frozenset({"min", "max", "number", "alternative", "median"})
 
 
-def allowed_list(labels: Sequence[str], lang: str) -> str:
-    """The answers a cell takes, each in quotation marks and in the order offered, the last after
-    "or": «Ensemble du pays, avec antennes régionales ou points focaux» ou «Capitale …»."""
-    marked = [quoted(label, lang) for label in labels]
-    if len(marked) <= 1:
-        return "".join(marked)
-    return join_items(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
+class Allowed(tuple[str, ...]):
+    """The answers a cell takes, as the workbook words them and in the order offered: a field
+    of a message, written in the message's language (``told``)."""
+
+    def told(self, lang: str) -> str:
+        """Each in quotation marks, the last after "or": «Ensemble du pays, avec antennes
+        régionales ou points focaux» ou «Capitale …»."""
+        marked = [quoted(label, lang) for label in self]
+        if len(marked) <= 1:
+            return "".join(marked)
+        return join_items(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
+
+
+def allowed_list(labels: Sequence[str]) -> Allowed:
+    """The answers a cell takes (``Allowed``), for a message."""
+    return Allowed(labels)
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -109,7 +133,8 @@ def make_issue(
     typed = shown(value) if value is not None else ""
     body = template.format(
         value=decimal_text(typed, lang) if isinstance(value, float) else typed,
-        **{k: decimal_text(v, lang) if k in NUMBER_FIELDS else v for k, v in fields.items()})
+        **{k: decimal_text(v, lang) if k in NUMBER_FIELDS
+           else v.told(lang) if isinstance(v, Allowed) else v for k, v in fields.items()})
     prefix = ""
     if sheet and cell:
         prefix = f"[{sheet}!{cell}] "
@@ -118,7 +143,7 @@ def make_issue(
     if question:
         prefix += f"{question}: "
     return Issue(code, severity, prefix + body, sheet, cell, question, path,
-                 json_safe(value))
+                 json_safe(value), (value, fields))
 
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
