@@ -467,7 +467,6 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     (OUTPUT-responses.csv). Exit code 0, or 3 when some input could not be read.
     """
     from natk_xlsx.i18n.interface import counted
-    from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.summarise import expand_inputs
     from natk_xlsx.outputs.summarise import summarise as run
     from natk_xlsx.spec.lint import load_toolkit
@@ -482,8 +481,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
                  jobs=jobs,
                  progress=_progress(len(files)))
     c = result.consolidation
-    for src in (*result.unusable, *result.blank):
-        click.echo(f"{clean(src['file'])}: {clean(src['status'])}")
+    _say_left_out(result)
     click.echo(f"{counted(len(c.respondents), 'return')} consolidated "
                f"({counted(len(c.duplicates), 'duplicate')} counted once, "
                f"{len(result.unusable)} unusable): "
@@ -496,6 +494,20 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
         sys.exit(EXIT_INTERNAL)
     if result.unusable:
         sys.exit(EXIT_UNUSABLE)
+
+
+def _say_left_out(result: Any) -> None:
+    """A line for each file left out of the counts, as ``check`` words it: the screen speaks
+    English whatever the language of the summary or report (where the same is said in it)."""
+    from natk_xlsx.outputs.report import clean, reason
+
+    for src in result.unusable:
+        what = "INTERNAL ERROR" if src.get("internal") else "UNUSABLE"
+        click.echo(f"{clean(src['file'])}: {what}: "
+                   f"{clean(reason(src['file'], src.get('error')) or src['status'])}")
+    for src in result.blank:
+        click.echo(f"{clean(src['file'])}: BLANK: the questionnaire came back without any "
+                   "answer; it is listed, not counted")
 
 
 def _say_decisions(resolutions: str | None, decisions: list[Any]) -> None:
@@ -561,8 +573,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
                           same_institution=same_institution, jobs=jobs,
                           progress=_progress(len(files)))
     r = result.report
-    for src in (*result.summary.unusable, *result.summary.blank):
-        click.echo(f"{src['file']}: {src['status']}")
+    _say_left_out(result.summary)
     click.echo(f"{counted(len(r.institutions), 'return')} reported on: "
                f"{counted(len(r.findings), 'component')}, "
                f"{counted(len(r.recommendations), 'recommendation')}, "

@@ -467,3 +467,27 @@ def test_a_decided_figure_is_read_as_the_returns_read_one(toolkit):
     assert c.figures["convictions"][2021].consolidated == 1500
     assert [d.applied for d in decisions] == [True, False]
     assert decisions[1].note == "'-3' is not a figure (a number of 0 or more)"
+
+
+def test_the_screen_names_the_files_left_out_in_one_language(toolkit, tmp_path, capsys):
+    """A summary in French still speaks English on the screen, as check does: a line for a
+    file that could not be read (its reason, not the Sources sheet's French status), and one
+    for a questionnaire sent back unfilled."""
+    from natk_xlsx.cli import _say_left_out
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "w1.json").write_text(json.dumps(record("w1", "Police",
+                                                                {"LAW.01": "no"})), "utf-8")
+    (tmp_path / "in" / "broken.json").write_text("{not json", "utf-8")
+    (tmp_path / "in" / "blank.json").write_text(json.dumps(record("w9", "Courts", {})), "utf-8")
+    result = summarise([tmp_path / "in"], toolkit, tmp_path / "s.xlsx", lang="fr")
+    (unread,) = result.unusable
+    assert unread["status"].startswith("non lu")  # the Sources sheet's, in French
+    _say_left_out(result)
+    said = capsys.readouterr().out.splitlines()
+    assert said == [
+        f"{tmp_path / 'in' / 'broken.json'}: UNUSABLE: "
+        f"{unread['error'].removeprefix(str(tmp_path / 'in' / 'broken.json') + ': ')}",
+        f"{tmp_path / 'in' / 'blank.json'}: BLANK: the questionnaire came back without any "
+        "answer; it is listed, not counted"]
+    assert unread["error"] and "non lu" not in said[0]

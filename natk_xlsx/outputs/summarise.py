@@ -206,7 +206,8 @@ def summarise(
         if record is None:
             sources[i] = {"file": name, "state": "unusable", "internal": internal, "code": code,
                           "status": ui("summary.status.unusable", lang,
-                                       error=unusable_text(code, error, lang))}
+                                       error=unusable_text(code, error, lang)),
+                          "error": error}  # the screen's line, as check gives it
             return
         if blank_record(record):
             # the questionnaire sent back as it was sent: received, not an institution's answer
