@@ -99,10 +99,6 @@ def write_failure(exc: OSError) -> str:
         errno.EFBIG: "write to another disk (this one, or a limit set for you, takes no file "
                      "this large)",
         errno.ENOENT: "check that the folder exists",
-        errno.EEXIST: "a file stands where a folder of the path should be; choose another "
-                      "folder",
-        errno.ENOTDIR: "a file stands where a folder of the path should be; choose another "
-                       "folder",
         errno.EISDIR: "a folder stands where the file should be; choose another name",
         errno.ENAMETOOLONG: "choose a shorter name",
         errno.EROFS: "write to another folder (this disk is read-only)",
@@ -112,7 +108,20 @@ def write_failure(exc: OSError) -> str:
                      "program",
     }.get(exc.errno or 0, "check that the folder exists, is writable and has room, and that "
                           "the file is not open in another program")
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # the system's words mislead here
+        return f"({blocking_file(exc.filename)}); choose another folder"
     return f"({exc.strerror or exc}); {advice}"
+
+
+def blocking_file(path: Any) -> str:
+    """What stops a folder of ``path`` being made or entered, as every output says it: "NAME
+    is a file, not a folder" (the nearest part of the path that is a file)."""
+    if path is not None:
+        here = Path(os.fsdecode(path))
+        for part in (here, *here.parents):
+            if part.is_file():
+                return f"{part} is a file, not a folder"
+    return "a file stands where a folder of the path should be"
 
 
 def close_left_open(error: BaseException) -> None:

@@ -84,13 +84,23 @@ def test_copies_and_submissions_that_cannot_be_written_are_said_and_exit_3(
     (errno.EACCES, "check that the folder is writable"),
     (errno.ENOENT, "check that the folder exists"),
     (errno.EROFS, "(this disk is read-only)"),
-    (errno.EEXIST, "a file stands where a folder of the path should be"),
     (errno.ENAMETOOLONG, "choose a shorter name"),
     (errno.EIO, "check that the folder exists, is writable and has room"),
 ])
 def test_the_advice_fits_the_failure(code: int, advice: str) -> None:
     text = write_failure(OSError(code, os.strerror(code)))
     assert text.startswith(f"({os.strerror(code)}); ") and advice in text
+
+
+@pytest.mark.parametrize("code", [errno.EEXIST, errno.ENOTDIR])
+def test_a_file_in_the_way_is_named_not_the_systems_words(code: int, tmp_path: Path) -> None:
+    """"(File exists)" read as if the output itself were there: the file in the way is named,
+    in the words every output uses."""
+    (tmp_path / "notes.txt").write_text("", "utf-8")
+    text = write_failure(OSError(code, os.strerror(code), str(tmp_path / "notes.txt" / "s")))
+    assert text == f"({tmp_path / 'notes.txt'} is a file, not a folder); choose another folder"
+    assert write_failure(OSError(code, os.strerror(code))) == (
+        "(a file stands where a folder of the path should be); choose another folder")
 
 
 class _FullDisk(io.BytesIO):
@@ -149,7 +159,8 @@ def test_a_file_where_the_output_s_folder_should_be_is_said_so(small: Any, tmp_p
                           capture_output=True, text=True, env=env, check=False, timeout=120)
     assert done.returncode == 3, done.stderr
     assert done.stderr.startswith(f"natk: error: {target}: cannot write {what} (")
-    assert "a file stands where a folder of the path should be" in done.stderr
+    assert f"({tmp_path / 'report.txt'} is a file, not a folder); choose another folder" \
+        in done.stderr
     assert done.stderr.count("\n") == 1
 
 

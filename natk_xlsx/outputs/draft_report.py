@@ -17,6 +17,7 @@ from typing import Any
 from natk_xlsx.errors import UsageError
 from natk_xlsx.outputs.report_content import Report, build
 from natk_xlsx.outputs.summarise import SummaryResult, summarise
+from natk_xlsx.safeio import blocking_file
 from natk_xlsx.spec.model import Toolkit
 
 
@@ -55,8 +56,8 @@ def write_report(
     folder = Path(output).resolve().parent
     nearest = next(p for p in (folder, *folder.parents) if p.exists())
     if not nearest.is_dir():  # say so before reading every return
-        raise ReportWriteError(f"{output}: cannot write the report ({nearest} is a file, not a "
-                               "folder); choose another folder")
+        raise ReportWriteError(f"{output}: cannot write the report ({blocking_file(output)}); "
+                               "choose another folder")
     asked = None
     if recipients is not None:
         from natk_xlsx.workbook.generate import load_recipients
