@@ -291,8 +291,8 @@ def test_summarise_submission_files_forged_or_not(corpus, tmp_path):
     (subs / "deep.json").write_text("[" * 100_000, "utf-8")
     result, _ = _run(corpus, "summarise", str(subs), "-o", str(tmp_path / "s.xlsx"))
     assert result.exit_code == 3
-    not_read = [line for line in result.stdout.splitlines() if ": not read: " in line]
-    assert sorted(Path(line.split(": not read: ")[0]).name for line in not_read) == sorted(
+    not_read = [line for line in result.stdout.splitlines() if ": UNUSABLE: " in line]
+    assert sorted(Path(line.split(": UNUSABLE: ")[0]).name for line in not_read) == sorted(
         [*forged, "deep.json"])
     assert all(name in result.stdout for name in forged)
     assert len(written) > 3 and (tmp_path / "s.xlsx").is_file()
