@@ -145,6 +145,11 @@ def cover_name(field: str) -> str:
     return f"natk_cover_{field}"
 
 
+#: Marks of an option left unticked, beside the "no" labels of every language: the reader
+#: reads an option so marked as not ticked, and the workbook's formulas take it so too.
+UNTICK_MARKS = ("0", "false", "no", "n", "-")
+
+
 def list_name(list_id: str) -> str:
     return f"natk_list_{list_id}"
 

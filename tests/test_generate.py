@@ -194,26 +194,41 @@ def test_skip_logic_greys_out_rows_that_do_not_apply(full, toolkit):
             if q.relevant is None:
                 assert f"A{row}" not in rules, q.id
                 continue
-            # grey only once the controlling answer is given (and rules the question out), the
-            # test the hidden 'applicable' cell makes too
-            assert rules[f"A{row}"].startswith("AND("), q.id
+            # grey when the hidden 'applicable' cell says the answers given rule it out: one
+            # test for the grey and for the cover's progress, and a short format formula
+            applicable = f"$V${row}"
+            assert layout.cell_name(row - 1, layout.COL_APPLICABLE) == applicable
+            assert rules[f"A{row}"] == f"{applicable}=0", q.id
+            formula = ws.cell(row, layout.COL_APPLICABLE + 1).value
+            assert formula.startswith("=IF(AND("), q.id
             for gate in referenced_questions(q.relevant, q.id):
                 (_, ref), = list(wb.defined_names[gate].destinations)
-                assert ref.split(":")[0] in rules[f"A{row}"], (q.id, gate)
-            applicable = ws.cell(row, layout.COL_APPLICABLE + 1).value
-            assert applicable == f"=IF({rules[f'A{row}']},0,1)", q.id
+                assert ref.split(":")[0] in formula, (q.id, gate)
+    longest = max(len(rule.formula[0]) for ws in wb.worksheets
+                  for rng in ws.conditional_formatting for rule in rng.rules)
+    assert longest <= 255  # what Excel's own conditional formats take
 
 
-def test_skip_logic_formula_names_the_controlling_answer(full, toolkit):
+def test_skip_logic_matches_the_answer_in_any_language_and_case(full, toolkit):
+    """The controlling answer is matched as the checker reads it: its labels in every
+    language, listed on the hidden lists sheet under a name, compared without case or
+    surrounding spaces."""
     _, wb = full
     q = next(q for q in toolkit.questions() if q.relevant and "in" in q.relevant
              and toolkit.question(q.relevant["question"]).type == "yes_no")
     target = toolkit.question(q.relevant["question"])
     ws = wb[toolkit.component(q.component).sheet_name["en"]]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, layout.COL_KEY + 1).value == q.id)
+    formula = ws.cell(row, layout.COL_APPLICABLE + 1).value
     (_, ref), = list(wb.defined_names[target.id].destinations)
-    formulas = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
-    label = toolkit.answer_label(target, q.relevant["in"][0], "en")
-    assert any(ref in f and f'"{label}"' in f for f in formulas)
+    name = formula.split(f"MATCH(TRIM({ref}),", 1)[1].split(",0)", 1)[0]
+    assert name.startswith("natk_list_any_") and name in wb.defined_names
+    (sheet, cells), = list(wb.defined_names[name].destinations)
+    listed = {c.value for row_ in wb[sheet][cells.replace("$", "")] for c in row_}
+    codes = q.relevant["in"]
+    assert listed == {tr(toolkit.choice_lists["yes_no"].choices[
+        [c.code for c in toolkit.choice_lists["yes_no"].choices].index(code)].label, lang)
+        for code in codes for lang in ("ar", "zh", "en", "fr", "ru", "es")}
 
 
 def test_metadata_sheet_and_document_properties(full, toolkit):

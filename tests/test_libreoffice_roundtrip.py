@@ -129,3 +129,30 @@ def test_a_question_looks_ruled_out_only_once_an_answer_rules_it_out(tmp_path):
     assert set(before.values()) == {1}, before
     assert {qid for qid, value in after.items() if value == 0} >= gated
     assert all(after[q] == 1 for q in before if toolkit.question(q).relevant is None)
+
+
+def test_a_question_is_greyed_out_only_where_the_checker_rules_it_out(tmp_path):
+    """An answer the checker accepts rules questions in or out in the workbook too: a yes typed
+    in another language, in lower case and with spaces ('  oui '), and an option ticked with an
+    'x', keep the questions they open as ones to answer (LibreOffice recalculates the hidden
+    'applicable' cells, which the grey format and the cover's progress both read); a 'non'
+    rules its questions out, as the checker reads it."""
+    from natk_xlsx.returns.importer import read_workbook
+    from natk_xlsx.spec.conditions import evaluate
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    blank = generate_workbook(toolkit, tmp_path / "situation.xlsx",
+                              GenerateOptions(components=["situation"])).path
+    wb = _load(blank)
+    ws = wb[toolkit.component("situation").sheet_name["en"]]
+    rows = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
+    typed = {"SIT.02|forced_labour": "x", "SIT.11": "  oui ", "SIT.13": "non"}
+    for key, value in typed.items():
+        ws.cell(rows[key], layout.COL_ANSWER + 1, value)
+    wb.save(tmp_path / "typed.xlsx")
+    after = _applicable(convert(tmp_path / "typed.xlsx", tmp_path / "lo"), toolkit, "situation")
+    assert (after["SIT.03"], after["SIT.12"], after["SIT.14"]) == (1, 1, 0)
+    sub = read_workbook(tmp_path / "typed.xlsx", toolkit)
+    assert sub.answers["SIT.02"] == ["forced_labour"] and sub.answers["SIT.11"] == "yes"
+    for qid in ("SIT.03", "SIT.12", "SIT.14"):
+        assert evaluate(toolkit.question(qid).relevant, sub.answers) == (after[qid] == 1), qid

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from natk_xlsx import layout
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
@@ -42,7 +43,7 @@ NOT_RECORDED = frozenset({
 #: cross a Russian keyboard types.
 TICKS = frozenset({"x", "х", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
 #: Marks of an option left unticked, beside the "no" labels of every language.
-UNTICKS = frozenset({"0", "false", "no", "n", "-", ""})
+UNTICKS = frozenset({*layout.UNTICK_MARKS, ""})
 
 
 @dataclass

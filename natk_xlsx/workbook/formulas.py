@@ -1,12 +1,20 @@
 """The spreadsheet formulas of a component sheet: skip logic as an Excel condition, and the hidden
-progress cells the cover adds up. Pure: a condition and a plan in, formula text out."""
+progress cells the cover adds up. Pure: a condition and a plan in, formula text out.
+
+An answer is taken as the checker takes it, so that a question the workbook greys out is one the
+checker does not ask for: a choice matches any language's label of it, in any case and with
+spaces around it (MATCH over a named list of those labels); an option is ticked by anything but
+a "no" of any language or a mark of an option left unticked (``layout.UNTICK_MARKS``). The lists
+are named by the writer (``Names``: a key and its labels in, a defined name out), which keeps
+the formulas short."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from natk_xlsx import layout
+from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.spec.conditions import evaluate, leaf_op
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 from natk_xlsx.workbook.plan import QUESTION, SheetPlan
@@ -20,12 +28,29 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+#: The writer's naming of a list of labels: (key, labels) → the defined name of the list.
+Names = Callable[[str, Sequence[str]], str]
+
+
+def _every_label(toolkit: Toolkit, q: Question, codes: Sequence[str]) -> list[str]:
+    """The labels of these answers of ``q`` in every language, each once."""
+    return list(dict.fromkeys(toolkit.answer_label(q, code, lang)
+                              for code in codes for lang in UN_LANGUAGES))
+
+
+def _unticked(toolkit: Toolkit) -> list[str]:
+    """What leaves an option unticked: the "no" of every language, and the usual marks."""
+    no = toolkit.choice_lists["yes_no"].choices
+    labels = [text for choice in no if choice.code == "no" for text in choice.label.values()]
+    return list(dict.fromkeys([*labels, *layout.UNTICK_MARKS]))
+
+
 def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
-                    self_id: str) -> str:
+                    self_id: str, names: Names) -> str:
     """A skip-logic or needs condition as an Excel formula over the plan's answer cells."""
 
     def sub(c: Mapping[str, Any]) -> str:
-        return excel_condition(toolkit, plan, lang, c, self_id)
+        return excel_condition(toolkit, plan, lang, c, self_id, names)
 
     if "all" in cond:
         return "AND(" + ",".join(sub(c) for c in cond["all"]) + ")"
@@ -47,11 +72,15 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
         return answered if cond["answered"] else f"NOT({answered})"
     if op in ("in", "not_in"):
         if target.type == "multiple_choice":
-            yes = quote(toolkit.choice_lists["yes_no"].label("yes", lang))
-            hits = [f"{plan.options[(qid, c)].ref()}={yes}" for c in cond[op]]
+            unticked = names("any_untick", _unticked(toolkit))
+            hits = [f'AND({cell}<>"",ISNA(MATCH(TRIM({cell}),{unticked},0)))'
+                    for cell in (plan.options[(qid, c)].ref() for c in cond[op])]
+            match = hits[0] if len(hits) == 1 else "OR(" + ",".join(hits) + ")"
         else:
-            hits = [f"{cells}={quote(toolkit.answer_label(target, c, lang))}" for c in cond[op]]
-        match = "OR(" + ",".join(hits) + ")"
+            codes = list(cond[op])
+            key = f"any_{target.choices or 'yes_no'}_{'_'.join(codes)}"
+            match = (f"ISNUMBER(MATCH(TRIM({cells}),"
+                     f"{names(key, _every_label(toolkit, target, codes))},0))")
         return match if op == "in" else f"AND({answered},NOT({match}))"
     symbol = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
     value = number(cond[op])
@@ -62,7 +91,7 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
 
 
 def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
-                  self_id: str, value: bool) -> str:
+                  self_id: str, value: bool, names: Names) -> str:
     """An Excel formula true when the answers already given settle ``cond`` as ``value``. A
     blank answer settles nothing (the question may still be answered either way) but a leaf
     that asks whether it was answered: so a question whose earlier answer is still blank is
@@ -70,7 +99,7 @@ def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[st
     not apply."""
 
     def sub(c: Mapping[str, Any], v: bool) -> str:
-        return excel_settled(toolkit, plan, lang, c, self_id, v)
+        return excel_settled(toolkit, plan, lang, c, self_id, v, names)
 
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
@@ -78,14 +107,14 @@ def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[st
         return joined + "(" + ",".join(sub(c, value) for c in cond[key]) + ")"
     if "not" in cond:
         return sub(cond["not"], not value)
-    holds = excel_condition(toolkit, plan, lang, cond, self_id)
+    holds = excel_condition(toolkit, plan, lang, cond, self_id, names)
     if leaf_op(cond) == "answered":
         return holds if value else f"NOT({holds})"
     if value:  # every other leaf holds only once its question is answered
         return holds
     answered = excel_condition(toolkit, plan, lang,
                                {"question": cond.get("question", self_id), "answered": True},
-                               self_id)
+                               self_id, names)
     return f"AND({answered},NOT({holds}))"
 
 
@@ -100,22 +129,26 @@ def settled_when_blank(cond: Mapping[str, Any], value: bool) -> bool:
     return leaf_op(cond) == "answered" and evaluate(cond, {}) == value
 
 
-def skip_formula(toolkit: Toolkit, plan: SheetPlan, lang: str, q: Question) -> str | None:
-    """The conditional format's formula that greys out a question that does not apply, given
-    the answers already there."""
+def skip_formula(plan: SheetPlan, q: Question) -> str | None:
+    """The conditional format's formula that greys out a row of a question that does not
+    apply, given the answers already there: the question's hidden 'applicable' cell is 0
+    (``progress_formulas``). One test for both, and a short format formula: Excel's own may
+    refuse a long one, which the answers' matching in every language would make."""
     if q.relevant is None:
         return None
-    return "=" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False)
+    cell = layout.cell_name(plan.question_rows[q.id], layout.COL_APPLICABLE)
+    return f"={cell}=0"
 
 
 def progress_formulas(toolkit: Toolkit, plan: SheetPlan, lang: str, row: int,
-                      q: Question) -> tuple[tuple[str, int], tuple[str, int]]:
+                      q: Question, names: Names) -> tuple[tuple[str, int], tuple[str, int]]:
     """(formula, value before recalculation) of the hidden 'applicable' and 'answered' cells:
     a question applies until the answers given rule it out."""
     applicable = "1" if q.relevant is None else \
-        "IF(" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False) + ",0,1)"
+        "IF(" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False, names) + ",0,1)"
     cached = 0 if q.relevant is not None and settled_when_blank(q.relevant, False) else 1
-    answered = excel_condition(toolkit, plan, lang, {"question": q.id, "answered": True}, q.id)
+    answered = excel_condition(toolkit, plan, lang, {"question": q.id, "answered": True}, q.id,
+                               names)
     apply_cell = layout.cell_name(row, layout.COL_APPLICABLE, False)
     return ("=" + applicable, cached), (f"=IF(AND({apply_cell}=1,{answered}),1,0)", 0)
 

@@ -38,6 +38,11 @@ class Lists:
         check(self.wb.define_name(name, f"={layout.LISTS_SHEET}!{first}:{last}"), f"name {name}")
         return name
 
+    def labels(self, key: str, labels: Sequence[str]) -> str:
+        """A list of labels that no drop-down offers (each answer's labels in every language,
+        for the skip-logic formulas to match): its defined name."""
+        return self.add(key, [key] * len(labels), labels)
+
     def for_question(self, q: Question) -> str:
         codes = self.toolkit.answer_codes(q)
         if q.type == "yes_no":

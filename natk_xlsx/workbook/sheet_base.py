@@ -97,7 +97,7 @@ class SheetBase:
         self.validate(r, c, qid, options)
 
     def skip_format(self, r: int, q: Question) -> None:
-        formula = skip_formula(self.toolkit, self.plan, self.lang, q)
+        formula = skip_formula(self.plan, q)
         if formula is None:
             return
         check(self.ws.conditional_format(r, 0, r, layout.COL_PROVIDER, {
