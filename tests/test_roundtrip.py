@@ -155,13 +155,14 @@ def test_a_required_question_without_dont_know_asks_for_a_reason_in_the_comments
         ("OMG.06", "35%", 35, "NUMBER-FROM-TEXT"),
         ("OMG.06", 1, 100, None),
         ("OMG.07", "2024", 2024, "NUMBER-FROM-TEXT"),
-        ("OMG.07", dt.datetime(2021, 6, 1), 2021, "NUMBER-FROM-TEXT"),
+        ("OMG.07", dt.datetime(2021, 6, 1), 2021, "YEAR-FROM-DATE"),  # a date, not text
         ("OMG.08", "15/03/2024", "2024-03-15", "DATE-FROM-TEXT"),
         ("OMG.08", "03/04/2024", "2024-04-03", "DATE-AMBIGUOUS"),
         ("OMG.08", "2024-03-15", "2024-03-15", "DATE-FROM-TEXT"),
         ("OMG.08", "15.03.2024", "2024-03-15", "DATE-FROM-TEXT"),
         ("OMG.08", "March 15, 2024", "2024-03-15", "DATE-FROM-TEXT"),
         ("OMG.08", 45366, "2024-03-15", None),  # a serial in a date cell is a date
+        ("OMG.07", " 2021 ", 2021, "NUMBER-FROM-TEXT"),
         ("OMG.09", "00123", "00123", None),
         ("OMG.09", 123, "123", "TEXT-FROM-NUMBER"),
         ("OMG.09", "  padded  ", "padded", None),

@@ -197,8 +197,8 @@ def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int |
 
 def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
     value = cell.value
-    if isinstance(value, dt.datetime | dt.date):
-        ctx.add("NUMBER-FROM-TEXT", WARNING, cell, q.id, value, path, number=value.year)
+    if isinstance(value, dt.datetime | dt.date):  # a date, not text: only its year is kept
+        ctx.add("YEAR-FROM-DATE", WARNING, cell, q.id, value, path, year=str(value.year))
         return value.year
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d{4})\s*", value)
