@@ -5,6 +5,7 @@ running."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -126,6 +127,25 @@ def test_one_that_has_gone_is_replaced(small):
     started.join(5)
     (result,) = read_files([small.filled], small.toolkit)
     assert result.error is None and result.submission is not None
+
+
+def test_an_opener_the_file_crashed_is_not_tried_again(small, monkeypatch):
+    """A signal of its own (here SIGSEGV, as a native reader's crash) is the file's doing: one
+    FILE-CRASH line, and the file is not opened a second time. Killed from outside, the
+    opener is replaced (``test_one_that_has_gone_is_replaced``)."""
+    import signal
+
+    ahead.start(["check", str(small.filled)])
+    (started,) = children()
+    os.kill(started.pid, signal.SIGSEGV)
+    started.join(5)
+
+    def no_new_pipe() -> Any:
+        raise AssertionError("the file was opened again")
+
+    monkeypatch.setattr(workers, "pipe", no_new_pipe)
+    (result,) = read_files([small.filled], small.toolkit)
+    assert result.code == "FILE-CRASH" and "(signal 11)" in result.error
 
 
 def test_the_natk_command_starts_it_before_importing_click(small):

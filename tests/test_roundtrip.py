@@ -288,6 +288,16 @@ def test_providers_named_beside_no_assistance_are_flagged(setup):
     assert "DETAIL-CONFLICT" not in {i.code for i in sub.issues}
 
 
+@pytest.mark.parametrize("nobody", ["None", "N/A", "-", "Nobody", "not applicable", "Néant",
+                                    "нет", "无", "لا يوجد"])
+def test_a_word_for_nobody_under_by_whom_is_no_provider(setup, nobody):
+    """'No' and then 'None' under 'If so, by whom' agree: no warning, and no partner named in
+    the plan's 'already at work on this'."""
+    sub = roundtrip(setup, {}, details={"OMG.01": {"provided": "No", "provider": nobody}})
+    assert sub.details["OMG.01"] == {"provided": "no"}
+    assert "DETAIL-CONFLICT" not in {i.code for i in sub.issues}
+
+
 def test_missing_institution_is_an_error(setup):
     sub = roundtrip(setup, FULL, cover={"respondent_name": "Someone"})
     codes = [(i.code, i.severity) for i in sub.issues if i.code == "COVER-MISSING"]

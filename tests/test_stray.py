@@ -118,14 +118,35 @@ def test_a_reply_typed_over_an_instruction_is_kept_and_reported(filled):
     assert "is not read as an answer" in message
 
 
-def test_an_instruction_of_an_earlier_wording_is_not_taken_for_a_reply(filled):
-    """The same text on two instruction cells is the workbook's own, from another edition."""
+def test_the_same_reply_over_two_instructions_is_kept_twice(filled):
+    """"No data kept" typed over two tables' instructions is two replies, each reported."""
     toolkit = filled[0]
-    choices = _questions(toolkit, "multiple_choice", ("victims",))[:2]
-    edits = [(_sheet(toolkit, q.id), q.id, layout.COL_ANSWER, "Tick each that applies")
-             for q in choices]
-    toolkit, path = _edited(filled, "old-prompts.xlsx", edits)
-    assert _found(read_workbook(path, toolkit)) == []
+    tables = _questions(toolkit, "stats_table", ("victims",))[:2]
+    assert len(tables) == 2
+    edits = [(_sheet(toolkit, q.id), q.id, layout.COL_ANSWER, "No data kept") for q in tables]
+    toolkit, path = _edited(filled, "same-reply.xlsx", edits)
+    sub = read_workbook(path, toolkit)
+    assert sorted(q for c, _, q, _ in _found(sub)) == sorted(q.id for q in tables)
+    assert [u["value"] for u in sub.unplaced] == ["No data kept"] * 2
+
+
+def test_a_header_is_compared_in_a_workbook_of_another_edition_too(filled, tmp_path):
+    """Its figures are read by position under this edition's columns: a header that differs
+    is worth a word whatever edition the workbook is of."""
+    toolkit = filled[0]
+    table = _questions(toolkit, "stats_table")[0]
+    sheet = _sheet(toolkit, table.id)
+    toolkit, path = _edited(filled, "old-edition.xlsx", [
+        (sheet, layout.row_key(table.id, layout.KEY_HEADER), layout.COL_ANSWER, "Spent (USD)")])
+    wb = openpyxl.load_workbook(path)
+    meta = wb[layout.META_SHEET]
+    for row in meta.iter_rows():
+        if row[0].value == "spec_hash":
+            row[1].value = "0" * 64  # another edition of the same version
+    wb.save(tmp_path / "other.xlsx")
+    sub = read_workbook(tmp_path / "other.xlsx", toolkit)
+    assert "SPEC-DIFFERS" in {i.code for i in sub.issues}
+    assert [(c, v) for c, _, _, v in _found(sub)] == [("LABEL-CHANGED", "Spent (USD)")]
 
 
 def test_a_year_or_header_rewritten_is_reported_with_the_label_its_figures_keep(filled):
@@ -156,13 +177,26 @@ def test_the_same_header_in_another_language_is_not_a_change(filled):
     assert _found(read_workbook(path, toolkit)) == []
 
 
-def test_both_readers_find_the_same(filled):
+def test_both_readers_find_the_same(filled, monkeypatch):
     toolkit = filled[0]
     text = _questions(toolkit, "short_text")[0]
     choice = _questions(toolkit, "multiple_choice")[0]
     edits = [(_sheet(toolkit, text.id), text.id, 11, "remark in L"),
+             (_sheet(toolkit, text.id), text.id, 12, 2020),
              (_sheet(toolkit, choice.id), choice.id, layout.COL_ANSWER, "typed over")]
     toolkit, path = _edited(filled, "readers.xlsx", edits)
+    fast_record = read_workbook(path, toolkit)
+    monkeypatch.setenv("NATK_READER", "openpyxl")
+    slow_record = read_workbook(path, toolkit)
+    monkeypatch.delenv("NATK_READER")
+    assert sorted(map(str, (u["value"] for u in fast_record.unplaced))) == [
+        "2020", "remark in L", "typed over"]
+    # a number as typed (2020, not 2020.0), whichever reader read it
+    assert [u["value"] for u in fast_record.unplaced] == [
+        u["value"] for u in slow_record.unplaced]
+    assert 2020 in [u["value"] for u in fast_record.unplaced]
+    assert all(not isinstance(u["value"], float) for u in fast_record.unplaced)
+    assert [i.to_dict() for i in fast_record.issues] == [i.to_dict() for i in slow_record.issues]
     fast = read_book(path, open_book(path), toolkit)
     slow = read_book(path, OpenpyxlBook(path), toolkit)
     assert [(c.sheet, c.cell, c.value) for c in fast.unplaced] == \

@@ -11,6 +11,7 @@ from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import (
+    NOBODY,
     Context,
     coerce_choice,
     coerce_count,
@@ -197,6 +198,15 @@ def _build_detail_codes(toolkit: Toolkit, list_id: str, codes: Iterable[str], la
 _HEAD = re.compile(r"\s*[:：]")
 
 
+_NOBODY = frozenset({loose_text(normalise_text(word)).rstrip(".") for word in NOBODY})
+
+
+def _nobody(text: str) -> bool:
+    """Whether a provider typed is a word for nobody (``NOBODY``), case, accents and a final
+    full stop aside."""
+    return loose_text(normalise_text(text)).rstrip(".。") in _NOBODY
+
+
 def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
                   maps: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     details: dict[str, Any] = {}
@@ -226,6 +236,8 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
                 details[name] = text
                 continue
             details[name] = code
+        elif name == "provider" and _nobody(text):
+            continue  # "None", "N/A", "-": no provider, as an empty cell says
         else:
             details[name] = text
     if details.get("provided") == "no" and details.get("provider"):

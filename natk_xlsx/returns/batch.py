@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -227,6 +228,10 @@ def _opener(path: str, memory_mb: int) -> Worker:
     return worker
 
 
+#: How a process stopped from outside ends (killed, or told to end).
+_KILLED = (-signal.SIGKILL, -signal.SIGTERM)
+
+
 def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
                  records_only: bool) -> FileResult:
     """One file, on two cores: a worker opens it (the gate and the native reader, under the
@@ -243,7 +248,9 @@ def _read_beside(path: str, toolkit: Loader, timeout: float, memory_mb: int,
         strings()  # the texts of the messages, read while the worker works
 
         opening = receive(worker, timeout)
-        if early and worker.crashed:  # it may have gone for another cause: open it once more
+        if early and worker.crashed and worker.proc.exitcode in _KILLED:
+            # stopped from outside while it waited or opened, not by the file (which would
+            # crash it with a signal of its own): open it once more
             worker = _opener(path, memory_mb)
             opening = receive(worker, timeout)
         worker.tell_stop()  # it ends while the answers are read here

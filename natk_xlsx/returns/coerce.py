@@ -39,6 +39,13 @@ NOT_RECORDED = frozenset({
     "s/d", "sin datos", "desconocido", "no disponible",
     "нет данных", "н/д", "неизвестно", "не указано",
     "不详", "无数据", "غير معروف", "لا توجد بيانات"})
+#: What respondents write under "If so, by whom" for nobody, in the six languages: no
+#: provider (the same as an empty cell), not one to coordinate with.
+NOBODY = frozenset({
+    "-", "–", "—", "--", "0", "n/a", "na", "n.a.", "nil", "none", "nobody", "no one",
+    "not applicable", "no", "aucun", "aucune", "personne", "néant", "sans objet", "s.o.",
+    "non", "ninguno", "ninguna", "nadie", "no aplica", "no procede", "нет", "никто", "н/д",
+    "не применимо", "无", "没有", "不适用", "否", "لا يوجد", "لا أحد", "لا ينطبق", "لا"})
 #: Marks of a ticked option, beside the "yes" labels of every language: the Cyrillic х is the
 #: cross a Russian keyboard types.
 TICKS = frozenset({"x", "х", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})

@@ -7,6 +7,7 @@ JSON Schema validation mapped back to cells and the checks a schema cannot make 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from natk_xlsx.returns.reader import (
     read_book,
 )
 from natk_xlsx.returns.submission import BLANK, Submission, blank_record
-from natk_xlsx.spec.model import Question, Toolkit
+from natk_xlsx.spec.model import Question, Toolkit, plain_number
 
 REQUIRED_COVER = ("institution",)
 EXPECTED_COVER = ("respondent_name", "completion_date")
@@ -117,7 +118,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         if cell is None and note.sheet:
             ctx.issues.append(_sheet_issue(note, ctx, severity))
             continue
-        ctx.add(note.code, severity, cell, note.question, note.value, **note.fields)
+        ctx.add(note.code, severity, cell, note.question, _as_typed(note.value), **note.fields)
     asked, missing, unknown = _asked(raw, toolkit)
     same_version = raw.metadata.get("toolkit_version", toolkit.version) == toolkit.version
     same_hash = raw.metadata.get("spec_hash", toolkit.spec_hash) == toolkit.spec_hash
@@ -186,7 +187,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         components=list(raw.components), reference_period=period, respondent=respondent,
         answers=answers, details=details, tables=tables, asked=asked, issues=ctx.issues,
         source_map=source,
-        unplaced=[{"sheet": c.sheet, "cell": c.cell, "value": json_safe(c.value)}
+        unplaced=[{"sheet": c.sheet, "cell": c.cell, "value": json_safe(_as_typed(c.value))}
                   for c in raw.unplaced],
         unknown_answers=unknown_answers, file_sha256=file_sha256,
         application=raw.application, metadata_source=raw.metadata_source)
@@ -208,6 +209,14 @@ def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
 
     return make_issue(note.code, severity, ctx.lang, sheet=note.sheet, question=note.question,
                       value=note.value, **note.fields)
+
+
+def _as_typed(value: Any) -> Any:
+    """A cell's value as the respondent typed it, whichever reader read it: 2020, not the
+    2020.0 that calamine gives for every number."""
+    if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
+        return plain_number(value)
+    return value
 
 
 def _fallback_id(file_sha256: str) -> str:

@@ -271,8 +271,7 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
             notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
             continue
         sheets[cid] = name
-        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named,
-                              lang if metadata.get("spec_hash") == toolkit.spec_hash else None)
+        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named, lang)
     if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
         raise WorkbookError(str(path), "WORKBOOK-OTHER",
@@ -364,10 +363,9 @@ def _plan(toolkit: Toolkit) -> _Plan:
 def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
                           unplaced: list[Cell], named_rows: dict[str, dict[str, int]],
-                          label_lang: str | None = None) -> None:
+                          lang: str) -> None:
     """The cells of a component's questions, found by their keys; and what was typed where no
-    answer is read (``stray``: kept in ``unplaced`` and noted). ``label_lang``: the workbook's
-    language when its table labels can be compared with this specs edition's."""
+    answer is read (``stray``: kept in ``unplaced`` and noted, in the workbook's ``lang``)."""
     plan = _plan(toolkit)
     texts = stray.texts(toolkit)
     before = len(unplaced)
@@ -408,7 +406,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         q = questions[qid]
         row = rows[0]
         placed_rows.update(rows)
-        found = stray.part_row(ws, row, qid, part, texts, seen, label_lang)
+        found = stray.part_row(ws, row, qid, part, texts, seen, lang)
         _outside(found.outside, qid, notes, unplaced)
         for cell, label in found.changed:
             unplaced.append(cell)

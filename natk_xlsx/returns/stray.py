@@ -17,7 +17,6 @@ the row keys; the columns past it are hidden). Formulas are left to the reader's
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -118,12 +117,13 @@ class Found(NamedTuple):
 NOTHING = Found([], [])
 
 
-def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str | None
+def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
              ) -> Found:
     """A row under question ``qid`` (its key's ``part``: an option's code, or a table's
-    header, year, total, source or reliability row). ``lang``: the workbook's language when
-    its header labels are this specs edition's own (the workbook's specs are these), and so
-    can be compared; None when they cannot."""
+    header, year, total, source or reliability row), in a workbook in ``lang``. A header is
+    compared with this edition's labels also in a workbook of another edition: its figures
+    are read by position under this edition's columns, which is worth a word where the
+    labels differ."""
     if qid in t.tables and (part in (layout.KEY_HEADER, layout.KEY_TOTAL)
                             or (part.isdigit() and len(part) == 4)):
         return _table_row(ws, row, qid, part, t, seen, lang)
@@ -134,19 +134,18 @@ def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang:
                  + typed(ws, row, layout.COL_COMMENT, LAST), [])
 
 
-def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str | None
+def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
                ) -> Found:
     width, additive = t.tables[qid]
     end = layout.COL_ANSWER + width + (1 if additive else 0)  # the first column past the grid
     changed: list[tuple[Cell, str]] = []
     if part == layout.KEY_HEADER:
-        if lang is not None:
-            for i, allowed in enumerate(t.loose_labels[qid]):
-                value = ws.value(row, layout.COL_ANSWER + i)
-                if value is not None and loose(value) not in allowed:
-                    cell = ws.get(row, layout.COL_ANSWER + i)
-                    if not cell.is_formula:
-                        changed.append((cell, tr(t.labels[qid][i], lang)))
+        for i, allowed in enumerate(t.loose_labels[qid]):
+            value = ws.value(row, layout.COL_ANSWER + i)
+            if value is not None and loose(value) not in allowed:
+                cell = ws.get(row, layout.COL_ANSWER + i)
+                if not cell.is_formula:
+                    changed.append((cell, tr(t.labels[qid][i], lang)))
         outside = typed(ws, row, layout.COL_ID, layout.COL_ID) if row in seen.side else []
     else:
         outside = (typed(ws, row, layout.COL_ID, layout.COL_QUESTION) if row in seen.side
@@ -177,8 +176,8 @@ def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:
 
 def prompts_typed_over(ws: Any, rows: dict[str, int], t: Texts) -> list[tuple[str, Cell]]:
     """The multiple-choice and table questions of a sheet (question → its row) whose
-    instruction in D was replaced by a typed text. A text that stands on two or more such rows
-    is an instruction too (the wording of an earlier edition), not a reply."""
+    instruction in D was replaced by a typed text (the instruction's wording has not changed
+    since the first edition, but for spaces, which ``loose`` folds)."""
     found = []
     for qid, row in rows.items():
         if t.kinds.get(qid) in ("multiple_choice", "stats_table"):
@@ -188,8 +187,7 @@ def prompts_typed_over(ws: Any, rows: dict[str, int], t: Texts) -> list[tuple[st
             cell = ws.get(row, layout.COL_ANSWER)
             if not cell.is_formula:
                 found.append((qid, cell))
-    seen = Counter(loose(cell.value) for _, cell in found)
-    return [(qid, cell) for qid, cell in found if seen[loose(cell.value)] == 1]
+    return found
 
 
 def loose_row(ws: Any, row: int, cid: str, t: Texts) -> list[Cell]:
