@@ -328,6 +328,9 @@ def test_check_tells_the_issues_of_a_return_in_the_assessors_language(tmp_path):
     line = next(x for x in english.output.splitlines() if "ANSWER-NOT-ALLOWED" in x)
     assert (f'{qid}: "Peut-être" is not one of the allowed answers; choose "Oui", "En partie", '
             '"Non" or "Ne sait pas".') in line
+    # the answer to choose, as the French workbook offers it
+    assert 'choose "Ne sait pas" if you cannot answer it.' in english.output
+    assert "Don't know" not in english.output
     assert "ne fait pas partie des réponses autorisées" in next(
         x for x in french.output.splitlines() if "ANSWER-NOT-ALLOWED" in x)
     places = [x.split()[:3] for x in french.output.splitlines() if x.startswith("  ")]

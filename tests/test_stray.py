@@ -16,7 +16,8 @@ from natk_xlsx.returns.books import OpenpyxlBook
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import open_book, read_book
 
-CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED"}
+CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED",
+         "TOTAL-OVERWRITTEN"}
 
 
 def _rows(ws: Any) -> dict[str, int]:
@@ -115,7 +116,7 @@ def test_a_reply_typed_over_an_instruction_is_kept_and_reported(filled):
         ("PROMPT-OVERWRITTEN", choice.id, "manual and indicators"),
         ("PROMPT-OVERWRITTEN", table.id, "No data kept by form")])
     message = next(i.message for i in sub.issues if i.code == "PROMPT-OVERWRITTEN")
-    assert "is not read as an answer" in message
+    assert "is not read as an answer" in message and 'its "Comments" cell (column E)' in message
 
 
 def test_the_same_reply_over_two_instructions_is_kept_twice(filled):
@@ -165,6 +166,23 @@ def test_a_year_or_header_rewritten_is_reported_with_the_label_its_figures_keep(
     assert f'still read as "{year}"' in changed[7]
     assert f'still read as "{first}"' in changed["Sexual and labour exploitation"]
     assert sub.tables == read_workbook(filled[1], toolkit).tables  # read as before
+
+
+def test_a_figure_typed_over_a_total_is_kept_and_said_to_be_one(filled):
+    """The totals row adds up the years: a figure typed over it is kept, and the message says
+    where a total over several years goes."""
+    toolkit = filled[0]
+    table = _questions(toolkit, "stats_table")[0]
+    toolkit, path = _edited(filled, "total.xlsx", [
+        (_sheet(toolkit, table.id), layout.row_key(table.id, layout.KEY_TOTAL),
+         layout.COL_ANSWER, 140)])
+    sub = read_workbook(path, toolkit)
+    (total,) = [i for i in sub.issues if i.code in CODES]
+    assert (total.code, total.question, total.value) == ("TOTAL-OVERWRITTEN", table.id, 140)
+    assert 'if only a total over several years is known, write it in the "Comments" cell' \
+        in total.message
+    assert [u["value"] for u in sub.unplaced] == [140]
+    assert sub.tables == read_workbook(filled[1], toolkit).tables
 
 
 def test_the_same_header_in_another_language_is_not_a_change(filled):

@@ -105,7 +105,8 @@ def _missing(ctx: Context, sub: Submission, toolkit: Toolkit, qid: str) -> None:
     it does not (a number, a text, some lists), say why in the Comments column, which then
     stands for the answer."""
     if DONT_KNOW in toolkit.answer_codes(toolkit.question(qid)):
-        _add_at(ctx, sub, "ANSWER-MISSING", WARNING, qid, None, f"answers/{qid}")
+        _add_at(ctx, sub, "ANSWER-MISSING", WARNING, qid, None, f"answers/{qid}",
+                dont_know=toolkit.choice_lists["yes_no"].label(DONT_KNOW, ctx.lang))
     elif not (sub.details.get(qid) or {}).get("comment"):
         _add_at(ctx, sub, "ANSWER-MISSING-EXPLAIN", WARNING, qid, None, f"answers/{qid}",
                 column=ui("col.comment", ctx.lang))

@@ -118,7 +118,10 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         if cell is None and note.sheet:
             ctx.issues.append(_sheet_issue(note, ctx, severity))
             continue
-        ctx.add(note.code, severity, cell, note.question, _as_typed(note.value), **note.fields)
+        fields = dict(note.fields)
+        if note.code in _TO_COMMENTS:  # the column as the workbook names it
+            fields["comments"] = ui("col.comment", ctx.lang)
+        ctx.add(note.code, severity, cell, note.question, _as_typed(note.value), **fields)
     asked, missing, unknown = _asked(raw, toolkit)
     same_version = raw.metadata.get("toolkit_version", toolkit.version) == toolkit.version
     same_hash = raw.metadata.get("spec_hash", toolkit.spec_hash) == toolkit.spec_hash
@@ -209,6 +212,11 @@ def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
 
     return make_issue(note.code, severity, ctx.lang, sheet=note.sheet, question=note.question,
                       value=note.value, **note.fields)
+
+
+#: The notes whose message sends the text to the question's Comments cell.
+_TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
+                          "TOTAL-OVERWRITTEN"})
 
 
 def _as_typed(value: Any) -> Any:

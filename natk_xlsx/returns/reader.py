@@ -412,6 +412,9 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
             unplaced.append(cell)
             notes.append(Located("LABEL-CHANGED", title, cell.cell, qid, cell.value,
                                  {"label": label}))
+        for cell in found.totals:
+            unplaced.append(cell)
+            notes.append(Located("TOTAL-OVERWRITTEN", title, cell.cell, qid, cell.value))
         if part in (layout.KEY_HEADER, layout.KEY_TOTAL):
             continue
         if part == layout.KEY_SOURCE:

@@ -4,8 +4,8 @@ The reader takes each question's answers from known cells (``layout``). A respon
 elsewhere: a remark in column J beside a question, a note in an inserted row's first columns, a
 reply typed over the instruction of a multiple-choice question or of a table, a figure typed over
 a table's year or header. Each such cell is kept (the submission's ``unplaced``) and reported,
-with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN`` or ``LABEL-CHANGED``
-(``ROW-INSERTED`` for a row that has no question id).
+with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN``, ``LABEL-CHANGED`` or
+``TOTAL-OVERWRITTEN`` (``ROW-INSERTED`` for a row that has no question id).
 
 What the generator writes on each kind of row (``workbook.plan``) is known here, so that only
 what was typed is reported: on a question row, its id, text and guidance (A-C) and the answer
@@ -107,14 +107,15 @@ def typed(ws: Any, row: int, first: int, last: int) -> list[Cell]:
 
 
 class Found(NamedTuple):
-    """What one row holds outside the cells read, and labels changed (each with the label the
-    workbook wrote, which its figures keep)."""
+    """What one row holds outside the cells read, labels changed (each with the label the
+    workbook wrote, which its figures keep), and figures typed over the totals it adds up."""
 
     outside: list[Cell]
     changed: list[tuple[Cell, str]]
+    totals: list[Cell]
 
 
-NOTHING = Found([], [])
+NOTHING = Found([], [], [])
 
 
 def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
@@ -131,7 +132,7 @@ def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang:
     if row not in seen.side and row not in seen.details and row not in seen.past:
         return NOTHING
     return Found(typed(ws, row, layout.COL_ID, layout.COL_QUESTION)
-                 + typed(ws, row, layout.COL_COMMENT, LAST), [])
+                 + typed(ws, row, layout.COL_COMMENT, LAST), [], [])
 
 
 def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
@@ -139,6 +140,7 @@ def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lan
     width, additive = t.tables[qid]
     end = layout.COL_ANSWER + width + (1 if additive else 0)  # the first column past the grid
     changed: list[tuple[Cell, str]] = []
+    totals: list[Cell] = []
     if part == layout.KEY_HEADER:
         for i, allowed in enumerate(t.loose_labels[qid]):
             value = ws.value(row, layout.COL_ANSWER + i)
@@ -151,7 +153,7 @@ def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lan
         outside = (typed(ws, row, layout.COL_ID, layout.COL_QUESTION) if row in seen.side
                    else [])
         if part == layout.KEY_TOTAL:  # sums the workbook wrote: a typed figure replaced one
-            outside += typed(ws, row, layout.COL_ANSWER, end - 1)
+            totals = typed(ws, row, layout.COL_ANSWER, end - 1)
         else:
             value = ws.value(row, layout.COL_GUIDANCE)
             if value is not None and value != int(part) and not _is_year(value, int(part)):
@@ -159,7 +161,7 @@ def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lan
     if row in seen.past or (end <= layout.COL_PROVIDER and row in seen.details
                             and not ws.blank(row, end, layout.COL_PROVIDER)):
         outside += typed(ws, row, end, LAST)
-    return Found(outside, changed)
+    return Found(outside, changed, totals)
 
 
 def _is_year(value: Any, year: int) -> bool:
