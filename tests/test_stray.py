@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 
 from natk_xlsx import layout
-from natk_xlsx.returns.books import OpenpyxlBook
+from natk_xlsx.returns.books import OpenpyxlBook, SheetGrid
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import open_book, read_book
 
@@ -224,4 +224,11 @@ def test_both_readers_find_the_same(filled, monkeypatch):
     a, b = open_book(path).grid(sheet, 2000), OpenpyxlBook(path).grid(sheet, 2000)
     for first, last in ((0, 20), (9, 19), (3, 3), (20, 40)):
         assert [a.filled(r, first, last) for r in range(1, a.max_row + 3)] == \
-            [b.filled(r, first, last) for r in range(1, a.max_row + 3)]
+            [b.filled(r, first, last) for r in range(1, a.max_row + 3)] == \
+            [SheetGrid.filled(a, r, first, last) for r in range(1, a.max_row + 3)]
+        assert [a.blank(r, first, last) for r in range(1, a.max_row + 3)] == \
+            [b.blank(r, first, last) for r in range(1, a.max_row + 3)]
+    bands = ((0, 1), (4, 8), (9, 19))
+    assert a.occupied_rows(*bands) == b.occupied_rows(*bands) == \
+        SheetGrid.occupied_rows(a, *bands)  # the fast path and the one any grid takes
+    assert a.occupied_rows(*bands)[2]  # the remark in L and the 2020 in M

@@ -80,9 +80,9 @@ class SheetGrid:
 
     def filled(self, row: int, first: int, last: int) -> list[int]:
         """The columns from ``first`` to ``last`` of a row where a value is, not a formula."""
-        found = (self.cells.get((row, col)) for col in range(first, last + 1))
+        found = (self.get(row, col) for col in range(first, last + 1))
         return [first + k for k, cell in enumerate(found)
-                if cell is not None and cell.value is not None and not cell.is_formula]
+                if cell.value is not None and not cell.is_formula]
 
     def blank(self, row: int, first: int, last: int) -> bool:
         """Whether nothing at all (not even a formula) is in the columns from ``first`` to
@@ -92,7 +92,9 @@ class SheetGrid:
     def occupied_rows(self, *bands: tuple[int, int]) -> list[set[int]]:
         """For each band of columns (first, last), the rows with something there (a formula
         too)."""
-        return [{r for r, c in self.cells if first <= c <= last} for first, last in bands]
+        return [{r for r in range(1, self.max_row + 1)
+                 if any(self.value(r, c) is not None for c in range(first, last + 1))}
+                for first, last in bands]
 
     def row_values(self, row: int, cols: tuple[int, ...]) -> list[Any]:
         """``value`` of each of these columns of a row."""

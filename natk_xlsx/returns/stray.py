@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 #: The last column looked at (T): the next one holds the row keys.
 LAST = layout.COL_KEY - 1
-_SIDE = (layout.COL_ID, layout.COL_QUESTION)  # grey on the rows under a question
 
 
 def loose(value: Any) -> str:
