@@ -326,8 +326,9 @@ def _exit_for(results: list[Any]) -> None:
 @jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per file, no issues.")
 @click.option("--lang", default=None, metavar="CODE",
-              help="Language of the issues' messages here: ar, zh, en, fr, ru or es (default: "
-                   "each workbook's own). The copies handed back keep the workbook's language.")
+              help="Language of what is said here: ar, zh, en, fr, ru or es (default: the "
+                   "issues in each workbook's own, the rest in English). The copies handed back "
+                   "keep the workbook's language.")
 @handles_errors
 def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_warnings: bool,
           specs_dir: str | None, jobs: int | None, quiet: bool, lang: str | None) -> None:
@@ -354,10 +355,12 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     from natk_xlsx.outputs.report import check_json, check_text, clean
 
     if fmt == "text":
+        from natk_xlsx.i18n.interface import ui
+
         for result in results:
             if result.annotated:
-                click.echo(f"{clean(result.path)}: annotated copy written to "
-                           f"{clean(result.annotated)}")
+                click.echo(ui("check.annotated", lang or "en", file=clean(result.path),
+                              copy=clean(result.annotated)))
             elif result.annotate_error:
                 click.echo(clean(result.annotate_error))
     click.echo(check_json(results, lang) if fmt == "json"

@@ -340,3 +340,22 @@ def test_check_tells_the_issues_of_a_return_in_the_assessors_language(tmp_path):
     (refused,) = [i for i in as_json["files"][0]["issues"] if i["code"] == "ANSWER-NOT-ALLOWED"]
     assert refused["message"] in line
     assert runner.invoke(cli, ["check", "--lang", "de", str(path)]).exit_code == 2
+
+
+def test_check_in_another_language_says_every_line_in_it(small, tmp_path):
+    """With --lang fr the status lines and the count are French too (counts as "label: n",
+    which needs no plural forms); without, the English that scripts read is unchanged."""
+    bad = tmp_path / "not-a-workbook.xlsx"
+    bad.write_text("hello", "utf-8")
+    runner = CliRunner()
+    args = ["check", "-q", "--specs", str(small.specs), str(small.filled), str(bad)]
+    french = runner.invoke(cli, [*args, "--lang", "fr"]).output.splitlines()
+    english = runner.invoke(cli, args).output.splitlines()
+    assert french[0].startswith(f"{small.filled}\u00a0: NON VALIDE\u00a0: ") or \
+        french[0].startswith(f"{small.filled}\u00a0: VALIDE\u00a0: ")
+    assert "réponses lues\u00a0: " in french[0] and "(classeur " in french[0]
+    assert french[1].startswith(f"{bad}\u00a0: INUTILISABLE\u00a0: ")
+    assert french[-1] == "fichiers\u00a0: 2\u00a0; valides\u00a0: {}\u00a0; non valides\u00a0: " \
+        "{}\u00a0; inutilisables\u00a0: 1.".format(*(
+            (1, 0) if ": VALIDE" in french[0].replace("\u00a0", " ") else (0, 1)))
+    assert english[-1].startswith("2 files: ") and " answers read, " in english[0]

@@ -6,8 +6,8 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from natk_xlsx.i18n.interface import counted
-from natk_xlsx.i18n.languages import LANGUAGE_NAMES
+from natk_xlsx.i18n.interface import counted, ui
+from natk_xlsx.i18n.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
     from natk_xlsx.spec.lint_report import LintReport
@@ -108,7 +108,11 @@ def reason(path: str, error: str | None) -> str:
 def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
                ) -> str:  # batch.FileResult
     """The screen's report of a check: a line per file, its issues under it (each in the
-    workbook's language, or in ``lang``), and the count of files."""
+    workbook's language, or in ``lang``), and the count of files. With ``lang`` other than
+    English the lines around the issues are in it too (counts as "label: n", which needs no
+    plural forms); without, they are the English that scripts may read."""
+    if lang is not None and lang != SOURCE_LANGUAGE:
+        return _told(results, verbose, lang)
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
     internal = 0
@@ -138,7 +142,43 @@ def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
     return "\n".join(out)
 
 
-def _copies(results: list[Any]) -> list[str]:
+def _told(results: list[Any], verbose: bool, lang: str) -> str:
+    """``check_text`` in ``lang``, every line of it."""
+    from natk_xlsx.outputs.summarise import unusable_text
+
+    out: list[str] = []
+    counts = {"valid": 0, "invalid": 0, "unusable": 0}
+    internal = 0
+    for result in results:
+        counts[result.status] += 1
+        path = clean(result.path)
+        if result.submission is None:
+            internal += result.internal
+            status = ui("check.status." + ("internal" if result.internal else "unusable"), lang)
+            detail = reason(result.path, result.error)
+            told = detail if result.internal else unusable_text(result.code, detail, lang)
+            out.append(ui("check.failed", lang, file=path, status=status, reason=clean(told)))
+            continue
+        sub = result.submission
+        status = ui(f"check.status.{result.status}", lang)
+        who = sub.respondent.get("institution") or ui("check.no_institution", lang)
+        out.append(ui("check.line", lang, file=path, status=status, who=clean(who),
+                      workbook=clean(sub.workbook_id[:8]), language=sub.language,
+                      version=clean(sub.toolkit_version or "?"), answers=len(sub.answers),
+                      errors=len(sub.errors), warnings=len(sub.warnings)))
+        if verbose:
+            for issue in sub.issues:
+                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.told_in(lang))}")
+    out += _copies(results, lang)
+    out.append("")
+    total = ui("check.total", lang, files=len(results), **counts)
+    if internal:
+        total += ui("check.total_internal", lang, internal=internal)
+    out.append(total)
+    return "\n".join(out)
+
+
+def _copies(results: list[Any], lang: str = SOURCE_LANGUAGE) -> list[str]:
     """A line for each workbook id that several files carry: copies of one file count once;
     different contents are a return corrected and sent again (or a mix-up), which the data
     officer should know before summarising."""
@@ -154,13 +194,9 @@ def _copies(results: list[Any]) -> list[str]:
             continue
         names = ", ".join(clean(r.path) for r in group)
         first, *others = [respondent_from_record(r.submission.record(), r.path) for r in group]
-        if all(same_answers(first, other) for other in others):  # as a summary judges them
-            lines.append(f"note: {names} give the same answers (workbook {clean(wid[:8])}); a "
-                         "summary counts them once")
-        else:
-            lines.append(f"note: {names} carry one workbook id ({clean(wid[:8])}) with different "
-                         "answers: a corrected return sent again? A summary uses the copy that "
-                         "arrived last (its Sources sheet says which); check it is the one to use")
+        same = all(same_answers(first, other) for other in others)  # as a summary judges
+        lines.append(ui("check.copies." + ("same" if same else "different"), lang, names=names,
+                        workbook=clean(wid[:8])))
     return lines
 
 
