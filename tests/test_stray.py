@@ -15,6 +15,7 @@ from natk_xlsx import layout
 from natk_xlsx.returns.books import OpenpyxlBook, SheetGrid
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import open_book, read_book
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED",
          "TOTAL-OVERWRITTEN"}
@@ -148,6 +149,30 @@ def test_a_header_is_compared_in_a_workbook_of_another_edition_too(filled, tmp_p
     sub = read_workbook(tmp_path / "other.xlsx", toolkit)
     assert "SPEC-DIFFERS" in {i.code for i in sub.issues}
     assert [(c, v) for c, _, _, v in _found(sub)] == [("LABEL-CHANGED", "Spent (USD)")]
+    assert sub.unplaced == []  # a label, not an answer: said, not kept as one
+
+
+def test_a_header_an_earlier_edition_wrote_is_not_a_change(filled, tmp_path):
+    """The Russian "not recorded" headers were reworded ("Нет данных" became "Пол не указан"):
+    in a workbook of the earlier edition they are what the generator wrote, and a blank one
+    stays blank."""
+    toolkit = filled[0]
+    table = _questions(toolkit, "stats_table", ("victims",))[0]
+    wb = openpyxl.load_workbook(generate_workbook(
+        toolkit, tmp_path / "blank.xlsx", GenerateOptions(components=["victims"])).path)
+    ws = wb[_sheet(toolkit, table.id)]
+    width = len(toolkit.breakdowns[table.breakdown].columns)
+    ws.cell(row=_rows(ws)[layout.row_key(table.id, layout.KEY_HEADER)],
+            column=layout.COL_ANSWER + width, value="Нет данных")  # the last column's label
+    assert ws.cell(row=_rows(ws)[layout.row_key(table.id, layout.KEY_HEADER)],
+                   column=layout.COL_ANSWER + width).value == "Нет данных"
+    for row in wb[layout.META_SHEET].iter_rows():
+        if row[0].value == "spec_hash":
+            row[1].value = "0" * 64
+    wb.save(tmp_path / "earlier.xlsx")
+    sub = read_workbook(tmp_path / "earlier.xlsx", toolkit)
+    assert _found(sub) == [] and sub.unplaced == []
+    assert "RETURN-BLANK" in {i.code for i in sub.issues}
 
 
 def test_a_year_or_header_rewritten_is_reported_with_the_label_its_figures_keep(filled):

@@ -271,7 +271,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
             notes.append(Located("SHEET-MISSING", None, None, None, None, {"component": cid}))
             continue
         sheets[cid] = name
-        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named, lang)
+        _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named, lang,
+                              metadata.get("spec_hash", toolkit.spec_hash) == toolkit.spec_hash)
     if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
         raise WorkbookError(str(path), "WORKBOOK-OTHER",
@@ -363,9 +364,10 @@ def _plan(toolkit: Toolkit) -> _Plan:
 def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
                           unplaced: list[Cell], named_rows: dict[str, dict[str, int]],
-                          lang: str) -> None:
+                          lang: str, same_edition: bool = True) -> None:
     """The cells of a component's questions, found by their keys; and what was typed where no
-    answer is read (``stray``: kept in ``unplaced`` and noted, in the workbook's ``lang``)."""
+    answer is read (``stray``: kept in ``unplaced`` and noted, in the workbook's ``lang``). A
+    label changed is noted, not kept: it is no answer, and a blank return stays blank."""
     plan = _plan(toolkit)
     texts = stray.texts(toolkit)
     before = len(unplaced)
@@ -406,10 +408,9 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         q = questions[qid]
         row = rows[0]
         placed_rows.update(rows)
-        found = stray.part_row(ws, row, qid, part, texts, seen, lang)
+        found = stray.part_row(ws, row, qid, part, texts, seen, lang, same_edition)
         _outside(found.outside, qid, notes, unplaced)
         for cell, label in found.changed:
-            unplaced.append(cell)
             notes.append(Located("LABEL-CHANGED", title, cell.cell, qid, cell.value,
                                  {"label": label}))
         for cell in found.totals:

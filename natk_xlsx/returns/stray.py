@@ -24,6 +24,7 @@ from natk_xlsx import layout
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import Cell
+from natk_xlsx.returns.coerce import NOT_RECORDED
 
 if TYPE_CHECKING:
     from natk_xlsx.spec.model import Toolkit
@@ -46,6 +47,8 @@ class Texts(NamedTuple):
     labels: dict[str, tuple[Mapping[str, str], ...]]  # table question → each column's label
     loose_labels: dict[str, tuple[frozenset[str], ...]]  # the same, as compared
     kinds: dict[str, str]  # question id → its type
+    any_label: frozenset[str]  # every column's label of every table, and the words for "not
+    # recorded": what a header of an earlier edition may read
 
 
 _TEXTS: dict[str, Texts] = {}
@@ -71,8 +74,10 @@ def texts(toolkit: Toolkit) -> Texts:
     loose_labels = {qid: tuple(frozenset(loose(t) for t in label.values()) for label in each)
                     for qid, each in labels.items()}
     kinds = {q.id: q.type for q in toolkit.questions()}
+    any_label = frozenset({loose(t) for b in toolkit.breakdowns.values() for c in b.columns
+                           for t in c.label.values()} | {loose(w) for w in NOT_RECORDED})
     found = _TEXTS[toolkit.spec_hash] = Texts(prompts, sections, tables, labels, loose_labels,
-                                              kinds)
+                                              kinds, any_label)
     return found
 
 
@@ -117,16 +122,16 @@ class Found(NamedTuple):
 NOTHING = Found([], [], [])
 
 
-def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
-             ) -> Found:
+def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str,
+             same_edition: bool = True) -> Found:
     """A row under question ``qid`` (its key's ``part``: an option's code, or a table's
     header, year, total, source or reliability row), in a workbook in ``lang``. A header is
-    compared with this edition's labels also in a workbook of another edition: its figures
-    are read by position under this edition's columns, which is worth a word where the
-    labels differ."""
+    compared with this edition's labels of its column; in a workbook of another edition
+    (``same_edition`` False), whose labels may have been reworded since ("Нет данных"), only
+    a header that is no table's label and no word for "not recorded" is taken as changed."""
     if qid in t.tables and (part in (layout.KEY_HEADER, layout.KEY_TOTAL)
                             or (part.isdigit() and len(part) == 4)):
-        return _table_row(ws, row, qid, part, t, seen, lang)
+        return _table_row(ws, row, qid, part, t, seen, lang, same_edition)
     # an option, or a table's source or reliability row: its label in C and its answer in D
     if row not in seen.side and row not in seen.details and row not in seen.past:
         return NOTHING
@@ -134,8 +139,8 @@ def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang:
                  + typed(ws, row, layout.COL_COMMENT, LAST), [], [])
 
 
-def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str
-               ) -> Found:
+def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str,
+               same_edition: bool) -> Found:
     width, additive = t.tables[qid]
     end = layout.COL_ANSWER + width + (1 if additive else 0)  # the first column past the grid
     changed: list[tuple[Cell, str]] = []
@@ -143,7 +148,8 @@ def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lan
     if part == layout.KEY_HEADER:
         for i, allowed in enumerate(t.loose_labels[qid]):
             value = ws.value(row, layout.COL_ANSWER + i)
-            if value is not None and loose(value) not in allowed:
+            if value is not None and loose(value) not in (allowed if same_edition
+                                                          else t.any_label):
                 cell = ws.get(row, layout.COL_ANSWER + i)
                 if not cell.is_formula:
                     changed.append((cell, tr(t.labels[qid][i], lang)))
