@@ -133,8 +133,8 @@ def test_a_question_looks_ruled_out_only_once_an_answer_rules_it_out(tmp_path):
 
 def test_a_question_is_greyed_out_only_where_the_checker_rules_it_out(tmp_path):
     """An answer the checker accepts rules questions in or out in the workbook too: a yes typed
-    in another language, in lower case and with spaces ('  oui '), and an option ticked with an
-    'x', keep the questions they open as ones to answer (LibreOffice recalculates the hidden
+    in another language, in lower case, with spaces and a full stop ('  oui. '), and an option
+    ticked with an 'x' beside one marked 'No.', keep the questions they open as ones to answer (LibreOffice recalculates the hidden
     'applicable' cells, which the grey format and the cover's progress both read); a 'non'
     rules its questions out, as the checker reads it."""
     from natk_xlsx.returns.importer import read_workbook
@@ -146,7 +146,8 @@ def test_a_question_is_greyed_out_only_where_the_checker_rules_it_out(tmp_path):
     wb = _load(blank)
     ws = wb[toolkit.component("situation").sheet_name["en"]]
     rows = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
-    typed = {"SIT.02|forced_labour": "x", "SIT.11": "  oui ", "SIT.13": "non"}
+    typed = {"SIT.02|forced_labour": "x", "SIT.11": "  oui. ", "SIT.13": "non",
+             "SIT.02|domestic_servitude": "No."}
     for key, value in typed.items():
         ws.cell(rows[key], layout.COL_ANSWER + 1, value)
     wb.save(tmp_path / "typed.xlsx")

@@ -10,6 +10,7 @@ the formulas short."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -32,17 +33,36 @@ def quote(text: str) -> str:
 Names = Callable[[str, Sequence[str]], str]
 
 
+def _forms(label: str) -> list[str]:
+    """A label as a respondent may type it and the checker reads it: as it is, without its
+    accents ("Si" for "Sí"), and either with a final full stop ("Oui.")."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", label)
+                   if not unicodedata.combining(ch))
+    return [label, bare, label + ".", bare + "."]
+
+
 def _every_label(toolkit: Toolkit, q: Question, codes: Sequence[str]) -> list[str]:
-    """The labels of these answers of ``q`` in every language, each once."""
-    return list(dict.fromkeys(toolkit.answer_label(q, code, lang)
-                              for code in codes for lang in UN_LANGUAGES))
+    """The labels of these answers of ``q`` in every language, in the forms the checker reads,
+    each once; a yes-or-no question's "yes" and "no" also as a cell's TRUE and FALSE."""
+    labels = [form for code in codes for lang in UN_LANGUAGES
+              for form in _forms(toolkit.answer_label(q, code, lang))]
+    if q.type == "yes_no":
+        labels += [word for code, word in (("yes", "TRUE"), ("no", "FALSE")) if code in codes]
+    return list(dict.fromkeys(labels))
 
 
 def _unticked(toolkit: Toolkit) -> list[str]:
     """What leaves an option unticked: the "no" of every language, and the usual marks."""
     no = toolkit.choice_lists["yes_no"].choices
-    labels = [text for choice in no if choice.code == "no" for text in choice.label.values()]
+    labels = [form for choice in no if choice.code == "no" for text in choice.label.values()
+              for form in _forms(text)]
     return list(dict.fromkeys([*labels, *layout.UNTICK_MARKS]))
+
+
+def _typed(cell: str) -> str:
+    """What was typed in ``cell``, for MATCH to compare exactly: spaces around it trimmed, and
+    MATCH's wildcards (* ? ~) taken as the characters they are."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({cell}),"~","~~"),"*","~*"),"?","~?")'
 
 
 def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
@@ -73,13 +93,13 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
     if op in ("in", "not_in"):
         if target.type == "multiple_choice":
             unticked = names("any_untick", _unticked(toolkit))
-            hits = [f'AND({cell}<>"",ISNA(MATCH(TRIM({cell}),{unticked},0)))'
+            hits = [f'AND(TRIM({cell})<>"",ISNA(MATCH({_typed(cell)},{unticked},0)))'
                     for cell in (plan.options[(qid, c)].ref() for c in cond[op])]
             match = hits[0] if len(hits) == 1 else "OR(" + ",".join(hits) + ")"
         else:
             codes = list(cond[op])
-            key = f"any_{target.choices or 'yes_no'}_{'_'.join(codes)}"
-            match = (f"ISNUMBER(MATCH(TRIM({cells}),"
+            key = f"any_{target.choices or target.type}__{'__'.join(codes)}"
+            match = (f"ISNUMBER(MATCH({_typed(cells)},"
                      f"{names(key, _every_label(toolkit, target, codes))},0))")
         return match if op == "in" else f"AND({answered},NOT({match}))"
     symbol = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
@@ -87,7 +107,8 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
     if target.type == "stats_table":
         return f"AND({answered},SUM({cells}){symbol}{value})"
     scaled = value if target.type != "percentage" else number(float(cond[op]) / 100)
-    return f"AND(ISNUMBER({cells}),{cells}{symbol}{scaled})"
+    # a number typed as text ("3 ") is a number to the checker too
+    return f"IFERROR(--TRIM({cells}){symbol}{scaled},FALSE)"
 
 
 def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
