@@ -156,6 +156,7 @@ def test_a_required_question_without_dont_know_asks_for_a_reason_in_the_comments
         ("OMG.06", 1, 100, None),
         ("OMG.07", "2024", 2024, "NUMBER-FROM-TEXT"),
         ("OMG.07", dt.datetime(2021, 6, 1), 2021, "YEAR-FROM-DATE"),  # a date, not text
+        ("OMG.07", dt.datetime(1905, 7, 11), 2019, None),  # 2019 in a cell shown as a date
         ("OMG.08", "15/03/2024", "2024-03-15", "DATE-FROM-TEXT"),
         ("OMG.08", "03/04/2024", "2024-04-03", "DATE-AMBIGUOUS"),
         ("OMG.08", "2024-03-15", "2024-03-15", "DATE-FROM-TEXT"),
@@ -286,6 +287,15 @@ def test_providers_named_beside_no_assistance_are_flagged(setup):
                              'of the two is wrong.')
     sub = roundtrip(setup, {}, details={"OMG.01": {"provided": "Yes", "provider": "IOM"}})
     assert "DETAIL-CONFLICT" not in {i.code for i in sub.issues}
+
+
+def test_nobody_beside_assistance_provided_is_a_conflict(setup):
+    sub = roundtrip(setup, {}, details={"OMG.01": {"provided": "Yes", "provider": "None"}})
+    assert sub.details["OMG.01"] == {"provided": "yes"}
+    (issue,) = [i for i in sub.issues if i.code == "DETAIL-CONFLICT"]
+    assert issue.message.endswith('"None" is given in the column "If so, by whom", but the '
+                                  'column "Assistance already provided?" says "Yes"; correct '
+                                  'whichever of the two is wrong.')
 
 
 @pytest.mark.parametrize("nobody", ["None", "N/A", "-", "Nobody", "not applicable", "Néant",

@@ -210,6 +210,7 @@ def _nobody(text: str) -> bool:
 def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Context,
                   maps: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     details: dict[str, Any] = {}
+    nobody: Cell | None = None
     for name, cell in cells.details.items():
         if cell.value is None:
             continue
@@ -237,12 +238,16 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
                 continue
             details[name] = code
         elif name == "provider" and _nobody(text):
-            continue  # "None", "N/A", "-": no provider, as an empty cell says
+            nobody = cell  # "None", "N/A", "-": no provider, as an empty cell says
         else:
             details[name] = text
-    if details.get("provided") == "no" and details.get("provider"):
-        no = toolkit.choice_lists["yes_no"].label("no", ctx.lang)
-        ctx.add("DETAIL-CONFLICT", WARNING, cells.details["provider"], q.id,
-                details["provider"], f"details/{q.id}/provider", column=ui("col.provider", ctx.lang),
-                asked=ui("col.provided", ctx.lang), answer=no)
+    said = details.get("provided")
+    if (said == "no" and details.get("provider")) or (said == "yes" and nobody is not None):
+        # providers named beside "No", or nobody beside "Yes"
+        where = nobody if said == "yes" else cells.details["provider"]
+        assert where is not None
+        ctx.add("DETAIL-CONFLICT", WARNING, where, q.id, where.value,
+                f"details/{q.id}/provider", column=ui("col.provider", ctx.lang),
+                asked=ui("col.provided", ctx.lang),
+                answer=toolkit.choice_lists["yes_no"].label(said, ctx.lang))
     return details

@@ -202,9 +202,17 @@ def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int |
     return number
 
 
+#: Day 0 of a spreadsheet's date serials (1900 system, as Excel and LibreOffice count).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
 def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
     value = cell.value
-    if isinstance(value, dt.datetime | dt.date):  # a date, not text: only its year is kept
+    if isinstance(value, dt.datetime | dt.date):
+        serial = (dt.datetime(value.year, value.month, value.day) - _EXCEL_EPOCH).days
+        if 1800 <= serial <= 2200 and not (isinstance(value, dt.datetime) and value.time()):
+            return serial  # a year typed in a cell formatted as a date (2019 shown 11/07/1905)
+        # a date, not text: only its year is kept
         ctx.add("YEAR-FROM-DATE", WARNING, cell, q.id, value, path, year=str(value.year))
         return value.year
     if isinstance(value, str):
