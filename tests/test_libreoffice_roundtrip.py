@@ -96,13 +96,14 @@ def test_metadata_and_protection_survive(pair):
         assert ws.cell(answer.row, 1).protection.locked is True
 
 
-def _applicable(path, toolkit, component):
-    """Question id → the value of its hidden 'applicable' cell, as LibreOffice calculated it."""
+def _applicable(path, toolkit, component, column=layout.COL_APPLICABLE):
+    """Question id → the value of its hidden 'applicable' cell (or another hidden one), as
+    LibreOffice calculated it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(path, data_only=True)  # the values calculated
     ws = book[toolkit.component(component).sheet_name["en"]]
-    return {row[layout.COL_KEY].value: row[layout.COL_APPLICABLE].value
+    return {row[layout.COL_KEY].value: row[column].value
             for row in ws.iter_rows(min_row=layout.FIRST_BODY_ROW)
             if row[layout.COL_KEY].value in {q.id for q in toolkit.component(component).questions}}
 
@@ -146,13 +147,20 @@ def test_a_question_is_greyed_out_only_where_the_checker_rules_it_out(tmp_path):
     wb = _load(blank)
     ws = wb[toolkit.component("situation").sheet_name["en"]]
     rows = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
+    first_trend = toolkit.answer_codes(toolkit.question("SIT.15"))[0]
     typed = {"SIT.02|forced_labour": "x", "SIT.11": "  oui. ", "SIT.13": "non",
-             "SIT.02|domestic_servitude": "No."}
+             "SIT.02|domestic_servitude": "No.", f"SIT.15|{first_trend}": "No", "SIT.16": " "}
     for key, value in typed.items():
         ws.cell(rows[key], layout.COL_ANSWER + 1, value)
     wb.save(tmp_path / "typed.xlsx")
-    after = _applicable(convert(tmp_path / "typed.xlsx", tmp_path / "lo"), toolkit, "situation")
+    recalculated = convert(tmp_path / "typed.xlsx", tmp_path / "lo")
+    after = _applicable(recalculated, toolkit, "situation")
     assert (after["SIT.03"], after["SIT.12"], after["SIT.14"]) == (1, 1, 0)
+    # the cover's progress counts as answered what the checker does: a tick, not a "No" or a
+    # cell of spaces
+    answered = _applicable(recalculated, toolkit, "situation", layout.COL_ANSWERED)
+    assert (answered["SIT.02"], answered["SIT.11"], answered["SIT.15"], answered["SIT.16"]) == \
+        (1, 1, 0, 0)
     sub = read_workbook(tmp_path / "typed.xlsx", toolkit)
     assert sub.answers["SIT.02"] == ["forced_labour"] and sub.answers["SIT.11"] == "yes"
     for qid in ("SIT.03", "SIT.12", "SIT.14"):

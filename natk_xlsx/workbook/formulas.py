@@ -82,20 +82,25 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
     target = toolkit.question(qid)
     cells = plan.answers[qid].ref()
     op = leaf_op(cond)
-    if target.type == "multiple_choice":
-        answered = f"COUNTA({cells})>0"
+
+    def ticked(codes: Sequence[str]) -> str:
+        """Whether any of these options is ticked, as the checker reads a tick."""
+        unticked = names("any_untick", _unticked(toolkit))
+        hits = [f'AND(TRIM({cell})<>"",ISNA(MATCH({_typed(cell)},{unticked},0)))'
+                for cell in (plan.options[(qid, c)].ref() for c in codes)]
+        return hits[0] if len(hits) == 1 else "OR(" + ",".join(hits) + ")"
+
+    if target.type == "multiple_choice":  # answered: some option ticked, not merely filled
+        answered = ticked(toolkit.answer_codes(target))
     elif target.type == "stats_table":
         answered = f"COUNT({cells})>0"
-    else:
-        answered = f"{cells}<>\"\""
+    else:  # a cell of spaces is no answer
+        answered = f"LEN(TRIM({cells}))>0"
     if op == "answered":
         return answered if cond["answered"] else f"NOT({answered})"
     if op in ("in", "not_in"):
         if target.type == "multiple_choice":
-            unticked = names("any_untick", _unticked(toolkit))
-            hits = [f'AND(TRIM({cell})<>"",ISNA(MATCH({_typed(cell)},{unticked},0)))'
-                    for cell in (plan.options[(qid, c)].ref() for c in cond[op])]
-            match = hits[0] if len(hits) == 1 else "OR(" + ",".join(hits) + ")"
+            match = ticked(cond[op])
         else:
             codes = list(cond[op])
             key = f"any_{target.choices or target.type}__{'__'.join(codes)}"

@@ -20,6 +20,7 @@ class Lists:
         self.lang = lang
         self.sheet = wb.add_worksheet(layout.LISTS_SHEET)
         self.columns: dict[str, int] = {}
+        self.written: dict[str, list[str]] = {}  # the labels of each list named by ``labels``
 
     def add(self, key: str, codes: Sequence[str], labels: Sequence[str]) -> str:
         """Register a list once; return the defined name that refers to its labels."""
@@ -40,7 +41,9 @@ class Lists:
 
     def labels(self, key: str, labels: Sequence[str]) -> str:
         """A list of labels that no drop-down offers (each answer's labels in every language,
-        for the skip-logic formulas to match): its defined name."""
+        for the skip-logic formulas to match): its defined name. A key is one list: asked again
+        with other labels, it is a bug, not a list to reuse."""
+        assert self.written.setdefault(key, list(labels)) == list(labels), key
         return self.add(key, [key] * len(labels), labels)
 
     def for_question(self, q: Question) -> str:
