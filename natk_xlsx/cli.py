@@ -317,7 +317,7 @@ def _exit_for(results: list[Any]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for programs.")
-@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--annotate", "annotate_dir", type=click.Path(), default=None,
               help="Write, for each workbook with errors, a copy with the problems marked, to "
                    "hand back (the original is never changed).")
 @click.option("--annotate-warnings", is_flag=True,
@@ -347,6 +347,7 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
     if annotate_warnings and not annotate_dir:
         raise click.UsageError("--annotate-warnings goes with --annotate DIR, the folder of the "
                                "copies to hand back")
+    _output_folder(annotate_dir, "the annotated copies")
     if annotate_dir:
         from natk_xlsx.returns.batch import Annotate
 
@@ -378,7 +379,7 @@ def _shown_path(path: Any) -> str:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(),
               help="Folder for the submission JSON files (one per valid workbook).")
 @specs_option
 @jobs_option
@@ -396,6 +397,7 @@ def import_(files: tuple[str, ...], out_dir: str, specs_dir: str | None,
     from natk_xlsx.outputs.report import clean
     from natk_xlsx.outputs.submissions import write_submissions
 
+    _output_folder(out_dir, "the submissions")
     results = _read(files, specs_dir, jobs)
     imported = write_submissions(results, out_dir)
     for item in imported:
@@ -440,7 +442,7 @@ def schema(components: str | None, specs_dir: str | None) -> None:
                    "(each with its settled answer and evidence), conflicts (disagreements and "
                    "the answer retained), statistics (one row per respondent, question, year "
                    "and category) and responses (every answer, codes and labels).")
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--csv", "csv_dir", type=click.Path(), default=None,
               help="Also write packages.csv, needs.csv, responses.csv and statistics.csv "
                    "into this folder (codes and labels side by side).")
 @click.option("--lang", default="en", show_default=True, metavar="CODE",
@@ -475,6 +477,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     from natk_xlsx.spec.lint import load_toolkit
     from natk_xlsx.workbook.generate import check_language
 
+    _output_folder(csv_dir, "the CSV files")
     toolkit = load_toolkit(specs_dir)
     if lang not in toolkit.languages:
         check_language(toolkit, lang)
@@ -497,6 +500,19 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
         sys.exit(EXIT_INTERNAL)
     if result.unusable:
         sys.exit(EXIT_UNUSABLE)
+
+
+def _output_folder(path: str | None, what: str) -> None:
+    """An output folder that is a file, said before any work, in the words every output uses
+    (a file further up the path is said by the writer)."""
+    import os
+
+    if path is not None and os.path.exists(path) and not os.path.isdir(path):
+        from natk_xlsx.errors import InputError
+        from natk_xlsx.safeio import blocking_file
+
+        raise InputError(path, f"cannot write {what} ({blocking_file(path)}); choose another "
+                         "folder")
 
 
 def _say_left_out(result: Any) -> None:
@@ -589,7 +605,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
 
 @cli.command()
 @click.option("-o", "--output", "out_dir", default="natk-demo", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for everything the demo makes.")
+              type=click.Path(), help="Folder for everything the demo makes.")
 @jobs_option
 @handles_errors
 def demo(out_dir: str, jobs: int | None) -> None:
@@ -599,6 +615,7 @@ def demo(out_dir: str, jobs: int | None) -> None:
     from natk_xlsx.demo import run_demo
     from natk_xlsx.spec.lint import load_toolkit
 
+    _output_folder(out_dir, "the demo")
     run_demo(load_toolkit(), out_dir, say=click.echo, jobs=jobs)
 
 

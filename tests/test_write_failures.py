@@ -184,3 +184,29 @@ def test_a_misspelt_input_folder_writes_nothing(small: Any, tmp_path: Path, comm
                            str(tmp_path / "out" / output)],
                           capture_output=True, text=True, env=env, check=False, timeout=120)
     assert done.returncode == 3 and (tmp_path / "out" / output).exists()
+
+
+@pytest.mark.parametrize(("args", "what"), [
+    (["import", "{filled}", "-o", "{folder}"], "the submissions"),
+    (["check", "{filled}", "--annotate", "{folder}"], "the annotated copies"),
+    (["summarise", "{filled}", "-o", "{tmp}/s.xlsx", "--csv", "{folder}"], "the CSV files"),
+    (["demo", "-o", "{folder}"], "the demo"),
+])
+def test_an_output_folder_that_is_a_file_is_said_in_the_same_words(small: Any, tmp_path: Path,
+                                                                     args: list[str],
+                                                                     what: str) -> None:
+    """Where the output folder itself is a file, natk says so before any work, as it says a file
+    further up the path, not in click's words with exit code 2."""
+    from click.testing import CliRunner
+
+    from natk_xlsx.cli import cli
+
+    folder = tmp_path / "notes.txt"
+    folder.write_text("", "utf-8")
+    filled = {"filled": str(small.filled), "folder": str(folder), "tmp": str(tmp_path)}
+    done = CliRunner().invoke(cli, [a.format(**filled) for a in args]
+                              + (["--specs", str(small.specs)] if args[0] != "demo" else []))
+    assert done.exit_code == 3, done.output
+    assert done.output.strip() == (f"natk: error: {folder}: cannot write {what} ({folder} is a "
+                                   "file, not a folder); choose another folder")
+    assert folder.read_text("utf-8") == ""
