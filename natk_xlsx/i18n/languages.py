@@ -42,6 +42,15 @@ def tr(text: Mapping[str, str] | None, lang: str, fallback: str = SOURCE_LANGUAG
     return text.get(fallback, "")
 
 
+def without_marks(text: str) -> str:
+    """``text`` without its accents and other combining marks ("Si" for "Sí", "еще" for
+    "ещё"): how the checker folds an answer typed without them, and the workbook's formulas
+    list it."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare)
+
+
 #: How a language separates the items of one list ("Police, Courts"; Chinese 、, Arabic ،) and
 #: the parts of a longer one ("Police: No; Courts: Yes"; Chinese ；, Arabic ؛; French with a
 #: no-break space before the semicolon).

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.i18n.languages import UN_LANGUAGES, tr, without_marks
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
@@ -82,9 +82,7 @@ def normalise_text(text: str) -> str:
 def loose_text(key: str) -> str:
     """A folded answer (``normalise_text``) without its accents and marks or a full stop at the
     end: "si" for "Sí", "oui." for "Oui", "ещё" as "еще"; matched only where it is unique."""
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", key)
-                   if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", bare).rstrip(" .;:!。").strip()
+    return without_marks(key).rstrip(" .;:!。").strip()
 
 
 _ESCAPED = re.compile(r"_x00([01][0-9A-Fa-f]|7[Ff])_")

@@ -258,7 +258,7 @@ class ComponentSheet(SheetBase):
     # -- progress and print --------------------------------------------------------------------
     def _progress_cells(self, r: int, q: Question) -> None:
         (applicable, cached), (answered, zero) = progress_formulas(
-            self.toolkit, self.plan, self.lang, r, q, self.lists.labels)
+            self.toolkit, self.plan, r, q, self.lists.labels)
         check(self.ws.write_formula(r, layout.COL_APPLICABLE, applicable, None, cached), q.id)
         check(self.ws.write_formula(r, layout.COL_ANSWERED, answered, None, zero), q.id)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import UN_LANGUAGES
+from natk_xlsx.i18n.languages import UN_LANGUAGES, without_marks
 from natk_xlsx.spec.conditions import evaluate, leaf_op
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 from natk_xlsx.workbook.plan import QUESTION, SheetPlan
@@ -25,19 +25,15 @@ def number(value: float) -> str:
     return str(plain_number(value))
 
 
-def quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
 #: The writer's naming of a list of labels: (key, labels) → the defined name of the list.
 Names = Callable[[str, Sequence[str]], str]
 
 
 def _forms(label: str) -> list[str]:
     """A label as a respondent may type it and the checker reads it: as it is, without its
-    accents ("Si" for "Sí"), and either with a final full stop ("Oui.")."""
-    bare = "".join(ch for ch in unicodedata.normalize("NFKD", label)
-                   if not unicodedata.combining(ch))
+    accents and with plain punctuation ("Si" for "Sí", "是," for "是，"), and either with a final
+    full stop ("Oui."): the checker reads each so."""
+    bare = without_marks(unicodedata.normalize("NFKC", label))
     return [label, bare, label + ".", bare + "."]
 
 
@@ -65,12 +61,12 @@ def _typed(cell: str) -> str:
     return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({cell}),"~","~~"),"*","~*"),"?","~?")'
 
 
-def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
-                    self_id: str, names: Names) -> str:
+def excel_condition(toolkit: Toolkit, plan: SheetPlan, cond: Mapping[str, Any], self_id: str,
+                    names: Names) -> str:
     """A skip-logic or needs condition as an Excel formula over the plan's answer cells."""
 
     def sub(c: Mapping[str, Any]) -> str:
-        return excel_condition(toolkit, plan, lang, c, self_id, names)
+        return excel_condition(toolkit, plan, c, self_id, names)
 
     if "all" in cond:
         return "AND(" + ",".join(sub(c) for c in cond["all"]) + ")"
@@ -116,8 +112,8 @@ def excel_condition(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[
     return f"IFERROR(--TRIM({cells}){symbol}{scaled},FALSE)"
 
 
-def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[str, Any],
-                  self_id: str, value: bool, names: Names) -> str:
+def excel_settled(toolkit: Toolkit, plan: SheetPlan, cond: Mapping[str, Any], self_id: str,
+                  value: bool, names: Names) -> str:
     """An Excel formula true when the answers already given settle ``cond`` as ``value``. A
     blank answer settles nothing (the question may still be answered either way) but a leaf
     that asks whether it was answered: so a question whose earlier answer is still blank is
@@ -125,7 +121,7 @@ def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[st
     not apply."""
 
     def sub(c: Mapping[str, Any], v: bool) -> str:
-        return excel_settled(toolkit, plan, lang, c, self_id, v, names)
+        return excel_settled(toolkit, plan, c, self_id, v, names)
 
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
@@ -133,12 +129,12 @@ def excel_settled(toolkit: Toolkit, plan: SheetPlan, lang: str, cond: Mapping[st
         return joined + "(" + ",".join(sub(c, value) for c in cond[key]) + ")"
     if "not" in cond:
         return sub(cond["not"], not value)
-    holds = excel_condition(toolkit, plan, lang, cond, self_id, names)
+    holds = excel_condition(toolkit, plan, cond, self_id, names)
     if leaf_op(cond) == "answered":
         return holds if value else f"NOT({holds})"
     if value:  # every other leaf holds only once its question is answered
         return holds
-    answered = excel_condition(toolkit, plan, lang,
+    answered = excel_condition(toolkit, plan,
                                {"question": cond.get("question", self_id), "answered": True},
                                self_id, names)
     return f"AND({answered},NOT({holds}))"
@@ -166,15 +162,14 @@ def skip_formula(plan: SheetPlan, q: Question) -> str | None:
     return f"={cell}=0"
 
 
-def progress_formulas(toolkit: Toolkit, plan: SheetPlan, lang: str, row: int,
-                      q: Question, names: Names) -> tuple[tuple[str, int], tuple[str, int]]:
+def progress_formulas(toolkit: Toolkit, plan: SheetPlan, row: int, q: Question, names: Names
+                      ) -> tuple[tuple[str, int], tuple[str, int]]:
     """(formula, value before recalculation) of the hidden 'applicable' and 'answered' cells:
     a question applies until the answers given rule it out."""
     applicable = "1" if q.relevant is None else \
-        "IF(" + excel_settled(toolkit, plan, lang, q.relevant, q.id, False, names) + ",0,1)"
+        "IF(" + excel_settled(toolkit, plan, q.relevant, q.id, False, names) + ",0,1)"
     cached = 0 if q.relevant is not None and settled_when_blank(q.relevant, False) else 1
-    answered = excel_condition(toolkit, plan, lang, {"question": q.id, "answered": True}, q.id,
-                               names)
+    answered = excel_condition(toolkit, plan, {"question": q.id, "answered": True}, q.id, names)
     apply_cell = layout.cell_name(row, layout.COL_APPLICABLE, False)
     return ("=" + applicable, cached), (f"=IF(AND({apply_cell}=1,{answered}),1,0)", 0)
 
