@@ -111,41 +111,9 @@ def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
     workbook's language, or in ``lang``), and the count of files. With ``lang`` other than
     English the lines around the issues are in it too (counts as "label: n", which needs no
     plural forms); without, they are the English that scripts may read."""
-    if lang is not None and lang != SOURCE_LANGUAGE:
-        return _told(results, verbose, lang)
-    out: list[str] = []
-    counts = {"valid": 0, "invalid": 0, "unusable": 0}
-    internal = 0
-    for result in results:
-        counts[result.status] += 1
-        if result.submission is None:
-            what = "INTERNAL ERROR" if result.internal else "UNUSABLE"
-            internal += result.internal
-            out.append(f"{clean(result.path)}: {what}: {clean(reason(result.path, result.error))}")
-            continue
-        sub = result.submission
-        who = sub.respondent.get("institution") or "institution not given"
-        out.append(
-            f"{clean(result.path)}: {result.status.upper()}: {clean(who)} (workbook "
-            f"{clean(sub.workbook_id[:8])}, {sub.language}, toolkit "
-            f"{clean(sub.toolkit_version or '?')}): {counted(len(sub.answers), 'answer')} read, "
-            f"{counted(len(sub.errors), 'error')}, {counted(len(sub.warnings), 'warning')}")
-        if verbose:
-            for issue in sub.issues:
-                message = issue.told_in(lang) if lang else issue.message
-                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(message)}")
-    out += _copies(results)
-    out.append("")
-    bugs = f", {internal} of them by an internal error" if internal else ""
-    out.append(f"{counted(len(results), 'file')}: {counts['valid']} valid, {counts['invalid']} invalid, "
-               f"{counts['unusable']} unusable{bugs}.")
-    return "\n".join(out)
-
-
-def _told(results: list[Any], verbose: bool, lang: str) -> str:
-    """``check_text`` in ``lang``, every line of it."""
     from natk_xlsx.outputs.summarise import unusable_text
 
+    say = lang or SOURCE_LANGUAGE  # the lines around the issues
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
     internal = 0
@@ -154,28 +122,43 @@ def _told(results: list[Any], verbose: bool, lang: str) -> str:
         path = clean(result.path)
         if result.submission is None:
             internal += result.internal
-            status = ui("check.status." + ("internal" if result.internal else "unusable"), lang)
+            status = ui("check.status." + ("internal" if result.internal else "unusable"), say)
             detail = reason(result.path, result.error)
-            told = detail if result.internal else unusable_text(result.code, detail, lang)
-            out.append(ui("check.failed", lang, file=path, status=status, reason=clean(told)))
+            told = detail if result.internal else unusable_text(result.code, detail, say)
+            out.append(ui("check.failed", say, file=path, status=status, reason=clean(told)))
             continue
-        sub = result.submission
-        status = ui(f"check.status.{result.status}", lang)
-        who = sub.respondent.get("institution") or ui("check.no_institution", lang)
-        out.append(ui("check.line", lang, file=path, status=status, who=clean(who),
-                      workbook=clean(sub.workbook_id[:8]), language=sub.language,
-                      version=clean(sub.toolkit_version or "?"), answers=len(sub.answers),
-                      errors=len(sub.errors), warnings=len(sub.warnings)))
+        out.append(_file_line(result, path, say))
         if verbose:
-            for issue in sub.issues:
-                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(issue.told_in(lang))}")
-    out += _copies(results, lang)
+            for issue in result.submission.issues:
+                message = issue.told_in(lang) if lang else issue.message
+                out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(message)}")
+    out += _copies(results, say)
     out.append("")
-    total = ui("check.total", lang, files=len(results), **counts)
-    if internal:
-        total += ui("check.total_internal", lang, internal=internal)
-    out.append(total)
+    if say == SOURCE_LANGUAGE:
+        bugs = f", {internal} of them by an internal error" if internal else ""
+        out.append(f"{counted(len(results), 'file')}: {counts['valid']} valid, "
+                   f"{counts['invalid']} invalid, {counts['unusable']} unusable{bugs}.")
+    else:
+        out.append(ui("check.total", say, files=len(results), **counts)
+                   + (ui("check.total_internal", say, internal=internal) if internal else ""))
     return "\n".join(out)
+
+
+def _file_line(result: Any, path: str, say: str) -> str:
+    """A file read: its status, institution, workbook and counts, in ``say``."""
+    sub = result.submission
+    if say == SOURCE_LANGUAGE:
+        who = sub.respondent.get("institution") or "institution not given"
+        return (f"{path}: {result.status.upper()}: {clean(who)} (workbook "
+                f"{clean(sub.workbook_id[:8])}, {sub.language}, toolkit "
+                f"{clean(sub.toolkit_version or '?')}): {counted(len(sub.answers), 'answer')} "
+                f"read, {counted(len(sub.errors), 'error')}, "
+                f"{counted(len(sub.warnings), 'warning')}")
+    who = sub.respondent.get("institution") or ui("check.no_institution", say)
+    return ui("check.line", say, file=path, status=ui(f"check.status.{result.status}", say),
+              who=clean(who), workbook=clean(sub.workbook_id[:8]), language=sub.language,
+              version=clean(sub.toolkit_version or "?"), answers=len(sub.answers),
+              errors=len(sub.errors), warnings=len(sub.warnings))
 
 
 def _copies(results: list[Any], lang: str = SOURCE_LANGUAGE) -> list[str]:
