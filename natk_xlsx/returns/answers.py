@@ -28,7 +28,7 @@ from natk_xlsx.returns.coerce import (
     not_recorded_words,
     parse_number,
 )
-from natk_xlsx.returns.issues import ERROR, WARNING, allowed_list, shown
+from natk_xlsx.returns.issues import ERROR, WARNING, Allowed, shown
 from natk_xlsx.returns.reader import QuestionCells
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -230,7 +230,7 @@ def read_details(q: Question, cells: QuestionCells, toolkit: Toolkit, ctx: Conte
             if code is None:
                 column = ui(f"col.{name}", ctx.lang)
                 listed = toolkit.choice_lists["priority" if name == "priority" else "yes_no"]
-                allowed = allowed_list([listed.label(c, ctx.lang) for c in dict.fromkeys(
+                allowed = Allowed([listed.label(c, ctx.lang) for c in dict.fromkeys(
                     maps[name].values())])
                 ctx.add("DETAIL-NOT-ALLOWED", WARNING, cell, q.id, cell.value,
                         f"details/{q.id}/{name}", column=column, allowed=allowed)

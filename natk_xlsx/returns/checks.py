@@ -11,7 +11,7 @@ from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import (
     Context,
 )
-from natk_xlsx.returns.issues import ERROR, WARNING, Allowed, allowed_list, shown
+from natk_xlsx.returns.issues import ERROR, WARNING, Allowed, shown
 from natk_xlsx.returns.submission import Submission
 from natk_xlsx.returns.submission_schema import exclusive_codes, submission_schema
 from natk_xlsx.spec.conditions import evaluate, is_answered, referenced_questions
@@ -85,7 +85,7 @@ def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None
 
 
 def _allowed_labels(toolkit: Toolkit, q: Question, lang: str) -> Allowed:
-    return allowed_list([toolkit.answer_label(q, c, lang) for c in toolkit.answer_codes(q)])
+    return Allowed([toolkit.answer_label(q, c, lang) for c in toolkit.answer_codes(q)])
 
 
 def _range(q: Question, err: Any) -> tuple[str, str | None]:

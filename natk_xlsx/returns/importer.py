@@ -7,7 +7,6 @@ JSON Schema validation mapped back to cells and the checks a schema cannot make 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,8 @@ from natk_xlsx.returns.issues import (
     ERROR,
     SEVERITY_ORDER,
     WARNING,
+    Allowed,
     Issue,
-    allowed_list,
     json_safe,
     make_issue,
 )
@@ -222,9 +221,7 @@ _TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
 def _as_typed(value: Any) -> Any:
     """A cell's value as the respondent typed it, whichever reader read it: 2020, not the
     2020.0 that calamine gives for every number."""
-    if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
-        return plain_number(value)
-    return value
+    return plain_number(value) if isinstance(value, float) else value
 
 
 def _fallback_id(file_sha256: str) -> str:
@@ -247,7 +244,7 @@ def _table_info(q: Question, cells: QuestionCells, reliability: Mapping[str, str
                 listed = toolkit.choice_lists["reliability"]
                 ctx.add("ROW-NOT-ALLOWED", WARNING, cells.table_reliability, q.id, text,
                         f"tables/{q.id}/reliability", row=ui("row.reliability", ctx.lang),
-                        allowed=allowed_list([listed.label(c, ctx.lang) for c in listed.codes]))
+                        allowed=Allowed([listed.label(c, ctx.lang) for c in listed.codes]))
             info["reliability"] = code or text
     return info
 

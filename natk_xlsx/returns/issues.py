@@ -12,7 +12,7 @@ The message templates are interface strings (``issue.<CODE>``), so they are tran
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,11 +97,6 @@ class Allowed(tuple[str, ...]):
         if len(marked) <= 1:
             return "".join(marked)
         return join_items(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
-
-
-def allowed_list(labels: Sequence[str]) -> Allowed:
-    """The answers a cell takes (``Allowed``), for a message."""
-    return Allowed(labels)
 
 
 def shown(value: Any, limit: int = 60) -> str:

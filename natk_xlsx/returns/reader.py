@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -439,7 +439,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         notes.append(Located("PROMPT-OVERWRITTEN", title, cell.cell, qid, cell.value))
     if placed_rows:
         _find_unplaced(ws, placed_rows, min(max(placed_rows) + SCAN_MARGIN, last), unplaced,
-                       notes, lambda row: stray.loose_row(ws, row, cid, texts))
+                       notes, cid, texts)
     unplaced[before:] = sorted(unplaced[before:], key=_place)
 
 
@@ -462,14 +462,14 @@ def _looks_like_id(text: str) -> bool:
 
 
 def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
-                   notes: list[Located], typed: Callable[[int], list[Cell]]) -> None:
+                   notes: list[Located], cid: str, texts: stray.Texts) -> None:
     """Rows without a question id (a section's title, or rows the respondent inserted): what
-    was ``typed`` in them. Kept, and reported."""
+    was typed in them (``stray.loose_row``). Kept, and reported."""
     first = min(placed)
     for row in range(first, last + 1):
         if row in placed:
             continue
-        for cell in typed(row):
+        for cell in stray.loose_row(ws, row, cid, texts):
             unplaced.append(cell)
             notes.append(Located("ROW-INSERTED", ws.title, cell.cell, None, cell.value))
 
