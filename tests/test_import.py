@@ -25,6 +25,7 @@ from natk_xlsx.returns.batch import read_files
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import WorkbookError
 from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.textwidth import wrapped_lines
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 ANSWERS = {"ALP.01": "Yes", "ALP.02": 12, "ALP.03": "Often",
@@ -234,6 +235,23 @@ def test_annotated_copy_marks_cells_and_leaves_the_original_alone(small):
     # everything else the respondent entered is untouched
     again = read_workbook(out, toolkit)
     assert again.answers == {**EXPECTED, "ALP.03": "Every Tuesday"}
+
+
+def test_each_issue_row_of_the_copy_is_as_tall_as_its_message(small):
+    """A long message wraps in its cell; its row grows with it, or its second line would spill
+    over the next issue, on screen and on paper."""
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    row = next(r for r in range(1, 40) if wb["Alpha"].cell(r, layout.COL_KEY + 1).value == "ALP.03")
+    wb["Alpha"].cell(row, layout.COL_ANSWER + 1, "Every Tuesday")
+    wb["Alpha"].cell(row, 10, "see the annex sent with this workbook")  # a long message
+    wb.save(tmp / "long.xlsx")
+    issues = load(annotate_workbook(read_workbook(tmp / "long.xlsx", toolkit),
+                                    tmp / "back-long"))["Issues"]
+    heights = {r: issues.row_dimensions[r].height for r in range(5, issues.max_row + 1)}
+    lines = {r: wrapped_lines(str(issues.cell(r, 4).value), 110) for r in heights}
+    assert max(lines.values()) >= 2
+    assert all(heights[r] and heights[r] >= 12 * lines[r] for r in heights)
 
 
 def test_libreoffice_resave_of_a_filled_workbook_returns_the_same_answers(small):

@@ -18,6 +18,7 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
+from natk_xlsx.textwidth import row_height
 
 if TYPE_CHECKING:
     from natk_xlsx.returns.submission import Submission
@@ -27,6 +28,8 @@ WARNING_FILL = "FFEB9C"
 TITLE_COLOR = "1F3864"
 #: The header row of the problem list (a title and what to do come above it).
 HEADER_ROW = 4
+#: The widths of the issues sheet's columns: severity, cell, question, what to do.
+COLUMN_WIDTHS = (12, 22, 10, 110)
 _CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
 
 
@@ -135,6 +138,9 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
             ws.cell(row, col).font = plain
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top")
         ws.cell(row, 1).fill = fills[issue.severity]
+        # a long message wraps: its row is made as tall as its lines, or they would spill
+        # over the next one on screen and on paper
+        ws.row_dimensions[row].height = row_height([(values[3], COLUMN_WIDTHS[3])], 10)
         if _placed(issue, wb.sheetnames):
             link = ws.cell(row, 2)
             link.hyperlink = Hyperlink(ref=link.coordinate,
@@ -158,7 +164,7 @@ def _placed(issue: Issue, sheetnames: list[str]) -> bool:
 def _page_setup(ws: Any, lang: str) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    for col, width in zip("ABCD", (12, 22, 10, 110), strict=True):
+    for col, width in zip("ABCD", COLUMN_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
