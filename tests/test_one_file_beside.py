@@ -169,3 +169,18 @@ def test_the_process_that_reads_a_frozen_book_imports_no_scan_of_the_fast_reader
     assert int(count) == len(read_workbook(small.filled, small.toolkit).answers)
     assert not {"natk_xlsx.returns.fastread", "natk_xlsx.returns.partscan"} & \
         set(imported.split()), imported
+
+
+def test_a_check_imports_nothing_of_the_consolidation(small):
+    """``natk check`` of one file, as a user runs it: what it says is rendered without the
+    consolidation's modules (importing them cost a check some 20 ms)."""
+    script = ("import atexit, sys\n"
+              "from natk_xlsx.entry import main\n"
+              "atexit.register(lambda: print('LOADED=' + ' '.join(sorted(m for m in sys.modules "
+              "if m.startswith(('natk_xlsx.analysis', 'natk_xlsx.outputs.summar'))))))\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script, "check", "--specs", str(small.specs),
+                           str(small.filled)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert "VALID" in done.stdout, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "LOADED=", done.stdout

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from natk_xlsx.i18n.interface import counted, ui
+from natk_xlsx.i18n.interface import counted, strings, ui
 from natk_xlsx.i18n.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
@@ -105,14 +105,22 @@ def reason(path: str, error: str | None) -> str:
     return text[len(path) + 2:] if text.startswith(f"{path}: ") else text
 
 
+def unusable_text(code: str | None, detail: str | None, lang: str) -> str:
+    """Why a file was not read, for a summary in ``lang``: the reader's own message in English
+    (it names the part or the limit), else what is wrong and what to do in ``lang``, with the
+    code that ``natk check`` prints beside the English detail."""
+    key = f"unusable.{code}"
+    if lang == SOURCE_LANGUAGE or key not in strings():
+        return detail or ""
+    return ui("unusable.coded", lang, text=ui(key, lang), code=code)
+
+
 def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
                ) -> str:  # batch.FileResult
     """The screen's report of a check: a line per file, its issues under it (each in the
     workbook's language, or in ``lang``), and the count of files. With ``lang`` other than
     English the lines around the issues are in it too (counts as "label: n", which needs no
     plural forms); without, they are the English that scripts may read."""
-    from natk_xlsx.outputs.summarise import unusable_text
-
     say = lang or SOURCE_LANGUAGE  # the lines around the issues
     out: list[str] = []
     counts = {"valid": 0, "invalid": 0, "unusable": 0}
@@ -165,16 +173,16 @@ def _copies(results: list[Any], lang: str = SOURCE_LANGUAGE) -> list[str]:
     """A line for each workbook id that several files carry: copies of one file count once;
     different contents are a return corrected and sent again (or a mix-up), which the data
     officer should know before summarising."""
-    from natk_xlsx.analysis.respondents import respondent_from_record, same_answers
-
     by_id: dict[str, list[Any]] = {}
     for result in results:
         if result.submission is not None:
             by_id.setdefault(str(result.submission.workbook_id), []).append(result)
-    lines = []
+    lines: list[str] = []
     for wid, group in by_id.items():
         if len(group) < 2:
             continue
+        from natk_xlsx.analysis.respondents import respondent_from_record, same_answers
+
         names = ", ".join(clean(r.path) for r in group)
         first, *others = [respondent_from_record(r.submission.record(), r.path) for r in group]
         same = all(same_answers(first, other) for other in others)  # as a summary judges

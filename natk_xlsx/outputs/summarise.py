@@ -17,8 +17,8 @@ from natk_xlsx.analysis.consolidate import (
 from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
-from natk_xlsx.i18n.interface import strings, ui
-from natk_xlsx.i18n.languages import SOURCE_LANGUAGE
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.outputs.report import unusable_text
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused, folder_entries
 from natk_xlsx.returns.sniff import WORKBOOK_SUFFIXES
@@ -114,16 +114,6 @@ def load_resolutions(path: str | Path) -> list[Decision]:
                                   str(row.get("decided_on") or ""), year_value,
                                   where=where))
     return decisions
-
-
-def unusable_text(code: str | None, detail: str | None, lang: str) -> str:
-    """Why a file was not read, for a summary in ``lang``: the reader's own message in English
-    (it names the part or the limit), else what is wrong and what to do in ``lang``, with the
-    code that ``natk check`` prints beside the English detail."""
-    key = f"unusable.{code}"
-    if lang == SOURCE_LANGUAGE or key not in strings():
-        return detail or ""
-    return ui("unusable.coded", lang, text=ui(key, lang), code=code)
 
 
 def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
