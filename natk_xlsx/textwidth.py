@@ -80,20 +80,32 @@ def _is_wide(ch: str) -> bool:
     return char_width(ch) == 2
 
 
+#: Wide punctuation no line starts with (a comma, a full stop, a colon, a closing bracket: the
+#: line breaks after it) and wide punctuation no line ends with (an opening bracket).
+_CLOSING = frozenset("，。、；：！？）」』》〉】〕”’％")
+_OPENING = frozenset("（「『《〈【〔“‘")
+
+
 def _tokens(paragraph: str) -> Iterable[str]:
     """Words, with every wide character a word of its own (CJK text breaks between any two
-    characters) and spaces attached to the word before them."""
+    characters) and spaces attached to the word before them. Wide punctuation stays with its
+    neighbour, as the line breaking of LibreOffice and Excel keeps it: "是，" and "2021：" are
+    one piece, "（各" another."""
     word = ""
+    glued = False  # the word ends with an opening bracket: what follows joins it
     for ch in paragraph:
-        if _is_wide(ch):
-            if word:
-                yield word
-            word = ""
-            yield ch
-        elif ch == " ":
+        if ch == " ":
+            yield word + ch
+            word, glued = "", False
+        elif ch in _CLOSING:
             word += ch
+            glued = False
+        elif glued or not word:
+            word += ch
+            glued = ch in _OPENING
+        elif _is_wide(ch) or _is_wide(word[-1]):
             yield word
-            word = ""
+            word, glued = ch, ch in _OPENING
         else:
             word += ch
     if word:

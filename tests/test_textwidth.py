@@ -108,3 +108,17 @@ def test_an_arabic_sentence_citing_latin_articles_wraps_as_prose() -> None:
         ["3(c)", "3(d)"], "ar") + "]"
     assert "\u200f" in text and wrapped_lines(text, 20) > 1
     assert row_height([(text, 20)]) == row_height([(text.replace("\u200f", ""), 20)])
+
+
+def test_wide_punctuation_wraps_with_its_neighbour() -> None:
+    """No line starts with a full-width comma, colon or closing bracket, nor ends with an
+    opening one (the Chinese summary overprinted a row whose figures "2021：7；2022：9" the
+    count broke before each colon, and LibreOffice did not)."""
+    from natk_xlsx.textwidth import CHARS_PER_UNIT, _tokens
+
+    assert list(_tokens("2021：41；2022：45")) == ["2021：", "41；", "2022：", "45"]
+    assert list(_tokens("是，与（各方）")) == ["是，", "与", "（各", "方）"]
+    assert list(_tokens("OSCE、ILO ab")) == ["OSCE、", "ILO ", "ab"]
+    # each "2016：7；" takes some 10 columns: in a cell of 16, one a line (not 7 lines cut anywhere)
+    assert wrapped_lines("；".join(f"{y}：7" for y in range(2016, 2026)) + "；",
+                         16 / CHARS_PER_UNIT) == 10
