@@ -4,6 +4,7 @@ and consolidating returns in several languages into a summary in the language as
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 
 import openpyxl
@@ -112,6 +113,12 @@ def test_returns_in_three_languages_consolidate_into_a_french_summary(toolkit, t
     other = {toolkit.choice_lists["yes_no"].label(c, lang) for c in ("yes", "no")
              for lang in ("ar", "zh", "ru")}
     assert not values & other
+    # French sets a no-break space before a colon: also where the summary pairs a name or a
+    # year with what it said ("2021 : 41", « Institution ar : Oui »), not only in its texts
+    loose = [(ws.title, c.coordinate, c.value) for ws in wb for row in ws.iter_rows()
+             for c in row if isinstance(c.value, str) and re.search(r"\S: ", c.value)]
+    assert loose == []
+    assert any(isinstance(v, str) and re.match(r"2021\u00a0: \d", v) for v in values)
 
 
 def test_a_published_language_with_a_missing_interface_text_fails(monkeypatch):
@@ -176,6 +183,24 @@ def test_a_note_in_brackets_is_set_as_the_language_sets_it():
 
     assert aside("否", "各方一致", "zh") == "否（各方一致）"
     assert aside("No", "all agree", "en") == "No (all agree)"
+
+
+def test_a_name_and_what_it_said_are_set_as_the_language_sets_a_colon():
+    """The summary and the report pair a source with its answer and a year with its figure:
+    French with a no-break space before the colon, Chinese with its full-width colon and no
+    space, and the decimal comma where the language writes one."""
+    from natk_xlsx.i18n.languages import labelled, percent_text
+    from natk_xlsx.outputs.sheetkit import figures_text
+
+    assert labelled("Police", "12", "en") == "Police: 12"
+    assert labelled("Police", "12", "fr") == "Police\u00a0: 12"
+    assert labelled("警察", "12", "zh") == "警察：12"
+    table = {"2022": {"men": 3}, "2021": {"men": 1, "women": 1.5}}
+    assert figures_text(table, "en") == "2021: 2.5; 2022: 3"
+    assert figures_text(table, "fr") == "2021\u00a0: 2,5\u00a0; 2022\u00a0: 3"
+    assert figures_text(table, "zh") == "2021：2.5；2022：3"
+    assert (percent_text(12.5, "en"), percent_text(12.5, "fr"), percent_text(12.5, "ru")) == \
+        ("12.5%", "12,5\u00a0%", "12,5%")
 
 
 def test_latin_names_in_a_chinese_list_are_parted_where_a_line_can_break():

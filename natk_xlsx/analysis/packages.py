@@ -22,7 +22,7 @@ from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.respondents import GROUPS, Respondent
 from natk_xlsx.analysis.weights import CONFIDENCES, Weights
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
+from natk_xlsx.i18n.languages import UN_LANGUAGES, labelled, tr
 from natk_xlsx.spec.model import SEVERITIES, Text, Toolkit
 
 PHASES = ("short", "medium", "long")
@@ -115,8 +115,8 @@ def theme_of(toolkit: Toolkit, need: Need, small: frozenset[tuple[str, str]] = f
             component.title, lang)) for lang in UN_LANGUAGES}
     for section in component.sections:
         if section.id == q.section:
-            title = {lang: f"{component.title.get(lang, component.title.get('en', ''))}: {text}"
-                     for lang, text in section.title.items()}
+            title = {lang: labelled(component.title.get(lang, component.title.get("en", "")),
+                                    text, lang) for lang, text in section.title.items()}
             return f"{q.component}.{q.section}", title
     return q.component, component.title
 

@@ -137,6 +137,29 @@ def join_said(texts: Iterable[str], lang: str) -> str:
     return "\n".join(texts) if lang in RTL_LANGUAGES else join_parts(texts, lang)
 
 
+def labelled(label: str, text: str, lang: str) -> str:
+    """``text`` after ``label`` and a colon, as ``lang`` sets a colon (the interface's texts
+    alike): "Police: 12"; French with a no-break space before it, "Police\u00a0: 12"; Chinese
+    with its full-width colon and no space, "警察：12"."""
+    if lang == "fr":
+        return f"{label}\u00a0: {text}"
+    if lang == "zh":
+        return f"{label}：{text}"
+    return f"{label}: {text}"
+
+
+def number_text(value: float, lang: str) -> str:
+    """A figure as ``lang`` writes it: 12.5, or 12,5 with a decimal comma."""
+    return str(decimal_text(f"{value:g}", lang))
+
+
+def percent_text(value: float, lang: str) -> str:
+    """A share as ``lang`` writes it: "12.5%"; in French "12,5\u00a0%"; with a decimal comma
+    in Spanish and Russian."""
+    number = number_text(value, lang)
+    return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
+
+
 def join_codes(codes: Iterable[str], lang: str) -> str:
     """Codes (question and package ids) one after the other: with a comma and a space in every
     language but a right-to-left one, which joins them as its items. Chinese sets no space

@@ -26,7 +26,7 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, tr
+from natk_xlsx.i18n.languages import join_items, labelled, tr
 from natk_xlsx.outputs.sheetkit import (
     answer_text,
     answers_said,
@@ -253,7 +253,8 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
         who_said = answers_said(x, partial(_answer_label, tk, q.id, lang=lang), lang)
         retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
         out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
-                         evidence=retained + (f": {x.resolution}" if x.resolution else "")))
+                         evidence=labelled(retained, x.resolution, lang) if x.resolution
+                         else retained))
     return out
 
 

@@ -32,6 +32,9 @@ from natk_xlsx.i18n.languages import (
     join_items,
     join_parts,
     join_said,
+    labelled,
+    number_text,
+    percent_text,
     tr,
 )
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
@@ -323,20 +326,20 @@ def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str,
         # ", " within one answer; "; " separates the answers of different respondents
         return join((toolkit.answer_label(q, v, lang) for v in value), lang)
     if q.type == "stats_table" and isinstance(value, dict):
-        return figures_text(value)
+        return figures_text(value, lang)
     if q.type == "percentage" and isinstance(value, int | float):
-        return f"{value:g}%"
+        return percent_text(value, lang)
     return str(value)
 
 
-def figures_text(table: Any) -> str:
-    """A statistics table as "2021: 0; 2022: 3" (each year's total)."""
+def figures_text(table: Any, lang: str) -> str:
+    """A statistics table as "2021: 0; 2022: 3" (each year's total), as ``lang`` writes it."""
     parts = []
     for year, row in sorted(table.items()):
         if isinstance(row, dict):
             total = sum(v for v in row.values() if isinstance(v, int | float))
-            parts.append(f"{year}: {total:g}")
-    return "; ".join(parts)
+            parts.append(labelled(year, number_text(total, lang), lang))
+    return join_parts(parts, lang)
 
 
 # -- shared phrases --------------------------------------------------------------------------
@@ -360,26 +363,27 @@ def answers_said(s: Settled, label: Callable[[Any], str], lang: str) -> str:
     by_answer: dict[str, list[str]] = {}
     for v in s.views:
         by_answer.setdefault(label(v.value), []).append(v.respondent.institution)
-    return join_said((f"{join_items(names, lang)}: {answer}"
+    return join_said((labelled(join_items(names, lang), answer, lang)
                       for answer, names in by_answer.items()), lang)
 
 
 def settled_text(o: Out, s: Settled) -> str:
     value = o.answer(s.question, s.value) if s.value is not None else "—"
     text = aside(value, o.ui(f"summary.basis.{s.basis}"), o.lang)
-    return text + (f": {s.resolution}" if s.resolution else "")
+    return labelled(text, s.resolution, o.lang) if s.resolution else text
 
 
 def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     """Where sources disagree on a figure: who said what, the figure retained, its source named,
     and the rule that chose it (the summary's Justice chains sheet and the report say it alike)."""
-    said = join_said((f"{r.respondent.institution}: {r.value:g}" for r in f.reports), lang)
+    said = join_said((labelled(r.respondent.institution, number_text(r.value, lang), lang)
+                      for r in f.reports), lang)
     source = f.chosen.respondent.institution if f.chosen and f.resolved is None else ""
     value = f.consolidated
-    retained = "–" if value is None else f"{value:g}"
+    retained = "–" if value is None else number_text(value, lang)
     retained = aside(retained, source, lang) if source else retained
-    rule = ui(f"summary.figure_rule.{f.rule}", lang) + (f": {f.resolution}" if f.resolution
-                                                        else "")
+    rule = ui(f"summary.figure_rule.{f.rule}", lang)
+    rule = labelled(rule, f.resolution, lang) if f.resolution else rule
     return ui("summary.chain.source_line", lang,
               indicator=c.toolkit.vocabulary_label("indicators", f.indicator, lang),
               year=f.year, reports=said, retained=retained, rule=rule)

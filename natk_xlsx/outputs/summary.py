@@ -16,7 +16,7 @@ from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
 from natk_xlsx.analysis.respondents import group_of
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_codes, join_items, tr
+from natk_xlsx.i18n.languages import join_codes, join_items, labelled, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
     MOST_LINES,
@@ -153,7 +153,7 @@ def write_packages(o: Out) -> None:
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
     formula = ranking_text(o.c.weights, o.lang)
     o.note_row(ws, 1, o.ui("summary.plan.note"), len(widths) - 1, widths)
-    o.note_row(ws, 2, f"{o.ui('summary.ranking')}: {formula}", len(widths) - 1, widths)
+    o.note_row(ws, 2, labelled(o.ui("summary.ranking"), formula, o.lang), len(widths) - 1, widths)
     head = 4
     labels = _plan_labels(o)
     o.headers(ws, head, labels, widths)
@@ -187,7 +187,8 @@ def write_needs(o: Out) -> None:
     row = head
     for n in o.c.needs:
         row += 1
-        status = o.ui(f"summary.status.{n.status}") + (f": {n.resolution}" if n.resolution else "")
+        status = o.ui(f"summary.status.{n.status}")
+        status = labelled(status, n.resolution, o.lang) if n.resolution else status
         o.row(ws, row, [n.package, o.vocab("severities", n.severity), n.key, finding(o, n),
                         who_said(o, n.settled), settled_text(o, n.settled),
                         o.ui(f"summary.confidence.{n.confidence}"),

@@ -14,7 +14,14 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx.analysis.chains import CHAINS, chain_steps, marked
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
-from natk_xlsx.i18n.languages import join_items, join_parts, join_said, join_sentences, tr
+from natk_xlsx.i18n.languages import (
+    join_items,
+    join_parts,
+    join_said,
+    join_sentences,
+    labelled,
+    tr,
+)
 from natk_xlsx.outputs.sheetkit import (
     SEVERITY_COLOURS,
     Out,
@@ -205,7 +212,7 @@ def write_map(o: Out) -> None:
         named: dict[str, list[str]] = {}  # each institution once, with every partner it named
         for who, provider in p.provider_sources:
             named.setdefault(who, []).append(provider or "?")
-        sources = join_said((f"{who}: {join_items(providers, o.lang)}"
+        sources = join_said((labelled(who, join_items(providers, o.lang), o.lang)
                              for who, providers in named.items()), o.lang)
         o.row(ws, row, [f"{p.id} {tr(p.title, o.lang)}", o.vocab("severities", p.severity),
                         join_items((o.vocab("assistance", a) for a in p.assistance), o.lang),
