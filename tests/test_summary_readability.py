@@ -196,6 +196,9 @@ def test_the_summary_prints_every_line_of_its_rows(printed, lang):
                  if isinstance(c.value, str)]
         assert any("（各方一致）" in t for t in texts)
         assert not [t for t in texts if "(各方一致)" in t]
+        # figures behind a finding, too, and as Chinese pairs a year with its figure
+        assert any(re.search(r"（2021：\d+；2022：", t) for t in texts)
+        assert not [t for t in texts if re.search(r"\(\d{4}[:：]|\d{4}: \d", t)]
 
 
 def test_a_phase_without_a_space_fits_its_column_on_one_line():

@@ -307,7 +307,7 @@ def finding_text(toolkit: Toolkit, need: Need, lang: str) -> str:
     q = need.question
     text = tr(need.gap, lang) if need.gap else tr(q.text, lang)
     if q.type == "stats_table" and need.settled.value is not None:
-        text += f" ({answer_text(toolkit, q, need.settled.value, lang)})"
+        text = aside(text, answer_text(toolkit, q, need.settled.value, lang), lang)
     return text
 
 

@@ -18,6 +18,7 @@ from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import aside
 from natk_xlsx.outputs.report import unusable_text
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused, folder_entries
@@ -140,8 +141,9 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             wid = duplicate_of[src["file"]]
             src["status"] = ui("summary.status.duplicate", lang, id=kept_file.get(wid, wid))
         elif src["workbook"] in grouped:
-            src["status"] = ui("summary.status.same_institution", lang) + (
-                "" if src["workbook"] in kept else f" ({same_institution})")
+            status = ui("summary.status.same_institution", lang)
+            src["status"] = status if src["workbook"] in kept else aside(status,
+                                                                           same_institution, lang)
         elif src["errors"]:
             src["status"] = ui("summary.status.invalid", lang, count=src["errors"])
         else:
