@@ -88,6 +88,33 @@ def short_rows(ws: Worksheet) -> list[ShortRow]:
     return found
 
 
+#: Bold letters are about a tenth wider than the regular ones ``wrapped_lines`` measures.
+BOLD_WIDTH = 1.1
+
+
+def past_the_page(ws: Worksheet) -> list[ShortRow]:
+    """Every text not wrapped that runs past the last column of the sheet's print area (what
+    does not print: the Russian cover's title was cut at "по борьбе с тор"), measured from its
+    cell to that column's right edge, in bold letters' width where the cell is bold."""
+    area = ws.print_area
+    if not area:
+        return []
+    ref = (area[0] if isinstance(area, list) else area).split("!")[-1].replace("$", "")
+    _, _, last_col, _ = range_boundaries(ref)
+    found = []
+    for row in ws.iter_rows(max_col=last_col):
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str) or not value or value.startswith("=") \
+                    or cell.alignment.wrap_text:
+                continue
+            room = sum(column_width(ws, c) for c in range(cell.column, last_col + 1))
+            bold = BOLD_WIDTH if cell.font.b else 1.0
+            if wrapped_lines(value, room / bold, float(cell.font.sz or 11)) > 1:
+                found.append(ShortRow(ws.title, cell.coordinate, room, 0.0, value[:60]))
+    return found
+
+
 @dataclass(frozen=True)
 class PrintScale:
     sheet: str

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from factory import BUNDLED_SPECS
 from pdftext import clipped, overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
-from printed import load, page_room, print_scale, printed_pages, row_height, short_rows
+from printed import (
+    load,
+    page_room,
+    past_the_page,
+    print_scale,
+    printed_pages,
+    row_height,
+    short_rows,
+)
 
 from natk_xlsx import layout
 from natk_xlsx.spec.lint import load_toolkit
@@ -42,6 +50,14 @@ def test_every_sized_row_holds_its_text(workbooks, lang):
     assert len(visible) >= 3
     short = [r for ws in visible for r in short_rows(ws)]
     assert short == [], f"{len(short)} rows too short, e.g. {short[:3]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_text_runs_past_the_printed_page(workbooks, lang):
+    """A text that is not wrapped prints only as far as the print area's last column."""
+    book = load(workbooks[lang])
+    assert [t for ws in book.worksheets if ws.sheet_state == "visible"
+            for t in past_the_page(ws)] == []
 
 
 def test_the_measure_sees_a_row_too_short_for_chinese(tmp_path):

@@ -14,10 +14,12 @@ from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
 from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
 from natk_xlsx.workbook.formulas import applicable_when_blank
 from natk_xlsx.workbook.plan import QUESTION
-from natk_xlsx.workbook.styles import Styles
+from natk_xlsx.workbook.styles import TITLE_SIZE, Styles
 
 #: Column widths: the labels, three progress figures, and the rest of the answer fields.
 WIDTHS = (36, 14, 14, 14, 24)
+#: Bold letters are about a tenth wider than the regular ones the row heights are measured by.
+BOLD_WIDTH = 1.1
 #: Left-to-right embedding: keeps an id such as a UUID whole, in reading order, inside
 #: right-to-left text (without it the bidi algorithm splits it at its hyphens).
 LTR_EMBED, POP = "\u202a", "\u202c"
@@ -44,8 +46,11 @@ def write_cover(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -> None:
     for col, width in enumerate(WIDTHS):
         check(ws.set_column(col, col, width), "cover column")
     last = len(WIDTHS) - 1
-    check(ws.write_string(0, 0, tr(spec.toolkit.title, lang), s.title), "cover title")
-    check(ws.set_row(0, 28), "cover")
+    # across the page and wrapped: the Russian title (95 letters) ran past the printed page
+    title = tr(spec.toolkit.title, lang)
+    check(ws.merge_range(0, 0, 0, last, title, s.title_wrapped), "cover title")
+    check(ws.set_row(0, max(28.0, fitted_height([(title, _span(0, last) / BOLD_WIDTH)],
+                                                TITLE_SIZE))), "cover")
     check(ws.merge_range(1, 0, 1, last, ui("cover.fill_in", lang), s.subtitle), "cover")
     check(ws.set_row(1, fitted_height([(ui("cover.fill_in", lang), _span(0, last))])), "cover")
     row = _fields(wb, ws, spec, s, 3) + 1

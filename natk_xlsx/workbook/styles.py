@@ -13,6 +13,8 @@ from natk_xlsx.workbook.common import BODY_SIZE
 DATE_FORMAT = "yyyy-mm-dd"
 NAVY = "#1F3864"
 GREY = "#F2F2F2"
+#: Points of a sheet's title.
+TITLE_SIZE = 16.0
 
 
 class Styles:
@@ -29,7 +31,10 @@ class Styles:
 
         border = {"border": 1, "border_color": "#BFBFBF"}
         answer = {"locked": False, "bg_color": "#FFFFFF", "text_wrap": True, **border}
-        self.title = fmt(bold=True, font_size=16, font_color=NAVY, valign="vcenter")
+        self.title = fmt(bold=True, font_size=TITLE_SIZE, font_color=NAVY, valign="vcenter")
+        #: The cover's title: across the page, on as many lines as it takes
+        self.title_wrapped = fmt(bold=True, font_size=TITLE_SIZE, font_color=NAVY,
+                                 valign="vcenter", text_wrap=True)
         self.subtitle = fmt(italic=True, text_wrap=True, font_color="#404040")
         self.header = fmt(bold=True, text_wrap=True, bg_color=NAVY, font_color="#FFFFFF",
                           valign="vcenter", **border)
