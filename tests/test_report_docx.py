@@ -777,3 +777,24 @@ def test_a_disagreement_is_set_in_the_report_language_s_punctuation(toolkit, ret
     assert lines and all("。" in t and "）" in t and ". " not in t and " (" not in t
                          for t in lines)
     assert aside("95", "Ministry of Justice", "ar") == f"95 {RLM}(Ministry of Justice){RLM}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru"])
+def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them(
+        toolkit, returns, tmp_path, lang):
+    """"Priorité : élevée", "Приоритет: высокий" in lower case (a label in a sentence, not a
+    heading), a score with the decimal comma, and a package's components parted as parts (a
+    component's title may hold a comma)."""
+    from natk_xlsx.spec.model import SEVERITIES
+
+    result, doc = write(toolkit, returns, tmp_path, lang=lang)
+    text = all_text(doc)
+    head = ui("report.rec.line", lang, priority="\0", confidence="\0",
+              timeframe="\0").split("\0")[0]
+    labels = [toolkit.vocabulary_label("severities", s, lang) for s in SEVERITIES]
+    assert any(head + label[0].lower() + label[1:] in text for label in labels)
+    assert not [label for label in labels if head + label in text]
+    score = ui("summary.col.score", lang)
+    scores = [rec.score for rec in result.report.recommendations]
+    assert scores and all(f"{score} {rec:g}".replace(".", ",") in text for rec in scores)
+    assert not re.search(re.escape(score) + r" \d+\.\d", text)

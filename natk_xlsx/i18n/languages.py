@@ -148,6 +148,18 @@ def labelled(label: str, text: str, lang: str) -> str:
     return f"{label}: {text}"
 
 
+#: Languages that write a word after a colon in lower case ("Priorité : élevée").
+LOWER_AFTER_COLON = frozenset({"fr", "es", "ru"})
+
+
+def after_colon(text: str, lang: str) -> str:
+    """A label (a severity, a phase) as ``lang`` writes it after a colon in a sentence: in lower
+    case in French, Spanish and Russian, unless it starts with an acronym ("ONU")."""
+    if lang in LOWER_AFTER_COLON and text[:1].isupper() and not text[1:2].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def number_text(value: float, lang: str) -> str:
     """A figure as ``lang`` writes it: 12.5, or 12,5 with a decimal comma."""
     return str(decimal_text(f"{value:g}", lang))

@@ -26,7 +26,7 @@ from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_items, labelled, tr
+from natk_xlsx.i18n.languages import join_parts, labelled, tr
 from natk_xlsx.outputs.sheetkit import (
     answer_text,
     answers_said,
@@ -189,7 +189,8 @@ def recommendation(tk: Toolkit, p: Package, listed: Set[str], lang: str
                    ) -> Recommendation:
     return Recommendation(
         rank=p.rank, title=tr(p.title, lang),
-        component=join_items((tr(tk.component(cid).title, lang) for cid in p.components), lang),
+        # parts, not items: a component's title may hold a comma
+        component=join_parts((tr(tk.component(cid).title, lang) for cid in p.components), lang),
         components=len(p.components),
         priority=p.severity, confidence=p.confidence,
         actions=tuple(dict.fromkeys(tr(n.action, lang) for n in p.needs)),

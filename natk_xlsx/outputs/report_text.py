@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from natk_xlsx.analysis.chains import marked
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import aside, join_codes, join_items, join_parts, join_sentences
+from natk_xlsx.i18n.languages import (
+    after_colon,
+    aside,
+    join_codes,
+    join_items,
+    join_parts,
+    join_sentences,
+    number_text,
+)
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
 
@@ -168,8 +176,9 @@ def front_matter(w: _Writer) -> None:
 
 # -- executive summary ----------------------------------------------------------------------------
 def _rec_line(w: _Writer, rec: Recommendation) -> str:
-    return w.t("rec.line", priority=_severity(w, rec.priority),
-               confidence=w.t(f"confidence.{rec.confidence}"), timeframe=_timeframe(w, rec))
+    return w.t("rec.line", priority=after_colon(_severity(w, rec.priority), w.report.lang),
+               confidence=after_colon(w.t(f"confidence.{rec.confidence}"), w.report.lang),
+               timeframe=after_colon(_timeframe(w, rec), w.report.lang))
 
 
 def _severity(w: _Writer, code: str) -> str:
@@ -264,7 +273,7 @@ def method(w: _Writer) -> None:
     limits = []
     if r.components_not_covered:
         limits.append(("", w.t("limits.not_covered",
-                                components=w.items(r.components_not_covered))))
+                                components=join_parts(r.components_not_covered, r.lang))))
     if r.not_answered:
         limits.append(("", w.t("limits.not_answered", institutions=w.items(r.not_answered))))
     if r.low_confidence:
@@ -394,7 +403,8 @@ def recommendations(w: _Writer) -> None:
             (w.label(w.s("summary.col.support")), rec.evidence),
             (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
             (w.label(w.s("summary.col.package")),
-             aside(rec.id, f"{w.s('summary.col.score')} {rec.score:g}", r.lang)),
+             aside(rec.id, f"{w.s('summary.col.score')} {number_text(rec.score, r.lang)}",
+                   r.lang)),
             (w.label(w.t("rec.questions")), w.codes(rec.question_ids)),
         ]
         w.add(Bullets(tuple(details)))
