@@ -388,3 +388,37 @@ def test_every_csv_column_is_described_and_every_file_is_keyed_alike(demo, tmp_p
         named = need["supported_by_ids"].split(";") if need["supported_by_ids"] else []
         assert set(named) <= ids and len(named) == len(need["supported_by"].split(";"))
     assert any(n["supported_by_ids"] for n in needs)
+
+
+@pytest.mark.parametrize("lang", ["ru", "fr"])
+def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
+    """A column that shows a phase, a confidence, a status, who supports a need or how strongly
+    sources disagree is as wide as the longest word of its labels: the Russian summary broke
+    "краткосрочн/ая", "не удовлетво/рена", "государственны/е", "противоположн/ые"."""
+    from natk_xlsx.analysis.packages import PHASES
+    from natk_xlsx.analysis.respondents import GROUPS
+    from natk_xlsx.analysis.weights import CONFIDENCES
+    from natk_xlsx.outputs.sheetkit import longest_word
+    from natk_xlsx.textwidth import CHARS_PER_UNIT
+
+    folder, _ = demo
+    path = tmp_path / f"summary-{lang}.xlsx"
+    summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
+    wb = _load(path)
+    conflicts = ("question_id", "question", "strength", "who_said", "resolved")
+    columns = [("executive", summary.TOP_KEYS, "confidence", "summary.confidence", CONFIDENCES, {}),
+               ("executive", summary.TOP_KEYS, "phase", "summary.horizon", PHASES, {}),
+               ("needs", summary.NEED_KEYS, "status", "summary.status", ("open", "addressed"), {}),
+               ("needs", summary.NEED_KEYS, "support", "summary.group", GROUPS, {"count": 2}),
+               ("plan", summary.ACTION_KEYS, "phase", "summary.horizon", PHASES, {}),
+               ("conflicts", conflicts, "strength", "summary.strength", ("opposite", "partial"), {})]
+    broken = []
+    for sheet, keys, key, prefix, codes, values in columns:
+        ws = wb[ui(f"summary.sheet.{sheet}", lang)[:31]]
+        letter = openpyxl.utils.get_column_letter(keys.index(key) + 1)
+        width = ws.column_dimensions[letter].width
+        for code in codes:
+            label = ui(f"{prefix}.{code}", lang, **values)
+            if longest_word(label) > (width - 0.72) * CHARS_PER_UNIT:
+                broken.append((sheet, key, label, width))
+    assert broken == []

@@ -100,10 +100,11 @@ def longest_word(text: str) -> int:
     return max(longest, run)
 
 
-def _word_width(label: str) -> float:
-    """The column width that holds the longest word of a bold header label on one line."""
+def _word_width(label: str, bold: bool = True) -> float:
+    """The column width that holds the longest word of a label on one line (a header's label
+    is bold: a tenth wider)."""
     longest = longest_word(label)
-    return math.ceil(longest * 1.1 / CHARS_PER_UNIT) + 1 if longest else 0.0
+    return math.ceil(longest * (1.1 if bold else 1.0) / CHARS_PER_UNIT) + 1 if longest else 0.0
 
 
 def _shrink(widths: list[float], floors: list[float], limit: float) -> list[float]:
@@ -155,12 +156,14 @@ class Out:
         return ui(key, self.lang, **kw)
 
     def sheet(self, key: str, widths: Sequence[float], labels: Sequence[str] = (),
-              severity_col: int | None = None) -> tuple[Worksheet, list[float]]:
+              severity_col: int | None = None, words: Mapping[int, Iterable[str]] | None = None
+              ) -> tuple[Worksheet, list[float]]:
         """A new sheet on A4 and its column widths: each column at least as wide as the longest
         word of its header (so that no word is broken), landscape when the columns need it,
         fitted to one page width only when that keeps the print scale at ``MIN_SCALE`` or
-        more. ``severity_col`` holds severity labels (bold, never broken either)."""
-        widths = self.widths(widths, labels, severity_col)
+        more. ``severity_col`` holds severity labels (bold, never broken either), and ``words``
+        the labels other columns show (a phase, a status: "краткосрочная" was broken in two)."""
+        widths = self.widths(widths, labels, severity_col, words=words)
         ws = self.wb.add_worksheet(self.ui(f"summary.sheet.{key}")[:31])
         if self.rtl:
             ws.right_to_left()
@@ -262,7 +265,8 @@ class Out:
         return [ui(f"summary.col.{k}", lang or self.lang) for k in keys]
 
     def widths(self, widths: Sequence[float], labels: Sequence[str] = (),
-               severity_col: int | None = None, lang: str | None = None) -> list[float]:
+               severity_col: int | None = None, lang: str | None = None,
+               words: Mapping[int, Iterable[str]] | None = None) -> list[float]:
         """The column widths ``sheet`` gives (``lang``: those of the same sheet in another
         language of the summary)."""
         floors = [_word_width(label) for label in
@@ -271,6 +275,8 @@ class Out:
             floors[severity_col] = max(floors[severity_col], *(
                 _word_width(self.tk.vocabulary_label("severities", sev, lang or self.lang))
                 for sev in SEVERITY_COLOURS))
+        for col, texts in (words or {}).items():
+            floors[col] = max(floors[col], *(_word_width(t, bold=False) for t in texts))
         widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
         if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
             widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
@@ -282,6 +288,10 @@ class Out:
 
     def component(self, cid: str) -> str:
         return tr(self.tk.component(cid).title, self.lang)
+
+    def labels(self, prefix: str, codes: Iterable[str], **kw: Any) -> list[str]:
+        """The interface's labels ``prefix.code`` of each code, for a column's ``words``."""
+        return [self.ui(f"{prefix}.{code}", **kw) for code in codes]
 
     def vocab(self, name: str, code: str) -> str:
         return self.tk.vocabulary_label(name, code, self.lang)

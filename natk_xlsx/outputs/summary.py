@@ -14,7 +14,8 @@ from typing import Any
 from natk_xlsx import __version__
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
-from natk_xlsx.analysis.respondents import group_of
+from natk_xlsx.analysis.respondents import GROUPS, group_of
+from natk_xlsx.analysis.weights import CONFIDENCES
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_codes, join_items, labelled, tr
 from natk_xlsx.outputs import summary_sheets as more
@@ -82,7 +83,8 @@ TOP_WIDTHS = (6, 32, 10, 10, 10, 38, 24)
 
 
 def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
-    ws, widths = o.sheet("executive", TOP_WIDTHS, o.cols(TOP_KEYS), severity_col=2)
+    ws, widths = o.sheet("executive", TOP_WIDTHS, o.cols(TOP_KEYS), severity_col=2, words={
+        3: o.labels("summary.confidence", CONFIDENCES), 4: o.labels("summary.horizon", PHASES)})
     c = o.c
     o.s(ws, 0, 0, o.ui("summary.title", count=len(c.respondents)), o.title)
     o.note_row(ws, 1, _generated(o, len(sources)), len(widths) - 1, widths)
@@ -149,7 +151,8 @@ def _plan_labels(o: Out) -> list[str]:
 
 
 def write_packages(o: Out) -> None:
-    ws, widths = o.sheet("packages", PLAN_WIDTHS, _plan_labels(o), severity_col=2)
+    ws, widths = o.sheet("packages", PLAN_WIDTHS, _plan_labels(o), severity_col=2,
+                         words={3: o.labels("summary.confidence", CONFIDENCES)})
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
     formula = ranking_text(o.c.weights, o.lang)
     o.note_row(ws, 1, o.ui("summary.plan.note"), len(widths) - 1, widths)
@@ -178,7 +181,11 @@ NEED_WIDTHS = (6, 9, 8, 23, 23, 14, 9, 13, 23, 8)
 
 
 def write_needs(o: Out) -> None:
-    ws, widths = o.sheet("needs", NEED_WIDTHS, o.cols(NEED_KEYS), severity_col=1)
+    ws, widths = o.sheet("needs", NEED_WIDTHS, o.cols(NEED_KEYS), severity_col=1, words={
+        6: o.labels("summary.confidence", CONFIDENCES),
+        7: o.labels("summary.group", GROUPS, count=2) + o.labels("summary.evidence",
+                                                                  ("documents", "perception")),
+        9: o.labels("summary.status", ("open", "addressed"))})
     o.s(ws, 0, 0, o.ui("summary.sheet.needs"), o.title)
     o.note_row(ws, 1, o.ui("summary.needs.note"), len(widths) - 1, widths)
     head = 3
@@ -226,7 +233,8 @@ def _actions(o: Out, p: Package, widths: dict[str, float]) -> str:
 
 
 def write_action_plan(o: Out) -> None:
-    ws, widths = o.sheet("plan", ACTION_WIDTHS, o.cols(ACTION_KEYS), severity_col=3)
+    ws, widths = o.sheet("plan", ACTION_WIDTHS, o.cols(ACTION_KEYS), severity_col=3,
+                         words={4: o.labels("summary.horizon", PHASES)})
     o.s(ws, 0, 0, o.ui("summary.sheet.plan"), o.title)
     o.note_row(ws, 1, o.ui("summary.action.note"), len(widths) - 1, widths)
     head = 3

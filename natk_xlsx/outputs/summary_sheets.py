@@ -226,7 +226,8 @@ def write_map(o: Out) -> None:
 def write_conflicts(o: Out) -> None:
     keys = ("question_id", "question", "strength", "who_said", "resolved")
     base = (9, 40, 12, 44, 28)
-    ws, widths = o.sheet("conflicts", base, o.cols(keys))
+    ws, widths = o.sheet("conflicts", base, o.cols(keys),
+                         words={2: o.labels("summary.strength", ("opposite", "partial"))})
     o.s(ws, 0, 0, o.ui("summary.sheet.conflicts"), o.title)
     o.note_row(ws, 1, o.ui("summary.conflicts.note"), len(keys) - 1, widths)
     head = 3
