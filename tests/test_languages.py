@@ -277,7 +277,7 @@ def test_no_interface_text_leaves_a_plural_ending_in_parentheses():
              for lang, text in texts.items() if ending.search(text)]
     assert found == []
     lag = interface.ui("summary.chain.attrition_lag", "ru", stage="A", previous="B", count=2)
-    assert lag == "A как доля от B (лаг, лет: 2)"
+    assert lag == "A: доля от показателя «B» (с отставанием, лет: 2)"
     assert "1 год ранее" in interface.ui("summary.chain.attrition_lag", "ru", stage="A",
                                          previous="B", count=1)
     # Arabic counts years in one form for 1, another for 2, 3-10 and 11 on: a lag other than 1
