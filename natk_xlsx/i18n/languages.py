@@ -165,11 +165,25 @@ def number_text(value: float, lang: str) -> str:
     return str(decimal_text(f"{value:g}", lang))
 
 
+#: Languages that set a (no-break) space between a number and its percent sign.
+SPACED_PERCENT = frozenset({"fr", "es", "ru"})
+
+
 def percent_text(value: float, lang: str) -> str:
-    """A share as ``lang`` writes it: "12.5%"; in French "12,5\u00a0%"; with a decimal comma
-    in Spanish and Russian."""
+    """A share as ``lang`` writes it: "12.5%"; "12,5\u00a0%" in French, Spanish and Russian,
+    as their interface texts write it."""
     number = number_text(value, lang)
-    return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
+    return f"{number}\u00a0%" if lang in SPACED_PERCENT else f"{number}%"
+
+
+def grouped_text(value: float, lang: str) -> str:
+    """A figure of a table as ``lang`` writes it, its thousands grouped: "12,345.5"; in
+    French, Spanish and Russian "12\u00a0345,5" (a no-break space groups, a comma marks the
+    decimals)."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if lang in DECIMAL_COMMA:
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def join_codes(codes: Iterable[str], lang: str) -> str:

@@ -17,11 +17,13 @@ from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import (
     after_colon,
     aside,
+    grouped_text,
     join_codes,
     join_items,
     join_parts,
     join_sentences,
     number_text,
+    percent_text,
 )
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
@@ -129,14 +131,12 @@ class _Writer:
         self.blocks.extend(blocks)
 
 
-def number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+def number(value: float | None, lang: str) -> str:
+    return "–" if value is None else grouped_text(value, lang)
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
+def percent(value: float | None, lang: str) -> str:
+    return "–" if value is None else percent_text(round(100 * value), lang)
 
 
 def blocks(report: Report) -> list[Block]:
@@ -295,7 +295,7 @@ def findings(w: _Writer) -> None:
     if r.chains:
         w.add(Heading(w.t("h.chain"), 2))
         w.add(Para(join_sentences([w.t("chain.intro", count=r.chains[0].lag,
-                                       alert=percent(r.chains[0].alert)),
+                                       alert=percent(r.chains[0].alert, r.lang)),
                                    w.s("summary.chain.over")], r.lang)))
         for chain in r.chains:
             justice_chain(w, chain)
@@ -312,12 +312,12 @@ def justice_chain(w: _Writer, chain: Chain) -> None:
                 tuple(Series(stage, values, colour) for stage, values, colour
                       in zip(chain.stages, chain.values, CHAIN_COLOURS, strict=False)),
                 shows_title=False))  # the heading above names it
-    rows = [(stage, *(number(v) for v in values))
+    rows = [(stage, *(number(v, w.report.lang) for v in values))
             for stage, values in zip(chain.stages, chain.values, strict=True)]
     for k in range(1, len(chain.stages)):
         rows.append((w.s("summary.chain.attrition_lag", stage=chain.stages[k],
                          previous=chain.stages[k - 1], count=chain.lag),
-                     *(percent(v) + (" !" if marked(v, chain.alert) else "")
+                     *(percent(v, w.report.lang) + (" !" if marked(v, chain.alert) else "")
                        for v in chain.ratios[k])))
     w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),
                 numeric=frozenset(range(1, len(years) + 1))))
@@ -371,7 +371,7 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
     stats = comp.statistics
     if stats is not None and stats.years:
         w.add(Heading(w.t("h.statistics"), 3))
-        rows = tuple((row.indicator, *(number(v) + ("*" if d else "")
+        rows = tuple((row.indicator, *(number(v, w.report.lang) + ("*" if d else "")
                                        for v, d in zip(row.values, row.disputed, strict=True)))
                      for row in stats.rows)
         w.add(Table((w.s("summary.col.indicator"), *(str(y) for y in stats.years)), rows,

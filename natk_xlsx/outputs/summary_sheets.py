@@ -20,6 +20,7 @@ from natk_xlsx.i18n.languages import (
     join_said,
     join_sentences,
     labelled,
+    percent_text,
     tr,
 )
 from natk_xlsx.outputs.sheetkit import (
@@ -144,7 +145,8 @@ def write_chains(o: Out) -> None:
     lag = c.weights.chain_lag_years
     o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
     note = join_sentences([o.ui("summary.chain.note", count=lag,
-                                alert=f"{c.weights.attrition_alert:.0%}"),
+                                alert=percent_text(round(100 * c.weights.attrition_alert),
+                                                   o.lang)),
                            o.ui("summary.chain.over")], o.lang)
     o.note_row(ws, 1, note, len(widths) - 1, widths)
     row = 3
