@@ -169,7 +169,7 @@ def test_front_matter_and_response(toolkit, returns, tmp_path):
     result, doc = write(toolkit, returns, tmp_path)
     text = all_text(doc)
     assert "Country: Veridia" in text and "Assessment: Veridia 2026" in text
-    assert "completed between 2026-03-01 and 2026-03-03" in text
+    assert "completed between 1 March 2026 and 3 March 2026" in text
     assert "3 questionnaires were received and 3 institutions answered" in text
     assert "covered 2 of the 2 components" in text
     assert result.report.comprehensive
@@ -783,8 +783,8 @@ def test_a_disagreement_is_set_in_the_report_language_s_punctuation(toolkit, ret
 def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them(
         toolkit, returns, tmp_path, lang):
     """"Priorité : élevée", "Приоритет: высокий" in lower case (a label in a sentence, not a
-    heading), a score with the decimal comma, and a package's components parted as parts (a
-    component's title may hold a comma)."""
+    heading), a score with the decimal comma, and the date as the language writes it."""
+    from natk_xlsx.i18n.languages import date_text
     from natk_xlsx.spec.model import SEVERITIES
 
     result, doc = write(toolkit, returns, tmp_path, lang=lang)
@@ -794,6 +794,7 @@ def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them
     labels = [toolkit.vocabulary_label("severities", s, lang) for s in SEVERITIES]
     assert any(head + label[0].lower() + label[1:] in text for label in labels)
     assert not [label for label in labels if head + label in text]
+    assert date_text(result.report.date, lang) in text and result.report.date not in text
     score = ui("summary.col.score", lang)
     scores = [rec.score for rec in result.report.recommendations]
     assert scores and all(f"{score} {rec:g}".replace(".", ",") in text for rec in scores)

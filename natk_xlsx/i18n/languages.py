@@ -5,6 +5,7 @@ Every text a person reads is a map from language code to text (see docs/spec-for
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -211,6 +212,41 @@ def decimal_text(value: object, lang: str) -> object:
             and _DECIMAL.fullmatch(str(value)):
         return str(value).replace(".", ",")
     return value
+
+
+#: The months as each language names them in a date (Arabic as the United Nations write them,
+#: with the Levantine name and the other).
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "ar": ("كانون الثاني/يناير", "شباط/فبراير", "آذار/مارس", "نيسان/أبريل", "أيار/مايو",
+           "حزيران/يونيه", "تموز/يوليه", "آب/أغسطس", "أيلول/سبتمبر", "تشرين الأول/أكتوبر",
+           "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر"),
+}
+
+
+def date_text(iso: str, lang: str) -> str:
+    """A date (``YYYY-MM-DD``) as ``lang`` writes it in a sentence: "7 December 2026",
+    "1er mars 2026", "7 de diciembre de 2026", "07.12.2026", "2026年12月7日"; anything else
+    as it is."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    if lang == "ru":
+        return day.strftime("%d.%m.%Y")
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    month = _MONTHS.get(lang, _MONTHS["en"])[day.month - 1]
+    if lang == "es":
+        return f"{day.day} de {month} de {day.year}"
+    if lang == "fr" and day.day == 1:
+        return f"1er {month} {day.year}"
+    return f"{day.day} {month} {day.year}"
 
 
 #: How each language quotes a text it names: an answer in a message ("Partly", « En partie »).

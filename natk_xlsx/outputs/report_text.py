@@ -17,6 +17,7 @@ from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import (
     after_colon,
     aside,
+    date_text,
     grouped_text,
     join_codes,
     join_items,
@@ -160,9 +161,10 @@ def front_matter(w: _Writer) -> None:
         w.add(Para(r.country, lead=w.label(w.t("country"))))
     if r.assessment:
         w.add(Para(r.assessment, lead=w.label(w.t("assessment"))))
-    w.add(Para(r.date, lead=w.label(w.t("date"))))
+    w.add(Para(date_text(r.date, r.lang), lead=w.label(w.t("date"))))
     if r.returns_from and r.returns_to:
-        w.add(Para(w.t("returns_period", first=r.returns_from, last=r.returns_to),
+        w.add(Para(w.t("returns_period", first=date_text(r.returns_from, r.lang),
+                       last=date_text(r.returns_to, r.lang)),
                    lead=w.label(w.t("returns"))))
     w.add(Para(f"{r.reference_period[0]}–{r.reference_period[1]}",
                lead=w.label(w.t("reference_period"))))

@@ -17,7 +17,7 @@ from natk_xlsx.analysis.packages import PHASES, Package, top_ten
 from natk_xlsx.analysis.respondents import GROUPS, group_of
 from natk_xlsx.analysis.weights import CONFIDENCES
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import join_codes, join_items, labelled, tr
+from natk_xlsx.i18n.languages import date_text, join_codes, join_items, labelled, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
     MOST_LINES,
@@ -71,7 +71,8 @@ def responsible(o: Out, p: Package) -> str:
 
 
 def _generated(o: Out, files: int) -> str:
-    return o.ui("summary.generated", version=__version__, date=dt.date.today().isoformat(),
+    return o.ui("summary.generated", version=__version__,
+                date=date_text(dt.date.today().isoformat(), o.lang),
                 toolkit=o.tk.version, count=len(o.c.respondents), files=files)
 
 
