@@ -109,8 +109,9 @@ HEADERS = ("col.id", "col.question", "col.guidance", "col.answer", "col.comment"
            "col.priority", "col.provided", "col.provider")
 #: Widths chosen for print: the nine columns and the widest statistics table fit an A4 landscape
 #: page at 83 % or more (a table of seven categories and its total included), so that 10 pt text
-#: prints at 8 pt or more (see workbook/common.py).
-COLUMN_WIDTHS = (7, 36, 30, 18, 18, 16, 10, 10, 13)
+#: prints at 8 pt or more (see workbook/common.py); the priority and "already provided" columns
+#: hold the longest word of their header in bold in every language ("оказывается?").
+COLUMN_WIDTHS = (7, 34, 28, 18, 18, 16, 12, 12, 13)
 #: Width of the further columns a wide statistics table uses, after the provider column.
 GRID_COLUMN_WIDTH = 8
 

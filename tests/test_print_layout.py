@@ -12,6 +12,7 @@ import pytest
 from factory import BUNDLED_SPECS
 from pdftext import clipped, overprinted, pdftotext, rows_on_page, words, words_in_empty_rows
 from printed import (
+    column_width,
     load,
     page_room,
     past_the_page,
@@ -58,6 +59,30 @@ def test_no_text_runs_past_the_printed_page(workbooks, lang):
     book = load(workbooks[lang])
     assert [t for ws in book.worksheets if ws.sheet_state == "visible"
             for t in past_the_page(ws)] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_column_header_breaks_a_word(workbooks, lang):
+    """Each header of a question sheet holds its longest word on one line, in bold: the French,
+    Spanish and Russian headers of the two narrow columns broke "l'assistanc/e",
+    "asistenci/a?", "оказываетс/я?"."""
+    from natk_xlsx.i18n.interface import ui
+    from natk_xlsx.outputs.sheetkit import longest_word
+    from natk_xlsx.textwidth import CHARS_PER_UNIT
+
+    book = load(workbooks[lang])
+    first = ui(layout.HEADERS[0], lang)
+    sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"
+              and ws.cell(layout.HEADER_ROW + 1, 1).value == first]
+    assert len(sheets) >= 10
+    broken = []
+    for ws in sheets:
+        for col in range(1, len(layout.HEADERS) + 1):
+            cell = ws.cell(layout.HEADER_ROW + 1, col)
+            room = (column_width(ws, col) - 0.5) * CHARS_PER_UNIT / 1.1
+            if longest_word(str(cell.value)) > room:
+                broken.append((ws.title, cell.coordinate, cell.value))
+    assert broken == []
 
 
 def test_the_measure_sees_a_row_too_short_for_chinese(tmp_path):
