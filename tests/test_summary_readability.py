@@ -422,3 +422,20 @@ def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
             if longest_word(label) > (width - 0.72) * CHARS_PER_UNIT:
                 broken.append((sheet, key, label, width))
     assert broken == []
+
+
+def test_a_text_cut_to_its_cell_ends_at_a_word():
+    """A text too long for its cell is cut after a whole word ("Защита чл…" read as a word of
+    its own), without the comma before the cut; Chinese anywhere; a word longer than a line
+    is still cut inside."""
+    from natk_xlsx.outputs.sheetkit import fit
+
+    text = "Защита членов семьи жертвы, присутствие сопровождающего лица при даче показаний " * 6
+    cut = fit(text, 12, 3)
+    assert cut.endswith("…") and len(cut) < len(text)
+    assert text.startswith(cut[:-1] + " ") or text.startswith(cut[:-1] + ", ")
+    assert not cut[:-1].endswith((",", " "))
+    chinese = fit("保护被害人家属" * 40, 10, 2)
+    assert chinese.endswith("…") and len(chinese) > 8
+    long_word = fit("x" * 400, 10, 2)
+    assert long_word.endswith("…") and len(long_word) > 10

@@ -84,7 +84,22 @@ def fit(text: str, width: float, max_lines: int = MAX_LINES) -> str:
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + "…"
+    return _word_end(text, low).rstrip(" ,;:\u00a0") + "…"
+
+
+#: How far back a cut looks for the end of a word, in characters.
+WORD_BACK = 20
+
+
+def _word_end(text: str, cut: int) -> str:
+    """``text[:cut]``, moved back to the end of a word when the cut falls inside one ("Защита
+    чл…" read as a word of its own), unless the word is longer than ``WORD_BACK`` or wide
+    (CJK text is cut between any two characters)."""
+    head = text[:cut]
+    if cut >= len(text) or not head or text[cut].isspace() or display_width(head[-1]) == 2:
+        return head
+    space = head.rfind(" ")
+    return head[:space] if space > 0 and cut - space <= WORD_BACK else head
 
 
 def longest_word(text: str) -> int:
