@@ -783,7 +783,8 @@ def test_a_disagreement_is_set_in_the_report_language_s_punctuation(toolkit, ret
 def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them(
         toolkit, returns, tmp_path, lang):
     """"Priorité : élevée", "Приоритет: высокий" in lower case (a label in a sentence, not a
-    heading), a score with the decimal comma, and the date as the language writes it."""
+    heading), kinds of assistance after their label too, a score with the decimal comma, and
+    the date as the language writes it."""
     from natk_xlsx.i18n.languages import date_text
     from natk_xlsx.spec.model import SEVERITIES
 
@@ -795,6 +796,9 @@ def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them
     assert any(head + label[0].lower() + label[1:] in text for label in labels)
     assert not [label for label in labels if head + label in text]
     assert date_text(result.report.date, lang) in text and result.report.date not in text
+    lead = ui("report.fmt.label", lang, label=ui("summary.col.assistance", lang))
+    listed = [line for line in text.split("\n") if line.startswith(lead)]
+    assert listed and all(line[len(lead):].lstrip()[:1].islower() for line in listed), listed
     score = ui("summary.col.score", lang)
     scores = [rec.score for rec in result.report.recommendations]
     assert scores and all(f"{score} {rec:g}".replace(".", ",") in text for rec in scores)

@@ -403,7 +403,8 @@ def recommendations(w: _Writer) -> None:
             (w.label(w.t("rec.partners")), w.items(rec.partners) or w.t("rec.no_partners")),
             (w.label(w.t("rec.first")), w.codes(rec.first) or w.t("rec.nothing")),
             (w.label(w.s("summary.col.support")), rec.evidence),
-            (w.label(w.s("summary.col.assistance")), w.items(rec.assistance)),
+            (w.label(w.s("summary.col.assistance")),  # kinds of help, not names: lower case
+             w.items(after_colon(a, r.lang) for a in rec.assistance)),
             (w.label(w.s("summary.col.package")),
              aside(rec.id, f"{w.s('summary.col.score')} {number_text(rec.score, r.lang)}",
                    r.lang)),
