@@ -85,6 +85,20 @@ def test_no_column_header_breaks_a_word(workbooks, lang):
     assert broken == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guidance_is_in_italics_only_where_the_script_has_them(workbooks, lang):
+    """Arabic and Chinese have no italics: their guidance and notes are set upright."""
+    import re
+
+    book = load(workbooks[lang])
+    guidance = [ws.cell(row[0].row, layout.COL_GUIDANCE + 1) for ws in book.worksheets
+                for row in ws.iter_rows(max_col=1)
+                if re.fullmatch(r"[A-Z]{3}\.\d{2}", str(row[0].value or ""))]
+    assert len(guidance) > 300
+    slanted = {bool(c.font.i) for c in guidance if c.value}
+    assert slanted == {lang not in ("ar", "zh")}
+
+
 def test_the_measure_sees_a_row_too_short_for_chinese(tmp_path):
     """The same text fits a row in English and not in Chinese: counting display width, not
     characters, is what tells them apart."""

@@ -796,6 +796,8 @@ def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them
     assert any(head + label[0].lower() + label[1:] in text for label in labels)
     assert not [label for label in labels if head + label in text]
     assert date_text(result.report.date, lang) in text and result.report.date not in text
+    covered = ui("report.fmt.label", lang, label=ui("report.components_covered", lang))
+    assert covered in text  # "Volets couverts\u00a0: ", not "Volets couverts:"
     lead = ui("report.fmt.label", lang, label=ui("summary.col.assistance", lang))
     listed = [line for line in text.split("\n") if line.startswith(lead)]
     assert listed and all(line[len(lead):].lstrip()[:1].islower() for line in listed), listed
@@ -803,3 +805,10 @@ def test_labels_after_a_colon_and_scores_are_written_as_the_language_writes_them
     scores = [rec.score for rec in result.report.recommendations]
     assert scores and all(f"{score} {rec:g}".replace(".", ",") in text for rec in scores)
     assert not re.search(re.escape(score) + r" \d+\.\d", text)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_notes_are_in_italics_only_where_the_script_has_them(toolkit, returns, tmp_path, lang):
+    """Arabic and Chinese have no italics: a note is set upright there."""
+    _, doc = write(toolkit, returns, tmp_path, lang=lang)
+    assert bool(doc.styles["Note"].font.italic) is (lang == "en")

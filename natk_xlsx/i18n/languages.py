@@ -149,6 +149,11 @@ def labelled(label: str, text: str, lang: str) -> str:
     return f"{label}: {text}"
 
 
+#: Scripts with no italic: Arabic and Chinese notes are set upright (a slanted Arabic or Chinese
+#: font is a machine's distortion, hard to read).
+UPRIGHT = frozenset({"ar", "zh"})
+
+
 #: Languages that write a word after a colon in lower case ("Priorité : élevée").
 LOWER_AFTER_COLON = frozenset({"fr", "es", "ru"})
 

@@ -34,7 +34,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from natk_xlsx.errors import NatkError
-from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES
+from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES, UPRIGHT
 from natk_xlsx.outputs.report_chart import CONTENT_TYPE, chart_xml
 from natk_xlsx.outputs.report_text import (
     Block,
@@ -175,8 +175,9 @@ class _Docx:
         styles["Title"].font.name = font
         note = styles.add_style("Note", WD_STYLE_TYPE.PARAGRAPH)
         note.base_style = normal
-        note.font.italic = True
-        note.element.get_or_add_rPr().append(OxmlElement("w:iCs"))
+        if self.lang not in UPRIGHT:  # Arabic and Chinese have no italics: upright
+            note.font.italic = True
+            note.element.get_or_add_rPr().append(OxmlElement("w:iCs"))
         note.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
         cell_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
         cell_text.base_style = normal

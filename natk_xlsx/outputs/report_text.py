@@ -168,7 +168,7 @@ def front_matter(w: _Writer) -> None:
                    lead=w.label(w.t("returns"))))
     w.add(Para(f"{r.reference_period[0]}–{r.reference_period[1]}",
                lead=w.label(w.t("reference_period"))))
-    w.add(Para("", lead=w.t("components_covered") + ":"))
+    w.add(Para("", lead=w.label(w.t("components_covered"))))
     w.add(Bullets(tuple(("", title) for title in r.components)))
     w.add(Para(w.t("draft_note"), style="note"))
     w.add(PageBreak())

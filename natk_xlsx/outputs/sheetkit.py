@@ -28,6 +28,7 @@ from natk_xlsx.i18n.languages import (
     DEFAULT_FONT,
     FONTS,
     RTL_LANGUAGES,
+    UPRIGHT,
     aside,
     join_items,
     join_parts,
@@ -145,7 +146,7 @@ class Out:
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
         self.subtitle = wb.add_format({**base, "bold": True, "font_size": 11,
                                        "font_color": "#1F3864"})
-        self.note = wb.add_format({**base, "italic": True, "text_wrap": True,
+        self.note = wb.add_format({**base, "italic": lang not in UPRIGHT, "text_wrap": True,
                                    "font_color": "#404040"})
         self.wrap = wb.add_format({**base, "text_wrap": True})
         self.text = wb.add_format({**base, "num_format": "@"})

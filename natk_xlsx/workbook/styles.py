@@ -7,7 +7,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.format import Format
 
-from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES
+from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES, UPRIGHT
 from natk_xlsx.workbook.common import BODY_SIZE
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -30,21 +30,22 @@ class Styles:
             return wb.add_format({**base, **kw})
 
         border = {"border": 1, "border_color": "#BFBFBF"}
+        slant = lang not in UPRIGHT  # guidance and notes in italics, where the script has them
         answer = {"locked": False, "bg_color": "#FFFFFF", "text_wrap": True, **border}
         self.title = fmt(bold=True, font_size=TITLE_SIZE, font_color=NAVY, valign="vcenter")
         #: The cover's title: across the page, on as many lines as it takes
         self.title_wrapped = fmt(bold=True, font_size=TITLE_SIZE, font_color=NAVY,
                                  valign="vcenter", text_wrap=True)
-        self.subtitle = fmt(italic=True, text_wrap=True, font_color="#404040")
+        self.subtitle = fmt(italic=slant, text_wrap=True, font_color="#404040")
         self.header = fmt(bold=True, text_wrap=True, bg_color=NAVY, font_color="#FFFFFF",
                           valign="vcenter", **border)
         self.section = fmt(bold=True, font_size=11, bg_color="#D9E1F2", font_color=NAVY,
                            valign="vcenter", text_wrap=True, **border)
         self.id = fmt(bold=True, font_color=NAVY, bg_color=GREY, **border)
         self.text = fmt(text_wrap=True, bg_color=GREY, **border)
-        self.guidance = fmt(text_wrap=True, italic=True, font_color="#404040", bg_color=GREY,
+        self.guidance = fmt(text_wrap=True, italic=slant, font_color="#404040", bg_color=GREY,
                             **border)
-        self.note = fmt(text_wrap=True, italic=True, font_color="#7F7F7F", bg_color=GREY,
+        self.note = fmt(text_wrap=True, italic=slant, font_color="#7F7F7F", bg_color=GREY,
                         **border)
         self.option = fmt(text_wrap=True, bg_color=GREY, indent=1, **border)
         self.blank = fmt(bg_color=GREY, **border)
@@ -76,5 +77,5 @@ class Styles:
         self.meta = wb.add_format({"num_format": "@"})
         # The workbook id is read left to right in every language (an Arabic cover would
         # otherwise split and reorder it around its hyphens).
-        self.identity = fmt(italic=True, font_color="#404040", reading_order=1,
+        self.identity = fmt(italic=slant, font_color="#404040", reading_order=1,
                             align="left")
