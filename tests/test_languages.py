@@ -259,8 +259,8 @@ def test_a_count_of_one_reads_in_the_singular_in_every_language():
     assert interface.ui("summary.title", "en", count=1).endswith("summary of 1 return")
     assert interface.ui("summary.title", "en", count=3).endswith("summary of 3 returns")
     # counts in the summary's narrow columns and notes: no "(s)" left to read around
-    assert interface.ui("summary.group.government", "fr", count=1) == "1 administration"
-    assert interface.ui("summary.group.government", "fr", count=2) == "2 administrations"
+    assert interface.ui("summary.group.government", "fr", count=1) == "1\u00a0administration"
+    assert interface.ui("summary.group.government", "fr", count=2) == "2\u00a0administrations"
     assert interface.ui("summary.status.invalid", "en", count=1) == "read, with 1 error to correct"
     assert "(1 año antes)" in interface.ui("summary.chain.attrition_lag", "es", stage="A",
                                             previous="B", count=1)
