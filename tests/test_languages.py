@@ -189,7 +189,13 @@ def test_a_name_and_what_it_said_are_set_as_the_language_sets_a_colon():
     """The summary and the report pair a source with its answer and a year with its figure:
     French with a no-break space before the colon, Chinese with its full-width colon and no
     space, and the decimal comma where the language writes one."""
-    from natk_xlsx.i18n.languages import date_text, grouped_text, labelled, percent_text
+    from natk_xlsx.i18n.languages import (
+        date_text,
+        flagged,
+        grouped_text,
+        labelled,
+        percent_text,
+    )
     from natk_xlsx.outputs.sheetkit import figures_text
 
     assert labelled("Police", "12", "en") == "Police: 12"
@@ -201,6 +207,9 @@ def test_a_name_and_what_it_said_are_set_as_the_language_sets_a_colon():
     assert figures_text(table, "zh") == "2021：2.5；2022：3"
     assert (percent_text(12.5, "en"), percent_text(12.5, "fr"), percent_text(12.5, "ru")) == \
         ("12.5%", "12,5\u00a0%", "12,5\u00a0%")
+    # a share flagged for attention: no "!" alone at a line's start in French, Chinese's own
+    assert [flagged("8%", lang) for lang in ("en", "fr", "zh", "ar")] == [
+        "8% !", "8%\u00a0!", "8%！", "8%!"]
     # a date in a sentence, as each language writes one
     assert [date_text("2026-03-01", lang) for lang in ("en", "fr", "es", "ru", "zh")] == [
         "1 March 2026", "1er mars 2026", "1 de marzo de 2026", "01.03.2026", "2026年3月1日"]

@@ -422,6 +422,11 @@ def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
             if longest_word(label) > (width - 0.72) * CHARS_PER_UNIT:
                 broken.append((sheet, key, label, width))
     assert broken == []
+    # and a share is shown as these languages write it, "92 %" (the response rate)
+    executive = wb[ui("summary.sheet.executive", lang)[:31]]
+    shares = {c.number_format for row in executive.iter_rows() for c in row
+              if "%" in str(c.number_format)}
+    assert shares == {'0"\u00a0"%'}
 
 
 def test_a_text_cut_to_its_cell_ends_at_a_word():
@@ -439,3 +444,17 @@ def test_a_text_cut_to_its_cell_ends_at_a_word():
     assert chinese.endswith("…") and len(chinese) > 8
     long_word = fit("x" * 400, 10, 2)
     assert long_word.endswith("…") and len(long_word) > 10
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="the fixture prints with LibreOffice")
+def test_an_arabic_summary_keeps_file_names_left_to_right(printed):
+    """A path in a right-to-left cell was split at its slashes and hyphens
+    ("tmp/dm/returns/01-national-/"): the Sources sheet keeps each file's name, and the name
+    of the copy kept in a duplicate's status, left to right."""
+    path, _ = printed["ar"]
+    ws = _load(path)[ui("summary.sheet.sources", "ar")[:31]]
+    files = [row[0].value for row in ws.iter_rows(min_row=2) if row[0].value]
+    assert len(files) >= 9
+    assert all(f.startswith("\u202a") and f.endswith("\u202c") for f in files)
+    statuses = [row[-1].value for row in ws.iter_rows(min_row=2) if row[-1].value]
+    assert any("\u202a" in s and s.count("\u202a") == s.count("\u202c") for s in statuses)

@@ -182,6 +182,16 @@ def percent_text(value: float, lang: str) -> str:
     return f"{number}\u00a0%" if lang in SPACED_PERCENT else f"{number}%"
 
 
+#: The mark after a figure that calls for attention, as each language sets "!" after a word.
+_FLAGS = {"fr": "\u00a0!", "zh": "！", "ar": "!"}
+
+
+def flagged(text: str, lang: str) -> str:
+    """``text`` marked for attention: "76 % !" in French (a no-break space), "76%！" in
+    Chinese, "76%!" in Arabic, "76% !" elsewhere."""
+    return text + _FLAGS.get(lang, " !")
+
+
 def grouped_text(value: float, lang: str) -> str:
     """A figure of a table as ``lang`` writes it, its thousands grouped: "12,345.5"; in
     French, Spanish and Russian "12\u00a0345,5" (a no-break space groups, a comma marks the
@@ -190,6 +200,17 @@ def grouped_text(value: float, lang: str) -> str:
     if lang in DECIMAL_COMMA:
         return text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+#: Left-to-right embedding, and its end: a path, an id or a name in Latin letters stays whole
+#: and in reading order inside right-to-left text (the bidi algorithm would split it at its
+#: hyphens and slashes: "tmp/dm/returns/01-national-/").
+LTR_EMBED, POP = "\u202a", "\u202c"
+
+
+def left_to_right(text: str, lang: str) -> str:
+    """``text`` kept left to right in a right-to-left ``lang``; as it is elsewhere."""
+    return f"{LTR_EMBED}{text}{POP}" if text and lang in RTL_LANGUAGES else text
 
 
 def join_codes(codes: Iterable[str], lang: str) -> str:

@@ -18,6 +18,7 @@ from natk_xlsx.i18n.languages import (
     after_colon,
     aside,
     date_text,
+    flagged,
     grouped_text,
     join_codes,
     join_items,
@@ -319,7 +320,8 @@ def justice_chain(w: _Writer, chain: Chain) -> None:
     for k in range(1, len(chain.stages)):
         rows.append((w.s("summary.chain.attrition_lag", stage=chain.stages[k],
                          previous=chain.stages[k - 1], count=chain.lag),
-                     *(percent(v, w.report.lang) + (" !" if marked(v, chain.alert) else "")
+                     *(flagged(percent(v, w.report.lang), w.report.lang)
+                       if marked(v, chain.alert) else percent(v, w.report.lang)
                        for v in chain.ratios[k])))
     w.add(Table((w.s("summary.col.indicator"), *years), tuple(rows),
                 numeric=frozenset(range(1, len(years) + 1))))

@@ -28,6 +28,7 @@ from natk_xlsx.i18n.languages import (
     DEFAULT_FONT,
     FONTS,
     RTL_LANGUAGES,
+    SPACED_PERCENT,
     UPRIGHT,
     aside,
     join_items,
@@ -156,9 +157,11 @@ class Out:
                                             "font_color": "#FFFFFF", "border": 1, "align": "right"})
         self.number = wb.add_format({**base, "num_format": "#,##0"})
         self.decimal = wb.add_format({**base, "num_format": "0.0"})
-        self.percent = wb.add_format({**base, "num_format": "0%"})
+        # a share as the language writes it: "20 %" in French, Spanish and Russian
+        share = '0"\u00a0"%' if lang in SPACED_PERCENT else "0%"
+        self.percent = wb.add_format({**base, "num_format": share})
         self.flag = wb.add_format({**base, "num_format": "#,##0", "bg_color": "#FFEB9C"})
-        self.alert = wb.add_format({**base, "num_format": "0%", "bg_color": "#F4B084"})
+        self.alert = wb.add_format({**base, "num_format": share, "bg_color": "#F4B084"})
         self.mark = wb.add_format({**base, "align": "center", "bg_color": "#8EA9DB"})
         self.input = wb.add_format({**base, "text_wrap": True, "bg_color": "#FFFFFF", "border": 1,
                                     "border_color": "#BFBFBF"})

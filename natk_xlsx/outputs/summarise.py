@@ -18,7 +18,7 @@ from natk_xlsx.analysis.respondents import Respondent, respondent_from_record
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.errors import InputError, UsageError
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import aside
+from natk_xlsx.i18n.languages import aside, left_to_right
 from natk_xlsx.outputs.report import unusable_text
 from natk_xlsx.outputs.submissions import record_problem
 from natk_xlsx.returns.batch import collector_paused, folder_entries
@@ -134,12 +134,13 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
         if src["file"] in replaced_by:
             src["state"] = "duplicate"
             src["status"] = ui("summary.status.replaced", lang, id=duplicate_of[src["file"]],
-                               file=Path(replaced_by[src["file"]]).name)
+                               file=left_to_right(Path(replaced_by[src["file"]]).name, lang))
         elif src["file"] in duplicate_of:
             # named by the file kept: both carry the same workbook id, which told them not apart
             src["state"] = "duplicate"
             wid = duplicate_of[src["file"]]
-            src["status"] = ui("summary.status.duplicate", lang, id=kept_file.get(wid, wid))
+            src["status"] = ui("summary.status.duplicate", lang,
+                               id=left_to_right(kept_file.get(wid, wid), lang))
         elif src["workbook"] in grouped:
             status = ui("summary.status.same_institution", lang)
             src["status"] = status if src["workbook"] in kept else aside(status,

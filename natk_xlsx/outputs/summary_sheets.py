@@ -20,6 +20,7 @@ from natk_xlsx.i18n.languages import (
     join_said,
     join_sentences,
     labelled,
+    left_to_right,
     percent_text,
     tr,
 )
@@ -370,6 +371,7 @@ def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     o.headers(ws, 0, labels, widths)
     for i, src in enumerate(sources, start=1):
         values = [src.get(k) for k in keys]
+        values[0] = left_to_right(str(values[0] or ""), o.lang)  # a path: whole, in its order
         values[3] = o.vocab("respondent_kinds", str(values[3])) if values[3] else ""
         o.row(ws, i, ["" if v is None else v for v in values], widths)
     o.table(ws, 0, len(sources), labels, "Sources")

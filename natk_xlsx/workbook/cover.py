@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import RTL_LANGUAGES, tr
+from natk_xlsx.i18n.languages import RTL_LANGUAGES, left_to_right, tr
 from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
 from natk_xlsx.workbook.formulas import applicable_when_blank
 from natk_xlsx.workbook.plan import QUESTION
@@ -20,9 +20,6 @@ from natk_xlsx.workbook.styles import TITLE_SIZE, Styles
 WIDTHS = (36, 14, 14, 14, 24)
 #: Bold letters are about a tenth wider than the regular ones the row heights are measured by.
 BOLD_WIDTH = 1.1
-#: Left-to-right embedding: keeps an id such as a UUID whole, in reading order, inside
-#: right-to-left text (without it the bidi algorithm splits it at its hyphens).
-LTR_EMBED, POP = "\u202a", "\u202c"
 
 
 def _span(first: int, last: int) -> float:
@@ -33,8 +30,7 @@ def identity_line(spec: WorkbookSpec) -> str:
     """'Toolkit … version …; workbook …', with the ids kept left to right in RTL languages."""
     values = {"id": spec.toolkit.id, "version": spec.toolkit.version,
               "workbook_id": spec.metadata["workbook_id"]}
-    if spec.lang in RTL_LANGUAGES:
-        values = {k: f"{LTR_EMBED}{v}{POP}" for k, v in values.items()}
+    values = {k: left_to_right(v, spec.lang) for k, v in values.items()}
     return ui("cover.version", spec.lang, **values)
 
 
