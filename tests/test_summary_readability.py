@@ -431,8 +431,8 @@ def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
 
 def test_a_text_cut_to_its_cell_ends_at_a_word():
     """A text too long for its cell is cut after a whole word ("Защита чл…" read as a word of
-    its own), without the comma before the cut; Chinese anywhere; a word longer than a line
-    is still cut inside."""
+    its own), without the separator before the cut and outside any bracket it opened; Chinese
+    after an item when one ends near; a word longer than a line is still cut inside."""
     from natk_xlsx.outputs.sheetkit import fit
 
     text = "Защита членов семьи жертвы, присутствие сопровождающего лица при даче показаний " * 6
@@ -444,6 +444,13 @@ def test_a_text_cut_to_its_cell_ends_at_a_word():
     assert chinese.endswith("…") and len(chinese) > 8
     long_word = fit("x" * 400, 10, 2)
     assert long_word.endswith("…") and len(long_word) > 10
+    # nor a bracket left open, nor an Arabic comma before the ellipsis
+    said = "Mesures adaptées aux enfants (tous d'accord) ; " * 3
+    assert "(" not in fit(said, 14, 2).rsplit(")", 1)[-1]
+    assert not fit("الإطار القانوني، " * 30, 10, 2)[:-1].endswith("،")
+    # and Chinese back to the end of an item when one is near
+    items = fit("《儿童权利公约》、被害人援助、证人保护、" * 10, 10, 2)
+    assert items.endswith("…") and items[-2] in "》助护" and "《" not in items.rsplit("》", 1)[-1]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="the fixture prints with LibreOffice")

@@ -86,22 +86,44 @@ def fit(text: str, width: float, max_lines: int = MAX_LINES) -> str:
             low = mid
         else:
             high = mid - 1
-    return _word_end(text, low).rstrip(" ,;:\u00a0") + "…"
+    kept = _closed(_word_end(text, low)).rstrip(_TRAILING)
+    return (kept or text[:low].rstrip()) + "…"
 
 
-#: How far back a cut looks for the end of a word, in characters.
+#: How far back a cut looks for the end of a word or of an item, in characters.
 WORD_BACK = 20
+#: Where Chinese text ends an item or a clause: a cut goes back to the last one near it.
+_CJK_BREAKS = "、，；。"
+#: Brackets and quotation marks that a cut must not leave open, with what closes each.
+_PAIRS = {"(": ")", "（": "）", "《": "》", "«": "»", "“": "”", "[": "]"}
+#: What a cut drops before its ellipsis: spaces and the separators of every language.
+_TRAILING = " \u00a0,;:،؛、，；：。–-"
 
 
 def _word_end(text: str, cut: int) -> str:
     """``text[:cut]``, moved back to the end of a word when the cut falls inside one ("Защита
-    чл…" read as a word of its own), unless the word is longer than ``WORD_BACK`` or wide
-    (CJK text is cut between any two characters)."""
+    чл…" read as a word of its own), or in Chinese to the end of an item or clause, unless that
+    lies more than ``WORD_BACK`` characters back."""
     head = text[:cut]
-    if cut >= len(text) or not head or text[cut].isspace() or display_width(head[-1]) == 2:
+    if cut >= len(text) or not head or text[cut].isspace():
         return head
+    if display_width(head[-1]) == 2:
+        at = max(head.rfind(mark) for mark in _CJK_BREAKS)
+        return head[:at + 1] if at > 0 and cut - at <= WORD_BACK else head
     space = head.rfind(" ")
     return head[:space] if space > 0 and cut - space <= WORD_BACK else head
+
+
+def _closed(head: str) -> str:
+    """``head`` without a bracket or quotation it opens near its end and does not close
+    ("… adaptées aux enfants (tous…", "《儿童权利公约关于…"): cut before it."""
+    closers = set(_PAIRS.values())
+    for i in range(len(head) - 1, max(-1, len(head) - 1 - 2 * WORD_BACK), -1):
+        if head[i] in closers:
+            return head
+        if head[i] in _PAIRS:
+            return head[:i]
+    return head
 
 
 def longest_word(text: str) -> int:
