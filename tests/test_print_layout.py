@@ -36,6 +36,19 @@ def toolkit():
 
 
 @pytest.fixture(scope="module")
+def books(workbooks):
+    """Each language's workbook read once for the module's measures (none changes it)."""
+    loaded: dict[str, object] = {}
+
+    def book(lang: str):
+        if lang not in loaded:
+            loaded[lang] = load(workbooks[lang])
+        return loaded[lang]
+
+    return book
+
+
+@pytest.fixture(scope="module")
 def workbooks(toolkit, tmp_path_factory):
     folder = tmp_path_factory.mktemp("print")
     return {lang: generate_workbook(toolkit, folder / f"{lang}.xlsx",
@@ -45,8 +58,8 @@ def workbooks(toolkit, tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_sized_row_holds_its_text(workbooks, lang):
-    book = load(workbooks[lang])
+def test_every_sized_row_holds_its_text(books, lang):
+    book = books(lang)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
     assert len(visible) >= 3
     short = [r for ws in visible for r in short_rows(ws)]
@@ -54,15 +67,15 @@ def test_every_sized_row_holds_its_text(workbooks, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_text_runs_past_the_printed_page(workbooks, lang):
+def test_no_text_runs_past_the_printed_page(books, lang):
     """A text that is not wrapped prints only as far as the print area's last column."""
-    book = load(workbooks[lang])
+    book = books(lang)
     assert [t for ws in book.worksheets if ws.sheet_state == "visible"
             for t in past_the_page(ws)] == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_column_header_breaks_a_word(workbooks, lang):
+def test_no_column_header_breaks_a_word(books, lang):
     """Each header of a question sheet holds its longest word on one line, in bold: the French,
     Spanish and Russian headers of the two narrow columns broke "l'assistanc/e",
     "asistenci/a?", "оказываетс/я?"."""
@@ -70,7 +83,7 @@ def test_no_column_header_breaks_a_word(workbooks, lang):
     from natk_xlsx.outputs.sheetkit import longest_word
     from natk_xlsx.textwidth import CHARS_PER_UNIT
 
-    book = load(workbooks[lang])
+    book = books(lang)
     first = ui(layout.HEADERS[0], lang)
     sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"
               and ws.cell(layout.HEADER_ROW + 1, 1).value == first]
@@ -86,11 +99,11 @@ def test_no_column_header_breaks_a_word(workbooks, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_guidance_is_in_italics_only_where_the_script_has_them(workbooks, lang):
+def test_guidance_is_in_italics_only_where_the_script_has_them(books, lang):
     """Arabic and Chinese have no italics: their guidance and notes are set upright."""
     import re
 
-    book = load(workbooks[lang])
+    book = books(lang)
     guidance = [ws.cell(row[0].row, layout.COL_GUIDANCE + 1) for ws in book.worksheets
                 for row in ws.iter_rows(max_col=1)
                 if re.fullmatch(r"[A-Z]{3}\.\d{2}", str(row[0].value or ""))]
@@ -124,8 +137,8 @@ def _question_sheets(book):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ar"])
-def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
-    book = load(workbooks[lang])
+def test_every_question_sheet_prints_at_8pt_or_more(books, lang):
+    book = books(lang)
     sheets = _question_sheets(book)
     assert len(sheets) == 11
     for ws in sheets:
@@ -141,7 +154,7 @@ def test_every_question_sheet_prints_at_8pt_or_more(workbooks, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh", "ru"])
-def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang):
+def test_printed_pages_keep_each_table_whole_and_fit_excels_page(books, lang):
     """Each page of a question sheet, as its own page breaks part it, fits the page Excel prints
     (the sheet at Excel's width-fit scale, between the margins, under the repeated headers);
     a statistics table lies whole on one page (with its question, unless both do not fit one),
@@ -149,7 +162,7 @@ def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang
     never its last answer alone, and no page ends with a section's title. Before the
     sheets had breaks of their own, Excel's page breaks (by the same row heights) cut 20 of the
     54 tables of the English questionnaire in two, 18 of the Arabic and 23 of the Chinese."""
-    book = load(workbooks[lang])
+    book = books(lang)
     header = layout.HEADER_ROW + 1
     tables = 0
     for ws in _question_sheets(book):
@@ -185,8 +198,8 @@ def test_printed_pages_keep_each_table_whole_and_fit_excels_page(workbooks, lang
     assert tables >= 20
 
 
-def test_statistics_tables_have_their_own_heading(workbooks):
-    book = load(workbooks["en"])
+def test_statistics_tables_have_their_own_heading(books):
+    book = books("en")
     ws = book["Situation"]
     keys = {ws.cell(r, layout.COL_KEY + 1).value: r for r in range(1, ws.max_row + 1)}
     head = next(r for k, r in keys.items() if k and k.endswith("|head"))
@@ -195,8 +208,8 @@ def test_statistics_tables_have_their_own_heading(workbooks):
     assert ws.cell(head, layout.COL_ANSWER + 1).font.b
 
 
-def test_the_arabic_cover_keeps_the_workbook_id_left_to_right(workbooks):
-    book = load(workbooks["ar"])
+def test_the_arabic_cover_keeps_the_workbook_id_left_to_right(books):
+    book = books("ar")
     cover = book.worksheets[0]
     line = next(c.value for row in cover.iter_rows() for c in row
                 if isinstance(c.value, str) and "natk-cjr-tip" in c.value)
