@@ -35,6 +35,22 @@ def demo(tmp_path_factory):
     return out / "demo", {**facts, "said": said}
 
 
+@pytest.fixture(scope="module")
+def summary_in(demo, tmp_path_factory):
+    """The demo's summary in a language, written once for the module (no test changes it)."""
+    folder, _ = demo
+    out = tmp_path_factory.mktemp("summaries")
+    made: dict[str, Path] = {"en": folder / "needs_summary.xlsx"}
+
+    def summary(lang: str) -> Path:
+        if lang not in made:
+            made[lang] = out / f"summary-{lang}.xlsx"
+            summarise([folder / "returns"], load_toolkit(), made[lang], lang=lang, jobs=2)
+        return made[lang]
+
+    return summary
+
+
 def _load(path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -72,13 +88,8 @@ def test_demo_tells_the_whole_story(demo):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ar", "ru"])
-def test_every_sheet_reads_and_prints_well(demo, lang, tmp_path):
-    folder, _ = demo
-    path = folder / "needs_summary.xlsx"
-    if lang != "en":
-        path = tmp_path / f"summary-{lang}.xlsx"
-        summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
-    figures = measure(path)
+def test_every_sheet_reads_and_prints_well(summary_in, lang):
+    figures = measure(summary_in(lang))
     assert len(figures) == 12
     for sheet in figures:
         assert sheet.problems == [], sheet.problems[:5]
@@ -132,16 +143,12 @@ def test_the_action_plan_cuts_no_action_and_says_where_the_others_are(demo):
     assert more >= 1  # the demo has packages of many needs
 
 
-def test_the_action_plan_shows_as_many_actions_in_every_language(demo, tmp_path):
+def test_the_action_plan_shows_as_many_actions_in_every_language(summary_in):
     """Colleagues working from the English and the Chinese summary see the same actions: the
     row is cut after as many in each (it was 4 in English, 5 in Arabic, 8 in Chinese)."""
-    folder, _ = demo
     shown = {}
     for lang in ("en", "zh"):
-        path = folder / "needs_summary.xlsx" if lang == "en" else tmp_path / f"s-{lang}.xlsx"
-        if lang != "en":
-            summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
-        plan = _load(path).worksheets[7]
+        plan = _load(summary_in(lang)).worksheets[7]
         shown[lang] = [len(r[2].split("\n")) for r in plan.iter_rows(min_row=5, values_only=True)
                        if r[1] and r[2]]
     assert shown["en"] == shown["zh"] and len(shown["en"]) > 20
@@ -162,14 +169,11 @@ def test_no_scorecard_chart_straddles_a_printed_page(demo):
 
 
 @pytest.fixture(scope="module")
-def printed(demo, tmp_path_factory):
+def printed(summary_in, tmp_path_factory):
     """The demo's summary in Chinese and in Arabic, and each printed to PDF by LibreOffice (the
     two at once)."""
-    folder, _ = demo
     out = tmp_path_factory.mktemp("printed")
-    paths = {lang: out / f"summary-{lang}.xlsx" for lang in ("zh", "ar")}
-    for lang, path in paths.items():
-        summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
+    paths = {lang: summary_in(lang) for lang in ("zh", "ar")}
     pdfs = convert_together(list(paths.values()), out / "pdf")
     return {lang: (path, pdf) for (lang, path), pdf in zip(paths.items(), pdfs, strict=True)}
 
@@ -253,13 +257,11 @@ def test_every_printed_page_names_its_sheet_its_summary_and_its_number(demo):
         assert ws.oddFooter.right.text == "&P / &N", ws.title
 
 
-def test_an_arabic_summary_s_charts_read_right_to_left(demo, tmp_path):
+def test_an_arabic_summary_s_charts_read_right_to_left(summary_in):
     """In the Arabic summary the severity columns run from critical on the right to low on the
     left, as the scorecard's table does, and the bars grow from the right (they ran left to
     right, against the table)."""
     import zipfile
-
-    folder, _ = demo
 
     def orientations(path):
         """(bar direction, category axis, value axis) of every bar or column chart."""
@@ -275,9 +277,7 @@ def test_an_arabic_summary_s_charts_read_right_to_left(demo, tmp_path):
                 found.append((direction.group(1), axes["catAx"], axes["valAx"]))
         return sorted(found)
 
-    path = tmp_path / "summary-ar.xlsx"
-    summarise([folder / "returns"], load_toolkit(), path, lang="ar", jobs=2)
-    english, arabic = orientations(folder / "needs_summary.xlsx"), orientations(path)
+    english, arabic = orientations(summary_in("en")), orientations(summary_in("ar"))
     assert [d for d, *_ in english] == [d for d, *_ in arabic]
     assert {c for d, c, _ in english if d == "col"} == {"minMax"}
     assert {c for d, c, _ in arabic if d == "col"} == {"maxMin"}  # critical on the right
@@ -391,7 +391,7 @@ def test_every_csv_column_is_described_and_every_file_is_keyed_alike(demo, tmp_p
 
 
 @pytest.mark.parametrize("lang", ["ru", "fr"])
-def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
+def test_a_label_column_breaks_none_of_its_labels(summary_in, lang):
     """A column that shows a phase, a confidence, a status, who supports a need or how strongly
     sources disagree is as wide as the longest word of its labels: the Russian summary broke
     "краткосрочн/ая", "не удовлетво/рена", "государственны/е", "противоположн/ые"."""
@@ -401,10 +401,7 @@ def test_a_label_column_breaks_none_of_its_labels(demo, lang, tmp_path):
     from natk_xlsx.outputs.sheetkit import longest_word
     from natk_xlsx.textwidth import CHARS_PER_UNIT
 
-    folder, _ = demo
-    path = tmp_path / f"summary-{lang}.xlsx"
-    summarise([folder / "returns"], load_toolkit(), path, lang=lang, jobs=2)
-    wb = _load(path)
+    wb = _load(summary_in(lang))
     conflicts = ("question_id", "question", "strength", "who_said", "resolved")
     columns = [("executive", summary.TOP_KEYS, "confidence", "summary.confidence", CONFIDENCES, {}),
                ("executive", summary.TOP_KEYS, "phase", "summary.horizon", PHASES, {}),
