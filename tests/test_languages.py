@@ -201,6 +201,8 @@ def test_a_name_and_what_it_said_are_set_as_the_language_sets_a_colon():
     assert labelled("Police", "12", "en") == "Police: 12"
     assert labelled("Police", "12", "fr") == "Police\u00a0: 12"
     assert labelled("警察", "12", "zh") == "警察：12"
+    assert labelled("Police", "12", "ar") == "Police:\u200f 12"  # the colon stays Arabic's
+    assert labelled("الشرطة", "12", "ar") == "الشرطة: 12"
     table = {"2022": {"men": 3}, "2021": {"men": 1, "women": 1.5}}
     assert figures_text(table, "en") == "2021: 2.5; 2022: 3"
     assert figures_text(table, "fr") == "2021\u00a0: 2,5\u00a0; 2022\u00a0: 3"

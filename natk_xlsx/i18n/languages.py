@@ -146,6 +146,10 @@ def labelled(label: str, text: str, lang: str) -> str:
         return f"{label}\u00a0: {text}"
     if lang == "zh":
         return f"{label}：{text}"
+    if lang in RTL_LANGUAGES and _ends_left_to_right(label):
+        # a right-to-left mark after the colon: the colon would otherwise join the Latin name
+        # and the pair that follows it read left to right ("Police: 2021: 40" in Arabic)
+        return f"{label}:{RLM} {text}"
     return f"{label}: {text}"
 
 
