@@ -114,7 +114,8 @@ def _tokens(paragraph: str) -> Iterable[str]:
 
 def pieces(text: str) -> list[str]:
     """The pieces of ``text`` a line cannot break inside: its words, and each wide (CJK)
-    character alone, as the wrap counts them."""
+    character alone or with the wide punctuation it keeps (``_tokens``), as the wrap counts
+    them."""
     return [piece for paragraph in text.split("\n") for token in _tokens(paragraph)
             if (piece := token.strip())]
 

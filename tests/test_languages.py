@@ -217,6 +217,11 @@ def test_a_name_and_what_it_said_are_set_as_the_language_sets_a_colon():
         "1 March 2026", "1er mars 2026", "1 de marzo de 2026", "01.03.2026", "2026年3月1日"]
     assert date_text("2026-12-07", "ar") == "7 كانون الأول/ديسمبر 2026"
     assert date_text("not a date", "fr") == "not a date"
+    # a figure in a text: never in exponent form, the decimal comma where the language has it
+    from natk_xlsx.i18n.languages import number_text
+
+    assert [number_text(v, lang) for v, lang in ((1234567, "fr"), (467.6, "ru"), (12.0, "en"))] \
+        == ["1234567", "467,6", "12"]
     # the report's tables of figures group thousands as the language does
     assert (grouped_text(12345.5, "en"), grouped_text(12345, "ru"), grouped_text(0.5, "es")) == \
         ("12,345.5", "12\u00a0345", "0,5")

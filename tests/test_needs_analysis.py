@@ -230,6 +230,10 @@ def test_weights_file_overrides_the_defaults_and_the_formula_shows_them(toolkit,
     path.write_text(json.dumps({"severty": {}}), "utf-8")
     with pytest.raises(InputError, match="unknown key 'severty'"):
         load_weights(path)
+    # a weight Python's JSON reads but no figure is (NaN) is refused with the others
+    path.write_text('{"attrition_alert": NaN}', "utf-8")
+    with pytest.raises(InputError, match="weights must be numbers"):
+        load_weights(path)
 
 
 def test_the_copy_that_arrived_later_is_the_duplicate_whatever_its_name(toolkit, tmp_path):

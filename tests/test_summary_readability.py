@@ -147,12 +147,16 @@ def test_the_action_plan_shows_as_many_actions_in_every_language(summary_in):
     """Colleagues working from the English and the Chinese summary see the same actions: the
     row is cut after as many in each (it was 4 in English, 5 in Arabic, 8 in Chinese)."""
     shown = {}
-    for lang in ("en", "zh"):
+    for lang in ("en", "zh", "ru"):
         plan = _load(summary_in(lang)).worksheets[7]
         shown[lang] = [len(r[2].split("\n")) for r in plan.iter_rows(min_row=5, values_only=True)
                        if r[1] and r[2]]
-    assert shown["en"] == shown["zh"] and len(shown["en"]) > 20
+    assert shown["en"] == shown["zh"] == shown["ru"] and len(shown["en"]) > 20
     assert max(shown["en"]) > 3
+    # measured at the width the sheet gives them: no cell's last action cut ("…")
+    plan = _load(summary_in("ru")).worksheets[7]
+    assert not [r[2] for r in plan.iter_rows(min_row=5, values_only=True)
+                if r[1] and r[2] and r[2].endswith("…")]
 
 
 def test_no_scorecard_chart_straddles_a_printed_page(demo):
@@ -448,6 +452,11 @@ def test_a_text_cut_to_its_cell_ends_at_a_word():
     # and Chinese back to the end of an item when one is near
     items = fit("《儿童权利公约》、被害人援助、证人保护、" * 10, 10, 2)
     assert items.endswith("…") and items[-2] in "》助护" and "《" not in items.rsplit("》", 1)[-1]
+    # a bracket opening the text is kept, the cut still after a word; a line's end is one too
+    opened = fit("(police, prosecutors, judges, labour inspectors, social services and other "
+                 "actors of the chain)", 20, 2)
+    assert opened.startswith("(police") and opened[-2].isalpha() and opened[-3].isalpha()
+    assert fit("Police: Yes\nMinistryofJustice: No", 10, 2) == "Police: Yes…"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="the fixture prints with LibreOffice")

@@ -4,6 +4,7 @@ given with ``natk summarise --weights FILE`` overrides key by key. No I/O beyond
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,8 @@ def load_weights(path: str | Path | None = None) -> Weights:
                    *weights.confidence.values(), weights.urgency_default,
                    weights.per_respondent, weights.respondents_max, weights.per_need,
                    weights.needs_max, weights.attrition_alert]
-        ok = (all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers)
+        ok = (all(isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n)
+                  for n in numbers)
               and weights.top_ten_min_confidence in CONFIDENCES
               and isinstance(weights.chain_lag_years, int) and weights.chain_lag_years >= 0
               and set(weights.severity) == set(SEVERITIES))

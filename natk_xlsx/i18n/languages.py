@@ -171,8 +171,11 @@ def after_colon(text: str, lang: str) -> str:
 
 
 def number_text(value: float, lang: str) -> str:
-    """A figure as ``lang`` writes it: 12.5, or 12,5 with a decimal comma."""
-    return str(decimal_text(f"{value:g}", lang))
+    """A figure as ``lang`` writes it: 12.5, or 12,5 with a decimal comma; never in exponent
+    form (1234567, not 1.23457e+06)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return str(decimal_text(f"{value:.6f}".rstrip("0").rstrip("."), lang))
 
 
 #: Languages that set a (no-break) space between a number and its percent sign.

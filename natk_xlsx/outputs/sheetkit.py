@@ -86,7 +86,8 @@ def fit(text: str, width: float, max_lines: int = MAX_LINES) -> str:
             low = mid
         else:
             high = mid - 1
-    kept = _closed(_word_end(text, low)).rstrip(_TRAILING)
+    ended = _word_end(text, low)
+    kept = (_closed(ended).rstrip(_TRAILING) or ended.rstrip(_TRAILING))
     return (kept or text[:low].rstrip()) + "…"
 
 
@@ -110,7 +111,7 @@ def _word_end(text: str, cut: int) -> str:
     if display_width(head[-1]) == 2:
         at = max(head.rfind(mark) for mark in _CJK_BREAKS)
         return head[:at + 1] if at > 0 and cut - at <= WORD_BACK else head
-    space = head.rfind(" ")
+    space = max(head.rfind(" "), head.rfind("\n"))  # a line's end is a word's end too
     return head[:space] if space > 0 and cut - space <= WORD_BACK else head
 
 
@@ -317,7 +318,7 @@ class Out:
                 _word_width(self.tk.vocabulary_label("severities", sev, lang or self.lang))
                 for sev in SEVERITY_COLOURS))
         for col, texts in (words or {}).items():
-            floors[col] = max(floors[col], *(_word_width(t, bold=False) for t in texts))
+            floors[col] = max([floors[col], *(_word_width(t, bold=False) for t in texts)])
         widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
         if sum(widths) > PAGE_UNITS["portrait"]:  # landscape: keep it printable at MIN_SCALE
             widths = _shrink(widths, floors, PAGE_UNITS["landscape"] / (MIN_SCALE + 0.02))
@@ -448,10 +449,13 @@ def coordinate_text(o: Out, p: Package) -> str:
 def ranking_text(w: Weights, lang: str) -> str:
     """The ranking formula with the weights used (the Plan sheet and the report's Method)."""
     source = ui("summary.weights.defaults", lang) if w.source == "defaults" else w.source
+    def n(value: float) -> str:
+        return number_text(value, lang)
+
     return ui("summary.ranking_weights", lang, **{
-        **{f"sev_{s}": f"{w.severity[s]:g}" for s in SEVERITIES},
-        **{f"urg_{p}": f"{v:g}" for p, v in w.urgency.items()},
-        "urg_default": f"{w.urgency_default:g}",
-        **{f"conf_{k}": f"{v:g}" for k, v in w.confidence.items()},
-        "per_respondent": f"{w.per_respondent:g}", "respondents_max": f"{w.respondents_max:g}",
-        "per_need": f"{w.per_need:g}", "needs_max": f"{w.needs_max:g}", "source": source})
+        **{f"sev_{s}": n(w.severity[s]) for s in SEVERITIES},
+        **{f"urg_{p}": n(v) for p, v in w.urgency.items()},
+        "urg_default": n(w.urgency_default),
+        **{f"conf_{k}": n(v) for k, v in w.confidence.items()},
+        "per_respondent": n(w.per_respondent), "respondents_max": n(w.respondents_max),
+        "per_need": n(w.per_need), "needs_max": n(w.needs_max), "source": source})

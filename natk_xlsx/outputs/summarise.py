@@ -133,7 +133,8 @@ def _mark_sources(c: Consolidation, sources: list[dict[str, Any]], lang: str,
             continue
         if src["file"] in replaced_by:
             src["state"] = "duplicate"
-            src["status"] = ui("summary.status.replaced", lang, id=duplicate_of[src["file"]],
+            src["status"] = ui("summary.status.replaced", lang,
+                               id=left_to_right(duplicate_of[src["file"]], lang),
                                file=left_to_right(Path(replaced_by[src["file"]]).name, lang))
         elif src["file"] in duplicate_of:
             # named by the file kept: both carry the same workbook id, which told them not apart

@@ -233,16 +233,23 @@ def _actions(o: Out, p: Package, widths: dict[str, float]) -> str:
     return _actions_text(actions, shown, o.lang)
 
 
+def _plan_words(o: Out, lang: str) -> dict[int, list[str]]:
+    """The labels the action plan's phase column shows, in ``lang``."""
+    return {4: [ui(f"summary.horizon.{phase}", lang) for phase in PHASES]}
+
+
 def write_action_plan(o: Out) -> None:
     ws, widths = o.sheet("plan", ACTION_WIDTHS, o.cols(ACTION_KEYS), severity_col=3,
-                         words={4: o.labels("summary.horizon", PHASES)})
+                         words=_plan_words(o, o.lang))
     o.s(ws, 0, 0, o.ui("summary.sheet.plan"), o.title)
     o.note_row(ws, 1, o.ui("summary.action.note"), len(widths) - 1, widths)
     head = 3
     labels = o.cols(ACTION_KEYS)
     o.headers(ws, head, labels, widths)
     row = head
-    action_widths = {lang: o.widths(ACTION_WIDTHS, o.cols(ACTION_KEYS, lang), 3, lang)[2]
+    # the Action column as wide as the sheet of each language sets it (its phase column too)
+    action_widths = {lang: o.widths(ACTION_WIDTHS, o.cols(ACTION_KEYS, lang), 3, lang,
+                                    words=_plan_words(o, lang))[2]
                      for lang in dict.fromkeys([o.lang, *o.tk.languages])}
     for p in o.c.open_packages:
         row += 1
