@@ -28,6 +28,9 @@ CHARS_PER_UNIT = 1.15
 #: Cyrillic letters are wider than Latin ones in these fonts (the same measure: Russian needs
 #: 1.05 characters a unit), so they count a little more than one column.
 CYRILLIC_WEIGHT = 1.1
+#: Bold letters are about a tenth wider than the regular ones measured here: a bold text is
+#: measured in its column's width divided by this.
+BOLD_WIDTH = 1.1
 #: A wide (CJK) character is a 1 em glyph: 13.3 px at 10 pt, against about 6.1 px for the
 #: narrow characters of the measure above, so it takes 2.2 columns of the wrap, not 2. At 30
 #: units the difference hides in the rounding; in an 18-unit column it is a line in five.

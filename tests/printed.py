@@ -13,7 +13,7 @@ import openpyxl
 from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from natk_xlsx.textwidth import LINE_HEIGHT, wrapped_lines
+from natk_xlsx.textwidth import BOLD_WIDTH, LINE_HEIGHT, wrapped_lines
 
 DEFAULT_ROW_HEIGHT = 15.0
 #: Paper sizes (points) by the OOXML paperSize code: A4 and Letter.
@@ -86,10 +86,6 @@ def short_rows(ws: Worksheet) -> list[ShortRow]:
             if height + 0.05 < needed:
                 found.append(ShortRow(ws.title, cell.coordinate, height, needed, value[:60]))
     return found
-
-
-#: Bold letters are about a tenth wider than the regular ones ``wrapped_lines`` measures.
-BOLD_WIDTH = 1.1
 
 
 def past_the_page(ws: Worksheet) -> list[ShortRow]:

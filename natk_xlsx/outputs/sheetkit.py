@@ -41,6 +41,7 @@ from natk_xlsx.i18n.languages import (
 )
 from natk_xlsx.spec.model import SEVERITIES, Question, Toolkit
 from natk_xlsx.textwidth import (
+    BOLD_WIDTH,
     CHARS_PER_UNIT,
     LATIN_IN_CJK_WEIGHT,
     display_width,
@@ -97,6 +98,7 @@ WORD_BACK = 20
 _CJK_BREAKS = "、，；。"
 #: Brackets and quotation marks that a cut must not leave open, with what closes each.
 _PAIRS = {"(": ")", "（": "）", "《": "》", "«": "»", "“": "”", "[": "]"}
+_CLOSERS = frozenset(_PAIRS.values())
 #: What a cut drops before its ellipsis: spaces and the separators of every language.
 _TRAILING = " \u00a0,;:،؛、，；：。–-"
 
@@ -118,9 +120,8 @@ def _word_end(text: str, cut: int) -> str:
 def _closed(head: str) -> str:
     """``head`` without a bracket or quotation it opens near its end and does not close
     ("… adaptées aux enfants (tous…", "《儿童权利公约关于…"): cut before it."""
-    closers = set(_PAIRS.values())
     for i in range(len(head) - 1, max(-1, len(head) - 1 - 2 * WORD_BACK), -1):
-        if head[i] in closers:
+        if head[i] in _CLOSERS:
             return head
         if head[i] in _PAIRS:
             return head[:i]
@@ -144,7 +145,7 @@ def _word_width(label: str, bold: bool = True) -> float:
     """The column width that holds the longest word of a label on one line (a header's label
     is bold: a tenth wider)."""
     longest = longest_word(label)
-    return math.ceil(longest * (1.1 if bold else 1.0) / CHARS_PER_UNIT) + 1 if longest else 0.0
+    return math.ceil(longest * (BOLD_WIDTH if bold else 1.0) / CHARS_PER_UNIT) + 1 if longest else 0.0
 
 
 def _shrink(widths: list[float], floors: list[float], limit: float) -> list[float]:
@@ -250,7 +251,7 @@ class Out:
     def height(self, ws: Worksheet, row: int, texts: Sequence[tuple[str, float]],
                bold: bool = False) -> None:
         """Size ``row`` for its wrapped texts (bold text is about a tenth wider)."""
-        sized = [(t, self.room(t, w / 1.1 if bold else w)) for t, w in texts if t]
+        sized = [(t, self.room(t, w / BOLD_WIDTH if bold else w)) for t, w in texts if t]
         _check(ws.set_row(row, max(15.0, row_height(sized))), "row height")
 
     def room(self, text: str, width: float) -> float:

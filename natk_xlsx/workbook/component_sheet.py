@@ -9,7 +9,7 @@ import re
 from natk_xlsx import layout
 from natk_xlsx.i18n.languages import LRM, RTL_LANGUAGES, decimal_text, join_items, join_parts, tr
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
-from natk_xlsx.textwidth import MAX_ROW_HEIGHT
+from natk_xlsx.textwidth import BOLD_WIDTH, MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
     PAPER_A4,
     SIDE_MARGIN,
@@ -72,7 +72,7 @@ class ComponentSheet(SheetBase):
         for col, text in enumerate(headers):
             check(ws.write_string(layout.HEADER_ROW, col, text, self.s.header), "header")
         self.set_height(layout.HEADER_ROW, fitted_height(  # bold: about a tenth wider
-            [(text, self.width(col) / 1.1) for col, text in enumerate(headers)]), "header row")
+            [(text, self.width(col) / BOLD_WIDTH) for col, text in enumerate(headers)]), "header row")
         for row in self.plan.rows:
             self._write_row(row)
         self.write_validations()

@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, left_to_right, tr
+from natk_xlsx.textwidth import BOLD_WIDTH
 from natk_xlsx.workbook.common import PAPER_A4, SIDE_MARGIN, WorkbookSpec, check, fitted_height
 from natk_xlsx.workbook.formulas import applicable_when_blank
 from natk_xlsx.workbook.plan import QUESTION
@@ -18,8 +19,6 @@ from natk_xlsx.workbook.styles import TITLE_SIZE, Styles
 
 #: Column widths: the labels, three progress figures, and the rest of the answer fields.
 WIDTHS = (36, 14, 14, 14, 24)
-#: Bold letters are about a tenth wider than the regular ones the row heights are measured by.
-BOLD_WIDTH = 1.1
 
 
 def _span(first: int, last: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from natk_xlsx import layout
 from natk_xlsx.spec.model import Question
+from natk_xlsx.textwidth import BOLD_WIDTH
 from natk_xlsx.workbook.common import WRITING_LINES, check, fitted_height
 from natk_xlsx.workbook.plan import (
     TABLE_HEADER,
@@ -54,7 +55,7 @@ def _header(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
     for col in range(layout.COL_ANSWER + len(labels), layout.COL_PROVIDER + 1):
         check(ws.write_blank(r, col, None, s.table_head), q.id)
     # bold text is about a tenth wider than the measure's
-    sheet.set_height(r, fitted_height([(t, w / 1.1) for t, w in texts]), q.id)
+    sheet.set_height(r, fitted_height([(t, w / BOLD_WIDTH) for t, w in texts]), q.id)
 
 
 def _year(sheet: SheetBase, r: int, row: Row, q: Question) -> None:
