@@ -189,6 +189,11 @@ def percent_text(value: float, lang: str) -> str:
     return f"{number}\u00a0%" if lang in SPACED_PERCENT else f"{number}%"
 
 
+def share_text(share: float, lang: str) -> str:
+    """A share (0.2) as a whole percent, as ``lang`` writes it: "20%", "20\u00a0%"."""
+    return percent_text(round(100 * share), lang)
+
+
 #: The mark after a figure that calls for attention, as each language sets "!" after a word.
 _FLAGS = {"fr": "\u00a0!", "zh": "！", "ar": "!"}
 

@@ -25,7 +25,7 @@ from natk_xlsx.i18n.languages import (
     join_parts,
     join_sentences,
     number_text,
-    percent_text,
+    share_text,
 )
 from natk_xlsx.outputs.report_content import Chain, Cited, ComponentFindings, Recommendation, Report
 from natk_xlsx.spec.model import SEVERITIES
@@ -138,7 +138,7 @@ def number(value: float | None, lang: str) -> str:
 
 
 def percent(value: float | None, lang: str) -> str:
-    return "–" if value is None else percent_text(round(100 * value), lang)
+    return "–" if value is None else share_text(value, lang)
 
 
 def blocks(report: Report) -> list[Block]:

@@ -21,7 +21,7 @@ from natk_xlsx.i18n.languages import (
     join_sentences,
     labelled,
     left_to_right,
-    percent_text,
+    share_text,
     tr,
 )
 from natk_xlsx.outputs.sheetkit import (
@@ -146,8 +146,7 @@ def write_chains(o: Out) -> None:
     lag = c.weights.chain_lag_years
     o.s(ws, 0, 0, o.ui("summary.sheet.chain"), o.title)
     note = join_sentences([o.ui("summary.chain.note", count=lag,
-                                alert=percent_text(round(100 * c.weights.attrition_alert),
-                                                   o.lang)),
+                                alert=share_text(c.weights.attrition_alert, o.lang)),
                            o.ui("summary.chain.over")], o.lang)
     o.note_row(ws, 1, note, len(widths) - 1, widths)
     row = 3
