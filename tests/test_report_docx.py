@@ -812,3 +812,6 @@ def test_notes_are_in_italics_only_where_the_script_has_them(toolkit, returns, t
     """Arabic and Chinese have no italics: a note is set upright there."""
     _, doc = write(toolkit, returns, tmp_path, lang=lang)
     assert bool(doc.styles["Note"].font.italic) is (lang == "en")
+    subtitle = doc.styles["Subtitle"].element.rPr  # the draft's subtitle too, in both scripts
+    assert (subtitle.find(qn("w:i")) is not None) is (lang == "en")
+    assert (subtitle.find(qn("w:iCs")) is not None) is (lang == "en")

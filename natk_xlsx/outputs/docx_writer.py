@@ -178,6 +178,11 @@ class _Docx:
         if self.lang not in UPRIGHT:  # Arabic and Chinese have no italics: upright
             note.font.italic = True
             note.element.get_or_add_rPr().append(OxmlElement("w:iCs"))
+        else:  # the template's subtitle is italic, in Latin and in complex scripts (w:iCs)
+            subtitle = styles["Subtitle"].element.get_or_add_rPr()
+            for tag in ("w:i", "w:iCs"):
+                for found in subtitle.findall(qn(tag)):
+                    subtitle.remove(found)
         note.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
         cell_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
         cell_text.base_style = normal
