@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from natk_xlsx.errors import SpecError
 from natk_xlsx.forked import children
-from natk_xlsx.returns import reader
+from natk_xlsx.returns import opening
 from natk_xlsx.returns.batch import read_files
 from natk_xlsx.returns.books import FrozenBook
 from natk_xlsx.returns.fastread import CalamineBook
@@ -62,7 +62,7 @@ def test_a_frozen_book_reads_as_the_book_itself(small, tmp_path):
     variants = _variants(small, tmp_path)
     kinds, codes = set(), set()
     for name, path in variants.items():
-        opened = reader.open_return(path)
+        opened = opening.open_return(path)
         kinds.add(type(opened.book).__name__)
         sent = pickle.loads(pickle.dumps(opened.frozen()))
         assert isinstance(sent.book, FrozenBook), name
@@ -74,9 +74,9 @@ def test_a_frozen_book_reads_as_the_book_itself(small, tmp_path):
 
 
 def test_a_frozen_grid_with_smaller_bounds_is_the_grid_read_with_them(small):
-    book = reader.open_book(small.filled.read_bytes())
+    book = opening.open_book(small.filled.read_bytes())
     assert isinstance(book, CalamineBook)
-    frozen = FrozenBook(reader.open_book(small.filled.read_bytes()))
+    frozen = FrozenBook(opening.open_book(small.filled.read_bytes()))
     for name in book.sheetnames:
         for rows, cols in ((40, 1), (40, 6), (60, 2), (200, 21)):
             want, got = book.grid(name, rows, cols), frozen.grid(name, rows, cols)
@@ -103,7 +103,7 @@ def test_the_workers_failures_are_the_same_lines(small, tmp_path, monkeypatch):
     shutil.copy(small.filled, tmp_path / "abort.xlsx")
     shutil.copy(small.filled, tmp_path / "slow.xlsx")
     (tmp_path / "empty.xlsx").write_bytes(b"")
-    real = reader.open_return
+    real = opening.open_return
 
     def misbehaving(path: Any) -> Any:
         name = Path(path).name
@@ -113,7 +113,7 @@ def test_the_workers_failures_are_the_same_lines(small, tmp_path, monkeypatch):
             time.sleep(30)
         return real(path)
 
-    monkeypatch.setattr(reader, "open_return", misbehaving)
+    monkeypatch.setattr(opening, "open_return", misbehaving)
     (crash,) = read_files([tmp_path / "abort.xlsx"], small.toolkit)
     assert crash.code == "FILE-CRASH" and crash.error.startswith(f"{tmp_path / 'abort.xlsx'}: ")
     (late,) = read_files([tmp_path / "slow.xlsx"], small.toolkit, timeout=1)
@@ -129,7 +129,7 @@ def test_a_book_that_cannot_be_frozen_is_read_by_a_worker(small, monkeypatch):
     def refuse(self: Any) -> Any:
         raise ValueError("a sheet calamine cannot give")
 
-    monkeypatch.setattr(reader.Opened, "frozen", refuse)
+    monkeypatch.setattr(opening.Opened, "frozen", refuse)
     (result,) = read_files([small.filled], small.toolkit)
     assert result.error is None
     _same(result.submission, read_workbook(small.filled, small.toolkit))
@@ -142,6 +142,27 @@ def test_a_toolkit_that_cannot_load_stops_the_worker(small):
     with pytest.raises(SpecError):
         read_files([small.filled], load)
     assert not children()
+
+
+def test_the_opener_imports_nothing_of_the_reader_of_answers(small):
+    """The worker started ahead opens the file while the command imports the reader of answers:
+    what it imports before the fork and to open a file leaves that reader out, so that it
+    starts opening sooner."""
+    script = (
+        "import sys\n"
+        "from natk_xlsx.returns import ahead\n"
+        "ahead._import_shared()\n"
+        "from natk_xlsx.returns.ahead import open_one\n"
+        "result = open_one(sys.argv[1])\n"
+        "assert result.opened is not None, result.error\n"
+        "print(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(small.filled)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    imported = set(done.stdout.split())
+    assert {"natk_xlsx.returns.opening", "natk_xlsx.returns.gate"} <= imported
+    assert not {"natk_xlsx.returns.reader", "natk_xlsx.returns.coerce", "natk_xlsx.returns.stray",
+                "natk_xlsx.spec.model", "click"} & imported, imported
 
 
 def test_the_process_that_reads_a_frozen_book_imports_no_scan_of_the_fast_reader(small, tmp_path):

@@ -13,7 +13,7 @@ from natk_xlsx.returns.books import OpenpyxlBook
 from natk_xlsx.returns.fastread import CalamineBook, open_fast
 from natk_xlsx.returns.gate import UnusableFile
 from natk_xlsx.returns.importer import read_workbook
-from natk_xlsx.returns.reader import open_book, open_return
+from natk_xlsx.returns.opening import open_book, open_return
 
 
 def test_both_readers_give_the_same_submission(filled, monkeypatch):

@@ -14,7 +14,8 @@ import openpyxl
 from natk_xlsx import layout
 from natk_xlsx.returns.books import OpenpyxlBook, SheetGrid
 from natk_xlsx.returns.importer import read_workbook
-from natk_xlsx.returns.reader import open_book, read_book
+from natk_xlsx.returns.opening import open_book
+from natk_xlsx.returns.reader import read_book
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED",

@@ -13,7 +13,8 @@ opened on a wrong guess is merely not used.
 
 At module level this imports nothing of natk-xlsx but ``forked``: a command that reads no
 workbook pays nothing for it. One that may read imports, before the fork, only what both
-processes would import (``_import_shared``).
+processes would import (``_import_shared``): the opener then imports the gate and the native
+reader, the command the reader of answers, each on its own core.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def open_one(path: str, target: str | None = None) -> FileResult:
     """In a worker: the file opened and its book frozen, to be read on by the process that
     holds the toolkit. A book that cannot be frozen comes back with neither a book nor an
     error: then the file is read as in a batch."""
+    from natk_xlsx.returns.opening import open_return
     from natk_xlsx.returns.outcome import FileResult, describe_failure, show_traceback
-    from natk_xlsx.returns.reader import open_return
 
     start = time.perf_counter()
     try:
@@ -75,7 +76,7 @@ def _ready_and_serve(end: End) -> None:
     try:  # a failure here is met again, and reported, when the file is opened
         import python_calamine  # noqa: F401
 
-        from natk_xlsx.returns import fastread, gate, outcome, reader  # noqa: F401
+        from natk_xlsx.returns import fastread, gate  # noqa: F401
     except Exception:
         pass
     collect_from_here()
@@ -102,12 +103,14 @@ def start(argv: Sequence[str]) -> bool:
 
 
 def _import_shared() -> None:
-    """What both the opener and the command import (the reader's modules, and the standard
-    library's they use: some 20 ms), imported once before the fork, not once on each core.
-    The opener is ready no later for it: it would import them first."""
+    """What both the opener and the command import (the opening of a book and the workers'
+    loop, and the standard library's modules they use), imported once before the fork, not once
+    on each core. The opener is ready no later for it: it would import them first. The reader
+    of answers is not among them: the opener has no use for it, and imports the gate meanwhile
+    (a check of one file is done some 20 ms sooner)."""
     # a failure here is met again, and reported, where they are used
     with contextlib.suppress(Exception):
-        from natk_xlsx.returns import outcome, reader, sniff, workers  # noqa: F401
+        from natk_xlsx.returns import opening, outcome, sniff, workers  # noqa: F401
 
 
 def _named_workbooks(args: Sequence[str]) -> list[str]:

@@ -32,14 +32,8 @@ from natk_xlsx.returns.issues import (
     json_safe,
     make_issue,
 )
-from natk_xlsx.returns.reader import (
-    Opened,
-    QuestionCells,
-    RawWorkbook,
-    WorkbookError,
-    open_return,
-    read_book,
-)
+from natk_xlsx.returns.opening import Opened, open_return
+from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, read_book
 from natk_xlsx.returns.submission import BLANK, Submission, blank_record
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 

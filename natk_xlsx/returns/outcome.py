@@ -28,7 +28,7 @@ class FileResult:
     annotated: str | None = None  # the hand-back copy written, when asked for
     annotate_error: str | None = None  # why no hand-back copy could be written
     annotate_bug: bool = False  # ... because of a bug in natk
-    opened: Any = None  # reader.Opened, frozen: the file opened in a worker, read on here
+    opened: Any = None  # opening.Opened, frozen: the file opened in a worker, read on here
 
     @property
     def internal(self) -> bool:

@@ -1,5 +1,5 @@
-"""Reading a filled workbook: the one module that opens xlsx files for import (python-calamine
-where it is safe, ``fastread``; openpyxl otherwise, ``books``).
+"""Reading a filled workbook from the book ``opening`` gives (python-calamine where it is safe,
+``fastread``; openpyxl otherwise, ``books``).
 
 It finds each answer by its question id (the hidden key column, then the defined name, then the
 visible id column), never by a fixed address, and never evaluates formulas or trusts their cached
@@ -10,12 +10,10 @@ raw cells with their places, for ``importer`` to coerce and check.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,14 +23,8 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns import stray
-from natk_xlsx.returns.books import (
-    MAX_SCAN_ROWS,
-    Cell,
-    FrozenBook,
-    OpenpyxlBook,
-    SheetGrid,
-    file_bytes,
-)
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, SheetGrid
+from natk_xlsx.returns.opening import open_book
 
 if TYPE_CHECKING:
     from natk_xlsx.spec.model import Toolkit
@@ -154,59 +146,6 @@ def _index_keys(grid: SheetGrid) -> tuple[dict[str, list[int]], int]:
         if key:
             found[key.strip()].append(row)
     return found, grid.max_row
-
-
-def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None = None,
-              near: AbstractSet[str] = frozenset()) -> Any:
-    """The fast reader where it can be used safely (python-calamine, for a file whose cells all
-    lie where a questionnaire's can), else openpyxl. ``NATK_READER=openpyxl`` forces the latter.
-    ``inflated``: worksheets' XML already inflated from these bytes (by the gate), by part name;
-    ``near``: those the gate proved to have every cell where a questionnaire's lie."""
-    import os
-
-    if os.environ.get("NATK_READER", "") != "openpyxl":
-        from natk_xlsx.returns.fastread import open_fast
-
-        data = file_bytes(source)
-        book = open_fast(data, inflated, near)
-        if book is not None:
-            return book
-        source = data
-    return OpenpyxlBook(source)
-
-
-@dataclass
-class Opened:
-    """A workbook the gate let through, opened and not yet read: its book (a
-    ``books.FrozenBook`` when it is to be read in another process), the application that saved
-    it, what the gate noticed, and the SHA-256 of the bytes that were checked."""
-
-    path: str
-    book: Any
-    application: str | None
-    notices: list[str]
-    digest: str
-
-    def frozen(self) -> Opened:
-        """The same, with every sheet read at once into a book that can be sent to another
-        process (the book this one holds is closed)."""
-        try:
-            return Opened(self.path, FrozenBook(self.book), self.application, self.notices,
-                          self.digest)
-        finally:
-            self.book.close()
-
-
-def open_return(path: str | Path) -> Opened:
-    """The part of reading that needs the file and not the toolkit: the gate, then the book.
-    Raises ``UnusableFile`` when the file cannot be used at all."""
-    from natk_xlsx.returns.gate import notices, open_checked
-
-    checked = open_checked(path)
-    info = checked.info
-    book = open_book(checked.data, checked.sheets, checked.near)
-    return Opened(str(path), book, info.application, notices(info),
-                  hashlib.sha256(checked.data).hexdigest())
 
 
 def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None,
