@@ -24,6 +24,7 @@ from natk_xlsx.i18n.languages import (
     join_items,
     join_parts,
     join_sentences,
+    labelled,
     number_text,
     share_text,
 )
@@ -126,8 +127,9 @@ class _Writer:
         return join_codes(codes, self.report.lang)
 
     def label(self, text: str) -> str:
-        """``text`` followed by the language's colon, as the bold lead of a line."""
-        return self.t("fmt.label", label=text)
+        """``text`` followed by the language's colon, as the bold lead of a line (the colon of
+        every "label: value" pair, ``labelled``)."""
+        return labelled(text, "", self.report.lang)
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
