@@ -12,10 +12,8 @@ from natk_xlsx.returns.coerce import (
     coerce_count,
     coerce_date,
     coerce_text,
-    normalise_text,
-    parse_date,
-    parse_number,
 )
+from natk_xlsx.returns.typed import normalise_text, parse_date, parse_number
 
 
 @pytest.mark.parametrize(
@@ -24,7 +22,11 @@ from natk_xlsx.returns.coerce import (
      ("1.234,5", 1234.5, False), ("12,5", 12.5, False), ("0,123", 0.123, False),
      ("1 234 567", 1234567, False), ("1'234", 1234, False), ("-3.5", -3.5, False),
      ("1,234,567", 1234567, False), ("1,23,4", None, False), ("abc", None, False), ("", None, False),
-     ("1.2.3", None, False)],
+     ("1.2.3", None, False),
+     # Arabic-Indic digits, and the Arabic separators, which say which one is the decimal
+     ("١٢٣", 123, False), ("٣٫٥", 3.5, False), ("١٬٢٣٤", 1234, False), ("١٫٢٣٤", 1.234, False),
+     ("١٬٢٣٤٫٥", 1234.5, False), ("١٬٢٣", None, False), ("١٬٢٣٤.5", None, False),
+     ("１２．５", 12.5, False), ("\u22125", -5, False)],  # full-width; a typeset minus sign
 )
 def test_parse_number(text, value, ambiguous):
     assert parse_number(text) == (value, ambiguous if value is not None else False)
@@ -39,10 +41,30 @@ def test_parse_number(text, value, ambiguous):
      ("15 марта 2024 г.", dt.date(2024, 3, 15), False), ("2024年3月15日", dt.date(2024, 3, 15), False),
      ("31/02/2024", None, False), ("soon", None, False),
      ("15 de marzo de 2024", dt.date(2024, 3, 15), False),
-     ("04.03.2024", dt.date(2024, 3, 4), False)],  # dotted: no one writes the month first
+     ("04.03.2024", dt.date(2024, 3, 4), False),  # dotted: no one writes the month first
+     ("1er mars 2024", dt.date(2024, 3, 1), False),
+     ("15 مارس 2024", dt.date(2024, 3, 15), False), ("15 آذار 2024", dt.date(2024, 3, 15), False),
+     ("١٥ آذار/مارس ٢٠٢٤", dt.date(2024, 3, 15), False),
+     ("2 كانون الثاني/يناير 2026م", dt.date(2026, 1, 2), False),
+     ("15 شباط، 2024", dt.date(2024, 2, 15), False), ("3 اب 2025", dt.date(2025, 8, 3), False),
+     ("15 آذار/أبريل 2024", None, False)],  # two months named: no date
 )
 def test_parse_date(text, date, ambiguous):
     assert parse_date(text) == (date, ambiguous)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru", "ar", "zh"])
+def test_every_date_natk_writes_is_read_back(lang):
+    """A completion date typed as natk-xlsx's own outputs write dates ("1er mars 2026",
+    "2 كانون الثاني/يناير 2026") is read, in every language: it is an error otherwise, and the
+    return goes back to its respondent for it."""
+    from natk_xlsx.i18n.languages import date_text
+
+    day = dt.date(2025, 1, 1)
+    while day.year == 2025:
+        assert parse_date(date_text(day.isoformat(), lang), lang in ("fr", "es", "ru", "ar")) == (
+            day, False), date_text(day.isoformat(), lang)
+        day += dt.timedelta(days=1)
 
 
 def test_a_language_that_writes_the_day_first_reads_a_slashed_date_without_doubt():
@@ -59,6 +81,10 @@ def test_a_language_that_writes_the_day_first_reads_a_slashed_date_without_doubt
     ("0,5", "@", 50, ["PERCENT-AMBIGUOUS"]),  # text: as the cell reads the number 0.5
     ("0,5 %", "@", 0.5, ["NUMBER-FROM-TEXT"]),
     ("50", "@", 50, ["NUMBER-FROM-TEXT"]),
+    ("45 %", "@", 45, ["NUMBER-FROM-TEXT"]),
+    ("45％", "@", 45, ["NUMBER-FROM-TEXT"]),  # full width, as a Chinese keyboard types it
+    ("٤٥٪", "@", 45, ["NUMBER-FROM-TEXT"]),  # the Arabic percent sign, and Arabic digits
+    ("٠٫٥٪", "@", 0.5, ["NUMBER-FROM-TEXT"]),
 ])
 def test_a_percentage_is_read_by_one_rule_whatever_the_cell_holds(value, fmt, read, codes):
     """The number 0.5 was read as 50 % and the text "0,5" as 0.5 %, a silent 100-fold error."""

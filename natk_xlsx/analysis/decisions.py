@@ -19,8 +19,9 @@ from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
 from natk_xlsx.analysis.chains import Figure
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled
-from natk_xlsx.returns.coerce import label_index, loose_text, normalise_text, parse_number
+from natk_xlsx.returns.coerce import label_index, loose_text
 from natk_xlsx.returns.submission_schema import question_schema
+from natk_xlsx.returns.typed import normalise_text, parse_number, strip_percent
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 from natk_xlsx.validation import submission_errors
 
@@ -74,7 +75,7 @@ def decided_number(raw: Any) -> float | None:
     if isinstance(raw, int | float):
         number: float | None = float(raw)
     else:
-        number, _ = parse_number(str(raw or "").strip().rstrip("%").strip())
+        number, _ = parse_number(strip_percent(str(raw or "")))
     return number if number is not None and math.isfinite(number) else None
 
 

@@ -24,12 +24,11 @@ from natk_xlsx.returns.coerce import (
     is_tick,
     label_index,
     loose_text,
-    normalise_text,
     not_recorded_words,
-    parse_number,
 )
 from natk_xlsx.returns.issues import ERROR, WARNING, Allowed, shown
 from natk_xlsx.returns.reader import QuestionCells
+from natk_xlsx.returns.typed import normalise_text, parse_number
 from natk_xlsx.spec.model import Question, Toolkit
 
 #: Label → code maps of the detail columns, per toolkit, list and language.

@@ -21,15 +21,19 @@ from natk_xlsx import layout
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr, without_marks
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
+from natk_xlsx.returns.typed import (
+    DAY_FIRST,
+    PERCENT_SIGNS,
+    normalise_text,
+    parse_date,
+    parse_number,
+    strip_percent,
+)
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 
 #: What a cell held: its value, and whether it was a formula or an error.
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'",
-                         "\u0060": "'", "\u2032": "'"})
 #: What respondents type in a statistics cell for a figure not recorded, in the six languages;
 #: the tables' own "Not recorded" headers are added from the specs (``not_recorded_words``).
 NOT_RECORDED = frozenset({
@@ -70,15 +74,6 @@ class Context:
             **fields))
 
 
-def normalise_text(text: str) -> str:
-    """Fold a typed answer for matching: NFKC, straight quotes, one space, case-folded."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    folded = _SPACES.sub(" ", folded).strip()
-    if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
-        folded = folded[1:-1].strip()
-    return folded.casefold()
-
-
 def loose_text(key: str) -> str:
     """A folded answer (``normalise_text``) without its accents and marks or a full stop at the
     end: "si" for "Sí", "oui." for "Oui", "ещё" as "еще"; matched only where it is unique."""
@@ -97,46 +92,6 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 
 # -- numbers ---------------------------------------------------------------------------------------
-_NUMBER = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2009]+$")
-
-
-def parse_number(text: str) -> tuple[float | None, bool]:
-    """Parse a number typed as text in either decimal convention.
-
-    Returns (value, ambiguous). ``1,234`` and ``1.234`` are ambiguous (a thousands separator or a
-    decimal point); they are read as thousands, as both conventions group digits by three.
-    """
-    raw = _SPACES.sub("", unicodedata.normalize("NFKC", text)).replace("'", "")
-    if not raw or not _NUMBER.match(raw):
-        return None, False
-    sign = -1.0 if raw.startswith("-") else 1.0
-    body = raw.lstrip("+-")
-    if not body or not any(ch.isdigit() for ch in body):
-        return None, False
-    commas, dots = body.count(","), body.count(".")
-    ambiguous = False
-    if commas and dots:
-        decimal = "," if body.rfind(",") > body.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        body = body.replace(thousands, "").replace(decimal, ".")
-    elif commas or dots:
-        sep = "," if commas else "."
-        parts = body.split(sep)
-        if len(parts) > 2:  # 1,234,567 / 1.234.567
-            if not all(len(p) == 3 for p in parts[1:]):
-                return None, False
-            body = "".join(parts)
-        elif len(parts[1]) == 3 and parts[0] not in ("", "0"):
-            ambiguous = True
-            body = "".join(parts)
-        else:
-            body = parts[0] + "." + parts[1]
-    try:
-        return sign * float(body), ambiguous
-    except ValueError:
-        return None, False
-
-
 def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | str | None:
     """A number, or the raw text when it cannot be read (the schema then reports it)."""
     value = cell.value
@@ -149,7 +104,7 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
         ctx.add("NUMBER-IS-DATE", ERROR, cell, q.id, value, path)
         return None
     text = str(value).strip()
-    number, ambiguous = parse_number(text.rstrip("%").strip() if q.type == "percentage" else text)
+    number, ambiguous = parse_number(strip_percent(text) if q.type == "percentage" else text)
     if number is None:
         ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
         return None
@@ -190,7 +145,8 @@ def coerce_percentage(cell: Cell, q: Question, ctx: Context, path: str) -> int |
     number = to_number(cell, q, ctx, path)
     if isinstance(number, str):
         return None
-    if number is not None and fraction and 0 < number < 1 and "%" not in str(value):
+    if number is not None and fraction and 0 < number < 1 and not any(
+            sign in unicodedata.normalize("NFKC", str(value)) for sign in PERCENT_SIGNS):
         if ctx.issues and ctx.issues[-1].path == path:  # "read as 0.5": said again below
             ctx.issues.pop()
         points = plain_number(round(number * 100, 10))
@@ -225,61 +181,6 @@ def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
 
 
 # -- dates -----------------------------------------------------------------------------------------
-_MONTHS = {m: i for i, names in enumerate([
-    ("january", "jan", "janvier", "janv", "enero", "ene", "январь", "января", "янв"),
-    ("february", "feb", "février", "févr", "fevrier", "febrero", "февраль", "февраля", "фев"),
-    ("march", "mar", "mars", "marzo", "март", "марта"),
-    ("april", "apr", "avril", "avr", "abril", "abr", "апрель", "апреля", "апр"),
-    ("may", "mai", "mayo", "май", "мая"),
-    ("june", "jun", "juin", "junio", "июнь", "июня"),
-    ("july", "jul", "juillet", "juil", "julio", "июль", "июля"),
-    ("august", "aug", "août", "aout", "agosto", "ago", "август", "августа", "авг"),
-    ("september", "sep", "sept", "septembre", "septiembre", "сентябрь", "сентября", "сен"),
-    ("october", "oct", "octobre", "octubre", "октябрь", "октября", "окт"),
-    ("november", "nov", "novembre", "noviembre", "ноябрь", "ноября"),
-    ("december", "dec", "décembre", "decembre", "déc", "diciembre", "dic", "декабрь", "декабря",
-     "дек"),
-], start=1) for m in names}
-
-
-#: Languages whose writers put the day first, so that 03/04/2025 is the 3rd of April.
-DAY_FIRST = frozenset({"fr", "es", "ru", "ar"})
-
-
-def parse_date(text: str, day_first: bool = False) -> tuple[dt.date | None, bool]:
-    """Parse a date typed as text. Returns (date, ambiguous day/month): 03/04/2025 is read day
-    first, and is ambiguous unless the language writes the day first or the date is dotted
-    (03.04.2025, which no one writes month first)."""
-    t = normalise_text(text).replace("г.", "").strip(" .")
-    t = re.sub(r"\s+(?:de|del)\s+", " ", t)  # 15 de marzo de 2025
-    try:
-        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?", t)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])), False
-        m = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})[-/.](\d{4}|\d{2})", t)
-        if m:
-            a, b, y = int(m[1]), int(m[3]), int(m[4])
-            y += 2000 if y < 100 else 0
-            if a > 12 >= b:
-                return dt.date(y, b, a), False
-            if b > 12 >= a:
-                return dt.date(y, a, b), False
-            # day first, as most of the world writes it
-            return dt.date(y, b, a), a != b and not day_first and m[2] != "."
-        m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([^\d\s,]+),? (\d{4})", t)
-        if m and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1])), False
-        m = re.fullmatch(r"([^\d\s,]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", t)
-        if m and m[1] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[1]], int(m[2])), False
-        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])), False
-    except ValueError:
-        return None, False
-    return None, False
-
-
 def coerce_date(cell: Cell, q: Question | None, ctx: Context, path: str) -> str | None:
     """An ISO date string (``2024-03-15``)."""
     qid = q.id if q else None

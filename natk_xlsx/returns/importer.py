@@ -20,7 +20,6 @@ from natk_xlsx.returns.coerce import (
     coerce_date,
     coerce_text,
     loose_text,
-    normalise_text,
     tick_labels,
 )
 from natk_xlsx.returns.issues import (
@@ -35,6 +34,7 @@ from natk_xlsx.returns.issues import (
 from natk_xlsx.returns.opening import Opened, open_return
 from natk_xlsx.returns.reader import QuestionCells, RawWorkbook, WorkbookError, read_book
 from natk_xlsx.returns.submission import BLANK, Submission, blank_record
+from natk_xlsx.returns.typed import normalise_text
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
 
 REQUIRED_COVER = ("institution",)
