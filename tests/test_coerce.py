@@ -67,6 +67,22 @@ def test_every_date_natk_writes_is_read_back(lang):
         day += dt.timedelta(days=1)
 
 
+@pytest.mark.parametrize(("typed", "year"), [
+    ("2019", 2019), (" 2019 ", 2019), ("٢٠١٩", 2019), ("２０１９", 2019), ("2019年", 2019),
+    ("2019 г.", 2019), ("2019 год", 2019), ("2019г", 2019), ("عام 2019", 2019), ("2019م", 2019),
+    ("19", None), ("2019-2020", None), ("about 2019", None), ("2019 ans", None)])
+def test_a_year_is_read_with_the_word_its_language_writes_beside_it(bundled, typed, year):
+    """"2019年" and "2019 г." were refused as no year, an error that sent the return back."""
+    from natk_xlsx.returns.coerce import coerce_year
+
+    q = next(q for q in bundled.questions() if q.type == "year")
+    ctx = Context("zh")
+    assert coerce_year(Cell(typed, "S", "D5"), q, ctx, "p") == year
+    assert [i.code for i in ctx.issues] == (["NUMBER-FROM-TEXT"] if year else ["YEAR-INVALID"])
+    if year:
+        assert "2019" in ctx.issues[0].message
+
+
 def test_a_language_that_writes_the_day_first_reads_a_slashed_date_without_doubt():
     assert parse_date("04/03/2024", day_first=True) == (dt.date(2024, 3, 4), False)
     ctx = Context("ru")
@@ -146,7 +162,7 @@ def bundled():
 @pytest.mark.parametrize(("typed", "tick"), [
     ("Oui", True), ("x", True), ("х", True), ("Х", True),  # the Cyrillic cross of a Russian keyboard
     ("Non", False), ("нет", False), ("No", False), ("否", False), ("si", True), ("Non.", False),
-    ("peut-être", None),
+    ("peut-être", None), ("√", True), ("V", True), ("✅", True),  # a Chinese tick; a letter
 ])
 def test_an_option_is_ticked_or_left_in_the_words_of_any_language(bundled, typed, tick):
     """"Non" or "Нет" against an option that does not apply was an error where English "No"
@@ -180,7 +196,8 @@ def test_loose_matching_never_joins_two_answers(bundled):
     assert "eleve" not in index.loose and index.own["élevé"] == "a"
 
 
-@pytest.mark.parametrize("typed", ["n/d", "нет данных", "н/д", "Non enregistre"])
+@pytest.mark.parametrize("typed", ["n/d", "нет данных", "н/д", "Non enregistre", "不清楚",
+                                   "غير متوفر"])
 def test_not_recorded_in_the_respondent_s_language_leaves_a_figure_blank(bundled, typed):
     from natk_xlsx.returns.coerce import coerce_count, not_recorded_words
 

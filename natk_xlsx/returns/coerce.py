@@ -27,6 +27,7 @@ from natk_xlsx.returns.typed import (
     normalise_text,
     parse_date,
     parse_number,
+    parse_year,
     strip_percent,
 )
 from natk_xlsx.spec.model import Question, Toolkit, plain_number
@@ -42,7 +43,8 @@ NOT_RECORDED = frozenset({
     "non disponible", "inconnu", "nc", "n.c.", "s.o.",
     "s/d", "sin datos", "desconocido", "no disponible",
     "нет данных", "н/д", "неизвестно", "не указано",
-    "不详", "无数据", "غير معروف", "لا توجد بيانات"})
+    "不详", "无数据", "未知", "不清楚", "未记录", "غير معروف", "غير متوفر", "غير متاح",
+    "لا توجد بيانات"})
 #: What respondents write under "If so, by whom" for nobody, in the six languages: no
 #: provider (the same as an empty cell), not one to coordinate with.
 NOBODY = frozenset({
@@ -51,8 +53,8 @@ NOBODY = frozenset({
     "non", "ninguno", "ninguna", "nadie", "no aplica", "no procede", "нет", "никто", "н/д",
     "не применимо", "无", "没有", "不适用", "否", "لا يوجد", "لا أحد", "لا ينطبق", "لا"})
 #: Marks of a ticked option, beside the "yes" labels of every language: the Cyrillic х is the
-#: cross a Russian keyboard types.
-TICKS = frozenset({"x", "х", "✓", "✔", "☑", "✗", "1", "true", "yes", "y"})
+#: cross a Russian keyboard types, √ the tick a Chinese one types, v the tick typed as a letter.
+TICKS = frozenset({"x", "х", "✓", "✔", "☑", "☒", "✅", "✗", "√", "v", "1", "true", "yes", "y"})
 #: Marks of an option left unticked, beside the "no" labels of every language.
 UNTICKS = frozenset({*layout.UNTICK_MARKS, ""})
 
@@ -170,12 +172,12 @@ def coerce_year(cell: Cell, q: Question, ctx: Context, path: str) -> int | None:
         ctx.add("YEAR-FROM-DATE", WARNING, cell, q.id, value, path, year=str(value.year))
         return value.year
     if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d{4})\s*", value)
-        if not match:
+        year = parse_year(value)
+        if year is None:
             ctx.add("YEAR-INVALID", ERROR, cell, q.id, value, path)
             return None
-        ctx.add("NUMBER-FROM-TEXT", WARNING, cell, q.id, value, path, number=match.group(1))
-        return int(match.group(1))
+        ctx.add("NUMBER-FROM-TEXT", WARNING, cell, q.id, value, path, number=str(year))
+        return year
     number = coerce_integer(cell, q, ctx, path)
     return number
 

@@ -98,6 +98,18 @@ def strip_percent(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().rstrip(PERCENT_SIGNS).strip()
 
 
+# -- years -----------------------------------------------------------------------------------------
+#: A year typed with the word or sign its language writes beside it: "2019年", "2019 г.",
+#: "2019 год", "عام 2019", "2019م".
+_YEAR = re.compile(r"(?:(?:عام|سنة|year) ?)?(\d{4}) ?(?:年|г\.?|год[уа]?|م)?")
+
+
+def parse_year(text: str) -> int | None:
+    """A year typed as text, alone or with its language's word for a year; None otherwise."""
+    match = _YEAR.fullmatch(normalise_text(text).rstrip(" ."))
+    return int(match.group(1)) if match else None
+
+
 # -- dates -----------------------------------------------------------------------------------------
 _MONTHS = {m: i for i, names in enumerate([
     ("january", "jan", "janvier", "janv", "enero", "ene", "январь", "января", "янв"),
