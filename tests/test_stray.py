@@ -19,7 +19,7 @@ from natk_xlsx.returns.reader import read_book
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED",
-         "TOTAL-OVERWRITTEN"}
+         "TOTAL-OVERWRITTEN", "SHEET-ADDED"}
 
 
 def _rows(ws: Any) -> dict[str, int]:
@@ -258,3 +258,39 @@ def test_both_readers_find_the_same(filled, monkeypatch):
     assert a.occupied_rows(*bands) == b.occupied_rows(*bands) == \
         SheetGrid.occupied_rows(a, *bands)  # the fast path and the one any grid takes
     assert a.occupied_rows(*bands)[2]  # the remark in L and the 2020 in M
+
+
+def test_a_sheet_the_respondent_added_is_kept_and_said_once(filled, tmp_path):
+    """A sheet of notes added to the return ("the 2024 figures are provisional") was passed
+    over without a word. What it holds is kept, in its order, and said once for the sheet, by
+    both readers and in the respondent's language; the copy handed back marks its first text,
+    and that copy's own Issues sheet, returned again, is not taken for one the respondent
+    added."""
+    from natk_xlsx.returns.annotate import annotate_workbook
+
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("Notes")
+    ws["B2"] = "Additional information"
+    ws["A4"] = "The 2024 figures are provisional."
+    ws["C4"] = 2024
+    ws["D6"] = "   "  # only spaces: nothing typed
+    wb.create_sheet("Empty")
+    out = tmp_path / "added.xlsx"
+    wb.save(out)
+    sub = read_workbook(out, toolkit)
+    added = [i for i in sub.issues if i.code == "SHEET-ADDED"]
+    assert [(i.sheet, i.cell, i.value, i.severity) for i in added] == [
+        ("Notes", "B2", "Additional information", "warning")]
+    assert "Notes" in added[0].message and ": 3;" in added[0].message  # three cells of text
+    assert [(u["sheet"], u["cell"], u["value"]) for u in sub.record()["unplaced"]] == [
+        ("Notes", "B2", "Additional information"), ("Notes", "A4",
+                                                    "The 2024 figures are provisional."),
+        ("Notes", "C4", 2024)]
+    slow = read_book(out, OpenpyxlBook(out), toolkit)
+    assert [(c.sheet, c.cell, c.value) for c in slow.unplaced] == [
+        ("Notes", "B2", "Additional information"),
+        ("Notes", "A4", "The 2024 figures are provisional."), ("Notes", "C4", 2024)]
+    copy = annotate_workbook(sub, tmp_path / "handback")
+    again = read_workbook(copy, toolkit)
+    assert [i.sheet for i in again.issues if i.code == "SHEET-ADDED"] == ["Notes"]

@@ -209,7 +209,7 @@ def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
 
 #: The notes whose message sends the text to the question's Comments cell.
 _TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
-                          "TOTAL-OVERWRITTEN"})
+                          "TOTAL-OVERWRITTEN", "SHEET-ADDED"})
 
 
 def _as_typed(value: Any) -> Any:

@@ -218,10 +218,27 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
                             "this is not a natk-xlsx questionnaire of this toolkit (no "
                             "identification sheet and no question ids were found); send back "
                             "the workbook you received, filled in")
+    for name in _added_sheets(wb, sheets):
+        found = stray.typed_anywhere(wb.grid(name, MAX_SCAN_ROWS))
+        if found:  # kept, and said once for the sheet, at its first text
+            unplaced.extend(found)
+            notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
+                                 {"added": name, "count": len(found)}))
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
                        notes, unplaced)
+
+
+def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
+    """The sheets the respondent added: neither a component sheet read nor one natk-xlsx
+    writes (the cover, the instructions, the hidden lists and identification, and the issues of
+    a copy handed back), in any language."""
+    names = strings()
+    ours = {tr(names[key], lang)[:31] for key in ("sheet.cover", "sheet.instructions",
+                                                   "sheet.issues") for lang in UN_LANGUAGES}
+    known = {*components.values(), *ours, layout.LISTS_SHEET, layout.META_SHEET}
+    return [name for name in wb.sheetnames if name not in known]
 
 
 def _is_summary(wb: Any) -> bool:

@@ -7,6 +7,9 @@ a table's year or header. Each such cell is kept (the submission's ``unplaced``)
 with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN``, ``LABEL-CHANGED`` or
 ``TOTAL-OVERWRITTEN`` (``ROW-INSERTED`` for a row that has no question id).
 
+A sheet the respondent added is not read either: what it holds is kept the same way and said
+once for the sheet (``SHEET-ADDED``).
+
 What the generator writes on each kind of row (``workbook.plan``) is known here, so that only
 what was typed is reported: on a question row, its id, text and guidance (A-C) and the answer
 and details (D-I); on an option row, its label (C) and tick (D); on a table's rows, the header
@@ -174,6 +177,13 @@ def _is_year(value: Any, year: int) -> bool:
         return float(str(value).strip()) == year
     except ValueError:
         return False
+
+
+def typed_anywhere(ws: Any) -> list[Cell]:
+    """What was typed in a sheet the respondent added, row by row (columns A-T, as on the
+    component sheets)."""
+    rows = ws.occupied_rows((0, LAST))[0]
+    return [cell for row in sorted(rows) for cell in typed(ws, row, 0, LAST)]
 
 
 def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:
