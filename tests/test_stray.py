@@ -294,3 +294,45 @@ def test_a_sheet_the_respondent_added_is_kept_and_said_once(filled, tmp_path):
     copy = annotate_workbook(sub, tmp_path / "handback")
     again = read_workbook(copy, toolkit)
     assert [i.sheet for i in again.issues if i.code == "SHEET-ADDED"] == ["Notes"]
+
+
+def test_an_answer_typed_over_a_question_its_guidance_or_a_label_is_kept(filled, tmp_path):
+    """An answer typed in the wide cells beside the answer cell, over the question (B), its
+    guidance (C), an "Other" option's label ("Other sector: street vending") or a table's
+    source label, was lost without a word. Each is kept and reported, by both readers; what
+    the generator wrote there is not, nor is its wording in a workbook of another edition,
+    which may have been reworded since."""
+    toolkit = filled[0]
+    text = _questions(toolkit, "short_text")[0]
+    yes_no = next(q for q in _questions(toolkit, "yes_no") if q.guidance)
+    choice = _questions(toolkit, "multiple_choice")[0]
+    code = toolkit.answer_codes(choice)[-1]
+    table = _questions(toolkit, "stats_table")[0]
+    label = toolkit.answer_label(choice, code, "en")
+    edits = [
+        (_sheet(toolkit, text.id), text.id, layout.COL_QUESTION, "we have no such office"),
+        (_sheet(toolkit, yes_no.id), yes_no.id, layout.COL_GUIDANCE, "Yes, since 2019"),
+        (_sheet(toolkit, choice.id), layout.row_key(choice.id, code), layout.COL_GUIDANCE,
+         f"{label}: street vending"),
+        (_sheet(toolkit, table.id), layout.row_key(table.id, layout.KEY_SOURCE),
+         layout.COL_GUIDANCE, "Police records"),
+        # what the generator wrote, written again in another language: not typed
+        (_sheet(toolkit, choice.id), layout.row_key(choice.id, toolkit.answer_codes(choice)[0]),
+         layout.COL_GUIDANCE, toolkit.answer_label(choice, toolkit.answer_codes(choice)[0], "fr")),
+    ]
+    toolkit, path = _edited(filled, "typed-over.xlsx", edits)
+    sub = read_workbook(path, toolkit)
+    expected = sorted([("CELL-NOT-READ", text.id, "we have no such office"),
+                       ("CELL-NOT-READ", yes_no.id, "Yes, since 2019"),
+                       ("CELL-NOT-READ", choice.id, f"{label}: street vending"),
+                       ("CELL-NOT-READ", table.id, "Police records")])
+    assert sorted((c, q, v) for c, _, q, v in _found(sub)) == expected
+    assert sorted(u["value"] for u in sub.unplaced) == sorted(v for _, _, v in expected)
+    slow = read_book(path, OpenpyxlBook(path), toolkit)
+    assert sorted(str(c.value) for c in slow.unplaced) == sorted(v for _, _, v in expected)
+    wb = openpyxl.load_workbook(path)
+    for row in wb[layout.META_SHEET].iter_rows():
+        if row[0].value == "spec_hash":
+            row[1].value = "0" * 64  # another edition of the same version
+    wb.save(tmp_path / "other.xlsx")
+    assert _found(read_workbook(tmp_path / "other.xlsx", toolkit)) == []

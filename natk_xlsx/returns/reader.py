@@ -352,6 +352,8 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
             moved.append((qid, named[qid], row))
         q.answer = get(row, layout.COL_ANSWER)
         _outside(stray.question_row(ws, row, seen), qid, notes, unplaced)
+        if same_edition:  # the question's text and guidance as this edition words them
+            _outside(stray.question_typed_over(ws, row, qid, texts, lang), qid, notes, unplaced)
         given = ws.row_values(row, _DETAIL_COLS)
         for detail, col, value in zip(_DETAILS, _DETAIL_COLS, given, strict=True):
             if value is not None:  # only the details given

@@ -2,7 +2,8 @@
 
 The reader takes each question's answers from known cells (``layout``). A respondent also writes
 elsewhere: a remark in column J beside a question, a note in an inserted row's first columns, a
-reply typed over the instruction of a multiple-choice question or of a table, a figure typed over
+reply typed over the question, its guidance or an option's label (an "Other" option specified
+there), or over the instruction of a multiple-choice question or of a table, a figure typed over
 a table's year or header. Each such cell is kept (the submission's ``unplaced``) and reported,
 with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN``, ``LABEL-CHANGED`` or
 ``TOTAL-OVERWRITTEN`` (``ROW-INSERTED`` for a row that has no question id).
@@ -14,8 +15,10 @@ What the generator writes on each kind of row (``workbook.plan``) is known here,
 what was typed is reported: on a question row, its id, text and guidance (A-C) and the answer
 and details (D-I); on an option row, its label (C) and tick (D); on a table's rows, the header
 and year labels and the grid with its total column; on a source or reliability row, the label
-and the answer (C-D); on a section row, its title (A). Columns up to T are looked at (U holds
-the row keys; the columns past it are hidden). Formulas are left to the reader's own checks.
+and the answer (C-D); on a section row, its title (A). The question, its guidance and the labels
+are compared with this edition's wording in every language (in a workbook of another edition,
+which may have been reworded, they are not). Columns up to T are looked at (U holds the row
+keys; the columns past it are hidden). Formulas are left to the reader's own checks.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import NOT_RECORDED
+from natk_xlsx.spec.model import NOT_APPLICABLE
 
 if TYPE_CHECKING:
     from natk_xlsx.spec.model import Toolkit
@@ -52,6 +56,10 @@ class Texts(NamedTuple):
     kinds: dict[str, str]  # question id → its type
     any_label: frozenset[str]  # every column's label of every table, and the words for "not
     # recorded": what a header of an earlier edition may read
+    wording: dict[str, tuple[Mapping[str, str], Mapping[str, str]]]  # question → its text and
+    # its guidance, which begin its cells in B and C
+    options: dict[str, dict[str, Mapping[str, str]]]  # multiple choice → option → its label (C)
+    row_labels: frozenset[str]  # a table's source and reliability rows' labels (C), as compared
 
 
 _TEXTS: dict[str, Texts] = {}
@@ -79,8 +87,17 @@ def texts(toolkit: Toolkit) -> Texts:
     kinds = {q.id: q.type for q in toolkit.questions()}
     any_label = frozenset({loose(t) for b in toolkit.breakdowns.values() for c in b.columns
                            for t in c.label.values()} | {loose(w) for w in NOT_RECORDED})
+    wording = {q.id: (q.text, q.guidance) for q in toolkit.questions()}
+    options = {q.id: {c.code: c.label for c in toolkit.choice_lists[q.choices].choices}
+               for q in toolkit.questions() if q.type == "multiple_choice" and q.choices}
+    na = toolkit.choice_lists["yes_no"].choices
+    for q in toolkit.questions():  # "Not applicable", where a question offers it among them
+        if q.id in options and q.allow_na:
+            options[q.id].update({c.code: c.label for c in na if c.code == NOT_APPLICABLE})
+    row_labels = frozenset(loose(text) for key in ("row.source", "row.reliability")
+                           for text in ui[key].values())
     found = _TEXTS[toolkit.spec_hash] = Texts(prompts, sections, tables, labels, loose_labels,
-                                              kinds, any_label)
+                                              kinds, any_label, wording, options, row_labels)
     return found
 
 
@@ -136,10 +153,54 @@ def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang:
                             or (part.isdigit() and len(part) == 4)):
         return _table_row(ws, row, qid, part, t, seen, lang, same_edition)
     # an option, or a table's source or reliability row: its label in C and its answer in D
+    over = _label_typed_over(ws, row, qid, part, t, lang) if same_edition else []
     if row not in seen.side and row not in seen.details and row not in seen.past:
-        return NOTHING
-    return Found(typed(ws, row, layout.COL_ID, layout.COL_QUESTION)
+        return Found(over, [], []) if over else NOTHING
+    return Found(typed(ws, row, layout.COL_ID, layout.COL_QUESTION) + over
                  + typed(ws, row, layout.COL_COMMENT, LAST), [], [])
+
+
+def _label_typed_over(ws: Any, row: int, qid: str, part: str, t: Texts, lang: str
+                      ) -> list[Cell]:
+    """An option's label, or a source or reliability row's, replaced or added to (an "Other"
+    option specified there): the label in C, as written in any language, or nothing."""
+    value = ws.value(row, layout.COL_GUIDANCE)
+    if value is None:
+        return []
+    label = t.options.get(qid, {}).get(part)
+    if label is not None:
+        if value == label.get(lang) or loose(value) in {loose(text) for text in label.values()}:
+            return []
+    elif part not in (layout.KEY_SOURCE, layout.KEY_RELIABILITY) or loose(value) in t.row_labels:
+        return []
+    return typed(ws, row, layout.COL_GUIDANCE, layout.COL_GUIDANCE)
+
+
+def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str) -> list[Cell]:
+    """A question's own text (B) or guidance (C) replaced, or added to at their start: an
+    answer typed in the wide cells beside the answer cell. The generator begins B with the
+    question and C with its guidance (then the answers offered, the instruments cited); a
+    guidance left empty leaves C empty or beginning with the citation."""
+    found: list[Cell] = []
+    for col, said in zip((layout.COL_QUESTION, layout.COL_GUIDANCE),
+                         t.wording.get(qid, ({}, {})), strict=True):
+        value = ws.value(row, col)
+        if value is None or (isinstance(value, str) and _begins(value, said, lang)):
+            continue
+        found += typed(ws, row, col, col)
+    return found
+
+
+def _begins(value: str, said: Mapping[str, str], lang: str) -> bool:
+    own = said.get(lang)
+    if own and value.startswith(own):  # as written: no folding needed
+        return True
+    typed_text = loose(value)
+    if not said:  # a question these specs do not know: nothing to compare with
+        return True
+    if not any(said.values()):
+        return typed_text.startswith(("[", "［"))
+    return any(typed_text.startswith(loose(text)) for text in said.values() if text)
 
 
 def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str,
