@@ -61,6 +61,13 @@ def display_width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
+def line_units(text: str, bold: bool = False) -> float:
+    """The column width, in units, that holds ``text`` on one line (a label that is not
+    wrapped, and would be cut off by the next cell), with a cell's padding."""
+    latin = LATIN_IN_CJK_WEIGHT if has_wide(text) else 1.0
+    return math.ceil(_weight(text, latin) * (BOLD_WIDTH if bold else 1.0) / CHARS_PER_UNIT) + 1
+
+
 def _weight(text: str, latin: float = 1.0) -> float:
     """The room ``text`` takes on a line, in narrow-character columns of the wrap (``latin``:
     the weight of an ASCII character, more than 1 in a text set in a CJK font)."""

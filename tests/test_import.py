@@ -254,6 +254,31 @@ def test_each_issue_row_of_the_copy_is_as_tall_as_its_message(small):
     assert all(heights[r] and heights[r] >= 12 * lines[r] for r in heights)
 
 
+@pytest.mark.parametrize("lang", ["ru", "fr", "ar", "zh"])
+def test_the_copys_headers_and_severities_are_whole_in_every_language(small, lang):
+    """Not wrapped, they were cut by the next cell: "Предупрежден", "Степень серьез" in the
+    Russian copy, the Arabic header of severity run into the next one. Each fits its column
+    on one line, bold where it is (a tenth wider)."""
+    from natk_xlsx.i18n.interface import ui
+    from natk_xlsx.textwidth import BOLD_WIDTH
+
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    row = next(r for r in range(1, 40) if wb["Alpha"].cell(r, layout.COL_KEY + 1).value == "ALP.03")
+    wb["Alpha"].cell(row, layout.COL_ANSWER + 1, "Every Tuesday")  # an error
+    wb.save(tmp / f"severities-{lang}.xlsx")
+    sub = read_workbook(tmp / f"severities-{lang}.xlsx", toolkit)
+    sub.language = lang  # the copy speaks the respondent's language
+    sheet = load(annotate_workbook(sub, tmp / f"back-{lang}")).worksheets[0]
+    width = {col: sheet.column_dimensions[col].width for col in "ABC"}
+    texts = [(col, ui(f"issues.col_{key}", lang), True)
+             for col, key in zip("ABC", ("severity", "place", "question"), strict=True)]
+    texts += [("A", ui(f"issues.{s}", lang), False) for s in ("error", "warning")]
+    assert {sheet.cell(4, 1).value, sheet.cell(5, 1).value} <= {t for _, t, _ in texts}
+    assert [(col, text) for col, text, bold in texts
+            if wrapped_lines(text, width[col] / (BOLD_WIDTH if bold else 1.0)) > 1] == []
+
+
 def test_libreoffice_resave_of_a_filled_workbook_returns_the_same_answers(small):
     toolkit, filled, tmp = small
     resaved = convert(filled, tmp / "lo")

@@ -18,7 +18,7 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
-from natk_xlsx.textwidth import row_height
+from natk_xlsx.textwidth import line_units, row_height
 
 if TYPE_CHECKING:
     from natk_xlsx.returns.submission import Submission
@@ -161,10 +161,20 @@ def _placed(issue: Issue, sheetnames: list[str]) -> bool:
             and _CELL_REF.fullmatch(issue.cell) is not None)
 
 
+def column_widths(lang: str) -> list[float]:
+    """The issues sheet's columns, each wide enough for its header and, the first, for the
+    severities, in ``lang``: none is wrapped, and the next cell would cut it ("Предупрежден")."""
+    widths: list[float] = list(COLUMN_WIDTHS)
+    for col, key in enumerate(("severity", "place", "question")):
+        widths[col] = max(widths[col], line_units(ui(f"issues.col_{key}", lang), bold=True))
+    widths[0] = max(widths[0], *(line_units(ui(f"issues.{s}", lang)) for s in SEVERITY_ORDER))
+    return widths
+
+
 def _page_setup(ws: Any, lang: str) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    for col, width in zip("ABCD", COLUMN_WIDTHS, strict=True):
+    for col, width in zip("ABCD", column_widths(lang), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
