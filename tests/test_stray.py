@@ -336,3 +336,59 @@ def test_an_answer_typed_over_a_question_its_guidance_or_a_label_is_kept(filled,
             row[1].value = "0" * 64  # another edition of the same version
     wb.save(tmp_path / "other.xlsx")
     assert _found(read_workbook(tmp_path / "other.xlsx", toolkit)) == []
+
+
+THREADED = ("[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; "
+            "however, any edits to it will get removed if the file is opened in a newer version "
+            "of Excel. Learn more: https://go.microsoft.com/fwlink/?linkid=870924\n\nComment:\n"
+            "    Figures of the police only")
+
+
+def test_a_note_on_a_cell_is_kept_and_reported_and_stays_in_the_copy(filled, tmp_path,
+                                                                    monkeypatch):
+    """An official's note on a cell ("see annex 2") was read by neither reader. Each note is
+    kept and reported, under the question its row belongs to, by both readers and through the
+    worker that opens a single file; the preamble Excel writes before a threaded comment is
+    dropped. The copy handed back keeps the respondent's note (ours after it), and its own
+    notes are not taken for the respondent's when it comes back."""
+    from openpyxl.comments import Comment
+
+    from natk_xlsx.returns.annotate import annotate_workbook
+    from natk_xlsx.returns.batch import read_files
+
+    toolkit = filled[0]
+    text = _questions(toolkit, "short_text")[0]
+    table = _questions(toolkit, "stats_table")[0]
+    sheet, cover = _sheet(toolkit, text.id), "Cover"
+    wb = openpyxl.load_workbook(filled[1])
+    rows = _rows(wb[sheet])
+    answer = f"D{rows[text.id]}"
+    wb[sheet][answer].comment = Comment("see annex 2", "A. Official")
+    year_row = _rows(wb[_sheet(toolkit, table.id)])[layout.row_key(table.id, toolkit.years()[0])]
+    wb[_sheet(toolkit, table.id)][f"E{year_row}"].comment = Comment(THREADED, "tc=1")
+    wb[cover]["B6"].comment = Comment("Department of criminal policy", "A. Official")
+    wb.save(tmp_path / "noted.xlsx")
+    expected = sorted([(sheet, answer, text.id, "see annex 2"),
+                       (_sheet(toolkit, table.id), f"E{year_row}", table.id,
+                        "Figures of the police only"),
+                       (cover, "B6", None, "Department of criminal policy")])
+
+    def noted(sub: Any) -> list[tuple[Any, ...]]:
+        return sorted((i.sheet, i.cell, i.question, i.value) for i in sub.issues
+                      if i.code == "CELL-NOTE")
+
+    sub = read_workbook(tmp_path / "noted.xlsx", toolkit)
+    assert noted(sub) == expected
+    assert sorted(u["value"] for u in sub.record()["unplaced"]) == sorted(v[3] for v in expected)
+    (beside,) = read_files([tmp_path / "noted.xlsx"], toolkit)  # frozen in a worker
+    assert noted(beside.submission) == expected
+    monkeypatch.setenv("NATK_READER", "openpyxl")
+    assert noted(read_workbook(tmp_path / "noted.xlsx", toolkit)) == expected
+    monkeypatch.delenv("NATK_READER")
+    copy = annotate_workbook(sub, tmp_path / "back")
+    kept = openpyxl.load_workbook(copy)[sheet][answer].comment
+    assert kept.author == "A. Official" and kept.text.startswith("see annex 2\n\n")
+    assert "see annex 2" in kept.text[len("see annex 2"):]  # our message, after it
+    again = read_workbook(copy, toolkit)  # our notes on the cells flagged are not counted
+    assert sorted(i.cell for i in again.issues if i.code == "CELL-NOTE") == sorted(
+        [answer, "B6", f"E{year_row}"])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.cellnotes import OURS
 from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 from natk_xlsx.textwidth import line_units, row_height
@@ -109,7 +110,11 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         if type(target_cell).__name__ == "MergedCell":
             continue
         target_cell.fill = fills[worst[(sheet, cell)]]
-        comment = Comment("\n".join(messages)[:30000], "natk-xlsx")
+        text, author = "\n".join(messages), OURS
+        if target_cell.comment is not None and target_cell.comment.author != OURS:
+            # the respondent's own note stays theirs, ours after it: a cell holds one note
+            text, author = f"{target_cell.comment.text}\n\n{text}", target_cell.comment.author
+        comment = Comment(text[:30000], author)
         comment.width, comment.height = 360, min(60 + 40 * len(messages), 400)
         target_cell.comment = comment
     title = ui("sheet.issues", lang)

@@ -228,7 +228,8 @@ class CalamineBook:
         self.archive.close()
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part (``xl/worksheets/sheet1.xml``), in the workbook's order."""
     workbook = archive.read("xl/workbook.xml")
     rels = archive.read("xl/_rels/workbook.xml.rels")
     targets = {rid: target for rid, target in _REL.findall(rels)}
@@ -286,7 +287,7 @@ def open_fast(source: str | Path | bytes, inflated: Mapping[str, bytes] | None =
     data = file_bytes(source)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        paths = _sheet_paths(archive)
+        paths = sheet_paths(archive)
         marks = _scan_sheets(archive, paths, inflated or {}, near) if paths else None
         if marks is None:
             archive.close()

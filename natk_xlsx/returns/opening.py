@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +41,22 @@ def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None =
 class Opened:
     """A workbook the gate let through, opened and not yet read: its book (a
     ``books.FrozenBook`` when it is to be read in another process), the application that saved
-    it, what the gate noticed, and the SHA-256 of the bytes that were checked."""
+    it, what the gate noticed, the SHA-256 of the bytes that were checked, and the notes the
+    respondent attached to cells (``cellnotes``)."""
 
     path: str
     book: Any
     application: str | None
     notices: list[str]
     digest: str
+    cell_notes: list[tuple[str, str, str]] = field(default_factory=list)
 
     def frozen(self) -> Opened:
         """The same, with every sheet read at once into a book that can be sent to another
         process (the book this one holds is closed)."""
         try:
             return Opened(self.path, FrozenBook(self.book), self.application, self.notices,
-                          self.digest)
+                          self.digest, self.cell_notes)
         finally:
             self.book.close()
 
@@ -66,6 +68,8 @@ def open_return(path: str | Path) -> Opened:
 
     checked = open_checked(path)
     info = checked.info
+    from natk_xlsx.returns.cellnotes import cell_notes
+
     book = open_book(checked.data, checked.sheets, checked.near)
     return Opened(str(path), book, info.application, notices(info),
-                  hashlib.sha256(checked.data).hexdigest())
+                  hashlib.sha256(checked.data).hexdigest(), cell_notes(checked.data))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -152,12 +152,18 @@ def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None,
              inflated: Mapping[str, bytes] | None = None) -> RawWorkbook:
     """Read a filled workbook's raw answers and their places (``data``: its bytes, when the
     caller has them already; ``inflated``: its worksheets' XML, as the gate inflated them)."""
-    return read_book(path, open_book(path if data is None else data, inflated), toolkit)
+    from natk_xlsx.returns.books import file_bytes
+    from natk_xlsx.returns.cellnotes import cell_notes
+
+    data = file_bytes(path if data is None else data)
+    return read_book(path, open_book(data, inflated), toolkit, cell_notes(data))
 
 
-def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
+def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
+              cell_notes: Sequence[tuple[str, str, str]] = ()) -> RawWorkbook:
     """``read_raw`` from a book already opened (``open_book``, or a ``books.FrozenBook`` read in
-    another process); the book is closed when done."""
+    another process), with the notes attached to its cells (``cellnotes``); the book is closed
+    when done."""
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):
@@ -224,10 +230,22 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit) -> RawWorkbook:
             unplaced.extend(found)
             notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
                                  {"added": name, "count": len(found)}))
+    for sheet, ref, text in cell_notes:  # kept, and said where they are
+        if sheet in wb.sheetnames:
+            unplaced.append(Cell(text, sheet, ref))
+            notes.append(Located("CELL-NOTE", sheet, ref, _question_at(questions, sheet, ref),
+                                 text))
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
                        notes, unplaced)
+
+
+def _question_at(questions: dict[str, QuestionCells], sheet: str, ref: str) -> str | None:
+    """The question a cell's row belongs to: the last one that starts at or above it."""
+    row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    above = [(q.row, q.qid) for q in questions.values() if q.sheet == sheet and q.row <= row]
+    return max(above)[1] if above else None
 
 
 def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:

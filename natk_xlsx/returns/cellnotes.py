@@ -1,0 +1,108 @@
+"""Notes (comments) a respondent attached to cells, read so that what they say is not lost.
+
+An official often answers in a note on the answer cell ("see the annex", "figures for 2024 are
+provisional") rather than in the Comments column. Neither reader sees notes: they live in parts
+of their own (``xl/commentsN.xml``, tied to a sheet by its relationships), which Excel,
+LibreOffice and Google Sheets all write, Excel's threaded comments too (with a text for older
+versions, whose preamble is dropped here). This module reads them from the bytes the gate let
+through, with defusedxml, for ``reader`` to keep and report (``CELL-NOTE``).
+
+The notes of a copy handed back (``annotate``, author ``natk-xlsx``) are natk's own, not the
+respondent's: they are left out. Notes are a courtesy: a part that cannot be read gives none,
+never a refusal of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from typing import Any
+
+# defusedxml ships no type information; it is a hard dependency so hostile XML cannot expand.
+from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
+
+#: The author of the notes natk-xlsx writes on a copy handed back.
+OURS = "natk-xlsx"
+#: Notes read from one file at most (a questionnaire's notes are a handful).
+MAX_NOTES = 2000
+#: A note's text kept at most, as a cell holds at most this many characters.
+MAX_TEXT = 32767
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_COMMENTS = "/comments"  # the end of the relationship type of a sheet's notes
+_CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+#: What Excel writes before a threaded comment's text for versions that cannot show it.
+_THREADED = re.compile(r"^\[Threaded comment\].*?\nComment:\s*", re.S)
+
+
+def cell_notes(data: bytes) -> list[tuple[str, str, str]]:
+    """(sheet, cell, text) of every note of the respondent's in ``data`` (a workbook the gate
+    let through), sheet by sheet in the workbook's order, each sheet's in the order of its
+    part."""
+    from natk_xlsx.returns.fastread import sheet_paths
+
+    found: list[tuple[str, str, str]] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return found
+    with archive:
+        names = set(archive.namelist())
+        if not any("comments" in name.lower() for name in names):
+            return found  # most returns: no part of notes at all
+        try:
+            sheets = sheet_paths(archive)
+        except Exception:  # a workbook part the fast reader cannot map: no notes from it
+            return found
+        for sheet, path in sheets.items():
+            part = _notes_part(archive, names, path)
+            if part is not None:
+                found += [(sheet, cell, text) for cell, text in _read(archive, part)]
+            if len(found) >= MAX_NOTES:
+                return found[:MAX_NOTES]
+    return found
+
+
+def _notes_part(archive: zipfile.ZipFile, names: set[str], sheet_path: str) -> str | None:
+    """The part holding the notes of the sheet at ``sheet_path``, from its relationships."""
+    folder, base = posixpath.split(sheet_path)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    root = _parse(archive, rels) if rels in names else None
+    if root is None:
+        return None
+    for rel in root.iter(_RELS + "Relationship"):
+        if str(rel.get("Type", "")).endswith(_COMMENTS) and rel.get("TargetMode") != "External":
+            target = str(rel.get("Target", ""))
+            path = (target.lstrip("/") if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target)))
+            return path if path in names else None
+    return None
+
+
+def _read(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    root = _parse(archive, part)
+    if root is None:
+        return []
+    authors = [author.text or "" for author in root.iter(_MAIN + "author")]
+    notes = []
+    for comment in root.iter(_MAIN + "comment"):
+        cell = str(comment.get("ref", "")).replace("$", "").upper()
+        author_id = comment.get("authorId", "")
+        author = authors[int(author_id)] if author_id.isdigit() and int(author_id) < len(
+            authors) else ""
+        if author == OURS or not _CELL.fullmatch(cell):
+            continue
+        text = _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t")))
+        if text.strip():
+            notes.append((cell, text.strip()[:MAX_TEXT]))
+    return notes
+
+
+def _parse(archive: zipfile.ZipFile, part: str) -> Any:
+    try:
+        return DefusedET.fromstring(archive.read(part), forbid_dtd=True)
+    except Exception:  # a part the gate let through but no parser can read: no notes from it
+        return None
