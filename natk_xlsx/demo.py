@@ -301,6 +301,24 @@ def examples_dir() -> Path:
                      "natk-xlsx")
 
 
+def _note(path: Path, toolkit: Toolkit, noted: Mapping[str, str]) -> None:
+    """What an official often does instead of using the Comments column: a note on a figure
+    (on the last year of a table), which the reader keeps and reports."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    qid = noted["question"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        row = _rows_by_key(ws).get(layout.row_key(qid, str(toolkit.years()[-1])))
+        if row is not None:
+            ws.cell(row, layout.COL_ANSWER + 1).comment = Comment(noted["text"], "Head of Unit")
+            wb.save(path)
+            return
+
+
 def _break(path: Path) -> None:
     """A return cut off in transit: the first half of its bytes."""
     data = path.read_bytes()
@@ -356,6 +374,9 @@ def run_demo(toolkit: Toolkit, out_dir: str | Path, say: Any = print,
         write_answers(result.path, target, toolkit, result.language, answers, details, tables,
                       cover)
         filled.append(target)
+        noted = profile.get("noted_return") or {}
+        if rec.kind == noted.get("kind"):
+            _note(target, toolkit, noted)
         if rec.kind == profile.get("sent_twice"):
             copy = returns / (result.path.stem + " (sent again).xlsx")
             shutil.copy(target, copy)

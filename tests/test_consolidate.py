@@ -254,7 +254,7 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     wb = _load(out)
     assert wb.sheetnames == ["Executive summary", "Plan", "Needs", "Scorecard", "Justice chains",
                              "Assistance map", "Conflicts", "Action plan", "By institution",
-                             "Responses", "Sources", "Audit"]
+                             "Responses", "Remarks", "Sources", "Audit"]
     assert "Needs" in wb["Needs"].tables and "Plan" in wb["Plan"].tables
     # stacked bars and a radar across components, then one bar chart per component
     assert len(wb["Scorecard"]._charts) == 2 + 1

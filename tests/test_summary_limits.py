@@ -120,3 +120,40 @@ def test_a_multiple_choice_label_splits_as_its_codes_do():
     (row,) = response_records(consolidate(bundled, [("a.json", rec)]), "en")
     assert row["value"].split(";") == codes
     assert row["value_label"].split("; ") == [bundled.answer_label(q, c, "en") for c in codes]
+
+
+def test_what_was_written_outside_the_answers_is_on_the_remarks_sheet(toolkit, tmp_path,
+                                                                     monkeypatch):
+    """The text the reader keeps outside the answer cells (a note on a cell, a sheet added)
+    was in the records only: an assessor reading the summary never saw "the 2025 figures are
+    provisional". The Remarks sheet lists each with its institution, question and cell, under
+    a note that says what it is; past the sheet's limit (lowered here) the first ones, with the
+    count, and without any a note that says so."""
+    folder, records = _returns(tmp_path, 3)
+    for i, (path, rec) in enumerate(records):
+        rec["unplaced"] = [{"sheet": "Law", "cell": f"D{5 + i}", "value": f"provisional {i}"},
+                           {"sheet": "Notes", "cell": "A1", "value": "added sheet"}]
+        rec["issues"] = [{"code": "CELL-NOTE", "severity": "warning", "sheet": "Law",
+                          "cell": f"D{5 + i}", "question": "LAW.01", "message": "m"}]
+        (folder / path.rsplit("/", 1)[-1]).write_text(json.dumps(rec), "utf-8")
+    out = tmp_path / "summary.xlsx"
+    summarise([folder], toolkit, out)
+    sheet = _load(out)["Remarks"]
+    assert "outside the cells where answers are read" in sheet.cell(1, 1).value
+    assert [c.value for c in sheet[2]] == ["Institution", "Question ID", "Question", "Cell",
+                                           "What was written"]
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if any(r)]
+    question = toolkit.question("LAW.01").text["en"]
+    assert rows == [row for i in range(3) for row in (
+        (f"Institution {i:02d}", "LAW.01", question, f"Law!D{5 + i}", f"provisional {i}"),
+        (f"Institution {i:02d}", None, None, "Notes!A1", "added sheet"))]
+    monkeypatch.setattr(summary_sheets, "RESPONSE_SHEET_ROWS", 4)
+    summarise([folder], toolkit, tmp_path / "cut.xlsx")
+    cut = _load(tmp_path / "cut.xlsx")["Remarks"]
+    assert "first 4 of 6" in cut.cell(1, 1).value
+    assert len([r for r in cut.iter_rows(min_row=3, values_only=True) if any(r)]) == 4
+    (tmp_path / "none").mkdir()
+    folder_none, _ = _returns(tmp_path / "none", 2)
+    summarise([folder_none], toolkit, tmp_path / "none.xlsx")
+    empty = _load(tmp_path / "none.xlsx")["Remarks"]
+    assert empty.cell(1, 1).value == "No institution wrote outside the cells where answers are read."

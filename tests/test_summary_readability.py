@@ -90,7 +90,7 @@ def test_demo_tells_the_whole_story(demo):
 @pytest.mark.parametrize("lang", ["en", "zh", "ar", "ru"])
 def test_every_sheet_reads_and_prints_well(summary_in, lang):
     figures = measure(summary_in(lang))
-    assert len(figures) == 12
+    assert len(figures) == 13
     for sheet in figures:
         assert sheet.problems == [], sheet.problems[:5]
         assert sheet.longest_cell <= 1000, sheet.name
@@ -101,7 +101,7 @@ def test_every_sheet_reads_and_prints_well(summary_in, lang):
 COLUMN_SETS = {
     "executive": summary.TOP_KEYS, "packages": summary.PLAN_KEYS, "needs": summary.NEED_KEYS,
     "plan": summary.ACTION_KEYS, "institutions": summary.INST_KEYS,
-    "responses": summary_sheets.RESPONSE_LABELS,
+    "responses": summary_sheets.RESPONSE_LABELS, "remarks": summary_sheets.REMARK_KEYS,
 }
 
 

@@ -38,6 +38,8 @@ class Respondent:
     received: float = 0.0  # when the file arrived (its modification time), 0 when unknown
     superseded: tuple[str, ...] = ()  # earlier copies of this workbook with other answers
     group: str = "government"  # government, civil_society or international (``group_of``)
+    #: What was written outside the answer cells, kept: (sheet, cell, question or None, text)
+    remarks: tuple[tuple[str, str, str | None, str], ...] = ()
 
     def detail(self, qid: str, key: str) -> Any:
         return (self.details.get(qid) or {}).get(key)
@@ -86,7 +88,18 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
         issues=len(wrong),
         country=resp.get("country"),
         received=received,
+        remarks=_remarks(record),
     )
+
+
+def _remarks(record: Mapping[str, Any]) -> tuple[tuple[str, str, str | None, str], ...]:
+    """The text kept outside the answer cells (``unplaced``), each with the question its issue
+    names, where one does."""
+    asked = {(i.get("sheet"), i.get("cell")): i.get("question") for i in record.get("issues", [])
+             if isinstance(i, Mapping) and i.get("question")}
+    return tuple((str(u.get("sheet") or ""), str(u.get("cell") or ""),
+                  asked.get((u.get("sheet"), u.get("cell"))), str(u.get("value")))
+                 for u in record.get("unplaced") or () if isinstance(u, Mapping))
 
 
 def _without_errors(answers: Mapping[str, Any], wrong: Iterable[Mapping[str, Any]]

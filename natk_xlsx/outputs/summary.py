@@ -313,6 +313,7 @@ def write_summary(path: str | Path, c: Any, sources: Sequence[dict[str, Any]],
     write_action_plan(o)
     write_institutions(o)
     more.write_responses(o, responses_csv)
+    more.write_remarks(o)
     more.write_sources(o, sources)
     more.write_audit(o)
     wb.close()  # a failure to write is the caller's to report, naming the summary it makes

@@ -361,6 +361,42 @@ def write_responses(o: Out, csv_name: str | None = None) -> None:
     ws.freeze_panes(head + 1, 0)
 
 
+REMARK_KEYS = ("institution", "question_id", "question", "place", "remark")
+REMARK_WIDTHS = (18, 12, 30, 16, 48)
+#: Lines a remark may take in its row: a remark is read whole where it can be.
+REMARK_LINES = 25
+
+
+def write_remarks(o: Out) -> None:
+    """What the institutions wrote outside the answer cells (a note on a cell, a remark beside
+    a question, a sheet added): kept by the reader, and here to be read, under a note that says
+    what it is; the first ``RESPONSE_SHEET_ROWS`` of them."""
+    labels = o.cols(REMARK_KEYS)
+    ws, widths = o.sheet("remarks", REMARK_WIDTHS, labels)
+    remarks = [(r, *remark) for r in o.c.respondents for remark in r.remarks]
+    intro = o.ui("summary.remarks.intro" if remarks else "summary.remarks.none")
+    if len(remarks) > RESPONSE_SHEET_ROWS:
+        intro += " " + o.ui("summary.remarks.partial", shown=f"{RESPONSE_SHEET_ROWS:,}",
+                            total=f"{len(remarks):,}")
+    o.note_row(ws, 0, intro, len(labels) - 1, widths)
+    o.headers(ws, 1, labels, widths)
+    rows = 0
+    for r, sheet, cell, qid, text in remarks[:RESPONSE_SHEET_ROWS]:
+        rows += 1
+        o.row(ws, 1 + rows, [r.institution, qid or "", _question_text(o, qid),
+                             left_to_right(f"{sheet}!{cell}", o.lang), text], widths,
+              max_lines=REMARK_LINES)
+    o.table(ws, 1, rows, labels, "Remarks")
+    ws.freeze_panes(2, 0)
+
+
+def _question_text(o: Out, qid: str | None) -> str:
+    try:
+        return o.question(o.tk.question(qid)) if qid else ""
+    except KeyError:  # a question of another edition
+        return ""
+
+
 def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     keys = ("file", "workbook", "institution", "kind", "language", "version", "answers_count",
             "errors", "status")
