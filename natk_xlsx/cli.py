@@ -441,10 +441,11 @@ def schema(components: str | None, specs_dir: str | None) -> None:
               help="Also write JSON holding packages (ranked recommendation packages), needs "
                    "(each with its settled answer and evidence), conflicts (disagreements and "
                    "the answer retained), statistics (one row per respondent, question, year "
-                   "and category) and responses (every answer, codes and labels).")
+                   "and category), responses (every answer, codes and labels) and remarks "
+                   "(what was written outside the answer cells).")
 @click.option("--csv", "csv_dir", type=click.Path(), default=None,
-              help="Also write packages.csv, needs.csv, responses.csv and statistics.csv "
-                   "into this folder (codes and labels side by side).")
+              help="Also write packages.csv, needs.csv, responses.csv, statistics.csv and "
+                   "remarks.csv into this folder (codes and labels side by side).")
 @click.option("--lang", default="en", show_default=True, metavar="CODE",
               help="Language of the summary: ar, zh, en, fr, ru or es.")
 @click.option("--resolutions", type=click.Path(dir_okay=False), default=None,

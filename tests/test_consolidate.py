@@ -278,7 +278,8 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
                                                                                "identified, 2021"))
     assert "Police: 12; NGO: 20" in line and "Retained: 12 (Police)" in line
     data = json.loads((tmp_path / "s.json").read_text("utf-8"))
-    assert list(data) == ["packages", "needs", "conflicts", "statistics", "responses"]
+    assert list(data) == ["packages", "needs", "conflicts", "statistics", "responses",
+                          "remarks"]
     assert data["needs"][0]["need_key"] == "LAW.01#1"
     assert data["conflicts"][0]["question_id"] == "LAW.01"
     with (tmp_path / "csv" / "responses.csv").open(encoding="utf-8-sig") as f:

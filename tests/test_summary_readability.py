@@ -379,11 +379,14 @@ def test_every_csv_column_is_described_and_every_file_is_keyed_alike(demo, tmp_p
         elif current is not None and line.startswith("| `"):
             current += re.findall(r"`([a-z_]+)`", line.split(" | ")[0])
     headers = {}
-    for name in ("packages.csv", "needs.csv", "responses.csv", "statistics.csv"):
+    for name in ("packages.csv", "needs.csv", "responses.csv", "statistics.csv", "remarks.csv"):
         with (tmp_path / name).open(encoding="utf-8-sig", newline="") as f:
             headers[name] = next(csv.reader(f))
         assert described[name] == headers[name], name
     assert headers["responses.csv"][0] == headers["statistics.csv"][0] == "workbook_id"
+    assert headers["remarks.csv"][0] == "workbook_id"
+    with (tmp_path / "remarks.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert [r["question_id"] for r in csv.DictReader(f)] == ["ENF.36"]  # the demo's note
     with (tmp_path / "needs.csv").open(encoding="utf-8-sig", newline="") as f:
         needs = list(csv.DictReader(f))
     with (tmp_path / "responses.csv").open(encoding="utf-8-sig", newline="") as f:

@@ -109,6 +109,17 @@ def statistics_rows(c: Consolidation, lang: str) -> list[list[Any]]:
     return rows
 
 
+#: The columns of remarks.csv: what each institution wrote outside the answer cells.
+REMARK_COLUMNS = ("workbook_id", "institution", "question_id", "sheet", "cell", "text")
+
+
+def remark_rows(c: Consolidation) -> list[list[str]]:
+    """What each return holds outside the answer cells (the summary's Remarks sheet), a row
+    each."""
+    return [[r.key, r.institution, qid or "", sheet, cell, text]
+            for r in c.respondents for sheet, cell, qid, text in r.remarks]
+
+
 def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
     data = {
         "packages": package_records(c, lang),
@@ -117,6 +128,7 @@ def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
         "statistics": [dict(zip(STAT_COLUMNS, row, strict=True))
                        for row in statistics_rows(c, lang)],
         "responses": list(response_records(c, lang)),
+        "remarks": [dict(zip(REMARK_COLUMNS, row, strict=True)) for row in remark_rows(c)],
     }
     Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
@@ -152,8 +164,8 @@ def responses_beside(summary: str | Path) -> Path:
 
 def write_csv(folder: str | Path, c: Consolidation, lang: str,
               stage: Staged | None = None) -> list[Path]:
-    """packages.csv, needs.csv, responses.csv and statistics.csv (put in place with ``stage``'s
-    set of outputs, or each as soon as it is written)."""
+    """packages.csv, needs.csv, responses.csv, statistics.csv and remarks.csv (put in place with
+    ``stage``'s set of outputs, or each as soon as it is written)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     packages = [[p["package_id"], p["rank"], p["theme"], p["title"], p["severity"],
@@ -182,4 +194,5 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str,
         write_csv_file(out / "responses.csv", RESPONSE_FIELDS,
                        response_rows(c.toolkit, c.respondents, lang), stage),
         write_csv_file(out / "statistics.csv", STAT_COLUMNS, statistics_rows(c, lang), stage),
+        write_csv_file(out / "remarks.csv", REMARK_COLUMNS, remark_rows(c), stage),
     ]
