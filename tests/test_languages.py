@@ -380,3 +380,15 @@ def test_a_file_not_read_is_explained_in_the_language_of_the_summary(tmp_path, t
     (source,) = summarise([other], toolkit, None, lang="ar").sources
     assert interface.ui("unusable.SUBMISSION-OTHER", "ar") in source["status"]
     assert source["code"] == "SUBMISSION-OTHER"
+
+
+def test_a_respondents_text_keeps_the_direction_it_was_typed_in():
+    """An English remark in an Arabic summary showed its full stop at its start; Arabic text,
+    and any text in a left-to-right language, is left as it is."""
+    from natk_xlsx.i18n.languages import LTR_EMBED, POP, as_typed
+
+    assert as_typed("2025 figures are provisional.", "ar") == (
+        f"{LTR_EMBED}2025 figures are provisional.{POP}")
+    assert as_typed("الأرقام أولية.", "ar") == "الأرقام أولية."
+    assert as_typed("2025.", "ar") == "2025."  # no letter to say a direction
+    assert as_typed("Figures provisional.", "fr") == "Figures provisional."

@@ -816,3 +816,43 @@ def test_notes_are_in_italics_only_where_the_script_has_them(toolkit, returns, t
     subtitle = doc.styles["Subtitle"].element.rPr  # the draft's subtitle too, in both scripts
     assert (subtitle.find(qn("w:i")) is not None) is (lang == "en")
     assert (subtitle.find(qn("w:iCs")) is not None) is (lang == "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_annex_5_lists_what_was_written_outside_the_answers(toolkit, tmp_path, lang):
+    """A note kept outside the answer cells ("figures provisional") reached the records only;
+    the report's last annex lists each, with its institution, question and cell, an English
+    remark left to right in an Arabic report (its full stop at its end); without any, the
+    annex says so."""
+    from natk_xlsx.i18n.languages import LTR_EMBED
+
+    folder = tmp_path / "noted"
+    folder.mkdir()
+    for i, rec in enumerate(RECORDS):
+        rec = json.loads(json.dumps(rec))
+        if i == 1:
+            rec["unplaced"] = [{"sheet": "Law", "cell": "D9", "value": "Figures provisional."}]
+            rec["issues"] = [{"code": "CELL-NOTE", "severity": "warning", "sheet": "Law",
+                              "cell": "D9", "question": "LAW.04", "message": "m"}]
+        (folder / f"{i}.json").write_text(json.dumps(rec), "utf-8")
+    _, doc = write(toolkit, folder, tmp_path, lang=lang)
+    heading = ui("report.h.annex_remarks", lang)
+    assert heading in headings(doc, 2)
+    rows = [[c.text for c in row.cells] for row in table_after(doc, heading).rows]
+    assert rows[0] == [ui(f"summary.col.{k}", lang) for k in ("institution", "question_id",
+                                                                "place", "remark")]
+    (remark,) = rows[1:]
+    assert remark[1] == "LAW.04" and "Law!D9" in remark[2]
+    assert remark[3] == (f"{LTR_EMBED}Figures provisional.\u202c" if lang == "ar"
+                         else "Figures provisional.")
+    _, plain = write(toolkit, returns_folder(tmp_path), tmp_path / "plain", lang=lang)
+    assert ui("summary.remarks.none", lang) in all_text(plain)
+
+
+def returns_folder(tmp_path):
+    folder = tmp_path / "plain-returns"
+    folder.mkdir()
+    for i, rec in enumerate(RECORDS):
+        (folder / f"{i}.json").write_text(json.dumps(rec), "utf-8")
+    (tmp_path / "plain").mkdir()
+    return folder

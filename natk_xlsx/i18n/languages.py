@@ -225,6 +225,22 @@ def left_to_right(text: str, lang: str) -> str:
     return f"{LTR_EMBED}{text}{POP}" if text and lang in RTL_LANGUAGES else text
 
 
+def as_typed(text: str, lang: str) -> str:
+    """A respondent's text as it was typed: in a right-to-left ``lang``, one that begins in a
+    left-to-right script (a remark in English in an Arabic summary) is kept left to right, or
+    its full stop shows at its start (".the regional units report in March"); as it is
+    elsewhere."""
+    if lang not in RTL_LANGUAGES:
+        return text
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return text
+        if direction == "L":
+            return left_to_right(text, lang)
+    return text
+
+
 def join_codes(codes: Iterable[str], lang: str) -> str:
     """Codes (question and package ids) one after the other: with a comma and a space in every
     language but a right-to-left one, which joins them as its items. Chinese sets no space

@@ -182,6 +182,8 @@ class Report:
     returns: tuple[ReturnRead, ...]
     low_confidence: int
     severity_labels: dict[str, str] = field(default_factory=dict)
+    #: What the institutions wrote outside the answer cells: (institution, question, cell, text)
+    remarks: tuple[tuple[str, str, str, str], ...] = ()
 
 
 # -- recommendations: the packages ------------------------------------------------------------
@@ -397,4 +399,6 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
                       for s in sources),
         low_confidence=sum(1 for r in recs if r.confidence == "low"),
         severity_labels={s: tk.vocabulary_label("severities", s, lang) for s in SEVERITIES},
+        remarks=tuple((r.institution, qid or "", f"{sheet}!{cell}", text)
+                      for r in c.respondents for sheet, cell, qid, text in r.remarks),
     )

@@ -16,6 +16,7 @@ from natk_xlsx.analysis.chains import marked
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import (
     after_colon,
+    as_typed,
     aside,
     date_text,
     flagged,
@@ -25,6 +26,7 @@ from natk_xlsx.i18n.languages import (
     join_parts,
     join_sentences,
     labelled,
+    left_to_right,
     number_text,
     share_text,
 )
@@ -462,3 +464,10 @@ def annexes(w: _Writer) -> None:
     w.add(Table((w.s("summary.col.file"), w.s("summary.col.institution"),
                  w.s("summary.col.language"), w.s("summary.col.status")),
                 tuple((x.file, x.institution, x.language, x.status) for x in r.returns)))
+    w.add(Heading(w.t("h.annex_remarks"), 2))
+    w.add(Para(w.s("summary.remarks.intro" if r.remarks else "summary.remarks.none")))
+    if r.remarks:
+        w.add(Table((w.s("summary.col.institution"), w.s("summary.col.question_id"),
+                     w.s("summary.col.place"), w.s("summary.col.remark")),
+                    tuple((who, qid, left_to_right(place, r.lang), as_typed(text, r.lang))
+                          for who, qid, place, text in r.remarks)))

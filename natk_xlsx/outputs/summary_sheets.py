@@ -15,6 +15,7 @@ from natk_xlsx.analysis.chains import CHAINS, chain_steps, marked
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import (
+    as_typed,
     join_items,
     join_parts,
     join_said,
@@ -384,8 +385,8 @@ def write_remarks(o: Out) -> None:
     for r, sheet, cell, qid, text in remarks[:RESPONSE_SHEET_ROWS]:
         rows += 1
         o.row(ws, 1 + rows, [r.institution, qid or "", _question_text(o, qid),
-                             left_to_right(f"{sheet}!{cell}", o.lang), text], widths,
-              max_lines=REMARK_LINES)
+                             left_to_right(f"{sheet}!{cell}", o.lang), as_typed(text, o.lang)],
+              widths, max_lines=REMARK_LINES)
     o.table(ws, 1, rows, labels, "Remarks")
     ws.freeze_panes(2, 0)
 
