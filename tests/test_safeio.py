@@ -166,7 +166,7 @@ def test_a_summary_that_succeeds_replaces_the_whole_set(tmp_path: Path) -> None:
     submissions.mkdir()
     (submissions / "none.json").write_text("{}", "utf-8")
     names = ["needs.xlsx", "needs-responses.csv", "needs.json", "csv/packages.csv",
-             "csv/needs.csv", "csv/responses.csv", "csv/statistics.csv"]
+             "csv/needs.csv", "csv/responses.csv", "csv/statistics.csv", "csv/remarks.csv"]
     (tmp_path / "csv").mkdir()
     for name in names:
         (tmp_path / name).write_bytes(b"previous")
