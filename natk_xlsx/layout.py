@@ -79,6 +79,15 @@ LAYOUT_VERSION = "1"
 
 #: Hidden sheets keep technical names in every language, so the importer finds them.
 LISTS_SHEET = "natk_lists"
+#: The box before each answer a question's cell lists after its text (a single-choice question
+#: on paper): the reader tells the generator's list from text typed after the question by it.
+CHOICE_MARK = "\u2610"
+#: The row of the column headers of the Issues sheet a copy handed back begins with (by which
+#: the reader tells that sheet, whatever its name, from one the respondent added).
+ISSUES_HEADER_ROW = 4
+#: The columns of a sheet the respondent added that are looked at (A to BL: the fast reader's
+#: bound; a cell further right sends the file to the careful reader, which keeps this bound).
+ADDED_COLUMNS = 64
 META_SHEET = "natk_meta"
 
 # Columns of a component sheet (0-based).

@@ -392,3 +392,101 @@ def test_a_note_on_a_cell_is_kept_and_reported_and_stays_in_the_copy(filled, tmp
     again = read_workbook(copy, toolkit)  # our notes on the cells flagged are not counted
     assert sorted(i.cell for i in again.issues if i.code == "CELL-NOTE") == sorted(
         [answer, "B6", f"E{year_row}"])
+
+
+def test_natk_s_own_sheets_are_told_by_what_they_hold_not_their_names(filled, tmp_path,
+                                                                      monkeypatch):
+    """A renamed cover (its names follow it, as Excel makes them) and renamed instructions
+    are natk's, not sheets added: the cover's personal details went to the Remarks sheet. A
+    sheet of the respondent's named like natk's Issues sheet (in Russian "Замечания") is the
+    respondent's: it was passed over, and the copy handed back deleted it. A chart sheet
+    stopped the careful reader. A copy of a component sheet gives only what was typed in it."""
+    from natk_xlsx.returns.annotate import annotate_workbook
+
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    cover = wb.worksheets[0]
+    old = cover.title
+    cover.title = "Cover page"
+    for name in list(wb.defined_names):
+        defined = wb.defined_names[name]
+        defined.attr_text = defined.attr_text.replace(f"'{old}'!", "'Cover page'!").replace(
+            f"{old}!", "'Cover page'!")
+    wb.worksheets[1].title = "Read me"
+    sheet = _sheet(toolkit, _questions(toolkit, "yes_no")[0].id)
+    draft = wb.copy_worksheet(wb[sheet])
+    draft.title = "Draft"
+    qid = _questions(toolkit, "yes_no")[0].id
+    draft.cell(_rows(draft)[qid], layout.COL_ANSWER + 1, "Draft answer: partly")
+    wb.create_sheet("Issues")["A1"] = "our own list"
+    wb.create_sheet("Замечания")["Z3"] = "far to the right"
+    chart = wb.create_chartsheet("Chart")
+    from openpyxl.chart import BarChart, Reference
+
+    bars = BarChart()
+    bars.add_data(Reference(wb[sheet], min_col=4, min_row=5, max_row=8))
+    chart.add_chart(bars)
+    wb.save(tmp_path / "named.xlsx")
+
+    def added(sub: Any) -> list[str]:
+        return sorted(i.sheet for i in sub.issues if i.code == "SHEET-ADDED")
+
+    sub = read_workbook(tmp_path / "named.xlsx", toolkit)
+    expected = ["Draft", "Issues", "Замечания"]
+    assert added(sub) == expected
+    values = {(u["sheet"], u["value"]) for u in sub.record()["unplaced"]}
+    assert {("Issues", "our own list"), ("Замечания", "far to the right"),
+            ("Draft", "Draft answer: partly")} <= values
+    assert not {v for s, v in values if s == "Draft"} & {
+        "ID", toolkit.question(qid).text["en"]}  # the answers the copy holds, not its text
+    monkeypatch.setenv("NATK_READER", "openpyxl")
+    assert added(read_workbook(tmp_path / "named.xlsx", toolkit)) == expected
+    monkeypatch.delenv("NATK_READER")
+    copy = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "back"))
+    assert copy.sheetnames[0] == "Issues 2" and copy["Issues"]["A1"].value == "our own list"
+    again = read_workbook(tmp_path / "back" / "named-checked.xlsx", toolkit)
+    assert added(again) == expected  # the copy's own Issues sheet is natk's, whatever its name
+
+
+def test_an_answer_typed_after_a_question_or_its_guidance_is_kept(filled):
+    """Text added after the question's wording, or after its guidance, in the same edition:
+    the generator's own additions (the answers offered, the instruments cited) are not."""
+    toolkit = filled[0]
+    text = _questions(toolkit, "short_text")[0]
+    yes_no = next(q for q in _questions(toolkit, "yes_no") if q.guidance and q.standards)
+    sheet_t, sheet_y = _sheet(toolkit, text.id), _sheet(toolkit, yes_no.id)
+    wb = openpyxl.load_workbook(filled[1])
+    b = wb[sheet_t].cell(_rows(wb[sheet_t])[text.id], layout.COL_QUESTION + 1).value
+    c = wb[sheet_y].cell(_rows(wb[sheet_y])[yes_no.id], layout.COL_GUIDANCE + 1).value
+    assert "\n[" in c  # the instruments cited, after the guidance
+    toolkit, path = _edited(filled, "after.xlsx", [
+        (sheet_t, text.id, layout.COL_QUESTION, b + " We have none."),
+        (sheet_y, yes_no.id, layout.COL_GUIDANCE, c + "\nYes, since 2019")])
+    assert sorted(v for _, _, _, v in _found(read_workbook(path, toolkit))) == sorted(
+        [b + " We have none.", c + "\nYes, since 2019"])
+
+
+def test_natk_s_notes_on_a_copy_stay_natk_s_after_libreoffice_saves_it(filled, tmp_path):
+    """LibreOffice drops a note's author: natk's messages on a copy handed back, re-saved there
+    and sent back, were read as the respondent's notes, and grew with each round. They are
+    told by what they say; the respondent's note keeps its text alone, round after round."""
+    from libreoffice import convert
+    from openpyxl.comments import Comment
+
+    from natk_xlsx.returns.annotate import annotate_workbook
+
+    toolkit = filled[0]
+    qid = _questions(toolkit, "short_text")[0].id
+    sheet = _sheet(toolkit, qid)
+    wb = openpyxl.load_workbook(filled[1])
+    cell = wb[sheet].cell(_rows(wb[sheet])[qid], layout.COL_ANSWER + 1)
+    cell.comment = Comment("see annex 2", "A. Official")
+    wb.save(tmp_path / "noted.xlsx")
+    first = annotate_workbook(read_workbook(tmp_path / "noted.xlsx", toolkit), tmp_path / "r1")
+    resaved = convert(first, tmp_path / "lo")
+    sub = read_workbook(resaved, toolkit)
+    assert [(i.cell, i.value) for i in sub.issues if i.code == "CELL-NOTE"] == [
+        (cell.coordinate, "see annex 2")]
+    second = annotate_workbook(sub, tmp_path / "r2")
+    note = openpyxl.load_workbook(second)[sheet][cell.coordinate].comment.text
+    assert note.startswith("see annex 2\n\n") and note.count("see annex 2\n\n") == 1

@@ -14,10 +14,11 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.returns.cellnotes import OURS
-from natk_xlsx.returns.issues import ERROR, SEVERITY_ORDER, Issue
+from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, respondents_note
+from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, issues_headers
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 from natk_xlsx.textwidth import line_units, row_height
 
@@ -28,7 +29,7 @@ ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 TITLE_COLOR = "1F3864"
 #: The header row of the problem list (a title and what to do come above it).
-HEADER_ROW = 4
+HEADER_ROW = layout.ISSUES_HEADER_ROW
 #: The widths of the issues sheet's columns: severity, cell, question, what to do.
 COLUMN_WIDTHS = (12, 22, 10, 110)
 _CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
@@ -111,15 +112,13 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
             continue
         target_cell.fill = fills[worst[(sheet, cell)]]
         text, author = "\n".join(messages), OURS
-        if target_cell.comment is not None and target_cell.comment.author != OURS:
-            # the respondent's own note stays theirs, ours after it: a cell holds one note
-            text, author = f"{target_cell.comment.text}\n\n{text}", target_cell.comment.author
+        own = respondents_note(target_cell.comment)
+        if own:  # the respondent's own note stays theirs, ours after it: a cell holds one note
+            text, author = f"{own}{SEPARATOR}{text}", target_cell.comment.author
         comment = Comment(text[:30000], author)
         comment.width, comment.height = 360, min(60 + 40 * len(messages), 400)
         target_cell.comment = comment
-    title = ui("sheet.issues", lang)
-    if title in wb.sheetnames:
-        del wb[title]
+    title = _issues_title(wb, ui("sheet.issues", lang))
     ws = wb.create_sheet(title, 0)
     plain = Font(name=font_name, size=10)
     _text(ws.cell(1, 1), ui("issues.title", lang))
@@ -129,7 +128,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     ws.row_dimensions[2].height = 42
-    headers = [ui(f"issues.col_{c}", lang) for c in ("severity", "place", "question", "message")]
+    headers = [ui(f"issues.col_{c}", lang) for c in ISSUES_COLUMNS]
     for col, header in enumerate(headers, 1):
         _text(ws.cell(HEADER_ROW, col), header)
         ws.cell(HEADER_ROW, col).font = Font(name=font_name, size=10, bold=True)
@@ -158,6 +157,20 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     with writing(target, "the annotated copy"), atomic_path(target) as temp:
         wb.save(temp)
     return target
+
+
+def _issues_title(wb: Any, title: str) -> str:
+    """The name of the copy's Issues sheet: ``title``, in place of the Issues sheet of an earlier
+    copy (sent back, and handed back again); never in place of a sheet of the respondent's that
+    bears that name, beside which it takes a number."""
+    if title in wb.sheetnames and tuple(
+            wb[title].cell(HEADER_ROW, col).value for col in range(1, 5)) in issues_headers():
+        del wb[title]
+    name, n = title, 1
+    while name in wb.sheetnames:
+        n += 1
+        name = f"{title[:28]} {n}"
+    return name
 
 
 def _placed(issue: Issue, sheetnames: list[str]) -> bool:

@@ -307,8 +307,9 @@ class FrozenBook:
 
     def __init__(self, book: Any) -> None:
         self.sheetnames: list[str] = list(book.sheetnames)
-        self._grids: dict[str, SheetGrid] = {name: book.grid(name, MAX_SCAN_ROWS)
-                                             for name in self.sheetnames}
+        # as wide as a sheet the respondent added is read (the component sheets' bounds within)
+        self._grids: dict[str, SheetGrid] = {
+            name: book.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS) for name in self.sheetnames}
         self._properties: dict[str, str] = book.properties()
         self._names: dict[str, str] = book.defined_names()
 
@@ -355,6 +356,8 @@ class OpenpyxlBook:
     def grid(self, name: str, max_rows: int, max_cols: int = READ_COLUMNS) -> SheetGrid:
         ws = self.wb[name]
         cells: dict[tuple[int, int], Cell] = {}
+        if not hasattr(ws, "iter_rows"):  # a chart sheet: no cells, as calamine reads it
+            return SheetGrid(name, cells)
         for row in ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols):
             for c in row:
                 value = getattr(c, "value", None)

@@ -25,10 +25,19 @@ from defusedxml import ElementTree as DefusedET  # type: ignore[import-untyped]
 
 #: The author of the notes natk-xlsx writes on a copy handed back.
 OURS = "natk-xlsx"
+#: What parts a respondent's own note from the messages natk-xlsx adds after it on a copy
+#: handed back (a cell holds one note): what follows it is natk's, whoever the author is now.
+SEPARATOR = "\n\n\u2014 natk-xlsx \u2014\n"
+#: A line of natk's messages: "[Sheet!D12] VIC.01: ..." (LibreOffice drops a note's author when
+#: it saves the copy again, so natk's notes are also told by what they say).
+_OUR_LINE = re.compile(r"\[[^\]\n]*![A-Z]{1,3}[0-9]{1,7}\] ")
 #: Notes read from one file at most (a questionnaire's notes are a handful).
 MAX_NOTES = 2000
 #: A note's text kept at most, as a cell holds at most this many characters.
 MAX_TEXT = 32767
+#: A part of notes larger than this is not read (a questionnaire's notes take kilobytes; a
+#: larger one would only slow the file past its time limit, and the file is still read).
+MAX_PART_BYTES = 4 * 2**20
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -57,12 +66,16 @@ def cell_notes(data: bytes) -> list[tuple[str, str, str]]:
             sheets = sheet_paths(archive)
         except Exception:  # a workbook part the fast reader cannot map: no notes from it
             return found
+        seen: set[str] = set()
         for sheet, path in sheets.items():
             part = _notes_part(archive, names, path)
-            if part is not None:
-                found += [(sheet, cell, text) for cell, text in _read(archive, part)]
+            if part is None or part in seen:  # a part two sheets point to: read once
+                continue
+            seen.add(part)
+            found += [(sheet, cell, text) for cell, text in _read(archive, part,
+                                                                   MAX_NOTES - len(found))]
             if len(found) >= MAX_NOTES:
-                return found[:MAX_NOTES]
+                break
     return found
 
 
@@ -82,7 +95,10 @@ def _notes_part(archive: zipfile.ZipFile, names: set[str], sheet_path: str) -> s
     return None
 
 
-def _read(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str]]:
+    """The notes of one part, at most ``room`` of them."""
+    if archive.getinfo(part).file_size > MAX_PART_BYTES:
+        return []
     root = _parse(archive, part)
     if root is None:
         return []
@@ -96,9 +112,23 @@ def _read(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
         if author == OURS or not _CELL.fullmatch(cell):
             continue
         text = _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t")))
+        text = text.split(SEPARATOR.strip(), 1)[0]  # the respondent's, before natk's messages
+        if all(_OUR_LINE.match(line) for line in text.splitlines() if line.strip()):
+            continue  # natk's own, or nothing
         if text.strip():
             notes.append((cell, text.strip()[:MAX_TEXT]))
+            if len(notes) >= room:
+                break
     return notes
+
+
+def respondents_note(comment: Any) -> str:
+    """The respondent's part of an openpyxl note (empty for none, or for natk's own)."""
+    if comment is None or comment.author == OURS:
+        return ""
+    text = str(comment.text or "").split(SEPARATOR.strip(), 1)[0].rstrip()
+    return "" if all(_OUR_LINE.match(line) for line in text.splitlines() if line.strip()) \
+        else text
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
-from natk_xlsx.i18n.languages import decimal_text, join_items, quoted, tr
+from natk_xlsx.i18n.languages import UN_LANGUAGES, decimal_text, join_items, quoted, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -142,3 +142,14 @@ def make_issue(
 
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
+
+
+#: The columns of the Issues sheet a copy handed back begins with.
+ISSUES_COLUMNS = ("severity", "place", "question", "message")
+
+
+def issues_headers() -> set[tuple[str, ...]]:
+    """The column headers of that Issues sheet in each language, as ``annotate`` writes them (on
+    ``layout.ISSUES_HEADER_ROW``): by them the reader tells it from a sheet of the respondent's."""
+    return {tuple(tr(strings()[f"issues.col_{c}"], lang) for c in ISSUES_COLUMNS)
+            for lang in UN_LANGUAGES}

@@ -24,6 +24,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns import stray
 from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, SheetGrid
+from natk_xlsx.returns.issues import issues_headers
 from natk_xlsx.returns.opening import open_book
 
 if TYPE_CHECKING:
@@ -217,7 +218,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
             continue
         sheets[cid] = name
         _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named, lang,
-                              metadata.get("spec_hash", toolkit.spec_hash) == toolkit.spec_hash)
+                              # wording compared only in a workbook known to be of this edition
+                              metadata.get("spec_hash") == toolkit.spec_hash)
     if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
         raise WorkbookError(str(path), "WORKBOOK-OTHER",
@@ -225,7 +227,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
                             "identification sheet and no question ids were found); send back "
                             "the workbook you received, filled in")
     for name in _added_sheets(wb, sheets):
-        found = stray.typed_anywhere(wb.grid(name, MAX_SCAN_ROWS))
+        found = stray.typed_anywhere(wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS),
+                                     stray.texts(toolkit))
         if found:  # kept, and said once for the sheet, at its first text
             unplaced.extend(found)
             notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
@@ -250,13 +253,29 @@ def _question_at(questions: dict[str, QuestionCells], sheet: str, ref: str) -> s
 
 def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
     """The sheets the respondent added: neither a component sheet read nor one natk-xlsx
-    writes (the cover, the instructions, the hidden lists and identification, and the issues of
-    a copy handed back), in any language."""
+    writes, told by what they hold rather than by their names, which a respondent may change
+    or give a sheet of their own: the cover (its fields' defined names point to it), the
+    instructions (their heading, in any language), the Issues sheet of a copy handed back (its
+    column headers), the hidden lists and identification."""
     names = strings()
-    ours = {tr(names[key], lang)[:31] for key in ("sheet.cover", "sheet.instructions",
-                                                   "sheet.issues") for lang in UN_LANGUAGES}
-    known = {*components.values(), *ours, layout.LISTS_SHEET, layout.META_SHEET}
-    return [name for name in wb.sheetnames if name not in known]
+    headings = {stray.loose(text) for text in names["instructions.heading"].values()}
+    known = {*components.values(), layout.LISTS_SHEET, layout.META_SHEET}
+    for fld in layout.COVER_FIELDS:  # the cover, renamed or not
+        match = _NAME_REF.match(wb.defined_names().get(layout.cover_name(fld), ""))
+        if match:
+            known.add((match.group(1) or "").replace("''", "'") or match.group(2))
+    added = []
+    for name in wb.sheetnames:
+        if name in known:
+            continue
+        top = wb.grid(name, layout.ISSUES_HEADER_ROW, 4)
+        heading = top.value(1, 1)
+        issues = tuple(top.value(layout.ISSUES_HEADER_ROW, col) for col in range(4))
+        if (heading is None or stray.loose(heading) not in headings) and \
+                issues not in issues_headers():
+            added.append(name)
+    return added
+
 
 
 def _is_summary(wb: Any) -> bool:

@@ -23,6 +23,7 @@ keys; the columns past it are hidden). Formulas are left to the reader's own che
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -177,24 +178,36 @@ def _label_typed_over(ws: Any, row: int, qid: str, part: str, t: Texts, lang: st
 
 
 def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str) -> list[Cell]:
-    """A question's own text (B) or guidance (C) replaced, or added to at their start: an
-    answer typed in the wide cells beside the answer cell. The generator begins B with the
-    question and C with its guidance (then the answers offered, the instruments cited); a
-    guidance left empty leaves C empty or beginning with the citation."""
+    """A question's own text (B) or guidance (C) replaced, or added to: an answer typed in the
+    wide cells beside the answer cell. The generator writes in B the question, "(optional)"
+    where it is, and the answers it offers one a line after a box; in C its guidance, then the
+    instruments it cites in brackets on a line of their own (a guidance left empty leaves C
+    empty, or holding the citation alone). In the workbook's language that is compared whole;
+    a text in another language (a workbook whose language was changed) only by its start."""
     found: list[Cell] = []
     for col, said in zip((layout.COL_QUESTION, layout.COL_GUIDANCE),
                          t.wording.get(qid, ({}, {})), strict=True):
         value = ws.value(row, col)
-        if value is None or (isinstance(value, str) and _begins(value, said, lang)):
+        if value is None or (isinstance(value, str) and _as_written(value, said, lang, col)):
             continue
         found += typed(ws, row, col, col)
     return found
 
 
-def _begins(value: str, said: Mapping[str, str], lang: str) -> bool:
+#: What may follow a question's guidance in its cell: the instruments it cites.
+_CITATION = re.compile(r"\n[\[［][^\n]*[\]］]")
+
+
+def _as_written(value: str, said: Mapping[str, str], lang: str, col: int) -> bool:
     own = said.get(lang)
-    if own and value.startswith(own):  # as written: no folding needed
-        return True
+    if own and value.startswith(own):  # as written: what follows must be the generator's too
+        rest = value[len(own):]
+        if col == layout.COL_GUIDANCE:
+            return not rest or _CITATION.fullmatch(rest) is not None
+        optional = f" ({tr(strings()['row.optional'], lang)})"
+        rest = rest[len(optional):] if rest.startswith(optional) else rest
+        return not rest or (rest.startswith("\n") and all(
+            line.startswith(layout.CHOICE_MARK) for line in rest[1:].split("\n")))
     typed_text = loose(value)
     if not said:  # a question these specs do not know: nothing to compare with
         return True
@@ -240,11 +253,38 @@ def _is_year(value: Any, year: int) -> bool:
         return False
 
 
-def typed_anywhere(ws: Any) -> list[Cell]:
-    """What was typed in a sheet the respondent added, row by row (columns A-T, as on the
-    component sheets)."""
-    rows = ws.occupied_rows((0, LAST))[0]
-    return [cell for row in sorted(rows) for cell in typed(ws, row, 0, LAST)]
+def typed_anywhere(ws: Any, t: Texts) -> list[Cell]:
+    """What was typed in a sheet the respondent added, row by row, in every column the grid
+    holds (``layout.ADDED_COLUMNS``). A copy of a component sheet (its rows keyed by question,
+    a "draft" made to try answers) keeps the questionnaire's own text, which is not typed: of
+    it, only what was typed in its answer and detail columns and in rows without a key (a
+    section's title apart) is taken."""
+    last = layout.ADDED_COLUMNS - 1
+    keys = {row: str(value) for row, value in enumerate(ws.column(layout.COL_KEY), start=1)
+            if value is not None}
+    copy = any(key.partition(layout.KEY_SEPARATOR)[0] in t.kinds for key in keys.values())
+    found: list[Cell] = []
+    for row in sorted(ws.occupied_rows((0, last))[0]):
+        first = 0
+        if copy and row <= layout.FIRST_BODY_ROW:  # 1-based rows, the layout's 0-based
+            continue  # the sheet's title and column headers
+        if copy:
+            key = keys.get(row)
+            qid, _, part = (key or "").partition(layout.KEY_SEPARATOR)
+            if qid in t.kinds and part in (layout.KEY_HEADER, layout.KEY_TOTAL):
+                continue  # labels and sums the generator wrote
+            if qid in t.kinds:
+                first = layout.COL_ANSWER
+            elif any(loose(ws.value(row, 0) or "") in titles for titles in t.sections.values()):
+                first = layout.COL_QUESTION
+        for col in ws.filled(row, first, last):
+            cell = ws.get(row, col)
+            if copy and (col == layout.COL_KEY or (col == layout.COL_ANSWER and loose(
+                    cell.value) in t.prompts)):
+                continue
+            if str(cell.value).strip():
+                found.append(cell)
+    return found
 
 
 def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:

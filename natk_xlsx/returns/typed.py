@@ -17,9 +17,14 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u0060": "'", "\u2032": "'"})
 
 
+#: The marks of direction a right-to-left text may hold, invisible: no part of what was meant.
+_DIRECTION_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
 def normalise_text(text: str) -> str:
-    """Fold a typed answer for matching: NFKC, straight quotes, one space, case-folded."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """Fold a typed answer for matching: NFKC, straight quotes, no marks of direction, one
+    space, case-folded."""
+    folded = _DIRECTION_MARKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     folded = _SPACES.sub(" ", folded).strip()
     if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
         folded = folded[1:-1].strip()
@@ -191,11 +196,11 @@ def parse_date(text: str, day_first: bool = False) -> tuple[dt.date | None, bool
             # day first, as most of the world writes it
             return dt.date(y, b, a), a != b and not day_first and m[2] != "."
         m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th|er)? ([^\d\s,]+),? (\d{4})", t)  # 1er mars
-        if m and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1])), False
+        if m and m[2].rstrip(".") in _MONTHS:  # "15 janv. 2025"
+            return dt.date(int(m[3]), _MONTHS[m[2].rstrip(".")], int(m[1])), False
         m = re.fullmatch(r"([^\d\s,]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", t)
-        if m and m[1] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[1]], int(m[2])), False
+        if m and m[1].rstrip(".") in _MONTHS:  # "Sept. 15, 2025"
+            return dt.date(int(m[3]), _MONTHS[m[1].rstrip(".")], int(m[2])), False
         m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), False

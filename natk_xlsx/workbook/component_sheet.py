@@ -40,7 +40,7 @@ INTEGER_MAX = 999_999_999
 #: Before each answer a single-choice question offers, listed under the question: a box to tick
 #: on paper (a ballot box: the white circle ○ collided with a leading Arabic "لا" in the
 #: fonts LibreOffice prints Arabic with).
-CHOICE_MARK = "☐"
+CHOICE_MARK = layout.CHOICE_MARK
 #: An article that is a named part of an instrument, not a number ("Principle 7").
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: The top and bottom margins of a printed page, in inches (the header and footer lie in them).
