@@ -856,3 +856,28 @@ def returns_folder(tmp_path):
         (folder / f"{i}.json").write_text(json.dumps(rec), "utf-8")
     (tmp_path / "plain").mkdir()
     return folder
+
+
+def test_annex_5_lists_the_first_remarks_each_cut_to_a_readable_length(toolkit, tmp_path,
+                                                                       monkeypatch):
+    """A pasted register of thousands of cells made a table of thousands of rows: the annex
+    lists the first ones (the limit lowered here) and says where all of them are, and a very
+    long remark ends at a word with an ellipsis."""
+    from natk_xlsx.outputs import report_text
+
+    monkeypatch.setattr(report_text, "REPORT_REMARKS", 2)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    long = "word " * 300
+    for i, rec in enumerate(RECORDS):
+        rec = json.loads(json.dumps(rec))
+        rec["unplaced"] = [{"sheet": "Law", "cell": f"D{n}", "value": long if n == 1 else f"r{n}"}
+                           for n in range(1, 4)]
+        (folder / f"{i}.json").write_text(json.dumps(rec), "utf-8")
+    _, doc = write(toolkit, folder, tmp_path)
+    heading = ui("report.h.annex_remarks", "en")
+    rows = table_after(doc, heading).rows
+    assert len(rows) == 1 + 2
+    first = rows[1].cells[3].text
+    assert first.endswith("word…") and len(first) <= report_text.REMARK_CHARS + 1
+    assert f"first 2 of {3 * len(RECORDS)}" in all_text(doc) and "remarks.csv" in all_text(doc)

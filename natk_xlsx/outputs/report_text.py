@@ -465,9 +465,27 @@ def annexes(w: _Writer) -> None:
                  w.s("summary.col.language"), w.s("summary.col.status")),
                 tuple((x.file, x.institution, x.language, x.status) for x in r.returns)))
     w.add(Heading(w.t("h.annex_remarks"), 2))
-    w.add(Para(w.s("summary.remarks.intro" if r.remarks else "summary.remarks.none")))
+    intro = w.s("summary.remarks.intro" if r.remarks else "summary.remarks.none")
+    if len(r.remarks) > REPORT_REMARKS:
+        intro += " " + w.s("summary.remarks.partial", shown=grouped_text(REPORT_REMARKS, r.lang),
+                           total=grouped_text(len(r.remarks), r.lang))
+    w.add(Para(intro))
     if r.remarks:
         w.add(Table((w.s("summary.col.institution"), w.s("summary.col.question_id"),
                      w.s("summary.col.place"), w.s("summary.col.remark")),
-                    tuple((who, qid, left_to_right(place, r.lang), as_typed(text, r.lang))
-                          for who, qid, place, text in r.remarks)))
+                    tuple((who, qid, left_to_right(place, r.lang),
+                           as_typed(_shortened(text), r.lang))
+                          for who, qid, place, text in r.remarks[:REPORT_REMARKS])))
+
+
+#: Remarks the report lists at most, and the characters of each (the rest are in remarks.csv).
+REPORT_REMARKS = 200
+REMARK_CHARS = 600
+
+
+def _shortened(text: str) -> str:
+    """A remark cut at a word's end after ``REMARK_CHARS`` characters, with an ellipsis."""
+    if len(text) <= REMARK_CHARS:
+        return text
+    cut = text[:REMARK_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"

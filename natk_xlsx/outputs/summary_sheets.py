@@ -16,6 +16,7 @@ from natk_xlsx.analysis.consolidate import Consolidation, scorecard
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import (
     as_typed,
+    grouped_text,
     join_items,
     join_parts,
     join_said,
@@ -377,8 +378,9 @@ def write_remarks(o: Out) -> None:
     remarks = [(r, *remark) for r in o.c.respondents for remark in r.remarks]
     intro = o.ui("summary.remarks.intro" if remarks else "summary.remarks.none")
     if len(remarks) > RESPONSE_SHEET_ROWS:
-        intro += " " + o.ui("summary.remarks.partial", shown=f"{RESPONSE_SHEET_ROWS:,}",
-                            total=f"{len(remarks):,}")
+        intro += " " + o.ui("summary.remarks.partial",
+                            shown=grouped_text(RESPONSE_SHEET_ROWS, o.lang),
+                            total=grouped_text(len(remarks), o.lang))
     o.note_row(ws, 0, intro, len(labels) - 1, widths)
     o.headers(ws, 1, labels, widths)
     rows = 0
