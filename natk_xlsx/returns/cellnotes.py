@@ -7,9 +7,11 @@ LibreOffice and Google Sheets all write, Excel's threaded comments too (with a t
 versions, whose preamble is dropped here). This module reads them from the bytes the gate let
 through, with defusedxml, for ``reader`` to keep and report (``CELL-NOTE``).
 
-The notes of a copy handed back (``annotate``, author ``natk-xlsx``) are natk's own, not the
-respondent's: they are left out. Notes are a courtesy: a part that cannot be read gives none,
-never a refusal of the file.
+The notes natk-xlsx writes on a copy handed back (``annotate``) are natk's own, not the
+respondent's, and are left out: told by their author, and, as LibreOffice drops a note's author
+when it saves, by what they say (lines of natk's messages, after a fixed separator where they
+follow a respondent's own note). Notes are a courtesy: a part that cannot be read, or larger
+than a questionnaire's notes could be, gives none, never a refusal of the file.
 """
 
 from __future__ import annotations

@@ -277,7 +277,6 @@ def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
     return added
 
 
-
 def _is_summary(wb: Any) -> bool:
     """Whether the book is a needs summary natk-xlsx wrote (its first sheets, in any language)."""
     names = strings()
