@@ -48,6 +48,8 @@ def test_parse_number(text, value, ambiguous):
      ("2 كانون الثاني/يناير 2026م", dt.date(2026, 1, 2), False),
      ("15 شباط، 2024", dt.date(2024, 2, 15), False), ("3 اب 2025", dt.date(2025, 8, 3), False),
      ("15 janv. 2025", dt.date(2025, 1, 15), False), ("Sept. 15, 2025", dt.date(2025, 9, 15), False),
+     ("3 авг. 2025", dt.date(2025, 8, 3), False), ("3 февр. 2025", dt.date(2025, 2, 3), False),
+     ("3 нояб. 2025 г.", dt.date(2025, 11, 3), False),
      ("15 \u200fآذار/مارس 2024", dt.date(2024, 3, 15), False),  # a mark of direction in it
      ("15 آذار/أبريل 2024", None, False)],  # two months named: no date
 )

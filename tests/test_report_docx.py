@@ -880,4 +880,6 @@ def test_annex_5_lists_the_first_remarks_each_cut_to_a_readable_length(toolkit, 
     assert len(rows) == 1 + 2
     first = rows[1].cells[3].text
     assert first.endswith("word…") and len(first) <= report_text.REMARK_CHARS + 1
+    assert rows[1].cells[0].text != rows[2].cells[0].text  # each institution in turn
+    assert report_text._shortened("x;" * 400).startswith("x;" * 250)  # no space: cut, not lost
     assert f"first 2 of {3 * len(RECORDS)}" in all_text(doc) and "remarks.csv" in all_text(doc)

@@ -490,3 +490,76 @@ def test_natk_s_notes_on_a_copy_stay_natk_s_after_libreoffice_saves_it(filled, t
     second = annotate_workbook(sub, tmp_path / "r2")
     note = openpyxl.load_workbook(second)[sheet][cell.coordinate].comment.text
     assert note.startswith("see annex 2\n\n") and note.count("see annex 2\n\n") == 1
+
+
+def test_the_generators_additions_are_compared_whole_and_spaces_forgiven(filled, tmp_path):
+    """Text added to the answers a question lists after its wording, or a bracket added after
+    a guidance that cites nothing, was taken for the generator's; a trailing space made the
+    whole wording a remark. A workbook that lost its identification is still compared, by the
+    start of each text."""
+    toolkit = filled[0]
+    wb = openpyxl.load_workbook(filled[1])
+
+    def wording(q: Any) -> str:
+        ws = wb[_sheet(toolkit, q.id)]
+        return str(ws.cell(_rows(ws)[q.id], layout.COL_QUESTION + 1).value)
+
+    listed = next(q for kind in ("single_choice", "yes_no") for q in _questions(toolkit, kind)
+                  if layout.CHOICE_MARK in wording(q))
+    bare = next(q for q in _questions(toolkit, "yes_no") if not q.standards and q.guidance)
+    spaced = _questions(toolkit, "short_text")[0]
+    cells = {}
+    for q, col in ((listed, layout.COL_QUESTION), (bare, layout.COL_GUIDANCE),
+                   (spaced, layout.COL_QUESTION)):
+        ws = wb[_sheet(toolkit, q.id)]
+        cells[q.id] = ws.cell(_rows(ws)[q.id], col + 1).value
+    assert layout.CHOICE_MARK in cells[listed.id]
+    edits = [(_sheet(toolkit, listed.id), listed.id, layout.COL_QUESTION,
+              cells[listed.id] + " - we use it since 2021"),
+             (_sheet(toolkit, bare.id), bare.id, layout.COL_GUIDANCE,
+              cells[bare.id] + "\n[law of 2019, art. 5]"),
+             (_sheet(toolkit, spaced.id), spaced.id, layout.COL_QUESTION, cells[spaced.id] + " ")]
+    toolkit, path = _edited(filled, "whole.xlsx", edits)
+    assert sorted(q for _, _, q, _ in _found(read_workbook(path, toolkit))) == sorted(
+        [listed.id, bare.id])
+    wb = openpyxl.load_workbook(path)
+    del wb[layout.META_SHEET]
+    wb.custom_doc_props.props.clear()
+    ws = wb[_sheet(toolkit, spaced.id)]
+    ws.cell(_rows(ws)[spaced.id], layout.COL_QUESTION + 1, "we have no such office")
+    wb.save(tmp_path / "anonymous.xlsx")
+    found = _found(read_workbook(tmp_path / "anonymous.xlsx", toolkit))
+    assert ("CELL-NOT-READ", spaced.id, "we have no such office") in [
+        (c, q, v) for c, _, q, v in found]
+
+
+def test_the_copys_issues_sheet_is_natk_s_round_after_round(filled, tmp_path):
+    """Beside a respondent's sheet named "Issues", each round added one more ("Issues 2", 3,
+    4...); with rows inserted above its headers natk's list was read as a sheet added. natk's
+    sheet is told by its headers in the first rows, whatever its name, and replaced."""
+    from natk_xlsx.returns.annotate import annotate_workbook
+
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Issues")["A1"] = "our own list"
+    wb.save(tmp_path / "r0.xlsx")
+    current = tmp_path / "r0.xlsx"
+    for n in (1, 2):
+        current = annotate_workbook(read_workbook(current, toolkit), tmp_path / f"r{n}.xlsx")
+    wb = openpyxl.load_workbook(current)
+    assert sorted(name for name in wb.sheetnames if name.startswith("Issues")) == [
+        "Issues", "Issues 2"]
+    wb["Issues 2"].insert_rows(1, 2)
+    wb["Issues 2"].title = "Problems"
+    wb.save(tmp_path / "moved.xlsx")
+    sub = read_workbook(tmp_path / "moved.xlsx", toolkit)
+    assert [i.sheet for i in sub.issues if i.code == "SHEET-ADDED"] == ["Issues"]
+    again = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "r3.xlsx"))
+    assert "Problems" not in again.sheetnames and again.sheetnames[0] == "Issues 2"
+
+
+def test_a_line_break_in_a_value_natk_quotes_keeps_its_note_natk_s():
+    from natk_xlsx.returns.cellnotes import _ours
+
+    assert _ours('[Law!D5] LAW.01: "a\rb\u2028c" is not a number\n[Law!D5] LAW.01: more')
+    assert not _ours("see annex 2\r\n[Law!D5] LAW.01: more")

@@ -466,16 +466,19 @@ def annexes(w: _Writer) -> None:
                 tuple((x.file, x.institution, x.language, x.status) for x in r.returns)))
     w.add(Heading(w.t("h.annex_remarks"), 2))
     intro = w.s("summary.remarks.intro" if r.remarks else "summary.remarks.none")
-    if len(r.remarks) > REPORT_REMARKS:
-        intro += " " + w.s("summary.remarks.partial", shown=grouped_text(REPORT_REMARKS, r.lang),
+    listed = _in_turn(r.remarks, REPORT_REMARKS)
+    if len(r.remarks) > len(listed):
+        intro += " " + w.s("summary.remarks.partial", shown=grouped_text(len(listed), r.lang),
                            total=grouped_text(len(r.remarks), r.lang))
+    elif any(len(text) > REMARK_CHARS for *_, text in listed):
+        intro += " " + w.t("annex.remarks_cut")
     w.add(Para(intro))
-    if r.remarks:
+    if listed:
         w.add(Table((w.s("summary.col.institution"), w.s("summary.col.question_id"),
                      w.s("summary.col.place"), w.s("summary.col.remark")),
                     tuple((who, qid, left_to_right(place, r.lang),
                            as_typed(_shortened(text), r.lang))
-                          for who, qid, place, text in r.remarks[:REPORT_REMARKS])))
+                          for who, qid, place, text in listed)))
 
 
 #: Remarks the report lists at most, and the characters of each (the rest are in remarks.csv).
@@ -483,9 +486,30 @@ REPORT_REMARKS = 200
 REMARK_CHARS = 600
 
 
+def _in_turn(remarks: tuple[tuple[str, str, str, str], ...], limit: int
+             ) -> list[tuple[str, str, str, str]]:
+    """At most ``limit`` remarks, each institution's in turn (one's pasted register would
+    otherwise fill the annex and hide every other's), each institution's in its order."""
+    if len(remarks) <= limit:
+        return list(remarks)
+    by_who: dict[str, list[int]] = {}
+    for index, remark in enumerate(remarks):
+        by_who.setdefault(remark[0], []).append(index)
+    chosen: set[int] = set()
+    depth = 0
+    while len(chosen) < limit:
+        for indices in by_who.values():
+            if depth < len(indices) and len(chosen) < limit:
+                chosen.add(indices[depth])
+        depth += 1
+    return [remarks[index] for index in sorted(chosen)]
+
+
 def _shortened(text: str) -> str:
-    """A remark cut at a word's end after ``REMARK_CHARS`` characters, with an ellipsis."""
+    """A remark cut after ``REMARK_CHARS`` characters, at a word's end where one is near, with
+    an ellipsis."""
     if len(text) <= REMARK_CHARS:
         return text
     cut = text[:REMARK_CHARS]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= REMARK_CHARS - 100 else cut) + "…"

@@ -30,6 +30,8 @@ WARNING_FILL = "FFEB9C"
 TITLE_COLOR = "1F3864"
 #: The header row of the problem list (a title and what to do come above it).
 HEADER_ROW = layout.ISSUES_HEADER_ROW
+#: The first rows searched for those headers in an earlier copy (rows may have been inserted).
+ISSUES_ROWS_SEARCHED = 10
 #: The widths of the issues sheet's columns: severity, cell, question, what to do.
 COLUMN_WIDTHS = (12, 22, 10, 110)
 _CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
@@ -161,11 +163,14 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
 
 def _issues_title(wb: Any, title: str) -> str:
     """The name of the copy's Issues sheet: ``title``, in place of the Issues sheet of an earlier
-    copy (sent back, and handed back again); never in place of a sheet of the respondent's that
-    bears that name, beside which it takes a number."""
-    if title in wb.sheetnames and tuple(
-            wb[title].cell(HEADER_ROW, col).value for col in range(1, 5)) in issues_headers():
-        del wb[title]
+    copy (sent back, and handed back again: told by its column headers, whatever its name now
+    and wherever rows were inserted above them); never in place of a sheet of the respondent's
+    that bears that name, beside which it takes a number."""
+    headers = issues_headers()
+    for ws in list(wb.worksheets):
+        if any(tuple(ws.cell(row, col).value for col in range(1, 5)) in headers
+               for row in range(1, ISSUES_ROWS_SEARCHED + 1)):
+            del wb[ws.title]
     name, n = title, 1
     while name in wb.sheetnames:
         n += 1

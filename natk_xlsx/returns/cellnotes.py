@@ -115,7 +115,7 @@ def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str
             continue
         text = _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t")))
         text = text.split(SEPARATOR.strip(), 1)[0]  # the respondent's, before natk's messages
-        if all(_OUR_LINE.match(line) for line in text.splitlines() if line.strip()):
+        if _ours(text):
             continue  # natk's own, or nothing
         if text.strip():
             notes.append((cell, text.strip()[:MAX_TEXT]))
@@ -129,8 +129,14 @@ def respondents_note(comment: Any) -> str:
     if comment is None or comment.author == OURS:
         return ""
     text = str(comment.text or "").split(SEPARATOR.strip(), 1)[0].rstrip()
-    return "" if all(_OUR_LINE.match(line) for line in text.splitlines() if line.strip()) \
-        else text
+    return "" if _ours(text) else text
+
+
+def _ours(text: str) -> bool:
+    """Whether a note is natk's messages alone (or nothing): each line, as natk parts its
+    messages (a line break in a typed value it quotes is folded, other breaks are not lines
+    here), begins with the place it is about."""
+    return all(_OUR_LINE.match(line) for line in text.split("\n") if line.strip())
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: Rows scanned past the last known question row, for answers typed into inserted rows.
 SCAN_MARGIN = 50
 META_MAX_ROWS = 60
+#: The first rows searched for the column headers of a copy's Issues sheet (``annotate``).
+ISSUES_ROWS_SEARCHED = 10
 
 
 class WorkbookError(InputError):
@@ -218,7 +220,9 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
             continue
         sheets[cid] = name
         _read_component_sheet(wb, name, toolkit, cid, questions, notes, unplaced, named, lang,
-                              # wording compared only in a workbook known to be of this edition
+                              metadata.get("spec_hash", toolkit.spec_hash) == toolkit.spec_hash,
+                              # wording compared whole only in a workbook known to be of this
+                              # edition; by its start in one that lost its identification
                               metadata.get("spec_hash") == toolkit.spec_hash)
     if source != "sheet" and not questions:  # a lookalike: sheet names, but no question ids
         wb.close()
@@ -268,11 +272,11 @@ def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
     for name in wb.sheetnames:
         if name in known:
             continue
-        top = wb.grid(name, layout.ISSUES_HEADER_ROW, 4)
+        top = wb.grid(name, ISSUES_ROWS_SEARCHED, 4)
         heading = top.value(1, 1)
-        issues = tuple(top.value(layout.ISSUES_HEADER_ROW, col) for col in range(4))
-        if (heading is None or stray.loose(heading) not in headings) and \
-                issues not in issues_headers():
+        issues = any(tuple(top.value(row, col) for col in range(4)) in issues_headers()
+                     for row in range(1, ISSUES_ROWS_SEARCHED + 1))
+        if (heading is None or stray.loose(heading) not in headings) and not issues:
             added.append(name)
     return added
 
@@ -356,7 +360,7 @@ def _plan(toolkit: Toolkit) -> _Plan:
 def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
                           questions: dict[str, QuestionCells], notes: list[Located],
                           unplaced: list[Cell], named_rows: dict[str, dict[str, int]],
-                          lang: str, same_edition: bool = True) -> None:
+                          lang: str, same_edition: bool = True, exact: bool = True) -> None:
     """The cells of a component's questions, found by their keys; and what was typed where no
     answer is read (``stray``: kept in ``unplaced`` and noted, in the workbook's ``lang``). A
     label changed is noted, not kept: it is no answer, and a blank return stays blank."""
@@ -389,7 +393,8 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         q.answer = get(row, layout.COL_ANSWER)
         _outside(stray.question_row(ws, row, seen), qid, notes, unplaced)
         if same_edition:  # the question's text and guidance as this edition words them
-            _outside(stray.question_typed_over(ws, row, qid, texts, lang), qid, notes, unplaced)
+            _outside(stray.question_typed_over(ws, row, qid, texts, lang, exact), qid, notes,
+                     unplaced)
         given = ws.row_values(row, _DETAIL_COLS)
         for detail, col, value in zip(_DETAILS, _DETAIL_COLS, given, strict=True):
             if value is not None:  # only the details given

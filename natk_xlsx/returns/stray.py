@@ -61,6 +61,9 @@ class Texts(NamedTuple):
     # its guidance, which begin its cells in B and C
     options: dict[str, dict[str, Mapping[str, str]]]  # multiple choice → option → its label (C)
     row_labels: frozenset[str]  # a table's source and reliability rows' labels (C), as compared
+    offered: dict[str, frozenset[str]]  # a question → the labels of its answers in every
+    # language, which its cell in B may list after the question, each after a box
+    cited: frozenset[str]  # the questions whose guidance cites instruments after it
 
 
 _TEXTS: dict[str, Texts] = {}
@@ -97,8 +100,18 @@ def texts(toolkit: Toolkit) -> Texts:
             options[q.id].update({c.code: c.label for c in na if c.code == NOT_APPLICABLE})
     row_labels = frozenset(loose(text) for key in ("row.source", "row.reliability")
                            for text in ui[key].values())
+    by_list = {list_id: frozenset(text for c in body.choices for text in c.label.values())
+               for list_id, body in toolkit.choice_lists.items()}
+    not_applicable = frozenset(text for c in na if c.code == NOT_APPLICABLE
+                               for text in c.label.values())
+    offered = {q.id: by_list["yes_no" if q.type == "yes_no" else str(q.choices)]
+               | (not_applicable if q.allow_na else frozenset())
+               for q in toolkit.questions() if q.type in ("yes_no", "single_choice")
+               and (q.type == "yes_no" or q.choices in by_list)}
+    cited = frozenset(q.id for q in toolkit.questions() if q.standards)
     found = _TEXTS[toolkit.spec_hash] = Texts(prompts, sections, tables, labels, loose_labels,
-                                              kinds, any_label, wording, options, row_labels)
+                                              kinds, any_label, wording, options, row_labels,
+                                              offered, cited)
     return found
 
 
@@ -177,18 +190,21 @@ def _label_typed_over(ws: Any, row: int, qid: str, part: str, t: Texts, lang: st
     return typed(ws, row, layout.COL_GUIDANCE, layout.COL_GUIDANCE)
 
 
-def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str) -> list[Cell]:
+def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str, exact: bool = True
+                        ) -> list[Cell]:
     """A question's own text (B) or guidance (C) replaced, or added to: an answer typed in the
     wide cells beside the answer cell. The generator writes in B the question, "(optional)"
     where it is, and the answers it offers one a line after a box; in C its guidance, then the
     instruments it cites in brackets on a line of their own (a guidance left empty leaves C
-    empty, or holding the citation alone). In the workbook's language that is compared whole;
-    a text in another language (a workbook whose language was changed) only by its start."""
+    empty, or holding the citation alone). In a workbook of this edition (``exact``) and in its
+    language that is compared whole; a text in another language (a workbook whose language was
+    changed), or in a workbook that lost its identification, only by its start."""
     found: list[Cell] = []
     for col, said in zip((layout.COL_QUESTION, layout.COL_GUIDANCE),
                          t.wording.get(qid, ({}, {})), strict=True):
         value = ws.value(row, col)
-        if value is None or (isinstance(value, str) and _as_written(value, said, lang, col)):
+        if value is None or (isinstance(value, str) and _as_written(
+                value.rstrip(), said, lang, col, (qid, t) if exact else None)):
             continue
         found += typed(ws, row, col, col)
     return found
@@ -198,22 +214,36 @@ def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str) -> lis
 _CITATION = re.compile(r"\n[\[［][^\n]*[\]］]")
 
 
-def _as_written(value: str, said: Mapping[str, str], lang: str, col: int) -> bool:
-    own = said.get(lang)
-    if own and value.startswith(own):  # as written: what follows must be the generator's too
+def _as_written(value: str, said: Mapping[str, str], lang: str, col: int,
+                exact: tuple[str, Texts] | None) -> bool:
+    own = said.get(lang, "").rstrip()
+    if own and value.startswith(own) and exact is not None:  # what follows, the generator's too
+        qid, t = exact
         rest = value[len(own):]
         if col == layout.COL_GUIDANCE:
-            return not rest or _CITATION.fullmatch(rest) is not None
+            return not rest or (qid in t.cited and _CITATION.fullmatch(rest) is not None)
         optional = f" ({tr(strings()['row.optional'], lang)})"
         rest = rest[len(optional):] if rest.startswith(optional) else rest
-        return not rest or (rest.startswith("\n") and all(
-            line.startswith(layout.CHOICE_MARK) for line in rest[1:].split("\n")))
+        return not rest or (rest.startswith("\n") and _offered(rest[1:], t.offered.get(qid)))
+    if own and value.startswith(own):
+        return True
     typed_text = loose(value)
     if not said:  # a question these specs do not know: nothing to compare with
         return True
     if not any(said.values()):
         return typed_text.startswith(("[", "［"))
     return any(typed_text.startswith(loose(text)) for text in said.values() if text)
+
+
+def _offered(lines: str, labels: frozenset[str] | None) -> bool:
+    """Whether ``lines`` are the answers a question offers as the generator lists them: one a
+    line, or side by side, each after a box, none with anything added."""
+    if labels is None:
+        return False
+    mark = layout.CHOICE_MARK + " "
+    return all(line.startswith(mark) and all(
+        item in labels for item in line[len(mark):].split("   " + mark))
+        for line in lines.split("\n"))
 
 
 def _table_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang: str,

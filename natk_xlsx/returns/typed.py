@@ -118,16 +118,16 @@ def parse_year(text: str) -> int | None:
 # -- dates -----------------------------------------------------------------------------------------
 _MONTHS = {m: i for i, names in enumerate([
     ("january", "jan", "janvier", "janv", "enero", "ene", "январь", "января", "янв"),
-    ("february", "feb", "février", "févr", "fevrier", "febrero", "февраль", "февраля", "фев"),
-    ("march", "mar", "mars", "marzo", "март", "марта"),
+    ("february", "feb", "février", "févr", "fevrier", "febrero", "февраль", "февраля", "фев", "февр"),
+    ("march", "mar", "mars", "marzo", "март", "марта", "мар"),
     ("april", "apr", "avril", "avr", "abril", "abr", "апрель", "апреля", "апр"),
     ("may", "mai", "mayo", "май", "мая"),
-    ("june", "jun", "juin", "junio", "июнь", "июня"),
-    ("july", "jul", "juillet", "juil", "julio", "июль", "июля"),
+    ("june", "jun", "juin", "junio", "июнь", "июня", "июн"),
+    ("july", "jul", "juillet", "juil", "julio", "июль", "июля", "июл"),
     ("august", "aug", "août", "aout", "agosto", "ago", "август", "августа", "авг"),
-    ("september", "sep", "sept", "septembre", "septiembre", "сентябрь", "сентября", "сен"),
+    ("september", "sep", "sept", "septembre", "septiembre", "сентябрь", "сентября", "сен", "сент"),
     ("october", "oct", "octobre", "octubre", "октябрь", "октября", "окт"),
-    ("november", "nov", "novembre", "noviembre", "ноябрь", "ноября"),
+    ("november", "nov", "novembre", "noviembre", "ноябрь", "ноября", "нояб"),
     ("december", "dec", "décembre", "decembre", "déc", "diciembre", "dic", "декабрь", "декабря",
      "дек"),
 ], start=1) for m in names}
@@ -177,7 +177,7 @@ def parse_date(text: str, day_first: bool = False) -> tuple[dt.date | None, bool
     """Parse a date typed as text. Returns (date, ambiguous day/month): 03/04/2025 is read day
     first, and is ambiguous unless the language writes the day first or the date is dotted
     (03.04.2025, which no one writes month first)."""
-    t = normalise_text(text).replace("г.", "").strip(" .")
+    t = re.sub(r"(?<=\d)\s*г\.?$", "", normalise_text(text)).strip(" .")  # "2024 г."
     t = re.sub(r"\s+(?:de|del)\s+", " ", t)  # 15 de marzo de 2025
     if re.search(r"[\u0600-\u06ff]", t):
         t = _arabic_months(t)
