@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from natk_xlsx import layout
@@ -181,7 +182,7 @@ def _label_typed_over(ws: Any, row: int, qid: str, part: str, t: Texts, lang: st
     value = ws.value(row, layout.COL_GUIDANCE)
     if value is None:
         return []
-    label = t.options.get(qid, {}).get(part)
+    label = t.options[qid].get(part) if qid in t.options else None
     if label is not None:
         if value == label.get(lang) or loose(value) in {loose(text) for text in label.values()}:
             return []
@@ -200,14 +201,19 @@ def question_typed_over(ws: Any, row: int, qid: str, t: Texts, lang: str, exact:
     language that is compared whole; a text in another language (a workbook whose language was
     changed), or in a workbook that lost its identification, only by its start."""
     found: list[Cell] = []
-    for col, said in zip((layout.COL_QUESTION, layout.COL_GUIDANCE),
-                         t.wording.get(qid, ({}, {})), strict=True):
-        value = ws.value(row, col)
-        if value is None or (isinstance(value, str) and _as_written(
+    wording = t.wording.get(qid, _UNKNOWN)
+    for col, value, said in zip(_WORDED, ws.row_values(row, _WORDED), wording, strict=True):
+        if value is None or value == said.get(lang) or (isinstance(value, str) and _as_written(
                 value.rstrip(), said, lang, col, (qid, t) if exact else None)):
-            continue
+            continue  # most cells: exactly as the generator wrote them
         found += typed(ws, row, col, col)
     return found
+
+
+#: The cells of a question's row that hold its wording, and the wording of a question these
+#: specs do not know (nothing to compare with).
+_WORDED = (layout.COL_QUESTION, layout.COL_GUIDANCE)
+_UNKNOWN: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {})
 
 
 #: What may follow a question's guidance in its cell: the instruments it cites.
@@ -222,7 +228,7 @@ def _as_written(value: str, said: Mapping[str, str], lang: str, col: int,
         rest = value[len(own):]
         if col == layout.COL_GUIDANCE:
             return not rest or (qid in t.cited and _CITATION.fullmatch(rest) is not None)
-        optional = f" ({tr(strings()['row.optional'], lang)})"
+        optional = _optional(lang)
         rest = rest[len(optional):] if rest.startswith(optional) else rest
         return not rest or (rest.startswith("\n") and _offered(rest[1:], t.offered.get(qid)))
     if own and value.startswith(own):
@@ -233,6 +239,12 @@ def _as_written(value: str, said: Mapping[str, str], lang: str, col: int,
     if not any(said.values()):
         return typed_text.startswith(("[", "［"))
     return any(typed_text.startswith(loose(text)) for text in said.values() if text)
+
+
+@lru_cache(maxsize=8)
+def _optional(lang: str) -> str:
+    """What follows an optional question's wording in its cell: " (optional)"."""
+    return f" ({tr(strings()['row.optional'], lang)})"
 
 
 def _offered(lines: str, labels: frozenset[str] | None) -> bool:
