@@ -466,7 +466,7 @@ def test_an_answer_typed_after_a_question_or_its_guidance_is_kept(filled):
         [b + " We have none.", c + "\nYes, since 2019"])
 
 
-def test_natk_s_notes_on_a_copy_stay_natk_s_after_libreoffice_saves_it(filled, tmp_path):
+def test_natk_s_notes_on_a_copy_stay_natk_s_after_libreoffice_saves_it(small, tmp_path):
     """LibreOffice drops a note's author: natk's messages on a copy handed back, re-saved there
     and sent back, were read as the respondent's notes, and grew with each round. They are
     told by what they say; the respondent's note keeps its text alone, round after round."""
@@ -475,11 +475,11 @@ def test_natk_s_notes_on_a_copy_stay_natk_s_after_libreoffice_saves_it(filled, t
 
     from natk_xlsx.returns.annotate import annotate_workbook
 
-    toolkit = filled[0]
-    qid = _questions(toolkit, "short_text")[0].id
-    sheet = _sheet(toolkit, qid)
-    wb = openpyxl.load_workbook(filled[1])
-    cell = wb[sheet].cell(_rows(wb[sheet])[qid], layout.COL_ANSWER + 1)
+    toolkit = small.toolkit
+    wb = openpyxl.load_workbook(small.filled)
+    sheet = wb.sheetnames[2]  # the first component's
+    row = min(r for key, r in _rows(wb[sheet]).items() if layout.KEY_SEPARATOR not in key)
+    cell = wb[sheet].cell(row, layout.COL_ANSWER + 1)
     cell.comment = Comment("see annex 2", "A. Official")
     wb.save(tmp_path / "noted.xlsx")
     first = annotate_workbook(read_workbook(tmp_path / "noted.xlsx", toolkit), tmp_path / "r1")
@@ -533,14 +533,14 @@ def test_the_generators_additions_are_compared_whole_and_spaces_forgiven(filled,
         (c, q, v) for c, _, q, v in found]
 
 
-def test_the_copys_issues_sheet_is_natk_s_round_after_round(filled, tmp_path):
+def test_the_copys_issues_sheet_is_natk_s_round_after_round(small, tmp_path):
     """Beside a respondent's sheet named "Issues", each round added one more ("Issues 2", 3,
     4...); with rows inserted above its headers natk's list was read as a sheet added. natk's
     sheet is told by its headers in the first rows, whatever its name, and replaced."""
     from natk_xlsx.returns.annotate import annotate_workbook
 
-    toolkit, path, _ = filled
-    wb = openpyxl.load_workbook(path)
+    toolkit = small.toolkit
+    wb = openpyxl.load_workbook(small.filled)
     wb.create_sheet("Issues")["A1"] = "our own list"
     wb.save(tmp_path / "r0.xlsx")
     current = tmp_path / "r0.xlsx"
