@@ -7,6 +7,7 @@ JSON Schema validation mapped back to cells and the checks a schema cannot make 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -214,8 +215,13 @@ _TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
 
 def _as_typed(value: Any) -> Any:
     """A cell's value as the respondent typed it, whichever reader read it: 2020, not the
-    2020.0 that calamine gives for every number."""
-    return plain_number(value) if isinstance(value, float) else value
+    2020.0 that calamine gives for every number; a date, not the midnight of that day that
+    openpyxl gives for one (calamine gives the date)."""
+    if isinstance(value, float):
+        return plain_number(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
 
 
 def _fallback_id(file_sha256: str) -> str:
