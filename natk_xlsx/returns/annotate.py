@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, respondents_note
-from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, issues_headers
+from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, is_issues_sheet
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 from natk_xlsx.textwidth import line_units, row_height
 
@@ -30,8 +31,6 @@ WARNING_FILL = "FFEB9C"
 TITLE_COLOR = "1F3864"
 #: The header row of the problem list (a title and what to do come above it).
 HEADER_ROW = layout.ISSUES_HEADER_ROW
-#: The first rows searched for those headers in an earlier copy (rows may have been inserted).
-ISSUES_ROWS_SEARCHED = 10
 #: The widths of the issues sheet's columns: severity, cell, question, what to do.
 COLUMN_WIDTHS = (12, 22, 10, 110)
 _CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
@@ -166,16 +165,19 @@ def _issues_title(wb: Any, title: str) -> str:
     copy (sent back, and handed back again: told by its column headers, whatever its name now
     and wherever rows were inserted above them); never in place of a sheet of the respondent's
     that bears that name, beside which it takes a number."""
-    headers = issues_headers()
     for ws in list(wb.worksheets):
-        if any(tuple(ws.cell(row, col).value for col in range(1, 5)) in headers
-               for row in range(1, ISSUES_ROWS_SEARCHED + 1)):
+        if is_issues_sheet(partial(_value, ws)):
             del wb[ws.title]
     name, n = title, 1
     while name in wb.sheetnames:
         n += 1
         name = f"{title[:28]} {n}"
     return name
+
+
+def _value(ws: Any, row: int, col: int) -> Any:
+    """An openpyxl cell's value at (1-based row, 0-based column), as the reader counts."""
+    return ws.cell(row, col + 1).value
 
 
 def _placed(issue: Issue, sheetnames: list[str]) -> bool:

@@ -12,8 +12,9 @@ The message templates are interface strings (``issue.<CODE>``), so they are tran
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
@@ -148,8 +149,21 @@ SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
 ISSUES_COLUMNS = ("severity", "place", "question", "message")
 
 
-def issues_headers() -> set[tuple[str, ...]]:
+#: The first rows searched for its column headers (a respondent may insert rows above them).
+ISSUES_ROWS_SEARCHED = 10
+
+
+@lru_cache(maxsize=1)
+def issues_headers() -> frozenset[tuple[str, ...]]:
     """The column headers of that Issues sheet in each language, as ``annotate`` writes them (on
-    ``layout.ISSUES_HEADER_ROW``): by them the reader tells it from a sheet of the respondent's."""
-    return {tuple(tr(strings()[f"issues.col_{c}"], lang) for c in ISSUES_COLUMNS)
-            for lang in UN_LANGUAGES}
+    ``layout.ISSUES_HEADER_ROW``)."""
+    return frozenset(tuple(tr(strings()[f"issues.col_{c}"], lang) for c in ISSUES_COLUMNS)
+                     for lang in UN_LANGUAGES)
+
+
+def is_issues_sheet(value: Callable[[int, int], Any]) -> bool:
+    """Whether a sheet, whose cells ``value(row, col)`` gives (1-based row, 0-based column), is
+    the Issues sheet of a copy handed back: its column headers in one of its first rows. By them
+    ``annotate`` replaces an earlier copy's, and the reader tells it from a respondent's sheet."""
+    return any(tuple(value(row, col) for col in range(len(ISSUES_COLUMNS))) in issues_headers()
+               for row in range(1, ISSUES_ROWS_SEARCHED + 1))

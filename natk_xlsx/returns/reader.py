@@ -24,7 +24,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns import stray
 from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, SheetGrid
-from natk_xlsx.returns.issues import issues_headers
+from natk_xlsx.returns.issues import ISSUES_COLUMNS, ISSUES_ROWS_SEARCHED, is_issues_sheet
 from natk_xlsx.returns.opening import open_book
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 #: Rows scanned past the last known question row, for answers typed into inserted rows.
 SCAN_MARGIN = 50
 META_MAX_ROWS = 60
-#: The first rows searched for the column headers of a copy's Issues sheet (``annotate``).
-ISSUES_ROWS_SEARCHED = 10
 
 
 class WorkbookError(InputError):
@@ -272,11 +270,10 @@ def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
     for name in wb.sheetnames:
         if name in known:
             continue
-        top = wb.grid(name, ISSUES_ROWS_SEARCHED, 4)
+        top = wb.grid(name, ISSUES_ROWS_SEARCHED, len(ISSUES_COLUMNS))
         heading = top.value(1, 1)
-        issues = any(tuple(top.value(row, col) for col in range(4)) in issues_headers()
-                     for row in range(1, ISSUES_ROWS_SEARCHED + 1))
-        if (heading is None or stray.loose(heading) not in headings) and not issues:
+        if (heading is None or stray.loose(heading) not in headings) and not is_issues_sheet(
+                top.value):
             added.append(name)
     return added
 
