@@ -277,6 +277,11 @@ def test_the_copys_headers_and_severities_are_whole_in_every_language(small, lan
     assert {sheet.cell(4, 1).value, sheet.cell(5, 1).value} <= {t for _, t, _ in texts}
     assert [(col, text) for col, text, bold in texts
             if wrapped_lines(text, width[col] / (BOLD_WIDTH if bold else 1.0)) > 1] == []
+    # a long sheet's name: the French copy showed "Politique et coordination!D10" for D103
+    from natk_xlsx.returns.annotate import column_widths
+
+    place = "Politique et coordination!D103"
+    assert wrapped_lines(place, column_widths(lang, [place])[1]) == 1
 
 
 def test_libreoffice_resave_of_a_filled_workbook_returns_the_same_answers(small):

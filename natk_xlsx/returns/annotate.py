@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,8 +135,10 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         _text(ws.cell(HEADER_ROW, col), header)
         ws.cell(HEADER_ROW, col).font = Font(name=font_name, size=10, bold=True)
     link_font = Font(name=font_name, size=10, color="0563C1", underline="single")
+    places = []
     for row, issue in enumerate(issues, HEADER_ROW + 1):
         place = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (issue.sheet or "")
+        places.append(place)
         values = (ui(f"issues.{issue.severity}", lang), place, issue.question or "",
                   message_body(issue))
         for col, value in enumerate(values, 1):
@@ -151,7 +154,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
             link.hyperlink = Hyperlink(ref=link.coordinate,
                                        location=sheet_link(str(issue.sheet), str(issue.cell)))
             link.font = link_font
-    _page_setup(ws, lang)
+    _page_setup(ws, lang, places)
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
@@ -186,20 +189,23 @@ def _placed(issue: Issue, sheetnames: list[str]) -> bool:
             and _CELL_REF.fullmatch(issue.cell) is not None)
 
 
-def column_widths(lang: str) -> list[float]:
+def column_widths(lang: str, places: Iterable[str] = ()) -> list[float]:
     """The issues sheet's columns, each wide enough for its header and, the first, for the
-    severities, in ``lang``: none is wrapped, and the next cell would cut it ("Предупрежден")."""
+    severities, in ``lang``, the second for each of ``places`` (the cells linked to): none is
+    wrapped, and the next cell would cut it ("Предупрежден", "Politique et coordination!D10"
+    for D103)."""
     widths: list[float] = list(COLUMN_WIDTHS)
     for col, key in enumerate(("severity", "place", "question")):
         widths[col] = max(widths[col], line_units(ui(f"issues.col_{key}", lang), bold=True))
     widths[0] = max(widths[0], *(line_units(ui(f"issues.{s}", lang)) for s in SEVERITY_ORDER))
+    widths[1] = max(widths[1], *(line_units(place) for place in places), 0)
     return widths
 
 
-def _page_setup(ws: Any, lang: str) -> None:
+def _page_setup(ws: Any, lang: str, places: Iterable[str]) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    for col, width in zip("ABCD", column_widths(lang), strict=True):
+    for col, width in zip("ABCD", column_widths(lang, places), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
