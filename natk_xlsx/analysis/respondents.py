@@ -93,12 +93,13 @@ def respondent_from_record(record: Mapping[str, Any], file: str, received: float
 
 
 def _remarks(record: Mapping[str, Any]) -> tuple[tuple[str, str, str | None, str], ...]:
-    """The text kept outside the answer cells (``unplaced``), each with the question its issue
-    names, where one does."""
+    """The text kept outside the answer cells (``unplaced``), each with the question it is
+    about where the record says (its own ``question``, else its issue's)."""
     asked = {(i.get("sheet"), i.get("cell")): i.get("question") for i in record.get("issues", [])
              if isinstance(i, Mapping) and i.get("question")}
     return tuple((str(u.get("sheet") or ""), str(u.get("cell") or ""),
-                  asked.get((u.get("sheet"), u.get("cell"))), str(u.get("value")))
+                  str(u.get("question") or "") or asked.get((u.get("sheet"), u.get("cell"))),
+                  str(u.get("value")))
                  for u in record.get("unplaced") or () if isinstance(u, Mapping))
 
 

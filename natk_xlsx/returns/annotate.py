@@ -120,7 +120,8 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         comment = Comment(text[:30000], author)
         comment.width, comment.height = 360, min(60 + 40 * len(messages), 400)
         target_cell.comment = comment
-    title = _issues_title(wb, ui("sheet.issues", lang))
+    title = _issues_title(wb, ui("sheet.issues", lang),
+                          {str(kept.get("sheet")) for kept in submission.unplaced})
     ws = wb.create_sheet(title, 0)
     plain = Font(name=font_name, size=10)
     _text(ws.cell(1, 1), ui("issues.title", lang))
@@ -163,13 +164,14 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     return target
 
 
-def _issues_title(wb: Any, title: str) -> str:
+def _issues_title(wb: Any, title: str, typed_on: set[str]) -> str:
     """The name of the copy's Issues sheet: ``title``, in place of the Issues sheet of an earlier
     copy (sent back, and handed back again: told by its column headers, whatever its name now
-    and wherever rows were inserted above them); never in place of a sheet of the respondent's
-    that bears that name, beside which it takes a number."""
+    and wherever rows were inserted above them) unless the respondent typed on it (one of
+    ``typed_on``: a reply beside a message stays where they wrote it); never in place of a
+    sheet of the respondent's that bears that name, beside which it takes a number."""
     for ws in list(wb.worksheets):
-        if is_issues_sheet(partial(_value, ws)):
+        if ws.title not in typed_on and is_issues_sheet(partial(_value, ws)):
             del wb[ws.title]
     name, n = title, 1
     while name in wb.sheetnames:

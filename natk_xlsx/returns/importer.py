@@ -184,8 +184,7 @@ def build_submission(raw: RawWorkbook, toolkit: Toolkit, file_sha256: str = "") 
         components=list(raw.components), reference_period=period, respondent=respondent,
         answers=answers, details=details, tables=tables, asked=asked, issues=ctx.issues,
         source_map=source,
-        unplaced=[{"sheet": c.sheet, "cell": c.cell, "value": json_safe(_as_typed(c.value))}
-                  for c in raw.unplaced],
+        unplaced=[_kept(c, raw.about.get((c.sheet, c.cell))) for c in raw.unplaced],
         unknown_answers=unknown_answers, file_sha256=file_sha256,
         application=raw.application, metadata_source=raw.metadata_source)
     validate_submission(submission, toolkit, ctx)
@@ -210,7 +209,15 @@ def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
 
 #: The notes whose message sends the text to the question's Comments cell.
 _TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
-                          "TOTAL-OVERWRITTEN", "SHEET-ADDED", "CELL-NOTE"})
+                          "TOTAL-OVERWRITTEN", "SHEET-ADDED", "CELL-NOTE",
+                          "ISSUES-TYPED"})
+
+
+def _kept(cell: Cell, question: str | None) -> dict[str, Any]:
+    """A text kept outside the answer cells, as the record holds it; with the question it is
+    about where its place says it and no issue does (a reply on the Issues sheet)."""
+    kept = {"sheet": cell.sheet, "cell": cell.cell, "value": json_safe(_as_typed(cell.value))}
+    return {**kept, "question": question} if question else kept
 
 
 def _as_typed(value: Any) -> Any:

@@ -161,9 +161,17 @@ def issues_headers() -> frozenset[tuple[str, ...]]:
                      for lang in UN_LANGUAGES)
 
 
+def issues_header_row(value: Callable[[int, int], Any]) -> int | None:
+    """The row of the column headers of the Issues sheet of a copy handed back, when a sheet
+    whose cells ``value(row, col)`` gives (1-based row, 0-based column) is one: its headers in
+    one of its first rows. By them ``annotate`` replaces an earlier copy's, and the reader tells
+    it from a respondent's sheet. None for any other sheet."""
+    headers = issues_headers()
+    return next((row for row in range(1, ISSUES_ROWS_SEARCHED + 1)
+                 if tuple(value(row, col) for col in range(len(ISSUES_COLUMNS))) in headers),
+                None)
+
+
 def is_issues_sheet(value: Callable[[int, int], Any]) -> bool:
-    """Whether a sheet, whose cells ``value(row, col)`` gives (1-based row, 0-based column), is
-    the Issues sheet of a copy handed back: its column headers in one of its first rows. By them
-    ``annotate`` replaces an earlier copy's, and the reader tells it from a respondent's sheet."""
-    return any(tuple(value(row, col) for col in range(len(ISSUES_COLUMNS))) in issues_headers()
-               for row in range(1, ISSUES_ROWS_SEARCHED + 1))
+    """Whether a sheet is the Issues sheet of a copy handed back (``issues_header_row``)."""
+    return issues_header_row(value) is not None

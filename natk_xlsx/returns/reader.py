@@ -87,6 +87,9 @@ class RawWorkbook:
     notes: list[Located]
     unplaced: list[Cell]
     application: str | None = None
+    #: The question a kept text is about, where its place says it but no issue does (sheet,
+    #: cell → question id): a reply on the Issues sheet, beside a message about a question.
+    about: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 DETAIL_COLUMNS = {
@@ -228,13 +231,26 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
                             "this is not a natk-xlsx questionnaire of this toolkit (no "
                             "identification sheet and no question ids were found); send back "
                             "the workbook you received, filled in")
-    for name in _added_sheets(wb, sheets):
+    added, listed = _other_sheets(wb, sheets)
+    for name in added:
         found = stray.typed_anywhere(wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS),
                                      stray.texts(toolkit))
         if found:  # kept, and said once for the sheet, at its first text
             unplaced.extend(found)
             notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
                                  {"added": name, "count": len(found)}))
+    about: dict[tuple[str, str], str] = {}
+    for name in listed:  # a reply beside a message of a copy handed back: kept, said once
+        typed = stray.typed_on_issues_sheet(wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS))
+        for cell, qid in typed:
+            unplaced.append(cell)
+            if isinstance(qid, str) and qid in questions:
+                about[(name, cell.cell)] = qid
+        if typed:
+            first = typed[0][0]
+            notes.append(Located("ISSUES-TYPED", name, first.cell,
+                                 about.get((name, first.cell)), first.value,
+                                 {"listed": name, "count": len(typed)}))
     for sheet, ref, text in cell_notes:  # kept, and said where they are
         if sheet in wb.sheetnames:
             unplaced.append(Cell(text, sheet, ref))
@@ -243,7 +259,7 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
     cover = _read_cover(wb, lang)
     wb.close()
     return RawWorkbook(str(path), metadata, source, lang, components, sheets, questions, cover,
-                       notes, unplaced)
+                       notes, unplaced, about=about)
 
 
 def _question_at(questions: dict[str, QuestionCells], sheet: str, ref: str) -> str | None:
@@ -253,12 +269,13 @@ def _question_at(questions: dict[str, QuestionCells], sheet: str, ref: str) -> s
     return max(above)[1] if above else None
 
 
-def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
-    """The sheets the respondent added: neither a component sheet read nor one natk-xlsx
-    writes, told by what they hold rather than by their names, which a respondent may change
-    or give a sheet of their own: the cover (its fields' defined names point to it), the
-    instructions (their heading, in any language), the Issues sheet of a copy handed back (its
-    column headers), the hidden lists and identification."""
+def _other_sheets(wb: Any, components: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The sheets the respondent added, and the Issues sheets of copies handed back. Added:
+    neither a component sheet read nor one natk-xlsx writes, told by what they hold rather than
+    by their names, which a respondent may change or give a sheet of their own: the cover (its
+    fields' defined names point to it), the instructions (their heading, in any language), the
+    Issues sheet of a copy handed back (its column headers), the hidden lists and
+    identification."""
     names = strings()
     headings = {stray.loose(text) for text in names["instructions.heading"].values()}
     known = {*components.values(), layout.LISTS_SHEET, layout.META_SHEET}
@@ -266,16 +283,17 @@ def _added_sheets(wb: Any, components: dict[str, str]) -> list[str]:
         match = _NAME_REF.match(wb.defined_names().get(layout.cover_name(fld), ""))
         if match:
             known.add((match.group(1) or "").replace("''", "'") or match.group(2))
-    added = []
+    added, listed = [], []
     for name in wb.sheetnames:
         if name in known:
             continue
         top = wb.grid(name, ISSUES_ROWS_SEARCHED, len(ISSUES_COLUMNS))
         heading = top.value(1, 1)
-        if (heading is None or stray.loose(heading) not in headings) and not is_issues_sheet(
-                top.value):
+        if is_issues_sheet(top.value):
+            listed.append(name)
+        elif heading is None or stray.loose(heading) not in headings:
             added.append(name)
-    return added
+    return added, listed
 
 
 def _is_summary(wb: Any) -> bool:

@@ -9,7 +9,8 @@ with the cell, by the reader: ``CELL-NOT-READ``, ``PROMPT-OVERWRITTEN``, ``LABEL
 ``TOTAL-OVERWRITTEN`` (``ROW-INSERTED`` for a row that has no question id).
 
 A sheet the respondent added is not read either: what it holds is kept the same way and said
-once for the sheet (``SHEET-ADDED``).
+once for the sheet (``SHEET-ADDED``); so is what they typed on the Issues sheet of a copy handed
+back (a reply beside a message, a line added below the list: ``ISSUES-TYPED``).
 
 What the generator writes on each kind of row (``workbook.plan``) is known here, so that only
 what was typed is reported: on a question row, its id, text and guidance (A-C) and the answer
@@ -33,6 +34,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.coerce import NOT_RECORDED
+from natk_xlsx.returns.issues import ISSUES_COLUMNS, issues_header_row
 from natk_xlsx.spec.model import NOT_APPLICABLE
 
 if TYPE_CHECKING:
@@ -357,3 +359,37 @@ def loose_row(ws: Any, row: int, cid: str, t: Texts) -> list[Cell]:
     if title is not None and loose(title) in t.sections.get(cid, ()):
         return typed(ws, row, layout.COL_QUESTION, LAST)
     return typed(ws, row, layout.COL_ID, LAST)
+
+
+def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
+    """What the respondent typed on the Issues sheet of a copy handed back, each with what the
+    row's question column holds (the question a reply beside a message is about): anything
+    beside the list (E onwards), in a row of their own (not one of its severities in A), or
+    above the headers (but natk's title and instruction). The list itself (A-D of each of its
+    rows) is natk's."""
+    header = issues_header_row(ws.value)
+    if header is None:
+        return []
+    ours, severities = _issues_sheet_texts()
+    width = len(ISSUES_COLUMNS)
+    found: list[tuple[Cell, Any]] = []
+    for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
+        listed = row == header or (row > header and loose(ws.value(row, 0) or "") in severities)
+        for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
+            cell = ws.get(row, col)
+            if ((col < width and listed) or not str(cell.value).strip()
+                    or (row < header and loose(cell.value) in ours)):
+                continue
+            found.append((cell, ws.value(row, ISSUES_COLUMNS.index("question"))
+                          if listed and row > header else None))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _issues_sheet_texts() -> tuple[frozenset[str], frozenset[str]]:
+    """The Issues sheet's title and instruction, and its severities, in every language."""
+    names = strings()
+    return (frozenset(loose(text) for key in ("issues.title", "issues.todo")
+                      for text in names[key].values()),
+            frozenset(loose(text) for key in ("issues.error", "issues.warning")
+                      for text in names[key].values()))

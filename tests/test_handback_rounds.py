@@ -1,0 +1,126 @@
+"""What a respondent types on the Issues sheet of a copy handed back: a reply beside a message
+("the figure is right"), a line of their own below the list. The copy is made to be sent back,
+so both were read as natk's own sheet and lost without a word; and the next copy deleted them
+with the sheet. Now they are kept (``unplaced``, with the question of the message they stand
+beside) and said once (``ISSUES-TYPED``); the next copy keeps that sheet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fill import fill_workbook
+
+from natk_xlsx.analysis.respondents import respondent_from_record
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.annotate import annotate_workbook
+from natk_xlsx.returns.books import OpenpyxlBook
+from natk_xlsx.returns.importer import read_workbook
+from natk_xlsx.returns.reader import read_book
+from natk_xlsx.spec.lint import load_toolkit
+from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
+
+CODES = ("ISSUES-TYPED", "SHEET-ADDED", "CELL-NOT-READ", "ROW-INSERTED")
+
+
+def _copy(folder: Path, lang: str) -> tuple[Any, Path, Any]:
+    """A copy handed back of a policy return in ``lang`` with two wrong answers (two messages
+    on its Issues sheet, each about a question)."""
+    from factory import BUNDLED_SPECS
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    blank = generate_workbook(toolkit, folder / f"blank-{lang}.xlsx",
+                              GenerateOptions(components=["policy"], lang=lang)).path
+    yes_no = [q.id for q in toolkit.component("policy").questions if q.type == "yes_no"][:2]
+    filled = fill_workbook(blank, folder / f"filled-{lang}.xlsx", toolkit,
+                           dict.fromkeys(yes_no, "perhaps"), lang=lang)
+    sub = read_workbook(filled, toolkit)
+    return toolkit, annotate_workbook(sub, folder / f"copy-{lang}.xlsx"), sub
+
+
+def _typed(sub: Any) -> list[tuple[str, Any]]:
+    return [(i.code, i.cell) for i in sub.issues if i.code in CODES]
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, Any]:
+    return _copy(tmp_path_factory.mktemp("typed"), "en")
+
+
+def test_a_reply_beside_a_message_and_a_line_below_are_kept_with_their_question(english,
+                                                                                 tmp_path):
+    toolkit, copy, first = english
+    wb = openpyxl.load_workbook(copy)
+    ws = wb.worksheets[0]
+    listed = [row for row in range(5, ws.max_row + 1) if ws.cell(row, 3).value]
+    assert len(listed) >= 2
+    row = listed[1]  # the second message, about a question
+    about = ws.cell(row, 3).value
+    ws.cell(row, 5, "The answer is right: the law was amended in 2023.")
+    ws.cell(ws.max_row + 2, 1, "We will send the 2024 figures in March.")
+    wb.save(tmp_path / "replied.xlsx")
+    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
+    said = [i for i in sub.issues if i.code == "ISSUES-TYPED"]
+    assert [(i.sheet, i.cell, i.question, i.severity) for i in said] == [
+        (ws.title, f"E{row}", about, "warning")]
+    assert "(cells with text: 2;" in said[0].message
+    kept = [u for u in sub.record()["unplaced"] if u["sheet"] == ws.title]
+    assert kept == [
+        {"sheet": ws.title, "cell": f"E{row}", "question": about,
+         "value": "The answer is right: the law was amended in 2023."},
+        {"sheet": ws.title, "cell": f"A{ws.max_row}",
+         "value": "We will send the 2024 figures in March."}]
+    # the summary's Remarks (and remarks.csv, the report's annex) name the question
+    remarks = respondent_from_record(sub.record(), str(sub.file)).remarks
+    assert (ws.title, f"E{row}", about, kept[0]["value"]) in remarks
+    assert (ws.title, f"A{ws.max_row}", None, kept[1]["value"]) in remarks
+    # the careful reader finds the same
+    slow = read_book(tmp_path / "replied.xlsx", OpenpyxlBook(tmp_path / "replied.xlsx"), toolkit)
+    assert [(c.sheet, c.cell, c.value) for c in slow.unplaced] == [
+        (u["sheet"], u["cell"], u["value"]) for u in kept]
+    # the next copy keeps the sheet they wrote on, with natk's note on the reply, and lists
+    # this round's issues on a sheet of its own
+    again = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "round2.xlsx"))
+    assert again.sheetnames[:2] == [f"{ws.title} 2", ws.title]
+    assert again[ws.title].cell(row, 5).value == kept[0]["value"]
+    assert "is not read as answers" in again[ws.title].cell(row, 5).comment.text
+    assert len(first.issues) < len(sub.issues)
+
+
+def test_what_natk_wrote_on_its_issues_sheet_is_not_taken_for_typed_text(english, tmp_path):
+    """The copy returned untouched, and with rows inserted above the headers, gives nothing;
+    nor does a change to natk's own columns (a message edited is not told from natk's)."""
+    toolkit, copy, _ = english
+    assert _typed(read_workbook(copy, toolkit)) == []
+    wb = openpyxl.load_workbook(copy)
+    ws = wb.worksheets[0]
+    ws.insert_rows(1, 2)
+    ws.cell(7, 4, "edited message")
+    wb.save(tmp_path / "moved.xlsx")
+    assert _typed(read_workbook(tmp_path / "moved.xlsx", toolkit)) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_a_copy_in_any_language_is_told_and_a_reply_is_said_in_it(lang, tmp_path):
+    toolkit, copy, _ = _copy(tmp_path, lang)
+    assert _typed(read_workbook(copy, toolkit)) == []
+    wb = openpyxl.load_workbook(copy)
+    wb.worksheets[0]["F6"] = "OK"
+    wb.save(tmp_path / "replied.xlsx")
+    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
+    said = [i for i in sub.issues if i.code == "ISSUES-TYPED"]
+    assert [i.cell for i in said] == ["F6"]
+    assert ui("col.comment", lang) in said[0].message
+    assert wb.worksheets[0].title in said[0].message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+def test_a_copy_libreoffice_saved_gives_nothing_typed(english, tmp_path):
+    from libreoffice import convert
+
+    toolkit, copy, _ = english
+    saved = convert(copy, tmp_path / "lo")
+    assert _typed(read_workbook(saved, toolkit)) == []
