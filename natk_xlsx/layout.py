@@ -89,6 +89,9 @@ ISSUES_HEADER_ROW = 4
 #: bound; a cell further right sends the file to the careful reader, which keeps this bound).
 ADDED_COLUMNS = 64
 META_SHEET = "natk_meta"
+#: A key of the metadata sheet that only a copy handed back has: the cells ``annotate`` marked,
+#: with the fill each had, so that the next copy takes those marks off a corrected cell.
+META_MARKED = "marked"
 
 # Columns of a component sheet (0-based).
 COL_ID = 0

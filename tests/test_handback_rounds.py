@@ -1,8 +1,13 @@
-"""What a respondent types on the Issues sheet of a copy handed back: a reply beside a message
-("the figure is right"), a line of their own below the list. The copy is made to be sent back,
-so both were read as natk's own sheet and lost without a word; and the next copy deleted them
-with the sheet. Now they are kept (``unplaced``, with the question of the message they stand
-beside) and said once (``ISSUES-TYPED``); the next copy keeps that sheet."""
+"""A copy handed back, returned, and handed back again.
+
+What a respondent types on the Issues sheet of a copy: a reply beside a message ("the figure is
+right"), a line of their own below the list. The copy is made to be sent back, so both were read
+as natk's own sheet and lost without a word; and the next copy deleted them with the sheet. Now
+they are kept (``unplaced``, with the question of the message they stand beside) and said once
+(``ISSUES-TYPED``); the next copy keeps that sheet.
+
+A cell corrected since the last copy kept that copy's colour and message ("not one of the allowed
+answers" over the answer the respondent had put right); the next copy now takes them off."""
 
 from __future__ import annotations
 
@@ -13,11 +18,13 @@ from typing import Any
 import openpyxl
 import pytest
 from fill import fill_workbook
+from openpyxl.comments import Comment
 
 from natk_xlsx.analysis.respondents import respondent_from_record
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.returns.annotate import annotate_workbook
+from natk_xlsx.returns.annotate import ERROR_FILL, annotate_workbook
 from natk_xlsx.returns.books import OpenpyxlBook
+from natk_xlsx.returns.cellnotes import SEPARATOR
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.returns.reader import read_book
 from natk_xlsx.spec.lint import load_toolkit
@@ -117,10 +124,59 @@ def test_a_copy_in_any_language_is_told_and_a_reply_is_said_in_it(lang, tmp_path
     assert wb.worksheets[0].title in said[0].message
 
 
+OWN = "We are checking this with the ministry."
+
+
+def _corrected(copy: Path, out: Path, toolkit: Any) -> tuple[Path, str, str]:
+    """The copy with its first wrong answer put right, and a note of the respondent's on the
+    second, before natk's message: (the file, the corrected cell, the cell still wrong)."""
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[toolkit.component("policy").sheet_name["en"]]
+    wrong = [c.coordinate for row in ws.iter_rows() for c in row if c.value == "perhaps"]
+    fixed, still = wrong[:2]
+    assert ws[fixed].comment is not None and "perhaps" in ws[fixed].comment.text
+    ws[fixed] = "Yes"
+    ours = ws[still].comment.text
+    ws[still].comment = Comment(f"{OWN}{SEPARATOR}{ours}", "A. Official")
+    wb.save(out)
+    return out, fixed, still
+
+
+def test_the_next_copy_takes_its_marks_off_a_corrected_cell(english, tmp_path):
+    toolkit, copy, _ = english
+    returned, fixed, still = _corrected(copy, tmp_path / "returned.xlsx", toolkit)
+    sheet = toolkit.component("policy").sheet_name["en"]
+    blank = openpyxl.load_workbook(copy.parent / "blank-en.xlsx")[sheet]
+    was = blank[fixed].fill.fgColor.rgb  # as the questionnaire has it
+    assert blank[still].fill.fgColor.rgb == was
+    again = openpyxl.load_workbook(annotate_workbook(read_workbook(returned, toolkit),
+                                                     tmp_path / "round2.xlsx"))
+    ws = again[sheet]
+    assert ws[fixed].value == "Yes"
+    assert ws[fixed].fill.fgColor.rgb == was and ws[fixed].comment is None
+    assert ws[still].fill.fgColor.rgb.endswith(ERROR_FILL)
+    # the respondent's note first, then this round's messages, the error once
+    note = ws[still].comment.text
+    assert note.startswith(OWN + SEPARATOR) and note.count('"perhaps"') == 1
+    # and a third round takes the second's off as well, the respondent's note kept
+    ws[still] = "No"
+    again.save(tmp_path / "returned2.xlsx")
+    third = openpyxl.load_workbook(annotate_workbook(
+        read_workbook(tmp_path / "returned2.xlsx", toolkit), tmp_path / "round3.xlsx"))[sheet]
+    assert '"perhaps"' not in third[still].comment.text
+    assert third[still].comment.text.startswith(OWN)
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
-def test_a_copy_libreoffice_saved_gives_nothing_typed(english, tmp_path):
+def test_a_copy_libreoffice_saved_gives_nothing_typed_and_is_unmarked_alike(english, tmp_path):
     from libreoffice import convert
 
     toolkit, copy, _ = english
     saved = convert(copy, tmp_path / "lo")
     assert _typed(read_workbook(saved, toolkit)) == []
+    returned, fixed, _ = _corrected(saved, tmp_path / "returned.xlsx", toolkit)
+    sheet = toolkit.component("policy").sheet_name["en"]
+    again = openpyxl.load_workbook(annotate_workbook(read_workbook(returned, toolkit),
+                                                     tmp_path / "round2.xlsx"))[sheet]
+    assert not again[fixed].fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert again[fixed].comment is None

@@ -5,10 +5,15 @@ lists every problem, errors first, with a link to its cell. Nothing in the copy 
 from the respondent's text: every value written is text, and links are hyperlink objects whose
 location quotes the sheet's name. Everything else the respondent entered stays as it was, and the
 original file is never modified (the copy goes to another folder).
+
+A copy of a copy (a workbook handed back, returned, and still not right) first takes the earlier
+copy's marks off the cells it marked, which the metadata sheet lists (``layout.META_MARKED``): a
+cell corrected since shows clean.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Iterable
@@ -96,8 +101,10 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(source)
+    _unmark(wb)
     fills = {sev: PatternFill("solid", start_color=color, end_color=color)
              for sev, color in ((ERROR, ERROR_FILL), ("warning", WARNING_FILL))}
+    marked: dict[str, list[tuple[str, str]]] = {}  # a fill as it was → the cells marked
     font_name = FONTS.get(lang, DEFAULT_FONT)
     issues = ordered(submission.issues)
     notes: dict[tuple[str, str], list[str]] = {}
@@ -112,6 +119,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         target_cell = wb[sheet][cell]
         if type(target_cell).__name__ == "MergedCell":
             continue
+        marked.setdefault(_fill_of(target_cell), []).append((sheet, cell))
         target_cell.fill = fills[worst[(sheet, cell)]]
         text, author = "\n".join(messages), OURS
         own = respondents_note(target_cell.comment)
@@ -156,12 +164,78 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
                                        location=sheet_link(str(issue.sheet), str(issue.cell)))
             link.font = link_font
     _page_setup(ws, lang, places)
+    _remember(wb, marked)
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
     with writing(target, "the annotated copy"), atomic_path(target) as temp:
         wb.save(temp)
     return target
+
+
+#: A marked cell's text in the metadata sheet holds at most this many characters (a cell's
+#: limit); marks past it are not remembered, and stay on the next copy as they did before.
+MARKED_CHARS = 32_000
+
+
+def _fill_of(cell: Any) -> str:
+    """A cell's fill as the metadata sheet remembers it: "solid FFFFFFFF", " " for none. One
+    of natk's own marks (an earlier copy's, from before marks were remembered) counts as none."""
+    fill = cell.fill
+    color = fill.fgColor
+    rgb = str(color.rgb) if color is not None and color.type == "rgb" else ""
+    if fill.fill_type == "solid" and rgb[-6:] in (ERROR_FILL, WARNING_FILL):
+        return " "
+    return f"{fill.fill_type or ''} {rgb}"
+
+
+def _remember(wb: Any, marked: dict[str, list[tuple[str, str]]]) -> None:
+    """Keep in the metadata sheet the cells this copy marked, by the fill each had."""
+    if layout.META_SHEET not in wb.sheetnames:
+        return
+    text = json.dumps(marked, ensure_ascii=False, separators=(",", ":"))
+    while len(text) > MARKED_CHARS:  # the longest list is cut first
+        longest = max(marked, key=lambda fill: len(marked[fill]))
+        marked[longest] = marked[longest][:len(marked[longest]) * 3 // 4]
+        text = json.dumps(marked, ensure_ascii=False, separators=(",", ":"))
+    meta = wb[layout.META_SHEET]
+    rows = [row for row in range(1, meta.max_row + 1)
+            if meta.cell(row, 1).value == layout.META_MARKED]
+    row = rows[0] if rows else meta.max_row + 1
+    meta.cell(row, 1, layout.META_MARKED)
+    meta.cell(row, 2, text)
+
+
+def _unmark(wb: Any) -> None:
+    """Take an earlier copy's marks off the cells it marked (``_remember``): its note goes (a
+    respondent's own, before it, stays) and the cell's fill is put back."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    if layout.META_SHEET not in wb.sheetnames:
+        return
+    meta = wb[layout.META_SHEET]
+    found = next((meta.cell(row, 2).value for row in range(1, meta.max_row + 1)
+                  if meta.cell(row, 1).value == layout.META_MARKED), None)
+    try:
+        marked = json.loads(found) if isinstance(found, str) else {}
+    except ValueError:
+        return
+    if not isinstance(marked, dict):
+        return
+    for fill, places in marked.items():
+        kind, _, rgb = str(fill).partition(" ")
+        for place in places if isinstance(places, list) else ():
+            if not (isinstance(place, list) and len(place) == 2 and place[0] in wb.sheetnames
+                    and _CELL_REF.fullmatch(str(place[1]))):
+                continue
+            cell = wb[place[0]][place[1]]
+            if type(cell).__name__ == "MergedCell":
+                continue
+            cell.fill = (PatternFill(kind, start_color=rgb, end_color=rgb) if kind and rgb
+                         else PatternFill(kind or None))
+            own = respondents_note(cell.comment)
+            cell.comment = Comment(own, cell.comment.author) if own else None
 
 
 def _issues_title(wb: Any, title: str, typed_on: set[str]) -> str:
