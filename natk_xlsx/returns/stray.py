@@ -361,27 +361,35 @@ def loose_row(ws: Any, row: int, cid: str, t: Texts) -> list[Cell]:
     return typed(ws, row, layout.COL_ID, LAST)
 
 
+#: What natk writes in the place column of its list: the cell a message is about.
+_PLACE = re.compile(r".+![A-Z]{1,3}[0-9]{1,7}")
+
+
 def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
     """What the respondent typed on the Issues sheet of a copy handed back, each with what the
     row's question column holds (the question a reply beside a message is about): anything
-    beside the list (E onwards), in a row of their own (not one of its severities in A), or
-    above the headers (but natk's title and instruction). The list itself (A-D of each of its
-    rows) is natk's."""
+    beside the list (E onwards), in a row of their own, or above the headers (but natk's title
+    and instruction), and in the severity column what is not a severity ("Done" typed over
+    "Error"). The rest of the list, the place, question and message of each of its rows, is
+    natk's; a row of it is told by its severity, or, that overwritten, by its place."""
+    severity, place, question, _ = range(len(ISSUES_COLUMNS))
     header = issues_header_row(ws.value)
     if header is None:
         return []
     ours, severities = _issues_sheet_texts()
-    width = len(ISSUES_COLUMNS)
     found: list[tuple[Cell, Any]] = []
     for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
-        listed = row == header or (row > header and loose(ws.value(row, 0) or "") in severities)
+        marked = row > header and loose(ws.value(row, severity) or "") in severities
+        listed = row == header or marked or (row > header and _PLACE.fullmatch(
+            str(ws.value(row, place) or "")) is not None)
         for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
             cell = ws.get(row, col)
-            if ((col < width and listed) or not str(cell.value).strip()
+            if ((listed and (col in (place, question, len(ISSUES_COLUMNS) - 1)
+                             or (col == severity and (marked or row == header))))
+                    or not str(cell.value).strip()
                     or (row < header and loose(cell.value) in ours)):
                 continue
-            found.append((cell, ws.value(row, ISSUES_COLUMNS.index("question"))
-                          if listed and row > header else None))
+            found.append((cell, ws.value(row, question) if listed and row > header else None))
     return found
 
 
