@@ -180,3 +180,92 @@ def test_a_copy_libreoffice_saved_gives_nothing_typed_and_is_unmarked_alike(engl
                                                      tmp_path / "round2.xlsx"))[sheet]
     assert not again[fixed].fill.fgColor.rgb.endswith(ERROR_FILL)
     assert again[fixed].comment is None
+
+
+def _wrong_cells(ws: Any) -> list[str]:
+    return [c.coordinate for row in ws.iter_rows() for c in row if c.value == "perhaps"]
+
+
+def test_a_fill_of_any_kind_comes_back_and_a_moved_cell_is_found(english, tmp_path):
+    """The fill a respondent gave a cell (a theme colour, a gradient) is put back as it was, not
+    as solid black or a crash; and a corrected cell moved down by an inserted row is unmarked
+    where it now is, its old place left alone."""
+    from openpyxl.styles import GradientFill, PatternFill
+    from openpyxl.styles.colors import Color
+
+    toolkit, copy, _ = english
+    sheet = toolkit.component("policy").sheet_name["en"]
+    wb = openpyxl.load_workbook(copy.parent / "filled-en.xlsx")
+    first, second = _wrong_cells(wb[sheet])[:2]
+    theme = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
+    gradient = GradientFill(stop=("FF0000", "0000FF"))
+    wb[sheet][first].fill, wb[sheet][second].fill = theme, gradient
+    wb.save(tmp_path / "coloured.xlsx")
+    marked = annotate_workbook(read_workbook(tmp_path / "coloured.xlsx", toolkit),
+                               tmp_path / "marked.xlsx")
+    wb = openpyxl.load_workbook(marked)
+    ws = wb[sheet]
+    assert ws[first].fill != theme and ws[second].fill != gradient  # natk's marks on both
+    ws[first], ws[second] = "Yes", "No"
+    ws.insert_rows(ws[second].row)  # the second goes one row down
+    moved = f"{second[0]}{ws[second].row + 1}"
+    wb.save(tmp_path / "corrected.xlsx")
+    ws = openpyxl.load_workbook(annotate_workbook(
+        read_workbook(tmp_path / "corrected.xlsx", toolkit), tmp_path / "round2.xlsx"))[sheet]
+    assert ws[first].fill == theme and ws[first].comment is None
+    assert ws[moved].value == "No" and ws[moved].fill == gradient and ws[moved].comment is None
+    assert ws[second].value is None and ws[second].fill != gradient  # the row inserted
+
+
+@pytest.mark.parametrize("marked", [
+    '{"<fill><patternFill patternType=\\"bogus\\"/></fill>": [["Policy", "D5", "", 5]]}',
+    '{"<fill": [["Policy", "D5", "", 5]], "x": [["Policy", "D0", "", 0]]}',
+    '{"<fill/>": [["Policy", "D", "", 9999999], ["Nowhere", "D", "", 5], ["Policy", 3, 4, 5]]}',
+    '[1, 2]', '{"<fill/>": "D5"}', "not json", '{"<!DOCTYPE x [<!ENTITY a \\"b\\">]><x>&a;</x>":'
+    ' [["Policy", "D", "POL.01", 1]]}'])
+def test_a_damaged_list_of_marks_is_passed_over(english, tmp_path, marked):
+    """What the metadata sheet holds is the respondent's file: a list of marks damaged or made
+    up gives a copy all the same, with this round's marks."""
+    from natk_xlsx import layout
+
+    toolkit, copy, _ = english
+    wb = openpyxl.load_workbook(copy)
+    meta = wb[layout.META_SHEET]
+    row = next(r for r in range(1, meta.max_row + 1)
+               if meta.cell(r, 1).value == layout.META_MARKED)
+    meta.cell(row, 2, marked)
+    wb.save(tmp_path / "damaged.xlsx")
+    out = annotate_workbook(read_workbook(tmp_path / "damaged.xlsx", toolkit),
+                            tmp_path / "round2.xlsx")
+    ws = openpyxl.load_workbook(out)[toolkit.component("policy").sheet_name["en"]]
+    assert ws["D5"].fill.fgColor.rgb.endswith(ERROR_FILL)
+
+
+def test_a_long_list_of_marks_is_cut_to_a_cell(tmp_path):
+    """Thousands of marked cells, each of another fill, are remembered as far as a cell holds."""
+    from natk_xlsx import layout
+    from natk_xlsx.returns.annotate import MARKED_CHARS, _remember
+
+    wb = openpyxl.Workbook()
+    wb.create_sheet(layout.META_SHEET)
+    _remember(wb, [(f"<fill>{i}</fill>", ["Policy", "D", "", i]) for i in range(3000)])
+    meta = wb[layout.META_SHEET]
+    (kept,) = [meta.cell(r, 2).value for r in range(1, meta.max_row + 1)
+               if meta.cell(r, 1).value == layout.META_MARKED]
+    assert len(kept) <= MARKED_CHARS
+    assert '"<fill>0</fill>":[["Policy","D","",0]]' in kept  # the first ones (errors) kept
+
+
+def test_done_typed_over_a_severity_is_the_respondent_s_and_the_message_natk_s(english,
+                                                                               tmp_path):
+    toolkit, copy, _ = english
+    wb = openpyxl.load_workbook(copy)
+    ws = wb.worksheets[0]
+    listed = [row for row in range(5, ws.max_row + 1) if ws.cell(row, 3).value]
+    ws.cell(listed[0], 1, "Done")
+    ws.cell(listed[1], 1).value = None
+    wb.save(tmp_path / "ticked.xlsx")
+    sub = read_workbook(tmp_path / "ticked.xlsx", toolkit)
+    assert [(u["cell"], u["value"], u.get("question")) for u in sub.record()["unplaced"]
+            if u["sheet"] == ws.title] == [
+        (f"A{listed[0]}", "Done", ws.cell(listed[0], 3).value)]

@@ -26,6 +26,7 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, respondents_note
 from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, is_issues_sheet
+from natk_xlsx.returns.partscan import MAX_COLUMN, MAX_ROW
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 from natk_xlsx.textwidth import line_units, row_height
 
@@ -104,7 +105,8 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     _unmark(wb)
     fills = {sev: PatternFill("solid", start_color=color, end_color=color)
              for sev, color in ((ERROR, ERROR_FILL), ("warning", WARNING_FILL))}
-    marked: dict[str, list[tuple[str, str]]] = {}  # a fill as it was → the cells marked
+    marked: list[tuple[str, list[Any]]] = []  # each cell marked: its fill as it was, its place
+    keys: dict[str, dict[str, int]] = {}  # a sheet's row keys → their rows
     font_name = FONTS.get(lang, DEFAULT_FONT)
     issues = ordered(submission.issues)
     notes: dict[tuple[str, str], list[str]] = {}
@@ -119,7 +121,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         target_cell = wb[sheet][cell]
         if type(target_cell).__name__ == "MergedCell":
             continue
-        marked.setdefault(_fill_of(target_cell), []).append((sheet, cell))
+        marked.append((_fill_of(target_cell), _place(target_cell, keys)))
         target_cell.fill = fills[worst[(sheet, cell)]]
         text, author = "\n".join(messages), OURS
         own = respondents_note(target_cell.comment)
@@ -173,31 +175,71 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     return target
 
 
-#: A marked cell's text in the metadata sheet holds at most this many characters (a cell's
-#: limit); marks past it are not remembered, and stay on the next copy as they did before.
+#: The metadata sheet's list of the cells a copy marked holds at most this many characters (a
+#: cell holds 32,767); marks past it, the last listed (warnings), are not remembered and stay on
+#: the next copy.
 MARKED_CHARS = 32_000
 
 
-def _fill_of(cell: Any) -> str:
-    """A cell's fill as the metadata sheet remembers it: "solid FFFFFFFF", " " for none. One
-    of natk's own marks (an earlier copy's, from before marks were remembered) counts as none."""
+def _ours(cell: Any) -> bool:
+    """Whether a cell bears a mark of natk's: its note, or the part after a respondent's own."""
+    note = cell.comment
+    return note is not None and respondents_note(note) != str(note.text or "").rstrip()
+
+
+def _mark_fill(cell: Any) -> bool:
+    """Whether a cell's fill is one natk marks with."""
     fill = cell.fill
-    color = fill.fgColor
-    rgb = str(color.rgb) if color is not None and color.type == "rgb" else ""
-    if fill.fill_type == "solid" and rgb[-6:] in (ERROR_FILL, WARNING_FILL):
-        return " "
-    return f"{fill.fill_type or ''} {rgb}"
+    color = getattr(fill, "fgColor", None)
+    return (getattr(fill, "fill_type", None) == "solid" and color is not None
+            and color.type == "rgb" and str(color.rgb)[-6:] in (ERROR_FILL, WARNING_FILL))
 
 
-def _remember(wb: Any, marked: dict[str, list[tuple[str, str]]]) -> None:
-    """Keep in the metadata sheet the cells this copy marked, by the fill each had."""
+def _fill_of(cell: Any) -> str:
+    """A cell's fill as the metadata sheet remembers it (its XML, whatever the fill: a theme
+    colour, a pattern, a gradient). natk's own mark, on a cell of an earlier copy that did not
+    remember it, counts as none."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.xml.functions import tostring
+
+    fill = PatternFill() if _mark_fill(cell) and _ours(cell) else cell.fill
+    return str(tostring(fill.to_tree()).decode("utf-8"))
+
+
+def _place(cell: Any, keys: dict[str, dict[str, int]]) -> list[Any]:
+    """Where a marked cell is, as found again after rows are inserted: its sheet, its column
+    and its row's key (a component sheet's hidden key column), or its row where it has none."""
+    ws = cell.parent
+    key = ws.cell(cell.row, layout.COL_KEY + 1).value
+    row_key = str(key) if key is not None and _rows(ws, keys).get(str(key)) == cell.row else ""
+    return [ws.title, cell.column_letter, row_key, cell.row]
+
+
+def _rows(ws: Any, keys: dict[str, dict[str, int]]) -> dict[str, int]:
+    """A sheet's row keys → their rows (a key found twice: its first row), read once."""
+    if ws.title not in keys:
+        col = layout.COL_KEY + 1
+        found: dict[str, int] = {}
+        for row, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True),
+                                       start=1):
+            if value is not None:
+                found.setdefault(str(value), row)
+        keys[ws.title] = found
+    return keys[ws.title]
+
+
+def _remember(wb: Any, marked: list[tuple[str, list[Any]]]) -> None:
+    """Keep in the metadata sheet the cells this copy marked (``_place``), by the fill each had."""
     if layout.META_SHEET not in wb.sheetnames:
         return
-    text = json.dumps(marked, ensure_ascii=False, separators=(",", ":"))
-    while len(text) > MARKED_CHARS:  # the longest list is cut first
-        longest = max(marked, key=lambda fill: len(marked[fill]))
-        marked[longest] = marked[longest][:len(marked[longest]) * 3 // 4]
-        text = json.dumps(marked, ensure_ascii=False, separators=(",", ":"))
+    while True:
+        grouped: dict[str, list[list[Any]]] = {}
+        for fill, place in marked:
+            grouped.setdefault(fill, []).append(place)
+        text = json.dumps(grouped, ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= MARKED_CHARS:
+            break
+        marked = marked[:len(marked) * 3 // 4]
     meta = wb[layout.META_SHEET]
     rows = [row for row in range(1, meta.max_row + 1)
             if meta.cell(row, 1).value == layout.META_MARKED]
@@ -207,10 +249,11 @@ def _remember(wb: Any, marked: dict[str, list[tuple[str, str]]]) -> None:
 
 
 def _unmark(wb: Any) -> None:
-    """Take an earlier copy's marks off the cells it marked (``_remember``): its note goes (a
-    respondent's own, before it, stays) and the cell's fill is put back."""
+    """Take an earlier copy's marks off the cells it marked (``_remember``), found by their
+    row's key where rows were inserted since: natk's note goes (a respondent's own, before it,
+    stays) and, where the cell still has natk's colour, its fill is put back. What the metadata
+    sheet holds is the respondent's file: anything odd in it is passed over."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
 
     if layout.META_SHEET not in wb.sheetnames:
         return
@@ -221,21 +264,52 @@ def _unmark(wb: Any) -> None:
         marked = json.loads(found) if isinstance(found, str) else {}
     except ValueError:
         return
-    if not isinstance(marked, dict):
-        return
-    for fill, places in marked.items():
-        kind, _, rgb = str(fill).partition(" ")
+    keys: dict[str, dict[str, int]] = {}
+    for fill, places in marked.items() if isinstance(marked, dict) else ():
+        was = _parsed_fill(fill)
         for place in places if isinstance(places, list) else ():
-            if not (isinstance(place, list) and len(place) == 2 and place[0] in wb.sheetnames
-                    and _CELL_REF.fullmatch(str(place[1]))):
+            cell = _marked_cell(wb, place, keys)
+            if cell is None:
                 continue
-            cell = wb[place[0]][place[1]]
-            if type(cell).__name__ == "MergedCell":
-                continue
-            cell.fill = (PatternFill(kind, start_color=rgb, end_color=rgb) if kind and rgb
-                         else PatternFill(kind or None))
-            own = respondents_note(cell.comment)
-            cell.comment = Comment(own, cell.comment.author) if own else None
+            if was is not None and _mark_fill(cell):
+                cell.fill = was
+            if _ours(cell):
+                own = respondents_note(cell.comment)
+                cell.comment = Comment(own, cell.comment.author) if own else None
+
+
+def _parsed_fill(xml: Any) -> Any:
+    """A fill remembered by ``_fill_of``; None where it is not one."""
+    from openpyxl.styles.fills import Fill
+    from openpyxl.xml.functions import fromstring  # openpyxl's parser: no entity expanded
+
+    try:
+        return Fill.from_tree(fromstring(str(xml)))
+    except Exception:  # any text at all may be found there
+        return None
+
+
+def _marked_cell(wb: Any, place: Any, keys: dict[str, dict[str, int]]) -> Any:
+    """The cell a remembered place (``_place``) is now; None where it is gone or not a cell."""
+    from openpyxl.utils import column_index_from_string
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    if not (isinstance(place, list) and len(place) == 4 and place[0] in wb.sheetnames
+            and isinstance(place[1], str) and isinstance(place[2], str)
+            and isinstance(place[3], int)):
+        return None
+    ws = wb[place[0]]
+    if not isinstance(ws, Worksheet):
+        return None
+    row = _rows(ws, keys).get(place[2]) if place[2] else place[3]
+    try:
+        col = column_index_from_string(place[1])
+    except ValueError:
+        return None
+    if row is None or not 1 <= row <= MAX_ROW or not 1 <= col <= MAX_COLUMN:
+        return None
+    cell = ws.cell(row, col)
+    return None if type(cell).__name__ == "MergedCell" else cell
 
 
 def _issues_title(wb: Any, title: str, typed_on: set[str]) -> str:
