@@ -139,11 +139,13 @@ def test_an_opener_the_file_crashed_is_not_tried_again(small, monkeypatch):
 
     # forked without pytest's crash handler, so that the crash made here prints no traceback
     # into the test run's output (it would read as a crash of the tests)
+    enabled = faulthandler.is_enabled()
     faulthandler.disable()
     try:
         ahead.start(["check", str(small.filled)])
     finally:
-        faulthandler.enable(sys.__stderr__)
+        if enabled:
+            faulthandler.enable(sys.__stderr__)
     (started,) = children()
     os.kill(started.pid, signal.SIGSEGV)
     started.join(5)
