@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.returns.books import Cell
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell
 from natk_xlsx.returns.coerce import NOT_RECORDED
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, issues_header_row
 from natk_xlsx.spec.model import NOT_APPLICABLE
@@ -371,20 +371,24 @@ def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
     beside the list (E onwards), in a row of their own, or above the headers (but natk's title
     and instruction), and in the severity column what is not a severity ("Done" typed over
     "Error"). The rest of the list, the place, question and message of each of its rows, is
-    natk's; a row of it is told by its severity, or, that overwritten, by its place."""
-    severity, place, question, _ = range(len(ISSUES_COLUMNS))
+    natk's; a row of it is told by its place in the rows of messages that follow the headers
+    without a gap, or, below a gap, by its severity or its place."""
+    severity, place, question, message = range(len(ISSUES_COLUMNS))
     header = issues_header_row(ws.value)
     if header is None:
         return []
     ours, severities = _issues_sheet_texts()
+    last = header  # the rows of messages right below the headers
+    while last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
+        last += 1
     found: list[tuple[Cell, Any]] = []
     for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
         marked = row > header and loose(ws.value(row, severity) or "") in severities
-        listed = row == header or marked or (row > header and _PLACE.fullmatch(
+        listed = header <= row <= last or marked or (row > header and _PLACE.fullmatch(
             str(ws.value(row, place) or "")) is not None)
         for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
             cell = ws.get(row, col)
-            if ((listed and (col in (place, question, len(ISSUES_COLUMNS) - 1)
+            if ((listed and (col in (place, question, message)
                              or (col == severity and (marked or row == header))))
                     or not str(cell.value).strip()
                     or (row < header and loose(cell.value) in ours)):
