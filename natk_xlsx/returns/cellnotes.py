@@ -8,10 +8,11 @@ versions, whose preamble is dropped here). This module reads them from the bytes
 through, with defusedxml, for ``reader`` to keep and report (``CELL-NOTE``).
 
 The notes natk-xlsx writes on a copy handed back (``annotate``) are natk's own, not the
-respondent's, and are left out: told by their author, and, as LibreOffice drops a note's author
-when it saves, by what they say (lines of natk's messages, after a fixed separator where they
-follow a respondent's own note). Notes are a courtesy: a part that cannot be read, or larger
-than a questionnaire's notes could be, gives none, never a refusal of the file.
+respondent's, and are left out: told by what they say, as LibreOffice drops a note's author when
+it saves (lines of natk's messages, after a fixed separator where they follow a respondent's own
+note). A line a respondent typed into natk's note, a reply to its message, is theirs. Notes
+are a courtesy: a part that cannot be read, or larger than a questionnaire's notes could be,
+gives none, never a refusal of the file.
 """
 
 from __future__ import annotations
@@ -104,21 +105,15 @@ def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str
     root = _parse(archive, part)
     if root is None:
         return []
-    authors = [author.text or "" for author in root.iter(_MAIN + "author")]
     notes = []
     for comment in root.iter(_MAIN + "comment"):
         cell = str(comment.get("ref", "")).replace("$", "").upper()
-        author_id = comment.get("authorId", "")
-        author = authors[int(author_id)] if author_id.isdigit() and int(author_id) < len(
-            authors) else ""
-        if author == OURS or not _CELL.fullmatch(cell):
+        if not _CELL.fullmatch(cell):
             continue
-        text = _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t")))
-        text = text.split(SEPARATOR.strip(), 1)[0]  # the respondent's, before natk's messages
-        if _ours(text):
-            continue  # natk's own, or nothing
-        if text.strip():
-            notes.append((cell, text.strip()[:MAX_TEXT]))
+        text = respondents_text(
+            _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t"))))
+        if text:  # not natk's own, nor nothing
+            notes.append((cell, text[:MAX_TEXT]))
             if len(notes) >= room:
                 break
     return notes
@@ -126,17 +121,24 @@ def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str
 
 def respondents_note(comment: Any) -> str:
     """The respondent's part of an openpyxl note (empty for none, or for natk's own)."""
-    if comment is None or comment.author == OURS:
-        return ""
-    text = str(comment.text or "").split(SEPARATOR.strip(), 1)[0].rstrip()
-    return "" if _ours(text) else text
+    return "" if comment is None else respondents_text(str(comment.text or ""))
+
+
+def respondents_text(text: str) -> str:
+    """A note's text but natk's messages: what a respondent wrote before them (the line that
+    parts the two, ``SEPARATOR``, and what follows it are natk's) and any line they typed among
+    or after them (a reply added to natk's note, whoever its author is now). natk's messages
+    are told line by line: each, as natk parts them (a line break in a typed value it quotes is
+    folded), begins with the place it is about. Empty for a note of natk's alone."""
+    before, mark, after = text.partition(SEPARATOR.strip())
+    lines = [line for line in (before + "\n" + after if mark else text).split("\n")
+             if not _OUR_LINE.match(line)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _ours(text: str) -> bool:
-    """Whether a note is natk's messages alone (or nothing): each line, as natk parts its
-    messages (a line break in a typed value it quotes is folded, other breaks are not lines
-    here), begins with the place it is about."""
-    return all(_OUR_LINE.match(line) for line in text.split("\n") if line.strip())
+    """Whether a note is natk's messages alone (or nothing)."""
+    return not respondents_text(text)
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:
