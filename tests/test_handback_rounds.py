@@ -11,6 +11,7 @@ answers" over the answer the respondent had put right); the next copy now takes 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, Any]:
 def test_a_reply_beside_a_message_and_a_line_below_are_kept_with_their_question(english,
                                                                                  tmp_path):
     toolkit, copy, first = english
-    wb = openpyxl.load_workbook(copy)
-    ws = wb.worksheets[0]
-    listed = [row for row in range(5, ws.max_row + 1) if ws.cell(row, 3).value]
+    wb, ws, listed = _issues_rows(copy)
     assert len(listed) >= 2
     row = listed[1]  # the second message, about a question
     about = ws.cell(row, 3).value
@@ -186,10 +185,17 @@ def _wrong_cells(ws: Any) -> list[str]:
     return [c.coordinate for row in ws.iter_rows() for c in row if c.value == "perhaps"]
 
 
+def _issues_rows(copy: Path) -> tuple[Any, Any, list[int]]:
+    """A copy's workbook, its Issues sheet and the rows of its messages about a question."""
+    wb = openpyxl.load_workbook(copy)
+    ws = wb.worksheets[0]
+    return wb, ws, [row for row in range(5, ws.max_row + 1) if ws.cell(row, 3).value]
+
+
 def test_a_fill_of_any_kind_comes_back_and_a_moved_cell_is_found(english, tmp_path):
     """The fill a respondent gave a cell (a theme colour, a gradient) is put back as it was, not
-    as solid black or a crash; and a corrected cell moved down by an inserted row is unmarked
-    where it now is, its old place left alone."""
+    as solid black or a crash; a corrected cell moved down by an inserted row is unmarked where
+    it now is; and one on a sheet renamed since, found by its row's key."""
     from openpyxl.styles import GradientFill, PatternFill
     from openpyxl.styles.colors import Color
 
@@ -209,63 +215,114 @@ def test_a_fill_of_any_kind_comes_back_and_a_moved_cell_is_found(english, tmp_pa
     ws[first], ws[second] = "Yes", "No"
     ws.insert_rows(ws[second].row)  # the second goes one row down
     moved = f"{second[0]}{ws[second].row + 1}"
+    ws.title = "Policy (2025)"
     wb.save(tmp_path / "corrected.xlsx")
     ws = openpyxl.load_workbook(annotate_workbook(
-        read_workbook(tmp_path / "corrected.xlsx", toolkit), tmp_path / "round2.xlsx"))[sheet]
+        read_workbook(tmp_path / "corrected.xlsx", toolkit), tmp_path / "round2.xlsx"))[ws.title]
     assert ws[first].fill == theme and ws[first].comment is None
     assert ws[moved].value == "No" and ws[moved].fill == gradient and ws[moved].comment is None
-    assert ws[second].value is None and ws[second].fill != gradient  # the row inserted
+
+
+def test_a_reply_typed_into_natk_s_note_is_kept_and_natk_s_message_is_not_repeated(english,
+                                                                                  tmp_path):
+    toolkit, copy, _ = english
+    sheet = toolkit.component("policy").sheet_name["en"]
+    wb = openpyxl.load_workbook(copy)
+    cell = wb[sheet][_wrong_cells(wb[sheet])[0]]
+    reply = "The answer is right: see the annex."
+    cell.comment = Comment(f"{cell.comment.text}\n{reply}", cell.comment.author)  # natk's
+    wb.save(tmp_path / "replied.xlsx")
+    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
+    assert [(i.cell, i.value) for i in sub.issues if i.code == "CELL-NOTE"] == [
+        (cell.coordinate, reply)]
+    note = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "round2.xlsx"))[sheet][
+        cell.coordinate].comment.text
+    assert note.startswith(reply + SEPARATOR) and note.count('"perhaps"') == 1
 
 
 @pytest.mark.parametrize("marked", [
-    '{"<fill><patternFill patternType=\\"bogus\\"/></fill>": [["Policy", "D5", "", 5]]}',
-    '{"<fill": [["Policy", "D5", "", 5]], "x": [["Policy", "D0", "", 0]]}',
-    '{"<fill/>": [["Policy", "D", "", 9999999], ["Nowhere", "D", "", 5], ["Policy", 3, 4, 5]]}',
-    '[1, 2]', '{"<fill/>": "D5"}', "not json", '{"<!DOCTYPE x [<!ENTITY a \\"b\\">]><x>&a;</x>":'
-    ' [["Policy", "D", "POL.01", 1]]}'])
+    '{"Policy": {"<fill><patternFill patternType=\\"bogus\\"/></fill>": [["#5", "D"]]}}',
+    '{"Policy": {"<fill": [["#5", "D"]], "x": [["#0", "D"], ["#9999999", "D"]]}}',
+    '{"Policy": {"<fill/>": [["POL.01", "?"], ["#5"], 3]}, "Nowhere": {"<fill/>": [["#5", "D"]]}}',
+    '[1, 2]', '{"Policy": {"<fill/>": "D5"}}', '{"Policy": [1]}', "not json", "[" * 20000,
+    '{"Policy": {"<!DOCTYPE x [<!ENTITY a \\"b\\">]><x>&a;</x>": [["POL.01", "D"]]}}'])
 def test_a_damaged_list_of_marks_is_passed_over(english, tmp_path, marked):
     """What the metadata sheet holds is the respondent's file: a list of marks damaged or made
-    up gives a copy all the same, with this round's marks."""
+    up gives a copy all the same, with this round's marks, and a corrected cell whose fill
+    cannot be read back loses natk's colour all the same."""
     from natk_xlsx import layout
 
     toolkit, copy, _ = english
+    sheet = toolkit.component("policy").sheet_name["en"]
     wb = openpyxl.load_workbook(copy)
     meta = wb[layout.META_SHEET]
-    row = next(r for r in range(1, meta.max_row + 1)
-               if meta.cell(r, 1).value == layout.META_MARKED)
-    meta.cell(row, 2, marked)
+    rows = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == layout.META_MARKED]
+    meta.cell(rows[0], 2, marked)
+    fixed, still = _wrong_cells(wb[sheet])[:2]
+    wb[sheet][fixed] = "Yes"
     wb.save(tmp_path / "damaged.xlsx")
     out = annotate_workbook(read_workbook(tmp_path / "damaged.xlsx", toolkit),
                             tmp_path / "round2.xlsx")
-    ws = openpyxl.load_workbook(out)[toolkit.component("policy").sheet_name["en"]]
-    assert ws["D5"].fill.fgColor.rgb.endswith(ERROR_FILL)
+    ws = openpyxl.load_workbook(out)[sheet]
+    assert ws[still].fill.fgColor.rgb.endswith(ERROR_FILL)
+    if "bogus" in marked:  # D5, found, its fill unreadable: no colour rather than natk's
+        assert fixed == "D5" and ws[fixed].fill.fill_type is None and ws[fixed].comment is None
 
 
-def test_a_long_list_of_marks_is_cut_to_a_cell(tmp_path):
-    """Thousands of marked cells, each of another fill, are remembered as far as a cell holds."""
+def test_a_long_list_of_marks_is_kept_over_rows_of_its_own(tmp_path):
+    """Thousands of marked cells are remembered whole over several rows, each within a cell;
+    a list past those rows keeps its first marks (errors come first)."""
     from natk_xlsx import layout
-    from natk_xlsx.returns.annotate import MARKED_CHARS, _remember
+    from natk_xlsx.returns.annotate import MARKED_CHARS, MARKED_ROWS, _remember
 
-    wb = openpyxl.Workbook()
-    wb.create_sheet(layout.META_SHEET)
-    _remember(wb, [(f"<fill>{i}</fill>", ["Policy", "D", "", i]) for i in range(3000)])
-    meta = wb[layout.META_SHEET]
-    (kept,) = [meta.cell(r, 2).value for r in range(1, meta.max_row + 1)
-               if meta.cell(r, 1).value == layout.META_MARKED]
-    assert len(kept) <= MARKED_CHARS
-    assert '"<fill>0</fill>":[["Policy","D","",0]]' in kept  # the first ones (errors) kept
+    def kept(marks: list[Any]) -> list[str]:
+        wb = openpyxl.Workbook()
+        meta = wb.create_sheet(layout.META_SHEET)
+        meta["A1"], meta["B1"] = "toolkit_id", "t"
+        _remember(wb, marks)
+        _remember(wb, marks)  # a second round replaces the first's rows
+        assert meta["A1"].value == "toolkit_id"
+        return [meta.cell(r, 2).value for r in range(1, meta.max_row + 1)
+                if meta.cell(r, 1).value == layout.META_MARKED]
+
+    marks = [(f"<fill>{i % 7}</fill>", ("Policy", f"POL.{i:04d}", "D")) for i in range(3000)]
+    chunks = kept(marks)
+    assert len(chunks) > 1 and all(len(chunk) <= MARKED_CHARS for chunk in chunks)
+    grouped = json.loads("".join(chunks))["Policy"]
+    assert sum(len(places) for places in grouped.values()) == 3000
+    many = kept([(f"<fill>{i}</fill>", ("Policy", f"#{i}", "D")) for i in range(80_000)])
+    assert MARKED_ROWS - 1 <= len(many) <= MARKED_ROWS  # as many as the rows hold
+    assert '"<fill>0</fill>":[["#0","D"]]' in many[0]
 
 
 def test_done_typed_over_a_severity_is_the_respondent_s_and_the_message_natk_s(english,
                                                                                tmp_path):
+    """A message ticked off by typing "Done" over its severity, or its severity cleared, stays
+    natk's but for that word; so does one about no cell (its place empty) ticked off alike."""
     toolkit, copy, _ = english
-    wb = openpyxl.load_workbook(copy)
-    ws = wb.worksheets[0]
-    listed = [row for row in range(5, ws.max_row + 1) if ws.cell(row, 3).value]
+    wb, ws, listed = _issues_rows(copy)
     ws.cell(listed[0], 1, "Done")
     ws.cell(listed[1], 1).value = None
+    ws.cell(listed[2], 1, "OK")
+    ws.cell(listed[2], 2).value = None  # as a message about no cell has it
     wb.save(tmp_path / "ticked.xlsx")
     sub = read_workbook(tmp_path / "ticked.xlsx", toolkit)
     assert [(u["cell"], u["value"], u.get("question")) for u in sub.record()["unplaced"]
             if u["sheet"] == ws.title] == [
-        (f"A{listed[0]}", "Done", ws.cell(listed[0], 3).value)]
+        (f"A{listed[0]}", "Done", ws.cell(listed[0], 3).value),
+        (f"A{listed[2]}", "OK", ws.cell(listed[2], 3).value)]
+
+
+def test_a_cell_far_down_a_sheet_does_not_swell_the_copy(english, tmp_path):
+    """Row keys are looked for as far as the reader reads (20,000 rows): a value left in the
+    sheet's last row made the copy write a million empty rows (23 MB) and take 15 s."""
+    import zipfile
+
+    toolkit, copy, _ = english
+    sheet = toolkit.component("policy").sheet_name["en"]
+    wb = openpyxl.load_workbook(copy.parent / "filled-en.xlsx")
+    wb[sheet]["A1048576"] = "x"
+    wb.save(tmp_path / "far.xlsx")
+    out = annotate_workbook(read_workbook(tmp_path / "far.xlsx", toolkit), tmp_path / "c.xlsx")
+    with zipfile.ZipFile(out) as archive:
+        assert max(i.file_size for i in archive.infolist()) < 2 * 2**20

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
+from natk_xlsx.returns.books import MAX_SCAN_ROWS
 from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, respondents_note
 from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, is_issues_sheet
 from natk_xlsx.returns.partscan import MAX_COLUMN, MAX_ROW
@@ -105,7 +106,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     _unmark(wb)
     fills = {sev: PatternFill("solid", start_color=color, end_color=color)
              for sev, color in ((ERROR, ERROR_FILL), ("warning", WARNING_FILL))}
-    marked: list[tuple[str, list[Any]]] = []  # each cell marked: its fill as it was, its place
+    marked: list[tuple[str, tuple[str, str, str]]] = []  # each cell marked: its fill, place
     keys: dict[str, dict[str, int]] = {}  # a sheet's row keys → their rows
     font_name = FONTS.get(lang, DEFAULT_FONT)
     issues = ordered(submission.issues)
@@ -175,16 +176,18 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     return target
 
 
-#: The metadata sheet's list of the cells a copy marked holds at most this many characters (a
-#: cell holds 32,767); marks past it, the last listed (warnings), are not remembered and stay on
-#: the next copy.
-MARKED_CHARS = 32_000
+#: The metadata sheet keeps the list of the cells a copy marked in rows of its own, each cell
+#: of them holding at most this many characters (a cell holds 32,767), in this many rows at most
+#: (some 70,000 cells marked); marks past them, the last listed (warnings), are not remembered
+#: and stay on the next copy.
+MARKED_CHARS = 30_000
+MARKED_ROWS = 40
 
 
 def _ours(cell: Any) -> bool:
     """Whether a cell bears a mark of natk's: its note, or the part after a respondent's own."""
     note = cell.comment
-    return note is not None and respondents_note(note) != str(note.text or "").rstrip()
+    return note is not None and respondents_note(note) != str(note.text or "").strip()
 
 
 def _mark_fill(cell: Any) -> bool:
@@ -206,21 +209,24 @@ def _fill_of(cell: Any) -> str:
     return str(tostring(fill.to_tree()).decode("utf-8"))
 
 
-def _place(cell: Any, keys: dict[str, dict[str, int]]) -> list[Any]:
-    """Where a marked cell is, as found again after rows are inserted: its sheet, its column
-    and its row's key (a component sheet's hidden key column), or its row where it has none."""
+def _place(cell: Any, keys: dict[str, dict[str, int]]) -> tuple[str, str, str]:
+    """Where a marked cell is, as found again after rows are inserted: its sheet, its row's key
+    (a component sheet's hidden key column; ``#`` and its number where the row has none) and
+    its column."""
     ws = cell.parent
     key = ws.cell(cell.row, layout.COL_KEY + 1).value
-    row_key = str(key) if key is not None and _rows(ws, keys).get(str(key)) == cell.row else ""
-    return [ws.title, cell.column_letter, row_key, cell.row]
+    keyed = key is not None and _rows(ws, keys).get(str(key)) == cell.row
+    return ws.title, str(key) if keyed else f"#{cell.row}", cell.column_letter
 
 
 def _rows(ws: Any, keys: dict[str, dict[str, int]]) -> dict[str, int]:
-    """A sheet's row keys → their rows (a key found twice: its first row), read once."""
+    """A sheet's row keys → their rows (a key found twice: its first row), read once, as far as
+    the reader reads."""
     if ws.title not in keys:
         col = layout.COL_KEY + 1
         found: dict[str, int] = {}
-        for row, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True),
+        for row, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True,
+                                                    max_row=min(ws.max_row, MAX_SCAN_ROWS)),
                                        start=1):
             if value is not None:
                 found.setdefault(str(value), row)
@@ -228,54 +234,66 @@ def _rows(ws: Any, keys: dict[str, dict[str, int]]) -> dict[str, int]:
     return keys[ws.title]
 
 
-def _remember(wb: Any, marked: list[tuple[str, list[Any]]]) -> None:
-    """Keep in the metadata sheet the cells this copy marked (``_place``), by the fill each had."""
+def _remember(wb: Any, marked: list[tuple[str, tuple[str, str, str]]]) -> None:
+    """Keep in the metadata sheet the cells this copy marked (``_place``), sheet by sheet and by
+    the fill each had: ``{sheet: {fill: [[row key, column], ...]}}``."""
     if layout.META_SHEET not in wb.sheetnames:
         return
     while True:
-        grouped: dict[str, list[list[Any]]] = {}
-        for fill, place in marked:
-            grouped.setdefault(fill, []).append(place)
+        grouped: dict[str, dict[str, list[list[str]]]] = {}
+        for fill, (sheet, key, column) in marked:
+            grouped.setdefault(sheet, {}).setdefault(fill, []).append([key, column])
         text = json.dumps(grouped, ensure_ascii=False, separators=(",", ":"))
-        if len(text) <= MARKED_CHARS:
+        room = MARKED_CHARS * MARKED_ROWS
+        if len(text) <= room:
             break
-        marked = marked[:len(marked) * 3 // 4]
+        marked = marked[:min(len(marked) - 1, len(marked) * room // len(text))]
     meta = wb[layout.META_SHEET]
-    rows = [row for row in range(1, meta.max_row + 1)
+    ours = [row for row in range(1, meta.max_row + 1)
             if meta.cell(row, 1).value == layout.META_MARKED]
-    row = rows[0] if rows else meta.max_row + 1
-    meta.cell(row, 1, layout.META_MARKED)
-    meta.cell(row, 2, text)
+    for row in ours:
+        meta.cell(row, 1).value = meta.cell(row, 2).value = None
+    row = ours[0] if ours else meta.max_row + 1
+    for start in range(0, len(text), MARKED_CHARS):
+        while meta.cell(row, 1).value is not None:  # a row of the identification's
+            row += 1
+        meta.cell(row, 1, layout.META_MARKED)
+        meta.cell(row, 2, text[start:start + MARKED_CHARS])
+        row += 1
 
 
 def _unmark(wb: Any) -> None:
     """Take an earlier copy's marks off the cells it marked (``_remember``), found by their
-    row's key where rows were inserted since: natk's note goes (a respondent's own, before it,
-    stays) and, where the cell still has natk's colour, its fill is put back. What the metadata
-    sheet holds is the respondent's file: anything odd in it is passed over."""
+    row's key where rows were inserted since, and in whatever sheet the key now is where the
+    sheet was renamed: natk's note goes (what the respondent wrote in it stays) and, where the
+    cell still has natk's colour, its fill is put back (none where the fill remembered cannot
+    be read). What the metadata sheet holds is the respondent's file: anything odd in it is
+    passed over."""
     from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
 
     if layout.META_SHEET not in wb.sheetnames:
         return
     meta = wb[layout.META_SHEET]
-    found = next((meta.cell(row, 2).value for row in range(1, meta.max_row + 1)
-                  if meta.cell(row, 1).value == layout.META_MARKED), None)
+    text = "".join(str(meta.cell(row, 2).value or "") for row in range(1, meta.max_row + 1)
+                   if meta.cell(row, 1).value == layout.META_MARKED)
     try:
-        marked = json.loads(found) if isinstance(found, str) else {}
-    except ValueError:
+        marked = json.loads(text) if text else {}
+    except (ValueError, RecursionError):
         return
     keys: dict[str, dict[str, int]] = {}
-    for fill, places in marked.items() if isinstance(marked, dict) else ():
-        was = _parsed_fill(fill)
-        for place in places if isinstance(places, list) else ():
-            cell = _marked_cell(wb, place, keys)
-            if cell is None:
-                continue
-            if was is not None and _mark_fill(cell):
-                cell.fill = was
-            if _ours(cell):
-                own = respondents_note(cell.comment)
-                cell.comment = Comment(own, cell.comment.author) if own else None
+    for sheet, fills in marked.items() if isinstance(marked, dict) else ():
+        for fill, places in fills.items() if isinstance(fills, dict) else ():
+            was = _parsed_fill(fill) or PatternFill()
+            for place in places if isinstance(places, list) else ():
+                cell = _marked_cell(wb, sheet, place, keys)
+                if cell is None:
+                    continue
+                if _mark_fill(cell):
+                    cell.fill = was
+                if _ours(cell):
+                    own = respondents_note(cell.comment)
+                    cell.comment = Comment(own, cell.comment.author) if own else None
 
 
 def _parsed_fill(xml: Any) -> Any:
@@ -289,21 +307,28 @@ def _parsed_fill(xml: Any) -> Any:
         return None
 
 
-def _marked_cell(wb: Any, place: Any, keys: dict[str, dict[str, int]]) -> Any:
+def _marked_cell(wb: Any, sheet: str, place: Any, keys: dict[str, dict[str, int]]) -> Any:
     """The cell a remembered place (``_place``) is now; None where it is gone or not a cell."""
     from openpyxl.utils import column_index_from_string
     from openpyxl.worksheet.worksheet import Worksheet
 
-    if not (isinstance(place, list) and len(place) == 4 and place[0] in wb.sheetnames
-            and isinstance(place[1], str) and isinstance(place[2], str)
-            and isinstance(place[3], int)):
+    if not (isinstance(place, list) and len(place) == 2 and isinstance(place[0], str)
+            and isinstance(place[1], str)):
         return None
-    ws = wb[place[0]]
-    if not isinstance(ws, Worksheet):
-        return None
-    row = _rows(ws, keys).get(place[2]) if place[2] else place[3]
+    key, column = place
+    sheets = [ws for ws in wb.worksheets if isinstance(ws, Worksheet)]
+    if sheet in wb.sheetnames:
+        sheets = [ws for ws in sheets if ws.title == sheet]
+    elif key.startswith("#"):
+        return None  # a row without a key, on a sheet no longer there
+    row = None
+    for ws in sheets:  # the sheet, or, renamed since, the one the key is now on
+        row = int(key[1:]) if key[1:].isdigit() and key.startswith("#") else _rows(
+            ws, keys).get(key)
+        if row is not None:
+            break
     try:
-        col = column_index_from_string(place[1])
+        col = column_index_from_string(column)
     except ValueError:
         return None
     if row is None or not 1 <= row <= MAX_ROW or not 1 <= col <= MAX_COLUMN:
