@@ -242,9 +242,9 @@ def test_a_reply_typed_into_natk_s_note_is_kept_and_natk_s_message_is_not_repeat
 
 @pytest.mark.parametrize("marked", [
     '{"Policy": {"<fill><patternFill patternType=\\"bogus\\"/></fill>": [["#5", "D"]]}}',
-    '{"Policy": {"<fill": [["#5", "D"]], "x": [["#0", "D"], ["#9999999", "D"]]}}',
-    '{"Policy": {"<fill/>": [["POL.01", "?"], ["#5"], 3]}, "Nowhere": {"<fill/>": [["#5", "D"]]}}',
-    '[1, 2]', '{"Policy": {"<fill/>": "D5"}}', '{"Policy": [1]}', "not json", "[" * 20000,
+    '{"Policy": {"<fill": [["#5", "D"], ["#0", "D"], ["#9999999", "D"], ["POL.01", "?"], ["#5"],'
+    ' 3], "x": "D5"}, "Nowhere": {"<fill/>": [["#5", "D"]]}, "Lists": [1]}',
+    '[1, 2]', "not json", "[" * 20000,
     '{"Policy": {"<!DOCTYPE x [<!ENTITY a \\"b\\">]><x>&a;</x>": [["POL.01", "D"]]}}'])
 def test_a_damaged_list_of_marks_is_passed_over(english, tmp_path, marked):
     """What the metadata sheet holds is the respondent's file: a list of marks damaged or made

@@ -57,6 +57,15 @@ def _load(path):
         return openpyxl.load_workbook(path)
 
 
+def test_the_demo_given_an_absolute_folder_prints_every_path_under_it(demo):
+    """The hand-back copy's too (``test_newcomer`` runs it in a folder given relative)."""
+    folder, facts = demo
+    assert folder.is_absolute()
+    paths = re.findall(r"(?:^|\s)(/\S+)", "\n".join(facts["said"]))
+    assert any("/handback/" in p for p in paths)
+    assert all(p.startswith(str(folder)) for p in paths), paths
+
+
 def test_demo_tells_the_whole_story(demo):
     folder, facts = demo
     assert facts["unusable"] == 1 and facts["duplicates"] == 1 and facts["respondents"] == 9
