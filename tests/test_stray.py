@@ -563,7 +563,8 @@ def test_the_copys_issues_sheet_is_natk_s_round_after_round(small, tmp_path):
 
 
 def test_a_line_break_in_a_value_natk_quotes_keeps_its_note_natk_s():
-    from natk_xlsx.returns.cellnotes import _ours
+    from natk_xlsx.returns.cellnotes import respondents_text
 
-    assert _ours('[Law!D5] LAW.01: "a\rb\u2028c" is not a number\n[Law!D5] LAW.01: more')
-    assert not _ours("see annex 2\r\n[Law!D5] LAW.01: more")
+    assert respondents_text(
+        '[Law!D5] LAW.01: "a\rb\u2028c" is not a number\n[Law!D5] LAW.01: more') == ""
+    assert respondents_text("see annex 2\r\n[Law!D5] LAW.01: more") == "see annex 2"

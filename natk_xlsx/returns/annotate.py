@@ -25,7 +25,7 @@ from natk_xlsx import layout
 from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.books import MAX_SCAN_ROWS
-from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, respondents_note
+from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, holds_ours, respondents_note
 from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, is_issues_sheet
 from natk_xlsx.returns.partscan import MAX_COLUMN, MAX_ROW
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
@@ -185,9 +185,8 @@ MARKED_ROWS = 40
 
 
 def _ours(cell: Any) -> bool:
-    """Whether a cell bears a mark of natk's: its note, or the part after a respondent's own."""
-    note = cell.comment
-    return note is not None and respondents_note(note) != str(note.text or "").strip()
+    """Whether a cell bears a note of natk's (alone, or after the respondent's own)."""
+    return cell.comment is not None and holds_ours(str(cell.comment.text or ""))
 
 
 def _mark_fill(cell: Any) -> bool:

@@ -136,9 +136,9 @@ def respondents_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _ours(text: str) -> bool:
-    """Whether a note is natk's messages alone (or nothing)."""
-    return not respondents_text(text)
+def holds_ours(text: str) -> bool:
+    """Whether a note holds natk's messages (alone, or after or among the respondent's)."""
+    return SEPARATOR.strip() in text or any(_OUR_LINE.match(line) for line in text.split("\n"))
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:
