@@ -88,6 +88,10 @@ ISSUES_HEADER_ROW = 4
 #: The columns of a sheet the respondent added that are looked at (A to BL: the fast reader's
 #: bound; a cell further right sends the file to the careful reader, which keeps this bound).
 ADDED_COLUMNS = 64
+#: The hidden column (0-based; BL, the last one read) where each row of that Issues sheet's
+#: list carries a mark of the message natk wrote in it (``issues.list_mark``): by it the reader
+#: tells natk's rows, and a message edited, from what the respondent typed.
+ISSUES_MARK_COLUMN = ADDED_COLUMNS - 1
 META_SHEET = "natk_meta"
 #: A key of the metadata sheet that only a copy handed back has: the cells ``annotate`` marked,
 #: with the fill each had, so that the next copy takes those marks off a corrected cell.

@@ -97,16 +97,34 @@ def test_a_reply_beside_a_message_and_a_line_below_are_kept_with_their_question(
 
 
 def test_what_natk_wrote_on_its_issues_sheet_is_not_taken_for_typed_text(english, tmp_path):
-    """The copy returned untouched, and with rows inserted above the headers, gives nothing;
-    nor does a change to natk's own columns (a message edited is not told from natk's)."""
+    """The copy returned untouched, and with rows inserted above the headers, gives nothing."""
     toolkit, copy, _ = english
     assert _typed(read_workbook(copy, toolkit)) == []
     wb = openpyxl.load_workbook(copy)
-    ws = wb.worksheets[0]
-    ws.insert_rows(1, 2)
-    ws.cell(7, 4, "edited message")
+    wb.worksheets[0].insert_rows(1, 2)
     wb.save(tmp_path / "moved.xlsx")
     assert _typed(read_workbook(tmp_path / "moved.xlsx", toolkit)) == []
+
+
+def test_text_typed_in_the_message_column_is_the_respondent_s(english, tmp_path):
+    """A reply typed in the wide message column, in a row inserted inside the list or just
+    below it, and a message of natk's rewritten, are kept: each row of natk's list carries a
+    hidden mark of the message natk wrote there."""
+    toolkit, copy, _ = english
+    wb, ws, listed = _issues_rows(copy)
+    ws.cell(listed[1], 4, "We disagree: the plan was adopted in 2022.")  # over natk's message
+    below = ws.max_row + 1
+    ws.cell(below, 4, "Figures for 2024 follow in March.")
+    ws.insert_rows(listed[0] + 1)
+    ws.cell(listed[0] + 1, 4, "See the annex for the budget.")
+    wb.save(tmp_path / "replied.xlsx")
+    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
+    about = ws.cell(listed[1] + 1, 3).value
+    assert [(u["cell"], u["value"], u.get("question")) for u in sub.record()["unplaced"]
+            if u["sheet"] == ws.title] == [
+        (f"D{listed[0] + 1}", "See the annex for the budget.", None),
+        (f"D{listed[1] + 1}", "We disagree: the plan was adopted in 2022.", about),
+        (f"D{below + 1}", "Figures for 2024 follow in March.", None)]
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
@@ -290,17 +308,36 @@ def test_a_long_list_of_marks_is_kept_over_rows_of_its_own(tmp_path):
     assert len(chunks) > 1 and all(len(chunk) <= MARKED_CHARS for chunk in chunks)
     grouped = json.loads("".join(chunks))["Policy"]
     assert sum(len(places) for places in grouped.values()) == 3000
+    # cut anywhere, even just before an "=", each row's part is text, never a formula
+    fill = '<fill a="1"/>'
+    text = json.dumps({"Policy": {fill: [["#0", "D"]]}}, separators=(",", ":"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("natk_xlsx.returns.annotate.MARKED_CHARS", text.index("="))
+        wb = openpyxl.Workbook()
+        meta = wb.create_sheet(layout.META_SHEET)
+        _remember(wb, [(fill, ("Policy", "#0", "D"))])
+        parts = [meta.cell(r, 2) for r in range(1, meta.max_row + 1)
+                 if meta.cell(r, 1).value == layout.META_MARKED]
+        assert any(str(c.value).startswith("=") for c in parts)
+        assert {c.data_type for c in parts} == {"s"}
     many = kept([(f"<fill>{i}</fill>", ("Policy", f"#{i}", "D")) for i in range(80_000)])
     assert MARKED_ROWS - 1 <= len(many) <= MARKED_ROWS  # as many as the rows hold
     assert '"<fill>0</fill>":[["#0","D"]]' in many[0]
 
 
+@pytest.mark.parametrize("marked", [True, False])
 def test_done_typed_over_a_severity_is_the_respondent_s_and_the_message_natk_s(english,
-                                                                               tmp_path):
+                                                                               tmp_path, marked):
     """A message ticked off by typing "Done" over its severity, or its severity cleared, stays
-    natk's but for that word; so does one about no cell (its place empty) ticked off alike."""
+    natk's but for that word; so does one about no cell (its place empty) ticked off alike. In
+    a copy of an earlier version, whose rows carry no mark, too."""
+    from natk_xlsx import layout
+
     toolkit, copy, _ = english
     wb, ws, listed = _issues_rows(copy)
+    if not marked:
+        for row in range(1, ws.max_row + 1):
+            ws.cell(row, layout.ISSUES_MARK_COLUMN + 1).value = None
     ws.cell(listed[0], 1, "Done")
     ws.cell(listed[1], 1).value = None
     ws.cell(listed[2], 1, "OK")

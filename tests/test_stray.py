@@ -567,4 +567,6 @@ def test_a_line_break_in_a_value_natk_quotes_keeps_its_note_natk_s():
 
     assert respondents_text(
         '[Law!D5] LAW.01: "a\rb\u2028c" is not a number\n[Law!D5] LAW.01: more') == ""
-    assert respondents_text("see annex 2\r\n[Law!D5] LAW.01: more") == "see annex 2"
+    # a note of the respondent's that cites a cell as natk does is theirs whole
+    assert respondents_text("see annex 2\r\n[Law!D5] LAW.01: more") == (
+        "see annex 2\r\n[Law!D5] LAW.01: more")

@@ -26,7 +26,14 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.returns.books import MAX_SCAN_ROWS
 from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, holds_ours, respondents_note
-from natk_xlsx.returns.issues import ERROR, ISSUES_COLUMNS, SEVERITY_ORDER, Issue, is_issues_sheet
+from natk_xlsx.returns.issues import (
+    ERROR,
+    ISSUES_COLUMNS,
+    SEVERITY_ORDER,
+    Issue,
+    is_issues_sheet,
+    list_mark,
+)
 from natk_xlsx.returns.partscan import MAX_COLUMN, MAX_ROW
 from natk_xlsx.safeio import atomic_path, safe_file_name, writing
 from natk_xlsx.textwidth import line_units, row_height
@@ -157,6 +164,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
             _text(ws.cell(row, col), value)
             ws.cell(row, col).font = plain
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top")
+        _text(ws.cell(row, layout.ISSUES_MARK_COLUMN + 1), list_mark(values[3]))
         ws.cell(row, 1).fill = fills[issue.severity]
         # a long message wraps: its row is made as tall as its lines, or they would spill
         # over the next one on screen and on paper
@@ -257,7 +265,7 @@ def _remember(wb: Any, marked: list[tuple[str, tuple[str, str, str]]]) -> None:
         while meta.cell(row, 1).value is not None:  # a row of the identification's
             row += 1
         meta.cell(row, 1, layout.META_MARKED)
-        meta.cell(row, 2, text[start:start + MARKED_CHARS])
+        _text(meta.cell(row, 2), text[start:start + MARKED_CHARS])  # never a formula
         row += 1
 
 
@@ -381,6 +389,7 @@ def _page_setup(ws: Any, lang: str, places: Iterable[str]) -> None:
 
     for col, width in zip("ABCD", column_widths(lang, places), strict=True):
         ws.column_dimensions[col].width = width
+    ws.column_dimensions[layout.cell_name(0, layout.ISSUES_MARK_COLUMN, False)[:-1]].hidden = True
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
     ws.page_setup.orientation = "landscape"

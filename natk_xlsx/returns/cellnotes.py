@@ -129,16 +129,25 @@ def respondents_text(text: str) -> str:
     parts the two, ``SEPARATOR``, and what follows it are natk's) and any line they typed among
     or after them (a reply added to natk's note, whoever its author is now). natk's messages
     are told line by line: each, as natk parts them (a line break in a typed value it quotes is
-    folded), begins with the place it is about. Empty for a note of natk's alone."""
+    folded), begins with the place it is about; they are looked for only in a note of natk's
+    (one that begins with them, or after the separator), so that a respondent's own note
+    citing a cell that way ("[Budget!D12] provisional") is theirs whole. Empty for a note of
+    natk's alone."""
     before, mark, after = text.partition(SEPARATOR.strip())
-    lines = [line for line in (before + "\n" + after if mark else text).split("\n")
-             if not _OUR_LINE.match(line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not mark and not _begins_ours(text):
+        return text.strip()
+    lines = [line for line in (after if mark else text).split("\n") if not _OUR_LINE.match(line)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join([before if mark else "", *lines])).strip()
+
+
+def _begins_ours(text: str) -> bool:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return _OUR_LINE.match(first) is not None
 
 
 def holds_ours(text: str) -> bool:
-    """Whether a note holds natk's messages (alone, or after or among the respondent's)."""
-    return SEPARATOR.strip() in text or any(_OUR_LINE.match(line) for line in text.split("\n"))
+    """Whether a note holds natk's messages (alone, or after the respondent's own)."""
+    return SEPARATOR.strip() in text or _begins_ours(text)
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:

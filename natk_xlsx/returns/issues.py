@@ -161,6 +161,18 @@ def issues_headers() -> frozenset[tuple[str, ...]]:
                      for lang in UN_LANGUAGES)
 
 
+#: What a mark of a row of natk's on the Issues sheet begins with (``list_mark``).
+LIST_MARK = "natk-xlsx:"
+
+
+def list_mark(message: str) -> str:
+    """The mark a row of the Issues sheet's list carries, hidden, of the message natk wrote in
+    it: the same message gives the same mark, an edited one another."""
+    import hashlib
+
+    return LIST_MARK + hashlib.sha256(message.encode("utf-8")).hexdigest()[:16]
+
+
 def issues_header_row(value: Callable[[int, int], Any]) -> int | None:
     """The row of the column headers of the Issues sheet of a copy handed back, when a sheet
     whose cells ``value(row, col)`` gives (1-based row, 0-based column) is one: its headers in

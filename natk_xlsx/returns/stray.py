@@ -34,7 +34,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell
 from natk_xlsx.returns.coerce import NOT_RECORDED
-from natk_xlsx.returns.issues import ISSUES_COLUMNS, issues_header_row
+from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, list_mark
 from natk_xlsx.spec.model import NOT_APPLICABLE
 
 if TYPE_CHECKING:
@@ -369,29 +369,36 @@ def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
     """What the respondent typed on the Issues sheet of a copy handed back, each with what the
     row's question column holds (the question a reply beside a message is about): anything
     beside the list (E onwards), in a row of their own, or above the headers (but natk's title
-    and instruction), and in the severity column what is not a severity ("Done" typed over
-    "Error"). The rest of the list, the place, question and message of each of its rows, is
-    natk's; a row of it is told by its place in the rows of messages that follow the headers
-    without a gap, or, below a gap, by its severity or its place."""
+    and instruction), in the severity column what is not a severity ("Done" typed over
+    "Error"), and a message edited. A row of natk's list carries, hidden, a mark of the message
+    natk wrote in it (``issues.list_mark``); in a copy made before rows were marked, a row of
+    the list is told by its place in the rows of messages that follow the headers without a
+    gap, or, below a gap, by its severity or its place."""
     severity, place, question, message = range(len(ISSUES_COLUMNS))
     header = issues_header_row(ws.value)
     if header is None:
         return []
     ours, severities = _issues_sheet_texts()
-    last = header  # the rows of messages right below the headers
-    while last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
+    rows = sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0])
+    marks = {row: mark for row in rows
+             if str(mark := ws.value(row, layout.ISSUES_MARK_COLUMN) or "").startswith(LIST_MARK)}
+    last = header  # unmarked (an earlier version's copy): the rows right below the headers
+    while not marks and last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
         last += 1
     found: list[tuple[Cell, Any]] = []
-    for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
-        marked = row > header and loose(ws.value(row, severity) or "") in severities
-        listed = header <= row <= last or marked or (row > header and _PLACE.fullmatch(
-            str(ws.value(row, place) or "")) is not None)
+    for row in rows:
+        rated = row > header and loose(ws.value(row, severity) or "") in severities
+        listed = row == header or row in marks or (not marks and (
+            header < row <= last or rated or (row > header and _PLACE.fullmatch(
+                str(ws.value(row, place) or "")) is not None)))
         for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
             cell = ws.get(row, col)
-            if ((listed and (col in (place, question, message)
-                             or (col == severity and (marked or row == header))))
-                    or not str(cell.value).strip()
-                    or (row < header and loose(cell.value) in ours)):
+            natk = listed and (
+                col in (place, question) or (col == severity and (rated or row == header))
+                or (col == message and (row == header or row not in marks
+                                        or list_mark(str(cell.value)) == marks[row]))
+                or (col == layout.ISSUES_MARK_COLUMN and row in marks))
+            if natk or not str(cell.value).strip() or (row < header and loose(cell.value) in ours):
                 continue
             found.append((cell, ws.value(row, question) if listed and row > header else None))
     return found
