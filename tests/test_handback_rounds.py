@@ -363,3 +363,58 @@ def test_a_cell_far_down_a_sheet_does_not_swell_the_copy(english, tmp_path):
     out = annotate_workbook(read_workbook(tmp_path / "far.xlsx", toolkit), tmp_path / "c.xlsx")
     with zipfile.ZipFile(out) as archive:
         assert max(i.file_size for i in archive.infolist()) < 2 * 2**20
+
+
+def test_a_sorted_list_is_natk_s_and_a_list_emptied_keeps_the_reply(english, tmp_path):
+    """Sorting the list (its columns A-D, not the hidden marks) leaves each cell natk's; a place
+    or question rewritten is the respondent's; with every message deleted, a reply typed in
+    the first row is kept (the headers' row says the list was marked)."""
+    toolkit, copy, _ = english
+    wb, ws, listed = _issues_rows(copy)
+    first, last = listed[0], ws.max_row
+    values = [[ws.cell(r, c).value for c in range(1, 5)] for r in range(first, last + 1)]
+    for r, row in zip(range(first, last + 1), reversed(values), strict=True):
+        for c, value in enumerate(row, 1):
+            ws.cell(r, c).value = value
+    ws.cell(first, 2, "Policy, the whole sheet")
+    wb.save(tmp_path / "sorted.xlsx")
+    sub = read_workbook(tmp_path / "sorted.xlsx", toolkit)
+    assert [(u["cell"], u["value"]) for u in sub.record()["unplaced"]
+            if u["sheet"] == ws.title] == [(f"B{first}", "Policy, the whole sheet")]
+    wb, ws, listed = _issues_rows(copy)
+    ws.delete_rows(listed[0], ws.max_row)
+    ws.cell(listed[0], 4, "All corrected; see the annex.")
+    wb.save(tmp_path / "emptied.xlsx")
+    sub = read_workbook(tmp_path / "emptied.xlsx", toolkit)
+    assert [(u["cell"], u["value"]) for u in sub.record()["unplaced"]
+            if u["sheet"] == ws.title] == [(f"D{listed[0]}", "All corrected; see the annex.")]
+
+
+def test_the_issues_sheet_prints_its_four_columns_not_the_hidden_marks(english):
+    from printed import print_scale
+
+    _, copy, _ = english
+    ws = openpyxl.load_workbook(copy).worksheets[0]
+    assert print_scale(ws).scale > 0.7  # the marks' column BL made it 0.2 in Excel's model
+
+
+def test_a_reply_typed_above_natk_s_message_in_its_note_is_the_respondent_s(english, tmp_path):
+    toolkit, copy, _ = english
+    sheet = toolkit.component("policy").sheet_name["en"]
+    wb = openpyxl.load_workbook(copy)
+    cell = wb[sheet][_wrong_cells(wb[sheet])[0]]
+    reply = "Checked: the answer stands."
+    cell.comment = Comment(f"{reply}\n{cell.comment.text}", "A. Official")
+    wb.save(tmp_path / "replied.xlsx")
+    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
+    assert [(i.cell, i.value) for i in sub.issues if i.code == "CELL-NOTE"] == [
+        (cell.coordinate, reply)]
+    note = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "round2.xlsx"))[sheet][
+        cell.coordinate].comment.text
+    assert note.startswith(reply + SEPARATOR) and note.count('"perhaps"') == 1
+
+
+def test_a_message_is_one_line_whatever_line_break_a_value_holds():
+    from natk_xlsx.returns.issues import shown
+
+    assert shown("a\rb\r\nc\u2028d\ne") == "a b c d e"

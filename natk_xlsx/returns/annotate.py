@@ -29,6 +29,7 @@ from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, holds_ours, respondents
 from natk_xlsx.returns.issues import (
     ERROR,
     ISSUES_COLUMNS,
+    LIST_MARK,
     SEVERITY_ORDER,
     Issue,
     is_issues_sheet,
@@ -132,7 +133,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         marked.append((_fill_of(target_cell), _place(target_cell, keys)))
         target_cell.fill = fills[worst[(sheet, cell)]]
         text, author = "\n".join(messages), OURS
-        own = respondents_note(target_cell.comment)
+        own = respondents_note(target_cell.comment, f"{sheet}!{cell}")
         if own:  # the respondent's own note stays theirs, ours after it: a cell holds one note
             text, author = f"{own}{SEPARATOR}{text}", target_cell.comment.author
         comment = Comment(text[:30000], author)
@@ -153,6 +154,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     for col, header in enumerate(headers, 1):
         _text(ws.cell(HEADER_ROW, col), header)
         ws.cell(HEADER_ROW, col).font = Font(name=font_name, size=10, bold=True)
+    _text(ws.cell(HEADER_ROW, layout.ISSUES_MARK_COLUMN + 1), LIST_MARK)  # a marked list
     link_font = Font(name=font_name, size=10, color="0563C1", underline="single")
     places = []
     for row, issue in enumerate(issues, HEADER_ROW + 1):
@@ -164,7 +166,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
             _text(ws.cell(row, col), value)
             ws.cell(row, col).font = plain
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top")
-        _text(ws.cell(row, layout.ISSUES_MARK_COLUMN + 1), list_mark(values[3]))
+        _text(ws.cell(row, layout.ISSUES_MARK_COLUMN + 1), list_mark(*values[1:]))
         ws.cell(row, 1).fill = fills[issue.severity]
         # a long message wraps: its row is made as tall as its lines, or they would spill
         # over the next one on screen and on paper
@@ -194,7 +196,8 @@ MARKED_ROWS = 40
 
 def _ours(cell: Any) -> bool:
     """Whether a cell bears a note of natk's (alone, or after the respondent's own)."""
-    return cell.comment is not None and holds_ours(str(cell.comment.text or ""))
+    return cell.comment is not None and holds_ours(str(cell.comment.text or ""),
+                                                   f"{cell.parent.title}!{cell.coordinate}")
 
 
 def _mark_fill(cell: Any) -> bool:
@@ -299,7 +302,7 @@ def _unmark(wb: Any) -> None:
                 if _mark_fill(cell):
                     cell.fill = was
                 if _ours(cell):
-                    own = respondents_note(cell.comment)
+                    own = respondents_note(cell.comment, f"{cell.parent.title}!{cell.coordinate}")
                     cell.comment = Comment(own, cell.comment.author) if own else None
 
 
@@ -390,6 +393,7 @@ def _page_setup(ws: Any, lang: str, places: Iterable[str]) -> None:
     for col, width in zip("ABCD", column_widths(lang, places), strict=True):
         ws.column_dimensions[col].width = width
     ws.column_dimensions[layout.cell_name(0, layout.ISSUES_MARK_COLUMN, False)[:-1]].hidden = True
+    ws.print_area = f"A1:D{max(ws.max_row, HEADER_ROW)}"  # not to the hidden marks' column
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
     ws.page_setup.orientation = "landscape"

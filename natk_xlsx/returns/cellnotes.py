@@ -75,7 +75,7 @@ def cell_notes(data: bytes) -> list[tuple[str, str, str]]:
             if part is None or part in seen:  # a part two sheets point to: read once
                 continue
             seen.add(part)
-            found += [(sheet, cell, text) for cell, text in _read(archive, part,
+            found += [(sheet, cell, text) for cell, text in _read(archive, part, sheet,
                                                                    MAX_NOTES - len(found))]
             if len(found) >= MAX_NOTES:
                 break
@@ -98,7 +98,7 @@ def _notes_part(archive: zipfile.ZipFile, names: set[str], sheet_path: str) -> s
     return None
 
 
-def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str]]:
+def _read(archive: zipfile.ZipFile, part: str, sheet: str, room: int) -> list[tuple[str, str]]:
     """The notes of one part, at most ``room`` of them."""
     if archive.getinfo(part).file_size > MAX_PART_BYTES:
         return []
@@ -111,7 +111,8 @@ def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str
         if not _CELL.fullmatch(cell):
             continue
         text = respondents_text(
-            _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t"))))
+            _THREADED.sub("", "".join(t.text or "" for t in comment.iter(_MAIN + "t"))),
+            f"{sheet}!{cell}")
         if text:  # not natk's own, nor nothing
             notes.append((cell, text[:MAX_TEXT]))
             if len(notes) >= room:
@@ -119,25 +120,30 @@ def _read(archive: zipfile.ZipFile, part: str, room: int) -> list[tuple[str, str
     return notes
 
 
-def respondents_note(comment: Any) -> str:
-    """The respondent's part of an openpyxl note (empty for none, or for natk's own)."""
-    return "" if comment is None else respondents_text(str(comment.text or ""))
+def respondents_note(comment: Any, place: str = "") -> str:
+    """The respondent's part of an openpyxl note on the cell ``place`` (``Sheet!D5``): empty
+    for none, or for natk's own."""
+    return "" if comment is None else respondents_text(str(comment.text or ""), place)
 
 
-def respondents_text(text: str) -> str:
+def respondents_text(text: str, place: str = "") -> str:
     """A note's text but natk's messages: what a respondent wrote before them (the line that
-    parts the two, ``SEPARATOR``, and what follows it are natk's) and any line they typed among
-    or after them (a reply added to natk's note, whoever its author is now). natk's messages
-    are told line by line: each, as natk parts them (a line break in a typed value it quotes is
-    folded), begins with the place it is about; they are looked for only in a note of natk's
-    (one that begins with them, or after the separator), so that a respondent's own note
-    citing a cell that way ("[Budget!D12] provisional") is theirs whole. Empty for a note of
-    natk's alone."""
+    parts the two, ``SEPARATOR``, and what follows it are natk's) and any line they typed among,
+    before or after them (a reply added to natk's note, whoever its author is now). natk's
+    messages are told line by line: each, as natk parts them (every line break in a value it
+    quotes is folded), begins with the place it is about: a line that begins with the note's
+    own place (``place``) is natk's wherever it is; one about another place only in a note of
+    natk's (one that begins with such a line, or after the separator), so that a respondent's
+    own note citing a cell that way ("[Budget!D12] provisional") is theirs whole. Empty for a
+    note of natk's alone."""
     before, mark, after = text.partition(SEPARATOR.strip())
-    if not mark and not _begins_ours(text):
-        return text.strip()
-    lines = [line for line in (after if mark else text).split("\n") if not _OUR_LINE.match(line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join([before if mark else "", *lines])).strip()
+    own = f"[{place}] " if place else None
+    natk = bool(mark) or _begins_ours(text)
+    lines = [line for line in (after if mark else text).split("\n")
+             if not ((own and line.startswith(own)) or (natk and _OUR_LINE.match(line)))]
+    if mark:
+        lines = [before, *lines]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _begins_ours(text: str) -> bool:
@@ -145,9 +151,12 @@ def _begins_ours(text: str) -> bool:
     return _OUR_LINE.match(first) is not None
 
 
-def holds_ours(text: str) -> bool:
-    """Whether a note holds natk's messages (alone, or after the respondent's own)."""
-    return SEPARATOR.strip() in text or _begins_ours(text)
+def holds_ours(text: str, place: str = "") -> bool:
+    """Whether a note on ``place`` holds natk's messages (alone, before or after the
+    respondent's own)."""
+    own = f"[{place}] " if place else None
+    return (SEPARATOR.strip() in text or _begins_ours(text)
+            or bool(own and any(line.startswith(own) for line in text.split("\n"))))
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:

@@ -12,6 +12,7 @@ The message templates are interface strings (``issue.<CODE>``), so they are tran
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,8 +109,13 @@ def shown(value: Any, limit: int = 60) -> str:
         text = str(int(value))
     else:
         text = str(value)
-    text = text.replace("\n", " ")
+    text = _BREAKS.sub(" ", text)  # a message is one line (a note's lines are told apart)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Every line break a spreadsheet application may write or rewrite (LibreOffice turns "\r"
+#: into "\n").
+_BREAKS = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
 
 
 def make_issue(
@@ -161,16 +167,23 @@ def issues_headers() -> frozenset[tuple[str, ...]]:
                      for lang in UN_LANGUAGES)
 
 
-#: What a mark of a row of natk's on the Issues sheet begins with (``list_mark``).
+#: What a mark of natk's on the Issues sheet begins with (``list_mark``); the headers' row
+#: carries it alone, so that a list whose rows were all deleted is still known to be marked.
 LIST_MARK = "natk-xlsx:"
 
 
-def list_mark(message: str) -> str:
-    """The mark a row of the Issues sheet's list carries, hidden, of the message natk wrote in
-    it: the same message gives the same mark, an edited one another."""
+def list_mark(*texts: str) -> str:
+    """The mark a row of the Issues sheet's list carries, hidden, of what natk wrote in its
+    place, question and message columns: one short digest of each, so that each cell is told
+    natk's wherever sorting took it, and an edited one the respondent's."""
+    return LIST_MARK + ".".join(text_digest(text) for text in texts)
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a text natk wrote on the Issues sheet (``list_mark``)."""
     import hashlib
 
-    return LIST_MARK + hashlib.sha256(message.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def issues_header_row(value: Callable[[int, int], Any]) -> int | None:

@@ -34,7 +34,7 @@ from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
 from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell
 from natk_xlsx.returns.coerce import NOT_RECORDED
-from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, list_mark
+from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, text_digest
 from natk_xlsx.spec.model import NOT_APPLICABLE
 
 if TYPE_CHECKING:
@@ -366,39 +366,70 @@ _PLACE = re.compile(r".+![A-Z]{1,3}[0-9]{1,7}")
 
 
 def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
-    """What the respondent typed on the Issues sheet of a copy handed back, each with what the
-    row's question column holds (the question a reply beside a message is about): anything
-    beside the list (E onwards), in a row of their own, or above the headers (but natk's title
-    and instruction), in the severity column what is not a severity ("Done" typed over
-    "Error"), and a message edited. A row of natk's list carries, hidden, a mark of the message
-    natk wrote in it (``issues.list_mark``); in a copy made before rows were marked, a row of
-    the list is told by its place in the rows of messages that follow the headers without a
-    gap, or, below a gap, by its severity or its place."""
-    severity, place, question, message = range(len(ISSUES_COLUMNS))
+    """What the respondent typed on the Issues sheet of a copy handed back, each with the
+    question of the message it stands beside where it has one: anything beside the list (E
+    onwards), in a row of their own, above the headers (but natk's title and instruction), in
+    the severity column what is not a severity ("Done" typed over "Error"), and a place,
+    question or message edited. Each row of natk's list carries, hidden, digests of what natk
+    wrote in its place, question and message (``issues.list_mark``), so that each such cell is
+    told natk's wherever sorting took it. In a copy made before lists were marked (no mark on
+    the headers' row), a row of the list is told by its place in the rows of messages that
+    follow the headers without a gap, or, below a gap, by its severity or its place."""
     header = issues_header_row(ws.value)
     if header is None:
         return []
+    mark = layout.ISSUES_MARK_COLUMN
+    if not str(ws.value(header, mark) or "").startswith(LIST_MARK):
+        return _typed_on_unmarked_list(ws, header)
     ours, severities = _issues_sheet_texts()
     rows = sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0])
-    marks = {row: mark for row in rows
-             if str(mark := ws.value(row, layout.ISSUES_MARK_COLUMN) or "").startswith(LIST_MARK)}
-    last = header  # unmarked (an earlier version's copy): the rows right below the headers
-    while not marks and last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
-        last += 1
+    written: list[set[str]] = [set(), set(), set()]  # digests: places, questions, messages
+    for row in rows:
+        parts = str(ws.value(row, mark) or "").removeprefix(LIST_MARK).split(".")
+        if row > header and len(parts) == len(written):
+            for digests, digest in zip(written, parts, strict=True):
+                digests.add(digest)
+
+    def natk_wrote(row: int, col: int, value: Any) -> bool:
+        if row < header:
+            return loose(value) in ours
+        if row == header:
+            return col < len(ISSUES_COLUMNS) or col == mark
+        if col == 0:
+            return loose(value) in severities
+        if col < len(ISSUES_COLUMNS):
+            return text_digest(str(value)) in written[col - 1]
+        return col == mark and str(value).startswith(LIST_MARK)
+
     found: list[tuple[Cell, Any]] = []
     for row in rows:
-        rated = row > header and loose(ws.value(row, severity) or "") in severities
-        listed = row == header or row in marks or (not marks and (
-            header < row <= last or rated or (row > header and _PLACE.fullmatch(
-                str(ws.value(row, place) or "")) is not None)))
+        about = ws.value(row, 2) if row > header else None
+        about = about if about is not None and natk_wrote(row, 2, about) else None
         for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
             cell = ws.get(row, col)
-            natk = listed and (
-                col in (place, question) or (col == severity and (rated or row == header))
-                or (col == message and (row == header or row not in marks
-                                        or list_mark(str(cell.value)) == marks[row]))
-                or (col == layout.ISSUES_MARK_COLUMN and row in marks))
-            if natk or not str(cell.value).strip() or (row < header and loose(cell.value) in ours):
+            if str(cell.value).strip() and not natk_wrote(row, col, cell.value):
+                found.append((cell, about))
+    return found
+
+
+def _typed_on_unmarked_list(ws: Any, header: int) -> list[tuple[Cell, Any]]:
+    """``typed_on_issues_sheet`` on the Issues sheet of a copy made before lists were marked."""
+    severity, place, question, message = range(len(ISSUES_COLUMNS))
+    ours, severities = _issues_sheet_texts()
+    last = header  # the rows of messages right below the headers
+    while last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
+        last += 1
+    found: list[tuple[Cell, Any]] = []
+    for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
+        rated = row > header and loose(ws.value(row, severity) or "") in severities
+        listed = header <= row <= last or rated or (row > header and _PLACE.fullmatch(
+            str(ws.value(row, place) or "")) is not None)
+        for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
+            cell = ws.get(row, col)
+            if ((listed and (col in (place, question, message)
+                             or (col == severity and (rated or row == header))))
+                    or not str(cell.value).strip()
+                    or (row < header and loose(cell.value) in ours)):
                 continue
             found.append((cell, ws.value(row, question) if listed and row > header else None))
     return found
