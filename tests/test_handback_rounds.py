@@ -92,6 +92,10 @@ def test_a_reply_beside_a_message_and_a_line_below_are_kept_with_their_question(
     again = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "round2.xlsx"))
     assert again.sheetnames[:2] == [f"{ws.title} 2", ws.title]
     assert again[ws.title].cell(row, 5).value == kept[0]["value"]
+    # and prints what they typed, beside the list (as far as it spills) and below it
+    area = again[ws.title].print_area
+    assert area.startswith(f"'{ws.title}'!$A$1:$") and area.endswith(f"${ws.max_row}")
+    assert "$E$" not in area and "$BL$" not in area and "$BK$" not in area
     assert "is not read as answers" in again[ws.title].cell(row, 5).comment.text
     assert len(first.issues) < len(sub.issues)
 

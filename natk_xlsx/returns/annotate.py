@@ -354,13 +354,32 @@ def _issues_title(wb: Any, title: str, typed_on: set[str]) -> str:
     ``typed_on``: a reply beside a message stays where they wrote it); never in place of a
     sheet of the respondent's that bears that name, beside which it takes a number."""
     for ws in list(wb.worksheets):
-        if ws.title not in typed_on and is_issues_sheet(partial(_value, ws)):
+        if not is_issues_sheet(partial(_value, ws)):
+            continue
+        if ws.title not in typed_on:
             del wb[ws.title]
+            continue
+        ws.print_area = _typed_area(ws)
     name, n = title, 1
     while name in wb.sheetnames:
         n += 1
         name = f"{title[:28]} {n}"
     return name
+
+
+def _typed_area(ws: Any) -> str:
+    """The print area of an Issues sheet the respondent typed on: as far right as their text
+    reaches, spilling over the empty cells beside it as it shows on screen (but for the hidden
+    marks' column), and down to its last row."""
+    mark = layout.ISSUES_MARK_COLUMN + 1
+    last = len(ISSUES_COLUMNS)
+    for row in ws.iter_rows(min_col=last + 1, max_col=mark - 1):
+        for cell in row:
+            if cell.value is not None:
+                width = ws.column_dimensions[cell.column_letter].width or 8.43
+                spill = int(line_units(str(cell.value)) // max(width, 1.0)) + 1  # a margin
+                last = max(last, min(cell.column + spill, mark - 1))
+    return f"A1:{layout.cell_name(0, last - 1, False)[:-1]}{ws.max_row}"
 
 
 def _value(ws: Any, row: int, col: int) -> Any:
