@@ -245,14 +245,20 @@ def test_a_fill_of_any_kind_comes_back_and_a_moved_cell_is_found(english, tmp_pa
     assert ws[moved].value == "No" and ws[moved].fill == gradient and ws[moved].comment is None
 
 
-def test_a_reply_typed_into_natk_s_note_is_kept_and_natk_s_message_is_not_repeated(english,
-                                                                                  tmp_path):
+@pytest.mark.parametrize("after", [True, False])
+def test_a_reply_typed_into_natk_s_note_is_kept_and_natk_s_message_is_not_repeated(
+        english, tmp_path, after):
+    """Below natk's message in its note (the note still natk's), or above it (the author now
+    the respondent's): the reply is theirs, natk's message is not, and the next copy writes the
+    reply first, then this round's message once."""
     toolkit, copy, _ = english
     sheet = toolkit.component("policy").sheet_name["en"]
     wb = openpyxl.load_workbook(copy)
     cell = wb[sheet][_wrong_cells(wb[sheet])[0]]
     reply = "The answer is right: see the annex."
-    cell.comment = Comment(f"{cell.comment.text}\n{reply}", cell.comment.author)  # natk's
+    ours = cell.comment.text
+    cell.comment = (Comment(f"{ours}\n{reply}", cell.comment.author) if after
+                    else Comment(f"{reply}\n{ours}", "A. Official"))
     wb.save(tmp_path / "replied.xlsx")
     sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
     assert [(i.cell, i.value) for i in sub.issues if i.code == "CELL-NOTE"] == [
@@ -400,22 +406,6 @@ def test_the_issues_sheet_prints_its_four_columns_not_the_hidden_marks(english):
     _, copy, _ = english
     ws = openpyxl.load_workbook(copy).worksheets[0]
     assert print_scale(ws).scale > 0.7  # the marks' column BL made it 0.2 in Excel's model
-
-
-def test_a_reply_typed_above_natk_s_message_in_its_note_is_the_respondent_s(english, tmp_path):
-    toolkit, copy, _ = english
-    sheet = toolkit.component("policy").sheet_name["en"]
-    wb = openpyxl.load_workbook(copy)
-    cell = wb[sheet][_wrong_cells(wb[sheet])[0]]
-    reply = "Checked: the answer stands."
-    cell.comment = Comment(f"{reply}\n{cell.comment.text}", "A. Official")
-    wb.save(tmp_path / "replied.xlsx")
-    sub = read_workbook(tmp_path / "replied.xlsx", toolkit)
-    assert [(i.cell, i.value) for i in sub.issues if i.code == "CELL-NOTE"] == [
-        (cell.coordinate, reply)]
-    note = openpyxl.load_workbook(annotate_workbook(sub, tmp_path / "round2.xlsx"))[sheet][
-        cell.coordinate].comment.text
-    assert note.startswith(reply + SEPARATOR) and note.count('"perhaps"') == 1
 
 
 def test_a_message_is_one_line_whatever_line_break_a_value_holds():
