@@ -133,7 +133,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         marked.append((_fill_of(target_cell), _place(target_cell, keys)))
         target_cell.fill = fills[worst[(sheet, cell)]]
         text, author = "\n".join(messages), OURS
-        own = respondents_note(target_cell.comment, f"{sheet}!{cell}")
+        own = respondents_note(target_cell.comment, _where(target_cell))
         if own:  # the respondent's own note stays theirs, ours after it: a cell holds one note
             text, author = f"{own}{SEPARATOR}{text}", target_cell.comment.author
         comment = Comment(text[:30000], author)
@@ -194,10 +194,14 @@ MARKED_CHARS = 30_000
 MARKED_ROWS = 40
 
 
+def _where(cell: Any) -> str:
+    """An openpyxl cell's place as natk's messages name it: ``Sheet!D5``."""
+    return f"{cell.parent.title}!{cell.coordinate}"
+
+
 def _ours(cell: Any) -> bool:
     """Whether a cell bears a note of natk's (alone, or after the respondent's own)."""
-    return cell.comment is not None and holds_ours(str(cell.comment.text or ""),
-                                                   f"{cell.parent.title}!{cell.coordinate}")
+    return cell.comment is not None and holds_ours(str(cell.comment.text or ""), _where(cell))
 
 
 def _mark_fill(cell: Any) -> bool:
@@ -259,8 +263,7 @@ def _remember(wb: Any, marked: list[tuple[str, tuple[str, str, str]]]) -> None:
             break
         marked = marked[:min(len(marked) - 1, len(marked) * room // len(text))]
     meta = wb[layout.META_SHEET]
-    ours = [row for row in range(1, meta.max_row + 1)
-            if meta.cell(row, 1).value == layout.META_MARKED]
+    ours = _marked_rows(meta)
     for row in ours:
         meta.cell(row, 1).value = meta.cell(row, 2).value = None
     row = ours[0] if ours else meta.max_row + 1
@@ -270,6 +273,12 @@ def _remember(wb: Any, marked: list[tuple[str, tuple[str, str, str]]]) -> None:
         meta.cell(row, 1, layout.META_MARKED)
         _text(meta.cell(row, 2), text[start:start + MARKED_CHARS])  # never a formula
         row += 1
+
+
+def _marked_rows(meta: Any) -> list[int]:
+    """The rows of the metadata sheet that hold the list of marks (``_remember``)."""
+    return [row for row in range(1, meta.max_row + 1)
+            if meta.cell(row, 1).value == layout.META_MARKED]
 
 
 def _unmark(wb: Any) -> None:
@@ -285,8 +294,7 @@ def _unmark(wb: Any) -> None:
     if layout.META_SHEET not in wb.sheetnames:
         return
     meta = wb[layout.META_SHEET]
-    text = "".join(str(meta.cell(row, 2).value or "") for row in range(1, meta.max_row + 1)
-                   if meta.cell(row, 1).value == layout.META_MARKED)
+    text = "".join(str(meta.cell(row, 2).value or "") for row in _marked_rows(meta))
     try:
         marked = json.loads(text) if text else {}
     except (ValueError, RecursionError):
@@ -302,7 +310,7 @@ def _unmark(wb: Any) -> None:
                 if _mark_fill(cell):
                     cell.fill = was
                 if _ours(cell):
-                    own = respondents_note(cell.comment, f"{cell.parent.title}!{cell.coordinate}")
+                    own = respondents_note(cell.comment, _where(cell))
                     cell.comment = Comment(own, cell.comment.author) if own else None
 
 
@@ -379,7 +387,9 @@ def _typed_area(ws: Any) -> str:
                 width = ws.column_dimensions[cell.column_letter].width or 8.43
                 spill = int(line_units(str(cell.value)) // max(width, 1.0)) + 1  # a margin
                 last = max(last, min(cell.column + spill, mark - 1))
-    return f"A1:{layout.cell_name(0, last - 1, False)[:-1]}{ws.max_row}"
+    from openpyxl.utils import get_column_letter
+
+    return f"A1:{get_column_letter(last)}{ws.max_row}"
 
 
 def _value(ws: Any, row: int, col: int) -> Any:
@@ -407,11 +417,12 @@ def column_widths(lang: str, places: Iterable[str] = ()) -> list[float]:
 
 
 def _page_setup(ws: Any, lang: str, places: Iterable[str]) -> None:
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
     for col, width in zip("ABCD", column_widths(lang, places), strict=True):
         ws.column_dimensions[col].width = width
-    ws.column_dimensions[layout.cell_name(0, layout.ISSUES_MARK_COLUMN, False)[:-1]].hidden = True
+    ws.column_dimensions[get_column_letter(layout.ISSUES_MARK_COLUMN + 1)].hidden = True
     ws.print_area = f"A1:D{max(ws.max_row, HEADER_ROW)}"  # not to the hidden marks' column
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # as every sheet of the questionnaire
