@@ -27,8 +27,18 @@ def test_the_quick_start_is_two_commands_in_a_virtual_environment():
 
 def test_ci_runs_the_readmes_test_command_verbatim():
     test_command = _commands("Quick start")[1]
-    assert test_command.endswith("python3 -m pytest")
+    assert re.search(r"&& python3 -m pytest( -|$)", test_command)
     assert test_command in (REPO / ".ci" / "run").read_text("utf-8").splitlines()
+
+
+def test_the_test_commands_options_come_with_the_test_dependencies():
+    import tomllib
+
+    test_command = _commands("Quick start")[1]
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"]["test"]
+    if " -n " in test_command or "--dist" in test_command:
+        assert any(d.startswith("pytest-xdist") for d in extra), extra
 
 
 def test_the_quick_start_leaves_the_checkout_clean():
