@@ -20,7 +20,7 @@ from natk_xlsx.returns.reader import read_book
 from natk_xlsx.workbook.generate import GenerateOptions, generate_workbook
 
 CODES = {"CELL-NOT-READ", "PROMPT-OVERWRITTEN", "LABEL-CHANGED", "ROW-INSERTED",
-         "TOTAL-OVERWRITTEN", "SHEET-ADDED"}
+         "TOTAL-OVERWRITTEN", "SHEET-ADDED", "TEXT-OUTSIDE", "TEXT-FAR"}
 
 
 def _rows(ws: Any) -> dict[str, int]:
@@ -570,3 +570,74 @@ def test_a_line_break_in_a_value_natk_quotes_keeps_its_note_natk_s():
     # a note of the respondent's that cites a cell as natk does is theirs whole
     assert respondents_text("see annex 2\r\n[Law!D5] LAW.01: more") == (
         "see annex 2\r\n[Law!D5] LAW.01: more")
+
+
+def test_text_typed_away_from_the_questions_is_kept_and_said_once_a_sheet(filled, tmp_path,
+                                                                          monkeypatch):
+    """A remark typed a few screens below the last question, or right of the columns used
+    (past the hidden ones), was passed over without a word: the reader looked 50 rows below the
+    last question and up to column T. Now each is kept, in reading order, and said once for its
+    sheet, by both readers; the rows right below the questions still read as inserted rows."""
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    sheet = _sheet(toolkit, _questions(toolkit, "short_text")[0].id)
+    ws = wb[sheet]
+    last = max(_rows(ws).values())
+    ws.cell(row=last + 2, column=2, value="near the end")  # an inserted row, as before
+    ws.cell(row=last + 300, column=1, value="General remark: figures are provisional.")
+    ws.cell(row=last + 301, column=3, value=2024)
+    ws.cell(row=8, column=layout.COL_ANSWERED + 2, value="remark in X")  # past the hidden W
+    ws.cell(row=9, column=layout.ADDED_COLUMNS, value="remark in BL")  # the last column read
+    ws.cell(row=10, column=layout.COL_ANSWERED + 5, value="   ")  # only spaces: nothing typed
+    other = wb[next(c.sheet_name["en"] for c in toolkit.components
+                    if c.id in ("legal", "victims") and c.sheet_name["en"] != sheet)]
+    other.cell(row=12, column=30, value="on another sheet")
+    out = tmp_path / "away.xlsx"
+    wb.save(out)
+    from natk_xlsx.returns.books import cell_ref
+
+    far, x, bl = (f"A{last + 300}", cell_ref(8, layout.COL_ANSWERED + 1),
+                  cell_ref(9, layout.ADDED_COLUMNS - 1))
+    for reader in ("calamine", "openpyxl"):
+        monkeypatch.setenv("NATK_READER", reader)
+        sub = read_workbook(out, toolkit)
+        said = [(i.sheet, i.cell, i.value) for i in sub.issues if i.code == "TEXT-OUTSIDE"]
+        assert sorted(said) == sorted([(sheet, x, "remark in X"),
+                                       (other.title, "AD12", "on another sheet")]), reader
+        message = next(i.message for i in sub.issues if i.code == "TEXT-OUTSIDE"
+                       and i.sheet == sheet)
+        assert ": 4;" in message and '"Comments"' in message  # four cells, one line
+        kept = [(u["sheet"], u["cell"], u["value"]) for u in sub.record()["unplaced"]
+                if u["sheet"] == sheet]
+        assert kept == [(sheet, x, "remark in X"), (sheet, bl, "remark in BL"),
+                        (sheet, f"B{last + 2}", "near the end"),
+                        (sheet, far, "General remark: figures are provisional."),
+                        (sheet, f"C{last + 301}", 2024)], reader
+        assert [i.cell for i in sub.issues if i.code == "ROW-INSERTED"] == [f"B{last + 2}"]
+
+
+def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path):
+    """Past row 20,000 or column BL no reader looks (a hostile file could hold a million rows);
+    what a respondent put there was dropped without a word. It is now said, once a sheet, with
+    how many cells and the first one's place, in the respondent's language; a cell there that
+    holds only a format or a formula is not counted, and a sheet with nothing there says
+    nothing."""
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    sheet = _sheet(toolkit, _questions(toolkit, "short_text")[0].id)
+    wb[sheet].cell(row=10, column=78, value="far right")  # BZ
+    wb[sheet].cell(row=11, column=90, value=7)
+    wb[sheet].cell(row=12, column=91).font = openpyxl.styles.Font(bold=True)  # a format alone
+    wb[sheet].cell(row=13, column=92, value="=1+1")
+    notes = wb.create_sheet("Notes")
+    notes.cell(row=25_000, column=1, value="far down")
+    notes["B2"] = "near"
+    out = tmp_path / "far.xlsx"
+    wb.save(out)
+    sub = read_workbook(out, toolkit)
+    far = [(i.sheet, i.cell, i.severity) for i in sub.issues if i.code == "TEXT-FAR"]
+    assert sorted(far) == sorted([("Notes", "A25000", "warning"), (sheet, "BZ10", "warning")])
+    message = next(i.message for i in sub.issues if i.code == "TEXT-FAR" and i.sheet == sheet)
+    assert "(cells: 2)" in message and "20,000" in message
+    assert [u["value"] for u in sub.record()["unplaced"]] == ["near"]  # what is read is kept
+    assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]

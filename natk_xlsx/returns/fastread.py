@@ -173,6 +173,52 @@ def _error_text(xml: bytes, at: int) -> str:
     return _unescape(found.group(1)) if found else ""
 
 
+_VALUE_CHILD = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
+_FORMULA_CHILD = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def far_cells(xml: bytes) -> tuple[int, str] | None:
+    """The cells of a sheet past ``MAX_ROW`` or ``MAX_COLUMN``, where no reader looks, that hold
+    a value (not a formula, not only a format): how many, and the place of the first; None where
+    there is none."""
+    count, first = 0, ""
+    for match in _FAR_REF.finditer(xml):
+        ref = match.group(1)
+        letters = ref.rstrip(b"0123456789")
+        if _column(letters) <= MAX_COLUMN and int(ref[len(letters):]) <= MAX_ROW:
+            continue
+        start = xml.rfind(b"<", 0, match.start())
+        name = xml[start + 1:match.start()].split(None, 1)[0] if start >= 0 else b""
+        end = xml.find(b">", match.end())
+        if (name.rpartition(b":")[2] != b"c" or end < 0 or xml[end - 1:end] == b"/"):
+            continue  # not a cell, or an empty one
+        close = xml.find(b"</" + name + b">", end)
+        body = xml[end + 1:close] if close >= 0 else b""
+        if _VALUE_CHILD.search(body) and not _FORMULA_CHILD.search(body):
+            count += 1
+            first = first or ref.decode("ascii")
+    return (count, first) if count else None
+
+
+def far_text(data: bytes, inflated: Mapping[str, bytes], near: Set[str]
+             ) -> dict[str, tuple[int, str]]:
+    """Sheet name → (cells holding a value past the readers' bounds, the first's place), for
+    the worksheets the gate inflated (``inflated``) and could not prove near (``near``): said
+    to the respondent, as they are not read."""
+    if all(part in near for part in inflated):
+        return {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        paths = sheet_paths(archive)
+    found = {}
+    for name, path in paths.items():
+        xml = inflated.get(path)
+        if xml is not None and path not in near and name != layout.LISTS_SHEET:
+            far = far_cells(xml)
+            if far is not None:
+                found[name] = far
+    return found
+
+
 class CalamineBook:
     """The same interface as ``books.OpenpyxlBook``, read with python-calamine."""
 

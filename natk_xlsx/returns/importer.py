@@ -210,7 +210,7 @@ def _sheet_issue(note: Any, ctx: Context, severity: str) -> Issue:
 #: The notes whose message sends the text to the question's Comments cell.
 _TO_COMMENTS = frozenset({"ROW-INSERTED", "CELL-NOT-READ", "PROMPT-OVERWRITTEN",
                           "TOTAL-OVERWRITTEN", "SHEET-ADDED", "CELL-NOTE",
-                          "ISSUES-TYPED"})
+                          "ISSUES-TYPED", "TEXT-OUTSIDE", "TEXT-FAR"})
 
 
 def _kept(cell: Cell, question: str | None) -> dict[str, Any]:
@@ -309,7 +309,7 @@ def sort_issues(issues: list[Issue], raw: RawWorkbook) -> list[Issue]:
 
 def read_opened(opened: Opened, toolkit: Toolkit) -> Submission:
     """The rest of reading: the answers in the book, checked against the toolkit."""
-    raw = read_book(opened.path, opened.book, toolkit, opened.cell_notes)
+    raw = read_book(opened.path, opened.book, toolkit, opened.cell_notes, opened.far)
     raw.application = opened.application
     submission = build_submission(raw, toolkit, opened.digest)
     submission.issues[:0] = [make_issue(code, WARNING, submission.language)

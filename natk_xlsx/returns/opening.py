@@ -41,8 +41,9 @@ def open_book(source: str | Path | bytes, inflated: Mapping[str, bytes] | None =
 class Opened:
     """A workbook the gate let through, opened and not yet read: its book (a
     ``books.FrozenBook`` when it is to be read in another process), the application that saved
-    it, what the gate noticed, the SHA-256 of the bytes that were checked, and the notes the
-    respondent attached to cells (``cellnotes``)."""
+    it, what the gate noticed, the SHA-256 of the bytes that were checked, the notes the
+    respondent attached to cells (``cellnotes``), and what lies past the readers' bounds
+    (``fastread.far_text``)."""
 
     path: str
     book: Any
@@ -50,13 +51,14 @@ class Opened:
     notices: list[str]
     digest: str
     cell_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    far: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def frozen(self) -> Opened:
         """The same, with every sheet read at once into a book that can be sent to another
         process (the book this one holds is closed)."""
         try:
             return Opened(self.path, FrozenBook(self.book), self.application, self.notices,
-                          self.digest, self.cell_notes)
+                          self.digest, self.cell_notes, self.far)
         finally:
             self.book.close()
 
@@ -69,7 +71,9 @@ def open_return(path: str | Path) -> Opened:
     checked = open_checked(path)
     info = checked.info
     from natk_xlsx.returns.cellnotes import cell_notes
+    from natk_xlsx.returns.fastread import far_text
 
     book = open_book(checked.data, checked.sheets, checked.near)
     return Opened(str(path), book, info.application, notices(info),
-                  hashlib.sha256(checked.data).hexdigest(), cell_notes(checked.data))
+                  hashlib.sha256(checked.data).hexdigest(), cell_notes(checked.data),
+                  far_text(checked.data, checked.sheets, checked.near))

@@ -164,10 +164,11 @@ def read_raw(path: str | Path, toolkit: Toolkit, data: bytes | None = None,
 
 
 def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
-              cell_notes: Sequence[tuple[str, str, str]] = ()) -> RawWorkbook:
+              cell_notes: Sequence[tuple[str, str, str]] = (),
+              far: Mapping[str, tuple[int, str]] | None = None) -> RawWorkbook:
     """``read_raw`` from a book already opened (``open_book``, or a ``books.FrozenBook`` read in
-    another process), with the notes attached to its cells (``cellnotes``); the book is closed
-    when done."""
+    another process), with the notes attached to its cells (``cellnotes``) and what lies past
+    the readers' bounds (``fastread.far_text``); the book is closed when done."""
     notes: list[Located] = []
     sheet_meta, props = read_metadata(wb)
     if sheet_meta.get("toolkit_id"):
@@ -251,6 +252,9 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
             notes.append(Located("ISSUES-TYPED", name, first.cell,
                                  about.get((name, first.cell)), first.value,
                                  {"listed": name, "count": len(typed)}))
+    for sheet, (count, ref) in (far or {}).items():  # not read: said, once for the sheet
+        if sheet in wb.sheetnames:
+            notes.append(Located("TEXT-FAR", sheet, ref, None, None, {"count": count}))
     for sheet, ref, text in cell_notes:  # kept, and said where they are
         if sheet in wb.sheetnames:
             unplaced.append(Cell(text, sheet, ref))
@@ -342,10 +346,9 @@ def _named_rows(wb: Any) -> dict[str, dict[str, int]]:
 
 
 class _Plan(NamedTuple):
-    """What reading a sheet needs of a toolkit: the rows each component's sheet can hold, and
-    each grid question's width and whether it has row totals."""
+    """What reading a sheet needs of a toolkit: each grid question's width and whether it has
+    row totals."""
 
-    rows: dict[str, int]
     grids: dict[str, tuple[int, bool]]  # question id → (breakdown columns, additive)
 
 
@@ -357,18 +360,13 @@ def _plan(toolkit: Toolkit) -> _Plan:
     plan = _PLANS.get(toolkit.spec_hash)
     if plan is not None:
         return plan
-    years = len(toolkit.years())
-    rows = {comp.id: layout.FIRST_BODY_ROW + sum(
-        1 + len(toolkit.answer_codes(q)) + (years + 6 if q.type == "stats_table" else 0)
-        for q in comp.questions) + len(comp.sections) + SCAN_MARGIN
-        for comp in toolkit.components}
     grids = {}
     for q in toolkit.questions():
         if q.type in ("multiple_choice", "stats_table"):
             breakdown = toolkit.breakdowns[q.breakdown] if q.breakdown else None
             grids[q.id] = ((len(breakdown.columns), bool(breakdown.additive)) if breakdown
                            else (0, False))
-    plan = _PLANS[toolkit.spec_hash] = _Plan(rows, grids)
+    plan = _PLANS[toolkit.spec_hash] = _Plan(grids)
     return plan
 
 
@@ -382,8 +380,8 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
     plan = _plan(toolkit)
     texts = stray.texts(toolkit)
     before = len(unplaced)
-    limit = min(MAX_SCAN_ROWS, plan.rows.get(cid, 2000) * 3)
-    ws = book.grid(name, limit)
+    # as wide and as far down as any sheet is read, so that text typed away is found too
+    ws = book.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS)
     seen = stray.busy(ws)
     keys, last = _index_keys(ws)
     named = named_rows.get(name, {})
@@ -451,9 +449,15 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
             ws, {qid: q.row for qid, q in questions.items() if q.sheet == title}, texts):
         unplaced.append(cell)
         notes.append(Located("PROMPT-OVERWRITTEN", title, cell.cell, qid, cell.value))
+    below = MAX_SCAN_ROWS + 1
     if placed_rows:
-        _find_unplaced(ws, placed_rows, min(max(placed_rows) + SCAN_MARGIN, last), unplaced,
-                       notes, cid, texts)
+        below = min(max(placed_rows) + SCAN_MARGIN, last) + 1
+        _find_unplaced(ws, placed_rows, below - 1, unplaced, notes, cid, texts)
+    away = stray.typed_away(ws, below)
+    if away:  # kept, and said once for the sheet, at its first text
+        unplaced.extend(away)
+        notes.append(Located("TEXT-OUTSIDE", title, away[0].cell, None, away[0].value,
+                             {"count": len(away)}))
     unplaced[before:] = sorted(unplaced[before:], key=_place)
 
 

@@ -18,8 +18,10 @@ and details (D-I); on an option row, its label (C) and tick (D); on a table's ro
 and year labels and the grid with its total column; on a source or reliability row, the label
 and the answer (C-D); on a section row, its title (A). The question, its guidance and the labels
 are compared with this edition's wording in every language (in a workbook of another edition,
-which may have been reworded, they are not). Columns up to T are looked at (U holds the row
-keys; the columns past it are hidden). Formulas are left to the reader's own checks.
+which may have been reworded, they are not). Columns up to T are looked at that way (U holds the
+row keys; V and W, hidden, natk's formulas). What was typed away from the questions, past W or
+in the rows below the questions, is kept and said once for the sheet (``TEXT-OUTSIDE``).
+Formulas are left to the reader's own checks.
 """
 
 from __future__ import annotations
@@ -328,6 +330,24 @@ def typed_anywhere(ws: Any, t: Texts) -> list[Cell]:
                 continue
             if str(cell.value).strip():
                 found.append(cell)
+    return found
+
+
+#: The first column of a component sheet past natk's hidden ones (X).
+PAST_HIDDEN = layout.COL_ANSWERED + 1
+
+
+def typed_away(ws: Any, below: int) -> list[Cell]:
+    """What was typed on a component sheet away from its questions, in reading order: in every
+    row, past its hidden columns (X to ``layout.ADDED_COLUMNS``, the columns the reader holds);
+    and, from row ``below`` (below the questions and the rows a respondent may insert under the
+    last), in any column."""
+    last = layout.ADDED_COLUMNS - 1
+    found: list[Cell] = []
+    for row in sorted(ws.occupied_rows((0, last))[0]):
+        first = 0 if row >= below else PAST_HIDDEN
+        found += [cell for cell in (ws.get(row, col) for col in ws.filled(row, first, last))
+                  if str(cell.value).strip()]
     return found
 
 
