@@ -156,6 +156,10 @@ KEY_RELIABILITY = "reliability"
 # Defined names: one per answer cell (the question id) and these for the cover fields.
 COVER_FIELDS = ("assessment", "country", "institution", "respondent_name", "role", "contact",
                 "completion_date")
+#: The columns the cover is written in (A-E), and the one the instructions' text is (B): what
+#: lies past them was typed by the respondent.
+COVER_COLUMNS = 5
+INSTRUCTIONS_COLUMN = 1
 
 
 def cover_name(field: str) -> str:

@@ -641,3 +641,45 @@ def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path):
     assert "(cells: 2)" in message and "20,000" in message
     assert [u["value"] for u in sub.record()["unplaced"]] == ["near"]  # what is read is kept
     assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]
+
+
+def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(filled,
+                                                                               tmp_path):
+    """The cover, the instructions and a component sheet's title and headers were not looked
+    at: a contact typed below the cover, a remark beside the instructions or the column headers
+    (in Google Sheets the owner of a copy types anywhere) was dropped without a word."""
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    cover, instructions = wb.worksheets[0], wb.worksheets[1]
+    sheet = _sheet(toolkit, _questions(toolkit, "short_text")[0].id)
+    cover.cell(row=cover.max_row + 3, column=1, value="Second contact: the deputy director")
+    cover.cell(row=5, column=layout.COVER_COLUMNS + 2, value="see letter")
+    instructions.cell(row=3, column=4, value="read")
+    instructions.cell(row=instructions.max_row + 2, column=2, value="Questions: call the desk")
+    wb[sheet].cell(row=layout.HEADER_ROW + 1, column=layout.COL_PROVIDER + 3, value="ours")
+    out = tmp_path / "own.xlsx"
+    wb.save(out)
+    sub = read_workbook(out, toolkit)
+    said = sorted((i.sheet, i.cell, i.value) for i in sub.issues if i.code == "TEXT-OUTSIDE")
+    assert said == sorted([("Cover", "G5", "see letter"), ("Instructions", "D3", "read"),
+                           (sheet, "K3", "ours")])
+    kept = {(u["sheet"], u["value"]) for u in sub.record()["unplaced"]}
+    assert kept == {("Cover", "see letter"), ("Cover", "Second contact: the deputy director"),
+                    ("Instructions", "read"), ("Instructions", "Questions: call the desk"),
+                    (sheet, "ours")}
+    assert sub.record()["respondent"] == read_workbook(path, toolkit).record()["respondent"]
+
+
+def test_no_blank_workbook_holds_text_out_of_place_in_any_language(tmp_path):
+    """What natk writes on the cover (the core questions' line too), the instructions and the
+    headers, in every language, is natk's."""
+    from natk_xlsx.spec.lint import load_toolkit
+
+    toolkit = load_toolkit()
+    for lang in toolkit.languages:
+        for depth in ("full", "core"):
+            path = generate_workbook(toolkit, tmp_path / f"{lang}-{depth}.xlsx", GenerateOptions(
+                components=["policy"], lang=lang, depth=depth, country="Veridia")).path
+            sub = read_workbook(path, toolkit)
+            assert sub.unplaced == [], (lang, depth)
+            assert not {i.code for i in sub.issues} & CODES, (lang, depth)

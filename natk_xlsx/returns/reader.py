@@ -232,26 +232,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
                             "this is not a natk-xlsx questionnaire of this toolkit (no "
                             "identification sheet and no question ids were found); send back "
                             "the workbook you received, filled in")
-    added, listed = _other_sheets(wb, sheets)
-    for name in added:
-        found = stray.typed_anywhere(wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS),
-                                     stray.texts(toolkit))
-        if found:  # kept, and said once for the sheet, at its first text
-            unplaced.extend(found)
-            notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
-                                 {"added": name, "count": len(found)}))
-    about: dict[tuple[str, str], str] = {}
-    for name in listed:  # a reply beside a message of a copy handed back: kept, said once
-        typed = stray.typed_on_issues_sheet(wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS))
-        for cell, qid in typed:
-            unplaced.append(cell)
-            if isinstance(qid, str) and qid in questions:
-                about[(name, cell.cell)] = qid
-        if typed:
-            first = typed[0][0]
-            notes.append(Located("ISSUES-TYPED", name, first.cell,
-                                 about.get((name, first.cell)), first.value,
-                                 {"listed": name, "count": len(typed)}))
+    about = _read_other_sheets(wb, _other_sheets(wb, sheets), toolkit,
+                               metadata.get("workbook_id", ""), questions, notes, unplaced)
     for sheet, (count, ref) in (far or {}).items():  # not read: said, once for the sheet
         if sheet in wb.sheetnames:
             notes.append(Located("TEXT-FAR", sheet, ref, None, None, {"count": count}))
@@ -273,31 +255,84 @@ def _question_at(questions: dict[str, QuestionCells], sheet: str, ref: str) -> s
     return max(above)[1] if above else None
 
 
-def _other_sheets(wb: Any, components: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The sheets the respondent added, and the Issues sheets of copies handed back. Added:
-    neither a component sheet read nor one natk-xlsx writes, told by what they hold rather than
-    by their names, which a respondent may change or give a sheet of their own: the cover (its
-    fields' defined names point to it), the instructions (their heading, in any language), the
-    Issues sheet of a copy handed back (its column headers), the hidden lists and
-    identification."""
+def _read_other_sheets(wb: Any, others: _Others, toolkit: Toolkit, workbook_id: str,
+                       questions: dict[str, QuestionCells], notes: list[Located],
+                       unplaced: list[Cell]) -> dict[tuple[str, str], str]:
+    """What was typed on the sheets besides the components': kept in ``unplaced`` and said once
+    a sheet, at its first text. Returns the question each reply on an Issues sheet stands
+    beside, by its place."""
+    def grid(name: str) -> SheetGrid:
+        read: SheetGrid = wb.grid(name, MAX_SCAN_ROWS, layout.ADDED_COLUMNS)
+        return read
+
+    for name in others.added:
+        found = stray.typed_anywhere(grid(name), stray.texts(toolkit))
+        if found:
+            unplaced.extend(found)
+            notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
+                                 {"added": name, "count": len(found)}))
+    on_own = {name: stray.typed_on_cover(grid(name), workbook_id) for name in others.covers}
+    on_own.update({name: stray.typed_on_instructions(grid(name)) for name in others.instructions})
+    for name, found in on_own.items():
+        if found:
+            unplaced.extend(found)
+            notes.append(Located("TEXT-OUTSIDE", name, found[0].cell, None, found[0].value,
+                                 {"count": len(found)}))
+    about: dict[tuple[str, str], str] = {}
+    for name in others.listed:  # a reply beside a message of a copy handed back
+        typed = stray.typed_on_issues_sheet(grid(name))
+        for cell, qid in typed:
+            unplaced.append(cell)
+            if isinstance(qid, str) and qid in questions:
+                about[(name, cell.cell)] = qid
+        if typed:
+            first = typed[0][0]
+            notes.append(Located("ISSUES-TYPED", name, first.cell,
+                                 about.get((name, first.cell)), first.value,
+                                 {"listed": name, "count": len(typed)}))
+    return about
+
+
+class _Others(NamedTuple):
+    """The sheets besides the components': the ones the respondent added, the Issues sheets of
+    copies handed back, the cover and the instructions."""
+
+    added: list[str]
+    listed: list[str]
+    covers: list[str]
+    instructions: list[str]
+
+
+def _other_sheets(wb: Any, components: dict[str, str]) -> _Others:
+    """The sheets besides the components', told by what they hold rather than by their names,
+    which a respondent may change or give a sheet of their own: the cover (its fields' defined
+    names point to it), the instructions (their heading, in any language), the Issues sheet of a
+    copy handed back (its column headers); the hidden lists and identification apart. Added:
+    any other sheet."""
     names = strings()
     headings = {stray.loose(text) for text in names["instructions.heading"].values()}
     known = {*components.values(), layout.LISTS_SHEET, layout.META_SHEET}
+    found = _Others([], [], [], [])
     for fld in layout.COVER_FIELDS:  # the cover, renamed or not
         match = _NAME_REF.match(wb.defined_names().get(layout.cover_name(fld), ""))
-        if match:
-            known.add((match.group(1) or "").replace("''", "'") or match.group(2))
-    added, listed = [], []
+        if match is None:
+            continue
+        sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+        if sheet in wb.sheetnames and sheet not in known:
+            known.add(sheet)
+            found.covers.append(sheet)
     for name in wb.sheetnames:
         if name in known:
             continue
         top = wb.grid(name, ISSUES_ROWS_SEARCHED, len(ISSUES_COLUMNS))
         heading = top.value(1, 1)
         if is_issues_sheet(top.value):
-            listed.append(name)
-        elif heading is None or stray.loose(heading) not in headings:
-            added.append(name)
-    return added, listed
+            found.listed.append(name)
+        elif heading is not None and stray.loose(heading) in headings:
+            found.instructions.append(name)
+        else:
+            found.added.append(name)
+    return found
 
 
 def _is_summary(wb: Any) -> bool:
@@ -483,7 +518,7 @@ def _find_unplaced(ws: Any, placed: set[int], last: int, unplaced: list[Cell],
                    notes: list[Located], cid: str, texts: stray.Texts) -> None:
     """Rows without a question id (a section's title, or rows the respondent inserted): what
     was typed in them (``stray.loose_row``). Kept, and reported."""
-    first = min(placed)
+    first = min(min(placed), layout.FIRST_BODY_ROW + 1)  # from the first row under the headers
     for row in range(first, last + 1):
         if row in placed:
             continue

@@ -19,22 +19,23 @@ and year labels and the grid with its total column; on a source or reliability r
 and the answer (C-D); on a section row, its title (A). The question, its guidance and the labels
 are compared with this edition's wording in every language (in a workbook of another edition,
 which may have been reworded, they are not). Columns up to T are looked at that way (U holds the
-row keys; V and W, hidden, natk's formulas). What was typed away from the questions, past W or
-in the rows below the questions, is kept and said once for the sheet (``TEXT-OUTSIDE``).
-Formulas are left to the reader's own checks.
+row keys; V and W, hidden, natk's formulas). What was typed away from the questions (beside
+the headers, past W, below the questions) and on the cover or the instructions where natk writes
+nothing is kept and said once for the sheet (``TEXT-OUTSIDE``). Formulas are left to the
+reader's own checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, cell_ref
 from natk_xlsx.returns.coerce import NOT_RECORDED
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, text_digest
 from natk_xlsx.spec.model import NOT_APPLICABLE
@@ -338,17 +339,60 @@ PAST_HIDDEN = layout.COL_ANSWERED + 1
 
 
 def typed_away(ws: Any, below: int) -> list[Cell]:
-    """What was typed on a component sheet away from its questions, in reading order: in every
-    row, past its hidden columns (X to ``layout.ADDED_COLUMNS``, the columns the reader holds);
-    and, from row ``below`` (below the questions and the rows a respondent may insert under the
-    last), in any column."""
+    """What was typed on a component sheet away from its questions, in reading order: beside
+    its title, purpose and column headers (J onwards); in every row, past its hidden columns (X
+    to ``layout.ADDED_COLUMNS``, the columns the reader holds); and, from row ``below`` (below
+    the questions and the rows a respondent may insert under the last), in any column."""
+    def first(row: int) -> int:
+        if row >= below:
+            return 0
+        return layout.COL_PROVIDER + 1 if row <= layout.FIRST_BODY_ROW else PAST_HIDDEN
+
+    return _typed_from(ws, first)
+
+
+def typed_on_cover(ws: Any, workbook_id: str) -> list[Cell]:
+    """What was typed on the cover where natk writes nothing: past its columns (A-E), and below
+    its last line, the one naming the workbook by its id (and the line saying that only the
+    core questions are asked, where it follows)."""
+    end = _last_row(ws, 0, lambda value: bool(workbook_id) and workbook_id in value)
+    core = {loose(text) for text in strings()["cover.depth_core"].values()}
+    if end and loose(ws.value(end + 1, 0) or "") in core:
+        end += 1
+    return _typed_from(ws, lambda row: 0 if end and row > end else layout.COVER_COLUMNS)
+
+
+def typed_on_instructions(ws: Any) -> list[Cell]:
+    """What was typed on the instructions: natk writes its text in one column (B), from the
+    heading to the legend's last line (told by its text, in any language), beside the legend's
+    coloured cells (A, empty); anything else is the respondent's."""
+    legend = {loose(text) for text in strings()["instructions.legend_skipped"].values()}
+    end = _last_row(ws, layout.INSTRUCTIONS_COLUMN, lambda value: loose(value) in legend)
+    letters = cell_ref(1, layout.INSTRUCTIONS_COLUMN)[:-1]
+    return [cell for cell in _typed_from(ws, lambda row: 0)
+            if (end and _row_of(cell.cell) > end) or cell.cell.rstrip("0123456789") != letters]
+
+
+def _last_row(ws: Any, col: int, natk_s: Callable[[str], bool]) -> int:
+    """The last row whose cell in ``col`` holds natk's line that ends the sheet, or 0."""
+    rows = [row for row in ws.occupied_rows((col, col))[0]
+            if isinstance(value := ws.value(row, col), str) and natk_s(value)]
+    return max(rows, default=0)
+
+
+def _typed_from(ws: Any, first: Callable[[int], int]) -> list[Cell]:
+    """What was typed in each row from its column ``first(row)`` to the last column the reader
+    holds, in reading order."""
     last = layout.ADDED_COLUMNS - 1
     found: list[Cell] = []
     for row in sorted(ws.occupied_rows((0, last))[0]):
-        first = 0 if row >= below else PAST_HIDDEN
-        found += [cell for cell in (ws.get(row, col) for col in ws.filled(row, first, last))
+        found += [cell for cell in (ws.get(row, col) for col in ws.filled(row, first(row), last))
                   if str(cell.value).strip()]
     return found
+
+
+def _row_of(place: str) -> int:
+    return int(place.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:

@@ -19,6 +19,7 @@ from natk_xlsx.workbook.styles import TITLE_SIZE, Styles
 
 #: Column widths: the labels, three progress figures, and the rest of the answer fields.
 WIDTHS = (36, 14, 14, 14, 24)
+assert len(WIDTHS) == layout.COVER_COLUMNS  # the reader takes what lies past them as typed
 
 
 def _span(first: int, last: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xlsxwriter
 
+from natk_xlsx import layout
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_parts, tr
 from natk_xlsx.workbook.common import (
@@ -17,8 +18,10 @@ from natk_xlsx.workbook.common import (
 )
 from natk_xlsx.workbook.styles import Styles
 
-#: A narrow column for the legend's coloured cells, and one for the text.
+#: A narrow column for the legend's coloured cells, and one for the text (the reader takes what
+#: lies elsewhere as typed by the respondent).
 WIDTHS = (4, 96)
+TEXT = layout.INSTRUCTIONS_COLUMN
 
 
 def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -> None:
@@ -29,24 +32,24 @@ def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -
     for col, width in enumerate(WIDTHS):
         check(ws.set_column(col, col, width), "instructions column")
     text_width = WIDTHS[1]
-    check(ws.write_string(0, 1, ui("instructions.heading", lang), s.title), "instructions")
+    check(ws.write_string(0, TEXT, ui("instructions.heading", lang), s.title), "instructions")
     check(ws.set_row(0, 28), "instructions")
     row = 2
     items = ui("instructions.items", lang).split("\n")
     for item in [*items, f"{len(items) + 1}. {_on_paper(spec)}"]:
-        check(ws.write_string(row, 1, item, s.paragraph), "instructions")
+        check(ws.write_string(row, TEXT, item, s.paragraph), "instructions")
         check(ws.set_row(row, fitted_height([(item, text_width)])), "instructions")
         row += 1
     row += 1
     legend = ui("instructions.legend", lang)
-    check(ws.write_string(row, 1, legend, s.bold), "instructions")
+    check(ws.write_string(row, TEXT, legend, s.bold), "instructions")
     check(ws.set_row(row, fitted_height([(legend, text_width)])), "instructions")
     for fmt, key in ((s.legend_answer, "instructions.legend_answer"),
                      (s.legend_skipped, "instructions.legend_skipped")):
         row += 1
         text = ui(key, lang)
         check(ws.write_blank(row, 0, None, fmt), "instructions")
-        check(ws.write_string(row, 1, text, s.paragraph), "instructions")
+        check(ws.write_string(row, TEXT, text, s.paragraph), "instructions")
         check(ws.set_row(row, fitted_height([(text, text_width)])), "instructions")
     ws.set_portrait()
     ws.set_paper(PAPER_A4)
