@@ -632,3 +632,27 @@ def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
         assert not gc.isenabled()  # resumed as it was: paused
     finally:
         gc.enable()
+
+
+def test_cells_past_the_bounds_are_counted_as_written_in_any_form():
+    """``far_cells`` counts a value past row 20,000 or column BL, whether its cell is prefixed
+    or written with its place last, passes over formats, formulas and places within bounds, and
+    stops counting at ``FAR_COUNTED`` (a hostile sheet may hold a million)."""
+    cells = (b'<c r="BM1" t="s"><v>0</v></c>'  # past BL: counted
+             b'<c r="BL2" t="s"><v>0</v></c>'  # BL, the last column read
+             b'<c r="A20000"><v>1</v></c>'  # the last row read
+             b'<x:c s="1" r="A20001"><x:v>2</x:v></x:c>'  # prefixed, place last: counted
+             b'<c r="ZZ5" s="3"/>'  # a format alone
+             b'<c r="ZZ6"><f>1+1</f><v>2</v></c>'  # a formula
+             b'<c r="AAA7" t="inlineStr"><is><t>far</t></is></c>')  # counted
+    assert fastread.far_cells(b"<sheetData>" + cells + b"</sheetData>") == (3, "BM1")
+    assert fastread.far_cells(b'<c r="BL9"><v>1</v></c>') is None
+    many = b"".join(b'<c r="ZZ%d"><v>1</v></c>' % r for r in range(1, books.FAR_COUNTED + 50))
+    assert fastread.far_cells(many) == (books.FAR_COUNTED, "ZZ1")
+
+
+def test_what_lies_past_the_bounds_of_a_file_that_cannot_be_mapped_is_not_a_crash():
+    assert fastread.far_text(b"not a zip", {"xl/worksheets/sheet1.xml": b'<c r="ZZ1"><v>1</v>'},
+                             frozenset()) == {}
+    assert fastread.far_text(b"not even looked at", {"xl/worksheets/sheet1.xml": b""},
+                             {"xl/worksheets/sheet1.xml"}) == {}

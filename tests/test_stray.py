@@ -632,13 +632,18 @@ def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path):
     notes = wb.create_sheet("Notes")
     notes.cell(row=25_000, column=1, value="far down")
     notes["B2"] = "near"
+    many = wb.create_sheet("Many")
+    for row in range(1, 1100):
+        many.cell(row=row, column=80, value=row)
     out = tmp_path / "far.xlsx"
     wb.save(out)
     sub = read_workbook(out, toolkit)
     far = [(i.sheet, i.cell, i.severity) for i in sub.issues if i.code == "TEXT-FAR"]
-    assert sorted(far) == sorted([("Notes", "A25000", "warning"), (sheet, "BZ10", "warning")])
+    assert sorted(far) == sorted([("Notes", "A25000", "warning"), (sheet, "BZ10", "warning"),
+                                  ("Many", "CB1", "warning")])
     message = next(i.message for i in sub.issues if i.code == "TEXT-FAR" and i.sheet == sheet)
     assert "(cells: 2)" in message and "20,000" in message
+    assert "(cells: 1000+)" in next(i.message for i in sub.issues if i.sheet == "Many")
     assert [u["value"] for u in sub.record()["unplaced"]] == ["near"]  # what is read is kept
     assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]
 

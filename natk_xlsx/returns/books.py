@@ -33,6 +33,9 @@ class Cell(NamedTuple):
 
 #: Rows scanned per sheet at most, whatever the file claims.
 MAX_SCAN_ROWS = 20_000
+#: Cells past the readers' bounds counted at most, to be said (a hostile sheet may hold a
+#: million): ``fastread.far_cells``.
+FAR_COUNTED = 1000
 
 #: Columns read from a component sheet (0-based): the id, the answer and detail columns with the
 #: widest statistics grid and its total, and the hidden key column.

@@ -24,6 +24,7 @@ from typing import Any
 
 from natk_xlsx import layout
 from natk_xlsx.returns.books import (
+    FAR_COUNTED,
     MAX_SCAN_ROWS,
     READ_COLUMNS,
     Marks,
@@ -179,10 +180,12 @@ _FORMULA_CHILD = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 def far_cells(xml: bytes) -> tuple[int, str] | None:
     """The cells of a sheet past ``MAX_ROW`` or ``MAX_COLUMN``, where no reader looks, that hold
-    a value (not a formula, not only a format): how many, and the place of the first; None where
-    there is none."""
+    a value (not a formula, not only a format): how many (``FAR_COUNTED`` at most), and the
+    place of the first; None where there is none."""
     count, first = 0, ""
     for match in _FAR_REF.finditer(xml):
+        if count == FAR_COUNTED:
+            break
         ref = match.group(1)
         letters = ref.rstrip(b"0123456789")
         if _column(letters) <= MAX_COLUMN and int(ref[len(letters):]) <= MAX_ROW:
@@ -207,8 +210,11 @@ def far_text(data: bytes, inflated: Mapping[str, bytes], near: Set[str]
     to the respondent, as they are not read."""
     if all(part in near for part in inflated):
         return {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        paths = sheet_paths(archive)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paths = sheet_paths(archive)
+    except Exception:  # a workbook part the fast reader cannot map: nothing can be said
+        return {}
     found = {}
     for name, path in paths.items():
         xml = inflated.get(path)

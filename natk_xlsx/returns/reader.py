@@ -23,7 +23,7 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns import stray
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, SheetGrid
+from natk_xlsx.returns.books import FAR_COUNTED, MAX_SCAN_ROWS, Cell, SheetGrid
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, ISSUES_ROWS_SEARCHED, is_issues_sheet
 from natk_xlsx.returns.opening import open_book
 
@@ -236,7 +236,8 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
                                metadata.get("workbook_id", ""), questions, notes, unplaced)
     for sheet, (count, ref) in (far or {}).items():  # not read: said, once for the sheet
         if sheet in wb.sheetnames:
-            notes.append(Located("TEXT-FAR", sheet, ref, None, None, {"count": count}))
+            shown = f"{count}+" if count >= FAR_COUNTED else count
+            notes.append(Located("TEXT-FAR", sheet, ref, None, None, {"count": shown}))
     for sheet, ref, text in cell_notes:  # kept, and said where they are
         if sheet in wb.sheetnames:
             unplaced.append(Cell(text, sheet, ref))
