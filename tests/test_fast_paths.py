@@ -634,25 +634,45 @@ def test_a_summary_pauses_the_cycle_collector_and_its_workers_do_not(tmp_path):
         gc.enable()
 
 
-def test_cells_past_the_bounds_are_counted_as_written_in_any_form():
-    """``far_cells`` counts a value past row 20,000 or column BL, whether its cell is prefixed
-    or written with its place last, passes over formats, formulas and places within bounds, and
-    stops counting at ``FAR_COUNTED`` (a hostile sheet may hold a million)."""
-    cells = (b'<c r="BM1" t="s"><v>0</v></c>'  # past BL: counted
-             b'<c r="BL2" t="s"><v>0</v></c>'  # BL, the last column read
-             b'<c r="A20000"><v>1</v></c>'  # the last row read
-             b'<x:c s="1" r="A20001"><x:v>2</x:v></x:c>'  # prefixed, place last: counted
-             b'<c r="ZZ5" s="3"/>'  # a format alone
-             b'<c r="ZZ6"><f>1+1</f><v>2</v></c>'  # a formula
-             b'<c r="AAA7" t="inlineStr"><is><t>far</t></is></c>')  # counted
-    assert fastread.far_cells(b"<sheetData>" + cells + b"</sheetData>") == (3, "BM1")
-    assert fastread.far_cells(b'<c r="BL9"><v>1</v></c>') is None
-    many = b"".join(b'<c r="ZZ%d"><v>1</v></c>' % r for r in range(1, books.FAR_COUNTED + 50))
-    assert fastread.far_cells(many) == (books.FAR_COUNTED, "ZZ1")
+def _worksheet(rows: bytes) -> bytes:
+    return (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/'
+            b'2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+
+
+def test_cells_past_the_bounds_are_counted_however_they_are_written():
+    """``far_cells`` counts a value past row 20,000 or column BL however its cell is written
+    (placed by its own place or after the one before, the place in single quotes or amid
+    spaces, prefixed), passes over formats, formulas, blanks and places within bounds, and
+    what looks like a cell in a comment or a text; it stops counting past ``FAR_COUNTED``."""
+    rows = (b'<row r="1"><c r="BM1" t="s"><v>0</v></c><c r="BL1" t="s"><v>0</v></c></row>'
+            b'<row r="2"><c r="BK2"><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>'  # BL, BM
+            b"<row r='20000'><c r='A20000'><v>1</v></c></row>"  # the last row read
+            b'<row r="20001"><x:c s="1" r="A20001"><x:v>2</x:v></x:c></row>'  # counted
+            b'<row r="20002"><c\tr="A20002" t="inlineStr"><is><t>x</t></is></c>'
+            b'<c r = "B20002"><v>4</v></c></row>'  # both counted
+            b'<row><c t="inlineStr"><is><t>no place</t></is></c></row>'  # A20003: counted
+            b'<row r="20004"><c r="A20004" s="3"/><c r="B20004"><f>1+1</f><v>2</v></c>'
+            b'<c r="C20004" t="inlineStr"><is><t>  </t></is></c><c r="D20004"><v></v></c></row>'
+            b'<!-- <c r="ZZ1"><v>1</v></c> --><!--< r="ZZ1"--><row r="20005"><c r="A20005" t="inlineStr">'
+            b'<is><t><![CDATA[< r="ZZ1"]]></t></is></c></row>')  # A20005: counted
+    assert fastread.far_cells(_worksheet(rows)) == (7, "BM1")
+    assert fastread.far_cells(_worksheet(b'<row r="9"><c r="BL9"><v>1</v></c></row>')) is None
+    many = b"".join(b'<row r="%d"><c r="ZZ%d"><v>1</v></c></row>' % (r, r)
+                    for r in range(1, books.FAR_COUNTED + 50))
+    assert fastread.far_cells(_worksheet(many)) == (books.FAR_COUNTED + 1, "ZZ1")
+    assert fastread.far_cells(b"<worksheet><sheetData><row r='1'><c r='ZZ1'><v>1</v></c>"
+                              b"<c r='ZZ2'><v>") == (1, "ZZ1")  # cut off: what came before
 
 
 def test_what_lies_past_the_bounds_of_a_file_that_cannot_be_mapped_is_not_a_crash():
-    assert fastread.far_text(b"not a zip", {"xl/worksheets/sheet1.xml": b'<c r="ZZ1"><v>1</v>'},
-                             frozenset()) == {}
-    assert fastread.far_text(b"not even looked at", {"xl/worksheets/sheet1.xml": b""},
-                             {"xl/worksheets/sheet1.xml"}) == {}
+    far = {"xl/worksheets/sheet1.xml": _worksheet(b'<row r="1"><c r="ZZ1"><v>1</v></c></row>')}
+    assert fastread.far_text(b"not a zip", far, frozenset()) == {}
+
+
+def test_xml_text_is_read_as_a_parser_reads_it():
+    """A sheet's name written with a character reference is the name calamine gives (else its
+    formulas and errors would be looked for under another name), and each reference is read
+    once."""
+    assert fastread._unescape(b"O&apos;Brien &#233;&#x4E2D; &amp;lt; &#0; &#1114112;") == \
+        "O'Brien é中 &lt; &#0; &#1114112;"

@@ -260,7 +260,7 @@ def test_both_readers_find_the_same(filled, monkeypatch):
             [b.blank(r, first, last) for r in range(1, a.max_row + 3)]
     bands = ((0, 1), (4, 8), (9, 19))
     assert a.occupied_rows(*bands) == b.occupied_rows(*bands) == \
-        SheetGrid.occupied_rows(a, *bands)  # the fast path and the one any grid takes
+        a.occupied_by_value(*bands) == b.occupied_by_value(*bands)  # and cell by cell
     assert a.occupied_rows(*bands)[2]  # the remark in L and the 2020 in M
 
 
@@ -616,7 +616,7 @@ def test_text_typed_away_from_the_questions_is_kept_and_said_once_a_sheet(filled
         assert [i.cell for i in sub.issues if i.code == "ROW-INSERTED"] == [f"B{last + 2}"]
 
 
-def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path):
+def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path, monkeypatch):
     """Past row 20,000 or column BL no reader looks (a hostile file could hold a million rows);
     what a respondent put there was dropped without a word. It is now said, once a sheet, with
     how many cells and the first one's place, in the respondent's language; a cell there that
@@ -632,20 +632,24 @@ def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path):
     notes = wb.create_sheet("Notes")
     notes.cell(row=25_000, column=1, value="far down")
     notes["B2"] = "near"
-    many = wb.create_sheet("Many")
-    for row in range(1, 1100):
-        many.cell(row=row, column=80, value=row)
+    for name, cells in (("Many", 1099), ("Thousand", 1000)):
+        added = wb.create_sheet(name)
+        for row in range(1, cells + 1):
+            added.cell(row=row, column=80, value=row)
+    wb[layout.META_SHEET].cell(row=25_000, column=1, value="natk's own sheet: not said")
     out = tmp_path / "far.xlsx"
     wb.save(out)
-    sub = read_workbook(out, toolkit)
-    far = [(i.sheet, i.cell, i.severity) for i in sub.issues if i.code == "TEXT-FAR"]
-    assert sorted(far) == sorted([("Notes", "A25000", "warning"), (sheet, "BZ10", "warning"),
-                                  ("Many", "CB1", "warning")])
-    message = next(i.message for i in sub.issues if i.code == "TEXT-FAR" and i.sheet == sheet)
-    assert "(cells: 2)" in message and "20,000" in message
-    assert "(cells: 1000+)" in next(i.message for i in sub.issues if i.sheet == "Many")
-    assert [u["value"] for u in sub.record()["unplaced"]] == ["near"]  # what is read is kept
-    assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]
+    for reader in ("calamine", "openpyxl"):
+        monkeypatch.setenv("NATK_READER", reader)
+        sub = read_workbook(out, toolkit)
+        far = [(i.sheet, i.cell, i.severity) for i in sub.issues if i.code == "TEXT-FAR"]
+        assert sorted(far) == sorted([("Notes", "A25000", "warning"), (sheet, "BZ10", "warning"),
+                                      ("Many", "CB1", "warning"), ("Thousand", "CB1", "warning")])
+        said = {i.sheet: i.message for i in sub.issues if i.code == "TEXT-FAR"}
+        assert "(cells: 2)" in said[sheet] and "20,000" in said[sheet]
+        assert "(cells: 1000+)" in said["Many"] and "(cells: 1000)" in said["Thousand"]
+        assert [u["value"] for u in sub.record()["unplaced"]] == ["near"]  # what is read is kept
+        assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]
 
 
 def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(filled,
@@ -662,16 +666,27 @@ def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(
     instructions.cell(row=3, column=4, value="read")
     instructions.cell(row=instructions.max_row + 2, column=2, value="Questions: call the desk")
     wb[sheet].cell(row=layout.HEADER_ROW + 1, column=layout.COL_PROVIDER + 3, value="ours")
+    wb[sheet].cell(row=1, column=3, value="beside the title")
+    progress = next(r for r in range(1, cover.max_row + 1)
+                    if str(cover.cell(row=r, column=2).value or "").startswith("=SUM("))
+    cover.cell(row=progress, column=layout.COVER_COLUMNS, value="estimated")  # E, beside it
+    cover.cell(row=progress - 3, column=2, value="in an empty row")  # above its heading
+    instructions.cell(row=2, column=2, value="in the empty row under the heading")
+    instructions.cell(row=5, column=2, value="an instruction replaced")
     out = tmp_path / "own.xlsx"
     wb.save(out)
     sub = read_workbook(out, toolkit)
     said = sorted((i.sheet, i.cell, i.value) for i in sub.issues if i.code == "TEXT-OUTSIDE")
-    assert said == sorted([("Cover", "G5", "see letter"), ("Instructions", "D3", "read"),
-                           (sheet, "K3", "ours")])
+    assert said == sorted([("Cover", "G5", "see letter"), (
+        "Instructions", "B2", "in the empty row under the heading"), (
+        sheet, "C1", "beside the title")])
     kept = {(u["sheet"], u["value"]) for u in sub.record()["unplaced"]}
     assert kept == {("Cover", "see letter"), ("Cover", "Second contact: the deputy director"),
+                    ("Cover", "estimated"), ("Cover", "in an empty row"),
                     ("Instructions", "read"), ("Instructions", "Questions: call the desk"),
-                    (sheet, "ours")}
+                    ("Instructions", "in the empty row under the heading"),
+                    ("Instructions", "an instruction replaced"),
+                    (sheet, "ours"), (sheet, "beside the title")}
     assert sub.record()["respondent"] == read_workbook(path, toolkit).record()["respondent"]
 
 

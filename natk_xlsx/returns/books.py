@@ -94,7 +94,13 @@ class SheetGrid:
 
     def occupied_rows(self, *bands: tuple[int, int]) -> list[set[int]]:
         """For each band of columns (first, last), the rows with something there (a formula
-        too)."""
+        too): from the cells held, each of which holds a value."""
+        return [{r for (r, c), cell in self.cells.items()
+                 if first <= c <= last and cell.value is not None} for first, last in bands]
+
+    def occupied_by_value(self, *bands: tuple[int, int]) -> list[set[int]]:
+        """``occupied_rows`` from ``value``, cell by cell: what any grid gives (slow on a deep
+        sheet)."""
         return [{r for r in range(1, self.max_row + 1)
                  if any(self.value(r, c) is not None for c in range(first, last + 1))}
                 for first, last in bands]
@@ -207,7 +213,7 @@ class RowGrid(SheetGrid):
     def occupied_rows(self, *bands: tuple[int, int]) -> list[set[int]]:
         # one pass over calamine's rows, each band of each told at C speed
         if self._col0:
-            return super().occupied_rows(*bands)
+            return self.occupied_by_value(*bands)
         lines = self._rows[:max(0, self._max_rows - self._row0)]
         found: list[set[int]] = []
         for first, last in bands:

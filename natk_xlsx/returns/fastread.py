@@ -15,6 +15,7 @@ as answers.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -30,6 +31,7 @@ from natk_xlsx.returns.books import (
     Marks,
     RowGrid,
     SheetGrid,
+    cell_ref,
     file_bytes,
 )
 from natk_xlsx.returns.partscan import NEAR_COLUMNS, ODD_CELL, root_offset
@@ -52,15 +54,23 @@ _FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{5,})"')
 _CELL_TAG_END = (b" ", b"\t", b"\n", b"\r")
 _PROP = re.compile(rb'<property\b[^>]*?\bname="([^"]*)"[^>]*>\s*<vt:[a-zA-Z0-9]+(?:\s[^>]*)?>([^<]*)</vt:',
                    re.S)
-_ENTITIES = {b"&amp;": b"&", b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_REFERENCE = re.compile(r"&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos);")
 
 
 def _unescape(raw: bytes) -> str:
-    if b"&" not in raw:
-        return raw.decode("utf-8", "replace")
-    for entity, char in _ENTITIES.items():
-        raw = raw.replace(entity, char)
-    return raw.decode("utf-8", "replace")
+    """XML text as a parser gives it: each entity and character reference read once
+    (``&amp;lt;`` is ``&lt;``, ``&#233;`` is é)."""
+    text = raw.decode("utf-8", "replace")
+    return _REFERENCE.sub(_referenced, text) if "&" in text else text
+
+
+def _referenced(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if not name.startswith("#"):
+        return _ENTITIES[name]
+    code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
+    return chr(code) if 0 < code <= 0x10FFFF else match.group(0)
 
 
 def _column(letters: bytes) -> int:
@@ -174,33 +184,69 @@ def _error_text(xml: bytes, at: int) -> str:
     return _unescape(found.group(1)) if found else ""
 
 
-_VALUE_CHILD = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
-_FORMULA_CHILD = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
 def far_cells(xml: bytes) -> tuple[int, str] | None:
     """The cells of a sheet past ``MAX_ROW`` or ``MAX_COLUMN``, where no reader looks, that hold
-    a value (not a formula, not only a format): how many (``FAR_COUNTED`` at most), and the
-    place of the first; None where there is none."""
-    count, first = 0, ""
-    for match in _FAR_REF.finditer(xml):
-        if count == FAR_COUNTED:
-            break
-        ref = match.group(1)
-        letters = ref.rstrip(b"0123456789")
-        if _column(letters) <= MAX_COLUMN and int(ref[len(letters):]) <= MAX_ROW:
-            continue
-        start = xml.rfind(b"<", 0, match.start())
-        name = xml[start + 1:match.start()].split(None, 1)[0] if start >= 0 else b""
-        end = xml.find(b">", match.end())
-        if (name.rpartition(b":")[2] != b"c" or end < 0 or xml[end - 1:end] == b"/"):
-            continue  # not a cell, or an empty one
-        close = xml.find(b"</" + name + b">", end)
-        body = xml[end + 1:close] if close >= 0 else b""
-        if _VALUE_CHILD.search(body) and not _FORMULA_CHILD.search(body):
-            count += 1
-            first = first or ref.decode("ascii")
-    return (count, first) if count else None
+    a value (not a formula, not only a format, not only spaces): how many (past
+    ``FAR_COUNTED``, one more), and the place of the first; None where there is none. Parsed as
+    XML (the gate has refused entity declarations in every part it inflates), so that a cell is
+    placed however it is written: by its place, or after the cell or row before it."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    far = _FarCells(parser)
+    parser.StartElementHandler = far.start
+    parser.EndElementHandler = far.end
+    # enough counted, or a sheet no parser reads: what was found so far is said
+    with contextlib.suppress(expat.ExpatError, _Enough, ValueError):
+        parser.Parse(xml, True)
+    return (far.count, far.first) if far.count else None
+
+
+class _Enough(Exception):
+    pass
+
+
+class _FarCells:
+    """The state of ``far_cells`` as the parser goes: the place of the cell it is in, and, in
+    a cell past the bounds, whether it holds a formula and the text of its value."""
+
+    def __init__(self, parser: Any) -> None:
+        self.row = self.col = self.count = 0
+        self.first = ""
+        self.cell: tuple[bool, list[str]] | None = None  # (formula, value's text) of a far cell
+        self.parser = parser  # its text is asked for only within a far cell's value
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "row":
+            text = attrs.get("r", "")
+            self.row, self.col = int(text) if text.isdigit() else self.row + 1, 0
+        elif local == "c":
+            place = _CELL_PLACE.fullmatch(attrs.get("r", ""))
+            self.col = _column(place.group(1).encode()) if place else self.col + 1
+            self.row = int(place.group(2)) if place else self.row
+            self.cell = (False, []) if self.row > MAX_ROW or self.col > MAX_COLUMN else None
+        elif self.cell is not None:
+            if local == "f":
+                self.cell = (True, self.cell[1])
+            elif local in ("v", "t"):
+                self.parser.CharacterDataHandler = self.cell[1].append
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local in ("v", "t"):
+            self.parser.CharacterDataHandler = None
+        elif local == "c" and self.cell is not None:
+            formula, text = self.cell
+            self.cell = None
+            if not formula and "".join(text).strip():
+                self.count += 1
+                self.first = self.first or cell_ref(self.row, self.col - 1)
+                if self.count > FAR_COUNTED:
+                    raise _Enough
+
+
+_CELL_PLACE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 
 def far_text(data: bytes, inflated: Mapping[str, bytes], near: Set[str]
@@ -218,7 +264,8 @@ def far_text(data: bytes, inflated: Mapping[str, bytes], near: Set[str]
     found = {}
     for name, path in paths.items():
         xml = inflated.get(path)
-        if xml is not None and path not in near and name != layout.LISTS_SHEET:
+        if xml is not None and path not in near and name not in (layout.LISTS_SHEET,
+                                                                  layout.META_SHEET):
             far = far_cells(xml)
             if far is not None:
                 found[name] = far

@@ -236,7 +236,7 @@ def read_book(path: str | Path, wb: Any, toolkit: Toolkit,
                                metadata.get("workbook_id", ""), questions, notes, unplaced)
     for sheet, (count, ref) in (far or {}).items():  # not read: said, once for the sheet
         if sheet in wb.sheetnames:
-            shown = f"{count}+" if count >= FAR_COUNTED else count
+            shown = f"{FAR_COUNTED}+" if count > FAR_COUNTED else count
             notes.append(Located("TEXT-FAR", sheet, ref, None, None, {"count": shown}))
     for sheet, ref, text in cell_notes:  # kept, and said where they are
         if sheet in wb.sheetnames:

@@ -346,31 +346,63 @@ def typed_away(ws: Any, below: int) -> list[Cell]:
     def first(row: int) -> int:
         if row >= below:
             return 0
+        if row <= layout.HEADER_ROW:  # the title in A1, the purpose in A2 (merged to I)
+            return layout.COL_QUESTION
         return layout.COL_PROVIDER + 1 if row <= layout.FIRST_BODY_ROW else PAST_HIDDEN
 
     return _typed_from(ws, first)
 
 
 def typed_on_cover(ws: Any, workbook_id: str) -> list[Cell]:
-    """What was typed on the cover where natk writes nothing: past its columns (A-E), and below
-    its last line, the one naming the workbook by its id (and the line saying that only the
-    core questions are asked, where it follows)."""
+    """What was typed on the cover where natk writes nothing: past its columns (A-E); in a row
+    natk left empty (each of natk's rows has its text in A); beside the progress table (E, its
+    rows' figures are formulas); and below its last line, the one naming the workbook by its id
+    (and the line saying that only the core questions are asked, where it follows)."""
     end = _last_row(ws, 0, lambda value: bool(workbook_id) and workbook_id in value)
     core = {loose(text) for text in strings()["cover.depth_core"].values()}
     if end and loose(ws.value(end + 1, 0) or "") in core:
         end += 1
-    return _typed_from(ws, lambda row: 0 if end and row > end else layout.COVER_COLUMNS)
+
+    def first(row: int) -> int:
+        if (end and row > end) or ws.value(row, 0) is None:
+            return 0
+        return layout.COVER_COLUMNS - (1 if ws.get(row, 1).is_formula else 0)
+
+    return _typed_from(ws, first)
 
 
 def typed_on_instructions(ws: Any) -> list[Cell]:
-    """What was typed on the instructions: natk writes its text in one column (B), from the
-    heading to the legend's last line (told by its text, in any language), beside the legend's
-    coloured cells (A, empty); anything else is the respondent's."""
-    legend = {loose(text) for text in strings()["instructions.legend_skipped"].values()}
-    end = _last_row(ws, layout.INSTRUCTIONS_COLUMN, lambda value: loose(value) in legend)
+    """What was typed on the instructions: natk writes its text in one column (B), each line as
+    the catalogue words it in some language, beside the legend's coloured cells (A, empty);
+    anything else is the respondent's (a line replaced, a remark in an empty row)."""
+    whole, starts = _instructions_texts()
     letters = cell_ref(1, layout.INSTRUCTIONS_COLUMN)[:-1]
-    return [cell for cell in _typed_from(ws, lambda row: 0)
-            if (end and _row_of(cell.cell) > end) or cell.cell.rstrip("0123456789") != letters]
+
+    def natk_s(cell: Cell) -> bool:
+        if cell.cell.rstrip("0123456789") != letters or not isinstance(cell.value, str):
+            return False
+        text = loose(cell.value)
+        return text in whole or _ITEM_NUMBER.sub("", text).startswith(starts)
+
+    return [cell for cell in _typed_from(ws, lambda row: 0) if not natk_s(cell)]
+
+
+_ITEM_NUMBER = re.compile(r"^[0-9]+\. ?")
+
+
+@lru_cache(maxsize=1)
+def _instructions_texts() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The lines natk writes on the instructions, as compared (``loose``), in every language;
+    and the start of the one it words for each workbook (how to answer on paper)."""
+    names = strings()
+    whole = {loose(text) for key in ("instructions.heading", "instructions.legend",
+                                     "instructions.legend_answer",
+                                     "instructions.legend_skipped")
+             for text in names[key].values()}
+    whole |= {loose(line) for text in names["instructions.items"].values()
+              for line in text.split("\n")}
+    starts = {loose(text.split("{", 1)[0]) for text in names["instructions.on_paper"].values()}
+    return frozenset(whole), tuple(start for start in starts if start)
 
 
 def _last_row(ws: Any, col: int, natk_s: Callable[[str], bool]) -> int:
@@ -389,10 +421,6 @@ def _typed_from(ws: Any, first: Callable[[int], int]) -> list[Cell]:
         found += [cell for cell in (ws.get(row, col) for col in ws.filled(row, first(row), last))
                   if str(cell.value).strip()]
     return found
-
-
-def _row_of(place: str) -> int:
-    return int(place.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def question_row(ws: Any, row: int, seen: Busy) -> list[Cell]:
