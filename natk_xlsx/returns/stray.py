@@ -350,7 +350,10 @@ def typed_away(ws: Any, below: int) -> list[Cell]:
             return layout.COL_QUESTION
         return layout.COL_PROVIDER + 1 if row <= layout.FIRST_BODY_ROW else PAST_HIDDEN
 
-    return _typed_from(ws, first)
+    # only the rows that may hold such text are looked at cell by cell (most hold none)
+    rows = (ws.occupied_rows((PAST_HIDDEN, layout.ADDED_COLUMNS - 1))[0]
+            | set(range(1, layout.FIRST_BODY_ROW + 1)) | set(range(below, ws.max_row + 1)))
+    return _typed_from(ws, first, rows)
 
 
 def typed_on_cover(ws: Any, workbook_id: str) -> list[Cell]:
@@ -412,12 +415,13 @@ def _last_row(ws: Any, col: int, natk_s: Callable[[str], bool]) -> int:
     return max(rows, default=0)
 
 
-def _typed_from(ws: Any, first: Callable[[int], int]) -> list[Cell]:
-    """What was typed in each row from its column ``first(row)`` to the last column the reader
-    holds, in reading order."""
+def _typed_from(ws: Any, first: Callable[[int], int], rows: set[int] | None = None
+                ) -> list[Cell]:
+    """What was typed in each row (of ``rows``, else of every row) from its column
+    ``first(row)`` to the last column the reader holds, in reading order."""
     last = layout.ADDED_COLUMNS - 1
     found: list[Cell] = []
-    for row in sorted(ws.occupied_rows((0, last))[0]):
+    for row in sorted(ws.occupied_rows((0, last))[0] if rows is None else rows):
         found += [cell for cell in (ws.get(row, col) for col in ws.filled(row, first(row), last))
                   if str(cell.value).strip()]
     return found
