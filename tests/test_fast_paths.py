@@ -676,3 +676,17 @@ def test_xml_text_is_read_as_a_parser_reads_it():
     once."""
     assert fastread._unescape(b"O&apos;Brien &#233;&#x4E2D; &amp;lt; &#0; &#1114112;") == \
         "O'Brien é中 &lt; &#0; &#1114112;"
+    # characters XML does not allow stay as written (a lone surrogate cannot even be printed)
+    assert fastread._unescape(b"Ye&#xD800;s &#1; &#xFFFE; &#9;") == "Ye&#xD800;s &#1; &#xFFFE; \t"
+
+
+def test_a_sheet_is_named_by_its_part_as_the_gate_names_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("xl/workbook.xml", b'<workbook><sheets><sheet name="Data" sheetId="1" '
+                                      b'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", b'<Relationships><Relationship Id="rId1" '
+                                                 b'Target="../xl/./worksheets/sheet1.xml"/>'
+                                                 b'</Relationships>')
+    with zipfile.ZipFile(buffer) as z:
+        assert fastread.sheet_paths(z) == {"Data": "xl/worksheets/sheet1.xml"}

@@ -652,8 +652,8 @@ def test_text_past_the_readers_bounds_is_said_not_passed_over(filled, tmp_path, 
         assert [i.code for i in sub.issues if i.sheet == "Notes"] == ["SHEET-ADDED", "TEXT-FAR"]
 
 
-def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(filled,
-                                                                               tmp_path):
+def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(
+        filled, tmp_path, monkeypatch):
     """The cover, the instructions and a component sheet's title and headers were not looked
     at: a contact typed below the cover, a remark beside the instructions or the column headers
     (in Google Sheets the owner of a copy types anywhere) was dropped without a word."""
@@ -670,24 +670,32 @@ def test_text_typed_on_the_cover_the_instructions_or_beside_the_headers_is_kept(
     progress = next(r for r in range(1, cover.max_row + 1)
                     if str(cover.cell(row=r, column=2).value or "").startswith("=SUM("))
     cover.cell(row=progress, column=layout.COVER_COLUMNS, value="estimated")  # E, beside it
+    cover.cell(row=progress - 1, column=layout.COVER_COLUMNS, value="beside the headers")
+    cover.cell(row=progress + 1, column=2, value="see annex")  # over a figure's formula
     cover.cell(row=progress - 3, column=2, value="in an empty row")  # above its heading
     instructions.cell(row=2, column=2, value="in the empty row under the heading")
-    instructions.cell(row=5, column=2, value="an instruction replaced")
+    legend = next(r for r in range(1, instructions.max_row + 1)
+                  if instructions.cell(row=r, column=2).value == "Legend")
+    instructions.cell(row=legend - 1, column=2, value="in the empty row above the legend")
     out = tmp_path / "own.xlsx"
     wb.save(out)
-    sub = read_workbook(out, toolkit)
-    said = sorted((i.sheet, i.cell, i.value) for i in sub.issues if i.code == "TEXT-OUTSIDE")
-    assert said == sorted([("Cover", "G5", "see letter"), (
-        "Instructions", "B2", "in the empty row under the heading"), (
-        sheet, "C1", "beside the title")])
-    kept = {(u["sheet"], u["value"]) for u in sub.record()["unplaced"]}
-    assert kept == {("Cover", "see letter"), ("Cover", "Second contact: the deputy director"),
-                    ("Cover", "estimated"), ("Cover", "in an empty row"),
-                    ("Instructions", "read"), ("Instructions", "Questions: call the desk"),
-                    ("Instructions", "in the empty row under the heading"),
-                    ("Instructions", "an instruction replaced"),
-                    (sheet, "ours"), (sheet, "beside the title")}
-    assert sub.record()["respondent"] == read_workbook(path, toolkit).record()["respondent"]
+    for reader in ("calamine", "openpyxl"):
+        monkeypatch.setenv("NATK_READER", reader)
+        sub = read_workbook(out, toolkit)
+        said = sorted((i.sheet, i.cell, i.value) for i in sub.issues if i.code == "TEXT-OUTSIDE")
+        assert said == sorted([("Cover", "G5", "see letter"), (
+            "Instructions", "B2", "in the empty row under the heading"), (
+            sheet, "C1", "beside the title")]), reader
+        kept = {(u["sheet"], u["value"]) for u in sub.record()["unplaced"]}
+        assert kept == {
+            ("Cover", "see letter"), ("Cover", "Second contact: the deputy director"),
+            ("Cover", "estimated"), ("Cover", "beside the headers"), ("Cover", "see annex"),
+            ("Cover", "in an empty row"), ("Instructions", "read"),
+            ("Instructions", "Questions: call the desk"),
+            ("Instructions", "in the empty row under the heading"),
+            ("Instructions", "in the empty row above the legend"),
+            (sheet, "ours"), (sheet, "beside the title")}, reader
+        assert sub.record()["respondent"] == read_workbook(path, toolkit).record()["respondent"]
 
 
 def test_no_blank_workbook_holds_text_out_of_place_in_any_language(tmp_path):

@@ -54,6 +54,12 @@ def cell_ref(row: int, col: int) -> str:
     return f"{letters}{row}"
 
 
+def place(cell: Cell) -> tuple[int, int]:
+    """A cell's place: (1-based row, 0-based column)."""
+    letters = cell.cell.rstrip("0123456789")
+    return int(cell.cell[len(letters):]), layout.column_number(letters) - 1
+
+
 class SheetGrid:
     """The cells of one sheet that the reader needs, bounded in rows and columns whatever the
     file claims. Built by a ``Book``; this one holds its cells in a dict, ``RowGrid`` builds

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Mapping, Set
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from natk_xlsx import layout
@@ -70,7 +71,9 @@ def _referenced(match: re.Match[str]) -> str:
     if not name.startswith("#"):
         return _ENTITIES[name]
     code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
-    return chr(code) if 0 < code <= 0x10FFFF else match.group(0)
+    allowed = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+               or 0x10000 <= code <= 0x10FFFF)  # the characters XML allows
+    return chr(code) if allowed else match.group(0)
 
 
 def _column(letters: bytes) -> int:
@@ -355,7 +358,8 @@ def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
         if target is None:
             continue
         text = target.decode("utf-8", "replace")
-        path = text.lstrip("/") if text.startswith("/") else str(PurePosixPath("xl") / text)
+        # as the gate names the part ("xl/../xl/worksheets/…" is "xl/worksheets/…")
+        path = text.lstrip("/") if text.startswith("/") else posixpath.normpath("xl/" + text)
         paths[_unescape(name)] = path
     return paths
 

@@ -23,7 +23,7 @@ from natk_xlsx.errors import InputError
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import UN_LANGUAGES, tr
 from natk_xlsx.returns import stray
-from natk_xlsx.returns.books import FAR_COUNTED, MAX_SCAN_ROWS, Cell, SheetGrid
+from natk_xlsx.returns.books import FAR_COUNTED, MAX_SCAN_ROWS, Cell, SheetGrid, place
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, ISSUES_ROWS_SEARCHED, is_issues_sheet
 from natk_xlsx.returns.opening import open_book
 
@@ -494,13 +494,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
         unplaced.extend(away)
         notes.append(Located("TEXT-OUTSIDE", title, away[0].cell, None, away[0].value,
                              {"count": len(away)}))
-    unplaced[before:] = sorted(unplaced[before:], key=_place)
-
-
-def _place(cell: Cell) -> tuple[int, int]:
-    """A cell's place (row, column), to list a sheet's unplaced text in reading order."""
-    letters = cell.cell.rstrip("0123456789")
-    return int(cell.cell[len(letters):]), layout.column_number(letters)
+    unplaced[before:] = sorted(unplaced[before:], key=place)  # reading order
 
 
 def _outside(cells: list[Cell], qid: str, notes: list[Located], unplaced: list[Cell]) -> None:

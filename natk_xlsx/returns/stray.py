@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, cell_ref
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, place
 from natk_xlsx.returns.coerce import NOT_RECORDED
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, text_digest
 from natk_xlsx.spec.model import NOT_APPLICABLE
@@ -357,55 +357,47 @@ def typed_away(ws: Any, below: int) -> list[Cell]:
 
 
 def typed_on_cover(ws: Any, workbook_id: str) -> list[Cell]:
-    """What was typed on the cover where natk writes nothing: past its columns (A-E); in a row
-    natk left empty (each of natk's rows has its text in A); beside the progress table (E, its
-    rows' figures are formulas); and below its last line, the one naming the workbook by its id
-    (and the line saying that only the core questions are asked, where it follows)."""
+    """What was typed on the cover where natk writes nothing: in column E and past it (natk's
+    lines across the page are merged from A, so E holds nothing of natk's); in a row natk left
+    empty (each of natk's rows has its text in A); over a figure of the progress table (its
+    figures are formulas); and below its last line, the one naming the workbook by its id (and
+    the line saying that only the core questions are asked, where it follows). Told by place,
+    not by wording, so that the cover of a workbook made by an earlier version, worded
+    otherwise, is natk's all the same."""
     end = _last_row(ws, 0, lambda value: bool(workbook_id) and workbook_id in value)
     core = {loose(text) for text in strings()["cover.depth_core"].values()}
     if end and loose(ws.value(end + 1, 0) or "") in core:
         end += 1
+    figures = range(1, layout.COVER_COLUMNS - 1)  # B-D of the progress table
 
     def first(row: int) -> int:
         if (end and row > end) or ws.value(row, 0) is None:
             return 0
-        return layout.COVER_COLUMNS - (1 if ws.get(row, 1).is_formula else 0)
+        if any(ws.get(row, col).is_formula for col in figures):
+            return figures[0]  # a figure typed over: the formulas themselves are not typed
+        return layout.COVER_COLUMNS - 1
 
     return _typed_from(ws, first)
 
 
 def typed_on_instructions(ws: Any) -> list[Cell]:
-    """What was typed on the instructions: natk writes its text in one column (B), each line as
-    the catalogue words it in some language, beside the legend's coloured cells (A, empty);
-    anything else is the respondent's (a line replaced, a remark in an empty row)."""
-    whole, starts = _instructions_texts()
-    letters = cell_ref(1, layout.INSTRUCTIONS_COLUMN)[:-1]
+    """What was typed on the instructions: natk writes its lines in one column (B), leaving
+    empty the row under the heading and the one above the legend (told by its heading, in any
+    language), and nothing after the legend's last line (told the same way); anything in
+    another column, in those rows or after the legend is the respondent's. A line of natk's
+    replaced is not told: the lines are worded differently by each version."""
+    names = strings()
+    legend = {loose(text) for text in names["instructions.legend"].values()}
+    last = {loose(text) for text in names["instructions.legend_skipped"].values()}
+    heading = _last_row(ws, layout.INSTRUCTIONS_COLUMN, lambda value: loose(value) in legend)
+    end = _last_row(ws, layout.INSTRUCTIONS_COLUMN, lambda value: loose(value) in last)
+    empty = {2, heading - 1} if heading else {2}
 
     def natk_s(cell: Cell) -> bool:
-        if cell.cell.rstrip("0123456789") != letters or not isinstance(cell.value, str):
-            return False
-        text = loose(cell.value)
-        return text in whole or _ITEM_NUMBER.sub("", text).startswith(starts)
+        row, col = place(cell)
+        return col == layout.INSTRUCTIONS_COLUMN and row not in empty and not (end and row > end)
 
     return [cell for cell in _typed_from(ws, lambda row: 0) if not natk_s(cell)]
-
-
-_ITEM_NUMBER = re.compile(r"^[0-9]+\. ?")
-
-
-@lru_cache(maxsize=1)
-def _instructions_texts() -> tuple[frozenset[str], tuple[str, ...]]:
-    """The lines natk writes on the instructions, as compared (``loose``), in every language;
-    and the start of the one it words for each workbook (how to answer on paper)."""
-    names = strings()
-    whole = {loose(text) for key in ("instructions.heading", "instructions.legend",
-                                     "instructions.legend_answer",
-                                     "instructions.legend_skipped")
-             for text in names[key].values()}
-    whole |= {loose(line) for text in names["instructions.items"].values()
-              for line in text.split("\n")}
-    starts = {loose(text.split("{", 1)[0]) for text in names["instructions.on_paper"].values()}
-    return frozenset(whole), tuple(start for start in starts if start)
 
 
 def _last_row(ws: Any, col: int, natk_s: Callable[[str], bool]) -> int:
