@@ -401,7 +401,7 @@ def typed_on_instructions(ws: Any) -> list[Cell]:
 
 
 def _last_row(ws: Any, col: int, natk_s: Callable[[str], bool]) -> int:
-    """The last row whose cell in ``col`` holds natk's line that ends the sheet, or 0."""
+    """The last row whose cell in ``col`` holds a line ``natk_s`` tells natk's, or 0."""
     rows = [row for row in ws.occupied_rows((col, col))[0]
             if isinstance(value := ws.value(row, col), str) and natk_s(value)]
     return max(rows, default=0)

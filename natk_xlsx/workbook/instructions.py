@@ -34,13 +34,13 @@ def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -
     text_width = WIDTHS[1]
     check(ws.write_string(0, TEXT, ui("instructions.heading", lang), s.title), "instructions")
     check(ws.set_row(0, 28), "instructions")
-    row = 2
+    row = 2  # the row under the heading is left empty: the reader takes text there as typed
     items = ui("instructions.items", lang).split("\n")
     for item in [*items, f"{len(items) + 1}. {_on_paper(spec)}"]:
         check(ws.write_string(row, TEXT, item, s.paragraph), "instructions")
         check(ws.set_row(row, fitted_height([(item, text_width)])), "instructions")
         row += 1
-    row += 1
+    row += 1  # so is the row above the legend (``returns.stray.typed_on_instructions``)
     legend = ui("instructions.legend", lang)
     check(ws.write_string(row, TEXT, legend, s.bold), "instructions")
     check(ws.set_row(row, fitted_height([(legend, text_width)])), "instructions")
