@@ -690,3 +690,29 @@ def test_a_sheet_is_named_by_its_part_as_the_gate_names_it():
                                                  b'</Relationships>')
     with zipfile.ZipFile(buffer) as z:
         assert fastread.sheet_paths(z) == {"Data": "xl/worksheets/sheet1.xml"}
+
+
+_FAR_COLUMNS = st.sampled_from(["A", "BL", "BM", "ZZ", "AAA"])
+_FAR_ROWS = st.sampled_from([1, 19_999, 20_000, 20_001, 99_999])
+_CONTENT = st.sampled_from([
+    b"", b"<v>1</v>", b"<v> </v>", b"<v></v>", b"<f>1+1</f><v>2</v>", b"<f/>",
+    b'<is><t xml:space="preserve">  </t></is>', b"<is><t>far &amp; away</t></is>",
+    b"<is><r><t>rich</t></r></is>", b"<v>&#160;</v>", b"<v>&#x41;</v>"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(_FAR_ROWS, _FAR_COLUMNS, _CONTENT), min_size=1, max_size=12,
+                unique_by=lambda cell: cell[:2]))
+def test_a_plainly_written_sheet_s_far_cells_are_matched_as_they_are_parsed(cells):
+    """The one-pass match of a sheet written as common writers write it finds the far cells
+    the parser finds: values counted, formulas, formats and blanks passed over."""
+    rows: dict[int, list[bytes]] = {}
+    for row, col, content in sorted(cells):
+        attrs = b' t="inlineStr"' if content.startswith(b"<is>") else b""
+        cell = (b'<c r="%s%d"%s s="1"/>' % (col.encode(), row, attrs) if not content else
+                b'<c r="%s%d"%s>%s</c>' % (col.encode(), row, attrs, content))
+        rows.setdefault(row, []).append(cell)
+    xml = _worksheet(b"".join(b'<row r="%d">%s</row>' % (r, b"".join(c))
+                              for r, c in sorted(rows.items())))
+    assert fastread._plain(xml)
+    assert fastread._plain_far_cells(xml) == fastread._parsed_far_cells(xml)

@@ -193,10 +193,17 @@ def far_cells(xml: bytes) -> tuple[int, str] | None:
     ``FAR_COUNTED``, one more), and the place of the first; None where there is none. Parsed as
     XML (the gate has refused entity declarations in every part it inflates), so that a cell is
     placed however it is written: by its place, or after the cell or row before it."""
-    from xml.parsers import expat
-
     if not _maybe_far(xml):  # most such sheets: told at C speed, as the fast path tells them
         return None
+    if _plain(xml):  # every cell written as common writers write it: matched, not parsed
+        return _plain_far_cells(xml)
+    return _parsed_far_cells(xml)
+
+
+def _parsed_far_cells(xml: bytes) -> tuple[int, str] | None:
+    """``far_cells`` of any sheet, parsed."""
+    from xml.parsers import expat
+
     parser = expat.ParserCreate()
     far = _FarCells(parser)
     parser.StartElementHandler = far.start
@@ -217,6 +224,41 @@ def _maybe_far(xml: bytes) -> bool:
         if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
             return True
     return False
+
+
+def _plain(xml: bytes) -> bool:
+    """Whether each cell of a sheet begins with its place, and nothing but tags and text lies
+    between its tags (no comment, CDATA section or processing instruction past the prolog)."""
+    return (ODD_CELL.search(xml) is None and b"<!--" not in xml and b"<![CDATA[" not in xml
+            and xml.count(b"<?") <= 1)
+
+
+#: A cell that may lie past the bounds (two letters or more, five digits or more), written as
+#: common writers write it, with what it holds; and a value in it.
+_PLAIN_FAR_CELL = re.compile(
+    rb'<c r="([A-Z]{2,3}[0-9]+|[A-Z][0-9]{5,})"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_PLAIN_VALUE = re.compile(rb"<v>([^<]*)</v>|<is>(.*?)</is>", re.S)
+_TAGS = re.compile(rb"<[^>]*>")
+
+
+def _plain_far_cells(xml: bytes) -> tuple[int, str] | None:
+    """``far_cells`` of a sheet written plainly (``_plain``), matched in one pass."""
+    count, first = 0, ""
+    for match in _PLAIN_FAR_CELL.finditer(xml):
+        ref, body = match.groups()
+        letters = ref.rstrip(b"0123456789")
+        if (_column(letters) <= MAX_COLUMN and int(ref[len(letters):]) <= MAX_ROW) \
+                or not body or b"<f" in body:
+            continue
+        value = _PLAIN_VALUE.search(body)
+        text = b"" if value is None else (
+            value.group(1) if value.group(1) is not None else _TAGS.sub(b"", value.group(2)))
+        if _unescape(text).strip():
+            count += 1
+            first = first or ref.decode("ascii")
+            if count > FAR_COUNTED:
+                break
+    return (count, first) if count else None
 
 
 class _Enough(Exception):
