@@ -193,9 +193,10 @@ def far_cells(xml: bytes) -> tuple[int, str] | None:
     ``FAR_COUNTED``, one more), and the place of the first; None where there is none. Parsed as
     XML (the gate has refused entity declarations in every part it inflates), so that a cell is
     placed however it is written: by its place, or after the cell or row before it."""
-    if not _maybe_far(xml):  # most such sheets: told at C speed, as the fast path tells them
+    odd = ODD_CELL.search(xml) is not None  # a cell the place search cannot place
+    if not odd and not _placed_far(xml):  # most such sheets: told at C speed
         return None
-    if _plain(xml):  # every cell written as common writers write it: matched, not parsed
+    if not odd and _plain(xml):  # every cell written as common writers write it: matched
         return _plain_far_cells(xml)
     return _parsed_far_cells(xml)
 
@@ -214,12 +215,10 @@ def _parsed_far_cells(xml: bytes) -> tuple[int, str] | None:
     return (far.count, far.first) if far.count else None
 
 
-def _maybe_far(xml: bytes) -> bool:
-    """Whether a sheet may hold a cell past the bounds: one placed there, or one the place
-    search cannot place (written otherwise than every common writer writes it)."""
-    if ODD_CELL.search(xml):
-        return True
-    for ref in _FAR_REF.findall(xml):
+def _placed_far(xml: bytes) -> bool:
+    """Whether a place past the bounds is written in a sheet (in a cell, or in a text)."""
+    for match in _FAR_REF.finditer(xml):
+        ref = match.group(1)
         letters = ref.rstrip(b"0123456789")
         if _column(letters) > MAX_COLUMN or int(ref[len(letters):]) > MAX_ROW:
             return True
@@ -227,16 +226,17 @@ def _maybe_far(xml: bytes) -> bool:
 
 
 def _plain(xml: bytes) -> bool:
-    """Whether each cell of a sheet begins with its place, and nothing but tags and text lies
-    between its tags (no comment, CDATA section or processing instruction past the prolog)."""
-    return (ODD_CELL.search(xml) is None and b"<!--" not in xml and b"<![CDATA[" not in xml
-            and xml.count(b"<?") <= 1)
+    """Whether nothing but tags and text lies between a sheet's tags (no comment, CDATA
+    section or processing instruction past the prolog), each cell beginning with its place
+    (no ``ODD_CELL``, which the caller has looked for)."""
+    return b"<!--" not in xml and b"<![CDATA[" not in xml and xml.count(b"<?") <= 1
 
 
 #: A cell that may lie past the bounds (two letters or more, five digits or more), written as
-#: common writers write it, with what it holds; and a value in it.
+#: common writers write it, with what it holds: not an empty one, nor one whose formula comes
+#: first (most formulas; one that comes later is told by what the cell holds); and a value.
 _PLAIN_FAR_CELL = re.compile(
-    rb'<c r="([A-Z]{2,3}[0-9]+|[A-Z][0-9]{5,})"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+    rb'<c r="([A-Z]{2,3}[0-9]+|[A-Z][0-9]{5,})"[^>]*+(?<!/)>(?!<f[\s>/])(.*?)</c>', re.S)
 _PLAIN_VALUE = re.compile(rb"<v>([^<]*)</v>|<is>(.*?)</is>", re.S)
 _TAGS = re.compile(rb"<[^>]*>")
 
