@@ -190,9 +190,10 @@ def _error_text(xml: bytes, at: int) -> str:
 def far_cells(xml: bytes) -> tuple[int, str] | None:
     """The cells of a sheet past ``MAX_ROW`` or ``MAX_COLUMN``, where no reader looks, that hold
     a value (not a formula, not only a format, not only spaces): how many (past
-    ``FAR_COUNTED``, one more), and the place of the first; None where there is none. Parsed as
-    XML (the gate has refused entity declarations in every part it inflates), so that a cell is
-    placed however it is written: by its place, or after the cell or row before it."""
+    ``FAR_COUNTED``, one more), and the place of the first; None where there is none. A sheet
+    written as common writers write it is matched in one pass; any other is parsed as XML (the
+    gate has refused entity declarations in every part it inflates), so that a cell is placed
+    however it is written: by its place, or after the cell or row before it."""
     odd = ODD_CELL.search(xml) is not None  # a cell the place search cannot place
     if not odd and not _placed_far(xml):  # most such sheets: told at C speed
         return None
