@@ -490,36 +490,33 @@ def typed_on_issues_sheet(ws: Any) -> list[tuple[Cell, Any]]:
         return col == mark and str(value).startswith(LIST_MARK)
 
     found: list[tuple[Cell, Any]] = []
-    for row in rows:
-        about = ws.value(row, 2) if row > header else None
-        about = about if about is not None and natk_wrote(row, 2, about) else None
-        for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
-            cell = ws.get(row, col)
-            if str(cell.value).strip() and not natk_wrote(row, col, cell.value):
-                found.append((cell, about))
+    for cell in _typed_from(ws, lambda row: 0):
+        row, col = place(cell)
+        if not natk_wrote(row, col, cell.value):
+            about = ws.value(row, 2) if row > header else None
+            found.append((cell, about if about is not None and natk_wrote(row, 2, about)
+                          else None))
     return found
 
 
 def _typed_on_unmarked_list(ws: Any, header: int) -> list[tuple[Cell, Any]]:
     """``typed_on_issues_sheet`` on the Issues sheet of a copy made before lists were marked."""
-    severity, place, question, message = range(len(ISSUES_COLUMNS))
+    severity, where, question, message = range(len(ISSUES_COLUMNS))
     ours, severities = _issues_sheet_texts()
     last = header  # the rows of messages right below the headers
     while last < MAX_SCAN_ROWS and ws.value(last + 1, message) is not None:
         last += 1
     found: list[tuple[Cell, Any]] = []
-    for row in sorted(ws.occupied_rows((0, layout.ADDED_COLUMNS - 1))[0]):
+    for cell in _typed_from(ws, lambda row: 0):
+        row, col = place(cell)
         rated = row > header and loose(ws.value(row, severity) or "") in severities
         listed = header <= row <= last or rated or (row > header and _PLACE.fullmatch(
-            str(ws.value(row, place) or "")) is not None)
-        for col in ws.filled(row, 0, layout.ADDED_COLUMNS - 1):
-            cell = ws.get(row, col)
-            if ((listed and (col in (place, question, message)
-                             or (col == severity and (rated or row == header))))
-                    or not str(cell.value).strip()
-                    or (row < header and loose(cell.value) in ours)):
-                continue
-            found.append((cell, ws.value(row, question) if listed and row > header else None))
+            str(ws.value(row, where) or "")) is not None)
+        if ((listed and (col in (where, question, message)
+                         or (col == severity and (rated or row == header))))
+                or (row < header and loose(cell.value) in ours)):
+            continue
+        found.append((cell, ws.value(row, question) if listed and row > header else None))
     return found
 
 
