@@ -267,18 +267,13 @@ def _read_other_sheets(wb: Any, others: _Others, toolkit: Toolkit, workbook_id: 
         return read
 
     for name in others.added:
-        found = stray.typed_anywhere(grid(name), stray.texts(toolkit))
-        if found:
-            unplaced.extend(found)
-            notes.append(Located("SHEET-ADDED", name, found[0].cell, None, found[0].value,
-                                 {"added": name, "count": len(found)}))
-    on_own = {name: stray.typed_on_cover(grid(name), workbook_id) for name in others.covers}
-    on_own.update({name: stray.typed_on_instructions(grid(name)) for name in others.instructions})
-    for name, found in on_own.items():
-        if found:
-            unplaced.extend(found)
-            notes.append(Located("TEXT-OUTSIDE", name, found[0].cell, None, found[0].value,
-                                 {"count": len(found)}))
+        _said_once("SHEET-ADDED", stray.typed_anywhere(grid(name), stray.texts(toolkit)),
+                   notes, unplaced, added=name)
+    for name in others.covers:
+        _said_once("TEXT-OUTSIDE", stray.typed_on_cover(grid(name), workbook_id), notes,
+                   unplaced)
+    for name in others.instructions:
+        _said_once("TEXT-OUTSIDE", stray.typed_on_instructions(grid(name)), notes, unplaced)
     about: dict[tuple[str, str], str] = {}
     for name in others.listed:  # a reply beside a message of a copy handed back
         typed = stray.typed_on_issues_sheet(grid(name))
@@ -292,6 +287,16 @@ def _read_other_sheets(wb: Any, others: _Others, toolkit: Toolkit, workbook_id: 
                                  about.get((name, first.cell)), first.value,
                                  {"listed": name, "count": len(typed)}))
     return about
+
+
+def _said_once(code: str, found: list[Cell], notes: list[Located], unplaced: list[Cell],
+               **fields: Any) -> None:
+    """What was typed on one sheet where nothing is read: kept, and said once for the sheet,
+    at its first text, with how many cells hold text."""
+    if found:
+        unplaced.extend(found)
+        notes.append(Located(code, found[0].sheet, found[0].cell, None, found[0].value,
+                             {**fields, "count": len(found)}))
 
 
 class _Others(NamedTuple):
@@ -489,11 +494,7 @@ def _read_component_sheet(book: Any, name: str, toolkit: Toolkit, cid: str,
     if placed_rows:
         below = min(max(placed_rows) + SCAN_MARGIN, last) + 1
         _find_unplaced(ws, placed_rows, below - 1, unplaced, notes, cid, texts)
-    away = stray.typed_away(ws, below)
-    if away:  # kept, and said once for the sheet, at its first text
-        unplaced.extend(away)
-        notes.append(Located("TEXT-OUTSIDE", title, away[0].cell, None, away[0].value,
-                             {"count": len(away)}))
+    _said_once("TEXT-OUTSIDE", stray.typed_away(ws, below), notes, unplaced)
     unplaced[before:] = sorted(unplaced[before:], key=place)  # reading order
 
 
