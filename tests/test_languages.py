@@ -176,6 +176,32 @@ def test_what_each_source_said_is_one_a_line_in_arabic():
     assert join_said(["警察：12", "法院：9"], "zh") == "警察：12；法院：9"
 
 
+@pytest.mark.parametrize(("names", "lang", "joined"), [
+    (["Ministry of Labour, Social Affairs and Family", "Police"], "en",
+     "Ministry of Labour, Social Affairs and Family; Police"),
+    (["Ministère du Travail, de la Famille", "Police"], "fr",
+     "Ministère du Travail, de la Famille\u00a0; Police"),
+    (["وزارة العمل، الشؤون الاجتماعية", "الشرطة"], "ar", "وزارة العمل، الشؤون الاجتماعية؛ الشرطة"),
+    (["劳动、社会保障部", "公安部"], "zh", "劳动、社会保障部；公安部"),
+    (["Police", "Courts"], "en", "Police, Courts"),
+])
+def test_names_holding_a_comma_are_listed_as_parts(names, lang, joined):
+    """"Ministry of Labour, Social Affairs and Family, Police" read as three institutions: a
+    list whose items hold the language's comma parts them as a longer list does. Where groups
+    of names each say something, one name with a comma parts the names of every group, and
+    each group says its part on a line ("Safe Haven, shelter network: No" is then one name)."""
+    from natk_xlsx.i18n.languages import join_items, join_parts, labelled, names_said
+
+    assert join_items(names, lang) == joined
+    said = names_said([(names, "12"), (["Courts", "Prosecution"], "9")], lang)
+    commas = joined != "Police, Courts"
+    courts = (join_parts if commas else join_items)(["Courts", "Prosecution"], lang)
+    parts = [labelled(joined, "12", lang), labelled(courts, "9", lang)]
+    assert said == ("\n".join(parts) if commas or lang == "ar" else join_parts(parts, lang))
+    alone = names_said([(["Police"], "Yes"), ([names[0]], "No")], lang)
+    assert ("\n" in alone) == (commas or lang == "ar")
+
+
 def test_a_note_in_brackets_is_set_as_the_language_sets_it():
     """Chinese sets a note in full-width brackets with no space ("否（各方一致）"); the
     summary's Chinese print test checks the written file."""

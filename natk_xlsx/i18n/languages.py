@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 #: The six official languages of the United Nations, in the order the UN lists them.
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
@@ -109,8 +109,22 @@ def _join(texts: Iterable[str], lang: str, separator: str) -> str:
     return "".join(joined)
 
 
+def holds_comma(text: str, lang: str) -> bool:
+    """Whether ``text`` holds a comma, Latin or the one ``lang`` parts a list's items with."""
+    return "," in text or ITEM_SEPARATORS.get(lang, ",").strip() in text
+
+
 def join_items(texts: Iterable[str], lang: str) -> str:
-    """The items of one list, as ``lang`` separates them."""
+    """The items of one list, as ``lang`` separates them; as parts when an item holds a comma
+    itself ("Ministry of Labour, Social Affairs and Family; Police", not three names)."""
+    items = list(texts)
+    if any(holds_comma(item, lang) for item in items):
+        return join_parts(items, lang)
+    return join_quoted(items, lang)
+
+
+def join_quoted(texts: Iterable[str], lang: str) -> str:
+    """Items set apart by quotation marks, parted by the language's comma whatever they hold."""
     return _join(texts, lang, ITEM_SEPARATORS.get(lang, ", "))
 
 
@@ -131,11 +145,22 @@ def aside(text: str, note: str, lang: str) -> str:
     return f"{text} ({note})"
 
 
-def join_said(texts: Iterable[str], lang: str) -> str:
-    """What each source said ("Ministry of Justice: 12; Police: 9"), as the parts of a list; in a
-    right-to-left language one a line, where a Latin name and its value would otherwise wrap
-    into fragments of each other ("Safe Haven, shelter ؛Unit: OSCE")."""
-    return "\n".join(texts) if lang in RTL_LANGUAGES else join_parts(texts, lang)
+def join_said(texts: Iterable[str], lang: str, lines: bool = False) -> str:
+    """What each source said ("Ministry of Justice: 12; Police: 9"), as the parts of a list; one
+    a line in a right-to-left language, where a Latin name and its value would otherwise wrap
+    into fragments of each other ("Safe Haven, shelter ؛Unit: OSCE"), and with ``lines``."""
+    return "\n".join(texts) if lines or lang in RTL_LANGUAGES else join_parts(texts, lang)
+
+
+def names_said(said: Iterable[tuple[Sequence[str], str]], lang: str) -> str:
+    """What each group of names said ("Police, Courts: Yes; Shelter network: No"). When a name
+    holds a comma ("Safe Haven, shelter network: No" read as two names), the names of every
+    group are parted as a longer list's parts, and each group says its part on a line."""
+    groups = list(said)
+    commas = any(holds_comma(name, lang) for names, _ in groups for name in names)
+    join = join_parts if commas else join_items
+    return join_said((labelled(join(names, lang), text, lang) for names, text in groups), lang,
+                     lines=commas)
 
 
 def labelled(label: str, text: str, lang: str) -> str:

@@ -35,6 +35,7 @@ from natk_xlsx.i18n.languages import (
     join_parts,
     join_said,
     labelled,
+    names_said,
     number_text,
     percent_text,
     tr,
@@ -416,8 +417,7 @@ def answers_said(s: Settled, label: Callable[[Any], str], lang: str) -> str:
     by_answer: dict[str, list[str]] = {}
     for v in s.views:
         by_answer.setdefault(label(v.value), []).append(v.respondent.institution)
-    return join_said((labelled(join_items(names, lang), answer, lang)
-                      for answer, names in by_answer.items()), lang)
+    return names_said(((names, answer) for answer, names in by_answer.items()), lang)
 
 
 def settled_text(o: Out, s: Settled) -> str:

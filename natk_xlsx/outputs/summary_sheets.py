@@ -19,10 +19,9 @@ from natk_xlsx.i18n.languages import (
     grouped_text,
     join_items,
     join_parts,
-    join_said,
     join_sentences,
-    labelled,
     left_to_right,
+    names_said,
     share_text,
     tr,
 )
@@ -216,8 +215,8 @@ def write_map(o: Out) -> None:
         named: dict[str, list[str]] = {}  # each institution once, with every partner it named
         for who, provider in p.provider_sources:
             named.setdefault(who, []).append(provider or "?")
-        sources = join_said((labelled(who, join_items(providers, o.lang), o.lang)
-                             for who, providers in named.items()), o.lang)
+        sources = names_said((([who], join_items(providers, o.lang))
+                              for who, providers in named.items()), o.lang)
         o.row(ws, row, [f"{p.id} {tr(p.title, o.lang)}", o.vocab("severities", p.severity),
                         join_items((o.vocab("assistance", a) for a in p.assistance), o.lang),
                         join_items(p.providers, o.lang), o.ui(coverage), sources], widths,

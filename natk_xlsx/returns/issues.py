@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from natk_xlsx.i18n.interface import strings
-from natk_xlsx.i18n.languages import UN_LANGUAGES, decimal_text, join_items, quoted, tr
+from natk_xlsx.i18n.languages import UN_LANGUAGES, decimal_text, join_quoted, quoted, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -98,7 +98,7 @@ class Allowed(tuple[str, ...]):
         marked = [quoted(label, lang) for label in self]
         if len(marked) <= 1:
             return "".join(marked)
-        return join_items(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
+        return join_quoted(marked[:-1], lang) + tr(strings()["issue.or"], lang) + marked[-1]
 
 
 def shown(value: Any, limit: int = 60) -> str:
