@@ -275,6 +275,11 @@ def test_the_copys_headers_and_severities_are_whole_in_every_language(small, lan
              for col, key in zip("ABC", ("severity", "place", "question"), strict=True)]
     texts += [("A", ui(f"issues.{s}", lang), False) for s in ("error", "warning")]
     assert {sheet.cell(4, 1).value, sheet.cell(5, 1).value} <= {t for _, t, _ in texts}
+    # Arabic set right to left: in the "context" order LibreOffice put each message's full stop
+    # at its start and the headers against their neighbours
+    orders = {sheet.cell(r, c).alignment.readingOrder for r in (1, 2, 4, 5) for c in (1, 2, 3, 4)
+              if sheet.cell(r, c).value}
+    assert orders == {2 if lang == "ar" else 0}
     assert [(col, text) for col, text, bold in texts
             if wrapped_lines(text, width[col] / (BOLD_WIDTH if bold else 1.0)) > 1] == []
     # a long sheet's name: the French copy showed "Politique et coordination!D10" for D103

@@ -98,7 +98,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS
+    from natk_xlsx.i18n.languages import DEFAULT_FONT, FONTS, RTL_LANGUAGES
 
     source = Path(submission.file).resolve()
     given = Path(out_dir)
@@ -143,17 +143,22 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
                           {str(kept.get("sheet")) for kept in submission.unplaced})
     ws = wb.create_sheet(title, 0)
     plain = Font(name=font_name, size=10)
+    # Arabic text set right to left (the sentence's full stop at its end, on the left), as the
+    # questionnaire's cells: LibreOffice reads the "context" order as left to right
+    order = 2 if lang in RTL_LANGUAGES else 0
     _text(ws.cell(1, 1), ui("issues.title", lang))
     ws.cell(1, 1).font = Font(name=font_name, size=14, bold=True, color=TITLE_COLOR)
+    ws.cell(1, 1).alignment = Alignment(readingOrder=order)
     _text(ws.cell(2, 1), ui("issues.todo", lang))
     ws.cell(2, 1).font = plain
-    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top", readingOrder=order)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     ws.row_dimensions[2].height = 42
     headers = [ui(f"issues.col_{c}", lang) for c in ISSUES_COLUMNS]
     for col, header in enumerate(headers, 1):
         _text(ws.cell(HEADER_ROW, col), header)
         ws.cell(HEADER_ROW, col).font = Font(name=font_name, size=10, bold=True)
+        ws.cell(HEADER_ROW, col).alignment = Alignment(readingOrder=order)
     _text(ws.cell(HEADER_ROW, layout.ISSUES_MARK_COLUMN + 1), LIST_MARK)  # a marked list
     link_font = Font(name=font_name, size=10, color="0563C1", underline="single")
     places = []
@@ -165,7 +170,8 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
         for col, value in enumerate(values, 1):
             _text(ws.cell(row, col), value)
             ws.cell(row, col).font = plain
-            ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top")
+            ws.cell(row, col).alignment = Alignment(wrap_text=col == 4, vertical="top",
+                                                    readingOrder=order)
         _text(ws.cell(row, layout.ISSUES_MARK_COLUMN + 1), list_mark(*values[1:]))
         ws.cell(row, 1).fill = fills[issue.severity]
         # a long message wraps: its row is made as tall as its lines, or they would spill
