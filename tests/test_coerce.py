@@ -26,7 +26,9 @@ from natk_xlsx.returns.typed import normalise_text, parse_date, parse_number
      # Arabic-Indic digits, and the Arabic separators, which say which one is the decimal
      ("١٢٣", 123, False), ("٣٫٥", 3.5, False), ("١٬٢٣٤", 1234, False), ("١٫٢٣٤", 1.234, False),
      ("١٬٢٣٤٫٥", 1234.5, False), ("١٬٢٣", None, False), ("١٬٢٣٤.5", None, False),
-     ("１２．５", 12.5, False), ("\u22125", -5, False)],  # full-width; a typeset minus sign
+     ("１２．５", 12.5, False), ("\u22125", -5, False),  # full-width; a typeset minus sign
+     # the Arabic comma, read as the Latin one: grouping by three, or parting a decimal
+     ("١،٢٣٤", 1234, True), ("٣،٥", 3.5, False), ("١٬٢٣٤،5", None, False)],
 )
 def test_parse_number(text, value, ambiguous):
     assert parse_number(text) == (value, ambiguous if value is not None else False)
@@ -148,7 +150,7 @@ def test_control_characters_are_removed_with_a_warning():
 @pytest.mark.parametrize(
     ("typed", "folded"),
     [("  Don\u2019t\u00a0know ", "don't know"), ("\u201cYes\u201d", "yes"), ("ＹＥＳ", "yes"),
-     ("'No'", "no")],
+     ("'No'", "no"), ("نـعـم", "نعم")],  # the tatweel only stretches a word
 )
 def test_normalise_text(typed, folded):
     assert normalise_text(typed) == folded

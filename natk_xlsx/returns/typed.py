@@ -17,13 +17,14 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u0060": "'", "\u2032": "'"})
 
 
-#: The marks of direction a right-to-left text may hold, invisible: no part of what was meant.
-_DIRECTION_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+#: The marks of direction a right-to-left text may hold, invisible, and the Arabic tatweel, a
+#: stroke that only stretches a word ("نـعـم" for "نعم"): no part of what was meant.
+_DIRECTION_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u0640]")
 
 
 def normalise_text(text: str) -> str:
-    """Fold a typed answer for matching: NFKC, straight quotes, no marks of direction, one
-    space, case-folded."""
+    """Fold a typed answer for matching: NFKC, straight quotes, no marks of direction nor
+    tatweel, one space, case-folded."""
     folded = _DIRECTION_MARKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     folded = _SPACES.sub(" ", folded).strip()
     if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
@@ -34,9 +35,11 @@ def normalise_text(text: str) -> str:
 # -- numbers ---------------------------------------------------------------------------------------
 _NUMBER = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2009]+$")
 #: The Arabic decimal and thousands separators ("٣٫٥", "١٬٢٣٤", as an Arabic keyboard types
-#: them; the digits themselves are read as digits) and the minus sign of typeset text ("−5").
+#: them; the digits themselves are read as digits).
 ARABIC_DECIMAL, ARABIC_THOUSANDS = "\u066b", "\u066c"
-_MINUS = str.maketrans({"\u2212": "-"})
+#: The minus sign of typeset text ("−5"), and the Arabic comma, which Arabic text also groups
+#: or parts digits with ("١،٢٣٤"): read as the Latin comma is, by the same rules.
+_AS_LATIN = str.maketrans({"\u2212": "-", "\u060c": ","})
 #: What follows a percentage typed as text: "%" (and the full-width "％", which NFKC folds into
 #: it) and the Arabic percent sign ("٤٥٪").
 PERCENT_SIGNS = "%\u066a"
@@ -49,7 +52,7 @@ def parse_number(text: str) -> tuple[float | None, bool]:
     Returns (value, ambiguous). ``1,234`` and ``1.234`` are ambiguous (a thousands separator or a
     decimal point); they are read as thousands, as both conventions group digits by three.
     """
-    raw = _SPACES.sub("", unicodedata.normalize("NFKC", text)).replace("'", "").translate(_MINUS)
+    raw = _SPACES.sub("", unicodedata.normalize("NFKC", text)).replace("'", "").translate(_AS_LATIN)
     if ARABIC_DECIMAL in raw or ARABIC_THOUSANDS in raw:
         return _arabic_number(raw), False
     if not raw or not _NUMBER.match(raw):
