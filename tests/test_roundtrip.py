@@ -191,7 +191,7 @@ def test_awkward_values_are_normalised_with_a_warning(setup, qid, typed, expecte
         ("OMG.04", 100001, "NUMBER-OUT-OF-RANGE", None),
         ("OMG.04", "about ten", "NUMBER-INVALID", None),
         ("OMG.04", "=2+3", "FORMULA", None),
-        ("OMG.06", 1.5, "NUMBER-OUT-OF-RANGE", None),
+        ("OMG.06", 1.5, "PERCENT-OUT-OF-RANGE", None),
         ("OMG.07", "20x4", "YEAR-INVALID", None),
         ("OMG.07", 1850, "NUMBER-OUT-OF-RANGE", None),
         ("OMG.08", "next spring", "DATE-INVALID", None),
@@ -209,8 +209,35 @@ def test_invalid_answers_are_errors_that_name_the_cell(setup, qid, typed, code, 
         assert issue.cell == cell
     assert issue.message.startswith(f"[Omega!{issue.cell}] {qid}: ")
     assert qid not in sub.answers or code in ("ANSWER-NOT-ALLOWED", "NUMBER-OUT-OF-RANGE",
-                                               "TEXT-TOO-LONG")
+                                               "PERCENT-OUT-OF-RANGE", "TEXT-TOO-LONG")
     assert not sub.valid
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar", "zh"])
+def test_a_number_not_read_is_told_by_its_kind_and_what_to_do_when_unknown(setup, lang):
+    """"Ne sait pas" in a whole-number cell was told to type "a number such as 12 or 3,5":
+    the example is of the question's kind, and the message says what instruction 4 says, to
+    leave the cell empty and say why in the Comments column. 35 typed without its sign in a
+    cell formatted as a percentage shows as 3500 %; the message says it as a percentage and
+    asks for the sign, with which the cell takes 35 % (a plain 35 again would not do)."""
+    from natk_xlsx.i18n.interface import ui
+    from natk_xlsx.returns.issues import make_issue
+
+    sub = roundtrip(setup, {"OMG.04": "unknown", "OMG.05": "unknown", "OMG.06": "unknown"})
+    told = {i.question: i for i in sub.errors}
+    assert {told[q].code for q in ("OMG.04", "OMG.05", "OMG.06")} == {"NUMBER-INVALID"}
+    assert "such as 12," in told["OMG.04"].message and "3.5" not in told["OMG.04"].message
+    assert "such as 12 or 3.5," in told["OMG.05"].message
+    assert "such as 35%," in told["OMG.06"].message
+    for wording in ("NUMBER-INVALID", "NUMBER-INVALID.whole", "NUMBER-INVALID.percent"):
+        message = make_issue("NUMBER-INVALID", "error", lang, value="x", wording=wording).message
+        assert ui("col.comment", lang) in message
+    whole = make_issue("NUMBER-INVALID", "error", lang, value="x", wording="NUMBER-INVALID.whole")
+    assert ("3.5" not in whole.message and "3,5" not in whole.message)
+    (over,) = roundtrip(setup, {"OMG.06": 35}, name="pct.xlsx").errors  # the cell shows 3500 %
+    assert over.code == "PERCENT-OUT-OF-RANGE" and over.message.startswith(
+        "[Omega!D21] OMG.06: 3500% is outside the allowed range; enter a percentage from 0% to "
+        "100% with its % sign")
 
 
 def test_message_lists_the_allowed_answers(setup):

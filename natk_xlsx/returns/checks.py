@@ -58,9 +58,9 @@ def validate_submission(sub: Submission, toolkit: Toolkit, ctx: Context) -> None
             low, high = _range(q, err)
             if high is None:  # no upper bound to give: "from 0 to …" read as cut off
                 _add_at(ctx, sub, "NUMBER-TOO-SMALL", ERROR, qid, value, path, min=low)
-            else:
-                _add_at(ctx, sub, "NUMBER-OUT-OF-RANGE", ERROR, qid, value, path, min=low,
-                        max=high)
+            else:  # a percentage typed without its sign in a cell formatted as one: 3500 %
+                code = "PERCENT-OUT-OF-RANGE" if q.type == "percentage" else "NUMBER-OUT-OF-RANGE"
+                _add_at(ctx, sub, code, ERROR, qid, value, path, min=low, max=high)
         elif err.validator in ("maxLength", "minLength"):
             limit = q.constraints.get("max_length", 255 if q.type == "short_text" else 32767)
             _add_at(ctx, sub, "TEXT-TOO-LONG", ERROR, qid, value, path,

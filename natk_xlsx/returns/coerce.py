@@ -94,11 +94,17 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 
 # -- numbers ---------------------------------------------------------------------------------------
+#: How "not a number" is said for each kind of number: with an example of its kind (a whole
+#: number was offered "3.5"), and what to do when the figure is not known.
+_NOT_A_NUMBER = {"integer": "NUMBER-INVALID.whole", "year": "NUMBER-INVALID.whole",
+                 "percentage": "NUMBER-INVALID.percent"}
+
+
 def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float | str | None:
     """A number, or the raw text when it cannot be read (the schema then reports it)."""
     value = cell.value
     if isinstance(value, bool):
-        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path, wording=_NOT_A_NUMBER.get(q.type))
         return None
     if isinstance(value, int | float):
         return plain_number(value)
@@ -108,7 +114,7 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
     text = str(value).strip()
     number, ambiguous = parse_number(strip_percent(text) if q.type == "percentage" else text)
     if number is None:
-        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path)
+        ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path, wording=_NOT_A_NUMBER.get(q.type))
         return None
     code = "NUMBER-AMBIGUOUS" if ambiguous else "NUMBER-FROM-TEXT"
     ctx.add(code, WARNING, cell, q.id, value, path, number=shown(plain_number(number)))

@@ -128,10 +128,12 @@ def make_issue(
     question: str | None = None,
     path: str | None = None,
     value: Any = None,
+    wording: str | None = None,
     **fields: Any,
 ) -> Issue:
-    """Build an issue whose message comes from the catalogue in ``lang``."""
-    template = tr(strings()[f"issue.{code}"], lang)
+    """Build an issue whose message comes from the catalogue in ``lang``: the code's, or the
+    ``wording`` it is said in for one kind of answer (``NUMBER-INVALID.whole``)."""
+    template = tr(strings()[f"issue.{wording or code}"], lang)
     typed = shown(value) if value is not None else ""
     body = template.format(
         value=decimal_text(typed, lang) if isinstance(value, float) else typed,
