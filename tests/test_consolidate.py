@@ -228,6 +228,39 @@ def test_scorecard_readiness(toolkit):
     assert row["readiness"] == round(100 * (1 - 4 / 8))
 
 
+def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs):
+    """A component whose authoritative institution has not answered showed readiness 100: the
+    others' answers are perceptions and derive no need, and were counted as settled questions
+    without one. They are counted apart; readiness rests on the settled questions, and a
+    component with none shows no readiness."""
+    held = component("law", "LAW", [
+        question("LAW.01", authoritative=["ministry_justice"],
+                 needs=[rule({"in": ["no"]}, "critical")]),
+        question("LAW.02", needs=[rule({"in": ["no"]}, "low")]),
+    ], respondents=["police", "ministry_justice", "ngo"])
+    tk = load_toolkit(write_specs({"law": held}))
+    asked = ["LAW.01", "LAW.02"]
+    ngo = record("a", "Shelter", {"LAW.01": "no", "LAW.02": "yes"}, kind="ngo", asked=asked)
+    (row,) = scorecard(consolidate(tk, [("a", ngo)]))
+    assert (row["answered"], row["perception"], row["critical"]) == (2, 1, 0)
+    assert row["readiness"] == 100  # LAW.02 alone is settled, and holds no need
+    only = record("b", "Shelter", {"LAW.01": "no"}, kind="ngo", asked=asked)
+    c = consolidate(tk, [("b", only)])
+    (row,) = scorecard(c)
+    assert (row["perception"], row["readiness"]) == (1, None)  # not 100: nothing settled
+    # the report says it under the component's gaps, where "No open need was found" stood alone
+    from natk_xlsx.outputs.report_content import build
+    from natk_xlsx.outputs.report_text import Para, blocks
+
+    texts = [b.text for b in blocks(build(c, "en")) if isinstance(b, Para)]
+    said = [t for t in texts if t.startswith("Questions answered only by respondents")]
+    assert len(said) == 1 and "have not answered): 1. No need is derived" in said[0]
+    moj = record("c", "Ministry of Justice", {"LAW.01": "no"}, kind="ministry_justice",
+                 asked=asked)
+    (row,) = scorecard(consolidate(tk, [("b", only), ("c", moj)]))
+    assert (row["perception"], row["critical"], row["readiness"]) == (0, 1, 0)
+
+
 def _load(path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -18,10 +18,10 @@ from natk_xlsx.analysis.decisions import Decision, apply_answers, apply_figures,
 from natk_xlsx.analysis.needs import Need, derive_needs
 from natk_xlsx.analysis.packages import Package, build_packages
 from natk_xlsx.analysis.respondents import Respondent, group_of, respondent_from_record, select
-from natk_xlsx.analysis.settle import Settled, settle
+from natk_xlsx.analysis.settle import PERCEPTION, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
-from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Question, Toolkit
 
 #: A conflict is a settled question whose respondents disagree.
 Conflict = Settled
@@ -137,12 +137,24 @@ def consolidate_gathered(toolkit: Toolkit, gathered: Gathered,
                          conflicts, figures, decisions, dict(asked), unknown)
 
 
+def perception_only(c: Consolidation, questions: Iterable[Question]) -> list[Question]:
+    """The ``questions`` answered only by respondents who do not settle them (their
+    authoritative respondents have not answered, and no assessor decided): no need is derived
+    from them."""
+    return [q for q in questions
+            if (s := c.settled.get(q.id)) is not None and s.basis == PERCEPTION]
+
+
 def scorecard(c: Consolidation) -> list[dict[str, Any]]:
-    """Per component: questions asked, answered, unknown; open needs by severity; readiness 0-100.
+    """Per component: questions asked, answered, unknown, perceptions only; open needs by
+    severity; readiness 0-100 (None when no question of it is settled).
 
     Readiness = 100 × (1 − Σ severity points of the open needs ÷ Σ the highest severity points of
-    every answered question that carries a needs rule), per component (severity points: critical
-    4, high 3, medium 2, low 1)."""
+    every settled question that carries a needs rule), per component (severity points: critical
+    4, high 3, medium 2, low 1). A question answered only by respondents who do not settle it
+    (perceptions, while its authoritative respondents have not answered) derives no need: counted
+    as settled it would make a component whose authoritative institution did not reply look
+    ready (100)."""
     from natk_xlsx.analysis.settle import severity_points
 
     rows = []
@@ -153,14 +165,16 @@ def scorecard(c: Consolidation) -> list[dict[str, Any]]:
         answered = [q for q in qs if any(is_answered(r.answers.get(q.id)) for r in c.respondents)]
         unknown = [q for q in answered
                    if all(r.answers.get(q.id) in (DONT_KNOW, None) for r in c.respondents)]
+        perceived = perception_only(c, answered)
         open_needs = [n for n in c.needs if n.question.component == comp.id and n.status == "open"]
         by_severity = Counter(n.severity for n in open_needs)
         possible = sum(max(severity_points(r.severity) for r in q.needs) for q in answered
-                       if q.needs)
+                       if q.needs and q not in perceived)
         gaps = sum(severity_points(n.severity) for n in open_needs)
         readiness = 100 * (1 - gaps / possible) if possible else None
         rows.append({"component": comp, "asked": len(qs), "answered": len(answered),
-                     "unknown": len(unknown), "critical": by_severity["critical"],
+                     "unknown": len(unknown), "perception": len(perceived),
+                     "critical": by_severity["critical"],
                      "high": by_severity["high"], "medium": by_severity["medium"],
                      "low": by_severity["low"],
                      "readiness": None if readiness is None else round(readiness)})

@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
-from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need
+from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need, perception_only
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
@@ -103,6 +103,8 @@ class ComponentFindings:
     disagreements: tuple[Cited, ...]
     statistics: Statistics | None
     needs_by_severity: Mapping[str, int]
+    #: questions answered only by respondents who do not settle them: no need derived
+    perceived: int = 0
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,8 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
             disagreements=tuple(_disagreements(tk, answered, conflicts, lang)),
             statistics=_statistics(c, [q.indicator for q in comp.questions if q.indicator],
                                    years, lang),
-            needs_by_severity=dict(Counter(n.severity for n in mine))))
+            needs_by_severity=dict(Counter(n.severity for n in mine)),
+            perceived=len(perception_only(c, answered))))
     return out
 
 

@@ -368,6 +368,8 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
         _more(w, SHOWN_GAPS, comp.gaps)
     else:
         w.add(Para(w.t("findings.no_gaps")))
+    if comp.perceived:  # "no need" would otherwise read as "nothing is missing"
+        w.add(Para(w.t("findings.perceived", count=comp.perceived), style="note"))
     if comp.disagreements:
         w.add(Heading(w.t("h.disagreements"), 3))
         w.add(Bullets(tuple((w.label(_cited(d)),

@@ -42,10 +42,16 @@ def _scorecard_labels(o: Out, keys: Sequence[str]) -> list[str]:
             for k in keys]
 
 
+#: The Scorecard's columns: how far each component was answered, its open needs by severity
+#: (the first of them at ``SEVERITY_COLUMN``) and its readiness.
+SCORECARD_KEYS = ("component", "asked", "answered", "unknown", "perception", *SEVERITIES,
+                  "readiness")
+SEVERITY_COLUMN = SCORECARD_KEYS.index(SEVERITIES[0])
+
+
 def write_scorecard(o: Out) -> list[dict[str, Any]]:
-    keys = ("component", "asked", "answered", "unknown", "critical", "high", "medium", "low",
-            "readiness")
-    base = (34, 10, 10, 12, 10, 10, 10, 10, 11)
+    keys = SCORECARD_KEYS
+    base = (34, 10, 10, 12, 12, 10, 10, 10, 10, 11)
     ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
     rows = scorecard(o.c)
     o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
@@ -59,7 +65,7 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
     if rows:
         sheet = ws.get_name()
         chart = o.wb.add_chart({"type": "bar", "subtype": "stacked"})
-        for col, severity in enumerate(SEVERITIES, start=4):
+        for col, severity in enumerate(SEVERITIES, start=SEVERITY_COLUMN):
             chart.add_series({
                 "name": [sheet, head, col],
                 "categories": [sheet, head + 1, 0, last, 0],
@@ -80,8 +86,9 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
         chart.set_size({"width": 600, "height": LARGE_CHART_ROWS * ROW_PX})
         ws.insert_chart(charts + 1, 0, chart)  # a row below the break: no border on the page above
         radar = o.wb.add_chart({"type": "radar", "subtype": "filled"})
-        radar.add_series({"name": [sheet, head, 8], "categories": [sheet, head + 1, 0, last, 0],
-                          "values": [sheet, head + 1, 8, last, 8],
+        ready = keys.index("readiness")
+        radar.add_series({"name": [sheet, head, ready], "categories": [sheet, head + 1, 0, last, 0],
+                          "values": [sheet, head + 1, ready, last, ready],
                           "fill": {"color": "#4472C4", "transparency": 40}})
         radar.set_title({"name": o.ui("summary.chart.readiness")})
         radar.set_y_axis({"min": 0, "max": 100})
@@ -113,13 +120,14 @@ def _component_charts(o: Out, ws: Worksheet, rows: list[dict[str, Any]], head: i
     top_count = max([1, *(row[sev] for row in rows for sev in SEVERITIES)])
     step = max(1, math.ceil(top_count / 5))
     top_count = step * math.ceil(top_count / step)
+    last_severity = SEVERITY_COLUMN + len(SEVERITIES) - 1
     for i, row in enumerate(rows):
         r = head + 1 + i
         chart = o.wb.add_chart({"type": "column"})
         chart.add_series({
             "name": [sheet, r, 0],
-            "categories": [sheet, head, 4, head, 7],
-            "values": [sheet, r, 4, r, 7],
+            "categories": [sheet, head, SEVERITY_COLUMN, head, last_severity],
+            "values": [sheet, r, SEVERITY_COLUMN, r, last_severity],
             "points": [{"fill": {"color": SEVERITY_COLOURS[sev]}} for sev in SEVERITIES],
         })
         chart.set_title({"name": tr(row["component"].title, o.lang),
