@@ -99,6 +99,28 @@ def test_authoritative_gap_contradicted_by_an_ngo_yields_one_need_from_the_autho
     assert [s.question.id for s in c.conflicts] == ["LEG.01"]
 
 
+def test_authoritative_returns_that_disagree_give_a_need_of_medium_confidence_at_most(toolkit):
+    """Two returns of the justice ministry, "No" and "Partly", each citing a law: the most
+    severe credible of theirs settles LEG.01, and was said with high confidence, as if the
+    authority had spoken with one voice. Medium until the assessor decides; one return alone
+    (or two that agree) stays high."""
+    law_cited = {"LEG.01": {"evidence": "Criminal Code, art. 181"}}
+
+    def moj(wid, value):
+        return (wid, record(wid, "Ministry of Justice", "ministry_justice", {"LEG.01": value},
+                            details=law_cited))
+
+    split = consolidate(toolkit, [moj("a", "no"), moj("b", "partly")])
+    (need,) = needs_of(split, "LEG.01")
+    assert need.settled.disputed and need.settled.basis == AUTHORITATIVE
+    assert (need.severity, need.confidence) == ("critical", "medium")
+    (agreed,) = needs_of(consolidate(toolkit, [moj("a", "no"), moj("b", "no")]), "LEG.01")
+    assert not agreed.settled.disputed and agreed.confidence == "high"
+    ngo = ("n", record("n", "Shelter network", "ngo", {"LEG.01": "partly"}))
+    (one,) = needs_of(consolidate(toolkit, [moj("a", "no"), ngo]), "LEG.01")
+    assert not one.settled.disputed and one.confidence == "high"  # a perception against it
+
+
 def test_an_ngo_unticked_legal_box_alone_yields_no_legal_need(toolkit):
     c = consolidate(toolkit, [("ngo", record("ngo", "Shelter network", "ngo",
                                              {"LEG.01": "no", "LEG.02": "partly"}))])

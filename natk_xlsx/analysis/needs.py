@@ -5,7 +5,9 @@ Evidence strength: the respondents supporting a need (whose own answers reveal t
 whose answer settled the question), by group (government, civil society, international); whether it
 rests on documents (the evidence column) or on perception; and a confidence level from both:
 high with documents and an authoritative respondent or several respondents, medium with documents,
-an authoritative respondent or two respondents, low when it rests on one perception.
+an authoritative respondent or two respondents, low when it rests on one perception. Where the
+authoritative respondents disagree among themselves, it is medium at most until the assessor
+decides.
 """
 
 from __future__ import annotations
@@ -100,9 +102,10 @@ class Need:
         return statistics.mean(points) if points else w.urgency_default
 
 
-def confidence_of(documented: bool, authoritative: bool, respondents: int, w: Weights) -> str:
+def confidence_of(documented: bool, authoritative: bool, respondents: int, w: Weights,
+                  disputed: bool = False) -> str:
     if documented and (authoritative or respondents >= w.confidence_high_respondents):
-        return "high"
+        return "medium" if disputed else "high"
     if documented or authoritative or respondents >= 2:
         return "medium"
     return "low"
@@ -146,7 +149,8 @@ def derive_needs(toolkit: Toolkit, settled: Mapping[str, Settled],
         authoritative = s.basis in (AUTHORITATIVE, RESOLVED) or any(
             r.kind in s.authoritative for r in supporters)
         confidence = ("high" if s.basis == RESOLVED
-                      else confidence_of(documented, authoritative, len(supporters), w))
+                      else confidence_of(documented, authoritative, len(supporters), w,
+                                         s.disputed))
         needs.append(Need(q, index, rule, s, supporters,
                           {g: groups[g] for g in GROUPS if groups[g]}, documented, confidence,
                           providers_of(q, respondents)))

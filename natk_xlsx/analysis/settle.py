@@ -53,6 +53,14 @@ class Settled:
         return len({_hashable(v.value) for v in self.views}) > 1
 
     @property
+    def disputed(self) -> bool:
+        """Whether the respondents authoritative for the question gave different answers (two
+        returns of the justice ministry, "No" and "Partly"): the answer retained is theirs, but
+        not one they agree on."""
+        mine = {_hashable(v.value) for v in self.views if v.respondent.kind in self.authoritative}
+        return len(mine) > 1
+
+    @property
     def answers(self) -> list[tuple[Respondent, Any]]:
         return [(v.respondent, v.value) for v in self.views]
 
