@@ -121,6 +121,22 @@ def test_authoritative_returns_that_disagree_give_a_need_of_medium_confidence_at
     assert not one.settled.disputed and one.confidence == "high"  # a perception against it
 
 
+def test_a_package_leads_with_the_need_that_gives_its_band_and_confidence(toolkit):
+    """The package's first need is the one whose action the summary and the report lead with:
+    it was the first question of the worst severity, of medium confidence, beside the
+    package's "Confidence: high" (which another need of that severity gave it)."""
+    c = consolidate(toolkit, [
+        ("moj", record("moj", "Ministry of Justice", "ministry_justice",
+                       {"LEG.02": "no"}, details={"LEG.02": {"evidence": "Criminal Code"}})),
+        ("a", record("a", "Ministry of Justice, Legal Affairs", "ministry_justice",
+                     {"LEG.01": "no"})),
+    ])
+    (package,) = c.packages
+    assert [n.confidence for n in needs_of(c, "LEG.01") + needs_of(c, "LEG.02")] == \
+        ["medium", "high"]
+    assert package.confidence == "high" and package.needs[0].question.id == "LEG.02"
+
+
 def test_an_ngo_unticked_legal_box_alone_yields_no_legal_need(toolkit):
     c = consolidate(toolkit, [("ngo", record("ngo", "Shelter network", "ngo",
                                              {"LEG.01": "no", "LEG.02": "partly"}))])

@@ -16,12 +16,12 @@ from typing import Any
 from natk_xlsx.analysis.chains import CHAIN, Figure, attrition, collect_figures
 from natk_xlsx.analysis.decisions import Decision, apply_answers, apply_figures, apply_needs
 from natk_xlsx.analysis.needs import Need, derive_needs
-from natk_xlsx.analysis.packages import Package, build_packages
+from natk_xlsx.analysis.packages import Package, build_packages, lead_order
 from natk_xlsx.analysis.respondents import Respondent, group_of, respondent_from_record, select
 from natk_xlsx.analysis.settle import PERCEPTION, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
-from natk_xlsx.spec.model import DONT_KNOW, SEVERITIES, Question, Toolkit
+from natk_xlsx.spec.model import DONT_KNOW, Question, Toolkit
 
 #: A conflict is a settled question whose respondents disagree.
 Conflict = Settled
@@ -121,7 +121,7 @@ def consolidate_gathered(toolkit: Toolkit, gathered: Gathered,
     order = {p.id: (p.rank or 10**6, p.id) for p in packages}
     position = {q.id: i for i, q in enumerate(toolkit.questions())}
     needs.sort(key=lambda n: (n.status != "open", order.get(n.package, (10**6, "")),
-                              SEVERITIES.index(n.severity), position[n.question.id]))
+                              *lead_order(n, position)))
     conflicts = [s for s in settled.values()
                  if s.question.type in CONFLICT_TYPES and s.disagree]
     conflicts.sort(key=lambda s: s.strength != "opposite")

@@ -167,6 +167,15 @@ def _phase(p: Package) -> str:
     return DEFAULT_PHASE[p.severity]
 
 
+def lead_order(n: Need, position: Mapping[str, int]) -> tuple[bool, int, int, int]:
+    """The order of a package's needs: first the one that gives the package its band and
+    confidence (the most severe credible need, the most confident of equals), then by severity
+    and the questions' order. The summary and the report lead with the first one's action, and
+    led with a medium-confidence need's beside the package's "Confidence: high"."""
+    return (n.confidence == "low", SEVERITIES.index(n.severity),
+            CONFIDENCES.index(n.confidence), position[n.question.id])
+
+
 def build_packages(toolkit: Toolkit, needs: Sequence[Need], w: Weights) -> list[Package]:
     """Group the needs into packages, rank them (bands never mix) and phase them."""
     order = {q.id: i for i, q in enumerate(toolkit.questions())}
@@ -174,8 +183,7 @@ def build_packages(toolkit: Toolkit, needs: Sequence[Need], w: Weights) -> list[
                        if not n.rule.theme)
     small = frozenset(s for s, k in sections.items() if k < w.fallback_section_min_needs)
     groups: dict[str, Package] = {}
-    for need in sorted(needs, key=lambda n: (SEVERITIES.index(n.severity),
-                                             order[n.question.id])):
+    for need in sorted(needs, key=lambda n: lead_order(n, order)):
         code, title = theme_of(toolkit, need, small)
         package = groups.setdefault(code, Package(code, title, []))
         (package.needs if need.status == "open" else package.addressed).append(need)
