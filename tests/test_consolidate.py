@@ -267,6 +267,21 @@ def _load(path):
         return openpyxl.load_workbook(path)
 
 
+def test_the_executive_summary_counts_an_institution_once_whatever_its_returns(toolkit,
+                                                                               tmp_path):
+    """Two different returns of the police, both kept: three returns, two institutions."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for wid, inst, answer in [("w1", "Police", "no"), ("w2", "Police", "partly"),
+                              ("w3", "NGO", "yes")]:
+        (returns / f"{wid}.json").write_text(
+            json.dumps(record(wid, inst, {"LAW.01": answer})), "utf-8")
+    summarise([returns], toolkit, tmp_path / "summary.xlsx")
+    rows = {r[1]: r[2] for r in _load(tmp_path / "summary.xlsx")["Executive summary"].iter_rows(
+        values_only=True) if r[1]}
+    assert (rows["Institutions that answered"], rows["Returns received"]) == (2, 3)
+
+
 def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     tmp_path = tmp_path / "in"  # the returns' folder, with the outputs written into it
     tmp_path.mkdir()

@@ -137,6 +137,29 @@ def test_a_package_leads_with_the_need_that_gives_its_band_and_confidence(toolki
     assert package.confidence == "high" and package.needs[0].question.id == "LEG.02"
 
 
+def test_two_returns_of_one_institution_are_one_voice_in_the_counts(toolkit):
+    """Kept both (``--same-institution all``, the default), two different returns of the justice
+    ministry counted as two institutions: "6 government" for five, a score and a confidence
+    raised by the second copy, "40 institutions answered" for 39. Each return stays listed."""
+    from natk_xlsx.outputs.report_content import build
+
+    c = consolidate(toolkit, [
+        ("a", record("a", "Ministry of Justice", "ministry_justice", {"LEG.01": "no"})),
+        ("b", record("b", "ministry of  justice", "ministry_justice", {"LEG.01": "no",
+                                                                       "LEG.02": "yes"})),
+        ("n", record("n", "Shelter network", "ngo", {"LEG.01": "no"})),
+    ], same_institution="all")
+    (need,) = needs_of(c, "LEG.01")
+    assert len(need.supporters) == 3  # every return, listed
+    assert need.groups == {"government": 1, "civil_society": 1}
+    (package,) = c.packages
+    assert package.groups == {"government": 1, "civil_society": 1} and len(package.voices) == 2
+    report = build(c, "en")
+    assert sorted((i.name, i.components) for i in report.institutions) == [
+        ("Ministry of Justice", 1), ("Shelter network", 1)]
+    assert [f.respondents for f in report.findings] == [2]
+
+
 def test_an_ngo_unticked_legal_box_alone_yields_no_legal_need(toolkit):
     c = consolidate(toolkit, [("ngo", record("ngo", "Shelter network", "ngo",
                                              {"LEG.01": "no", "LEG.02": "partly"}))])

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from natk_xlsx.analysis.respondents import GROUPS, Respondent
+from natk_xlsx.analysis.respondents import GROUPS, Respondent, one_per_institution
 from natk_xlsx.analysis.settle import (
     AUTHORITATIVE,
     RESOLVED,
@@ -144,13 +144,13 @@ def derive_needs(toolkit: Toolkit, settled: Mapping[str, Settled],
         for r in respondents:
             if r.key not in keys and qid in r.answers and evaluate(rule.when, r.answers, qid):
                 supporters.append(r)
-        groups = Counter(r.group for r in supporters)
+        voices = one_per_institution(supporters)  # two returns of one institution: one
+        groups = Counter(r.group for r in voices)
         documented = any(str(r.detail(qid, "evidence") or "").strip() for r in supporters)
         authoritative = s.basis in (AUTHORITATIVE, RESOLVED) or any(
             r.kind in s.authoritative for r in supporters)
         confidence = ("high" if s.basis == RESOLVED
-                      else confidence_of(documented, authoritative, len(supporters), w,
-                                         s.disputed))
+                      else confidence_of(documented, authoritative, len(voices), w, s.disputed))
         needs.append(Need(q, index, rule, s, supporters,
                           {g: groups[g] for g in GROUPS if groups[g]}, documented, confidence,
                           providers_of(q, respondents)))

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from natk_xlsx.analysis.needs import Need
-from natk_xlsx.analysis.respondents import GROUPS, Respondent
+from natk_xlsx.analysis.respondents import GROUPS, Respondent, one_per_institution
 from natk_xlsx.analysis.weights import CONFIDENCES, Weights
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import UN_LANGUAGES, labelled, tr
@@ -62,9 +62,14 @@ class Package:
         return list(seen.values())
 
     @property
+    def voices(self) -> list[Respondent]:
+        """The supporting institutions: each once, whatever the returns it sent."""
+        return one_per_institution(self.supporters)
+
+    @property
     def groups(self) -> dict[str, int]:
-        """Distinct supporting respondents per group."""
-        counts = Counter(r.group for r in self.supporters)
+        """Distinct supporting institutions per group."""
+        counts = Counter(r.group for r in self.voices)
         return {g: counts[g] for g in GROUPS if counts[g]}
 
     @property
@@ -156,7 +161,7 @@ def _credible_severity(needs: Sequence[Need]) -> tuple[str, str]:
 
 def score(p: Package, w: Weights) -> float:
     return round(w.severity[p.severity] + p.urgency(w) + w.confidence[p.confidence]
-                 + min(w.respondents_max, w.per_respondent * len(p.supporters))
+                 + min(w.respondents_max, w.per_respondent * len(p.voices))
                  + min(w.needs_max, w.per_need * len(p.needs)), 1)
 
 

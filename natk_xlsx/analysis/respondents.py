@@ -44,6 +44,20 @@ class Respondent:
     def detail(self, qid: str, key: str) -> Any:
         return (self.details.get(qid) or {}).get(key)
 
+    @property
+    def institution_key(self) -> str:
+        """Who answered, whatever the return: the returns of one institution share it."""
+        return f"{_norm(self.country or '')}|{_norm(self.institution)}"
+
+
+def one_per_institution(respondents: Iterable[Respondent]) -> list[Respondent]:
+    """The first return of each institution: an institution that sent two different returns
+    (kept, with ``--same-institution all``) is one voice, counted once."""
+    seen: dict[str, Respondent] = {}
+    for r in respondents:
+        seen.setdefault(r.institution_key, r)
+    return list(seen.values())
+
 
 def group_of(toolkit: Toolkit, kind: str | None) -> str:
     """government, civil_society or international."""
@@ -167,7 +181,7 @@ def select(respondents: Iterable[Respondent], same_institution: str
         duplicates += [(r.file, key) for r in copies if r is not keep]
     groups: dict[str, list[Respondent]] = defaultdict(list)
     for r in seen.values():
-        groups[f"{_norm(r.country or '')}|{_norm(r.institution)}"].append(r)
+        groups[r.institution_key].append(r)
     multiple = [g for g in groups.values() if len(g) > 1]
     kept = list(seen.values())
     if same_institution in ("latest", "first"):

@@ -24,6 +24,7 @@ from typing import Any
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need, perception_only
 from natk_xlsx.analysis.packages import Package, top_ten
+from natk_xlsx.analysis.respondents import Respondent, one_per_institution
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_parts, labelled, tr
@@ -282,7 +283,8 @@ def _findings(c: Consolidation, lang: str) -> list[ComponentFindings]:
         mine = open_needs.get(comp.id, [])
         out.append(ComponentFindings(
             id=comp.id, title=tr(comp.title, lang), purpose=tr(comp.purpose, lang),
-            respondents=len(who), questions_asked=len(asked), questions_answered=len(answered),
+            respondents=len(one_per_institution(who)), questions_asked=len(asked),
+            questions_answered=len(answered),
             strengths=tuple(_strengths(tk, c.settled, answered, with_needs | set(conflicts),
                                        lang)),
             gaps=tuple(_gaps(tk, mine, lang)),
@@ -358,13 +360,17 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
     covered = {f.id for f in findings}
     recs = recommendations(c, lang)
     top_ids = {p.id for p in top_ten(c.packages, c.weights)}
-    kinds = {r.key: tk.vocabulary_label("respondent_kinds", r.kind, lang) if r.kind else ""
-             for r in c.respondents}
-    comps_of = {r.key: sum(1 for comp in tk.components
-                           if any(is_answered(r.answers.get(q.id)) for q in comp.questions))
-                for r in c.respondents}
-    institutions = tuple(sorted((Institution(r.institution, kinds[r.key], comps_of[r.key])
-                                 for r in c.respondents), key=lambda i: (i.kind, i.name)))
+    # each institution once (two returns of one, kept with --same-institution all, are one
+    # institution that answered), with the components either answered
+    returns_of: dict[str, list[Respondent]] = defaultdict(list)
+    for r in c.respondents:
+        returns_of[r.institution_key].append(r)
+    institutions = tuple(sorted((Institution(
+        rs[0].institution,
+        tk.vocabulary_label("respondent_kinds", rs[0].kind, lang) if rs[0].kind else "",
+        sum(1 for comp in tk.components if any(is_answered(r.answers.get(q.id))
+                                               for r in rs for q in comp.questions)))
+        for rs in returns_of.values()), key=lambda i: (i.kind, i.name)))
     dates = sorted(r.completion_date for r in c.respondents if r.completion_date)
     countries = Counter(r.country for r in c.respondents if r.country)
     asked_questions = [tk.question(q) for q in c.asked]

@@ -14,7 +14,7 @@ from typing import Any
 from natk_xlsx import __version__
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import PHASES, Package, top_ten
-from natk_xlsx.analysis.respondents import GROUPS, group_of
+from natk_xlsx.analysis.respondents import GROUPS, group_of, one_per_institution
 from natk_xlsx.analysis.weights import CONFIDENCES
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import date_text, join_codes, join_items, labelled, tr
@@ -99,7 +99,7 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     kept = {r.key for r in c.respondents}
     counts: list[tuple[str, float | None]] = [
         ("returns", len(sources)),
-        ("institutions", len(c.respondents)),
+        ("institutions", len(one_per_institution(c.respondents))),  # two returns of one: one
         ("unusable", sum(1 for s in sources if s.get("state") == "unusable")),
         ("blank", sum(1 for s in sources if s.get("state") == "blank")),
         ("duplicates", sum(1 for s in sources if s.get("state") == "duplicate" or (
