@@ -160,6 +160,23 @@ def test_two_returns_of_one_institution_are_one_voice_in_the_counts(toolkit):
     assert [f.respondents for f in report.findings] == [2]
 
 
+def test_each_answer_given_is_listed_with_who_gave_it_dont_know_too(toolkit):
+    """The Needs and Conflicts sheets list "each answer once, with who gave it": a "Don't know"
+    was left out (10 of 11 answers shown). It is listed, and still settles nothing."""
+    from natk_xlsx.outputs.sheetkit import answers_said
+
+    c = consolidate(toolkit, [
+        ("a", record("a", "Social services", "social_services", {"VIC.01": "no"})),
+        ("b", record("b", "Shelter network", "ngo", {"VIC.01": "dont_know"})),
+        ("c", record("c", "Police", "police", {"VIC.01": "partly"})),
+    ])
+    s = c.settled["VIC.01"]
+    q = toolkit.question("VIC.01")
+    said = answers_said(s, lambda value: toolkit.answer_label(q, value, "en"), "en")
+    assert said == "Social services: No; Police: Partly; Shelter network: Don't know"
+    assert [v.respondent.institution for v in s.views] == ["Social services", "Police"]
+
+
 def test_an_ngo_unticked_legal_box_alone_yields_no_legal_need(toolkit):
     c = consolidate(toolkit, [("ngo", record("ngo", "Shelter network", "ngo",
                                              {"LEG.01": "no", "LEG.02": "partly"}))])

@@ -47,6 +47,8 @@ class Settled:
     authoritative: tuple[str, ...]
     resolution: str | None = None
     settled_by: list[Respondent] = field(default_factory=list)
+    #: "Don't know" and "Not applicable": no view of the question, but said, and listed
+    unstated: list[View] = field(default_factory=list)
 
     @property
     def disagree(self) -> bool:
@@ -164,12 +166,16 @@ def settle_question(toolkit: Toolkit, q: Question, respondents: Sequence[Respond
     severity = _severities(q)
     qid = q.id
     views = []
+    unstated = []
     for r in respondents:  # a thousand respondents and hundreds of questions: kept plain
         value = r.answers.get(qid)
         if value is None:
             continue
         if type(value) is str:
-            if value in _NOT_STATED or not value.strip():
+            if value in _NOT_STATED:
+                unstated.append(View(r, value, 0, False))
+                continue
+            if not value.strip():
                 continue
         elif not _counts(value):
             continue
@@ -178,20 +184,20 @@ def settle_question(toolkit: Toolkit, q: Question, respondents: Sequence[Respond
         views.append(View(r, value, severity(r.answers), bool(evidence and str(evidence).strip())))
     kinds = authoritative_kinds(toolkit, q)
     if not views:
-        return Settled(q, None, AGREED, views, kinds)
+        return Settled(q, None, AGREED, views, kinds, unstated=unstated)
     if len({_hashable(v.value) for v in views}) == 1:
         chosen, basis = views, AGREED
         if kinds and not any(v.respondent.kind in kinds for v in views):
-            return Settled(q, None, PERCEPTION, views, kinds)
+            return Settled(q, None, PERCEPTION, views, kinds, unstated=unstated)
     elif kinds:
         mine = [v for v in views if v.respondent.kind in kinds]
         if not mine:
-            return Settled(q, None, PERCEPTION, views, kinds)
+            return Settled(q, None, PERCEPTION, views, kinds, unstated=unstated)
         chosen, basis = _choose(mine) if len(mine) > 1 else mine, AUTHORITATIVE
     else:
         chosen, basis = _choose(views), MOST_SEVERE
-    return Settled(q, chosen[0].value, basis, views, kinds, settled_by=[v.respondent
-                                                                        for v in chosen])
+    return Settled(q, chosen[0].value, basis, views, kinds,
+                   settled_by=[v.respondent for v in chosen], unstated=unstated)
 
 
 def settle(toolkit: Toolkit, respondents: Sequence[Respondent]) -> dict[str, Settled]:

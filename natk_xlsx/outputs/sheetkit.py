@@ -415,7 +415,7 @@ def answers_said(s: Settled, label: Callable[[Any], str], lang: str) -> str:
     """Each answer once, after the institutions that gave it (``label``: an answer's text), as
     the summary and the report list them."""
     by_answer: dict[str, list[str]] = {}
-    for v in s.views:
+    for v in (*s.views, *s.unstated):  # "Don't know" too: each answer given
         by_answer.setdefault(label(v.value), []).append(v.respondent.institution)
     return names_said(((names, answer) for answer, names in by_answer.items()), lang)
 
