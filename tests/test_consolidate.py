@@ -340,6 +340,11 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
         needs = list(csv.DictReader(f))
     header = list(needs[0])
     assert header[0] == "need_key" and "severity_label" in header
+    # what made the need fire, and the evidence behind it, as an analyst filters on them
+    first = needs[0]
+    assert (first["settled_answer"], first["settled_answer_label"], first["documented"],
+            first["government"], first["civil_society"], first["confidence_label"]) == (
+        "no", "No", "TRUE", "1", "0", first["confidence"].capitalize())
     # the finding beside the question it came from; empty where the specs give no gap
     assert [(n["need_key"], n["finding"]) for n in needs if n["question_id"] == "LAW.01"] == [
         ("LAW.01#1", "No offence of the kind")]

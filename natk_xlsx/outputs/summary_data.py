@@ -15,10 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from natk_xlsx.analysis.consolidate import Consolidation
-from natk_xlsx.analysis.respondents import Respondent
+from natk_xlsx.analysis.respondents import GROUPS, Respondent
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import tr
-from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records, response_rows
+from natk_xlsx.i18n.languages import join_parts, tr
+from natk_xlsx.outputs.sheetkit import answer_text
+from natk_xlsx.outputs.summary_sheets import (
+    RESPONSE_FIELDS,
+    code_text,
+    response_records,
+    response_rows,
+)
 from natk_xlsx.safeio import Staged, csv_writer, staged
 from natk_xlsx.spec.model import Toolkit
 
@@ -58,7 +64,10 @@ def needs_records(c: Consolidation, lang: str) -> list[dict[str, Any]]:
             "assistance_label": [_label(c, "assistance", a, lang) for a in n.assistance],
             "action": tr(n.action, lang), "horizon": n.horizon, "status": n.status,
             "resolution": n.resolution, "settled_answer": n.settled.value,
+            "settled_answer_label": answer_text(c.toolkit, q, n.settled.value, lang, join_parts)
+            if n.settled.value is not None else "",
             "settled_basis": n.settled.basis, "confidence": n.confidence,
+            "confidence_label": ui(f"summary.confidence.{n.confidence}", lang),
             "documented": n.documented, "respondents_by_group": dict(n.groups),
             "supported_by": [{"institution": r.institution, "workbook_id": r.key,
                               "answer": r.answers.get(q.id)} for r in n.supporters],
@@ -176,7 +185,10 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str,
     needs = [[n["need_key"], n["package_id"], n["component"], n["component_label"],
               n["question_id"], n["question"], n["finding"], n["severity"], n["severity_label"],
               ";".join(n["assistance"]), ";".join(n["assistance_label"]), n["action"],
-              n["horizon"] or "", n["status"], n["settled_basis"], n["confidence"],
+              n["horizon"] or "", n["status"], n["settled_basis"],
+              code_text(n["settled_answer"]), n["settled_answer_label"], n["confidence"],
+              n["confidence_label"], "TRUE" if n["documented"] else "FALSE",
+              *(n["respondents_by_group"].get(g, 0) for g in GROUPS),
               ";".join(x["institution"] for x in n["supported_by"]),
               ";".join(x["workbook_id"] for x in n["supported_by"]),
               ";".join(p["provider"] for p in n["providers"])]
@@ -189,7 +201,8 @@ def write_csv(folder: str | Path, c: Consolidation, lang: str,
         write_csv_file(out / "needs.csv", (
             "need_key", "package_id", "component", "component_label", "question_id", "question",
             "finding", "severity", "severity_label", "assistance", "assistance_label", "action", "horizon",
-            "status", "settled_basis", "confidence", "supported_by", "supported_by_ids",
+            "status", "settled_basis", "settled_answer", "settled_answer_label", "confidence",
+            "confidence_label", "documented", *GROUPS, "supported_by", "supported_by_ids",
             "providers"), needs, stage),
         write_csv_file(out / "responses.csv", RESPONSE_FIELDS,
                        response_rows(c.toolkit, c.respondents, lang), stage),

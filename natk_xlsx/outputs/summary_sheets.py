@@ -270,7 +270,9 @@ RESPONSE_FIELDS = ("workbook_id", "institution", "kind", "kind_label", "componen
                    "provided_label", "provider")
 
 
-def _code(value: Any) -> str:
+def code_text(value: Any) -> str:
+    """An answer as the CSV holds it: a code, codes parted by semicolons, a number, or a
+    table as JSON."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -341,7 +343,7 @@ def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str
         priority = str(d.get("priority") or "")
         provided = str(d.get("provided") or "")
         yield (r.key, r.institution, r.kind or "", kinds[r.kind], q.component,
-               components[q.component], q.id, questions[q.id], _code(value), label,
+               components[q.component], q.id, questions[q.id], code_text(value), label,
                str(d.get("comment") or ""), str(d.get("evidence") or ""), priority,
                priorities.label(priority, lang) if priority else "", provided,
                yes_no.label(provided, lang) if provided in ("yes", "no", "dont_know")
