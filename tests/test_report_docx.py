@@ -25,7 +25,7 @@ from factory import component, question
 from natk_xlsx.cli import cli
 from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.i18n.languages import UN_LANGUAGES
-from natk_xlsx.outputs.docx_writer import CELL_PAD_CM, CHAR_CM, column_widths
+from natk_xlsx.outputs.docx_writer import CELL_PAD_CM, CHAR_CM, KEPT_WHOLE, column_widths
 from natk_xlsx.outputs.draft_report import write_report
 from natk_xlsx.outputs.report_content import build
 from natk_xlsx.outputs.report_text import Table
@@ -388,6 +388,14 @@ def test_tables_reflow_and_nothing_is_locked(toolkit, returns, tmp_path):
         assert width.get(qn("w:type")) == "pct" and width.get(qn("w:w")) == "5000"
         header = table.rows[0]._tr.trPr
         assert header is not None and header.find(qn("w:tblHeader")) is not None
+        # a short table stays on one page: every row but the last keeps with the next (the
+        # header and a row of figures stood at a page's foot, the rest on the next page); a long
+        # one keeps its header with its first row
+        kept = [all(cell.paragraphs[0].paragraph_format.keep_with_next for cell in row.cells)
+                for row in table.rows]
+        whole = len(table.rows) <= KEPT_WHOLE
+        assert kept == ([True] * (len(table.rows) - 1) + [False] if whole
+                        else [True] + [False] * (len(table.rows) - 1))
 
 
 def test_column_widths_share_the_text_width():

@@ -57,6 +57,9 @@ MARGIN_CM = 2.5
 TEXT_WIDTH_CM = A4_CM[0] - 2 * MARGIN_CM
 WIDE_TEXT_WIDTH_CM = A4_CM[1] - 2 * MARGIN_CM
 HEADER_FILL = "D9E2F3"
+#: A table of up to this many rows, its header included, is kept whole on one page (a table of
+#: figures, of a component's gaps); a longer one breaks where it must.
+KEPT_WHOLE = 16
 #: Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms).
 RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 CHAR_CM = 0.21  # the width of an average character of table text (9 pt; bold headers are wider)
@@ -303,6 +306,9 @@ class _Docx:
         header = table.rows[0]
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on each page
         texts = [block.headers, *block.rows]
+        # a short table is kept on one page, a longer one's header with its first row: the
+        # header and a row of figures stood alone at a page's foot, the rest on the next
+        kept = len(texts) - 1 if len(texts) <= KEPT_WHOLE else 1
         for i, row in enumerate(texts):
             fill = HEADER_FILL if i == 0 else (block.shade[i - 1] if i - 1 < len(block.shade)
                                                 else None)
@@ -311,6 +317,8 @@ class _Docx:
                 cell.width = Cm(widths[j])
                 self._cell(cell, text, bold=i == 0, number=i > 0 and j in block.numeric,
                            fill=fill if i == 0 or j == 0 else None)
+                if i < kept:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
         self.doc.add_paragraph()
 
     def _cell(self, cell: _Cell, text: str, *, bold: bool = False, number: bool = False,
