@@ -194,6 +194,26 @@ def test_an_answer_without_its_accent_or_with_a_full_stop_is_read_with_a_warning
     assert [i.code for i in ctx.issues] == (["ANSWER-NORMALISED"] if code != typed else [])
 
 
+@pytest.mark.parametrize(("lang", "qid", "typed", "code"), [
+    ("zh", "POL.01", "是的", "yes"), ("zh", "POL.01", "有", "yes"), ("zh", "POL.01", "没有", "no"),
+    ("zh", "POL.01", "不知道", "dont_know"), ("en", "POL.01", "Unknown.", "dont_know"),
+    ("es", "POL.01", "No sé", "dont_know"), ("ar", "POL.01", "لا اعلم", "dont_know"),
+    ("en", "POL.01", "N/A", "N/A"),  # not offered by POL.01: left for the schema to say so
+])
+def test_everyday_words_for_yes_no_and_dont_know_are_read_with_a_warning(bundled, lang, qid,
+                                                                        typed, code):
+    """"是的", "有" and "不知道" were errors where the list says 是 and 不清楚: each is the
+    everyday word for an answer the question offers, read as it with a warning."""
+    from natk_xlsx.returns.coerce import coerce_choice, label_index
+
+    q = bundled.question(qid)
+    ctx = Context(lang)
+    got = coerce_choice(Cell(typed, "S", "D5"), q, label_index(bundled, q, lang), ctx, "p",
+                        lambda c: bundled.answer_label(q, c, lang))
+    assert got == code
+    assert [i.code for i in ctx.issues] == (["ANSWER-NORMALISED"] if code != typed else [])
+
+
 def test_loose_matching_never_joins_two_answers(bundled):
     """A label that folds to another answer's folded label is matched by neither."""
     from natk_xlsx.returns.coerce import LabelIndex

@@ -22,6 +22,7 @@ from natk_xlsx.i18n.languages import UN_LANGUAGES, tr, without_marks
 from natk_xlsx.returns.books import Cell
 from natk_xlsx.returns.issues import ERROR, WARNING, Issue, make_issue, shown
 from natk_xlsx.returns.typed import (
+    ALSO_TYPED,
     DAY_FIRST,
     PERCENT_SIGNS,
     normalise_text,
@@ -335,6 +336,10 @@ def coerce_choice(cell: Cell, q: Question, index: LabelIndex, ctx: Context, path
         code = index.loose[loose_text(key)]
         ctx.add("ANSWER-NORMALISED", WARNING, cell, q.id, value, path, label=label_of(code))
         return code
+    everyday = ALSO_TYPED.get(key.rstrip(" .。"))  # "是的" for 是, "n/a"
+    if everyday is not None and everyday in index.own.values():
+        ctx.add("ANSWER-NORMALISED", WARNING, cell, q.id, value, path, label=label_of(everyday))
+        return everyday
     return raw.strip()
 
 

@@ -32,6 +32,20 @@ def normalise_text(text: str) -> str:
     return folded.casefold()
 
 
+#: The everyday words for the answers every yes/no question offers, as people type them where the
+#: list's own label is another ("是的" or "有" for 是, "不知道" for 不清楚, "n/a"), folded as
+#: ``normalise_text`` folds them; read, with a warning, only where the question offers the answer.
+ALSO_TYPED = {
+    "是的": "yes", "对": "yes", "有": "yes", "不是": "no", "没有": "no", "不知道": "dont_know",
+    "y": "yes", "n": "no", "unknown": "dont_know", "not known": "dont_know",
+    "not sure": "dont_know", "n/a": "not_applicable", "na": "not_applicable",
+    "inconnu": "dont_know", "je ne sais pas": "dont_know", "s/o": "not_applicable",
+    "no sé": "dont_know", "no se": "dont_know", "desconocido": "dont_know", "no aplica": "not_applicable",
+    "неизвестно": "dont_know", "не известно": "dont_know",
+    "لا أعلم": "dont_know", "لا اعلم": "dont_know", "غير معروف": "dont_know",
+}
+
+
 # -- numbers ---------------------------------------------------------------------------------------
 _NUMBER = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2009]+$")
 #: The Arabic decimal and thousands separators ("٣٫٥", "١٬٢٣٤", as an Arabic keyboard types
