@@ -267,6 +267,12 @@ def test_no_convictions_over_five_years_yields_a_finding_with_the_figures(toolki
     stats = (tmp_path / "csv" / "statistics.csv").read_text("utf-8-sig").splitlines()
     assert stats[0].startswith("workbook_id,institution,kind,kind_label,question_id,indicator")
     assert len(stats) == 1 + 5 and "Court registry" in stats[1] and ",high,High" in stats[1]
+    # whether a year's categories may be summed, from the table's breakdown
+    import csv
+
+    rows = list(csv.DictReader(stats))
+    additive = toolkit.breakdowns[toolkit.question("CRT.01").breakdown].additive
+    assert {r["additive"] for r in rows} == {"TRUE" if additive else "FALSE"}
 
 
 def test_a_need_resting_on_one_perception_never_reaches_the_top_ten(toolkit):

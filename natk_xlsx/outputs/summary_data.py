@@ -86,8 +86,8 @@ def conflict_records(c: Consolidation) -> list[dict[str, Any]]:
 
 
 STAT_COLUMNS = ("workbook_id", "institution", "kind", "kind_label", "question_id", "indicator",
-                "indicator_label", "year", "category", "category_label", "value", "source",
-                "reliability", "reliability_label")
+                "indicator_label", "year", "category", "category_label", "additive", "value",
+                "source", "reliability", "reliability_label")
 
 
 def statistics_rows(c: Consolidation, lang: str) -> list[list[Any]]:
@@ -102,8 +102,12 @@ def statistics_rows(c: Consolidation, lang: str) -> list[list[Any]]:
                 continue
             meta = r.tables.get(qid) or {}
             reliability = str(meta.get("reliability") or "")
+            breakdown = tk.breakdowns[q.breakdown] if q.breakdown else None
             columns = {col.code: tr(col.label, lang)
-                       for col in tk.breakdowns[q.breakdown].columns} if q.breakdown else {}
+                       for col in breakdown.columns} if breakdown else {}
+            # whether a year's categories may be summed (requests sent, executed and pending
+            # are not parts of one whole)
+            additive = "" if breakdown is None else "TRUE" if breakdown.additive else "FALSE"
             for year, cells in sorted(value.items()):
                 if not isinstance(cells, dict):
                     continue
@@ -111,7 +115,8 @@ def statistics_rows(c: Consolidation, lang: str) -> list[list[Any]]:
                     rows.append([r.key, r.institution, r.kind or "",
                                  _label(c, "respondent_kinds", r.kind, lang), qid,
                                  q.indicator or "", _label(c, "indicators", q.indicator, lang),
-                                 year, category, columns.get(category, category), number,
+                                 year, category, columns.get(category, category), additive,
+                                 number,
                                  str(meta.get("source") or ""), reliability,
                                  tk.choice_lists["reliability"].label(reliability, lang)
                                  if reliability else ""])
