@@ -19,13 +19,13 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 
 #: The marks of direction a right-to-left text may hold, invisible, and the Arabic tatweel, a
 #: stroke that only stretches a word ("نـعـم" for "نعم"): no part of what was meant.
-_DIRECTION_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u0640]")
+_NOT_MEANT = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u0640]")
 
 
 def normalise_text(text: str) -> str:
     """Fold a typed answer for matching: NFKC, straight quotes, no marks of direction nor
     tatweel, one space, case-folded."""
-    folded = _DIRECTION_MARKS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    folded = _NOT_MEANT.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     folded = _SPACES.sub(" ", folded).strip()
     if len(folded) > 1 and folded[0] == folded[-1] and folded[0] in "'\"":
         folded = folded[1:-1].strip()
