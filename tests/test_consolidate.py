@@ -212,6 +212,52 @@ def test_a_decision_settles_a_question_only_to_an_answer_it_accepts(toolkit, val
     assert c.settled["LAW.01"].resolution == ("" if not note else None)  # no "(, )" left
 
 
+def test_the_last_of_two_decisions_on_one_target_is_applied_and_the_first_says_so(toolkit):
+    """Two decisions on LAW.01 ("yes", then "no") were both shown applied, the last silently
+    winning; the same for two on one figure."""
+    def decision(kind, target, value, where, year=None):
+        return Decision(kind, target, value, "checked", "Assessor", "2026-05-01", year,
+                        where=where)
+
+    decisions = [decision("answer", "LAW.01", "yes", "row 2"),
+                 decision("answer", "LAW.01", "no", "row 3"),
+                 decision("figure", "LAW.04", "9", "row 4", 2021),
+                 decision("figure", "LAW.04", "11", "row 5", 2021)]
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "yes", "LAW.04": {"2021": {"female": 10}}})),
+        ("b", record("b", "NGO", {"LAW.01": "no", "LAW.04": {"2021": {"female": 8}}})),
+    ], decisions=decisions)
+    assert [d.applied for d in decisions] == [False, True, False, True]
+    assert decisions[0].note == "a later decision on LAW.01 replaces it (row 3)"
+    assert decisions[2].note == "a later decision on LAW.04 replaces it (row 5)"
+    assert c.settled["LAW.01"].value == "no" and c.figures["convictions"][2021].consolidated == 11
+
+
+def test_a_figure_is_decided_by_the_name_the_sheet_shows_and_a_miss_lists_the_figures(toolkit):
+    """The Justice chains sheet names indicators ("Persons convicted"); deciding a figure by
+    that name failed with "no figure for ... in 2021", which was untrue, and named no code."""
+    label = toolkit.vocabulary_label("indicators", "convictions", "en")
+    named = Decision("figure", f" {label.upper()} ", "9", "", "", "", 2021)
+    wrong = Decision("figure", "persons_convicted", "9", "", "", "", 2021)
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.04": {"2021": {"female": 10}}}))],
+        decisions=[named, wrong])
+    assert named.applied and c.figures["convictions"][2021].consolidated == 9
+    assert not wrong.applied and wrong.note == (
+        "no figure for persons_convicted in 2021; figures of 2021: convictions")
+
+
+def test_a_need_decided_under_another_rule_number_names_the_need_found(toolkit):
+    """The README's example "LEG.09#1" where the returns gave LEG.09#4: "no need was found for
+    this question" was untrue."""
+    wrong = Decision("need", "LAW.01#2", None, "", "", "")
+    none = Decision("need", "LAW.02#1", None, "", "", "")
+    consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "yes"}))],
+                decisions=[wrong, none])
+    assert wrong.note == "no need LAW.01#2 in these returns; the need found for LAW.01 is LAW.01#1"
+    assert none.note == "no need was found for LAW.02 in these returns"
+
+
 def test_a_decision_on_a_question_the_toolkit_lacks_says_so(toolkit):
     decision = Decision("answer", "LAW.99", "yes", "", "", "")
     consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "yes"}))],
@@ -365,7 +411,7 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
                                       "--resolutions", str(res)])
     assert result.exit_code == 0, result.output
     assert f"{res}: 1 of 2 decisions applied." in result.stdout
-    assert (f"{res}: row 3: not applied (need LAW.09): no need was found for this question in "
+    assert (f"{res}: row 3: not applied (need LAW.09): no need was found for LAW.09 in "
             "these returns") in result.stdout
     audit = _load(tmp_path / "s.xlsx")["Audit"]
     rows = [[c.value for c in r] for r in audit.iter_rows(min_row=2)]

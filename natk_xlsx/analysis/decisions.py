@@ -19,6 +19,7 @@ from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
 from natk_xlsx.analysis.chains import Figure
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled
+from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.returns.coerce import label_index, loose_text
 from natk_xlsx.returns.submission_schema import question_schema
 from natk_xlsx.returns.typed import normalise_text, parse_number, strip_percent
@@ -46,9 +47,19 @@ def _by(d: Decision) -> str:
     return f"{d.reason} ({who})" if who else d.reason
 
 
+def _replaced(d: Decision, later: Decision | None) -> bool:
+    """Whether a later decision on the same target replaces ``d`` (the file's last word, as a
+    corrected return replaces the first); ``d`` then says so, and is not applied."""
+    if later is None or later is d:
+        return False
+    d.note = f"a later decision on {d.target} replaces it ({later.where or later.value})"
+    return True
+
+
 def apply_answers(decisions: Iterable[Decision], settled: Mapping[str, Settled],
                   toolkit: Toolkit) -> None:
     index = {q.id: q for q in toolkit.questions()}
+    ready: list[tuple[Decision, Any, Settled]] = []
     for d in decisions:
         q = index.get(d.target)
         if q is None:
@@ -61,6 +72,11 @@ def apply_answers(decisions: Iterable[Decision], settled: Mapping[str, Settled],
         s = settled.get(d.target)
         if s is None or not (s.disagree or s.basis == PERCEPTION):
             d.note = "the respondents do not disagree on this question"
+            continue
+        ready.append((d, value, s))
+    last = {d.target: d for d, _, _ in ready}
+    for d, value, s in ready:
+        if _replaced(d, last[d.target]):
             continue
         d.original = "; ".join(f"{v.respondent.institution}: {v.value}" for v in s.views)
         s.value, s.basis, s.resolution = value, RESOLVED, _by(d)
@@ -127,22 +143,46 @@ def apply_needs(decisions: Iterable[Decision], needs: Iterable[Need]) -> None:
             n.status, n.resolution = "addressed", _by(d)
         d.applied = bool(matched)
         d.original = ", ".join(f"{n.key}: {n.severity}" for n in matched)
-        d.note = "" if matched else "no need was found for this question in these returns"
+        d.note = "" if matched else _no_need(d.target, needs)
+
+
+def _no_need(target: str, needs: list[Need]) -> str:
+    """Why a need decided was found in no return: its question's needs have other keys (the
+    rule that fires depends on the answers: LEG.09#1 asked for, LEG.09#4 found), or there are
+    none."""
+    qid = target.split("#", 1)[0]
+    keys = [n.key for n in needs if n.question.id == qid]
+    if keys:
+        return (f"no need {target} in these returns; the need found for {qid} is "
+                f"{', '.join(keys)}")
+    return f"no need was found for {qid} in these returns"
 
 
 def apply_figures(decisions: Iterable[Decision], figures: Mapping[str, Mapping[int, Figure]],
                   toolkit: Toolkit) -> None:
     index = {q.id: q for q in toolkit.questions()}
+    # an indicator named as the Justice chains sheet names it, in any language, or by its code
+    named = {normalise_text(toolkit.vocabulary_label("indicators", code, lang)): code
+             for code in figures for lang in UN_LANGUAGES}
+    ready: list[tuple[Decision, float, Figure, tuple[str, int]]] = []
     for d in decisions:
         q = index.get(d.target)
-        indicator = q.indicator if q is not None and q.indicator else d.target
+        indicator = (q.indicator if q is not None and q.indicator
+                     else named.get(normalise_text(str(d.target)), d.target))
         fig = figures.get(indicator, {}).get(d.year or -1)
         if fig is None:
-            d.note = f"no figure for {d.target} in {d.year}"
+            that_year = sorted(code for code, years in figures.items() if d.year in years)
+            d.note = f"no figure for {d.target} in {d.year}" + (
+                f"; figures of {d.year}: {', '.join(that_year)}" if that_year else "")
             continue
         number = decided_number(d.value)
         if number is None or number < 0:
             d.note = f"'{'' if d.value is None else d.value}' is not a figure (a number of 0 or more)"
+            continue
+        ready.append((d, number, fig, (indicator, d.year or -1)))
+    last = {key: d for d, _, _, key in ready}
+    for d, number, fig, key in ready:
+        if _replaced(d, last[key]):
             continue
         d.original = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in fig.reports)
         fig.resolved = number
