@@ -301,6 +301,8 @@ def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs)
     texts = [b.text for b in blocks(build(c, "en")) if isinstance(b, Para)]
     said = [t for t in texts if t.startswith("Questions answered only by respondents")]
     assert len(said) == 1 and "have not answered): 1. No need is derived" in said[0]
+    # said before "No open need was found", which read as good news on its own
+    assert texts.index(said[0]) < texts.index("No open need was found.")
     moj = record("c", "Ministry of Justice", {"LAW.01": "no"}, kind="ministry_justice",
                  asked=asked)
     (row,) = scorecard(consolidate(tk, [("b", only), ("c", moj)]))

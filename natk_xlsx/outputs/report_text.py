@@ -358,6 +358,8 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
     else:
         w.add(Para(w.t("findings.no_strengths")))
     w.add(Heading(w.t("h.gaps"), 3))
+    if comp.perceived:  # first: "No open need was found" read as good news before it
+        w.add(Para(w.t("findings.perceived", count=comp.perceived), style="note"))
     if comp.gaps:
         w.add(Table((w.s("summary.col.severity"), w.s("summary.col.need"),
                      w.s("summary.col.confidence"), w.s("summary.col.question_id")),
@@ -368,8 +370,6 @@ def component(w: _Writer, comp: ComponentFindings) -> None:
         _more(w, SHOWN_GAPS, comp.gaps)
     else:
         w.add(Para(w.t("findings.no_gaps")))
-    if comp.perceived:  # "no need" would otherwise read as "nothing is missing"
-        w.add(Para(w.t("findings.perceived", count=comp.perceived), style="note"))
     if comp.disagreements:
         w.add(Heading(w.t("h.disagreements"), 3))
         w.add(Bullets(tuple((w.label(_cited(d)),
