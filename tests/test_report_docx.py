@@ -196,7 +196,8 @@ def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_
     assert gaps[1] == ["Critical", "Is trafficking a crime? — No",
                        "Medium (2 government; documents)", "LAW.01"]
     assert [g[0] for g in gaps[1:]] == ["Critical", "High", "Low"]
-    assert gaps[2][2] == "Low (1 government; perception)"
+    assert gaps[2][2] == "Low (1 government; no document cited)"  # not "perception": that
+    # word names the answers of respondents who do not settle a question
     disagreement = next(p.text for p in doc.paragraphs if p.text.startswith("Is trafficking a"
                                                                            " crime? [LAW.01]: "))
     assert "Ministry of Justice, Police: No" in disagreement and "Shelter network: Yes" in disagreement
