@@ -274,7 +274,7 @@ def test_scorecard_readiness(toolkit):
     assert row["readiness"] == round(100 * (1 - 4 / 8))
 
 
-def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs):
+def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs, tmp_path):
     """A component whose authoritative institution has not answered showed readiness 100: the
     others' answers are perceptions and derive no need, and were counted as settled questions
     without one. They are counted apart; readiness rests on the settled questions, and a
@@ -307,6 +307,21 @@ def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs)
                  asked=asked)
     (row,) = scorecard(consolidate(tk, [("b", only), ("c", moj)]))
     assert (row["perception"], row["critical"], row["readiness"]) == (0, 1, 0)
+    # "don't know" alone settles nothing either: not a question without a gap (it was 20 here)
+    unknown = record("d", "Shelter", {"LAW.02": "dont_know"}, kind="ngo", asked=asked)
+    (row,) = scorecard(consolidate(tk, [("c", moj), ("d", unknown)]))
+    assert (row["unknown"], row["readiness"]) == (1, 0)
+    # the questions resting on perceptions are named, for a decision to settle them
+    (row,) = scorecard(c)
+    assert row["perception_ids"] == ["LAW.01"]
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    (returns / "b.json").write_text(json.dumps(only), "utf-8")
+    summarise([returns], tk, tmp_path / "s.xlsx")
+    sheet = [r for r in _load(tmp_path / "s.xlsx")["Scorecard"].iter_rows(values_only=True)]
+    header = next(r for r in sheet if r[0] == "Component")
+    assert header[-1] == "Questions resting on perceptions"
+    assert [r[-1] for r in sheet[sheet.index(header) + 1:] if r[0]] == ["LAW.01"]
 
 
 def _load(path):

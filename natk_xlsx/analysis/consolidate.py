@@ -152,9 +152,9 @@ def scorecard(c: Consolidation) -> list[dict[str, Any]]:
     Readiness = 100 × (1 − Σ severity points of the open needs ÷ Σ the highest severity points of
     every settled question that carries a needs rule), per component (severity points: critical
     4, high 3, medium 2, low 1). A question answered only by respondents who do not settle it
-    (perceptions, while its authoritative respondents have not answered) derives no need: counted
-    as settled it would make a component whose authoritative institution did not reply look
-    ready (100)."""
+    (perceptions, while its authoritative respondents have not answered), or only "don't know"
+    or "not applicable", derives no need: counted as settled it would make a component whose
+    authoritative institution did not reply look ready (100)."""
     from natk_xlsx.analysis.settle import severity_points
 
     rows = []
@@ -168,12 +168,16 @@ def scorecard(c: Consolidation) -> list[dict[str, Any]]:
         perceived = perception_only(c, answered)
         open_needs = [n for n in c.needs if n.question.component == comp.id and n.status == "open"]
         by_severity = Counter(n.severity for n in open_needs)
+        # settled: an answer stands (not perceptions only, nor "don't know" or "not
+        # applicable" alone, which say nothing of a gap either way)
         possible = sum(max(severity_points(r.severity) for r in q.needs) for q in answered
-                       if q.needs and q not in perceived)
+                       if q.needs and (s := c.settled.get(q.id)) is not None
+                       and s.value is not None)
         gaps = sum(severity_points(n.severity) for n in open_needs)
         readiness = 100 * (1 - gaps / possible) if possible else None
         rows.append({"component": comp, "asked": len(qs), "answered": len(answered),
                      "unknown": len(unknown), "perception": len(perceived),
+                     "perception_ids": [q.id for q in perceived],
                      "critical": by_severity["critical"],
                      "high": by_severity["high"], "medium": by_severity["medium"],
                      "low": by_severity["low"],

@@ -17,6 +17,7 @@ from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import (
     as_typed,
     grouped_text,
+    join_codes,
     join_items,
     join_parts,
     join_sentences,
@@ -26,6 +27,7 @@ from natk_xlsx.i18n.languages import (
     tr,
 )
 from natk_xlsx.outputs.sheetkit import (
+    MAX_LINES,
     SEVERITY_COLOURS,
     Out,
     answer_text,
@@ -45,13 +47,13 @@ def _scorecard_labels(o: Out, keys: Sequence[str]) -> list[str]:
 #: The Scorecard's columns: how far each component was answered, its open needs by severity
 #: (the first of them at ``SEVERITY_COLUMN``) and its readiness.
 SCORECARD_KEYS = ("component", "asked", "answered", "unknown", "perception", *SEVERITIES,
-                  "readiness")
+                  "readiness", "perception_ids")
 SEVERITY_COLUMN = SCORECARD_KEYS.index(SEVERITIES[0])
 
 
 def write_scorecard(o: Out) -> list[dict[str, Any]]:
     keys = SCORECARD_KEYS
-    base = (34, 10, 10, 12, 12, 10, 10, 10, 10, 11)
+    base = (34, 10, 10, 12, 12, 10, 10, 10, 10, 11, 30)
     ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
     rows = scorecard(o.c)
     o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
@@ -60,7 +62,10 @@ def write_scorecard(o: Out) -> list[dict[str, Any]]:
     labels = _scorecard_labels(o, keys)
     o.headers(ws, head, labels, widths)
     for i, row in enumerate(rows, start=head + 1):
-        o.row(ws, i, [tr(row["component"].title, o.lang), *(row[k] for k in keys[1:])], widths)
+        # the questions resting on perceptions by id: what a decision (--resolutions) names
+        o.row(ws, i, [tr(row["component"].title, o.lang), *(row[k] for k in keys[1:-1]),
+                      join_codes(row["perception_ids"], o.lang)], widths,
+              max_lines=max(MAX_LINES, len(row["perception_ids"])))  # every id, never cut
     last = head + len(rows)
     if rows:
         sheet = ws.get_name()
