@@ -492,7 +492,8 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     click.echo(f"{counted(len(c.respondents), 'return')} consolidated "
                f"({counted(len(c.duplicates), 'duplicate')} counted once, "
                f"{len(result.unusable)} unusable): "
-               f"{counted(len(c.open_packages), 'package')} of {counted(len(c.needs), 'need')}, "
+               f"{counted(len(c.open_packages), 'package')} of "
+               f"{counted(sum(n.status == 'open' for n in c.needs), 'open need')}, "
                f"{counted(len(c.conflicts), 'conflict')}.")
     _say_decisions(resolutions, c.decisions)
     for path in result.outputs:

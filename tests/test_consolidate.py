@@ -422,12 +422,15 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
     res = tmp_path / "decisions.csv"
     res.write_text("kind,target,value,reason,decided_by,decided_on\n"
                    "answer,LAW.01,no,checked with the ministry,Team lead,2026-05-02\n"
-                   "need,LAW.09,,not relevant,Team lead,2026-05-02\n", "utf-8")
+                   "need,LAW.09,,not relevant,Team lead,2026-05-02\n"
+                   "need,LAW.01#1,,under way,Team lead,2026-05-02\n", "utf-8")
     result = CliRunner().invoke(cli, ["summarise", "--specs", toolkit.directory, str(tmp_path / "w1.json"),
                                       str(tmp_path / "w2.json"), "-o", str(tmp_path / "s.xlsx"),
                                       "--resolutions", str(res)])
     assert result.exit_code == 0, result.output
-    assert f"{res}: 1 of 2 decisions applied." in result.stdout
+    assert f"{res}: 2 of 3 decisions applied." in result.stdout
+    # the screen counts the open needs, as the sheets do (an addressed one is not counted)
+    assert "0 packages of 0 open needs" in result.stdout
     assert (f"{res}: row 3: not applied (need LAW.09): no need was found for LAW.09 in "
             "these returns") in result.stdout
     audit = _load(tmp_path / "s.xlsx")["Audit"]
