@@ -435,7 +435,7 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
             "these returns") in result.stdout
     audit = _load(tmp_path / "s.xlsx")["Audit"]
     rows = [[c.value for c in r] for r in audit.iter_rows(min_row=2)]
-    assert rows[0][:2] == ["answer", "LAW.01"] and rows[0][7] == "yes"
+    assert rows[0][:2] == ["Answer", "LAW.01"] and rows[0][7] == "yes"
     assert rows[0][8] == "Police: yes; NGO: no"
     assert rows[1][7] == "no" and "no need was found" in rows[1][9]
 

@@ -371,13 +371,20 @@ def test_annexes_documents_and_returns(toolkit, returns, tmp_path):
 def test_decisions_are_in_the_annex(toolkit, returns, tmp_path):
     decisions = tmp_path / "decisions.csv"
     decisions.write_text("kind,target,value,reason,decided_by,decided_on\n"
-                         "need,VIC.01,,IOM covers it fully,Assessor,2026-04-01\n", "utf-8")
+                         "need,VIC.01,,IOM covers it fully,Assessor,2026-04-01\n"
+                         "answer,LAW.99,yes,a question of another edition,Assessor,2026-04-01\n",
+                         "utf-8")
     result, doc = write(toolkit, returns, tmp_path, resolutions=decisions)
     assert [r.question_ids for r in result.report.recommendations] == [("LAW.01",), ("LAW.03",),
                                                                       ("LAW.02",)]
     annex = rows(table_after(doc, "Annex 3. The assessor's decisions"))
-    assert annex[1][:2] == ["need", "VIC.01"] and annex[1][3] == "IOM covers it fully"
-    assert annex[1][6] == "yes"
+    # the decisions applied, in words; the one that matched nothing is counted, not listed
+    # among them as a row marked "no" in a draft for the ministry
+    assert annex[1:] == [["Need already addressed", "VIC.01", "", "IOM covers it fully",
+                          "Assessor", "2026-04-01"]]
+    note = next(p.text for p in doc.paragraphs if p.text.startswith("Decisions of the "
+                                                                       "resolutions file not"))
+    assert note.endswith(': 1. The "Audit" sheet of the needs summary workbook says why for each.')
 
 
 def test_tables_reflow_and_nothing_is_locked(toolkit, returns, tmp_path):

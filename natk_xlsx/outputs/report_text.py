@@ -452,16 +452,21 @@ def annexes(w: _Writer) -> None:
         w.add(Para("", lead=title))
         w.add(Bullets(tuple(("", d) for d in documents)))
     w.add(Heading(w.t("h.annex_decisions"), 2))
-    if r.decisions:
-        yes, no = w.s("summary.yes"), w.s("summary.no")
+    # the decisions applied, for the reader of the report; those the resolutions file held that
+    # matched nothing are the assessor's to mend (the summary's Audit sheet says why), not the
+    # ministry's to read as rows marked "no"
+    applied = [d for d in r.decisions if d.applied]
+    if applied:
         w.add(Table((w.s("summary.col.decision_kind"), w.s("summary.col.target"),
                      w.s("summary.col.value"), w.s("summary.col.reason"),
-                     w.s("summary.col.decided_by"), w.s("summary.col.decided_on"),
-                     w.s("summary.col.applied")),
-                    tuple((d.kind, d.target, d.value, d.reason, d.decided_by, d.decided_on,
-                           yes if d.applied else no) for d in r.decisions)))
-    else:
+                     w.s("summary.col.decided_by"), w.s("summary.col.decided_on")),
+                    tuple((w.s(f"summary.decision.{d.kind}"), d.target, d.value, d.reason,
+                           d.decided_by, d.decided_on) for d in applied)))
+    elif not r.decisions:
         w.add(Para(w.t("annex.no_decisions")))
+    if len(applied) < len(r.decisions):
+        w.add(Para(w.t("annex.not_applied", count=len(r.decisions) - len(applied),
+                       sheet=w.s("summary.sheet.audit")), style="note"))
     w.add(Heading(w.t("h.annex_returns"), 2))
     w.add(Table((w.s("summary.col.file"), w.s("summary.col.institution"),
                  w.s("summary.col.language"), w.s("summary.col.status")),

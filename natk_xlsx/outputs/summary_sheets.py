@@ -437,7 +437,8 @@ def write_audit(o: Out) -> None:
     labels = o.cols(keys)
     o.headers(ws, 0, labels, widths)
     for i, d in enumerate(o.c.decisions, start=1):
-        o.row(ws, i, [d.kind, d.target, "" if d.year is None else str(d.year), str(d.value),
+        o.row(ws, i, [o.ui(f"summary.decision.{d.kind}"), d.target,
+                      "" if d.year is None else str(d.year), "" if d.value is None else str(d.value),
                       d.reason, d.decided_by, d.decided_on,
                       o.ui("summary.yes" if d.applied else "summary.no"), d.original, d.note],
               widths)
