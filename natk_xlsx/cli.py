@@ -504,17 +504,27 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
         sys.exit(EXIT_UNUSABLE)
 
 
+#: Names of files, not of folders: an output folder so named ("--annotate back.xlsx") was
+#: made as a folder of that name, which the user then took for a file.
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".json", ".docx")
+
+
 def _output_folder(path: str | None, what: str) -> None:
-    """An output folder that is a file, said before any work, in the words every output uses
-    (a file further up the path is said by the writer)."""
+    """An output folder that is a file, or named as one, said before any work, in the words
+    every output uses (a file further up the path is said by the writer)."""
     import os
 
-    if path is not None and os.path.exists(path) and not os.path.isdir(path):
+    if path is None:
+        return
+    if os.path.exists(path) and not os.path.isdir(path):
         from natk_xlsx.errors import InputError
         from natk_xlsx.safeio import blocking_file
 
         raise InputError(path, f"cannot write {what} ({blocking_file(path)}); choose another "
                          "folder")
+    if not os.path.exists(path) and path.lower().endswith(FILE_SUFFIXES):
+        raise click.UsageError(f"a folder is needed for {what}, and '{path}' is named as a "
+                               "file; name a folder (it is made if it is not there)")
 
 
 def _say_left_out(result: Any) -> None:

@@ -306,6 +306,19 @@ def test_annotate_warnings_without_a_folder_for_the_copies_is_a_usage_error(smal
     assert "--annotate-warnings goes with --annotate DIR" in err
 
 
+@pytest.mark.parametrize(("command", "option"), [("check", "--annotate"),
+                                                 ("summarise", "--csv")])
+def test_an_output_folder_named_as_a_file_is_a_usage_error(small, tmp_path, command, option):
+    """"--annotate back.xlsx" made a folder named back.xlsx, with the copy inside it, which the
+    user took for the copy; "--csv out.csv" likewise. Said before any work, nothing made."""
+    named = tmp_path / ("back.xlsx" if option == "--annotate" else "out.csv")
+    extra = ["-o", str(tmp_path / "s.xlsx")] if command == "summarise" else []
+    code, _, err = run(command, str(small.filled), "--specs", str(small.specs), option,
+                       str(named), *extra)
+    assert code == 2 and f"'{named}' is named as a file; name a folder" in err
+    assert not named.exists() and not (tmp_path / "s.xlsx").exists()
+
+
 def test_check_tells_the_issues_of_a_return_in_the_assessors_language(tmp_path):
     """A French return's issues, read by an assessor who reads English: the same issues at the
     same places, each message in English; the answers the cell takes are still named as the
