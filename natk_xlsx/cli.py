@@ -296,7 +296,7 @@ def _read(files: tuple[str, ...], specs_dir: str | None, jobs: int | None,
     def toolkit() -> Any:  # loaded when the reader asks, so that a single file opens meanwhile
         from natk_xlsx.spec.lint import load_toolkit
 
-        return load_toolkit(specs_dir)
+        return load_toolkit(specs_dir, reading=True)
 
     paths = expand_workbooks(files)
     return read_files(paths, toolkit, jobs=jobs, progress=_progress(len(paths)),
@@ -479,7 +479,7 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     from natk_xlsx.workbook.generate import check_language
 
     _output_folder(csv_dir, "the CSV files")
-    toolkit = load_toolkit(specs_dir)
+    toolkit = load_toolkit(specs_dir, reading=True)
     if lang not in toolkit.languages:
         check_language(toolkit, lang)
     files = expand_inputs(inputs)
@@ -594,7 +594,7 @@ def report(inputs: tuple[str, ...], output: str, lang: str, resolutions: str | N
     from natk_xlsx.spec.lint import load_toolkit
     from natk_xlsx.workbook.generate import check_language
 
-    toolkit = load_toolkit(specs_dir)
+    toolkit = load_toolkit(specs_dir, reading=True)
     if lang not in toolkit.languages:
         check_language(toolkit, lang)
     files = expand_inputs(inputs)

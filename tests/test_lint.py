@@ -317,6 +317,23 @@ def test_load_toolkit_raises_with_every_problem(write_specs):
     assert "natk specs check" in str(info.value)
 
 
+def test_returns_are_read_with_specs_that_break_only_a_rule_of_design(write_specs):
+    """Returns of toolkit 1.x could not be read with the 1.x specs, as the README says to do:
+    rules added since (the respondents' burden, "Don't know" where an unticked box fires a need,
+    answers quoted in guidance) refused the specs. Those rules stop generating a questionnaire,
+    not reading the returns of one already sent; any other error stops both."""
+    quoting = write_specs(with_question("alpha", 0, guidance={"en": "Choose 'Perhaps' if unsure."}))
+    with pytest.raises(SpecError) as info:
+        load_toolkit(quoting)  # to generate
+    assert {p.code for p in info.value.problems if p.severity == "error"} == {"SPEC-GUIDANCE-LABEL"}
+    assert load_toolkit(quoting, reading=True).questions()  # to read returns
+    broken = write_specs(with_question("alpha", 0, section="nowhere",
+                                       guidance={"en": "Choose 'Perhaps' if unsure."}))
+    with pytest.raises(SpecError) as info:
+        load_toolkit(broken, reading=True)
+    assert {p.code for p in info.value.problems if p.severity == "error"} == {"SPEC-REF"}
+
+
 def test_folder_without_manifest_is_unusable(tmp_path: Path):
     with pytest.raises(InputError, match="no toolkit.json"):
         lint_specs(tmp_path)
