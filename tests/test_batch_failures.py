@@ -114,6 +114,28 @@ def test_a_bug_while_annotating_is_one_line(small, tmp_path, monkeypatch):
     assert not out.exists() or list(out.iterdir()) == []
 
 
+def test_a_return_zipped_or_without_its_suffix_in_a_folder_gets_its_line(small, tmp_path):
+    """A return sent zipped, one whose name lost its suffix and one whose name ends in a space
+    were passed over without a word when their folder was read. A zip gets its line (unzip it),
+    the others are read; a text file without a suffix is still left aside."""
+    import zipfile
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(small.filled, folder / "07-prosecutor")
+    shutil.copy(small.filled, folder / "r.xlsx ")
+    with zipfile.ZipFile(folder / "courts.zip", "w") as z:
+        z.write(small.filled, "08.xlsx")
+    (folder / "README").write_text("returns of the week", "utf-8")
+    result = CliRunner().invoke(cli, ["check", "-q", str(folder), "--specs", str(small.specs)])
+    lines = [line for line in result.stdout.splitlines()
+             if line and not line.startswith("note: ")]  # one return, sent twice: a note
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
+        str(folder / n) for n in ("07-prosecutor", "courts.zip", "r.xlsx ")]
+    assert "zip archive holding 08.xlsx; unzip it" in lines[1]
+    assert "UNUSABLE" not in lines[0] + lines[2]
+
+
 def test_a_folder_read_accounts_for_every_return_in_it(small, tmp_path):
     """A return saved in another format, or put in a subfolder, gets a line of its own and
     counts: a folder read never passes over a return in silence. Lock files do not."""
@@ -196,6 +218,9 @@ def _fake(path: str, wid: str, sha: str) -> FileResult:
     sub = SimpleNamespace(valid=True, errors=[], warnings=[], answers={}, workbook_id=wid,
                           file_sha256=sha, record=lambda: record)
     return FileResult(path, sub)
+
+
+
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

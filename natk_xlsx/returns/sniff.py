@@ -18,10 +18,25 @@ OTHER_SPREADSHEETS = (".xls", ".xlsb", ".xltx", ".xltm", ".ods", ".fods", ".numb
 
 
 def sent_file(path: Path, suffixes: Sequence[str]) -> bool:
-    """Whether a folder read lists this path: a file with ``suffixes`` or in another
-    spreadsheet format, and not a lock file a spreadsheet application leaves, nor hidden."""
-    return (path.suffix.lower() in (*suffixes, *OTHER_SPREADSHEETS)
-            and not path.name.startswith(("~$", ".~lock", ".")) and path.is_file())
+    """Whether a folder read lists this path: a file with ``suffixes`` (a space after it
+    too), in another spreadsheet format, a zip archive (a return sent zipped), or without a
+    suffix but a zip inside (a workbook whose name lost its suffix); and not a lock file a
+    spreadsheet application leaves, nor hidden. Each such file gets its line: a return in it was
+    passed over without a word."""
+    if path.name.startswith(("~$", ".~lock", ".")) or not path.is_file():
+        return False
+    suffix = path.suffix.lower().rstrip()
+    if suffix in (*suffixes, *OTHER_SPREADSHEETS, ".zip"):
+        return True
+    return not suffix and _zipped(path)
+
+
+def _zipped(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def held_returns(folder: Path, suffixes: Sequence[str]) -> int:
