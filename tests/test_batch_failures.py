@@ -214,13 +214,23 @@ any_text = st.text(st.characters(codec=None, categories=None), max_size=400)
 
 
 def _fake(path: str, wid: str, sha: str) -> FileResult:
-    record = {"workbook_id": wid, "source": {"sha256": sha}}
+    record = {"workbook_id": wid, "answers": {"Q.01": sha},  # another file, other answers
+              "source": {"sha256": sha}}
     sub = SimpleNamespace(valid=True, errors=[], warnings=[], answers={}, workbook_id=wid,
                           file_sha256=sha, record=lambda: record)
     return FileResult(path, sub)
 
 
-
+def test_a_copy_saved_again_with_the_same_answers_is_imported_once(tmp_path):
+    """"natk check" said of a copy re-saved by LibreOffice that it gives the same answers and
+    counts once; "natk import" said "2 different returns carry workbook id …; check which one is
+    the return to use" and wrote both. Same answers, other bytes: imported once, and said so."""
+    first, again = _fake("a.xlsx", "w1", "1" * 64), _fake("b.xlsx", "w1", "2" * 64)
+    again.submission.record = first.submission.record  # what it says: the same
+    done = write_submissions([first, again], tmp_path)
+    assert [d.target is not None for d in done] == [True, False]
+    assert done[1].reason == "the same answers (the workbook saved again) as a.xlsx; imported once"
+    assert done[0].note == ""
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

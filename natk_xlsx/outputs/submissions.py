@@ -10,6 +10,7 @@ atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -76,15 +77,17 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
         out.mkdir(parents=True, exist_ok=True)
     results = list(results)
     valid = [r for r in results if r.submission is not None and r.submission.valid]
+    said = {r.path: _said(r.submission) for r in valid}
     contents: dict[str, set[str]] = {}
     for r in valid:
-        contents.setdefault(r.submission.workbook_id, set()).add(r.submission.file_sha256)
-    # Of identical files, the one that arrived first is imported and the later ones are the
-    # copies sent again, whatever the order of their names.
-    first_by_sha: dict[str, str] = {}
+        contents.setdefault(r.submission.workbook_id, set()).add(said[r.path])
+    # Of copies that say the same (identical files, or one saved again by another application),
+    # the one that arrived first is imported and the later ones are the copies sent again,
+    # whatever the order of their names.
+    first_by_said: dict[str, str] = {}
     for r in sorted(valid, key=lambda r: _arrival(r.path)):
-        first_by_sha.setdefault(r.submission.file_sha256, r.path)
-    written_sha: set[str] = set()
+        first_by_said.setdefault(said[r.path], r.path)
+    written: set[str] = set()
     taken: set[str] = set()  # names written in this run, case-folded (macOS, Windows)
     done: list[Imported] = []
     for result in results:
@@ -96,24 +99,41 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
             done.append(Imported(result.path, reason=f"{counted(len(sub.errors), 'error')}; run "
                                  f"'natk check {result.path}' to see what to correct"))
             continue
-        sha = sub.file_sha256
-        if sha in written_sha or first_by_sha[sha] != result.path:
-            done.append(Imported(result.path, reason=f"the same file as {first_by_sha[sha]}; "
-                                 "imported once"))
+        same = said[result.path]
+        first = first_by_said[same]
+        if same in written or first != result.path:
+            kind = ("file" if _sha(results, first) == sub.file_sha256
+                    else "answers (the workbook saved again)")
+            done.append(Imported(result.path, reason=f"the same {kind} as {first}; imported "
+                                 "once"))
             continue
-        written_sha.add(sha)
+        written.add(same)
         done.append(_write_one(result, out, contents[sub.workbook_id], taken))
     return done
 
 
-def _write_one(result: Any, out: Path, shas: set[str], taken: set[str]) -> Imported:
+def _said(sub: Any) -> str:
+    """A digest of what a return says (who, the answers, their details and tables, the text
+    kept outside them), not of its bytes: a copy saved again by LibreOffice says the same."""
+    record = sub.record()
+    kept = {k: record.get(k) for k in ("workbook_id", "respondent", "answers", "details",
+                                       "tables", "unplaced")}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _sha(results: list[Any], path: str) -> str | None:
+    return next((r.submission.file_sha256 for r in results
+                 if r.path == path and r.submission is not None), None)
+
+
+def _write_one(result: Any, out: Path, versions: set[str], taken: set[str]) -> Imported:
     sub = result.submission
     wid, sha = str(sub.workbook_id), sub.file_sha256
     note = ""
     name = submission_file_name(wid)
-    if len(shas) > 1:
+    if len(versions) > 1:  # returns of one workbook id that say different things
         name = submission_file_name(wid, sha)
-        note = (f"{len(shas)} different returns carry workbook id {wid!r}; each is kept, named "
+        note = (f"{len(versions)} different returns carry workbook id {wid!r}; each is kept, named "
                 "by its contents: check which one is the return to use")
     else:
         recorded = _recorded_sha(inside(out, name))
