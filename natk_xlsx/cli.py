@@ -41,6 +41,10 @@ EXIT_OUTPUT_CLOSED = 141  # as a shell reports a command ended by a closed pipe 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: The files and folders a command reads: each is judged by the reader, which gives a file it
+#: cannot read its own line (click's own check stopped the whole batch at one such file).
+INPUTS = click.Path(readable=False)
+
 #: Options several commands share.
 specs_option = click.option("--specs", "specs_dir", type=click.Path(file_okay=False),
                             default=None, help="Specs folder (default: $NATK_SPECS if set, else "
@@ -314,7 +318,7 @@ def _exit_for(results: list[Any]) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=INPUTS)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for programs.")
 @click.option("--annotate", "annotate_dir", type=click.Path(), default=None,
@@ -378,7 +382,7 @@ def _shown_path(path: Any) -> str:
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=INPUTS)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(),
               help="Folder for the submission JSON files (one per valid workbook).")
 @specs_option
@@ -434,7 +438,7 @@ def schema(components: str | None, specs_dir: str | None) -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, required=True, type=INPUTS)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The summary workbook to write (.xlsx).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
@@ -556,7 +560,7 @@ def _say_decisions(resolutions: str | None, decisions: list[Any]) -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, required=True, type=INPUTS)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The report to write (.docx).")
 @click.option("--lang", default="en", show_default=True, metavar="CODE",

@@ -306,6 +306,21 @@ def test_annotate_warnings_without_a_folder_for_the_copies_is_a_usage_error(smal
     assert "--annotate-warnings goes with --annotate DIR" in err
 
 
+def test_a_file_named_that_cannot_be_read_does_not_stop_the_others(small, monkeypatch):
+    """click's own check of the paths named refused the whole command ("Path ... is not
+    readable", exit 2) for one unreadable file among several; the reader gives such a file its
+    line (permission refused), as in a folder, and reads the others."""
+    import os
+
+    refused = str(small.filled)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: (
+        False if str(p) == refused else real(p, mode, *a, **k)))
+    code, out, err = run("check", "-q", refused, str(small.filled), "--specs", str(small.specs))
+    assert code != 2 and "is not readable" not in err
+    assert out.count(refused) >= 1 and out.rstrip().endswith("unusable.")
+
+
 @pytest.mark.parametrize(("command", "option"), [("check", "--annotate"),
                                                  ("summarise", "--csv")])
 def test_an_output_folder_named_as_a_file_is_a_usage_error(small, tmp_path, command, option):
