@@ -233,6 +233,20 @@ def test_a_copy_saved_again_with_the_same_answers_is_imported_once(tmp_path):
     assert done[0].note == ""
 
 
+def test_a_copy_of_a_return_that_could_not_be_written_is_not_said_imported(tmp_path,
+                                                                          monkeypatch):
+    """Into a folder that refused the first copy, the second was said "imported once"."""
+    from natk_xlsx.outputs import submissions
+
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(submissions, "write_text", refuse)
+    first, again = _fake("a.xlsx", "w1", "1" * 64), _fake("b.xlsx", "w1", "1" * 64)
+    done = write_submissions([first, again], tmp_path)
+    assert done[0].write_failed and done[1].reason == "the same file as a.xlsx; not imported either"
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(any_text, st.sampled_from("abcd")), min_size=1, max_size=8))
 def test_import_names_are_safe_and_distinct(tmp_path_factory, returns):

@@ -88,6 +88,7 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
     for r in sorted(valid, key=lambda r: _arrival(r.path)):
         first_by_said.setdefault(said[r.path], r.path)
     written: set[str] = set()
+    failed: set[str] = set()  # written and refused (a full disk, a read-only folder)
     taken: set[str] = set()  # names written in this run, case-folded (macOS, Windows)
     done: list[Imported] = []
     for result in results:
@@ -104,11 +105,14 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
         if same in written or first != result.path:
             kind = ("file" if _sha(results, first) == sub.file_sha256
                     else "answers (the workbook saved again)")
-            done.append(Imported(result.path, reason=f"the same {kind} as {first}; imported "
-                                 "once"))
+            said_of = "not imported either" if same in failed else "imported once"
+            done.append(Imported(result.path, reason=f"the same {kind} as {first}; {said_of}"))
             continue
         written.add(same)
-        done.append(_write_one(result, out, contents[sub.workbook_id], taken))
+        imported = _write_one(result, out, contents[sub.workbook_id], taken)
+        if imported.write_failed:
+            failed.add(same)
+        done.append(imported)
     return done
 
 
