@@ -78,6 +78,7 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
     results = list(results)
     valid = [r for r in results if r.submission is not None and r.submission.valid]
     said = {r.path: _said(r.submission) for r in valid}
+    sha_of = {r.path: r.submission.file_sha256 for r in valid}
     contents: dict[str, set[str]] = {}
     for r in valid:
         contents.setdefault(r.submission.workbook_id, set()).add(said[r.path])
@@ -103,7 +104,7 @@ def write_submissions(results: Iterable[Any], folder: str | Path) -> list[Import
         same = said[result.path]
         first = first_by_said[same]
         if same in written or first != result.path:
-            kind = ("file" if _sha(results, first) == sub.file_sha256
+            kind = ("file" if sha_of[first] == sub.file_sha256
                     else "answers (the workbook saved again)")
             said_of = "not imported either" if same in failed else "imported once"
             done.append(Imported(result.path, reason=f"the same {kind} as {first}; {said_of}"))
@@ -123,11 +124,6 @@ def _said(sub: Any) -> str:
     kept = {k: record.get(k) for k in ("workbook_id", "respondent", "answers", "details",
                                        "tables", "unplaced")}
     return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _sha(results: list[Any], path: str) -> str | None:
-    return next((r.submission.file_sha256 for r in results
-                 if r.path == path and r.submission is not None), None)
 
 
 def _write_one(result: Any, out: Path, versions: set[str], taken: set[str]) -> Imported:
