@@ -160,6 +160,9 @@ def _no_need(target: str, needs: list[Need]) -> str:
 
 def apply_figures(decisions: Iterable[Decision], figures: Mapping[str, Mapping[int, Figure]],
                   toolkit: Toolkit) -> None:
+    decisions = list(decisions)
+    if not decisions:  # every summary comes here: the names below only for a decision
+        return
     index = {q.id: q for q in toolkit.questions()}
     # an indicator named as the Justice chains sheet names it, in any language, or by its code
     named = {normalise_text(toolkit.vocabulary_label("indicators", code, lang)): code
