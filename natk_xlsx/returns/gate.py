@@ -30,6 +30,7 @@ from natk_xlsx.returns.partscan import Kept, StructureProblem, check_parts
 from natk_xlsx.returns.sniff import (
     RESAVE,
     WORKBOOK_SUFFIXES,
+    ZIP_SIGNATURES,
     UnusableFile,
     held_returns,
     not_workbook,
@@ -47,7 +48,6 @@ RATIO_FLOOR = 1 * MiB
 CENTRAL_DIRECTORY_BYTES_PER_MEMBER = 1024
 
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 WORKBOOK_PART = "xl/workbook.xml"
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 COMPRESSION_METHODS_READ = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})

@@ -15,6 +15,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: What a respondent may send back instead of the workbook (saved in another format): a folder
 #: read lists these too, so that each gets its line saying what to do.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".xltx", ".xltm", ".ods", ".fods", ".numbers", ".csv")
+#: How a zip archive (an .xlsx is one) begins: a local file header, or an empty archive's end.
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def sent_file(path: Path, suffixes: Sequence[str]) -> bool:
@@ -32,9 +34,11 @@ def sent_file(path: Path, suffixes: Sequence[str]) -> bool:
 
 
 def _zipped(path: Path) -> bool:
+    """Whether a file begins as a zip archive does (the gate's test of a workbook's first
+    bytes)."""
     try:
         with path.open("rb") as f:
-            return f.read(4) == b"PK\x03\x04"
+            return f.read(4).startswith(ZIP_SIGNATURES)
     except OSError:
         return False
 
