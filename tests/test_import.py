@@ -323,6 +323,23 @@ def test_cli_check_text_and_exit_codes(small, write_specs):
     assert "junk.xlsx: UNUSABLE" in out
 
 
+def test_cli_check_text_lists_errors_before_warnings(small):
+    """The screen lists a file's errors first, as the Issues sheet of a copy handed back does:
+    they are what must be corrected."""
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    alpha = wb["Alpha"]
+    row = next(c.row for c in alpha["A"] if c.value == "ALP.02")
+    alpha.cell(row=row, column=layout.COL_ANSWER, value="12 people")  # a warning, first sheet
+    wb["Beta"]["D5"] = "Nope"  # an error, on the second
+    wb.save(tmp / "mixed.xlsx")
+    code, out, _ = run("check", "--specs", toolkit.directory, tmp / "mixed.xlsx")
+    assert code == 1
+    issues = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    assert issues[0] == "error" and "warning" in issues, out
+    assert issues == sorted(issues), out  # "error" < "warning"
+
+
 def test_cli_check_json_and_annotate(small):
     toolkit, filled, tmp = small
     wb = load(filled)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from natk_xlsx.i18n.interface import counted, strings, ui
 from natk_xlsx.i18n.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE
+from natk_xlsx.returns.issues import errors_first
 
 if TYPE_CHECKING:
     from natk_xlsx.spec.lint_report import LintReport
@@ -137,7 +138,7 @@ def check_text(results: list[Any], verbose: bool = True, lang: str | None = None
             continue
         out.append(_file_line(result, path, say))
         if verbose:
-            for issue in result.submission.issues:
+            for issue in errors_first(result.submission.issues):
                 message = issue.told_in(lang) if lang else issue.message
                 out.append(f"  {issue.severity:<7} {issue.code:<22} {clean(message)}")
     out += _copies(results, say)

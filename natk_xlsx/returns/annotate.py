@@ -32,6 +32,7 @@ from natk_xlsx.returns.issues import (
     LIST_MARK,
     SEVERITY_ORDER,
     Issue,
+    errors_first,
     is_issues_sheet,
     list_mark,
 )
@@ -74,11 +75,6 @@ def message_body(issue: Issue) -> str:
     return text[:1].upper() + text[1:]  # now the start of a sentence
 
 
-def ordered(issues: list[Issue]) -> list[Issue]:
-    """Errors first, then warnings, each in the order found (sheet, row, column)."""
-    return sorted(issues, key=lambda i: SEVERITY_ORDER.get(i.severity, 2))
-
-
 def _text(cell: Any, value: str) -> None:
     """Put ``value`` in ``cell`` as text, never as a formula, whatever it starts with."""
     cell.value = value
@@ -117,7 +113,7 @@ def annotate_workbook(submission: Submission, out_dir: str | Path) -> Path:
     marked: list[tuple[str, tuple[str, str, str]]] = []  # each cell marked: its fill, place
     keys: dict[str, dict[str, int]] = {}  # a sheet's row keys → their rows
     font_name = FONTS.get(lang, DEFAULT_FONT)
-    issues = ordered(submission.issues)
+    issues = errors_first(submission.issues)
     notes: dict[tuple[str, str], list[str]] = {}
     worst: dict[tuple[str, str], str] = {}
     for issue in issues:

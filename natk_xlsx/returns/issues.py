@@ -153,6 +153,12 @@ def make_issue(
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
 
 
+def errors_first(issues: list[Issue]) -> list[Issue]:
+    """Errors first, then warnings, each in the order found (sheet, row, column): the Issues
+    sheet of a copy handed back and the screen's report of a check list them so."""
+    return sorted(issues, key=lambda i: SEVERITY_ORDER.get(i.severity, 2))
+
+
 #: The columns of the Issues sheet a copy handed back begins with.
 ISSUES_COLUMNS = ("severity", "place", "question", "message")
 
