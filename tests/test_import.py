@@ -340,6 +340,22 @@ def test_cli_check_text_lists_errors_before_warnings(small):
     assert issues == sorted(issues), out  # "error" < "warning"
 
 
+def test_cli_check_json_gives_every_file_the_same_keys(small):
+    """A table of the entries (pandas.json_normalize, R's jsonlite) has one shape: a file that
+    could not be read has the keys of one that could, null; a readable one has "error": null."""
+    toolkit, filled, tmp = small
+    (tmp / "junk.xlsx").write_bytes(b"not a workbook at all")
+    code, out, _ = run("check", "--specs", toolkit.directory, "--format", "json", filled,
+                       tmp / "junk.xlsx")
+    assert code == 3
+    read, unusable = json.loads(out)["files"]
+    assert list(read) == list(unusable)
+    assert read["error"] is None and read["code"] is None and read["answers"]
+    assert unusable["status"] == "unusable" and unusable["code"] and unusable["error"]
+    assert unusable["answers"] is None and unusable["issues"] is None
+    assert read["annotated"] is None and unusable["annotate_error"] is None
+
+
 def test_cli_check_json_and_annotate(small):
     toolkit, filled, tmp = small
     wb = load(filled)

@@ -192,12 +192,20 @@ def _copies(results: list[Any], lang: str = SOURCE_LANGUAGE) -> list[str]:
     return lines
 
 
+#: The keys of every file's entry in ``check --format json``, in order.
+_CHECK_KEYS = ("file", "status", "seconds", "error", "code", "metadata", "respondent", "answers",
+               "details", "tables", "unplaced", "issues", "annotated", "annotate_error")
+
+
 def check_json(results: list[Any], lang: str | None = None) -> str:
-    """The report of a check for programs; with ``lang``, each issue's message in it."""
+    """The report of a check for programs; with ``lang``, each issue's message in it. Every
+    file's entry has the same keys, null where they do not apply (what a file that could not be
+    read would hold; the error of one that could), so that a table of them has one shape."""
     files = []
     for result in results:
-        entry: dict[str, Any] = {"file": result.path, "status": result.status,
-                       "seconds": round(result.seconds, 3)}
+        entry: dict[str, Any] = dict.fromkeys(_CHECK_KEYS)
+        entry.update({"file": result.path, "status": result.status,
+                      "seconds": round(result.seconds, 3)})
         if result.submission is None:
             entry.update({"error": result.error, "code": result.code})
         else:
@@ -211,13 +219,12 @@ def check_json(results: list[Any], lang: str | None = None) -> str:
                 "tables": record["tables"],
                 "unplaced": record["unplaced"],
                 "issues": record["issues"] if not lang else [
-                    {**entry, "message": issue.told_in(lang)}
-                    for entry, issue in zip(record["issues"], result.submission.issues,
+                    {**said, "message": issue.told_in(lang)}
+                    for said, issue in zip(record["issues"], result.submission.issues,
                                             strict=True)],
             })
-        if getattr(result, "annotated", None) or getattr(result, "annotate_error", None):
-            entry["annotated"] = result.annotated
-            entry["annotate_error"] = result.annotate_error
+        entry["annotated"] = getattr(result, "annotated", None)
+        entry["annotate_error"] = getattr(result, "annotate_error", None)
         files.append(entry)
     summary = {s: sum(1 for r in results if r.status == s) for s in ("valid", "invalid",
                                                                       "unusable")}
