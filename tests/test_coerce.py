@@ -120,6 +120,8 @@ def test_a_percentage_is_read_by_one_rule_whatever_the_cell_holds(value, fmt, re
     ctx = Context("fr", percent_fraction=True)
     assert coerce_percentage(Cell(value, "S", "D5", number_format=fmt), q, ctx, "p") == read
     assert [i.code for i in ctx.issues] == codes
+    if value == "45 %":  # read as a percentage, said as one
+        assert ctx.issues[0].message.endswith("interprété comme 45\u00a0%."), ctx.issues[0].message
     if codes == ["PERCENT-AMBIGUOUS"]:  # the other reading, in the respondent's words
         assert ctx.issues[0].message == ("[S!D5] POL.10: 0,5 a été interprété comme 50\u00a0%\u00a0; "
                                          "si vous vouliez indiquer 0,5\u00a0%, saisir 0,5\u00a0%.")

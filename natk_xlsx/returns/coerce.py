@@ -118,7 +118,9 @@ def to_number(cell: Cell, q: Question, ctx: Context, path: str) -> int | float |
         ctx.add("NUMBER-INVALID", ERROR, cell, q.id, value, path, wording=_NOT_A_NUMBER.get(q.type))
         return None
     code = "NUMBER-AMBIGUOUS" if ambiguous else "NUMBER-FROM-TEXT"
-    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(plain_number(number)))
+    said = f"{code}.percent" if code == "NUMBER-FROM-TEXT" and q.type == "percentage" else None
+    ctx.add(code, WARNING, cell, q.id, value, path, number=shown(plain_number(number)),
+            wording=said)  # "read as 45 %", not "as 45"
     return plain_number(number)
 
 
