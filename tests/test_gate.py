@@ -86,7 +86,12 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_a_folder(tmp_path: Path) -> None:
-    assert "folder" in refused(tmp_path, "FILE-UNREADABLE").message
+    """Told apart from a file that cannot be opened (whose advice, in every language, is to
+    close it in other programs): a folder has a code of its own."""
+    assert "folder" in refused(tmp_path, "FILE-FOLDER").message
+    from natk_xlsx.outputs.report import unusable_text
+
+    assert "dossier" in unusable_text("FILE-FOLDER", "…", "fr")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")

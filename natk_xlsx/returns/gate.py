@@ -190,7 +190,7 @@ def _check_file(path: str, limits: Limits) -> int:
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     if stat.S_ISDIR(st.st_mode):
-        raise UnusableFile(path, "FILE-UNREADABLE", _folder_problem(Path(path)))
+        raise UnusableFile(path, "FILE-FOLDER", _folder_problem(Path(path)))
     if not stat.S_ISREG(st.st_mode):
         raise UnusableFile(
             path, "FILE-UNREADABLE", "this is not a regular file; give the path of a saved workbook"
