@@ -495,6 +495,24 @@ def test_a_printed_page_s_header_is_set_in_its_script_s_font(toolkit, tmp_path, 
     assert ws.oddFooter.right.text == "&P / &N" and ws.oddFooter.left.font == f"{font},Regular"
 
 
+@pytest.mark.parametrize("lang", ["en", "ar", "zh"])
+def test_a_printed_page_says_whose_questionnaire_it_is(toolkit, tmp_path, lang):
+    """Every institution's copy has sheets of the same names: a page come loose from a paper
+    copy is matched to its return by the country, the institution and the workbook in its
+    footer."""
+    from natk_xlsx.workbook.generate import Recipient
+
+    who = Recipient("Ministry of Justice & Human Rights, " + "Directorate " * 10, None, "", "",
+                    "", ("legal",), lang)
+    made = generate_workbook(toolkit, tmp_path / f"mj-{lang}.xlsx",
+                             GenerateOptions(country="Veridia"), who)
+    ws = open_wb(made.path)[toolkit.component("legal").sheet_name[lang]]
+    footer = ws.oddFooter.left.text
+    assert footer.startswith("Veridia · Ministry of Justice && Human Rights, Directorate")
+    assert made.workbook_id[:8] in footer and "…" in footer  # the long name cut short
+    assert len(ws.oddFooter.left.font) + len(footer) + 30 < 255  # Excel's limit
+
+
 @pytest.mark.parametrize("lang, cited", [
     ("en", "OHCHR Principle 7; UNODC Model Law, art. 10"),
     ("zh", "人权高专办原则7；"),

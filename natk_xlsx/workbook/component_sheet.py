@@ -7,7 +7,15 @@ import datetime as dt
 import re
 
 from natk_xlsx import layout
-from natk_xlsx.i18n.languages import LRM, RTL_LANGUAGES, decimal_text, join_items, join_parts, tr
+from natk_xlsx.i18n.languages import (
+    LRM,
+    RTL_LANGUAGES,
+    decimal_text,
+    join_items,
+    join_parts,
+    left_to_right,
+    tr,
+)
 from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_number
 from natk_xlsx.textwidth import BOLD_WIDTH, MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
@@ -45,6 +53,8 @@ CHOICE_MARK = layout.CHOICE_MARK
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: The top and bottom margins of a printed page, in inches (the header and footer lie in them).
 END_MARGIN = 0.6
+#: The most of an institution's name a page's footer shows.
+FOOTER_NAME_MAX = 80
 #: Lines of room to write a long text answer by hand on the printed sheet.
 LONG_TEXT_LINES = 4
 
@@ -284,12 +294,23 @@ class ComponentSheet(SheetBase):
         check(ws.repeat_rows(layout.HEADER_ROW), "print titles")
         ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=END_MARGIN, bottom=END_MARGIN)
         ws.set_header(page_header(self.lang), {"margin": 0.25})
-        ws.set_footer(page_footer(self.spec.cover.country, self.lang),
-                      {"margin": 0.25})
+        ws.set_footer(page_footer(self._whose(), self.lang), {"margin": 0.25})
         check(ws.print_area(0, 0, self.plan.last_row, last), "print area")
         self._page_breaks(last)
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})
+
+    def _whose(self) -> str:
+        """Whose questionnaire a printed page is: the country, the institution and the
+        workbook, so that a page come loose from a paper copy is matched to its return (the
+        component sheets of every institution's copy have the same names)."""
+        cover = self.spec.cover
+        institution = cover.institution
+        if len(institution) > FOOTER_NAME_MAX:  # a footer holds at most 255 characters
+            institution = institution[:FOOTER_NAME_MAX - 1].rstrip() + "…"
+        workbook = self.ui("page.workbook", workbook_id=left_to_right(
+            self.spec.metadata["workbook_id"][:8], self.lang))
+        return " · ".join(part for part in (cover.country, institution, workbook) if part)
 
     def _page_breaks(self, last: int) -> None:
         """Pages that end between questions, with tables whole (``pages``)."""
