@@ -229,6 +229,7 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         generate_languages,
         generate_workbook,
         generated_file_name,
+        limit_recipients,
         load_recipients,
         parse_period,
     )
@@ -240,10 +241,18 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         components=_split_ids(components), lang=None if lang == "all" else lang, country=country,
         assessment=assessment, period=parse_period(period) if period else None,
         reproducible=reproducible, depth=depth)
+    before = set(out.glob("*.xlsx")) if out.is_dir() else set()
     if recipients:
-        listed = load_recipients(recipients, toolkit)
+        listed, none = limit_recipients(load_recipients(recipients, toolkit), options.components)
+        for recipient in none:
+            click.echo(f"note: no workbook for {recipient.institution}: none of the components "
+                       f"of -c {components} is meant for it; its row in {recipients} lists the "
+                       "components it gets ('components', or those of its 'kind').")
+        if not listed:
+            raise click.UsageError(f"none of the components of -c {components} is meant for "
+                                   f"any recipient in {recipients}; no workbook was written")
         results = generate_for_recipients(toolkit, listed, out, options)
-        own = sum(1 for r in listed if r.language and lang and r.language != lang)
+        own = sum(1 for r in listed.values() if r.language and lang and r.language != lang)
         if own:
             click.echo(f"note: the 'language' column of {recipients} gives "
                        f"{counted(own, 'recipient')} another language than --lang {lang}; each "
@@ -256,9 +265,28 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         results = [generate_workbook(toolkit, target, options)]
     for result in results:
         who = f" for {result.recipient.institution}" if result.recipient else ""
-        click.echo(f"{result.path}: {len(result.components)} components, {result.questions} "
-                   f"questions, {result.language}{who}")
+        click.echo(f"{result.path}: {counted(len(result.components), 'component')}, "
+                   f"{counted(result.questions, 'question')}, {result.language}{who}")
+        if result.left_out:
+            kind = result.recipient.kind if result.recipient else None
+            its = "its" if len(result.left_out) == 1 else "their"
+            click.echo(f"note: {result.path}: {', '.join(result.left_out)} left out: none of "
+                       f"{its} questions is meant for {f'kind {kind} at ' if kind else ''}"
+                       f"depth {depth}.")
     click.echo(f"{counted(len(results), 'workbook')} written.")
+    _older_workbooks(before - {r.path for r in results}, out)
+
+
+def _older_workbooks(older: set[Any], out: Any) -> None:
+    """Say which workbooks of an earlier run the output folder still holds beside the new
+    ones: a folder sent as it is would carry both."""
+    from natk_xlsx.i18n.interface import counted
+
+    if older:
+        names = sorted(p.name for p in older)
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        click.echo(f"note: {out} also holds {counted(len(names), 'other workbook')}, not "
+                   f"written now ({shown}); remove them before sending the folder.")
 
 
 #: Names that are a file of another kind, never the folder or workbook that -o names.

@@ -265,6 +265,44 @@ def test_generate_for_recipients_says_when_their_own_language_wins(tmp_path: Pat
                                                                               "-fr.xlsx"]
 
 
+def test_generate_for_recipients_limits_each_to_the_components_of_c(tmp_path: Path):
+    """-c with --recipients was ignored: every institution got all its components. Each gets
+    those of -c meant for it, keeps the file name it has in a full run, and one that none of
+    them is meant for is named, without a workbook."""
+    recipients = tmp_path / "r.csv"
+    recipients.write_text("institution,kind,components\nCourts,judiciary,judiciary;capacity\n"
+                          "Police,police,\nShelter,ngo,victims;prevention\n", "utf-8")
+    code, out, err = run("generate", "--recipients", str(recipients), "-c", "victims,data",
+                         "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "note: no workbook for Courts: none of the components of -c victims,data" in out
+    written = sorted(p.name for p in (tmp_path / "out").glob("*.xlsx"))
+    assert written == ["02-police-en.xlsx", "03-shelter-en.xlsx"]
+    assert "03-shelter-en.xlsx: 1 component, " in out  # victims alone, in the singular
+    assert "2 workbooks written." in out
+
+
+def test_generate_says_what_it_left_out_and_what_the_folder_held_before(tmp_path: Path):
+    """At the core depth a component asked for can hold no question for the recipient's kind:
+    it was dropped unsaid. A folder written again kept the workbooks of the earlier run beside
+    the new ones, unsaid: sent as it was, it carried both."""
+    recipients = tmp_path / "r.csv"
+    recipients.write_text("institution,kind,components\nShelter,ngo,victims;prevention\n"
+                          "Police,police,\n", "utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = run("generate", "--recipients", str(recipients), "--depth", "core", "-o",
+                         str(out_dir))
+    assert code == 0, err
+    assert "01-shelter-en.xlsx: prevention left out: none of its questions is meant for kind " \
+           "ngo at depth core." in out
+    assert "also holds" not in out
+    recipients.write_text("institution,kind\nPolice,police\n", "utf-8")
+    code, out, err = run("generate", "--recipients", str(recipients), "-o", str(out_dir))
+    assert code == 0, err
+    assert (f"note: {out_dir} also holds 2 other workbooks, not written now "
+            "(01-shelter-en.xlsx, 02-police-en.xlsx); remove them before sending the folder.") in out
+
+
 def test_generate_missing_recipients_file_exits_3(tmp_path: Path):
     code, _, err = run("generate", "--recipients", str(tmp_path / "none.csv"), "-o", str(tmp_path))
     assert code == 3

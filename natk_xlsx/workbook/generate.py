@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -54,6 +54,9 @@ class GeneratedWorkbook:
     components: tuple[str, ...]
     questions: int
     recipient: Recipient | None = None
+    #: Components asked for that the workbook has not: none of their questions is meant for
+    #: the recipient's kind at the depth chosen.
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ def generate_workbook(
                     for q in c.questions if q not in t.questions]
         components = tuple(t for t in shallow if t.questions)
         if not components:
-            raise NatkError(f"no question of the chosen components belongs to the {opts.depth} "
-                            "depth; choose other components or the full depth")
+            meant = f" meant for {institution}" if institution else ""
+            raise NatkError(f"no question of the chosen components{meant} belongs to the "
+                            f"{opts.depth} depth; choose other components or the full depth")
     first, last = opts.period or toolkit.reference_period
     years = tuple(range(first, last + 1))
     plans = [plan_sheet(toolkit, c, lang, years) for c in components]
@@ -177,8 +181,10 @@ def generate_workbook(
     with writing(path, "the workbook"), atomic_path(path) as temp:
         write_workbook(str(temp), WorkbookSpec(toolkit, plans, lang, years, cover, metadata,
                                                created))
-    return GeneratedWorkbook(path, workbook_id, lang, tuple(c.id for c in components),
-                             sum(len(c.questions) for c in components), recipient)
+    kept = tuple(c.id for c in components)
+    return GeneratedWorkbook(path, workbook_id, lang, kept,
+                             sum(len(c.questions) for c in components), recipient,
+                             tuple(c for c in wanted if c not in kept))
 
 
 def tailor(component: Component, kind: str) -> Component:
@@ -277,16 +283,38 @@ def safe_file_stem(text: str, limit: int = 60) -> str:
     return stem or "recipient"
 
 
+def limit_recipients(recipients: Sequence[Recipient], ids: Sequence[str]
+                     ) -> tuple[dict[int, Recipient], list[Recipient]]:
+    """The recipients by their number in the list (from 1), each with only those of the
+    components ``ids`` meant for it (its own 'components', or its kind's); and the recipients
+    none of them is meant for (their numbers are not used, so that every workbook keeps the
+    name it has in a run for all)."""
+    kept: dict[int, Recipient] = {}
+    none = []
+    for number, recipient in enumerate(recipients, start=1):
+        chosen = tuple(c for c in recipient.components if c in ids)
+        if not ids or not recipient.components:  # no list of its own: it gets ``ids``
+            kept[number] = recipient
+        elif chosen:
+            kept[number] = replace(recipient, components=chosen)
+        else:
+            none.append(recipient)
+    return kept, none
+
+
 def generate_for_recipients(
-    toolkit: Toolkit, recipients: Sequence[Recipient], out_dir: str | Path,
-    options: GenerateOptions | None = None,
+    toolkit: Toolkit, recipients: Sequence[Recipient] | Mapping[int, Recipient],
+    out_dir: str | Path, options: GenerateOptions | None = None,
 ) -> list[GeneratedWorkbook]:
-    """One workbook per recipient in ``out_dir``, named after the recipient."""
+    """One workbook per recipient in ``out_dir``, named after the recipient and its number in
+    the list (the keys of ``recipients`` when they are given, as ``limit_recipients`` does)."""
     folder = Path(out_dir)
     opts = options or GenerateOptions()
     calls = []
     used: set[str] = set()
-    for i, recipient in enumerate(recipients, start=1):
+    numbered = (recipients.items() if isinstance(recipients, Mapping)
+                else enumerate(recipients, start=1))
+    for i, recipient in numbered:
         lang = recipient.language or opts.lang or toolkit.source_language
         stem = f"{i:02d}-{safe_file_stem(recipient.institution)}-{lang}"
         while stem in used:
