@@ -457,6 +457,14 @@ def test_regional_view_names_each_country(toolkit):
     assert c.same_institution == []
 
 
+def test_one_country_typed_in_two_cases_is_no_regional_view(toolkit):
+    """A cover saying "veridia " beside others saying "Veridia" renamed every institution of
+    the summary and its CSVs "… (Veridia)", as if two countries were assessed."""
+    c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no"}, country="Veridia")),
+                              ("b", record("b", "Courts", {"LAW.01": "no"}, country="veridia "))])
+    assert sorted(r.institution for r in c.respondents) == ["Courts", "Police"]
+
+
 def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit, tmp_path):
     """Files received = answered + could not be read + received again: the executive summary
     and the report give the same counts (the report said 11 where the summary said 10)."""

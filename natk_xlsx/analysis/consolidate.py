@@ -17,7 +17,13 @@ from natk_xlsx.analysis.chains import CHAIN, Figure, attrition, collect_figures
 from natk_xlsx.analysis.decisions import Decision, apply_answers, apply_figures, apply_needs
 from natk_xlsx.analysis.needs import Need, derive_needs
 from natk_xlsx.analysis.packages import Package, build_packages, lead_order
-from natk_xlsx.analysis.respondents import Respondent, group_of, respondent_from_record, select
+from natk_xlsx.analysis.respondents import (
+    Respondent,
+    group_of,
+    norm,
+    respondent_from_record,
+    select,
+)
 from natk_xlsx.analysis.settle import PERCEPTION, Settled, settle
 from natk_xlsx.analysis.weights import Weights, load_weights
 from natk_xlsx.spec.conditions import is_answered
@@ -83,7 +89,8 @@ def gather(toolkit: Toolkit, returns: Iterable[Respondent],
     respondents, duplicates, multiple = select(returns, same_institution)
     for r in respondents:
         r.group = group_of(toolkit, r.kind)
-    if len({r.country for r in respondents if r.country}) > 1:  # a regional view
+    if len({norm(r.country) for r in respondents if r.country}) > 1:  # a regional view
+        # (one country typed "veridia" on one cover and "Veridia" on the others is one)
         for r in respondents:
             if r.country:
                 r.institution = f"{r.institution} ({r.country})"

@@ -47,7 +47,7 @@ class Respondent:
     @property
     def institution_key(self) -> str:
         """Who answered, whatever the return: the returns of one institution share it."""
-        return f"{_norm(self.country or '')}|{_norm(self.institution)}"
+        return f"{norm(self.country or '')}|{norm(self.institution)}"
 
 
 def one_per_institution(respondents: Iterable[Respondent]) -> list[Respondent]:
@@ -137,7 +137,8 @@ def _without_errors(answers: Mapping[str, Any], wrong: Iterable[Mapping[str, Any
     return kept
 
 
-def _norm(name: str) -> str:
+def norm(name: str) -> str:
+    """A name as it is compared: case and runs of spaces aside."""
     return " ".join(name.casefold().split())
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from natk_xlsx.analysis.chains import CHAINS, chain_steps
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need, perception_only
 from natk_xlsx.analysis.packages import Package, top_ten
-from natk_xlsx.analysis.respondents import Respondent, one_per_institution
+from natk_xlsx.analysis.respondents import Respondent, norm, one_per_institution
 from natk_xlsx.analysis.settle import Settled
 from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import join_parts, labelled, tr
@@ -346,10 +346,6 @@ def chains(c: Consolidation, lang: str) -> list[Chain]:
 
 
 # -- the whole report ----------------------------------------------------------------------------
-def _norm(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = (), *,
           country: str = "", assessment: str = "",
           date: dt.date | None = None, recipients: Sequence[str] | None = None) -> Report:
@@ -388,7 +384,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
         files_received=len(sources) or len(c.respondents) + len(c.duplicates),
         asked=None if recipients is None else len(recipients),
         not_answered=tuple(name for name in recipients or ()
-                           if _norm(name) not in {_norm(r.institution) for r in c.respondents}),
+                           if norm(name) not in {norm(r.institution) for r in c.respondents}),
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
         files_blank=sum(1 for s in sources if s.get("state") == "blank"),
