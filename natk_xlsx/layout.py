@@ -98,6 +98,8 @@ META_SHEET = "natk_meta"
 META_MARKED = "marked"
 
 # Columns of a component sheet (0-based).
+#: The question's id; on the row of a list of answers that begins a printed page, the id of the
+#: question the list belongs to, again (the generator's, which readers pass over).
 COL_ID = 0
 COL_QUESTION = 1
 COL_GUIDANCE = 2

@@ -105,7 +105,7 @@ def test_guidance_is_in_italics_only_where_the_script_has_them(books, lang):
 
     book = books(lang)
     guidance = [ws.cell(row[0].row, layout.COL_GUIDANCE + 1) for ws in book.worksheets
-                for row in ws.iter_rows(max_col=1)
+                for row in ws.iter_rows(min_col=layout.COL_KEY + 1, max_col=layout.COL_KEY + 1)
                 if re.fullmatch(r"[A-Z]{3}\.\d{2}", str(row[0].value or ""))]
     assert len(guidance) > 300
     slanted = {bool(c.font.i) for c in guidance if c.value}
@@ -151,6 +151,27 @@ def test_every_question_sheet_prints_at_8pt_or_more(books, lang):
         assert ws.print_title_rows  # the column headers repeat on every page
     for ws in book.worksheets[:2]:  # cover and instructions print at full size
         assert print_scale(ws).printed_size >= 9.5
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh", "es"])
+def test_a_list_of_answers_carried_over_to_a_page_says_whose_it_is(books, lang):
+    """A long list of answers cut by a page break went on, on the next page, with its id and
+    question cells empty: on paper, a respondent could not tell which question the boxes
+    ticked there answer. The first row of such a page shows the question's id again, and no
+    other answer row does."""
+    carried = 0
+    for ws in _question_sheets(books(lang)):
+        firsts = {brk.id + 1 for brk in ws.row_breaks.brk}  # the first row of each page
+        for r in range(layout.HEADER_ROW + 2, ws.max_row + 1):
+            key = str(ws.cell(r, layout.COL_KEY + 1).value or "")
+            qid, _, part = key.partition(layout.KEY_SEPARATOR)
+            if not part or part in (layout.KEY_HEADER, layout.KEY_SOURCE,
+                                    layout.KEY_RELIABILITY, layout.KEY_TOTAL) or part.isdigit():
+                continue  # a question's own row, or a statistics table's (kept whole)
+            shown = ws.cell(r, layout.COL_ID + 1).value
+            assert shown == (qid if r in firsts else None), (ws.title, r, shown)
+            carried += r in firsts
+    assert carried >= 10
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh", "ru"])

@@ -64,6 +64,29 @@ def test_a_generated_return_holds_nothing_out_of_place(filled):
     assert read_workbook(path, toolkit).unplaced == []
 
 
+def test_the_id_shown_again_on_a_page_s_first_row_is_the_generator_s(filled, monkeypatch):
+    """A list of answers carried over to a printed page shows its question's id again in its
+    first row there: not reported, by either reader; anything else typed there still is."""
+    toolkit, path, _ = filled
+    wb = openpyxl.load_workbook(path)
+    again = [(ws.title, r, ws.cell(r, layout.COL_ID + 1).value) for ws in wb.worksheets
+             if ws.title in {c.sheet_name["en"] for c in toolkit.components}
+             for r in range(layout.FIRST_BODY_ROW + 1, ws.max_row + 1)
+             if layout.KEY_SEPARATOR in str(ws.cell(r, layout.COL_KEY + 1).value or "")
+             and ws.cell(r, layout.COL_ID + 1).value]
+    assert again, "no list of answers of this return is carried over to a page"
+    sheet, row, qid = again[0]
+    assert _found(read_workbook(path, toolkit)) == []
+    monkeypatch.setenv("NATK_READER", "openpyxl")
+    assert _found(read_workbook(path, toolkit)) == []
+    monkeypatch.delenv("NATK_READER")
+    wb[sheet].cell(row, layout.COL_ID + 1, value=f"{qid}: see page 4")
+    wb.save(filled[2] / "id-again.xlsx")
+    assert [(c, cell, v) for c, cell, _, v in _found(read_workbook(filled[2] / "id-again.xlsx",
+                                                                   toolkit))] == [
+        ("CELL-NOT-READ", f"A{row}", f"{qid}: see page 4")]
+
+
 def test_text_beside_a_question_and_under_it_is_kept_and_reported(filled):
     toolkit = filled[0]
     text = _questions(toolkit, "short_text")[0]

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from natk_xlsx import layout
 from natk_xlsx.i18n.interface import strings
 from natk_xlsx.i18n.languages import tr
-from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, place
+from natk_xlsx.returns.books import MAX_SCAN_ROWS, Cell, cell_ref, place
 from natk_xlsx.returns.coerce import NOT_RECORDED
 from natk_xlsx.returns.issues import ISSUES_COLUMNS, LIST_MARK, issues_header_row, text_digest
 from natk_xlsx.spec.model import NOT_APPLICABLE
@@ -176,8 +176,10 @@ def part_row(ws: Any, row: int, qid: str, part: str, t: Texts, seen: Busy, lang:
     over = _label_typed_over(ws, row, qid, part, t, lang) if same_edition else []
     if row not in seen.side and row not in seen.details and row not in seen.past:
         return Found(over, [], []) if over else NOTHING
-    return Found(typed(ws, row, layout.COL_ID, layout.COL_QUESTION) + over
-                 + typed(ws, row, layout.COL_COMMENT, LAST), [], [])
+    again = cell_ref(row, layout.COL_ID)  # the generator's, on a list carried over to a page
+    side = [cell for cell in typed(ws, row, layout.COL_ID, layout.COL_QUESTION)
+            if not (cell.cell == again and cell.value == qid)]
+    return Found(side + over + typed(ws, row, layout.COL_COMMENT, LAST), [], [])
 
 
 def _label_typed_over(ws: Any, row: int, qid: str, part: str, t: Texts, lang: str

@@ -328,3 +328,8 @@ class ComponentSheet(SheetBase):
         breaks = page_breaks(blocks(rows, room), room, self.heights[0] + self.heights[1])
         if breaks:
             check(self.ws.set_h_pagebreaks(breaks), "page breaks")
+        options = {row.index: row.question for row in self.plan.rows if row.kind == OPTION}
+        for first in breaks:  # a list of answers carried over: whose they are, on paper
+            q = options.get(first)
+            if q is not None:
+                check(self.ws.write_string(first, layout.COL_ID, q.id, self.s.id_again), q.id)

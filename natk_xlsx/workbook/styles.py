@@ -42,6 +42,8 @@ class Styles:
         self.section = fmt(bold=True, font_size=11, bg_color="#D9E1F2", font_color=NAVY,
                            valign="vcenter", text_wrap=True, **border)
         self.id = fmt(bold=True, font_color=NAVY, bg_color=GREY, **border)
+        # the id again, on a list of answers carried over to a new printed page
+        self.id_again = fmt(italic=slant, font_color="#595959", bg_color=GREY, **border)
         self.text = fmt(text_wrap=True, bg_color=GREY, **border)
         self.guidance = fmt(text_wrap=True, italic=slant, font_color="#404040", bg_color=GREY,
                             **border)
