@@ -196,6 +196,9 @@ def _split_ids(value: str | None) -> list[str]:
                    "published language (default: the toolkit's source language).")
 @click.option("--country", default="", help="Country assessed, shown on the cover.")
 @click.option("--assessment", default="", help="Name of the assessment, shown on the cover.")
+@click.option("--return-to", default="", metavar="TEXT",
+              help="Where and by when the returns go (an e-mail or postal address, a date), "
+                   "said in the instructions.")
 @click.option("--recipients", type=click.Path(dir_okay=False), default=None,
               help="CSV or JSON file of recipients: one workbook each, in the folder OUT.")
 @click.option("--period", default=None, metavar="FIRST-LAST",
@@ -211,8 +214,8 @@ def _split_ids(value: str | None) -> list[str]:
               help="An .xlsx file, or a folder (always a folder with --recipients or --lang all).")
 @handles_errors
 def generate(components: str | None, lang: str | None, country: str, assessment: str,
-             recipients: str | None, period: str | None, depth: str, specs_dir: str | None,
-             reproducible: bool, output: str) -> None:
+             return_to: str, recipients: str | None, period: str | None, depth: str,
+             specs_dir: str | None, reproducible: bool, output: str) -> None:
     """Build questionnaire workbooks for respondents to fill offline.
 
     Without --recipients, one workbook with the chosen components (default: all). With
@@ -240,7 +243,7 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
     options = GenerateOptions(
         components=_split_ids(components), lang=None if lang == "all" else lang, country=country,
         assessment=assessment, period=parse_period(period) if period else None,
-        reproducible=reproducible, depth=depth)
+        reproducible=reproducible, depth=depth, return_to=return_to.strip())
     before = set(out.glob("*.xlsx")) if out.is_dir() else set()
     if recipients:
         listed, none = limit_recipients(load_recipients(recipients, toolkit), options.components)

@@ -460,6 +460,30 @@ def test_a_workbook_printed_to_fill_by_hand_shows_the_answers_its_lists_offer(to
                 assert tr(choice.label, lang) not in paper, choice.code
 
 
+@pytest.mark.parametrize("lang", ["en", "ar", "es"])
+def test_the_instructions_on_paper_say_what_paper_needs(toolkit, tmp_path, lang):
+    """A respondent filling a printed copy was told to put a total in the "Not recorded"
+    column, which many tables lack, that totals "are calculated" (not on paper), nothing of
+    what the column "already provided?" takes, nor where to send the pages."""
+    path = generate_workbook(toolkit, tmp_path / f"paper-{lang}.xlsx", GenerateOptions(
+        components=["legal"], lang=lang, return_to="team@assessment.example by 31 January")).path
+    lines = [str(c.value) for row in open_wb(path)[ui("sheet.instructions", lang)].iter_rows()
+             for c in row if c.value]
+    tables = next(line for line in lines if line.startswith("7. "))
+    assert ui("col.comment", lang) in tables  # a total without its column: in the Comments
+    paper = next(line for line in lines if line.startswith("13. "))
+    provided = next(line for line in paper.split("\n") if ui("col.provided", lang) in line)
+    labels = {c.code: tr(c.label, lang) for c in toolkit.choice_lists["yes_no"].choices}
+    assert all(labels[code] in provided for code in ("yes", "no", "dont_know"))
+    assert labels["partly"] not in provided
+    assert lines[lines.index(paper) + 1].startswith("14. ")
+    assert lines[lines.index(paper) + 1].endswith("team@assessment.example by 31 January")
+    plain = generate_workbook(toolkit, tmp_path / f"plain-{lang}.xlsx",
+                              GenerateOptions(components=["legal"], lang=lang)).path
+    assert not any(str(c.value or "").startswith("14. ") for row in
+                   open_wb(plain)[ui("sheet.instructions", lang)].iter_rows() for c in row)
+
+
 def test_a_long_list_of_answers_sits_side_by_side_where_one_a_line_would_not_fit(write_specs,
                                                                                  tmp_path):
     """Listed one a line, these answers would make the row taller than a row can be (409 pt),

@@ -26,6 +26,8 @@ PAPER_A4 = 9
 #: The answers most yes-or-no questions offer, which the instructions name once; a question that
 #: offers others (no "Partly", or "Not applicable" too) lists its own.
 USUAL_YES_NO = ("yes", "partly", "no", "dont_know")
+#: The answers of the column "Is assistance already provided?".
+PROVIDED_ANSWERS = ("yes", "no", "dont_know")
 SIDE_MARGIN = 0.3
 #: Lines of room left to write by hand in the answer cells of a printed question.
 WRITING_LINES = 2

@@ -20,6 +20,7 @@ from natk_xlsx.spec.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Question, plain_
 from natk_xlsx.textwidth import BOLD_WIDTH, MAX_ROW_HEIGHT
 from natk_xlsx.workbook.common import (
     PAPER_A4,
+    PROVIDED_ANSWERS,
     SIDE_MARGIN,
     USUAL_YES_NO,
     WRITING_LINES,
@@ -140,7 +141,7 @@ class ComponentSheet(SheetBase):
             check(ws.write_blank(r, col, None, s.answer_text), q.id)
         for col, list_name in ((layout.COL_PRIORITY, self.lists.shared("priority")),
                                (layout.COL_PROVIDED, self.lists.shared(
-                                   "yes_no", ("yes", "no", "dont_know")))):
+                                   "yes_no", PROVIDED_ANSWERS))):
             check(ws.write_blank(r, col, None, s.answer_general), q.id)
             self.list_validation(r, col, list_name, q.id)
         check(self.wb.define_name(q.id, "=" + self.plan.answers[q.id].ref(self.plan.sheet_name)),

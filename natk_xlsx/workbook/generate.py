@@ -72,6 +72,8 @@ class GenerateOptions:
     #: "full" (every question) or "core" (the questions marked depth core, for a first or light
     #: assessment).
     depth: str = "full"
+    #: Where the returns go (an address, a deadline), said in the instructions.
+    return_to: str = ""
     extra_metadata: dict[str, str] = field(default_factory=dict)
 
 
@@ -167,6 +169,7 @@ def generate_workbook(
         "respondent_kind": kind or "",
         "omitted_questions": ",".join(omitted),
         "depth": opts.depth,
+        "return_to": opts.return_to,
         **opts.extra_metadata,
     }
     cover = Cover(

@@ -10,6 +10,7 @@ from natk_xlsx.i18n.interface import ui
 from natk_xlsx.i18n.languages import RTL_LANGUAGES, join_parts, tr
 from natk_xlsx.workbook.common import (
     PAPER_A4,
+    PROVIDED_ANSWERS,
     SIDE_MARGIN,
     USUAL_YES_NO,
     WorkbookSpec,
@@ -36,7 +37,11 @@ def write_instructions(wb: xlsxwriter.Workbook, spec: WorkbookSpec, s: Styles) -
     check(ws.set_row(0, 28), "instructions")
     row = 2  # the row under the heading is left empty: the reader takes text there as typed
     items = ui("instructions.items", lang).split("\n")
-    for item in [*items, f"{len(items) + 1}. {_on_paper(spec)}"]:
+    items.append(f"{len(items) + 1}. {_on_paper(spec)}")
+    if spec.metadata.get("return_to"):  # where the team wants the returns, paper ones too
+        items.append(f"{len(items) + 1}. " + ui("instructions.return_to", lang,
+                                                return_to=spec.metadata["return_to"]))
+    for item in items:
         check(ws.write_string(row, TEXT, item, s.paragraph), "instructions")
         check(ws.set_row(row, fitted_height([(item, text_width)])), "instructions")
         row += 1
@@ -73,5 +78,6 @@ def _on_paper(spec: WorkbookSpec) -> str:
     reliability = "".join(f"\n   – {tr(c.label, lang)}" for c in lists["reliability"].choices)
     return ui("instructions.on_paper", lang, answer=ui("col.answer", lang),
               yes_no=labels("yes_no", USUAL_YES_NO), priority_col=ui("col.priority", lang),
-              priority=labels("priority"), reliability_row=ui("row.reliability", lang),
-              reliability=reliability)
+              priority=labels("priority"), provided_col=ui("col.provided", lang),
+              provided=labels("yes_no", PROVIDED_ANSWERS),
+              reliability_row=ui("row.reliability", lang), reliability=reliability)
