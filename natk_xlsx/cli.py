@@ -399,6 +399,9 @@ def check(files: tuple[str, ...], fmt: str, annotate_dir: str | None, annotate_w
                               copy=clean(result.annotated)))
             elif result.annotate_error:
                 click.echo(clean(result.annotate_error))
+            elif result.annotated_before:
+                click.echo(ui("check.annotated_before", lang or "en", file=clean(result.path),
+                              copy=clean(result.annotated_before)))
     click.echo(check_json(results, lang) if fmt == "json"
                else check_text(results, not quiet, lang))
     _exit_for(results)

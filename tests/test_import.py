@@ -375,6 +375,30 @@ def test_cli_check_json_and_annotate(small):
     assert (tmp / "back" / "bad-checked.xlsx").exists()
 
 
+def test_check_removes_the_copy_of_an_earlier_check_once_the_return_is_corrected(small):
+    """A nightly job hands back whatever the hand-back folder holds: the copy of an earlier
+    check stayed there after the return was corrected, and would have asked the institution
+    again for what it had corrected. It is removed, and said; a file of that name that is no
+    copy of natk's is left alone."""
+    toolkit, filled, tmp = small
+    wb = load(filled)
+    wb["Beta"]["D5"] = "Nope"
+    wb.save(tmp / "ret.xlsx")
+    code, out, _ = run("check", "--specs", toolkit.directory, "--annotate", tmp / "back",
+                       tmp / "ret.xlsx")
+    copy = tmp / "back" / "ret-checked.xlsx"
+    assert code == 1 and copy.exists()
+    shutil.copy(filled, tmp / "ret.xlsx")  # corrected and sent again
+    code, out, _ = run("check", "--specs", toolkit.directory, "--annotate", tmp / "back",
+                       tmp / "ret.xlsx")
+    assert code == 0 and not copy.exists()
+    assert f"the annotated copy of an earlier check, {copy}, was removed" in out
+    shutil.copy(filled, copy)  # the officer's own file of that name: not natk's copy
+    code, out, _ = run("check", "--specs", toolkit.directory, "--annotate", tmp / "back",
+                       tmp / "ret.xlsx")
+    assert code == 0 and copy.exists() and "removed" not in out
+
+
 def test_cli_check_says_which_files_carry_one_workbook(small):
     """Before summarising, the data officer learns of a return sent twice, and of one corrected
     and sent again (whose answers differ: the summary will use the later one)."""

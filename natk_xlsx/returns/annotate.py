@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from natk_xlsx import layout
 from natk_xlsx.errors import InputError
-from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.interface import strings, ui
 from natk_xlsx.returns.books import MAX_SCAN_ROWS
 from natk_xlsx.returns.cellnotes import OURS, SEPARATOR, holds_ours, respondents_note
 from natk_xlsx.returns.issues import (
@@ -56,6 +56,32 @@ _CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
 def annotated_name(path: str | Path) -> str:
     """``NAME-checked.xlsx``, as a safe file name."""
     return safe_file_name(f"{Path(path).stem}-checked", ".xlsx")
+
+
+def is_handback_copy(path: str | Path) -> bool:
+    """Whether ``path`` is a copy ``annotate_workbook`` wrote: a workbook whose first sheet is
+    the Issues sheet (in any language), told from its list of sheets alone."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > _SHEET_LIST_MAX:
+                return False
+            listing = archive.read(info)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
+    first = _FIRST_SHEET.search(listing)
+    if first is None:
+        return False
+    name = html.unescape(first.group(1).decode("utf-8", "replace"))
+    return any(name.startswith(title) for title in strings()["sheet.issues"].values())
+
+
+#: A workbook's list of sheets larger than this is no copy of a questionnaire.
+_SHEET_LIST_MAX = 2**20
+_FIRST_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 
 
 def message_body(issue: Issue) -> str:

@@ -73,8 +73,15 @@ def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
         show_traceback()
         return FileResult(path, None, message, code, time.perf_counter() - start)
     result = FileResult(path, submission, errors=len(submission.errors))
-    if annotate is not None and target is not None and _wants_copy(submission, annotate):
-        _annotate(result, target)
+    if annotate is not None and target is not None:
+        if _wants_copy(submission, annotate):
+            _annotate(result, target)
+        elif os.path.exists(target) and _handback_copy(target):
+            # an earlier check's copy, listing problems corrected since: handed back, it
+            # would ask for them again
+            with contextlib.suppress(OSError):
+                os.remove(target)
+                result.annotated_before = target
     if records_only:  # what consolidation needs, without the cell map
         result.record, result.submission = submission.record(), None
     result.seconds = time.perf_counter() - start
@@ -83,6 +90,12 @@ def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
 
 def _wants_copy(submission: Any, annotate: Annotate) -> bool:
     return bool(submission.errors or (annotate.warnings and submission.issues))
+
+
+def _handback_copy(path: str) -> bool:
+    from natk_xlsx.returns.annotate import is_handback_copy
+
+    return is_handback_copy(path)
 
 
 def _annotate(result: FileResult, target: str) -> None:

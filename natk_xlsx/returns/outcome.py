@@ -28,6 +28,7 @@ class FileResult:
     annotated: str | None = None  # the hand-back copy written, when asked for
     annotate_error: str | None = None  # why no hand-back copy could be written
     annotate_bug: bool = False  # ... because of a bug in natk
+    annotated_before: str | None = None  # a copy of an earlier check, removed: none is needed
     opened: Any = None  # opening.Opened, frozen: the file opened in a worker, read on here
 
     @property
