@@ -393,6 +393,13 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
                           "remarks"]
     assert data["needs"][0]["need_key"] == "LAW.01#1"
     assert data["conflicts"][0]["question_id"] == "LAW.01"
+    # typed, as needs and packages are: not the CSV's text (an analyst cast "2021", "TRUE")
+    (figure,) = [s for s in data["statistics"] if s["workbook_id"] == "w1"]
+    assert (figure["year"], figure["value"], figure["source"]) == (2021, 12, None)
+    assert figure["additive"] in (True, False, None) and figure["additive"] is not None
+    table = next(r for r in data["responses"] if r["question_id"] == "LAW.05"
+                 and r["workbook_id"] == "w1")
+    assert table["value"] == {"2021": {"number": 12}} and table["provider"] is None
     with (tmp_path / "csv" / "responses.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert {r["institution"] for r in rows} == {"Police", "NGO"}

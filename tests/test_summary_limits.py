@@ -109,7 +109,7 @@ def test_a_multiple_choice_label_splits_as_its_codes_do():
     """responses.csv: one answer a row, so its labels are apart by semicolons like its codes
     (a label may itself hold a comma)."""
     from natk_xlsx.analysis.consolidate import consolidate
-    from natk_xlsx.outputs.summary_sheets import response_records
+    from natk_xlsx.outputs.summary_sheets import RESPONSE_FIELDS, response_records, response_rows
 
     bundled = load_toolkit()
     q = next(q for q in bundled.questions() if q.type == "multiple_choice" and any(
@@ -117,9 +117,13 @@ def test_a_multiple_choice_label_splits_as_its_codes_do():
     codes = list(bundled.choice_lists[q.choices].codes[:3])
     rec = record("w1", "Police", {q.id: codes}, asked=[q.id])
     rec["components"] = [q.component]
-    (row,) = response_records(consolidate(bundled, [("a.json", rec)]), "en")
+    done = consolidate(bundled, [("a.json", rec)])
+    (line,) = response_rows(bundled, done.respondents, "en")  # the CSV's
+    row = dict(zip(RESPONSE_FIELDS, line, strict=True))
     assert row["value"].split(";") == codes
     assert row["value_label"].split("; ") == [bundled.answer_label(q, c, "en") for c in codes]
+    (record_,) = response_records(done, "en")  # the JSON's: the codes as a list
+    assert record_["value"] == codes and record_["value_label"] == row["value_label"]
 
 
 def test_what_was_written_outside_the_answers_is_on_the_remarks_sheet(toolkit, tmp_path,

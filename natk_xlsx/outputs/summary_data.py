@@ -134,13 +134,23 @@ def remark_rows(c: Consolidation) -> list[list[str]]:
             for r in c.respondents for sheet, cell, qid, text in r.remarks]
 
 
+def _typed_statistic(row: Sequence[Any]) -> dict[str, Any]:
+    """A row of statistics.csv as JSON has it: the year a number, ``additive`` true or false,
+    null where a field is empty."""
+    record = {key: None if value == "" else value
+              for key, value in zip(STAT_COLUMNS, row, strict=True)}
+    if isinstance(record["year"], str) and record["year"].isdigit():
+        record["year"] = int(record["year"])
+    record["additive"] = {"TRUE": True, "FALSE": False}.get(str(record["additive"]))
+    return record
+
+
 def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
     data = {
         "packages": package_records(c, lang),
         "needs": needs_records(c, lang),
         "conflicts": conflict_records(c),
-        "statistics": [dict(zip(STAT_COLUMNS, row, strict=True))
-                       for row in statistics_rows(c, lang)],
+        "statistics": [_typed_statistic(row) for row in statistics_rows(c, lang)],
         "responses": list(response_records(c, lang)),
         "remarks": [dict(zip(REMARK_COLUMNS, row, strict=True)) for row in remark_rows(c)],
     }

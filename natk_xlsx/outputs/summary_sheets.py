@@ -313,19 +313,22 @@ def response_count(c: Consolidation) -> int:
     return sum(1 for _ in _answered(c.toolkit, c.respondents))
 
 
-def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, str]]:
+def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, Any]]:
     """Every answer of every respondent, with codes and labels, keyed by ``RESPONSE_FIELDS``
-    (one at a time: at 1,000 returns they are over 250,000)."""
-    for row in response_rows(c.toolkit, c.respondents, lang):
-        yield dict(zip(RESPONSE_FIELDS, row, strict=True))
+    (one at a time: at 1,000 returns they are over 250,000), for JSON: the answer as the
+    submission holds it (a code, a list of codes, a number, a table), null where a field is
+    empty."""
+    for row in response_rows(c.toolkit, c.respondents, lang, typed=True):
+        yield {key: None if value == "" else value
+               for key, value in zip(RESPONSE_FIELDS, row, strict=True)}
 
 
-def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str
-                  ) -> Iterator[tuple[str, ...]]:
+def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str,
+                  typed: bool = False) -> Iterator[tuple[Any, ...]]:
     """``response_records`` as rows of the ``RESPONSE_FIELDS`` in order (the CSV's rows,
-    without a dictionary built for each of hundreds of thousands). They need only who
-    answered (``consolidate.gather``), so they can be written while the answers are
-    consolidated."""
+    without a dictionary built for each of hundreds of thousands; each answer as text,
+    ``code_text``, unless ``typed``). They need only who answered (``consolidate.gather``), so
+    they can be written while the answers are consolidated."""
     kinds: dict[str | None, str] = {}
     components = {comp.id: tr(comp.title, lang) for comp in tk.components}
     questions: dict[str, str] = {}
@@ -348,7 +351,8 @@ def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str
         priority = str(d.get("priority") or "")
         provided = str(d.get("provided") or "")
         yield (r.key, r.institution, r.kind or "", kinds[r.kind], q.component,
-               components[q.component], q.id, questions[q.id], code_text(value), label,
+               components[q.component], q.id, questions[q.id],
+               value if typed else code_text(value), label,
                str(d.get("comment") or ""), str(d.get("evidence") or ""), priority,
                priorities.label(priority, lang) if priority else "", provided,
                yes_no.label(provided, lang) if provided in ("yes", "no", "dont_know")
