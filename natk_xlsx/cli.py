@@ -516,6 +516,10 @@ def summarise(inputs: tuple[str, ...], output: str, json_path: str | None, csv_d
     from natk_xlsx.spec.lint import load_toolkit
     from natk_xlsx.workbook.generate import check_language
 
+    for option, named in (("-o", output), ("--json", json_path), ("--csv", csv_dir)):
+        if named == "-":  # a script's way of asking for the screen: a file named "-" was made
+            raise click.UsageError(f"{option} -: the summary's outputs are files; give "
+                                   f"{option} a name")
     _output_folder(csv_dir, "the CSV files")
     toolkit = load_toolkit(specs_dir, reading=True)
     if lang not in toolkit.languages:

@@ -303,6 +303,14 @@ def test_generate_says_what_it_left_out_and_what_the_folder_held_before(tmp_path
             "(01-shelter-en.xlsx, 02-police-en.xlsx); remove them before sending the folder.") in out
 
 
+@pytest.mark.parametrize("option", ["--json", "--csv"])
+def test_summarise_refuses_a_dash_for_an_output(tmp_path: Path, option):
+    """"--json -" made a file named "-" where a script expected the JSON on its screen."""
+    code, _, err = run("summarise", str(tmp_path), "-o", str(tmp_path / "s.xlsx"), option, "-")
+    assert code == 2 and f"{option} -: the summary's outputs are files" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_generate_missing_recipients_file_exits_3(tmp_path: Path):
     code, _, err = run("generate", "--recipients", str(tmp_path / "none.csv"), "-o", str(tmp_path))
     assert code == 3
