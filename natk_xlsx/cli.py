@@ -190,7 +190,8 @@ def _split_ids(value: str | None) -> list[str]:
 
 @cli.command()
 @click.option("-c", "--components", metavar="IDS",
-              help="Comma-separated component ids (default: all, a comprehensive assessment).")
+              help="Comma-separated component ids (default: all, a comprehensive assessment); "
+                   "with --recipients, each institution gets those of them meant for it.")
 @click.option("--lang", default=None, metavar="CODE",
               help="Language of the workbook: ar, zh, en, fr, ru, es, or 'all' for every "
                    "published language (default: the toolkit's source language).")
