@@ -399,6 +399,51 @@ def test_check_removes_the_copy_of_an_earlier_check_once_the_return_is_corrected
     assert code == 0 and copy.exists() and "removed" not in out
 
 
+def test_check_keeps_every_copy_that_is_not_the_corrected_return_s_own(small):
+    """Only the corrected return's own copy goes: not another institution's return of the same
+    file name (its copy still lists its errors), not a file read in the same run (the hand-back
+    folder being the folder read), not a copy of warnings when warnings were not asked for."""
+    toolkit, filled, tmp = small
+    for folder in ("north", "south", "in"):
+        (tmp / folder).mkdir()
+    wb = load(filled)
+    wb["Beta"]["D5"] = "Nope"
+    wb.save(tmp / "north" / "ret.xlsx")
+    bad_id = read_workbook(tmp / "north" / "ret.xlsx", toolkit).workbook_id
+    other = load(filled)
+    meta = other["natk_meta"]
+    for row in meta.iter_rows():
+        if row[0].value == "workbook_id":
+            row[1].value = "f" * 32  # another institution's workbook
+    other.save(tmp / "south" / "ret.xlsx")
+    assert read_workbook(tmp / "south" / "ret.xlsx", toolkit).workbook_id != bad_id
+    run("check", "--specs", toolkit.directory, "--annotate", tmp / "back", tmp / "north" /
+        "ret.xlsx")
+    copy = tmp / "back" / "ret-checked.xlsx"
+    assert copy.exists()
+    code, out, _ = run("check", "--format", "json", "--specs", toolkit.directory, "--annotate",
+                       tmp / "back", tmp / "south" / "ret.xlsx")
+    assert code == 0 and copy.exists(), out  # north's copy, still to hand back
+    assert json.loads(out)["files"][0]["annotated_removed"] is None
+    shutil.copy(tmp / "north" / "ret.xlsx", tmp / "in" / "ret.xlsx")  # copies beside returns
+    run("check", "--specs", toolkit.directory, "--annotate", tmp / "in", tmp / "in")
+    assert (tmp / "in" / "ret-checked.xlsx").exists()
+    shutil.copy(filled, tmp / "in" / "ret.xlsx")  # corrected; its old copy is read as well
+    code, out, _ = run("check", "--specs", toolkit.directory, "--annotate", tmp / "in",
+                       tmp / "in")
+    assert (tmp / "in" / "ret-checked.xlsx").exists() and "removed" not in out
+    warned = load(filled)
+    row = next(c.row for c in warned["Alpha"]["A"] if c.value == "ALP.02")
+    warned["Alpha"].cell(row=row, column=layout.COL_ANSWER + 1, value="12 people")
+    warned.save(tmp / "warned.xlsx")
+    run("check", "--specs", toolkit.directory, "--annotate", tmp / "wb", "--annotate-warnings",
+        tmp / "warned.xlsx")
+    assert (tmp / "wb" / "warned-checked.xlsx").exists()
+    code, out, _ = run("check", "--specs", toolkit.directory, "--annotate", tmp / "wb",
+                       tmp / "warned.xlsx")
+    assert (tmp / "wb" / "warned-checked.xlsx").exists() and "removed" not in out
+
+
 def test_cli_check_says_which_files_carry_one_workbook(small):
     """Before summarising, the data officer learns of a return sent twice, and of one corrected
     and sent again (whose answers differ: the summary will use the later one)."""

@@ -194,7 +194,8 @@ def _copies(results: list[Any], lang: str = SOURCE_LANGUAGE) -> list[str]:
 
 #: The keys of every file's entry in ``check --format json``, in order.
 _CHECK_KEYS = ("file", "status", "seconds", "error", "code", "metadata", "respondent", "answers",
-               "details", "tables", "unplaced", "issues", "annotated", "annotate_error")
+               "details", "tables", "unplaced", "issues", "annotated", "annotate_error",
+               "annotated_removed")
 
 
 def check_json(results: list[Any], lang: str | None = None) -> str:
@@ -225,6 +226,7 @@ def check_json(results: list[Any], lang: str | None = None) -> str:
             })
         entry["annotated"] = getattr(result, "annotated", None)
         entry["annotate_error"] = getattr(result, "annotate_error", None)
+        entry["annotated_removed"] = getattr(result, "annotated_before", None)
         files.append(entry)
     summary = {s: sum(1 for r in results if r.status == s) for s in ("valid", "invalid",
                                                                       "unusable")}

@@ -58,25 +58,40 @@ def annotated_name(path: str | Path) -> str:
     return safe_file_name(f"{Path(path).stem}-checked", ".xlsx")
 
 
-def is_handback_copy(path: str | Path) -> bool:
-    """Whether ``path`` is a copy ``annotate_workbook`` wrote: a workbook whose first sheet is
-    the Issues sheet (in any language), told from its list of sheets alone."""
-    import html
+def handback_of(path: str | Path) -> tuple[str, bool] | None:
+    """What a copy ``annotate_workbook`` wrote is of: the workbook id of the return it marks,
+    and whether its Issues sheet lists an error; None for any other file. Its list of sheets
+    is looked at first, so that no other workbook is parsed."""
     import zipfile
+
+    import openpyxl
 
     try:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("xl/workbook.xml")
             if info.file_size > _SHEET_LIST_MAX:
-                return False
-            listing = archive.read(info)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return False
-    first = _FIRST_SHEET.search(listing)
-    if first is None:
-        return False
-    name = html.unescape(first.group(1).decode("utf-8", "replace"))
-    return any(name.startswith(title) for title in strings()["sheet.issues"].values())
+                return None
+            first = _FIRST_SHEET.search(archive.read(info))
+        titles = tuple(strings()["sheet.issues"].values())
+        if first is None or not first.group(1).decode("utf-8", "replace").startswith(titles):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            error = set(strings()["issues.error"].values())
+            listed = wb.worksheets[0].iter_rows(min_row=HEADER_ROW + 1, max_col=1,
+                                                values_only=True)
+            errors = any(row and row[0] in error for row in listed)
+            meta = ({str(k): str(v) for k, v in wb[layout.META_SHEET].iter_rows(
+                max_col=2, values_only=True) if k is not None}
+                if layout.META_SHEET in wb.sheetnames else {})
+        finally:
+            wb.close()
+    except Exception:  # a file that cannot be read so is no copy of ours
+        return None
+    workbook = meta.get("workbook_id", "")
+    return (workbook, errors) if workbook else None
 
 
 #: A workbook's list of sheets larger than this is no copy of a questionnaire.

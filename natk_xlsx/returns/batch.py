@@ -73,15 +73,8 @@ def _read_one(path: str, toolkit: Toolkit, records_only: bool = False,
         show_traceback()
         return FileResult(path, None, message, code, time.perf_counter() - start)
     result = FileResult(path, submission, errors=len(submission.errors))
-    if annotate is not None and target is not None:
-        if _wants_copy(submission, annotate):
-            _annotate(result, target)
-        elif os.path.exists(target) and _handback_copy(target):
-            # an earlier check's copy, listing problems corrected since: handed back, it
-            # would ask for them again
-            with contextlib.suppress(OSError):
-                os.remove(target)
-                result.annotated_before = target
+    if annotate is not None and target is not None and _wants_copy(submission, annotate):
+        _annotate(result, target)
     if records_only:  # what consolidation needs, without the cell map
         result.record, result.submission = submission.record(), None
     result.seconds = time.perf_counter() - start
@@ -92,10 +85,27 @@ def _wants_copy(submission: Any, annotate: Annotate) -> bool:
     return bool(submission.errors or (annotate.warnings and submission.issues))
 
 
-def _handback_copy(path: str) -> bool:
-    from natk_xlsx.returns.annotate import is_handback_copy
+def _retire_copy(result: FileResult, target: str | None, annotate: Annotate,
+                 inputs: AbstractSet[str]) -> None:
+    """Remove the copy an earlier check wrote for this return, now that it needs none: a copy
+    handed back would ask again for what was corrected since. Only the return's own copy (its
+    workbook id) that lists an error (or any, with warnings asked for: none is left), never a
+    file read in this run."""
+    from natk_xlsx.returns.annotate import handback_of
 
-    return is_handback_copy(path)
+    if (target is None or result.annotated or result.annotate_error or result.errors
+            or result.status != "valid" or not os.path.isfile(target)
+            or os.path.realpath(target) in inputs):
+        return
+    sub = result.submission
+    if sub is None or (annotate.warnings and sub.issues):
+        return
+    found = handback_of(target)
+    if found is None or found[0] != sub.workbook_id or not (found[1] or annotate.warnings):
+        return
+    with contextlib.suppress(OSError):
+        os.remove(target)
+        result.annotated_before = target
 
 
 def _annotate(result: FileResult, target: str) -> None:
@@ -171,7 +181,21 @@ def iter_files(
     the hand-back copies are written as the files are read. ``toolkit`` may be a function that
     loads it: a single file is then opened in a worker while the toolkit loads."""
     names = [str(p) for p in paths]
-    targets = annotated_targets(names, annotate.folder) if annotate else {}
+    if annotate is None:
+        yield from _results(names, {}, toolkit, jobs, timeout, memory_mb, isolate,
+                            records_only, None)
+        return
+    targets = annotated_targets(names, annotate.folder)
+    inputs = {os.path.realpath(name) for name in names}
+    for index, result in _results(names, targets, toolkit, jobs, timeout, memory_mb, isolate,
+                                  records_only, annotate):
+        _retire_copy(result, targets.get(names[index]), annotate, inputs)
+        yield index, result
+
+
+def _results(names: list[str], targets: dict[str, str], toolkit: Loader, jobs: int | None,
+             timeout: float, memory_mb: int, isolate: bool, records_only: bool,
+             annotate: Annotate | None) -> Iterator[tuple[int, FileResult]]:
     tasks = [(name, targets.get(name)) for name in names]
     if len(tasks) == 1 and annotate is None and in_workers(isolate):
         yield 0, _read_beside(names[0], toolkit, timeout, memory_mb, records_only)
