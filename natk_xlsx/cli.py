@@ -247,14 +247,12 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         reproducible=reproducible, depth=depth, return_to=return_to.strip())
     before = set(out.glob("*.xlsx")) if out.is_dir() else set()
     if recipients:
-        listed, none = limit_recipients(load_recipients(recipients, toolkit), options.components)
-        for recipient in none:
-            click.echo(f"note: no workbook for {recipient.institution}: none of the components "
-                       f"of -c {components} is meant for it; its row in {recipients} lists the "
-                       "components it gets ('components', or those of its 'kind').")
+        listed, none = limit_recipients(toolkit, load_recipients(recipients, toolkit), options)
+        for recipient, why in none:
+            click.echo(f"note: no workbook for {recipient.institution}: {why}.")
         if not listed:
-            raise click.UsageError(f"none of the components of -c {components} is meant for "
-                                   f"any recipient in {recipients}; no workbook was written")
+            raise click.UsageError(f"no recipient in {recipients} gets a workbook (each is "
+                                   "said above); choose other components or the full depth")
         results = generate_for_recipients(toolkit, listed, out, options)
         own = sum(1 for r in listed.values() if r.language and lang and r.language != lang)
         if own:

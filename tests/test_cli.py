@@ -282,6 +282,26 @@ def test_generate_for_recipients_limits_each_to_the_components_of_c(tmp_path: Pa
     assert "2 workbooks written." in out
 
 
+def test_generate_for_recipients_skips_one_left_without_questions_and_refuses_a_typo(
+        tmp_path: Path):
+    """At the core depth a recipient can be left no question at all: the run stopped at it,
+    with the workbooks of others already written and unsaid. It gets no workbook and a note;
+    the others are written. A component mistyped in -c was passed over unsaid."""
+    recipients = tmp_path / "r.csv"
+    recipients.write_text("institution,kind\nCoordination,coordination_body\nPolice,police\n",
+                          "utf-8")
+    code, out, err = run("generate", "--recipients", str(recipients), "-c", "situation",
+                         "--depth", "core", "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert ("note: no workbook for Police: no question of the chosen components belongs to "
+            "the core depth") in out
+    assert [p.name for p in (tmp_path / "out").glob("*.xlsx")] == ["01-coordination-en.xlsx"]
+    code, _, err = run("generate", "--recipients", str(recipients), "-c", "situation,victms",
+                       "-o", str(tmp_path / "typo"))
+    assert code == 2 and "no component victms in the toolkit" in err
+    assert not (tmp_path / "typo").exists()
+
+
 def test_generate_says_what_it_left_out_and_what_the_folder_held_before(tmp_path: Path):
     """At the core depth a component asked for can hold no question for the recipient's kind:
     it was dropped unsaid. A folder written again kept the workbooks of the earlier run beside

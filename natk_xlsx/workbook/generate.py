@@ -108,6 +108,36 @@ def parse_period(text: str) -> tuple[int, int]:
     return first, last
 
 
+def workbook_contents(toolkit: Toolkit, opts: GenerateOptions, recipient: Recipient | None
+                      ) -> tuple[tuple[Component, ...], list[str]]:
+    """The components of a recipient's workbook, each with the questions meant for its kind
+    at the depth chosen, and the ids of the questions so left out. ``NatkError`` when no
+    question is left."""
+    wanted = (recipient.components if recipient and recipient.components else opts.components)
+    components = choose_components(toolkit, wanted)
+    kind = recipient.kind if recipient else None
+    omitted: list[str] = []
+    if kind is not None:
+        tailored = [tailor(c, kind) for c in components]
+        omitted = [q.id for c, t in zip(components, tailored, strict=True)
+                   for q in c.questions if q not in t.questions]
+        components = tuple(t for t in tailored if t.questions)
+        if not components:
+            raise NatkError(f"no question of the chosen components is meant for respondents of "
+                            f"kind '{kind}'; choose other components")
+    if opts.depth not in DEPTHS:
+        raise UsageError(f"unknown depth '{opts.depth}'; use one of {', '.join(DEPTHS)}")
+    if opts.depth != "full":
+        shallow = [c._replace(questions=select_questions(c, None, opts.depth)) for c in components]
+        omitted += [q.id for c, t in zip(components, shallow, strict=True)
+                    for q in c.questions if q not in t.questions]
+        components = tuple(t for t in shallow if t.questions)
+        if not components:
+            raise NatkError(f"no question of the chosen components belongs to the "
+                            f"{opts.depth} depth; choose other components or the full depth")
+    return components, omitted
+
+
 def generate_workbook(
     toolkit: Toolkit,
     output: str | Path,
@@ -121,29 +151,9 @@ def generate_workbook(
     lang = check_language(toolkit, (recipient and recipient.language) or opts.lang
                           or toolkit.source_language)
     wanted = (recipient.components if recipient and recipient.components else opts.components)
-    components = choose_components(toolkit, wanted)
+    components, omitted = workbook_contents(toolkit, opts, recipient)
     kind = recipient.kind if recipient else None
     institution = recipient.institution if recipient else ""
-    omitted: list[str] = []
-    if kind is not None:
-        tailored = [tailor(c, kind) for c in components]
-        omitted = [q.id for c, t in zip(components, tailored, strict=True)
-                   for q in c.questions if q not in t.questions]
-        components = tuple(t for t in tailored if t.questions)
-        if not components:
-            raise NatkError(f"no question of the chosen components is meant for respondents of "
-                            f"kind '{kind}'; choose other components for {institution}")
-    if opts.depth not in DEPTHS:
-        raise UsageError(f"unknown depth '{opts.depth}'; use one of {', '.join(DEPTHS)}")
-    if opts.depth != "full":
-        shallow = [c._replace(questions=select_questions(c, None, opts.depth)) for c in components]
-        omitted += [q.id for c, t in zip(components, shallow, strict=True)
-                    for q in c.questions if q not in t.questions]
-        components = tuple(t for t in shallow if t.questions)
-        if not components:
-            meant = f" meant for {institution}" if institution else ""
-            raise NatkError(f"no question of the chosen components{meant} belongs to the "
-                            f"{opts.depth} depth; choose other components or the full depth")
     first, last = opts.period or toolkit.reference_period
     years = tuple(range(first, last + 1))
     plans = [plan_sheet(toolkit, c, lang, years) for c in components]
@@ -286,22 +296,30 @@ def safe_file_stem(text: str, limit: int = 60) -> str:
     return stem or "recipient"
 
 
-def limit_recipients(recipients: Sequence[Recipient], ids: Sequence[str]
-                     ) -> tuple[dict[int, Recipient], list[Recipient]]:
-    """The recipients by their number in the list (from 1), each with only those of the
-    components ``ids`` meant for it (its own 'components', or its kind's); and the recipients
-    none of them is meant for (their numbers are not used, so that every workbook keeps the
-    name it has in a run for all)."""
+def limit_recipients(toolkit: Toolkit, recipients: Sequence[Recipient], opts: GenerateOptions
+                     ) -> tuple[dict[int, Recipient], list[tuple[Recipient, str]]]:
+    """The recipients that get a workbook, by their number in the list (from 1), each with
+    only those of the components of ``opts`` meant for it (its own 'components', or its
+    kind's); and the others, each with why it gets none (their numbers are not used, so that
+    every workbook keeps the name it has in a run for all)."""
+    ids = opts.components
+    choose_components(toolkit, ids)  # a component mistyped is said, as without recipients
     kept: dict[int, Recipient] = {}
-    none = []
+    none: list[tuple[Recipient, str]] = []
     for number, recipient in enumerate(recipients, start=1):
         chosen = tuple(c for c in recipient.components if c in ids)
-        if not ids or not recipient.components:  # no list of its own: it gets ``ids``
-            kept[number] = recipient
-        elif chosen:
-            kept[number] = replace(recipient, components=chosen)
-        else:
-            none.append(recipient)
+        if ids and recipient.components and not chosen:
+            none.append((recipient, f"none of the components of -c {','.join(ids)} is meant "
+                                    "for it ('components' or 'kind' in its row)"))
+            continue
+        if chosen:
+            recipient = replace(recipient, components=chosen)
+        try:
+            workbook_contents(toolkit, opts, recipient)
+        except NatkError as exc:  # its kind, or the depth, leaves it no question
+            none.append((recipient, str(exc)))
+            continue
+        kept[number] = recipient
     return kept, none
 
 
