@@ -470,6 +470,11 @@ def test_one_country_typed_in_two_cases_is_no_regional_view(toolkit):
     c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no"}, country="Veridia")),
                               ("b", record("b", "Courts", {"LAW.01": "no"}, country="veridia "))])
     assert sorted(r.institution for r in c.respondents) == ["Courts", "Police"]
+    c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no"}, country="Veridia")),
+                              ("b", record("b", "Courts", {"LAW.01": "no"}, country="veridia ")),
+                              ("c", record("c", "Police", {"LAW.01": "no"}, country="Moravia"))])
+    assert sorted(r.institution for r in c.respondents) == [  # one spelling of each country
+        "Courts (Veridia)", "Police (Moravia)", "Police (Veridia)"]
 
 
 def test_the_key_figures_account_for_every_file_read_as_the_report_does(toolkit, tmp_path):

@@ -89,11 +89,14 @@ def gather(toolkit: Toolkit, returns: Iterable[Respondent],
     respondents, duplicates, multiple = select(returns, same_institution)
     for r in respondents:
         r.group = group_of(toolkit, r.kind)
-    if len({norm(r.country) for r in respondents if r.country}) > 1:  # a regional view
-        # (one country typed "veridia" on one cover and "Veridia" on the others is one)
+    spelt: dict[str, str] = {}  # each country as its first cover spells it
+    for r in respondents:
+        if r.country:
+            spelt.setdefault(norm(r.country), r.country.strip())
+    if len(spelt) > 1:  # a regional view ("veridia" on one cover, "Veridia" on others: one)
         for r in respondents:
             if r.country:
-                r.institution = f"{r.institution} ({r.country})"
+                r.institution = f"{r.institution} ({spelt[norm(r.country)]})"
     return Gathered(respondents, duplicates, multiple)
 
 
