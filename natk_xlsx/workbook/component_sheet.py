@@ -54,10 +54,21 @@ CHOICE_MARK = layout.CHOICE_MARK
 _NAMED_ARTICLE = re.compile(r"(Principle|Guideline) (\d+(?:\.\d+)?)")
 #: The top and bottom margins of a printed page, in inches (the header and footer lie in them).
 END_MARGIN = 0.6
-#: The most of an institution's name a page's footer shows.
+#: The most of a country's or an institution's name a page's footer shows (the footer, with
+#: its fonts and the page number, holds 255 characters at most).
 FOOTER_NAME_MAX = 80
 #: Lines of room to write a long text answer by hand on the printed sheet.
 LONG_TEXT_LINES = 4
+
+
+def _cut(name: str) -> str:
+    """A name as a page's footer shows it: at most ``FOOTER_NAME_MAX`` characters as the footer
+    holds them ("&" doubled), for a footer longer than 255 is not written at all."""
+    if len(name) + name.count("&") <= FOOTER_NAME_MAX:
+        return name
+    while len(name) + name.count("&") > FOOTER_NAME_MAX - 1:
+        name = name[:-1]
+    return name.rstrip() + "…"
 
 
 class ComponentSheet(SheetBase):
@@ -306,12 +317,10 @@ class ComponentSheet(SheetBase):
         workbook, so that a page come loose from a paper copy is matched to its return (the
         component sheets of every institution's copy have the same names)."""
         cover = self.spec.cover
-        institution = cover.institution
-        if len(institution) > FOOTER_NAME_MAX:  # a footer holds at most 255 characters
-            institution = institution[:FOOTER_NAME_MAX - 1].rstrip() + "…"
         workbook = self.ui("page.workbook", workbook_id=left_to_right(
             self.spec.metadata["workbook_id"][:8], self.lang))
-        return " · ".join(part for part in (cover.country, institution, workbook) if part)
+        return " · ".join(part for part in (_cut(cover.country), _cut(cover.institution),
+                                            workbook) if part)
 
     def _page_breaks(self, last: int) -> None:
         """Pages that end between questions, with tables whole (``pages``)."""
