@@ -141,7 +141,10 @@ def test_what_was_written_outside_the_answers_is_on_the_remarks_sheet(toolkit, t
                           "cell": f"D{5 + i}", "question": "LAW.01", "message": "m"}]
         (folder / path.rsplit("/", 1)[-1]).write_text(json.dumps(rec), "utf-8")
     out = tmp_path / "summary.xlsx"
-    summarise([folder], toolkit, out)
+    summarise([folder], toolkit, out, json_path=tmp_path / "summary.json")
+    remarks = json.loads((tmp_path / "summary.json").read_text("utf-8"))["remarks"]
+    assert {(r["question_id"], r["text"]) for r in remarks if r["sheet"] == "Notes"} == {
+        (None, "added sheet")}  # null where the CSV leaves the field empty
     sheet = _load(out)["Remarks"]
     assert "outside the cells where answers are read" in sheet.cell(1, 1).value
     assert [c.value for c in sheet[2]] == ["Institution", "Question ID", "Question", "Cell",

@@ -152,7 +152,9 @@ def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
         "conflicts": conflict_records(c),
         "statistics": [_typed_statistic(row) for row in statistics_rows(c, lang)],
         "responses": list(response_records(c, lang)),
-        "remarks": [dict(zip(REMARK_COLUMNS, row, strict=True)) for row in remark_rows(c)],
+        "remarks": [{key: None if value == "" else value
+                     for key, value in zip(REMARK_COLUMNS, row, strict=True)}
+                    for row in remark_rows(c)],
     }
     Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
