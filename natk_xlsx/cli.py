@@ -272,9 +272,10 @@ def generate(components: str | None, lang: str | None, country: str, assessment:
         if result.left_out:
             kind = result.recipient.kind if result.recipient else None
             its = "its" if len(result.left_out) == 1 else "their"
+            meant = " at ".join(([f"kind {kind}"] if kind else [])
+                                + ([f"depth {depth}"] if depth != "full" else []))
             click.echo(f"note: {result.path}: {', '.join(result.left_out)} left out: none of "
-                       f"{its} questions is meant for {f'kind {kind} at ' if kind else ''}"
-                       f"depth {depth}.")
+                       f"{its} questions is meant for {meant}.")
     click.echo(f"{counted(len(results), 'workbook')} written.")
     _older_workbooks(before - {r.path for r in results}, out)
 

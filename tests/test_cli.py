@@ -316,6 +316,11 @@ def test_generate_says_what_it_left_out_and_what_the_folder_held_before(tmp_path
     assert "01-shelter-en.xlsx: prevention left out: none of its questions is meant for kind " \
            "ngo at depth core." in out
     assert "also holds" not in out
+    recipients.write_text("institution,kind,components\nShelter,ngo,victims;legal\n", "utf-8")
+    code, out, err = run("generate", "--recipients", str(recipients), "-o", str(tmp_path / "f"))
+    assert code == 0, err
+    assert "01-shelter-en.xlsx: legal left out: none of its questions is meant for kind ngo." \
+        in out  # at the full depth, the kind alone is why
     recipients.write_text("institution,kind\nPolice,police\n", "utf-8")
     code, out, err = run("generate", "--recipients", str(recipients), "-o", str(out_dir))
     assert code == 0, err
