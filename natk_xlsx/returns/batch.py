@@ -93,7 +93,7 @@ def _retire_copy(result: FileResult, target: str | None, annotate: Annotate,
     file read in this run."""
     from natk_xlsx.returns.annotate import handback_of
 
-    if (target is None or result.annotated or result.annotate_error or result.errors
+    if (target is None or result.annotated or result.annotate_error
             or result.status != "valid" or not os.path.isfile(target)
             or os.path.realpath(target) in inputs):
         return
