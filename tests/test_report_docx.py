@@ -186,6 +186,18 @@ def test_front_matter_and_response(toolkit, returns, tmp_path):
                      "Police"]
 
 
+def test_one_institution_is_counted_in_the_singular(toolkit, returns, tmp_path):
+    """"1 institutions answered 10 of the 10 questions asked on this component": where one
+    institution answered, the English report says so in the singular."""
+    for extra in sorted(returns.glob("*.json"))[1:]:
+        extra.unlink()
+    _, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "1 institutions" not in text
+    assert "; 1 institution answered (Annex 1)" in text
+    assert "1 institution answered " in text and "of the" in text
+
+
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):
     _, doc = write(toolkit, returns, tmp_path)
     text = all_text(doc)

@@ -216,7 +216,7 @@ def executive_summary(w: _Writer) -> None:
         w.add(Para(w.t("summary.covered", **covered)))
     else:
         w.add(Para(w.t("summary.response", files=r.files_received, answered=len(r.institutions),
-                       aside=noted, **covered)))
+                       count=len(r.institutions), aside=noted, **covered)))
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))
     kinds = Counter(i.kind or "–" for i in r.institutions)
@@ -345,7 +345,7 @@ def _more(w: _Writer, shown: int, items: Sequence[Cited]) -> None:
 def component(w: _Writer, comp: ComponentFindings) -> None:
     w.add(Heading(comp.title, 2))
     w.add(Para(comp.purpose, style="note"))
-    w.add(Para(w.t("findings.response", respondents=comp.respondents,
+    w.add(Para(w.t("findings.response", respondents=comp.respondents, count=comp.respondents,
                    answered=comp.questions_answered, asked=comp.questions_asked)))
     w.add(Heading(w.t("h.strengths"), 3))
     if comp.strengths:
