@@ -59,6 +59,45 @@ def test_invalid_json_names_line_and_column(write_specs):
     assert problem.path == "line 2 column 8"
 
 
+def test_one_file_that_is_not_json_is_said_once_and_blames_no_other(write_specs):
+    """A comma missing in one component's file was said, then followed by "component 'alpha'
+    has no file alpha.json; add alpha.json" (it is there) and, in the other files, every
+    question of it they name said missing."""
+    comps = complete(default_components())
+    comps["beta"]["questions"][0]["needs"] = [{**comps["alpha"]["questions"][0]["needs"][0],
+                                               "depends_on": ["ALP.01"]}]
+    assert codes(lint_specs(write_specs(comps))) == []  # beta names ALP.01, which is there
+    folder = write_specs(comps)
+    (folder / "alpha.json").write_text('{"kind": "component",\n "id": "alpha",,}', "utf-8")
+    report = lint_specs(folder)
+    assert codes(report) == [("SPEC-JSON", "alpha.json", "line 2 column 16")]
+    assert "no comma after an object's or a list's last item" in report.errors[0].fix
+    assert ("SPEC-PARTIAL", "alpha.json", "$") in codes(report, "warning")
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_utf8_too(write_specs):
+    """Notepad's and PowerShell's "UTF-8 with BOM" was refused as "not valid JSON (Unexpected
+    UTF-8 BOM (decode using utf-8-sig))", and toolkit.json so saved as missing."""
+    folder = write_specs(complete(default_components()))
+    for name in ("alpha.json", "toolkit.json"):
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + (folder / name).read_bytes())
+    assert lint_specs(folder).problems == []
+    assert load_toolkit(folder).question("ALP.01")
+
+
+def test_a_key_given_twice_in_one_object_is_an_error(write_specs):
+    """A translation added on a new line instead of replacing the old one: JSON keeps the last
+    one silently, and the workbook showed the text meant to be deleted."""
+    folder = write_specs(complete(default_components()))
+    text = (folder / "alpha.json").read_text("utf-8")
+    first = text.index('"en": ')
+    (folder / "alpha.json").write_text(text[:first] + '"en": "OLD TEXT", ' + text[first:],
+                                       "utf-8")
+    report = lint_specs(folder)
+    (problem,) = [p for p in report.errors if p.code == "SPEC-JSON"]
+    assert problem.file == "alpha.json" and 'the key "en" is given twice' in problem.message
+
+
 def test_schema_errors_name_the_json_path(write_specs):
     comps = default_components()
     del comps["alpha"]["questions"][1]["guidance"]

@@ -133,8 +133,9 @@ def _check_references(
             try:
                 toolkit.question(dep)
             except KeyError:
-                check.error("SPEC-REF", file, f"{where}.needs[{r}].depends_on[{d}]",
-                            f"no question {dep}", "name an existing question")
+                if not check.partial:  # else it may be in a file that could not be used
+                    check.error("SPEC-REF", file, f"{where}.needs[{r}].depends_on[{d}]",
+                                f"no question {dep}", "name an existing question")
             if dep == q.id:
                 check.error("SPEC-CYCLE", file, f"{where}.needs[{r}].depends_on[{d}]",
                             f"{q.id} depends on itself", "remove it")
@@ -218,8 +219,9 @@ def _check_condition(
                             "a condition may only look at questions of its own component, so that "
                             "a workbook with some components still works")
             except KeyError:
-                check.error("SPEC-REF", file, f"{path}.question", f"no question {qid}",
-                            "name a question of this component")
+                if not check.partial:
+                    check.error("SPEC-REF", file, f"{path}.question", f"no question {qid}",
+                                "name a question of this component")
             continue
         if relevance and position[qid] >= position[owner.id]:
             what = "itself" if qid == owner.id else f"{qid}, which comes later"

@@ -96,6 +96,9 @@ class Checker:
 
     def __init__(self, report: LintReport) -> None:
         self.report = report
+        #: Some component files could not be used: a question named elsewhere may be in one,
+        #: so it is not said to be missing (``lint_run``).
+        self.partial = False
 
     def error(self, code: str, file: str, path: str, message: str, fix: str) -> None:
         self.report.problems.append(Problem("error", code, file, path, message, fix))

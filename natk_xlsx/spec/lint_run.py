@@ -36,15 +36,39 @@ INTERFACE_FILE = "natk_xlsx/i18n/interface.json"
 
 
 # -- reading ---------------------------------------------------------------------------------------
+#: What JSON's syntax most often trips on when edited by hand.
+_HINT = (" (JSON has no comments, no comma after an object's or a list's last item, and its "
+         "quotes are straight: \")")
+
+
+class _TwiceSaid(ValueError):
+    """A key given twice in one object: JSON keeps the last, silently."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _TwiceSaid(key, [k for k, _ in pairs])
+        found[key] = value
+    return found
+
+
 def _read(path: Path, check: Checker) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
+    try:  # "UTF-8 with BOM", as Notepad and PowerShell save it, is UTF-8 too
+        return json.loads(path.read_text("utf-8-sig"), object_pairs_hook=_once)
     except UnicodeDecodeError:
         check.error("SPEC-JSON", path.name, "$", "the file is not UTF-8 text",
                     "save it as UTF-8")
     except json.JSONDecodeError as exc:
         check.error("SPEC-JSON", path.name, f"line {exc.lineno} column {exc.colno}",
-                    f"not valid JSON ({exc.msg})", "correct the JSON syntax there")
+                    f"not valid JSON ({exc.msg})", "correct the JSON syntax there" + _HINT)
+    except _TwiceSaid as exc:
+        key, keys = exc.args
+        check.error("SPEC-JSON", path.name, "$",
+                    f"the key \"{key}\" is given twice in one object (its keys: "
+                    f"{', '.join(dict.fromkeys(keys))}); JSON would keep the last silently",
+                    "delete the one that should not be there")
     except OSError as exc:
         check.error("SPEC-JSON", path.name, "$", f"cannot be read ({exc.strerror})",
                     "check the file's permissions")
@@ -83,6 +107,13 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
         return report
     assert isinstance(manifest, dict) and isinstance(lists, dict)
     components = _component_documents(documents, manifest, schema_valid, check)
+    unused = [f"{cid}.json" for cid in manifest["components"]
+              if cid not in components and f"{cid}.json" in report.files]
+    if unused:  # its questions are unknown: those named elsewhere are not said to be missing
+        check.partial = True
+        check.warning("SPEC-PARTIAL", unused[0], "$",
+                      f"{', '.join(unused)} could not be used, so the questions other files "
+                      "name in it are not checked", "correct the errors above and check again")
     toolkit = build_toolkit(manifest, lists, components, str(path), spec_hash(documents))
     report.toolkit = toolkit
     check_manifest(manifest, check)
@@ -102,7 +133,7 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
 
 def _usable(doc: Any, kind: str, name: str, valid: Mapping[str, bool], check: Checker) -> bool:
     if doc is None:
-        if name not in valid:
+        if name not in valid and name not in check.report.files:  # else: said as unreadable
             check.error("SPEC-MISSING-FILE", name, "$", f"the {kind} file is missing",
                         f"add {name} (see docs/spec-format.md)")
         return False
@@ -123,6 +154,8 @@ def _component_documents(
     for i, cid in enumerate(listed):
         name = f"{cid}.json"
         doc = documents.get(name)
+        if doc is None and name in check.report.files:
+            continue  # there, but not JSON: said as such
         if doc is None:
             check.error("SPEC-MISSING-FILE", MANIFEST_FILE, f"$.components[{i}]",
                         f"component '{cid}' has no file {name}",

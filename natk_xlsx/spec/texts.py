@@ -43,7 +43,7 @@ class ImportResult:
 
 def _documents(directory: Path) -> Iterator[tuple[str, Any]]:
     for file in sorted(directory.glob("*.json")):
-        yield file.name, json.loads(file.read_text("utf-8"))
+        yield file.name, json.loads(file.read_text("utf-8-sig"))
 
 
 def export_texts(directory: str | Path | None, lang: str, target: str | Path,

@@ -90,7 +90,7 @@ def cache_dir() -> Path | None:
 
 def _documents(files: SpecFiles) -> dict[str, Any] | None:
     try:
-        return {name: json.loads(data.decode("utf-8")) for name, data in files.raw.items()}
+        return {name: json.loads(data.decode("utf-8-sig")) for name, data in files.raw.items()}
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
 
