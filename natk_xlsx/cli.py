@@ -122,8 +122,9 @@ def specs() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for programs.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
+@specs_option
 @handles_errors
-def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
+def specs_check(directory: str | None, fmt: str, strict: bool, specs_dir: str | None) -> None:
     """Check the specs in DIRECTORY (default: ./workbook_specs when the current folder has
     one, as a checkout does, else the bundled toolkit); the report names the folder checked.
 
@@ -134,7 +135,9 @@ def specs_check(directory: str | None, fmt: str, strict: bool) -> None:
     from natk_xlsx.outputs.report import lint_json, lint_text
     from natk_xlsx.spec.lint import lint_specs
 
-    report = lint_specs(directory)
+    if directory and specs_dir and directory != specs_dir:
+        raise click.UsageError("give the specs folder once, as DIRECTORY or with --specs")
+    report = lint_specs(directory or specs_dir)  # --specs, as every other command takes it
     click.echo(lint_json(report) if fmt == "json" else lint_text(report))
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_INVALID)

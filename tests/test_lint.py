@@ -571,3 +571,16 @@ def test_an_exclusive_choice_is_marked_true_or_false(write_specs):
     assert ("SPEC-SCHEMA", "beta.json", "$.choice_lists.beta_kinds.choices[1].exclusive") in found
     comps["beta"]["choice_lists"]["beta_kinds"]["choices"][1]["exclusive"] = True
     assert not lint_specs(write_specs(comps)).errors
+
+
+def test_specs_check_takes_the_folder_with_specs_as_every_command_does(write_specs):
+    """README: every command that reads specs takes --specs; 'natk specs check --specs DIR'
+    was "No such option"."""
+    from click.testing import CliRunner
+
+    from natk_xlsx.cli import cli
+
+    folder = write_specs(complete(default_components()))
+    done = CliRunner().invoke(cli, ["specs", "check", "--specs", str(folder)])
+    assert done.exit_code == 0, done.output
+    assert str(folder) in done.output
