@@ -182,7 +182,8 @@ def specs_import_texts(lang: str, source: str, specs_dir: str | None) -> None:
     for problem in result.problems:
         click.echo(f"{source}: {problem}")
     click.echo(f"{counted(result.applied, 'translation')} applied, {result.unchanged} unchanged, "
-               f"{result.not_applied} not applied. Run 'natk specs check' next.")
+               f"{result.not_applied} not applied. Run 'natk specs check --specs {specs_dir}' "
+               "next.")
     if result.problems:
         sys.exit(EXIT_INVALID)
 

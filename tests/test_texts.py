@@ -61,14 +61,44 @@ def test_export_includes_the_interface_texts_and_import_writes_them_back(write_s
     assert len(ui_rows) == len(strings()) >= 199
     row = next(r for r in ui_rows if r["key"] == "interface.json::row.year")
     row["ru"] = "Год отчёта"
+    joint = next(r for r in ui_rows if r["key"] == "interface.json::issue.or")
+    joint["ru"] = joint["ru"].replace("или", "либо")  # " или " between two answers
     with out.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, ["key", "en", "ru"])
         w.writeheader()
-        w.writerows([row])
+        w.writerows([row, joint])
     result = CliRunner().invoke(cli, ["specs", "import-texts", "ru", str(out), "--specs",
                                       str(checkout / "workbook_specs")])
     assert result.exit_code == 0, result.output
-    assert json.loads(interface.read_text("utf-8"))["row.year"]["ru"] == "Год отчёта"
+    written = json.loads(interface.read_text("utf-8"))
+    assert written["row.year"]["ru"] == "Год отчёта"
+    assert written["issue.or"]["ru"] == " либо "  # its spaces kept: they part the answers
+
+
+def test_a_copied_folder_takes_an_export_back_without_failing_on_the_interface(write_specs,
+                                                                              tmp_path):
+    """An export imported back, unedited, into a copy of the specs (no interface.json beside
+    it) said "472 interface texts not applied" and exited 1; only those changed are said."""
+    folder = write_specs()
+    out = tmp_path / "fr.csv"
+    CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--specs", str(folder), "-o",
+                             str(out)])
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert any(r["key"].startswith("interface.json::") and r["fr"] for r in rows)
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
+                                      str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"Run 'natk specs check --specs {folder}' next." in result.stdout
+    row = next(r for r in rows if r["key"] == "interface.json::row.year")
+    row["fr"] = "Année de référence"
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, ["key", "en", "fr"])
+        w.writeheader()
+        w.writerows(rows)
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
+                                      str(folder)])
+    assert result.exit_code == 1 and "1 interface text changed, not applied" in result.stdout
 
 
 def test_import_writes_only_where_it_is_told(write_specs, tmp_path):

@@ -123,12 +123,17 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
     changed: set[str] = set()
     skipped_interface = 0
     for i, row in enumerate(rows, start=2):
-        text = (row.get(lang) or "").strip()
-        if not text:
+        given = row.get(lang) or ""
+        if not given.strip():
             continue
         name, _, path = (row.get("key") or "").partition("::")
+        # an interface text's spaces are part of it (" ou " joins two answers); a spec's are not
+        text = given if name == INTERFACE_FILE else given.strip()
         if name == INTERFACE_FILE and name not in docs:
-            skipped_interface += 1
+            if (strings().get(path) or {}).get(lang) == text:  # as natk-xlsx has it already
+                result.unchanged += 1
+            else:
+                skipped_interface += 1
             continue
         try:
             node = docs[name][path] if name == INTERFACE_FILE else _locate(docs[name], path)
@@ -149,9 +154,9 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
         result.applied += 1
     if skipped_interface:
         result.not_applied += skipped_interface
-        result.problems.append(f"{counted(skipped_interface, 'interface text')} not applied: there is no "
-                               f"{INTERFACE_PATH} beside {folder}; import them in a checkout of "
-                               "natk-xlsx")
+        result.problems.append(f"{counted(skipped_interface, 'interface text')} changed, not "
+                               f"applied: there is no {INTERFACE_PATH} beside {folder}; import "
+                               "them in a checkout of natk-xlsx")
     for done, name in enumerate(sorted(changed)):
         target = interface_file if name == INTERFACE_FILE else folder / name
         with writing(target, f"the translations ({done} of {len(changed)} files written "
