@@ -584,3 +584,12 @@ def test_specs_check_takes_the_folder_with_specs_as_every_command_does(write_spe
     done = CliRunner().invoke(cli, ["specs", "check", "--specs", str(folder)])
     assert done.exit_code == 0, done.output
     assert str(folder) in done.output
+
+
+def test_a_question_id_given_twice_is_said_first(write_specs):
+    """Renaming a question to the id of another made the first one's skip-logic condition look
+    wrong ("no is not an answer of ALP.01"), said first, which is all 'generate' shows."""
+    comps = complete(default_components())
+    comps["alpha"]["questions"][2]["id"] = "ALP.01"  # a copy-paste: ALP.03 renamed ALP.01
+    report = lint_specs(write_specs(comps))
+    assert report.errors[0].code == "SPEC-DUPLICATE-ID", [p.code for p in report.errors]

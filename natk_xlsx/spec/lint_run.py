@@ -104,6 +104,7 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
     if not _usable(manifest, "manifest", MANIFEST_FILE, schema_valid, check) or not _usable(
         lists, "lists", LISTS_FILE, schema_valid, check
     ):
+        report.problems.sort(key=lambda p: _FIRST.get(p.code, len(_FIRST)))
         return report
     assert isinstance(manifest, dict) and isinstance(lists, dict)
     components = _component_documents(documents, manifest, schema_valid, check)
@@ -128,7 +129,14 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
     report.components = [_stats(toolkit, cid, manifest) for cid in manifest["components"]
                          if cid in components]
     check_translations_published(report, manifest, missing, check)
+    report.problems.sort(key=lambda p: _FIRST.get(p.code, len(_FIRST)))
     return report
+
+
+#: Problems that others follow from, said first (the first error is what ``generate`` shows):
+#: a question id given twice made a skip-logic condition of the first one look wrong.
+_FIRST = {code: i for i, code in enumerate(("SPEC-JSON", "SPEC-MISSING-FILE", "SPEC-KIND",
+                                            "SPEC-ID", "SPEC-SCHEMA", "SPEC-DUPLICATE-ID"))}
 
 
 def _usable(doc: Any, kind: str, name: str, valid: Mapping[str, bool], check: Checker) -> bool:
