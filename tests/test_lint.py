@@ -319,6 +319,24 @@ def test_sections_keep_their_questions_together(write_specs):
         lint_specs(write_specs(comps)))
 
 
+def test_a_question_moved_out_of_its_section_is_the_one_named(write_specs):
+    """A question of the last section moved up among the first's: the questions after it were
+    each said to be in a section that "came earlier", and the one moved was never named."""
+    comps = complete(default_components())
+    alpha = comps["alpha"]
+    alpha["sections"].append({**alpha["sections"][1], "id": "last"})
+    for q in alpha["questions"][2:]:
+        q["section"] = "last"
+    alpha["questions"][1]["section"] = "more"  # basics: ALP.01; more: ALP.02; last: ALP.03-04
+    assert [c for c in codes(lint_specs(write_specs(comps))) if c[0] == "SPEC-SECTION-ORDER"] == []
+    alpha["questions"].insert(0, alpha["questions"].pop(3))  # ALP.04 moved to the top
+    report = lint_specs(write_specs(comps))
+    found = [p for p in report.errors if p.code == "SPEC-SECTION-ORDER"]
+    assert [(p.path, p.message) for p in found] == [(
+        "$.questions[0].section", "ALP.04 belongs to section 'last' but stands among the "
+        "questions of section 'basics'")]
+
+
 def test_constraints_must_fit_the_type(write_specs):
     comps = with_question("alpha", 1, constraints={"min": 10, "max": 2, "max_length": 5})
     found = codes(lint_specs(write_specs(comps)))

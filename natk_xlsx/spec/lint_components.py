@@ -86,24 +86,49 @@ def _check_sections(cid: str, doc: dict[str, Any], check: Checker) -> None:
             check.error("SPEC-DUPLICATE-ID", file, "$.sections",
                         f"the section id '{sid}' appears {n} times", "give each section its own id")
     order = {sid: i for i, sid in enumerate(section_ids)}
-    last = -1
     used: set[str] = set()
+    placed: list[tuple[int, int]] = []  # (question's index, its section's place)
     for i, question in enumerate(doc["questions"]):
         sid = question["section"]
         if sid not in order:
             check.error("SPEC-REF", file, f"$.questions[{i}].section", f"no section '{sid}'",
                         f"use one of {', '.join(section_ids)}")
             continue
-        if order[sid] < last or (sid in used and order[sid] != last):
-            check.error("SPEC-SECTION-ORDER", file, f"$.questions[{i}].section",
-                        f"{question['id']} belongs to section '{sid}', which came earlier",
-                        "keep each section's questions together, in the order of the sections")
-        last = max(last, order[sid])
+        placed.append((i, order[sid]))
         used.add(sid)
+    in_order = _longest_in_order([where for _, where in placed])
+    for n, (i, where) in enumerate(placed):
+        if n in in_order:
+            continue
+        beside = [w for m, (_, w) in enumerate(placed) if m in in_order and m > n] or [
+            w for m, (_, w) in enumerate(placed) if m in in_order and m < n][-1:]
+        among = section_ids[beside[0]]
+        question = doc["questions"][i]
+        check.error("SPEC-SECTION-ORDER", file, f"$.questions[{i}].section",
+                    f"{question['id']} belongs to section '{section_ids[where]}' but stands "
+                    f"among the questions of section '{among}'",
+                    f"move it to the questions of section '{section_ids[where]}'")
     for sid in section_ids:
         if sid not in used:
             check.warning("SPEC-EMPTY-SECTION", file, f"$.sections[{order[sid]}]",
                           f"section '{sid}' has no questions", "add questions or remove it")
+
+
+def _longest_in_order(places: list[int]) -> set[int]:
+    """The positions of the longest run of ``places`` that never goes back (not necessarily
+    adjacent): the questions in their section's order; the others are the ones moved."""
+    best = [1] * len(places)
+    before = [-1] * len(places)
+    for n in range(len(places)):
+        for m in range(n):
+            if places[m] <= places[n] and best[m] + 1 > best[n]:
+                best[n], before[n] = best[m] + 1, m
+    kept: set[int] = set()
+    n = max(range(len(places)), key=lambda k: best[k], default=-1)
+    while n >= 0:
+        kept.add(n)
+        n = before[n]
+    return kept
 
 
 def _check_references(
