@@ -107,12 +107,34 @@ def spec_schema_errors(document: Any) -> list[SchemaError]:
     check = _spec_check()
     if check is not None and check(document):
         return []
+    leaves = [leaf for error in _spec_validator().iter_errors(document)
+              for leaf in _flatten(error)]
+    places = [tuple(leaf.absolute_path) for leaf in leaves]
     found: list[SchemaError] = []
-    for error in _spec_validator().iter_errors(document):
-        for leaf in _flatten(error):
-            found.append(SchemaError(tuple(leaf.absolute_path), leaf.message, _fix(leaf)))
+    for leaf, place in zip(leaves, places, strict=True):
+        if leaf.validator in _WHOLE and any(len(other) > len(place) and other[:len(place)] == place
+                                            for other in places):
+            continue  # a rule over the whole object, broken by the error inside it said apart
+        found.append(SchemaError(place, _short(leaf), _fix(leaf)))
     found.sort(key=lambda e: [str(p).zfill(6) if isinstance(p, int) else p for p in e.path])
     return found
+
+
+#: Rules over a whole object (a question whose type calls for other keys): an error inside the
+#: object (its type misspelt) is the cause, and said.
+_WHOLE = frozenset({"not", "if", "then", "else", "allOf", "anyOf", "oneOf", "dependentRequired"})
+
+
+def _short(error: ValidationError) -> str:
+    """jsonschema's message, with a whole question written over in it named instead: a
+    misspelt type gave a line of 2,000 characters."""
+    message, shown = str(error.message), repr(error.instance)
+    if len(shown) <= 80 or shown not in message:
+        return message
+    what = error.instance
+    name = (f"the object with id {what['id']}" if isinstance(what, dict) and "id" in what
+            else "the object" if isinstance(what, dict) else "the list")
+    return message.replace(shown, name)
 
 
 class DataError(NamedTuple):

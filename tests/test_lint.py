@@ -110,6 +110,20 @@ def test_schema_errors_name_the_json_path(write_specs):
     assert "guidance" in message
 
 
+def test_a_misspelt_type_is_one_short_error_where_it_is(write_specs):
+    """"single-choice" for single_choice gave, besides the error on the type, a line of 2,000
+    characters writing out the whole question ("... should not be valid under {'required':
+    ['choices']}")."""
+    comps = default_components()
+    (i, q), = [(i, q) for i, q in enumerate(comps["alpha"]["questions"]) if "choices" in q]
+    q["guidance"] = {"en": "Count each case once, as the case file records it. " * 4}
+    q["type"] = q["type"].replace("_", "-")
+    report = lint_specs(write_specs(comps))
+    schema = [p for p in report.errors if p.code == "SPEC-SCHEMA"]
+    assert [p.path for p in schema] == [f"$.questions[{i}].type"]
+    assert all(len(p.message) < 300 for p in report.problems)
+
+
 def test_unknown_answer_type_and_tag_are_schema_errors(write_specs):
     comps = with_question("alpha", 0, type="maybe", tags=["weather"])
     found = codes(lint_specs(write_specs(comps)))
