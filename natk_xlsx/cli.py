@@ -160,6 +160,10 @@ def specs_export_texts(lang: str, output: str, missing: bool, specs_dir: str | N
     count = export_texts(specs_dir, lang, output, missing)
     folder = resolve_specs_dir(specs_dir)
     target = "DIR" if is_installed(folder) else str(folder)
+    if not count:  # --missing, every text translated: the CSV holds its header alone
+        click.echo(f"every text of {folder} is translated into {lang}: {output} holds the "
+                   "header alone; nothing to fill in.")
+        return
     click.echo(f"{counted(count, 'text')} written to {output} from {folder}; fill in the '{lang}' column "
                f"and run 'natk specs import-texts {lang} {output} --specs {target}'.")
 

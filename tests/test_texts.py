@@ -130,3 +130,30 @@ def test_a_checkout_uses_its_own_specs(write_specs, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["specs", "check"])
     assert result.exit_code == 0, result.output
     assert "in workbook_specs" in result.output
+
+
+def test_a_csv_saved_with_semicolons_is_read_and_a_complete_language_is_said(write_specs,
+                                                                             tmp_path):
+    """Excel in French saves a CSV parted by semicolons: it was refused as lacking the columns
+    key, en and fr. An export of the texts missing in a language that has them all wrote a
+    header alone, and said to fill in its column."""
+    folder = write_specs()
+    out = tmp_path / "fr.csv"
+    CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--missing", "--specs", str(folder),
+                             "-o", str(out)])
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["fr"] = "FR " + r["en"]
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, ["key", "en", "fr"], delimiter=";")
+        w.writeheader()
+        w.writerows(rows)
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
+                                      str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(rows)} translations applied" in result.stdout
+    result = CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--missing", "--specs",
+                                      str(folder), "-o", str(tmp_path / "none.csv")])
+    assert result.exit_code == 0 and "nothing to fill in" in result.stdout
+    assert "fill in the 'fr' column" not in result.stdout

@@ -110,7 +110,11 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
                          "or a copy of the folder (--specs DIR)")
     try:
         with Path(source).open(newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.DictReader(f))
+            header = f.readline()
+            f.seek(0)
+            # Excel in French, Spanish, Russian and other locales saves a CSV with semicolons
+            parted = ";" if header.count(";") > header.count(",") else ","
+            rows = list(csv.DictReader(f, delimiter=parted))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(source), f"cannot be read as a UTF-8 CSV ({exc})") from None
     if rows and not {"key", "en", lang} <= set(rows[0]):
