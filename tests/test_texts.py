@@ -157,3 +157,39 @@ def test_a_csv_saved_with_semicolons_is_read_and_a_complete_language_is_said(wri
                                       str(folder), "-o", str(tmp_path / "none.csv")])
     assert result.exit_code == 0 and "nothing to fill in" in result.stdout
     assert "fill in the 'fr' column" not in result.stdout
+
+
+def test_a_translation_follows_its_question_when_questions_are_reordered(write_specs, tmp_path):
+    """The export named a text by its place ("$.questions[9].text"): two questions swapped
+    after the export (which the docs allow) and their translations were refused as "the English
+    text has changed". Questions, sections and choices are named by their id or code now; a CSV
+    of the earlier form is still read."""
+    folder = write_specs()
+    out = tmp_path / "fr.csv"
+    CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--missing", "--specs", str(folder),
+                             "-o", str(out)])
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert any(r["key"] == "alpha.json::$.questions[ALP.01].text" for r in rows)
+    for r in rows:
+        r["fr"] = "FR " + r["en"]
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, ["key", "en", "fr"])
+        w.writeheader()
+        w.writerows(rows)
+    alpha = json.loads((folder / "alpha.json").read_text("utf-8"))
+    alpha["questions"][2], alpha["questions"][3] = alpha["questions"][3], alpha["questions"][2]
+    (folder / "alpha.json").write_text(json.dumps(alpha, indent=2), "utf-8")
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
+                                      str(folder)])
+    assert result.exit_code == 0, result.output
+    alpha = json.loads((folder / "alpha.json").read_text("utf-8"))
+    assert all(q["text"]["fr"] == "FR " + q["text"]["en"] for q in alpha["questions"])
+    old = tmp_path / "positional.csv"  # as an earlier version exported
+    old.write_text("key,en,fr\nalpha.json::$.questions[0].text,"
+                   f"{alpha['questions'][0]['text']['en']},Question un\n", "utf-8-sig")
+    result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(old), "--specs",
+                                      str(folder)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((folder / "alpha.json").read_text("utf-8"))["questions"][0]["text"][
+        "fr"] == "Question un"

@@ -25,7 +25,9 @@ from natk_xlsx.safeio import atomic_open, write_text, writing
 from natk_xlsx.spec.lint_translations import text_maps
 from natk_xlsx.spec.loading import resolve_specs_dir
 
-_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+#: A step of a text's path: a key, a list's item by its place ("[3]") or by its id or code
+#: ("[DAT.16]", as export-texts writes it, so that a question moved keeps its translations).
+_TOKEN = re.compile(r"\.([^.\[]+)|\[([^\]]+)\]")
 #: The file name that keys the interface texts' rows.
 INTERFACE_FILE = "interface.json"
 #: Where the interface texts live in a checkout, relative to the folder above the specs folder.
@@ -61,7 +63,8 @@ def export_texts(directory: str | Path | None, lang: str, target: str | Path,
             for path, text in text_maps(doc):
                 if missing_only and text.get(lang, "").strip():
                     continue
-                out.writerow([f"{name}::{path}", text.get("en", ""), text.get(lang, "")])
+                out.writerow([f"{name}::{stable_path(doc, path)}", text.get("en", ""),
+                              text.get(lang, "")])
                 rows += 1
         for key, text in strings().items():
             if missing_only and text.get(lang, "").strip():
@@ -80,8 +83,39 @@ def is_installed(folder: Path) -> bool:
 def _locate(doc: Any, path: str) -> Any:
     node = doc
     for match in _TOKEN.finditer(path[1:]):
-        node = node[match.group(1)] if match.group(1) is not None else node[int(match.group(2))]
+        key, item = match.groups()
+        if key is not None:
+            node = node[key]
+        elif item.isdigit():
+            node = node[int(item)]
+        else:
+            (node,) = [each for each in node if _name(each) == item]  # else: not one, refused
     return node
+
+
+def _name(item: Any) -> str | None:
+    """A list item's id or code: what a text's path names it by."""
+    if isinstance(item, dict):
+        name = item.get("id", item.get("code"))
+        if isinstance(name, str) and name and not name.isdigit() and "]" not in name:
+            return name
+    return None
+
+
+def stable_path(doc: Any, path: str) -> str:
+    """``path`` with each list item named by its id or code where it has one that no other
+    item of its list has ("$.questions[DAT.16].text", not "$.questions[9].text")."""
+    node, out = doc, "$"
+    for match in _TOKEN.finditer(path[1:]):
+        key, item = match.groups()
+        if key is not None:
+            node, out = node[key], f"{out}.{key}"
+            continue
+        items, node = node, node[int(item)]
+        name = _name(node)
+        named = name is not None and sum(_name(each) == name for each in items) == 1
+        out += f"[{name}]" if named else f"[{item}]"
+    return out
 
 
 def _ordered(value: Any) -> Any:
@@ -141,7 +175,7 @@ def import_texts(directory: str | Path | None, source: str | Path, lang: str) ->
             continue
         try:
             node = docs[name][path] if name == INTERFACE_FILE else _locate(docs[name], path)
-        except (KeyError, IndexError, TypeError):
+        except (KeyError, IndexError, TypeError, ValueError):
             result.problems.append(f"row {i}: no text at {row.get('key')}; export again")
             result.not_applied += 1
             continue
