@@ -625,3 +625,13 @@ def test_a_question_id_given_twice_is_said_first(write_specs):
     comps["alpha"]["questions"][2]["id"] = "ALP.01"  # a copy-paste: ALP.03 renamed ALP.01
     report = lint_specs(write_specs(comps))
     assert report.errors[0].code == "SPEC-DUPLICATE-ID", [p.code for p in report.errors]
+
+
+def test_an_empty_translation_is_said_empty_once(write_specs):
+    """'"fr": ""' was said twice by the schema: "should be non-empty" and "does not match
+    '\\S'"."""
+    comps = default_components()
+    comps["alpha"]["questions"][0]["text"]["fr"] = ""
+    report = lint_specs(write_specs(comps))
+    found = [p.message for p in report.errors if p.code == "SPEC-SCHEMA"]
+    assert len(found) == 1 and "non-empty" in found[0], found
