@@ -117,7 +117,9 @@ def spec_schema_errors(document: Any) -> list[SchemaError]:
             continue  # a rule over the whole object, broken by the error inside it said apart
         if leaf.validator == "pattern" and leaf.instance == "":
             continue  # an empty text: said once, as empty (minLength), not as a form
-        found.append(SchemaError(place, _short(leaf), _fix(leaf)))
+        said = SchemaError(place, _short(leaf), _fix(leaf))
+        if said not in found:  # one shape broken for each branch of a choice: said once
+            found.append(said)
     found.sort(key=lambda e: [str(p).zfill(6) if isinstance(p, int) else p for p in e.path])
     return found
 

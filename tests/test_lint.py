@@ -635,3 +635,12 @@ def test_an_empty_translation_is_said_empty_once(write_specs):
     report = lint_specs(write_specs(comps))
     found = [p.message for p in report.errors if p.code == "SPEC-SCHEMA"]
     assert len(found) == 1 and "non-empty" in found[0], found
+
+
+def test_a_file_of_the_wrong_shape_is_said_so_once(write_specs):
+    """'[]' as a component's file was "[] is not of type 'object'" four times, once for each
+    branch of the schema's choice of documents."""
+    folder = write_specs(complete(default_components()))
+    (folder / "alpha.json").write_text("[]", "utf-8")
+    found = [p.message for p in lint_specs(folder).errors if p.code == "SPEC-SCHEMA"]
+    assert found == ["[] is not of type 'object'"], found
