@@ -132,13 +132,9 @@ def test_a_checkout_uses_its_own_specs(write_specs, tmp_path, monkeypatch):
     assert "in workbook_specs" in result.output
 
 
-def test_a_csv_saved_with_semicolons_is_read_and_a_complete_language_is_said(write_specs,
-                                                                             tmp_path):
-    """Excel in French saves a CSV parted by semicolons: it was refused as lacking the columns
-    key, en and fr. An export of the texts missing in a language that has them all wrote a
-    header alone, and said to fill in its column."""
-    folder = write_specs()
-    out = tmp_path / "fr.csv"
+def _translated_in_french(folder, out, delimiter=","):
+    """The texts of ``folder`` missing in French, exported to ``out`` and "translated" there
+    ("FR " and the English), written back with ``delimiter``: the rows."""
     CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--missing", "--specs", str(folder),
                              "-o", str(out)])
     with out.open(encoding="utf-8-sig") as f:
@@ -146,9 +142,20 @@ def test_a_csv_saved_with_semicolons_is_read_and_a_complete_language_is_said(wri
     for r in rows:
         r["fr"] = "FR " + r["en"]
     with out.open("w", newline="", encoding="utf-8-sig") as f:
-        w = csv.DictWriter(f, ["key", "en", "fr"], delimiter=";")
+        w = csv.DictWriter(f, ["key", "en", "fr"], delimiter=delimiter)
         w.writeheader()
         w.writerows(rows)
+    return rows
+
+
+def test_a_csv_saved_with_semicolons_is_read_and_a_complete_language_is_said(write_specs,
+                                                                             tmp_path):
+    """Excel in French saves a CSV parted by semicolons: it was refused as lacking the columns
+    key, en and fr. An export of the texts missing in a language that has them all wrote a
+    header alone, and said to fill in its column."""
+    folder = write_specs()
+    out = tmp_path / "fr.csv"
+    rows = _translated_in_french(folder, out, delimiter=";")
     result = CliRunner().invoke(cli, ["specs", "import-texts", "fr", str(out), "--specs",
                                       str(folder)])
     assert result.exit_code == 0, result.output
@@ -166,17 +173,8 @@ def test_a_translation_follows_its_question_when_questions_are_reordered(write_s
     of the earlier form is still read."""
     folder = write_specs()
     out = tmp_path / "fr.csv"
-    CliRunner().invoke(cli, ["specs", "export-texts", "fr", "--missing", "--specs", str(folder),
-                             "-o", str(out)])
-    with out.open(encoding="utf-8-sig") as f:
-        rows = list(csv.DictReader(f))
+    rows = _translated_in_french(folder, out)
     assert any(r["key"] == "alpha.json::$.questions[ALP.01].text" for r in rows)
-    for r in rows:
-        r["fr"] = "FR " + r["en"]
-    with out.open("w", newline="", encoding="utf-8-sig") as f:
-        w = csv.DictWriter(f, ["key", "en", "fr"])
-        w.writeheader()
-        w.writerows(rows)
     alpha = json.loads((folder / "alpha.json").read_text("utf-8"))
     alpha["questions"][2], alpha["questions"][3] = alpha["questions"][3], alpha["questions"][2]
     (folder / "alpha.json").write_text(json.dumps(alpha, indent=2), "utf-8")
