@@ -22,6 +22,7 @@ from natk_xlsx.outputs.sheetkit import answer_text
 from natk_xlsx.outputs.summary_sheets import (
     RESPONSE_FIELDS,
     code_text,
+    json_row,
     response_records,
     response_rows,
 )
@@ -137,8 +138,7 @@ def remark_rows(c: Consolidation) -> list[list[str]]:
 def _typed_statistic(row: Sequence[Any]) -> dict[str, Any]:
     """A row of statistics.csv as JSON has it: the year a number, ``additive`` true or false,
     null where a field is empty."""
-    record = {key: None if value == "" else value
-              for key, value in zip(STAT_COLUMNS, row, strict=True)}
+    record = json_row(STAT_COLUMNS, row)
     if isinstance(record["year"], str) and record["year"].isdigit():
         record["year"] = int(record["year"])
     record["additive"] = {"TRUE": True, "FALSE": False}.get(str(record["additive"]))
@@ -152,9 +152,7 @@ def write_json(path: str | Path, c: Consolidation, lang: str) -> None:
         "conflicts": conflict_records(c),
         "statistics": [_typed_statistic(row) for row in statistics_rows(c, lang)],
         "responses": list(response_records(c, lang)),
-        "remarks": [{key: None if value == "" else value
-                     for key, value in zip(REMARK_COLUMNS, row, strict=True)}
-                    for row in remark_rows(c)],
+        "remarks": [json_row(REMARK_COLUMNS, row) for row in remark_rows(c)],
     }
     Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 

@@ -319,8 +319,13 @@ def response_records(c: Consolidation, lang: str) -> Iterator[dict[str, Any]]:
     submission holds it (a code, a list of codes, a number, a table), null where a field is
     empty."""
     for row in response_rows(c.toolkit, c.respondents, lang, typed=True):
-        yield {key: None if value == "" else value
-               for key, value in zip(RESPONSE_FIELDS, row, strict=True)}
+        yield json_row(RESPONSE_FIELDS, row)
+
+
+def json_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A row of a CSV twin as its JSON has it: keyed by ``columns``, null where the CSV leaves
+    a field empty."""
+    return {key: None if value == "" else value for key, value in zip(columns, row, strict=True)}
 
 
 def response_rows(tk: Toolkit, respondents: Iterable[Respondent], lang: str,
