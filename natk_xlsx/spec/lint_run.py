@@ -82,7 +82,13 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
     """
     path = resolve_specs_dir(directory)
     report = LintReport(str(path))
-    check = Checker(report)
+    _run_checks(path, Checker(report))
+    report.problems.sort(key=lambda p: _FIRST.get(p.code, len(_FIRST)))
+    return report
+
+
+def _run_checks(path: Path, check: Checker) -> None:
+    report = check.report
     documents: dict[str, Any] = {}
     for file in sorted(path.glob("*.json")):
         report.files.append(file.name)
@@ -104,8 +110,7 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
     if not _usable(manifest, "manifest", MANIFEST_FILE, schema_valid, check) or not _usable(
         lists, "lists", LISTS_FILE, schema_valid, check
     ):
-        report.problems.sort(key=lambda p: _FIRST.get(p.code, len(_FIRST)))
-        return report
+        return
     assert isinstance(manifest, dict) and isinstance(lists, dict)
     components = _component_documents(documents, manifest, schema_valid, check)
     unused = [f"{cid}.json" for cid in manifest["components"]
@@ -129,8 +134,6 @@ def lint_specs(directory: str | Path | None = None) -> LintReport:
     report.components = [_stats(toolkit, cid, manifest) for cid in manifest["components"]
                          if cid in components]
     check_translations_published(report, manifest, missing, check)
-    report.problems.sort(key=lambda p: _FIRST.get(p.code, len(_FIRST)))
-    return report
 
 
 #: Problems that others follow from, said first (the first error is what ``generate`` shows):
