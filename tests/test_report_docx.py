@@ -198,6 +198,76 @@ def test_one_institution_is_counted_in_the_singular(toolkit, returns, tmp_path):
     assert "1 institution answered " in text and "of the" in text
 
 
+#: A count of one before a plural noun: "disagreed on 1 questions", "1 open needs".
+ONE_PLURAL = re.compile(r"(?<![\d.,])1 (?:open )?(?:needs|questions|recommendations|institutions|"
+                        r"questionnaires|packages|components|returns)\b")
+
+
+def test_every_count_in_a_sentence_of_several_agrees_with_its_noun():
+    """A sentence of several counts made "Respondents disagreed on 1 questions" and "grouped into
+    1 recommendations": each count has its own singular (``{name:|one|many}``)."""
+    one = ui("report.summary.needs", "en", open=1, packages=1, conflicts=1)
+    assert one.startswith("The answers reveal 1 open need, grouped into 1 recommendation below. "
+                          "Respondents disagreed on 1 question.")
+    many = ui("report.summary.needs", "en", open=2, packages=0, conflicts=3)
+    assert many.startswith("The answers reveal 2 open needs, grouped into 0 recommendations "
+                           "below. Respondents disagreed on 3 questions.")
+    assert ui("report.summary.asked", "en", asked=1, answered=1, rate=100) == (
+        "1 institution was sent a questionnaire and 1 answered (100%).")
+    mixed = ui("report.summary.response", "en", files=1, answered=2, count=2, aside="",
+               covered=1, total=1)
+    assert mixed.startswith("1 questionnaire was received and 2 institutions answered. Together "
+                            "they covered 1 of the 1 component of")
+    assert ui("summary.map.counts", "en", none=1, total=1, several=0) == (
+        "1 of 1 package has no partner; 0 have two or more partners at once.")
+    # the other languages say "questions: 1", with no word to agree
+    assert ui("report.summary.needs", "fr", open=1, packages=1, conflicts=1).startswith(
+        "Besoins non satisfaits mis en évidence par les réponses\u00a0: 1\u00a0;")
+
+
+def test_a_report_of_fewer_than_ten_recommendations_describes_each_in_full(
+        toolkit, returns, tmp_path):
+    """Four recommendations were introduced with "The first ten are described in full" under the
+    heading "The ten most urgent"; and one return made "1 ..." sentences in the plural."""
+    _, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "The first ten" not in text and "The ten most urgent" not in headings(doc, 2)
+    assert ("The 4 recommendations below are ranked, the most urgent first, and each is "
+            "described in full;") in text
+    assert "The recommendations in full" in headings(doc, 2)
+    assert "The 1 most urgent package, as in the executive summary" in text
+    assert not ONE_PLURAL.search(text), ONE_PLURAL.search(text)
+    _, doc = write(toolkit, returns, tmp_path, lang="fr")
+    assert "Les recommandations en détail" in headings(doc, 2)
+    assert "Les dix premières" not in all_text(doc)
+    for extra in sorted(returns.glob("*.json"))[1:]:  # one institution answered
+        extra.unlink()
+    result, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert not ONE_PLURAL.search(text), ONE_PLURAL.search(text)
+    assert "1 institution answered" in text and "1 questionnaire" not in text
+    assert len(result.report.recommendations) == 2
+    assert "The 2 recommendations below are ranked, the most urgent first, and each" in text
+    assert ui("report.rec.intro.all", "en", count=1).startswith(
+        "The one recommendation below is described in full;")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_summary_of_fewer_than_ten_priorities_does_not_call_them_the_ten(
+        toolkit, returns, tmp_path, lang):
+    """The executive summary's heading said "The ten most urgent packages" above one."""
+    import openpyxl
+
+    from natk_xlsx.outputs.summarise import summarise
+
+    out = tmp_path / f"summary-{lang}.xlsx"
+    summarise([returns], toolkit, out, lang=lang, jobs=1)
+    cells = [c for row in openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(
+        values_only=True) for c in row if isinstance(c, str)]
+    assert ui("summary.exec.top.few", lang) in cells
+    assert ui("summary.exec.top", lang) not in cells
+
+
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):
     _, doc = write(toolkit, returns, tmp_path)
     text = all_text(doc)

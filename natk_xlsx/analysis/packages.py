@@ -239,8 +239,12 @@ def _sequence(packages: Sequence[Package]) -> None:
             break
 
 
+#: The packages of the executive summary at most.
+TOP_TEN = 10
+
+
 def top_ten(packages: Sequence[Package], w: Weights) -> list[Package]:
     """The ten highest-ranked packages whose confidence reaches the threshold: a package resting
     on one perception never reaches the executive summary's top ten."""
     limit = CONFIDENCES.index(w.top_ten_min_confidence)
-    return [p for p in packages if p.rank and CONFIDENCES.index(p.confidence) <= limit][:10]
+    return [p for p in packages if p.rank and CONFIDENCES.index(p.confidence) <= limit][:TOP_TEN]

@@ -7,6 +7,7 @@ translating them is pure data.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,21 @@ def strings() -> dict[str, dict[str, str]]:
     return data
 
 
+#: A word that follows a count, in its two English forms: ``{open:|need|needs}`` is "need" when
+#: ``open`` is 1, else "needs". A sentence with several counts needs one for each; a language
+#: whose plural has more forms is written as "needs: {open}", as the translations are.
+_PLURAL = re.compile(r"\{(\w+):\|([^{}|]*)\|([^{}|]*)\}")
+
+
 def ui(key: str, lang: str, **values: Any) -> str:
     """The interface text ``key`` in ``lang`` (English where not yet translated). Where the
-    ``count`` is 1 and the text has a singular form (``<key>.one``) in ``lang``, that form."""
+    ``count`` is 1 and the text has a singular form (``<key>.one``) in ``lang``, that form; a
+    word marked ``{name:|one|many}`` agrees with the value ``name``."""
     texts = strings()
     one = texts.get(f"{key}.one") if values.get("count") == 1 else None
     text = tr(one if one is not None and lang in one else texts[key], lang)
+    if ":|" in text:
+        text = _PLURAL.sub(lambda m: m[2] if values.get(m[1]) == 1 else m[3], text)
     return text.format(**values) if values else text
 
 

@@ -397,11 +397,12 @@ def recommendations(w: _Writer) -> None:
     r = w.report
     w.add(PageBreak())
     w.add(Heading(w.t("h.recommendations"), 1))
-    w.add(Para(w.t("rec.intro", count=len(r.recommendations))))
     if not r.recommendations:
         w.add(Para(w.t("no_recommendations")))
         return
-    w.add(Heading(w.t("h.priority_recs"), 2))
+    some = len(r.recommendations) > DETAILED_RECOMMENDATIONS  # else all are described in full
+    w.add(Para(w.t("rec.intro" if some else "rec.intro.all", count=len(r.recommendations))))
+    w.add(Heading(w.t("h.priority_recs" if some else "h.all_recs"), 2))
     for rec in r.recommendations[:DETAILED_RECOMMENDATIONS]:
         w.add(Heading(f"{rec.rank}. {rec.title}", 3))
         w.add(Para(_rec_line(w, rec), lead=w.t("fmt.sentence", text=rec.component)))

@@ -13,7 +13,7 @@ from typing import Any
 
 from natk_xlsx import __version__
 from natk_xlsx.analysis.needs import Need
-from natk_xlsx.analysis.packages import PHASES, Package, top_ten
+from natk_xlsx.analysis.packages import PHASES, TOP_TEN, Package, top_ten
 from natk_xlsx.analysis.respondents import GROUPS, group_of, one_per_institution
 from natk_xlsx.analysis.weights import CONFIDENCES
 from natk_xlsx.i18n.interface import ui
@@ -119,13 +119,15 @@ def write_executive(o: Out, sources: Sequence[dict[str, Any]]) -> None:
         o.n(ws, row, 2, value, o.percent if key == "response_rate" else o.number)
         o.height(ws, row, [(label, widths[1])])
     row += 2
-    o.s(ws, row, 0, o.ui("summary.exec.top"), o.subtitle)
+    top = top_ten(c.packages, c.weights)  # "the ten" only where there are ten
+    o.s(ws, row, 0, o.ui("summary.exec.top" if len(top) == TOP_TEN else "summary.exec.top.few"),
+        o.subtitle)
     row += 1
     o.note_row(ws, row, o.ui("summary.exec.top_note"), len(widths) - 1, widths)
     row += 1
     o.headers(ws, row, o.cols(TOP_KEYS), widths)
     ws.repeat_rows(row)  # the ten may run onto a second page
-    for p in top_ten(c.packages, c.weights):
+    for p in top:
         row += 1
         questions = join_codes(p.questions[:SHOWN_QUESTIONS], o.lang)
         if len(p.questions) > SHOWN_QUESTIONS:  # the Plan sheet lists them all
