@@ -15,6 +15,7 @@ from factory import component, question
 
 from natk_xlsx.analysis.consolidate import Decision, consolidate, scorecard
 from natk_xlsx.cli import cli
+from natk_xlsx.outputs.sheetkit import source_line
 from natk_xlsx.outputs.summarise import summarise
 from natk_xlsx.spec.lint import load_toolkit
 
@@ -165,6 +166,30 @@ def test_two_sources_that_agree_outweigh_one_that_rates_itself_highly(toolkit):
     # one source each: the most reliable, as before
     c = consolidate(toolkit, [source("a", "Police", 7, "low"), source("b", "Courts", 6, "high")])
     assert c.figures["convictions"][2021].rule == "most_reliable"
+
+
+def test_equally_reliable_sources_that_disagree_do_not_follow_the_order_of_the_files(toolkit):
+    """Two sources rated "high" gave 119 and 95: the figure of the file read first was kept "by
+    the rule: the most reliable source", so renaming a file changed the justice chain. The
+    return completed first is kept, whatever the order, and the rule says it is a tie."""
+    def source(wid, inst, male, date):
+        return (wid, record(wid, inst, {"LAW.04": {"2021": {"female": 0, "male": male}}},
+                            tables={"LAW.04": {"reliability": "high"}}, date=date))
+
+    sources = [source("a", "Police", 119, "2026-03-05"), source("b", "Courts", 95, "2026-03-02"),
+               source("c", "NGO", 80, "2026-03-01")]
+    sources[2][1]["tables"]["LAW.04"]["reliability"] = "medium"  # less reliable: never kept
+    for order in (sources, sources[::-1], sources[1:] + sources[:1]):
+        fig = consolidate(toolkit, order).figures["convictions"][2021]
+        assert fig.consolidated == 95 and fig.rule == "tied"
+        assert fig.chosen is not None and fig.chosen.respondent.institution == "Courts"
+    line = source_line(consolidate(toolkit, sources), fig, "en")
+    assert "Retained: 95 (Courts), by the rule: the return completed first, as no source rates " \
+           "itself more reliable (for the assessor to decide)." in line
+    # two equally reliable sources that agree, beside a less reliable one: no tie
+    sources[0][1]["answers"]["LAW.04"]["2021"]["male"] = 95
+    fig = consolidate(toolkit, sources[::-1]).figures["convictions"][2021]
+    assert fig.consolidated == 95 and fig.rule in ("majority", "most_reliable")
 
 
 def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
@@ -384,10 +409,12 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     chain = wb["Justice chains"]
     rows = [[c.value for c in row] for row in chain.iter_rows()]
     victims = next(r for r in rows if r[0] == "Victims formally identified")
-    assert victims[1] == 12  # disagreeing, equally reliable: the first received, and named
+    # disagreeing, equally reliable, completed the same day: by name, whatever the files' order
+    assert victims[1] == 20
     line = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Victims formally "
                                                                                "identified, 2021"))
-    assert "Police: 12; NGO: 20" in line and "Retained: 12 (Police)" in line
+    assert "Police: 12; NGO: 20" in line and "Retained: 20 (NGO)" in line
+    assert "for the assessor to decide" in line
     data = json.loads((tmp_path / "s.json").read_text("utf-8"))
     assert list(data) == ["packages", "needs", "conflicts", "statistics", "responses",
                           "remarks"]

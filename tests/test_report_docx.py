@@ -308,7 +308,8 @@ def test_statistics_and_the_justice_chain(toolkit, returns, tmp_path):
     # where the sources disagree, the source retained is named
     text = all_text(doc)
     line = ("Victims formally identified, 2022: Ministry of Justice: 120; Police: 118. Retained: "
-            "120 (Ministry of Justice), by the rule: the most reliable source, by its own rating.")
+            "120 (Ministry of Justice), by the rule: the return completed first, as no source "
+            "rates itself more reliable (for the assessor to decide).")
     assert line in text and result.report.chains[0].sources == (line,)
     law_stats = next(t for t in doc.tables if rows(t)[0][0] == "Indicator"
                      and any(r[0] == "Victims formally identified" and r[1].endswith("*")

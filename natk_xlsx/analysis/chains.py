@@ -31,6 +31,7 @@ AGREE = "agree"
 AUTHORITATIVE = "authoritative"
 MAJORITY = "majority"
 MOST_RELIABLE = "most_reliable"
+TIED = "tied"
 RESOLVED = "resolved"
 
 
@@ -87,7 +88,9 @@ def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: s
 def _choose(toolkit: Toolkit, fig: Figure) -> None:
     """The figure retained: the one every source gives; else the authoritative respondent's;
     else the one most sources give, when two or more give it and no other as many; else the
-    most reliable (by the respondent's own rating), then the first received."""
+    most reliable (by the respondent's own rating). Where equally reliable sources still
+    disagree nothing in the returns chooses: the return completed first is shown (then the
+    institution's name: never the order the files were read in), and the rule says so."""
     if len(fig.reports) == 1 or not fig.disagree:
         fig.chosen, fig.rule = fig.reports[0], ONLY_SOURCE if len(fig.reports) == 1 else AGREE
         return
@@ -102,8 +105,19 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
     if given >= 2 and (not others or others[0][1] < given):  # sources that agree, one aside
         fig.chosen, fig.rule = next(r for r in pool if r.value == top), MAJORITY
         return
-    fig.chosen = min(pool, key=lambda r: RELIABILITY_ORDER.get(r.reliability or "", 3))
-    fig.rule = MOST_RELIABLE
+    best = min(_reliability(r) for r in pool)
+    top = [r for r in pool if _reliability(r) == best]
+    fig.chosen = min(top, key=_completed_first)
+    fig.rule = MOST_RELIABLE if len({r.value for r in top}) == 1 else TIED
+
+
+def _reliability(report: Report) -> int:
+    return RELIABILITY_ORDER.get(report.reliability or "", 3)
+
+
+def _completed_first(report: Report) -> tuple[str, str, float]:
+    who = report.respondent
+    return (who.completion_date or "\uffff", who.institution.casefold(), report.value)
 
 
 def collect_figures(toolkit: Toolkit, respondents: Sequence[Respondent]
