@@ -297,6 +297,29 @@ def test_dependencies_are_a_column_and_a_phase_never_a_change_of_rank(write_spec
     assert (referral.phase, shelters.phase) == ("long", "long")
 
 
+def test_a_quick_win_resting_on_one_perception_does_not_set_the_phase(write_specs):
+    """A package's band comes from its credible needs; its phase came from every need of that
+    band, so one institution's contested "no" made a critical package a "short term (quick
+    win)" while its credible critical need was medium term."""
+    comps = {"victims": component("victims", "VIC", [
+        question("VIC.01", needs=[rule({"in": ["no"]}, "critical", "referral", horizon="short")]),
+        question("VIC.02", needs=[rule({"in": ["no"]}, "critical", "referral",
+                                       horizon="medium")]),
+    ])}
+    toolkit = load_toolkit(write_specs(comps, lists={"themes": THEMES}))
+    c = consolidate(toolkit, [
+        ("a", record("a", "Shelter network", "ngo", {"VIC.01": "no", "VIC.02": "no"})),
+        ("b", record("b", "Police", "police", {"VIC.01": "yes", "VIC.02": "no"}))])
+    (package,) = c.packages
+    by_question = {n.question.id: n for n in package.needs}
+    assert by_question["VIC.01"].confidence == "low" != by_question["VIC.02"].confidence
+    assert (package.severity, package.phase) == ("critical", "medium")
+    # with no credible need, the most severe perceptions set it as before
+    c = consolidate(toolkit, [("a", record("a", "Shelter network", "ngo",
+                                           {"VIC.01": "no", "VIC.02": "no"}))])
+    assert c.packages[0].confidence == "low" and c.packages[0].phase == "short"
+
+
 def test_weights_file_overrides_the_defaults_and_the_formula_shows_them(toolkit, tmp_path):
     path = tmp_path / "w.json"
     path.write_text(json.dumps({"severity": {"critical": 1000}, "per_need": 7}), "utf-8")

@@ -7,8 +7,8 @@ other gaps.
 A package's priority is the severity of its most severe credible need (confidence medium or high;
 when every need rests on one perception, the most severe of them). Priority bands never reorder:
 within a band, packages are ordered by the score of ``RANKING`` (weights.json). What must come
-first is a column (``after``) and the phase (short, medium, long term), never a change of rank.
-No I/O here.
+first is a column (``after``) and the phase (short, medium, long term: the shortest horizon of
+the needs that give the band), never a change of rank. No I/O here.
 """
 
 from __future__ import annotations
@@ -166,7 +166,10 @@ def score(p: Package, w: Weights) -> float:
 
 
 def _phase(p: Package) -> str:
-    horizons = [n.horizon for n in p.needs if n.severity == p.severity and n.horizon in PHASES]
+    """The shortest horizon of the needs that give the package its band: its credible needs
+    (a "quick win" that rests on one contested perception no longer makes one)."""
+    credible = [n for n in p.needs if n.confidence != "low"] or p.needs
+    horizons = [n.horizon for n in credible if n.severity == p.severity and n.horizon in PHASES]
     if horizons:
         return min(horizons, key=lambda h: PHASES.index(h or "medium"))
     return DEFAULT_PHASE[p.severity]
