@@ -418,3 +418,9 @@ def test_a_respondents_text_keeps_the_direction_it_was_typed_in():
     assert as_typed("الأرقام أولية.", "ar") == "الأرقام أولية."
     assert as_typed("2025.", "ar") == "2025."  # no letter to say a direction
     assert as_typed("Figures provisional.", "fr") == "Figures provisional."
+
+
+def test_the_column_of_what_must_come_first_is_named_alike_in_the_summary_and_the_report():
+    """The Chinese summary headed it 须在其后 ("must come after it": "P05" then read as coming
+    after) where the report says 必须先行 ("must come first"): one name, in both."""
+    assert interface.ui("summary.col.after", "zh") == interface.ui("report.rec.first", "zh")
