@@ -658,3 +658,33 @@ def test_the_screen_names_the_files_left_out_in_one_language(toolkit, tmp_path, 
         f"{tmp_path / 'in' / 'blank.json'}: BLANK: the questionnaire came back without any "
         "answer; it is listed, not counted"]
     assert unread["error"] and "non lu" not in said[0]
+
+
+def test_different_options_ticked_and_different_numbers_are_disagreements_too():
+    """Only yes/no and single choices were conflicts: a need fired by one institution's
+    options ("no psychological support") while another ticked that support, and staff counted
+    16 and 18, were missing from the Conflicts sheet and the report's disagreements. Free texts
+    never read alike and are not compared."""
+    from factory import BUNDLED_SPECS
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    choices = next(q for q in toolkit.questions() if q.type == "multiple_choice"
+                   and len(toolkit.answer_codes(q)) > 2)
+    number = next(q for q in toolkit.questions() if q.type == "integer")
+    text = next(q for q in toolkit.questions() if q.type == "long_text")
+    first, second, *_ = toolkit.answer_codes(choices)
+
+    def source(wid, inst, picked, count, said):
+        rec = record(wid, inst, {choices.id: picked, number.id: count, text.id: said})
+        rec["components"] = sorted({choices.component, number.component, text.component})
+        rec["asked"] = [choices.id, number.id, text.id]
+        return (wid, rec)
+
+    c = consolidate(toolkit, [source("a", "Police", [first, second], 16, "One view."),
+                              source("b", "Shelter network", [first], 18, "Another view.")])
+    assert {s.question.id for s in c.conflicts} == {choices.id, number.id}
+    assert all(s.strength == "partial" for s in c.conflicts)
+    # alike is no conflict, in whatever order the options were ticked
+    c = consolidate(toolkit, [source("a", "Police", [first, second], 16, "x"),
+                              source("b", "Courts", [second, first], 16, "x")])
+    assert c.conflicts == []

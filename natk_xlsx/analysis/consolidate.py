@@ -37,8 +37,11 @@ __all__ = ["CHAIN", "SEVERITY_POINTS", "Conflict", "Consolidation", "Decision", 
            "Gathered", "Need", "Package", "Respondent", "attrition", "consolidate",
            "consolidate_gathered", "consolidate_respondents", "gather", "scorecard"]
 
-#: Answer types whose disagreements are listed as conflicts.
-CONFLICT_TYPES = ("yes_no", "single_choice")
+#: Answer types whose disagreements are listed as conflicts: every answer that states a fact the
+#: needs rules may read (the options ticked, a number), not free text, where no two answers are
+#: alike, nor statistics tables, whose disputed figures the justice chains set out.
+CONFLICT_TYPES = ("yes_no", "single_choice", "multiple_choice", "integer", "decimal",
+                  "percentage", "year")
 
 
 @dataclass
