@@ -268,6 +268,26 @@ def test_a_summary_of_fewer_than_ten_priorities_does_not_call_them_the_ten(
     assert ui("summary.exec.top", lang) not in cells
 
 
+def test_a_core_component_no_one_answered_is_not_called_a_targeted_assessment(
+        toolkit, returns, tmp_path):
+    """Returns of institutions whose workbooks did not hold a core component made "The
+    assessment was targeted at selected components", which no return can tell (the workbooks
+    of the institutions that did not answer may have held it): the report says what the
+    questionnaires received cover, and its limits which components none answered."""
+    for extra in sorted(returns.glob("*.json")):
+        extra.unlink()
+    only_law = record(0, {"LAW.01": "no"})
+    only_law["asked"] = [q for q in only_law["asked"] if q.startswith("LAW.")]
+    (returns / "0.json").write_text(json.dumps(only_law), "utf-8")
+    result, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert not result.report.comprehensive
+    assert "targeted" not in text
+    assert "The questionnaires received cover these components of the toolkit: Legislative " \
+           "framework." in text
+    assert "No questionnaire answered these components: Victim protection." in text
+
+
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):
     _, doc = write(toolkit, returns, tmp_path)
     text = all_text(doc)
