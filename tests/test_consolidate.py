@@ -4,6 +4,7 @@ and the summary workbook they make."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import warnings
 from pathlib import Path
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from factory import component, question
 
 from natk_xlsx.analysis.consolidate import Decision, consolidate, scorecard
+from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.cli import cli
 from natk_xlsx.outputs.sheetkit import source_line
 from natk_xlsx.outputs.summarise import summarise
@@ -290,13 +292,40 @@ def test_a_decision_on_a_question_the_toolkit_lacks_says_so(toolkit):
     assert not decision.applied and decision.note == "no question LAW.99 in the toolkit"
 
 
+#: Readiness scored on any settled question: the formula on cases of one or two questions.
+ANY_BASIS = dataclasses.replace(load_weights(), readiness_min_questions=1, readiness_min_share=0)
+
+
 def test_scorecard_readiness(toolkit):
     c = consolidate(toolkit, [("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "yes",
                                                            "LAW.03": "yes"}))])
     (row,) = scorecard(c)
-    assert row["answered"] == 3 and row["critical"] == 1
+    assert row["answered"] == 3 and row["critical"] == 1 and row["scored"] == 3
     # possible = 4 + 1 + 3 (critical, low, high); open = 4
     assert row["readiness"] == round(100 * (1 - 4 / 8))
+
+
+def test_readiness_is_not_scored_on_one_or_two_answers(toolkit, tmp_path):
+    """One settled question of fourteen made a component 100, two made another 0, beside
+    components scored on twenty: under the weights' minimum (3 questions, a third of those with
+    a needs rule) the Scorecard shows none, and says why."""
+    two = [("a", record("a", "Police", {"LAW.01": "no", "LAW.02": "yes"}))]
+    (row,) = scorecard(consolidate(toolkit, two))
+    assert (row["scored"], row["readiness"]) == (2, None)
+    (row,) = scorecard(consolidate(toolkit, two, weights=ANY_BASIS))
+    assert row["readiness"] == round(100 * (1 - 4 / 5))
+    third = dataclasses.replace(ANY_BASIS, readiness_min_share=0.5)
+    # LAW.01-03 carry a needs rule here: two of three is more than half
+    assert scorecard(consolidate(toolkit, two, weights=third))[0]["readiness"] is not None
+    (returns := tmp_path / "in").mkdir()
+    (returns / "a.json").write_text(json.dumps(two[0][1]), "utf-8")
+    summarise([returns], toolkit, tmp_path / "s.xlsx")
+    ws = _load(tmp_path / "s.xlsx")["Scorecard"]
+    header = [c.value for c in ws[4]]
+    line = [c.value for c in ws[5]]
+    assert line[header.index("Questions scored")] == 2
+    assert line[header.index("Readiness (0-100)")] is None
+    assert "at least 3 settled questions and on at least 33% of the component" in ws["A2"].value
 
 
 def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs, tmp_path):
@@ -312,7 +341,7 @@ def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs,
     tk = load_toolkit(write_specs({"law": held}))
     asked = ["LAW.01", "LAW.02"]
     ngo = record("a", "Shelter", {"LAW.01": "no", "LAW.02": "yes"}, kind="ngo", asked=asked)
-    (row,) = scorecard(consolidate(tk, [("a", ngo)]))
+    (row,) = scorecard(consolidate(tk, [("a", ngo)], weights=ANY_BASIS))
     assert (row["answered"], row["perception"], row["critical"]) == (2, 1, 0)
     assert row["readiness"] == 100  # LAW.02 alone is settled, and holds no need
     only = record("b", "Shelter", {"LAW.01": "no"}, kind="ngo", asked=asked)
@@ -330,11 +359,11 @@ def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs,
     assert texts.index(said[0]) < texts.index("No open need was found.")
     moj = record("c", "Ministry of Justice", {"LAW.01": "no"}, kind="ministry_justice",
                  asked=asked)
-    (row,) = scorecard(consolidate(tk, [("b", only), ("c", moj)]))
+    (row,) = scorecard(consolidate(tk, [("b", only), ("c", moj)], weights=ANY_BASIS))
     assert (row["perception"], row["critical"], row["readiness"]) == (0, 1, 0)
     # "don't know" alone settles nothing either: not a question without a gap (it was 20 here)
     unknown = record("d", "Shelter", {"LAW.02": "dont_know"}, kind="ngo", asked=asked)
-    (row,) = scorecard(consolidate(tk, [("c", moj), ("d", unknown)]))
+    (row,) = scorecard(consolidate(tk, [("c", moj), ("d", unknown)], weights=ANY_BASIS))
     assert (row["unknown"], row["readiness"]) == (1, 0)
     # the questions resting on perceptions are named, for a decision to settle them
     (row,) = scorecard(c)

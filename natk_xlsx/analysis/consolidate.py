@@ -160,7 +160,10 @@ def perception_only(c: Consolidation, questions: Iterable[Question]) -> list[Que
 
 def scorecard(c: Consolidation) -> list[dict[str, Any]]:
     """Per component: questions asked, answered, unknown, perceptions only; open needs by
-    severity; readiness 0-100 (None when no question of it is settled).
+    severity; the questions readiness is scored on, and readiness 0-100 (None when they are
+    fewer than the weights' ``readiness_min_questions``, or than their ``readiness_min_share``
+    of the component's questions with a needs rule asked: one settled answer made a component
+    100 or 0).
 
     Readiness = 100 × (1 − Σ severity points of the open needs ÷ Σ the highest severity points of
     every settled question that carries a needs rule), per component (severity points: critical
@@ -183,16 +186,18 @@ def scorecard(c: Consolidation) -> list[dict[str, Any]]:
         by_severity = Counter(n.severity for n in open_needs)
         # settled: an answer stands (not perceptions only, nor "don't know" or "not
         # applicable" alone, which say nothing of a gap either way)
-        possible = sum(max(severity_points(r.severity) for r in q.needs) for q in answered
-                       if q.needs and (s := c.settled.get(q.id)) is not None
-                       and s.value is not None)
+        scored = [q for q in answered if q.needs and (s := c.settled.get(q.id)) is not None
+                  and s.value is not None]
+        possible = sum(max(severity_points(r.severity) for r in q.needs) for q in scored)
         gaps = sum(severity_points(n.severity) for n in open_needs)
-        readiness = 100 * (1 - gaps / possible) if possible else None
+        enough = (len(scored) >= c.weights.readiness_min_questions and len(scored)
+                  >= c.weights.readiness_min_share * sum(1 for q in qs if q.needs))
+        readiness = 100 * (1 - gaps / possible) if possible and enough else None
         rows.append({"component": comp, "asked": len(qs), "answered": len(answered),
                      "unknown": len(unknown), "perception": len(perceived),
                      "perception_ids": [q.id for q in perceived],
                      "critical": by_severity["critical"],
                      "high": by_severity["high"], "medium": by_severity["medium"],
-                     "low": by_severity["low"],
+                     "low": by_severity["low"], "scored": len(scored),
                      "readiness": None if readiness is None else round(readiness)})
     return rows

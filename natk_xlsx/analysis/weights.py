@@ -32,6 +32,8 @@ class Weights:
     chain_lag_years: int
     attrition_alert: float
     fallback_section_min_needs: int
+    readiness_min_questions: int
+    readiness_min_share: float
     source: str = "defaults"
 
 
@@ -82,15 +84,17 @@ def load_weights(path: str | Path | None = None) -> Weights:
         numbers = [*weights.severity.values(), *weights.urgency.values(),
                    *weights.confidence.values(), weights.urgency_default,
                    weights.per_respondent, weights.respondents_max, weights.per_need,
-                   weights.needs_max, weights.attrition_alert]
+                   weights.needs_max, weights.attrition_alert, weights.readiness_min_share]
         ok = (all(isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n)
                   for n in numbers)
               and weights.top_ten_min_confidence in CONFIDENCES
               and isinstance(weights.chain_lag_years, int) and weights.chain_lag_years >= 0
+              and isinstance(weights.readiness_min_questions, int)
               and set(weights.severity) == set(SEVERITIES))
     except TypeError as exc:
         raise InputError(source, f"weights: {exc}") from None
     if not ok:
         raise InputError(source, "weights must be numbers, top_ten_min_confidence one of "
-                         "high, medium, low and chain_lag_years a whole number of years")
+                         "high, medium, low, chain_lag_years a whole number of years and "
+                         "readiness_min_questions a whole number")
     return weights

@@ -45,19 +45,24 @@ def _scorecard_labels(o: Out, keys: Sequence[str]) -> list[str]:
 
 
 #: The Scorecard's columns: how far each component was answered, its open needs by severity
-#: (the first of them at ``SEVERITY_COLUMN``) and its readiness.
+#: (the first of them at ``SEVERITY_COLUMN``), the questions its readiness is scored on and its
+#: readiness.
 SCORECARD_KEYS = ("component", "asked", "answered", "unknown", "perception", *SEVERITIES,
-                  "readiness", "perception_ids")
+                  "scored", "readiness", "perception_ids")
 SEVERITY_COLUMN = SCORECARD_KEYS.index(SEVERITIES[0])
 
 
 def write_scorecard(o: Out) -> list[dict[str, Any]]:
     keys = SCORECARD_KEYS
-    base = (34, 10, 10, 12, 12, 10, 10, 10, 10, 11, 30)
+    base = (34, 10, 10, 12, 12, 10, 10, 10, 10, 11, 11, 30)
     ws, widths = o.sheet("scorecard", base, _scorecard_labels(o, keys))
     rows = scorecard(o.c)
     o.s(ws, 0, 0, o.ui("summary.sheet.scorecard"), o.title)
-    o.note_row(ws, 1, o.ui("summary.scorecard.note"), len(keys) - 1, widths)
+    w = o.c.weights
+    scored = o.ui("summary.scorecard.scored", count=w.readiness_min_questions,
+                  share=round(100 * w.readiness_min_share))
+    o.note_row(ws, 1, join_sentences((o.ui("summary.scorecard.note"), scored), o.lang),
+               len(keys) - 1, widths)
     head = 3
     labels = _scorecard_labels(o, keys)
     o.headers(ws, head, labels, widths)
