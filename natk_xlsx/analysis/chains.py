@@ -106,9 +106,9 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
         fig.chosen, fig.rule = next(r for r in pool if r.value == top), MAJORITY
         return
     best = min(_reliability(r) for r in pool)
-    top = [r for r in pool if _reliability(r) == best]
-    fig.chosen = min(top, key=_completed_first)
-    fig.rule = MOST_RELIABLE if len({r.value for r in top}) == 1 else TIED
+    rated = [r for r in pool if _reliability(r) == best]
+    fig.chosen = min(rated, key=_completed_first)
+    fig.rule = MOST_RELIABLE if len({r.value for r in rated}) == 1 else TIED
 
 
 def _reliability(report: Report) -> int:
