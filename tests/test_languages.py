@@ -196,10 +196,28 @@ def test_names_holding_a_comma_are_listed_as_parts(names, lang, joined):
     said = names_said([(names, "12"), (["Courts", "Prosecution"], "9")], lang)
     commas = joined != "Police, Courts"
     courts = (join_parts if commas else join_items)(["Courts", "Prosecution"], lang)
+    if lang == "ar":  # Latin names in Arabic: one a line (test_latin_names_in_arabic_...)
+        courts = courts.replace("\u200f ", "\u200f\n")
     parts = [labelled(joined, "12", lang), labelled(courts, "9", lang)]
     assert said == ("\n".join(parts) if commas or lang == "ar" else join_parts(parts, lang))
     alone = names_said([(["Police"], "Yes"), ([names[0]], "No")], lang)
     assert ("\n" in alone) == (commas or lang == "ar")
+
+
+def test_latin_names_in_arabic_stand_each_on_a_line_of_their_own():
+    """"National ؛National Anti-Trafficking Coordination Office": in a right-to-left cell two
+    Latin names that said the same, wrapped at the cell's edge, were read as pieces of each
+    other. Each stands on its own line, its separator kept; Arabic names flow as before."""
+    from natk_xlsx.i18n.languages import RLM, names_said
+
+    said = names_said([(["National Anti-Trafficking Coordination Office",
+                         "National Police – Anti-Trafficking Unit"], "نعم"),
+                       (["Safe Haven, shelter network"], "لا")], "ar")
+    assert said.split("\n") == [f"National Anti-Trafficking Coordination Office؛{RLM}",
+                                 f"National Police – Anti-Trafficking Unit:{RLM} نعم",
+                                 f"Safe Haven, shelter network:{RLM} لا"]
+    assert "\n" not in names_said([(["الشرطة", "المحاكم"], "نعم")], "ar")
+    assert names_said([(["Police", "Courts"], "Yes")], "en") == "Police, Courts: Yes"
 
 
 def test_a_note_in_brackets_is_set_as_the_language_sets_it():

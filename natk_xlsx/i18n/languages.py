@@ -158,9 +158,19 @@ def names_said(said: Iterable[tuple[Sequence[str], str]], lang: str) -> str:
     group are parted as a longer list's parts, and each group says its part on a line."""
     groups = list(said)
     commas = any(holds_comma(name, lang) for names, _ in groups for name in names)
-    join = join_parts if commas else join_items
-    return join_said((labelled(join(names, lang), text, lang) for names, text in groups), lang,
-                     lines=commas)
+    return join_said((labelled(_names(names, lang, commas), text, lang) for names, text in groups),
+                     lang, lines=commas)
+
+
+def _names(names: Sequence[str], lang: str, commas: bool) -> str:
+    """The names of one group of ``names_said`` (as parts with ``commas``). In a right-to-left
+    text Latin names stand each on a line of its own: a name wrapped at the cell's edge was
+    read in two pieces on two lines, beside the next name ("National ؛National Anti-Trafficking
+    Coordination Office")."""
+    if lang in RTL_LANGUAGES and len(names) > 1 and any(map(_ends_left_to_right, names)):
+        separator = (PART_SEPARATORS if commas else ITEM_SEPARATORS)[lang].rstrip() + RLM
+        return (separator + "\n").join(names)
+    return (join_parts if commas else join_items)(names, lang)
 
 
 def labelled(label: str, text: str, lang: str) -> str:
