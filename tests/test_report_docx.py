@@ -1002,3 +1002,27 @@ def test_annex_5_lists_the_first_remarks_each_cut_to_a_readable_length(toolkit, 
     assert rows[1].cells[0].text != rows[2].cells[0].text  # each institution in turn
     assert report_text._shortened("x;" * 400).startswith("x;" * 250)  # no space: cut, not lost
     assert f"first 2 of {3 * len(RECORDS)}" in all_text(doc) and "remarks.csv" in all_text(doc)
+
+
+def test_a_figure_of_one_column_is_labelled_with_that_column():
+    """"Mutual legal assistance requests – 1 | 1 | 1": the figure is the requests sent (the
+    first column of a table whose columns do not add up), and the row did not say so."""
+    from factory import BUNDLED_SPECS
+
+    from natk_xlsx.outputs.sheetkit import indicator_label
+
+    tk = load_toolkit(BUNDLED_SPECS)
+    q = next(q for q in tk.questions() if q.indicator == "mla_requests")
+    assert not tk.breakdowns[q.breakdown].additive
+    assert indicator_label(tk, "mla_requests", "en") == "Mutual legal assistance requests (sent)"
+    assert indicator_label(tk, "mla_requests", "zh").endswith("（发出）")
+    assert indicator_label(tk, "victims_identified", "en") == "Victims formally identified"
+    # the report's statistics of the component say it
+    from natk_xlsx.analysis.consolidate import consolidate
+
+    rec = record(0, {q.id: {"2022": {"sent": 3, "received": 2}}})
+    rec.update(components=[q.component], asked=[q.id])
+    report = build(consolidate(tk, [("a", rec)]), "en")
+    (rows,) = [f.statistics.rows for f in report.findings if f.statistics]
+    assert [(r.indicator, r.values) for r in rows] == [
+        ("Mutual legal assistance requests (sent)", (3,))]

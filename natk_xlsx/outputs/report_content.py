@@ -33,6 +33,7 @@ from natk_xlsx.outputs.sheetkit import (
     answers_said,
     evidence_text,
     finding_text,
+    indicator_label,
     ranking_text,
     source_line,
 )
@@ -309,7 +310,7 @@ def _statistics(c: Consolidation, indicators: Sequence[str | None], years: Seque
     for indicator in shown:
         per = c.figures[indicator]
         figs = [per.get(y) for y in years]
-        rows.append(StatRow(c.toolkit.vocabulary_label("indicators", indicator, lang),
+        rows.append(StatRow(indicator_label(c.toolkit, indicator, lang),
                             tuple(f.consolidated if f else None for f in figs),
                             tuple(bool(f and f.disagree and f.resolved is None) for f in figs)))
     if not rows:
@@ -336,7 +337,7 @@ def chains(c: Consolidation, lang: str) -> list[Chain]:
         out.append(Chain(
             key=key, name=ui(f"summary.chain.{key}", lang),
             years=tuple(years[j] for j in used),
-            stages=tuple(c.toolkit.vocabulary_label("indicators", i, lang) for i in indicators),
+            stages=tuple(indicator_label(c.toolkit, i, lang) for i in indicators),
             values=tuple(tuple(row[j].value for j in used) for row in steps),
             ratios=tuple(tuple(row[j].ratio if k else None for j in used)
                          for k, row in enumerate(steps)),

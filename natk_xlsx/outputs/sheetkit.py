@@ -426,6 +426,23 @@ def settled_text(o: Out, s: Settled) -> str:
     return labelled(text, s.resolution, o.lang) if s.resolution else text
 
 
+def indicator_label(toolkit: Toolkit, indicator: str, lang: str) -> str:
+    """An indicator's label, with the column its figure is where the table's columns do not
+    add up to a total ("Mutual legal assistance requests (sent)": the figure is the first
+    column's, ``chains.table_total``, not a sum of requests sent, received and refused)."""
+    label = toolkit.vocabulary_label("indicators", indicator, lang)
+    for q in toolkit.questions():
+        if q.indicator == indicator and q.breakdown:
+            breakdown = toolkit.breakdowns[q.breakdown]
+            if not breakdown.additive and breakdown.columns:
+                column = tr(breakdown.columns[0].label, lang)
+                if column[:1].isupper() and not column[1:2].isupper():  # not an acronym
+                    column = column[0].lower() + column[1:]
+                return aside(label, column, lang)
+            break
+    return label
+
+
 def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     """Where sources disagree on a figure: who said what, the figure retained, its source named,
     and the rule that chose it (the summary's Justice chains sheet and the report say it alike)."""
@@ -438,7 +455,7 @@ def source_line(c: Consolidation, f: Figure, lang: str) -> str:
     rule = ui(f"summary.figure_rule.{f.rule}", lang)
     rule = labelled(rule, f.resolution, lang) if f.resolution else rule
     return ui("summary.chain.source_line", lang,
-              indicator=c.toolkit.vocabulary_label("indicators", f.indicator, lang),
+              indicator=indicator_label(c.toolkit, f.indicator, lang),
               year=f.year, reports=said, retained=retained, rule=rule)
 
 
