@@ -501,3 +501,30 @@ def test_the_readmes_resolutions_example_applies_in_full_to_the_demo(demo, tmp_p
                        resolutions=decisions, jobs=2)
     made = result.consolidation.decisions
     assert len(made) == 3 and [(d.target, d.note) for d in made if not d.applied] == []
+
+
+def _luminance(hex_colour):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def test_every_priority_label_reads_at_a_contrast_of_at_least_4_5(demo):
+    """White on the orange of "High" had a contrast of 3:1, faint when printed: each priority
+    cell's text and fill, as written, reach 4.5:1 (the WCAG level for ordinary text)."""
+    folder, _ = demo
+    ws = _load(folder / "needs_summary.xlsx")["Plan"]
+    seen = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+            if isinstance(cell.value, str) and cell.value in ("Critical", "High", "Medium", "Low") \
+                    and isinstance(fill, str):
+                font = cell.font.color.rgb if cell.font.color is not None else "FF000000"
+                seen[cell.value] = (font[-6:], fill[-6:])
+    assert set(seen) == {"Critical", "High", "Medium", "Low"}
+    for label, (font, fill) in seen.items():
+        light, dark = sorted((_luminance(font), _luminance(fill)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (label, font, fill)

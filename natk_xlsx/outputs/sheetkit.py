@@ -190,10 +190,11 @@ class Out:
         self.mark = wb.add_format({**base, "align": "center", "bg_color": "#8EA9DB"})
         self.input = wb.add_format({**base, "text_wrap": True, "bg_color": "#FFFFFF", "border": 1,
                                     "border_color": "#BFBFBF"})
+        # white only on the dark red: on the orange of "high" it had a contrast of 3:1,
+        # faint on paper (black there has 7:1)
         self.severity = {s: wb.add_format({**base, "bold": True, "text_wrap": True,
-                                           "font_color": "#FFFFFF"
-                                           if s in ("critical", "high") else "#000000",
-                                           "bg_color": colour})
+                                           "font_color": "#FFFFFF" if s == "critical"
+                                           else "#000000", "bg_color": colour})
                          for s, colour in SEVERITY_COLOURS.items()}
 
     def ui(self, key: str, **kw: Any) -> str:
