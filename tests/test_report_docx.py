@@ -288,6 +288,24 @@ def test_a_core_component_no_one_answered_is_not_called_a_targeted_assessment(
     assert "No questionnaire answered these components: Victim protection." in text
 
 
+def test_a_return_read_with_errors_is_named_among_the_limits(toolkit, returns, tmp_path):
+    """A return with an error still to correct is summarised without its answers in error, and
+    its figures may be retained over another institution's: the report's limits said nothing
+    of it (only Annex 4 did)."""
+    _, doc = write(toolkit, returns, tmp_path)
+    assert "still held errors" not in all_text(doc)
+    rec = json.loads((returns / "1.json").read_text("utf-8"))
+    rec["issues"] = [{"code": "ANSWER-NOT-ALLOWED", "severity": "error", "question": "VIC.02"}]
+    (returns / "1.json").write_text(json.dumps(rec), "utf-8")
+    result, doc = write(toolkit, returns, tmp_path)
+    assert result.report.files_invalid == 1
+    limits = [p.text for p in doc.paragraphs if "still held errors" in p.text]
+    assert limits == ["One questionnaire still held errors when it was read: its other answers "
+                      "are included, the answers in error are not (Annex 4)."]
+    _, doc = write(toolkit, returns, tmp_path, lang="zh")
+    assert "有1份问卷在读取时仍有错误" in all_text(doc)
+
+
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):
     _, doc = write(toolkit, returns, tmp_path)
     text = all_text(doc)

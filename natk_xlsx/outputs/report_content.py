@@ -172,6 +172,7 @@ class Report:
     files_unusable: int
     duplicates: int
     files_blank: int  # sent back without any answer
+    files_invalid: int  # read with errors still to correct (their answers in error left out)
     institutions: tuple[Institution, ...]
     recommendations: tuple[Recommendation, ...]  # the open packages, in rank order
     top: tuple[Recommendation, ...]  # the summary's top ten
@@ -389,6 +390,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
         files_blank=sum(1 for s in sources if s.get("state") == "blank"),
+        files_invalid=sum(1 for s in sources if s.get("state") == "read" and s.get("errors")),
         top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),

@@ -289,6 +289,8 @@ def method(w: _Writer) -> None:
         limits.append(("", w.t("limits.unusable", count=r.files_unusable)))
     if r.files_blank:
         limits.append(("", w.t("limits.blank", count=r.files_blank)))
+    if r.files_invalid:
+        limits.append(("", w.t("limits.invalid", count=r.files_invalid)))
     limits.append(("", w.t("limits.self_reported")))
     w.add(Bullets(tuple(limits)))
 
