@@ -13,6 +13,7 @@ from factory import BUNDLED_SPECS
 
 from natk_xlsx.demo import sample_return, write_answers
 from natk_xlsx.i18n import interface
+from natk_xlsx.i18n.languages import UN_LANGUAGES
 from natk_xlsx.outputs.summarise import summarise
 from natk_xlsx.returns.importer import read_workbook
 from natk_xlsx.spec.lint import lint_specs, load_toolkit
@@ -438,7 +439,8 @@ def test_a_respondents_text_keeps_the_direction_it_was_typed_in():
     assert as_typed("Figures provisional.", "fr") == "Figures provisional."
 
 
-def test_the_column_of_what_must_come_first_is_named_alike_in_the_summary_and_the_report():
-    """The Chinese summary headed it 须在其后 ("must come after it": "P05" then read as coming
-    after) where the report says 必须先行 ("must come first"): one name, in both."""
-    assert interface.ui("summary.col.after", "zh") == interface.ui("report.rec.first", "zh")
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_the_column_of_what_must_come_first_is_named_alike_in_the_summary_and_the_report(lang):
+    """The summary headed it "Must come after" (Chinese 须在其后, where "P05" read as coming
+    after) and the report "Must come first", for the same packages: one name, in both."""
+    assert interface.ui("summary.col.after", lang) == interface.ui("report.rec.first", lang)
