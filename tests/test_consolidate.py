@@ -115,7 +115,13 @@ def test_conflicts_ignore_dont_know_and_rank_opposites_first(toolkit):
                                                                   ("LAW.02", "partial")]
     assert [(r.institution, a) for r, a in c.conflicts[0].answers] == [("Police", "yes"),
                                                                       ("NGO", "no")]
-    # no one is authoritative: the most severe view settles, the disagreement stays listed
+    # no one is authoritative: the most severe view settles, the disagreement stays listed;
+    # one institution each, without a document: no view is corroborated, and the basis says so
+    assert c.conflicts[0].value == "no" and c.conflicts[0].basis == "uncorroborated"
+    c = consolidate(toolkit, [
+        ("a", record("a", "Police", {"LAW.01": "yes"})),
+        ("b", record("b", "NGO", {"LAW.01": "no"}, details={"LAW.01": {"evidence": "Act 3"}})),
+    ])
     assert c.conflicts[0].value == "no" and c.conflicts[0].basis == "most_severe"
 
 
@@ -717,3 +723,36 @@ def test_different_options_ticked_and_different_numbers_are_disagreements_too():
     c = consolidate(toolkit, [source("a", "Police", [first, second], 16, "x"),
                               source("b", "Courts", [second, first], 16, "x")])
     assert c.conflicts == []
+
+
+def test_an_answer_no_view_corroborates_and_authorities_that_disagree_are_named_so(
+        write_specs, tmp_path):
+    """An NGO's undocumented "No" kept over the police's "Partly" was labelled "most severe
+    credible view", though neither view was credible by the method's own rule; and a ministry
+    and a shelter, both authoritative, that disagreed read as "authoritative respondent"."""
+    graded = [rule({"in": ["no"]}, "critical"), rule({"in": ["partly"]}, "medium")]
+    held = component("law", "LAW", [
+        question("LAW.01", needs=graded),
+        question("LAW.02", needs=graded, authoritative=["ministry_justice", "ngo"]),
+    ], respondents=["police", "ministry_justice", "ngo"])
+    tk = load_toolkit(write_specs({"law": held}))
+    asked = ["LAW.01", "LAW.02"]
+    recs = [("a", record("a", "Police", {"LAW.01": "partly"}, kind="police", asked=asked)),
+            ("b", record("b", "Shelter", {"LAW.01": "no", "LAW.02": "no"}, kind="ngo",
+                         asked=asked)),
+            ("c", record("c", "Ministry of Justice", {"LAW.02": "partly"},
+                         kind="ministry_justice", asked=asked))]
+    c = consolidate(tk, recs)
+    by_id = {s.question.id: s for s in c.conflicts}
+    assert (by_id["LAW.01"].value, by_id["LAW.01"].shown_basis) == ("no", "uncorroborated")
+    assert by_id["LAW.02"].basis == "authoritative"
+    assert by_id["LAW.02"].shown_basis == "authoritative_disputed"
+    returns = tmp_path / "in"
+    returns.mkdir()
+    for name, rec in recs:
+        (returns / f"{name}.json").write_text(json.dumps(rec), "utf-8")
+    summarise([returns], tk, tmp_path / "s.xlsx")
+    decided = {row[0]: row[4] for row in _load(tmp_path / "s.xlsx")["Conflicts"].iter_rows(
+        values_only=True) if row[0] in by_id}
+    assert decided == {"LAW.01": "No (most severe view, none corroborated)",
+                       "LAW.02": "No (authoritative respondents disagree)"}

@@ -5,7 +5,8 @@ until the specs say, the justice ministry for the legal component); when a quest
 authoritative respondents and none of them answered, the others' answers are perceptions and settle
 nothing. Otherwise the most severe view that is credible: one backed by documents (the evidence
 column) or shared by two respondents; when no view is credible, the most severe of them all. Every
-disagreement stays visible (Conflicts). The assessor's resolutions override the settled answer.
+disagreement stays visible (Conflicts), and an answer no view corroborates is said to be one.
+The assessor's resolutions override the settled answer.
 No I/O here.
 """
 
@@ -26,6 +27,7 @@ FALLBACK_AUTHORITATIVE = {"legal": ("ministry_justice",)}
 AGREED = "agreed"  # every respondent gave the same answer
 AUTHORITATIVE = "authoritative"  # the authoritative respondents' answer
 MOST_SEVERE = "most_severe"  # the most severe credible view
+UNCORROBORATED = "uncorroborated"  # no view is credible: the most severe of them all
 PERCEPTION = "perception"  # only non-authoritative respondents answered: no need is derived
 RESOLVED = "resolved"  # the assessor's decision
 
@@ -61,6 +63,13 @@ class Settled:
         not one they agree on."""
         mine = {_hashable(v.value) for v in self.views if v.respondent.kind in self.authoritative}
         return len(mine) > 1
+
+    @property
+    def shown_basis(self) -> str:
+        """The basis as the summary and the report name it: the authoritative respondents' answer
+        says when they do not agree among themselves."""
+        disputed = self.basis == AUTHORITATIVE and self.disputed
+        return "authoritative_disputed" if disputed else self.basis
 
     @property
     def answers(self) -> list[tuple[Respondent, Any]]:
@@ -109,16 +118,16 @@ def _counts(value: Any) -> bool:
     return is_answered(value) and value not in _NOT_STATED
 
 
-def _choose(views: Sequence[View]) -> list[View]:
+def _choose(views: Sequence[View]) -> tuple[list[View], bool]:
     """The most severe credible view (all views holding it): credible when documented or shared
-    by two respondents; when none is, the most severe of all."""
+    by two respondents; when none is, the most severe of all. And whether it is credible."""
     shared: dict[Any, list[View]] = {}
     for v in views:
         shared.setdefault(_hashable(v.value), []).append(v)
     credible = [group for group in shared.values()
                 if len(group) > 1 or any(v.documented for v in group)]
     pool = credible or list(shared.values())
-    return max(pool, key=lambda group: (group[0].severity, len(group)))
+    return max(pool, key=lambda group: (group[0].severity, len(group))), bool(credible)
 
 
 def _rule_inputs(q: Question) -> tuple[str, ...]:
@@ -193,9 +202,10 @@ def settle_question(toolkit: Toolkit, q: Question, respondents: Sequence[Respond
         mine = [v for v in views if v.respondent.kind in kinds]
         if not mine:
             return Settled(q, None, PERCEPTION, views, kinds, unstated=unstated)
-        chosen, basis = _choose(mine) if len(mine) > 1 else mine, AUTHORITATIVE
+        chosen, basis = _choose(mine)[0] if len(mine) > 1 else mine, AUTHORITATIVE
     else:
-        chosen, basis = _choose(views), MOST_SEVERE
+        chosen, credible = _choose(views)
+        basis = MOST_SEVERE if credible else UNCORROBORATED
     return Settled(q, chosen[0].value, basis, views, kinds,
                    settled_by=[v.respondent for v in chosen], unstated=unstated)
 

@@ -234,7 +234,7 @@ def _strengths(tk: Toolkit, settled: Mapping[str, Settled], answered: Sequence[Q
             continue
         agree = sum(1 for v in s.views if v.value == s.value)
         out.append(Cited(f"{tr(q.text, lang)} — {_answer_label(tk, q.id, s.value, lang)}",
-                         (q.id,), note=str(agree), basis=s.basis))
+                         (q.id,), note=str(agree), basis=s.shown_basis))
     return out
 
 
@@ -245,7 +245,8 @@ def _gaps(tk: Toolkit, needs: Sequence[Need], lang: str) -> list[Cited]:
         if not need.gap and need.question.type != "stats_table" and \
                 need.settled.value is not None:  # the question, and the answer that revealed it
             text += f" — {_answer_label(tk, need.question.id, need.settled.value, lang)}"
-        out.append(Cited(text, (need.question.id,), note=need.severity, basis=need.settled.basis,
+        out.append(Cited(text, (need.question.id,), note=need.severity,
+                         basis=need.settled.shown_basis,
                          confidence=need.confidence,
                          evidence=evidence_text(need.groups, need.documented, lang)))
     return out
@@ -260,7 +261,7 @@ def _disagreements(tk: Toolkit, answered: Sequence[Question],
             continue
         who_said = answers_said(x, partial(_answer_label, tk, q.id, lang=lang), lang)
         retained = "—" if x.value is None else _answer_label(tk, q.id, x.value, lang)
-        out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.basis,
+        out.append(Cited(tr(q.text, lang), (q.id,), note=who_said, basis=x.shown_basis,
                          evidence=labelled(retained, x.resolution, lang) if x.resolution
                          else retained))
     return out

@@ -423,7 +423,7 @@ def answers_said(s: Settled, label: Callable[[Any], str], lang: str) -> str:
 
 def settled_text(o: Out, s: Settled) -> str:
     value = o.answer(s.question, s.value) if s.value is not None else "—"
-    text = aside(value, o.ui(f"summary.basis.{s.basis}"), o.lang)
+    text = aside(value, o.ui(f"summary.basis.{s.shown_basis}"), o.lang)
     return labelled(text, s.resolution, o.lang) if s.resolution else text
 
 
