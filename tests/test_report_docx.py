@@ -1027,7 +1027,7 @@ def test_a_figure_of_one_column_is_labelled_with_that_column():
     first column of a table whose columns do not add up), and the row did not say so."""
     from factory import BUNDLED_SPECS
 
-    from natk_xlsx.outputs.sheetkit import indicator_label
+    from natk_xlsx.analysis.chains import indicator_label
 
     tk = load_toolkit(BUNDLED_SPECS)
     q = next(q for q in tk.questions() if q.indicator == "mla_requests")
@@ -1044,3 +1044,14 @@ def test_a_figure_of_one_column_is_labelled_with_that_column():
     (rows,) = [f.statistics.rows for f in report.findings if f.statistics]
     assert [(r.indicator, r.values) for r in rows] == [
         ("Mutual legal assistance requests (sent)", (3,))]
+    # a decision may name the figure as the summary and the report now name it
+    from natk_xlsx.analysis.consolidate import Decision
+
+    for named in ("Mutual legal assistance requests (sent)", "司法协助请求（发出）",
+                  "Mutual legal assistance requests"):
+        decision = Decision("figure", named, "4", "registry", "Assessor", "2026-05-01", 2022)
+        c = consolidate(tk, [("a", rec)], decisions=[decision])
+        assert decision.applied, decision.note
+        assert c.figures["mla_requests"][2022].consolidated == 4
+    # Russian quotes the column's name as it stands: its short form fits no plural noun
+    assert indicator_label(tk, "mla_requests", "ru").endswith("(графа «Направлено»)")

@@ -13,6 +13,8 @@ from typing import Any
 
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.analysis.settle import authoritative_kinds
+from natk_xlsx.i18n.interface import ui
+from natk_xlsx.i18n.languages import tr
 from natk_xlsx.spec.conditions import is_mapping, numeric_value
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -68,6 +70,29 @@ class Figure:
         if self.resolved is not None:
             return self.resolved
         return self.chosen.value if self.chosen else None
+
+
+def indicator_label(toolkit: Toolkit, indicator: str, lang: str) -> str:
+    """An indicator's label, with the column its figure is where the table's columns do not
+    add up to a total ("Mutual legal assistance requests (sent)": the figure is the first
+    column's, ``chains.table_total``, not a sum of requests sent, received and refused)."""
+    label = toolkit.vocabulary_label("indicators", indicator, lang)
+    for q in toolkit.questions():
+        if q.indicator == indicator and q.breakdown:
+            breakdown = toolkit.breakdowns[q.breakdown]
+            if not breakdown.additive and breakdown.columns:
+                column = tr(breakdown.columns[0].label, lang)
+                if lang in _LOWER_IN_BRACKETS and column[:1].isupper() \
+                        and not column[1:2].isupper():  # not an acronym
+                    column = column[0].lower() + column[1:]
+                return ui("summary.indicator_column", lang, indicator=label, column=column)
+            break
+    return label
+
+
+#: Languages whose column name is set in lower case after an indicator ("(sent)"); Russian
+#: quotes it as it stands, its short form not agreeing with every indicator's noun.
+_LOWER_IN_BRACKETS = frozenset({"en", "fr", "es"})
 
 
 def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: str

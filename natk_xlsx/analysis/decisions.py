@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from natk_xlsx.analysis.chains import RESOLVED as FIGURE_RESOLVED
-from natk_xlsx.analysis.chains import Figure
+from natk_xlsx.analysis.chains import Figure, indicator_label
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.settle import PERCEPTION, RESOLVED, Settled
 from natk_xlsx.i18n.languages import UN_LANGUAGES
@@ -165,8 +165,9 @@ def apply_figures(decisions: Iterable[Decision], figures: Mapping[str, Mapping[i
         return
     index = {q.id: q for q in toolkit.questions()}
     # an indicator named as the Justice chains sheet names it, in any language, or by its code
-    named = {normalise_text(toolkit.vocabulary_label("indicators", code, lang)): code
-             for code in figures for lang in UN_LANGUAGES}
+    named = {normalise_text(label): code for code in figures for lang in UN_LANGUAGES
+             for label in (toolkit.vocabulary_label("indicators", code, lang),
+                           indicator_label(toolkit, code, lang))}
     ready: list[tuple[Decision, float, Figure, tuple[str, int]]] = []
     for d in decisions:
         q = index.get(d.target)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from natk_xlsx.analysis.chains import CHAINS, chain_steps
+from natk_xlsx.analysis.chains import CHAINS, chain_steps, indicator_label
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need, perception_only
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.respondents import Respondent, norm, one_per_institution
@@ -33,7 +33,6 @@ from natk_xlsx.outputs.sheetkit import (
     answers_said,
     evidence_text,
     finding_text,
-    indicator_label,
     ranking_text,
     source_line,
 )

@@ -16,7 +16,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from natk_xlsx.analysis.chains import Figure
+from natk_xlsx.analysis.chains import Figure, indicator_label
 from natk_xlsx.analysis.consolidate import Consolidation
 from natk_xlsx.analysis.needs import Need
 from natk_xlsx.analysis.packages import Package
@@ -425,23 +425,6 @@ def settled_text(o: Out, s: Settled) -> str:
     value = o.answer(s.question, s.value) if s.value is not None else "—"
     text = aside(value, o.ui(f"summary.basis.{s.shown_basis}"), o.lang)
     return labelled(text, s.resolution, o.lang) if s.resolution else text
-
-
-def indicator_label(toolkit: Toolkit, indicator: str, lang: str) -> str:
-    """An indicator's label, with the column its figure is where the table's columns do not
-    add up to a total ("Mutual legal assistance requests (sent)": the figure is the first
-    column's, ``chains.table_total``, not a sum of requests sent, received and refused)."""
-    label = toolkit.vocabulary_label("indicators", indicator, lang)
-    for q in toolkit.questions():
-        if q.indicator == indicator and q.breakdown:
-            breakdown = toolkit.breakdowns[q.breakdown]
-            if not breakdown.additive and breakdown.columns:
-                column = tr(breakdown.columns[0].label, lang)
-                if column[:1].isupper() and not column[1:2].isupper():  # not an acronym
-                    column = column[0].lower() + column[1:]
-                return aside(label, column, lang)
-            break
-    return label
 
 
 def source_line(c: Consolidation, f: Figure, lang: str) -> str:
