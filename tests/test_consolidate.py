@@ -194,10 +194,32 @@ def test_equally_reliable_sources_that_disagree_do_not_follow_the_order_of_the_f
     line = source_line(consolidate(toolkit, sources), fig, "en")
     assert "Retained: 95 (Courts), by the rule: the return completed first, as no source rates " \
            "itself more reliable (for the assessor to decide)." in line
+    # the same day, or a date missing: the dates do not tell, and the rule does not say they do
+    for date in ("2026-03-05", None):
+        sources[1][1]["respondent"]["completion_date"] = date
+        fig = consolidate(toolkit, sources[::-1]).figures["convictions"][2021]
+        assert fig.consolidated == 95 and fig.rule == "tied_by_name"  # Courts before Police
+        assert "the institution first by name" in source_line(
+            consolidate(toolkit, sources), fig, "en")
     # two equally reliable sources that agree, beside a less reliable one: no tie
     sources[0][1]["answers"]["LAW.04"]["2021"]["male"] = 95
     fig = consolidate(toolkit, sources[::-1]).figures["convictions"][2021]
     assert fig.consolidated == 95 and fig.rule in ("majority", "most_reliable")
+
+
+def test_the_figure_most_of_the_most_reliable_sources_give_is_kept(toolkit):
+    """High 10, high 20, high 20 and low 10: no figure has a majority of all four, but two of the
+    three most reliable sources agree on 20; it was kept as a tie on 10 (completed first)."""
+    def source(wid, inst, male, reliability, date):
+        return (wid, record(wid, inst, {"LAW.04": {"2021": {"female": 0, "male": male}}},
+                            tables={"LAW.04": {"reliability": reliability}}, date=date))
+
+    fig = consolidate(toolkit, [source("a", "Police", 10, "high", "2026-03-01"),
+                                source("b", "Courts", 20, "high", "2026-03-02"),
+                                source("c", "Prosecution", 20, "high", "2026-03-03"),
+                                source("d", "NGO", 10, "low", "2026-03-04")]
+                      ).figures["convictions"][2021]
+    assert (fig.consolidated, fig.rule) == (20, "most_reliable")
 
 
 def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
@@ -449,7 +471,7 @@ def test_summary_workbook_sheets_tables_charts_and_safe_text(toolkit, tmp_path):
     line = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Victims formally "
                                                                                "identified, 2021"))
     assert "Police: 12; NGO: 20" in line and "Retained: 20 (NGO)" in line
-    assert "for the assessor to decide" in line
+    assert "the institution first by name" in line and "for the assessor to decide" in line
     data = json.loads((tmp_path / "s.json").read_text("utf-8"))
     assert list(data) == ["packages", "needs", "conflicts", "statistics", "responses",
                           "remarks"]

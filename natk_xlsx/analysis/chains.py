@@ -34,6 +34,7 @@ AUTHORITATIVE = "authoritative"
 MAJORITY = "majority"
 MOST_RELIABLE = "most_reliable"
 TIED = "tied"
+TIED_BY_NAME = "tied_by_name"
 RESOLVED = "resolved"
 
 
@@ -113,9 +114,10 @@ def table_total(toolkit: Toolkit, q: Question, table: Mapping[str, Any], year: s
 def _choose(toolkit: Toolkit, fig: Figure) -> None:
     """The figure retained: the one every source gives; else the authoritative respondent's;
     else the one most sources give, when two or more give it and no other as many; else the
-    most reliable (by the respondent's own rating). Where equally reliable sources still
-    disagree nothing in the returns chooses: the return completed first is shown (then the
-    institution's name: never the order the files were read in), and the rule says so."""
+    most reliable (by the respondent's own rating), the one most of them give when they
+    differ. Where the most reliable sources still disagree nothing in the returns chooses: the
+    return completed first is shown, else (the same day, or undated) the institution first by
+    name, never the order the files were read in; the rule says which."""
     if len(fig.reports) == 1 or not fig.disagree:
         fig.chosen, fig.rule = fig.reports[0], ONLY_SOURCE if len(fig.reports) == 1 else AGREE
         return
@@ -126,23 +128,35 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
         fig.chosen, fig.rule = authoritative[0], AUTHORITATIVE
         return
     pool = authoritative or fig.reports
-    (top, given), *others = Counter(r.value for r in pool).most_common()
-    if given >= 2 and (not others or others[0][1] < given):  # sources that agree, one aside
-        fig.chosen, fig.rule = next(r for r in pool if r.value == top), MAJORITY
+    agreed = _most_given(pool)
+    if agreed is not None:  # sources that agree, one aside
+        fig.chosen, fig.rule = next(r for r in pool if r.value == agreed), MAJORITY
         return
     best = min(_reliability(r) for r in pool)
-    rated = [r for r in pool if _reliability(r) == best]
-    fig.chosen = min(rated, key=_completed_first)
-    fig.rule = MOST_RELIABLE if len({r.value for r in rated}) == 1 else TIED
+    rated = sorted((r for r in pool if _reliability(r) == best), key=_by_name)
+    agreed = rated[0].value if len({r.value for r in rated}) == 1 else _most_given(rated)
+    if agreed is not None:
+        fig.chosen, fig.rule = next(r for r in rated if r.value == agreed), MOST_RELIABLE
+        return
+    dates = [r.respondent.completion_date or "" for r in rated]
+    if all(dates) and dates.count(min(dates)) == 1:  # one of them was completed first
+        fig.chosen, fig.rule = rated[dates.index(min(dates))], TIED
+    else:
+        fig.chosen, fig.rule = rated[0], TIED_BY_NAME
+
+
+def _most_given(reports: Sequence[Report]) -> float | None:
+    """The figure two or more of ``reports`` give and no other figure as many; else None."""
+    (top, given), *others = Counter(r.value for r in reports).most_common()
+    return top if given >= 2 and (not others or others[0][1] < given) else None
 
 
 def _reliability(report: Report) -> int:
     return RELIABILITY_ORDER.get(report.reliability or "", 3)
 
 
-def _completed_first(report: Report) -> tuple[str, str, float]:
-    who = report.respondent
-    return (who.completion_date or "\uffff", who.institution.casefold(), report.value)
+def _by_name(report: Report) -> tuple[str, float]:
+    return report.respondent.institution.casefold(), report.value
 
 
 def collect_figures(toolkit: Toolkit, respondents: Sequence[Respondent]
