@@ -304,6 +304,13 @@ def test_a_return_read_with_errors_is_named_among_the_limits(toolkit, returns, t
                       "are included, the answers in error are not (Annex 4)."]
     _, doc = write(toolkit, returns, tmp_path, lang="zh")
     assert "有1份问卷在读取时仍有错误" in all_text(doc)
+    # a later, corrected return of the same institution replaces it (--same-institution latest)
+    later = json.loads((returns / "1.json").read_text("utf-8"))
+    later.update(workbook_id="wb-1b", issues=[])
+    later["respondent"]["completion_date"] = "2026-04-01"
+    (returns / "1b.json").write_text(json.dumps(later), "utf-8")
+    result, doc = write(toolkit, returns, tmp_path, same_institution="latest")
+    assert result.report.files_invalid == 0 and "still held errors" not in all_text(doc)
 
 
 def test_findings_cite_question_ids_and_show_disagreement(toolkit, returns, tmp_path):

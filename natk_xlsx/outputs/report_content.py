@@ -356,6 +356,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
     tk = c.toolkit
     findings = _findings(c, lang)
     covered = {f.id for f in findings}
+    kept = {r.key for r in c.respondents}  # not a return --same-institution left out
     recs = recommendations(c, lang)
     top_ids = {p.id for p in top_ten(c.packages, c.weights)}
     # each institution once (two returns of one, kept with --same-institution all, are one
@@ -390,7 +391,8 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
         files_unusable=sum(1 for s in sources if s.get("state") == "unusable"),
         duplicates=len(c.duplicates), institutions=institutions, recommendations=tuple(recs),
         files_blank=sum(1 for s in sources if s.get("state") == "blank"),
-        files_invalid=sum(1 for s in sources if s.get("state") == "read" and s.get("errors")),
+        files_invalid=sum(1 for s in sources if s.get("state") == "read" and s.get("errors")
+                          and (s.get("workbook") or s.get("file")) in kept),
         top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),
