@@ -444,3 +444,16 @@ def test_the_column_of_what_must_come_first_is_named_alike_in_the_summary_and_th
     """The summary headed it "Must come after" (Chinese 须在其后, where "P05" read as coming
     after) and the report "Must come first", for the same packages: one name, in both."""
     assert interface.ui("summary.col.after", lang) == interface.ui("report.rec.first", lang)
+
+
+def test_a_number_answered_is_written_as_the_summary_s_language_writes_numbers():
+    """"Ministry of Interior : 22.6" on the French Conflicts sheet, since numbers are compared:
+    an answer that is a number reads 22,6 in French, 22.6 in English."""
+    from natk_xlsx.outputs.sheetkit import answer_text
+
+    toolkit = load_toolkit(BUNDLED_SPECS)
+    q = next(q for q in toolkit.questions() if q.type == "decimal")
+    assert answer_text(toolkit, q, 22.6, "fr") == "22,6"
+    assert answer_text(toolkit, q, 22.6, "en") == "22.6"
+    year = next(q for q in toolkit.questions() if q.type == "year")
+    assert answer_text(toolkit, year, 2021, "fr") == "2021"

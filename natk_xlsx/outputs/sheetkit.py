@@ -384,6 +384,8 @@ def answer_text(toolkit: Toolkit, q: Question, value: Any, lang: str,
         return figures_text(value, lang)
     if q.type == "percentage" and isinstance(value, int | float):
         return percent_text(value, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value, lang)  # 22,6 in French, as its figures are written
     return str(value)
 
 
