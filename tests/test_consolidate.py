@@ -17,6 +17,7 @@ from factory import component, question
 from natk_xlsx.analysis.consolidate import Decision, consolidate, scorecard
 from natk_xlsx.analysis.weights import load_weights
 from natk_xlsx.cli import cli
+from natk_xlsx.errors import InputError
 from natk_xlsx.outputs.sheetkit import source_line
 from natk_xlsx.outputs.summarise import summarise
 from natk_xlsx.spec.lint import load_toolkit
@@ -354,6 +355,11 @@ def test_readiness_is_not_scored_on_one_or_two_answers(toolkit, tmp_path):
     assert line[header.index("Questions scored")] == 2
     assert line[header.index("Readiness (0-100)")] is None
     assert "at least 3 settled questions and on at least 33% of the component" in ws["A2"].value
+    # a share is a share: 33 would hide every readiness
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps({"readiness_min_share": 33}), "utf-8")
+    with pytest.raises(InputError, match="readiness_min_share a share from 0 to 1"):
+        load_weights(weights)
 
 
 def test_questions_only_perceived_are_said_and_not_counted_as_ready(write_specs, tmp_path):

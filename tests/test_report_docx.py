@@ -220,6 +220,12 @@ def test_every_count_in_a_sentence_of_several_agrees_with_its_noun():
                             "they covered 1 of the 1 component of")
     assert ui("summary.map.counts", "en", none=1, total=1, several=0) == (
         "1 of 1 package has no partner; 0 have two or more partners at once.")
+    assert ui("summary.map.counts", "en", none=1, total=3, several=1) == (
+        "1 of 3 packages has no partner; 1 has two or more partners at once.")
+    assert ui("summary.map.counts", "en", none=2, total=3, several=2).startswith(
+        "2 of 3 packages have no partner; 2 have")
+    assert "at least 1 settled question and" in ui("summary.scorecard.scored", "en", count=1,
+                                                    share=0)
     # the other languages say "questions: 1", with no word to agree
     assert ui("report.summary.needs", "fr", open=1, packages=1, conflicts=1).startswith(
         "Besoins non satisfaits mis en évidence par les réponses\u00a0: 1\u00a0;")

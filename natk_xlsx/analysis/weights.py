@@ -90,11 +90,13 @@ def load_weights(path: str | Path | None = None) -> Weights:
               and weights.top_ten_min_confidence in CONFIDENCES
               and isinstance(weights.chain_lag_years, int) and weights.chain_lag_years >= 0
               and isinstance(weights.readiness_min_questions, int)
+              and weights.readiness_min_questions >= 0 and 0 <= weights.readiness_min_share <= 1
               and set(weights.severity) == set(SEVERITIES))
     except TypeError as exc:
         raise InputError(source, f"weights: {exc}") from None
     if not ok:
         raise InputError(source, "weights must be numbers, top_ten_min_confidence one of "
-                         "high, medium, low, chain_lag_years a whole number of years and "
-                         "readiness_min_questions a whole number")
+                         "high, medium, low, chain_lag_years a whole number of years, "
+                         "readiness_min_questions a whole number and readiness_min_share a "
+                         "share from 0 to 1")
     return weights
