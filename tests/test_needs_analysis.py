@@ -457,7 +457,7 @@ def test_action_plan_prefills_the_responsible_body_and_partners(toolkit, tmp_pat
     row = dict(zip(header, [c.value for c in ws[5]], strict=True))
     assert row["Responsible national body"] == "Ministry of Justice"  # legislative drafting
     assert row["Supporting partners"] == "UNODC"
-    assert row["Phase"] == "short term (quick win)" and row["Agreed timeframe"] is None
+    assert row["Phase"] == "short term" and row["Agreed timeframe"] is None
     assert len(set(header)) == len(header)  # one "Timeframe", beside the phase
 
 

@@ -1068,3 +1068,22 @@ def test_a_figure_of_one_column_is_labelled_with_that_column():
         assert c.figures["mla_requests"][2022].consolidated == 4
     # Russian quotes the column's name as it stands: its short form fits no plural noun
     assert indicator_label(tk, "mla_requests", "ru").endswith("(графа «Направлено»)")
+
+
+def test_the_phases_are_defined_where_they_are_used(toolkit, returns, tmp_path):
+    """"Short term (quick win)" was put on laws to draft and spending to plan, and no page said
+    what short, medium or long term meant: the phases are plain labels, defined in the report's
+    method and in the note of the summary's Plan sheet."""
+    import openpyxl
+
+    from natk_xlsx.outputs.summarise import summarise
+
+    _, doc = write(toolkit, returns, tmp_path)
+    text = all_text(doc)
+    assert "quick win" not in text
+    assert ("Phases: short term, within a year; medium term, one to three years; long term, "
+            "over three years.") in text
+    out = tmp_path / "summary.xlsx"
+    summarise([returns], toolkit, out, jobs=1)
+    note = openpyxl.load_workbook(out, read_only=True)["Plan"]["A2"].value
+    assert note.endswith("long term, over three years.")

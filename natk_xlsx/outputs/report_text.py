@@ -274,7 +274,7 @@ def method(w: _Writer) -> None:
     w.add(Heading(w.t("h.ranking"), 2))
     w.add(Para(w.t("method.needs")))
     w.add(Para(r.ranking_formula, lead=w.label(w.s("summary.ranking")), style="note"))
-    w.add(Para(w.t("method.packages")))
+    w.add(Para(join_sentences((w.t("method.packages"), w.s("summary.phases")), r.lang)))
     w.add(Para(w.t("method.confidence")))
     w.add(Heading(w.t("h.limits"), 2))
     limits = []

@@ -17,7 +17,7 @@ from natk_xlsx.analysis.packages import PHASES, TOP_TEN, Package, top_ten
 from natk_xlsx.analysis.respondents import GROUPS, group_of, one_per_institution
 from natk_xlsx.analysis.weights import CONFIDENCES
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import date_text, join_codes, join_items, labelled, tr
+from natk_xlsx.i18n.languages import date_text, join_codes, join_items, join_sentences, labelled, tr
 from natk_xlsx.outputs import summary_sheets as more
 from natk_xlsx.outputs.sheetkit import (
     MOST_LINES,
@@ -158,7 +158,8 @@ def write_packages(o: Out) -> None:
                          words={3: o.labels("summary.confidence", CONFIDENCES)})
     o.s(ws, 0, 0, o.ui("summary.sheet.packages"), o.title)
     formula = ranking_text(o.c.weights, o.lang)
-    o.note_row(ws, 1, o.ui("summary.plan.note"), len(widths) - 1, widths)
+    o.note_row(ws, 1, join_sentences((o.ui("summary.plan.note"), o.ui("summary.phases")), o.lang),
+               len(widths) - 1, widths)
     o.note_row(ws, 2, labelled(o.ui("summary.ranking"), formula, o.lang), len(widths) - 1, widths)
     head = 4
     labels = _plan_labels(o)
