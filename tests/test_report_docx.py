@@ -171,6 +171,8 @@ def test_front_matter_and_response(toolkit, returns, tmp_path):
     assert "Country: Veridia" in text and "Assessment: Veridia 2026" in text
     assert "completed between 1 March 2026 and 3 March 2026" in text
     assert "3 questionnaires were received and 3 institutions answered" in text
+    # a shelter network answered too: not called one of the "national institutions"
+    assert "what 3 institutions in Veridia reported" in text and "national institution" not in text
     assert "covered 2 of the 2 components" in text
     assert result.report.comprehensive
     # institutions are named, the persons who filled in the questionnaires never are
