@@ -1089,3 +1089,21 @@ def test_the_phases_are_defined_where_they_are_used(toolkit, returns, tmp_path):
     summarise([returns], toolkit, out, jobs=1)
     note = openpyxl.load_workbook(out, read_only=True)["Plan"]["A2"].value
     assert note.endswith("long term, over three years.")
+
+
+def test_figures_nothing_in_the_returns_chose_are_named_among_the_limits(
+        toolkit, returns, tmp_path):
+    """A disputed figure shown by a rule of order (the return completed first) is the
+    assessor's to decide; the report retained it in its chains without a word in its limits."""
+    result, doc = write(toolkit, returns, tmp_path)
+    assert result.report.figures_tied == 1  # victims identified in 2022: 120 and 118
+    said = [p.text for p in doc.paragraphs if "rule of order" in p.text]
+    assert said == ["One figure on which the sources disagree, with nothing in the returns to "
+                    "choose between them, is shown by a rule of order (see where sources "
+                    "disagree); decide it before this report is adopted (summarise "
+                    "--resolutions)."]
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("kind,target,year,value,reason,decided_by,decided_on\n"
+                         "figure,LAW.04,2022,119,registry checked,Assessor,2026-05-01\n", "utf-8")
+    result, doc = write(toolkit, returns, tmp_path, resolutions=decisions)
+    assert result.report.figures_tied == 0 and "rule of order" not in all_text(doc)

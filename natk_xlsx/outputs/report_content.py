@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from natk_xlsx.analysis.chains import CHAINS, chain_steps, indicator_label
+from natk_xlsx.analysis.chains import (
+    CHAINS,
+    TIED,
+    TIED_BY_NAME,
+    chain_steps,
+    indicator_label,
+)
 from natk_xlsx.analysis.consolidate import Conflict, Consolidation, Need, perception_only
 from natk_xlsx.analysis.packages import Package, top_ten
 from natk_xlsx.analysis.respondents import Respondent, norm, one_per_institution
@@ -172,6 +178,7 @@ class Report:
     duplicates: int
     files_blank: int  # sent back without any answer
     files_invalid: int  # read with errors still to correct (their answers in error left out)
+    figures_tied: int  # disputed figures nothing in the returns chose: for the assessor
     institutions: tuple[Institution, ...]
     recommendations: tuple[Recommendation, ...]  # the open packages, in rank order
     top: tuple[Recommendation, ...]  # the summary's top ten
@@ -393,6 +400,8 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
         files_blank=sum(1 for s in sources if s.get("state") == "blank"),
         files_invalid=sum(1 for s in sources if s.get("state") == "read" and s.get("errors")
                           and (s.get("workbook") or s.get("file")) in kept),
+        figures_tied=sum(1 for per in c.figures.values() for f in per.values()
+                         if f.rule in (TIED, TIED_BY_NAME)),
         top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),

@@ -291,6 +291,8 @@ def method(w: _Writer) -> None:
         limits.append(("", w.t("limits.blank", count=r.files_blank)))
     if r.files_invalid:
         limits.append(("", w.t("limits.invalid", count=r.files_invalid)))
+    if r.figures_tied:
+        limits.append(("", w.t("limits.tied", count=r.figures_tied)))
     limits.append(("", w.t("limits.self_reported")))
     w.add(Bullets(tuple(limits)))
 
