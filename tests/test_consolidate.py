@@ -237,7 +237,9 @@ def test_resolutions_are_applied_audited_and_unmatched_ones_reported(toolkit):
     ], decisions=decisions)
     assert [d.applied for d in decisions] == [True, True, True, False]
     assert c.conflicts[0].value == "no" and c.conflicts[0].basis == "resolved"
-    assert decisions[0].original == "Police: yes; NGO: no"  # originals kept beside the decision
+    # originals kept beside the decision
+    assert decisions[0].original == (("Police", "yes"), ("NGO", "no"))
+    assert decisions[2].original == (("Police", 10), ("NGO", 8))
     addressed = next(n for n in c.needs if n.key == "LAW.02#1")
     assert addressed.status == "addressed"
     assert all(addressed not in p.needs for p in c.open_packages)
@@ -533,8 +535,15 @@ def test_cli_summarise_with_resolutions(toolkit, tmp_path):
     audit = _load(tmp_path / "s.xlsx")["Audit"]
     rows = [[c.value for c in r] for r in audit.iter_rows(min_row=2)]
     assert rows[0][:2] == ["Answer", "LAW.01"] and rows[0][7] == "yes"
-    assert rows[0][8] == "Police: yes; NGO: no"
+    # what was replaced, as the other sheets say answers and priorities, not their codes
+    assert rows[0][8] == "Police: Yes; NGO: No"
     assert rows[1][7] == "no" and "no need was found" in rows[1][9]
+    assert rows[2][8] == "LAW.01#1: Critical"
+    zh = tmp_path / "zh.xlsx"
+    summarise([tmp_path / "w1.json", tmp_path / "w2.json"], toolkit, zh, lang="zh",
+              resolutions=res)
+    audit = [[c.value for c in r] for r in _load(zh).worksheets[-1].iter_rows(min_row=2)]
+    assert audit[0][8] == "Police：是；NGO：否"
 
 
 def test_bad_resolutions_file_names_the_row(toolkit, tmp_path):

@@ -38,7 +38,9 @@ class Decision:
     year: int | None = None
     applied: bool = False
     note: str = ""
-    original: str = ""
+    #: What it replaced: (institution, answer) of each respondent for an answer, (need key,
+    #: severity) for a need, (institution, figure) for a figure; the Audit sheet says them
+    original: tuple[tuple[str, Any], ...] = ()
     where: str = ""  # the decision's row (CSV) or item (JSON) in the resolutions file
 
 
@@ -78,7 +80,7 @@ def apply_answers(decisions: Iterable[Decision], settled: Mapping[str, Settled],
     for d, value, s in ready:
         if _replaced(d, last[d.target]):
             continue
-        d.original = "; ".join(f"{v.respondent.institution}: {v.value}" for v in s.views)
+        d.original = tuple((v.respondent.institution, v.value) for v in s.views)
         s.value, s.basis, s.resolution = value, RESOLVED, _by(d)
         s.settled_by = [v.respondent for v in s.views if v.value == value]
         d.applied = True
@@ -142,7 +144,7 @@ def apply_needs(decisions: Iterable[Decision], needs: Iterable[Need]) -> None:
         for n in matched:
             n.status, n.resolution = "addressed", _by(d)
         d.applied = bool(matched)
-        d.original = ", ".join(f"{n.key}: {n.severity}" for n in matched)
+        d.original = tuple((n.key, n.severity) for n in matched)
         d.note = "" if matched else _no_need(d.target, needs)
 
 
@@ -188,6 +190,6 @@ def apply_figures(decisions: Iterable[Decision], figures: Mapping[str, Mapping[i
     for d, number, fig, key in ready:
         if _replaced(d, last[key]):
             continue
-        d.original = "; ".join(f"{r.respondent.institution}: {r.value:g}" for r in fig.reports)
+        d.original = tuple((r.respondent.institution, r.value) for r in fig.reports)
         fig.resolved = number
         fig.resolution, fig.rule, d.applied = _by(d), FIGURE_RESOLVED, True

@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from natk_xlsx.analysis.chains import CHAINS, chain_steps, marked
 from natk_xlsx.analysis.consolidate import Consolidation, scorecard
+from natk_xlsx.analysis.decisions import Decision
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.i18n.languages import (
     as_typed,
@@ -20,9 +21,12 @@ from natk_xlsx.i18n.languages import (
     join_codes,
     join_items,
     join_parts,
+    join_said,
     join_sentences,
+    labelled,
     left_to_right,
     names_said,
+    number_text,
     share_text,
     tr,
 )
@@ -443,6 +447,21 @@ def write_sources(o: Out, sources: Sequence[dict[str, Any]]) -> None:
     o.table(ws, 0, len(sources), labels, "Sources")
 
 
+def _original(o: Out, d: Decision) -> str:
+    """What a decision replaced, in the summary's language: each institution's answer or
+    figure, or each need's severity, as the other sheets say them (not the codes)."""
+    q = o.tk.question(d.target) if d.kind == "answer" and d.original else None  # applied
+
+    def shown(value: Any) -> str:
+        if d.kind == "need" and value in SEVERITIES:
+            return o.vocab("severities", value)
+        if d.kind == "figure" and isinstance(value, int | float):
+            return number_text(value, o.lang)
+        return o.answer(q, value) if q is not None else str(value)
+
+    return join_said((labelled(who, shown(value), o.lang) for who, value in d.original), o.lang)
+
+
 def write_audit(o: Out) -> None:
     keys = ("decision_kind", "target", "year", "value", "reason", "decided_by", "decided_on",
             "applied", "original", "note")
@@ -454,8 +473,8 @@ def write_audit(o: Out) -> None:
         o.row(ws, i, [o.ui(f"summary.decision.{d.kind}"), d.target,
                       "" if d.year is None else str(d.year), "" if d.value is None else str(d.value),
                       d.reason, d.decided_by, d.decided_on,
-                      o.ui("summary.yes" if d.applied else "summary.no"), d.original, d.note],
-              widths)
+                      o.ui("summary.yes" if d.applied else "summary.no"), _original(o, d),
+                      d.note], widths)
     o.table(ws, 0, len(o.c.decisions), labels, "Audit")
     if not o.c.decisions:  # say so, and how to record them, rather than print a bare header
         o.note_row(ws, 1, o.ui("summary.audit.none"), len(labels) - 1, widths)
