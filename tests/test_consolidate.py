@@ -200,8 +200,17 @@ def test_equally_reliable_sources_that_disagree_do_not_follow_the_order_of_the_f
         sources[1][1]["respondent"]["completion_date"] = date
         fig = consolidate(toolkit, sources[::-1]).figures["convictions"][2021]
         assert fig.consolidated == 95 and fig.rule == "tied_by_name"  # Courts before Police
-        assert "the institution first by name" in source_line(
-            consolidate(toolkit, sources), fig, "en")
+        assert "the institution first by name among the returns the dates do not tell apart" \
+            in source_line(consolidate(toolkit, sources), fig, "en")
+    # by name only among those completed first: a return completed later is never kept so
+    sources[1][1]["respondent"]["completion_date"] = "2026-03-09"  # Courts, last
+    sources.append(source("d", "Prosecution", 30, "2026-03-05"))  # Police's day
+    fig = consolidate(toolkit, sources).figures["convictions"][2021]
+    assert (fig.consolidated, fig.rule) == (119, "tied_by_name")  # Police before Prosecution
+    # the order of the alphabet, not of the code points: "Église" before "Police"
+    sources[-1][1]["respondent"]["institution"] = "Église"
+    fig = consolidate(toolkit, sources).figures["convictions"][2021]
+    assert fig.consolidated == 30
     # two equally reliable sources that agree, beside a less reliable one: no tie
     sources[0][1]["answers"]["LAW.04"]["2021"]["male"] = 95
     fig = consolidate(toolkit, sources[::-1]).figures["convictions"][2021]

@@ -5,6 +5,7 @@ that chose it. No I/O here.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,8 +117,9 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
     else the one most sources give, when two or more give it and no other as many; else the
     most reliable (by the respondent's own rating), the one most of them give when they
     differ. Where the most reliable sources still disagree nothing in the returns chooses: the
-    return completed first is shown, else (the same day, or undated) the institution first by
-    name, never the order the files were read in; the rule says which."""
+    return completed first is shown, else the institution first by name among those the dates
+    do not tell apart (completed the same first day; all of them when one is undated), never
+    the order the files were read in; the rule says which."""
     if len(fig.reports) == 1 or not fig.disagree:
         fig.chosen, fig.rule = fig.reports[0], ONLY_SOURCE if len(fig.reports) == 1 else AGREE
         return
@@ -139,10 +141,10 @@ def _choose(toolkit: Toolkit, fig: Figure) -> None:
         fig.chosen, fig.rule = next(r for r in rated if r.value == agreed), MOST_RELIABLE
         return
     dates = [r.respondent.completion_date or "" for r in rated]
-    if all(dates) and dates.count(min(dates)) == 1:  # one of them was completed first
-        fig.chosen, fig.rule = rated[dates.index(min(dates))], TIED
-    else:
-        fig.chosen, fig.rule = rated[0], TIED_BY_NAME
+    # the returns completed first (all of them when one has no date: the dates do not tell)
+    first = [r for r, date in zip(rated, dates, strict=True) if date == min(dates)] \
+        if all(dates) else rated
+    fig.chosen, fig.rule = first[0], TIED if len(first) == 1 else TIED_BY_NAME
 
 
 def _most_given(reports: Sequence[Report]) -> float | None:
@@ -156,7 +158,10 @@ def _reliability(report: Report) -> int:
 
 
 def _by_name(report: Report) -> tuple[str, float]:
-    return report.respondent.institution.casefold(), report.value
+    """The institution's name in the order of the alphabet ("Église" beside "Eglise", not after
+    "Z"), then the figure."""
+    name = unicodedata.normalize("NFKD", report.respondent.institution.casefold())
+    return "".join(ch for ch in name if not unicodedata.combining(ch)), report.value
 
 
 def collect_figures(toolkit: Toolkit, respondents: Sequence[Respondent]
