@@ -457,3 +457,24 @@ def test_a_number_answered_is_written_as_the_summary_s_language_writes_numbers()
     assert answer_text(toolkit, q, 22.6, "en") == "22.6"
     year = next(q for q in toolkit.questions() if q.type == "year")
     assert answer_text(toolkit, year, 2021, "fr") == "2021"
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_the_limit_on_tied_figures_points_to_where_they_are_shown(lang):
+    """The English line said "(see where sources disagree)"; five translations did not say
+    where the disputed figures are. Each names the label the report gives them."""
+    import re
+
+    label = re.split(r"\s?[:：]", interface.ui("summary.chain.sources", lang))[0]
+    for key in ("report.limits.tied", "report.limits.tied.one"):
+        assert label.lower() in interface.strings()[key][lang].lower(), (key, label)
+
+
+def test_a_basis_in_brackets_holds_no_brackets_of_its_own():
+    """Chinese 否（最严重的看法（均无佐证））: a basis set after an answer in brackets."""
+    from natk_xlsx.i18n.languages import aside
+
+    for key in ("summary.basis.uncorroborated", "summary.basis.authoritative_disputed"):
+        for lang in UN_LANGUAGES:
+            text = aside("No", interface.ui(key, lang), lang)
+            assert text.count("(") + text.count("（") == 1, (key, lang, text)
