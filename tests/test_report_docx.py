@@ -1107,3 +1107,22 @@ def test_figures_nothing_in_the_returns_chose_are_named_among_the_limits(
                          "figure,LAW.04,2022,119,registry checked,Assessor,2026-05-01\n", "utf-8")
     result, doc = write(toolkit, returns, tmp_path, resolutions=decisions)
     assert result.report.figures_tied == 0 and "rule of order" not in all_text(doc)
+
+
+def test_the_executive_summary_gives_the_latest_figures_of_the_chains(toolkit, returns, tmp_path):
+    """An official's first question, how many victims and convictions, had no answer before the
+    findings: the executive summary gives the latest year's figures of each chain retained."""
+    result, doc = write(toolkit, returns, tmp_path)
+    assert result.report.glance[0] == 2023
+    said = [p.text for p in doc.paragraphs if p.text.startswith("Figures of")]
+    assert said == ["Figures of 2023, the latest year the returns give: victims formally "
+                    "identified: 150; investigations opened: 70; persons prosecuted: 40; persons "
+                    "convicted: 12. Earlier years, and where the institutions' figures differ, "
+                    "are under \u201cThe justice chain\u201d."]
+    _, doc = write(toolkit, returns, tmp_path, lang="zh")
+    assert any(p.text.startswith("2023年（问卷所载最近一年）的数字：") for p in doc.paragraphs)
+    for extra in sorted(returns.glob("*.json"))[:1]:  # the only return with statistics
+        extra.unlink()
+    result, doc = write(toolkit, returns, tmp_path)
+    assert result.report.glance == (None, ())
+    assert not any(p.text.startswith("Figures of") for p in doc.paragraphs)

@@ -179,6 +179,7 @@ class Report:
     files_blank: int  # sent back without any answer
     files_invalid: int  # read with errors still to correct (their answers in error left out)
     figures_tied: int  # disputed figures nothing in the returns chose: for the assessor
+    glance: tuple[int | None, tuple[tuple[str, float], ...]]  # ``at_a_glance``
     institutions: tuple[Institution, ...]
     recommendations: tuple[Recommendation, ...]  # the open packages, in rank order
     top: tuple[Recommendation, ...]  # the summary's top ten
@@ -195,6 +196,25 @@ class Report:
     severity_labels: dict[str, str] = field(default_factory=dict)
     #: What the institutions wrote outside the answer cells: (institution, question, cell, text)
     remarks: tuple[tuple[str, str, str, str], ...] = ()
+
+
+#: The figures the executive summary gives, one or two of each justice chain.
+GLANCE = ("victims_identified", "investigations_opened", "persons_prosecuted", "convictions")
+
+
+def at_a_glance(c: Consolidation, lang: str
+                ) -> tuple[int | None, tuple[tuple[str, float], ...]]:
+    """The latest year that has two or more of the ``GLANCE`` figures, and those figures (the
+    ones retained, labelled), for the reader who asks first how many victims and convictions
+    there were; (None, ()) when no year has two."""
+    years = sorted({y for ind in GLANCE for y in c.figures.get(ind, {})}, reverse=True)
+    for year in years:
+        found = [(indicator_label(c.toolkit, ind, lang), value) for ind in GLANCE
+                 if (fig := c.figures.get(ind, {}).get(year)) is not None
+                 and (value := fig.consolidated) is not None]
+        if len(found) >= 2:
+            return year, tuple(found)
+    return None, ()
 
 
 # -- recommendations: the packages ------------------------------------------------------------
@@ -402,6 +422,7 @@ def build(c: Consolidation, lang: str, sources: Sequence[Mapping[str, Any]] = ()
                           and (s.get("workbook") or s.get("file")) in kept),
         figures_tied=sum(1 for per in c.figures.values() for f in per.values()
                          if f.rule in (TIED, TIED_BY_NAME)),
+        glance=at_a_glance(c, lang),
         top=tuple(r for r in recs if r.id in top_ids),
         open_needs=sum(1 for n in c.needs if n.status == "open"),
         addressed_needs=sum(1 for n in c.needs if n.status == "addressed"),
