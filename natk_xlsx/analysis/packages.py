@@ -167,7 +167,7 @@ def score(p: Package, w: Weights) -> float:
 
 def _phase(p: Package) -> str:
     """The shortest horizon of the needs that give the package its band: its credible needs
-    (a short term that rests on one contested perception no longer makes one)."""
+    (a short horizon that rests on one contested perception no longer sets the phase)."""
     credible = [n for n in p.needs if n.confidence != "low"] or p.needs
     horizons = [n.horizon for n in credible if n.severity == p.severity and n.horizon in PHASES]
     if horizons:
