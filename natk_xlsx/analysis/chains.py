@@ -5,7 +5,6 @@ that chose it. No I/O here.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 from natk_xlsx.analysis.respondents import Respondent
 from natk_xlsx.analysis.settle import authoritative_kinds
 from natk_xlsx.i18n.interface import ui
-from natk_xlsx.i18n.languages import tr
+from natk_xlsx.i18n.languages import lower_first, tr, without_marks
 from natk_xlsx.spec.conditions import is_mapping, numeric_value
 from natk_xlsx.spec.model import Question, Toolkit
 
@@ -84,9 +83,8 @@ def indicator_label(toolkit: Toolkit, indicator: str, lang: str) -> str:
             breakdown = toolkit.breakdowns[q.breakdown]
             if not breakdown.additive and breakdown.columns:
                 column = tr(breakdown.columns[0].label, lang)
-                if lang in _LOWER_IN_BRACKETS and column[:1].isupper() \
-                        and not column[1:2].isupper():  # not an acronym
-                    column = column[0].lower() + column[1:]
+                if lang in _LOWER_IN_BRACKETS:
+                    column = lower_first(column)
                 return ui("summary.indicator_column", lang, indicator=label, column=column)
             break
     return label
@@ -160,8 +158,7 @@ def _reliability(report: Report) -> int:
 def _by_name(report: Report) -> tuple[str, float]:
     """The institution's name in the order of the alphabet ("Église" beside "Eglise", not after
     "Z"), then the figure."""
-    name = unicodedata.normalize("NFKD", report.respondent.institution.casefold())
-    return "".join(ch for ch in name if not unicodedata.combining(ch)), report.value
+    return without_marks(report.respondent.institution.casefold()), report.value
 
 
 def collect_figures(toolkit: Toolkit, respondents: Sequence[Respondent]

@@ -197,12 +197,18 @@ UPRIGHT = frozenset({"ar", "zh"})
 LOWER_AFTER_COLON = frozenset({"fr", "es", "ru"})
 
 
+def lower_first(text: str) -> str:
+    """A label as it reads inside a sentence: its first letter in lower case, unless it starts
+    with an acronym ("ONU"); a script without case as it stands."""
+    if text[:1].isupper() and not text[1:2].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def after_colon(text: str, lang: str) -> str:
     """A label (a severity, a phase) as ``lang`` writes it after a colon in a sentence: in lower
     case in French, Spanish and Russian, unless it starts with an acronym ("ONU")."""
-    if lang in LOWER_AFTER_COLON and text[:1].isupper() and not text[1:2].isupper():
-        return text[0].lower() + text[1:]
-    return text
+    return lower_first(text) if lang in LOWER_AFTER_COLON else text
 
 
 def number_text(value: float, lang: str) -> str:

@@ -27,6 +27,7 @@ from natk_xlsx.i18n.languages import (
     join_sentences,
     labelled,
     left_to_right,
+    lower_first,
     number_text,
     share_text,
 )
@@ -196,13 +197,6 @@ def _timeframe(w: _Writer, rec: Recommendation) -> str:
     return w.s(f"summary.horizon.{rec.timeframe}") if rec.timeframe else w.t("to_agree")
 
 
-def _in_sentence(label: str) -> str:
-    """A label as it reads inside a sentence: "victims formally identified" (a script without
-    case, or an acronym, as it stands)."""
-    return label[0].lower() + label[1:] if label[:1].isupper() and not label[1:2].isupper() \
-        else label
-
-
 def executive_summary(w: _Writer) -> None:
     r = w.report
     w.add(Heading(w.t("h.summary"), 1))
@@ -227,7 +221,7 @@ def executive_summary(w: _Writer) -> None:
     year, figures = r.glance
     if figures:  # how many victims and convictions: what an official asks first
         w.add(Para(w.t("summary.figures", year=year, figures=join_parts(
-            (labelled(_in_sentence(label), number_text(value, r.lang), r.lang)
+            (labelled(lower_first(label), number_text(value, r.lang), r.lang)
              for label, value in figures), r.lang))))
     w.add(Para(w.t("summary.needs", open=r.open_needs, packages=len(r.recommendations),
                    conflicts=r.conflicts)))

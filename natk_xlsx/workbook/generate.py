@@ -108,13 +108,17 @@ def parse_period(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _wanted(opts: GenerateOptions, recipient: Recipient | None) -> Sequence[str]:
+    """The component ids asked for: the recipient's own, else the options' (none: all)."""
+    return recipient.components if recipient and recipient.components else opts.components
+
+
 def workbook_contents(toolkit: Toolkit, opts: GenerateOptions, recipient: Recipient | None
                       ) -> tuple[tuple[Component, ...], list[str]]:
     """The components of a recipient's workbook, each with the questions meant for its kind
     at the depth chosen, and the ids of the questions so left out. ``NatkError`` when no
     question is left."""
-    wanted = (recipient.components if recipient and recipient.components else opts.components)
-    components = choose_components(toolkit, wanted)
+    components = choose_components(toolkit, _wanted(opts, recipient))
     kind = recipient.kind if recipient else None
     omitted: list[str] = []
     if kind is not None:
@@ -150,7 +154,6 @@ def generate_workbook(
     opts = options or GenerateOptions()
     lang = check_language(toolkit, (recipient and recipient.language) or opts.lang
                           or toolkit.source_language)
-    wanted = (recipient.components if recipient and recipient.components else opts.components)
     components, omitted = workbook_contents(toolkit, opts, recipient)
     kind = recipient.kind if recipient else None
     institution = recipient.institution if recipient else ""
@@ -197,7 +200,7 @@ def generate_workbook(
     kept = tuple(c.id for c in components)
     return GeneratedWorkbook(path, workbook_id, lang, kept,
                              sum(len(c.questions) for c in components), recipient,
-                             tuple(c for c in wanted if c not in kept))
+                             tuple(c for c in _wanted(opts, recipient) if c not in kept))
 
 
 def tailor(component: Component, kind: str) -> Component:
